@@ -1,0 +1,232 @@
+/**
+ * The domain model: registry, catalogue, normalised submissions, validation issues.
+ * Dates are zone-less calendar dates `YYYY-MM-DD`; periods are `YYYY-Qn` in Europe/Riga.
+ */
+
+export type IsoDate = string;
+export type Lang = 'lv' | 'en';
+export type Bilingual = { lv: string; en: string };
+
+export const FUNDS = ['AMIF-2021-2027', 'AMIF-2014-2020', 'ESF', 'OTHER'] as const;
+export type Fund = (typeof FUNDS)[number];
+
+export const SPECIFIC_OBJECTIVES = ['SO1', 'SO2', 'SO3', 'SO4'] as const;
+export type SpecificObjective = (typeof SPECIFIC_OBJECTIVES)[number];
+
+export const AGGREGATIONS = ['sum', 'unique', 'latest'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export const ACTIVITIES = [
+  'language-course',
+  'civic-course',
+  'legal-assistance',
+  'guidance',
+  'reception-support',
+  'psychological-support',
+  'interpretation',
+  'training',
+  'voluntary-return',
+  'reintegration',
+  'social-mentoring',
+] as const;
+export type Activity = (typeof ACTIVITIES)[number];
+
+export const CEFR_LEVELS = ['A0', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'] as const;
+export type CefrLevel = (typeof CEFR_LEVELS)[number];
+
+/**
+ * How a participant-based indicator is derived from participant rows. Every condition given must hold
+ * (`activities` is any-of). A person counts once per indicator, however many rows qualify.
+ */
+export interface ParticipantRule {
+  activities?: Activity[];
+  /** Level at end at least one CEFR step above level at start. */
+  improvedLevel?: boolean;
+  /** "Helpful for integration" = yes. */
+  helpful?: boolean;
+  /** Vulnerable = yes. */
+  vulnerable?: boolean;
+}
+
+export interface IndicatorDef {
+  code: string;
+  /** `AMIF-2021-2027`, `AMIF-2014-2020`, or `programme` for registry-defined indicators. */
+  catalogue: 'AMIF-2021-2027' | 'AMIF-2014-2020' | 'programme';
+  name: Bilingual;
+  unit: Bilingual;
+  type: 'output' | 'result';
+  aggregation: Aggregation;
+  /** Counts must be whole numbers. */
+  integer: boolean;
+  rule?: ParticipantRule;
+}
+
+/** Where a value came from: the cell, as the workbook had it. */
+export interface CellRef {
+  sheet: string;
+  cell: string;
+  /** The raw cell value as text (never a participant ID: those are kept out of lineage). */
+  raw: string;
+}
+
+/** Identity of one uploaded object version. */
+export interface SourceRef {
+  key: string;
+  version: string;
+  sha256: string;
+  bytes: number;
+  uploadedAt: string;
+}
+
+export interface Project {
+  id: string;
+  contractNo: string;
+  title: string;
+  beneficiary: string;
+  fund: Fund;
+  specificObjective: SpecificObjective;
+  start: IsoDate;
+  end: IsoDate;
+  eligibleCost: number;
+  /** EU co-financing rate, percent 0..100. */
+  euRatePercent: number;
+  coordinatorEmails: string[];
+}
+
+export interface Target {
+  projectId: string;
+  indicatorCode: string;
+  baseline: number;
+  milestone: number | null;
+  milestoneDate: IsoDate | null;
+  target: number;
+}
+
+export interface BudgetLine {
+  projectId: string;
+  category: string;
+  planned: number;
+}
+
+export interface Recipient {
+  email: string;
+  role: 'manager' | 'auditor';
+  /** Empty: all projects. */
+  projects: string[];
+  language: Lang;
+}
+
+export interface Settings {
+  deadlineDays: number;
+  reminderDays: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { deadlineDays: 15, reminderDays: 5 };
+
+export interface Registry {
+  schemaVersion: 1;
+  kind: 'registry';
+  source: SourceRef;
+  projects: Project[];
+  targets: Target[];
+  budget: BudgetLine[];
+  recipients: Recipient[];
+  /** Programme-specific indicators from the `Rādītāji` sheet. */
+  indicators: IndicatorDef[];
+  settings: Settings;
+}
+
+export type Severity = 'error' | 'warning';
+
+/** A user mistake, found by validation. Returned as a value, never thrown. */
+export interface ValidationIssue {
+  severity: Severity;
+  code: string;
+  sheet?: string;
+  cell?: string;
+  message: Bilingual;
+  /** What was found (masked where it could be personal data). */
+  found?: string;
+  expected?: string;
+}
+
+/** An indicator value typed by the coordinator for this period. */
+export interface TypedIndicatorValue {
+  code: string;
+  value: number;
+  comment: string;
+  lineage: CellRef;
+}
+
+/** A participant-based indicator computed from the participant rows of one submission. */
+export interface DerivedIndicatorValue {
+  code: string;
+  /** Distinct qualifying participants in this submission. */
+  value: number;
+  /** Qualifying pseudonymous IDs; stays in the submissions store, never printed. */
+  participantIds: string[];
+  /** The ID cells of the qualifying rows (raw omitted). */
+  lineage: CellRef[];
+}
+
+export interface ParticipantRecord {
+  id: string;
+  activity: Activity;
+  start: IsoDate | null;
+  end: IsoDate | null;
+  levelStart: CefrLevel | null;
+  levelEnd: CefrLevel | null;
+  helpful: boolean | null;
+  sex: string | null;
+  ageGroup: string | null;
+  vulnerable: boolean | null;
+  /** Row number on the participants sheet. */
+  row: number;
+}
+
+export interface ExpenditureLine {
+  category: string;
+  amount: number;
+  lineage: CellRef;
+}
+
+export interface NarrativeText {
+  text: string;
+  lineage: CellRef;
+}
+
+export interface Narrative {
+  achievements: NarrativeText | null;
+  problems: NarrativeText | null;
+  nextSteps: NarrativeText | null;
+}
+
+export const SUBMISSION_SCHEMA_VERSION = 1;
+
+/** One accepted upload, normalised. */
+export interface NormalisedSubmission {
+  schemaVersion: typeof SUBMISSION_SCHEMA_VERSION;
+  kind: 'submission';
+  source: SourceRef;
+  /** Registry version the submission was validated against. */
+  registryVersion: string;
+  projectId: string;
+  period: string;
+  /** Sheet name of the participants sheet as found (for lineage). */
+  indicators: TypedIndicatorValue[];
+  derived: DerivedIndicatorValue[];
+  participants: ParticipantRecord[];
+  expenditure: ExpenditureLine[];
+  narrative: Narrative;
+  warnings: ValidationIssue[];
+}
+
+/** Why an upload was refused. */
+export interface Rejection {
+  schemaVersion: 1;
+  kind: 'rejection';
+  source: SourceRef;
+  projectId: string | null;
+  period: string | null;
+  issues: ValidationIssue[];
+}
