@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { AlreadyExistsError, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject, StoreError } from '../core/ports';
+
+/** A folder's content version: a content hash, as S3 would give a version id. */
+export function contentVersion(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/**
+ * The embedded default store: a directory laid out exactly like the bucket (DESIGN §3). Writes are atomic
+ * (temp file + rename), and create-only writes use the `wx` flag so "already exists" is decided by the file system.
+ * A file's modification time is its upload time.
+ */
+export class FolderStore implements ObjectStore {
+  constructor(readonly root: string) {}
+
+  private path(key: string): string {
+    if (key.startsWith('/') || key.split('/').some((part) => part === '..' || part === '' || part === '.')) {
+      throw new StoreError(`invalid object key: ${JSON.stringify(key)}`);
+    }
+    return join(this.root, ...key.split('/'));
+  }
+
+  async get(key: string, version?: string): Promise<StoredObject | undefined> {
+    const path = this.path(key);
+    let bytes: Uint8Array;
+    let mtime: Date;
+    try {
+      const [content, info] = await Promise.all([readFile(path), stat(path)]);
+      bytes = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
+      mtime = info.mtime;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      throw new StoreError(`cannot read ${key}`, { cause: err });
+    }
+    const current = contentVersion(bytes);
+    if (version !== undefined && version !== current) return undefined;
+    return { key, bytes, version: current, lastModified: mtime };
+  }
+
+  async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<{ version: string }> {
+    const path = this.path(key);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await writeFile(tmp, bytes);
+      if (options.ifNoneMatch) {
+        // link() fails with EEXIST atomically and puts the whole file in place: readers never see a partial file.
+        try {
+          await link(tmp, path);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AlreadyExistsError(key);
+          throw err;
+        } finally {
+          await unlink(tmp).catch(() => {});
+        }
+      } else {
+        await rename(tmp, path);
+      }
+    } catch (err) {
+      if (err instanceof AlreadyExistsError) throw err;
+      throw new StoreError(`cannot write ${key}`, { cause: err });
+    }
+    return { version: contentVersion(bytes) };
+  }
+
+  /** Content hashes cost a read; remember them while the file is unchanged. */
+  private readonly versions = new Map<string, { stamp: string; version: string }>();
+
+  private async versionOf(path: string, info: { mtimeMs: number; size: number; ino: number }): Promise<string> {
+    const stamp = `${info.mtimeMs}:${info.size}:${info.ino}`;
+    const cached = this.versions.get(path);
+    if (cached?.stamp === stamp) return cached.version;
+    const version = contentVersion(await readFile(path));
+    this.versions.set(path, { stamp, version });
+    return version;
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const out: ObjectInfo[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries: import('node:fs').Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw new StoreError(`cannot list ${dir}`, { cause: err });
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (entry.isFile() && !entry.name.endsWith('.tmp')) {
+          const key = relative(this.root, full).split(sep).join('/');
+          if (!key.startsWith(prefix)) continue;
+          const info = await stat(full);
+          out.push({ key, version: await this.versionOf(full, info), size: info.size, lastModified: info.mtime });
+        }
+      }
+    };
+    // Start at the deepest folder the prefix names, so listing one project's folder does not walk the bucket.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    await walk(folder ? join(this.root, ...folder.split('/')) : this.root);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { Clock, Logger, Mailer, ObjectStore } from '../core/ports';
+
+/** What every use case gets: a plain object of ports, no container. */
+export interface Deps {
+  store: ObjectStore;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+  /** Sender address for every e-mail. */
+  mailFrom: string;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function jsonBytes(value: unknown): Uint8Array {
+  return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function parseJson<T>(bytes: Uint8Array): T {
+  return JSON.parse(decoder.decode(bytes)) as T;
+}

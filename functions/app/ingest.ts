@@ -1,0 +1,125 @@
+/**
+ * Ingest one uploaded object: guard → parse → validate → normalise, then store the submission (or registry
+ * version) or the rejection, and tell the coordinator. Safe to repeat: keyed on the object's version.
+ */
+import { AlreadyExistsError } from '../core/ports';
+import { isXlsxKey, keys, parseInboxKey } from '../core/keys';
+import { rigaDate } from '../core/period';
+import type { Registry, Rejection, SourceRef, ValidationIssue } from '../core/types';
+import { composeAcceptanceMail, composeRejectionMail } from '../mail/compose-mails';
+import { readXlsx } from '../workbooks/read-xlsx';
+import { parseRegistry } from '../workbooks/read-registry';
+import { parseSubmission } from '../workbooks/read-submission';
+import { type Deps, jsonBytes, sha256Hex } from './deps';
+import { loadRegistryInForce } from './registry-store';
+
+export type IngestOutcome =
+  | { status: 'accepted'; kind: 'submission' | 'registry'; key: string; recordKey: string; warnings: number }
+  | { status: 'rejected'; kind: 'submission' | 'registry'; key: string; recordKey: string; issues: ValidationIssue[] }
+  | { status: 'skipped'; key: string; reason: 'already-ingested' | 'not-found' | 'not-an-upload' };
+
+/** Turn a whole-file read problem into an issue with no cell. */
+function readProblemIssue(problem: { code: string; message: { lv: string; en: string }; found?: string; sheet?: string; cell?: string }): ValidationIssue {
+  const result: ValidationIssue = { severity: 'error', code: problem.code, message: problem.message };
+  if (problem.found !== undefined) result.found = problem.found;
+  if (problem.sheet !== undefined) result.sheet = problem.sheet;
+  if (problem.cell !== undefined) result.cell = problem.cell;
+  return result;
+}
+
+async function putOnce(deps: Deps, key: string, value: unknown): Promise<void> {
+  try {
+    await deps.store.put(key, jsonBytes(value), { ifNoneMatch: true, contentType: 'application/json' });
+  } catch (err) {
+    // Written by an earlier delivery of the same event: already done.
+    if (!(err instanceof AlreadyExistsError)) throw err;
+  }
+}
+
+export async function ingestObject(deps: Deps, key: string, options: { registry?: Registry | null } = {}): Promise<IngestOutcome> {
+  const isRegistry = key.startsWith(keys.registryPrefix);
+  const inbox = parseInboxKey(key);
+  if ((!isRegistry && !inbox) || !isXlsxKey(key)) return { status: 'skipped', key, reason: 'not-an-upload' };
+  const object = await deps.store.get(key);
+  if (!object) return { status: 'skipped', key, reason: 'not-found' };
+  const receiptKey = keys.ingested(key, object.version);
+  if (await deps.store.get(receiptKey)) return { status: 'skipped', key, reason: 'already-ingested' };
+
+  const source: SourceRef = {
+    key,
+    version: object.version,
+    sha256: sha256Hex(object.bytes),
+    bytes: object.bytes.byteLength,
+    uploadedAt: object.lastModified.toISOString(),
+  };
+  const kind = isRegistry ? 'registry' : 'submission';
+  const registry = isRegistry ? null : options.registry !== undefined ? options.registry : await loadRegistryInForce(deps.store);
+  const read = readXlsx(object.bytes);
+  let outcome: IngestOutcome;
+  if (!read.ok) {
+    const folder = inbox?.folder ?? 'registry';
+    outcome = await reject(deps, source, folder, kind, [readProblemIssue(read.problem)], null, null, registry);
+  } else if (isRegistry) {
+    const result = parseRegistry(read.workbook, source);
+    if (result.registry) {
+      const recordKey = keys.registryVersion(object.version);
+      await putOnce(deps, recordKey, result.registry);
+      outcome = { status: 'accepted', kind, key, recordKey, warnings: result.issues.length };
+    } else {
+      outcome = await reject(deps, source, 'registry', kind, result.issues, null, null);
+    }
+  } else {
+    const result = parseSubmission(read.workbook, source, {
+      registry,
+      folder: inbox!.folder,
+      today: rigaDate(deps.clock.now()),
+    });
+    if (result.submission) {
+      const s = result.submission;
+      const recordKey = keys.submission(s.period, s.projectId, object.version);
+      await putOnce(deps, recordKey, s);
+      outcome = { status: 'accepted', kind, key, recordKey, warnings: s.warnings.length };
+      const to = registry?.projects.find((p) => p.id === s.projectId)?.coordinatorEmails ?? [];
+      if (to.length > 0) {
+        await deps.mailer.send(
+          composeAcceptanceMail({
+            from: deps.mailFrom,
+            to,
+            projectId: s.projectId,
+            period: s.period,
+            sourceKey: key,
+            sha256: source.sha256,
+            warnings: s.warnings,
+          }),
+        );
+      }
+    } else {
+      outcome = await reject(deps, source, inbox!.folder, kind, result.issues, result.projectId, result.period, registry);
+    }
+  }
+  await putOnce(deps, receiptKey, { key, version: object.version, status: outcome.status, recordKey: 'recordKey' in outcome ? outcome.recordKey : null });
+  deps.log.info('ingest.done', { kind, status: outcome.status, version: object.version, issues: outcome.status === 'rejected' ? outcome.issues.length : 0 });
+  return outcome;
+}
+
+async function reject(
+  deps: Deps,
+  source: SourceRef,
+  folder: string,
+  kind: 'submission' | 'registry',
+  issues: ValidationIssue[],
+  projectId: string | null,
+  period: string | null,
+  registry: Registry | null = null,
+): Promise<IngestOutcome> {
+  const record: Rejection = { schemaVersion: 1, kind: 'rejection', source, projectId, period, issues };
+  const recordKey = keys.rejection(folder, source.version);
+  await putOnce(deps, recordKey, record);
+  // Reply to the project's coordinators as the registry knows them; an unknown folder has nobody to tell.
+  const project = registry?.projects.find((p) => p.id === (projectId ?? folder)) ?? registry?.projects.find((p) => p.id === folder);
+  const to = project?.coordinatorEmails ?? [];
+  if (to.length > 0) {
+    await deps.mailer.send(composeRejectionMail({ from: deps.mailFrom, to, projectId: project?.id ?? null, sourceKey: source.key, issues }));
+  }
+  return { status: 'rejected', kind, key: source.key, recordKey, issues };
+}

@@ -1,0 +1,37 @@
+/**
+ * The registry in force: the newest accepted registry upload (DESIGN §3), stored normalised under
+ * `registry-versions/`.
+ */
+import { keys } from '../core/keys';
+import type { ObjectStore } from '../core/ports';
+import type { NormalisedSubmission, Registry } from '../core/types';
+import { parseJson } from './deps';
+
+export async function loadRegistryInForce(store: ObjectStore): Promise<Registry | null> {
+  let best: Registry | null = null;
+  for (const info of await store.list(keys.registryVersionsPrefix)) {
+    const obj = await store.get(info.key);
+    if (!obj) continue;
+    const registry = parseJson<Registry>(obj.bytes);
+    if (
+      !best ||
+      registry.source.uploadedAt > best.source.uploadedAt ||
+      (registry.source.uploadedAt === best.source.uploadedAt && registry.source.version > best.source.version)
+    ) {
+      best = registry;
+    }
+  }
+  return best;
+}
+
+/** Every accepted submission, optionally for one period only. */
+export async function loadSubmissions(store: ObjectStore, period?: string): Promise<NormalisedSubmission[]> {
+  const prefix = period ? keys.submissionsOf(period) : keys.submissionsPrefix;
+  const out: NormalisedSubmission[] = [];
+  for (const info of await store.list(prefix)) {
+    if (!info.key.endsWith('.json')) continue;
+    const obj = await store.get(info.key);
+    if (obj) out.push(parseJson<NormalisedSubmission>(obj.bytes));
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * The whole local flow, as the scheduler would run it: ingest everything new, generate every period whose
+ * deadline has passed (a new revision only when its sources changed), deliver what is undelivered.
+ */
+import { keys } from '../core/keys';
+import { comparePeriods, formatPeriod, nextPeriod, periodOfDate, rigaDate, submissionDeadline, type Period } from '../core/period';
+import type { Registry } from '../core/types';
+import { type DeliverOutcome, deliverPeriod } from './deliver';
+import type { Deps } from './deps';
+import { type GenerateOutcome, generatePeriod } from './generate';
+import { type IngestOutcome, ingestObject } from './ingest';
+import { loadRegistryInForce } from './registry-store';
+
+export interface RunProgress {
+  stage: 'ingest' | 'generate' | 'deliver';
+  done: number;
+  total: number;
+  label: string;
+}
+
+export interface RunResult {
+  ingested: IngestOutcome[];
+  generated: GenerateOutcome[];
+  delivered: DeliverOutcome[];
+}
+
+/** Periods whose submission deadline is over on `today`, from the first project start, oldest first. */
+export function periodsDue(registry: Registry, today: string): string[] {
+  if (registry.projects.length === 0) return [];
+  const first = registry.projects.map((p) => p.start).sort()[0]!;
+  const last = registry.projects.map((p) => p.end).sort().at(-1)!;
+  const out: string[] = [];
+  const stop = periodOfDate(today < last ? today : last);
+  for (let p: Period = periodOfDate(first); comparePeriods(p, stop) <= 0; p = nextPeriod(p)) {
+    if (submissionDeadline(p, registry.settings.deadlineDays) < today) out.push(formatPeriod(p));
+  }
+  return out;
+}
+
+export async function runAll(deps: Deps, onProgress?: (p: RunProgress) => void): Promise<RunResult> {
+  const result: RunResult = { ingested: [], generated: [], delivered: [] };
+  const byUploadTime = (a: { lastModified: Date; key: string }, b: { lastModified: Date; key: string }) =>
+    a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : 1);
+  // The registry first: submissions are validated against the registry in force.
+  const registryUploads = (await deps.store.list(keys.registryPrefix)).sort(byUploadTime);
+  for (const info of registryUploads) result.ingested.push(await ingestObject(deps, info.key));
+  let registry = await loadRegistryInForce(deps.store);
+  const inbox = (await deps.store.list(keys.inboxPrefix)).sort(byUploadTime);
+  let done = 0;
+  for (const info of inbox) {
+    result.ingested.push(await ingestObject(deps, info.key, { registry }));
+    onProgress?.({ stage: 'ingest', done: ++done, total: inbox.length, label: info.key });
+  }
+  registry = await loadRegistryInForce(deps.store);
+  if (!registry) return result;
+  const periods = periodsDue(registry, rigaDate(deps.clock.now()));
+  done = 0;
+  for (const period of periods) {
+    result.generated.push(await generatePeriod(deps, { period }));
+    onProgress?.({ stage: 'generate', done: ++done, total: periods.length, label: period });
+  }
+  done = 0;
+  for (const period of periods) {
+    result.delivered.push(await deliverPeriod(deps, period));
+    onProgress?.({ stage: 'deliver', done: ++done, total: periods.length, label: period });
+  }
+  return result;
+}

@@ -1,0 +1,41 @@
+/** The local runtime's composition root: a folder as the bucket, an outbox folder as the mail server. */
+import { dirname, join, resolve } from 'node:path';
+import { FolderStore } from '../adapters/folder-store';
+import { OutboxMailer } from '../adapters/outbox-mailer';
+import { fixedClock, jsonLogger, systemClock } from '../adapters/system-clock';
+import type { Deps } from '../app/deps';
+import { silentLogger } from '../core/ports';
+
+export const LOCAL_MAIL_FROM = 'pmif-reports@localhost';
+
+export interface LocalOptions {
+  store: string;
+  outbox?: string;
+  now?: string;
+  verbose?: boolean;
+}
+
+/** Parse `--now`: a date (06:00 Riga, when the scheduler runs) or a full ISO instant. */
+export function parseNow(text: string): Date {
+  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T06:00:00+02:00` : text;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`--now: not a date or time: ${text}`);
+  return date;
+}
+
+export function defaultOutbox(store: string): string {
+  return join(dirname(resolve(store)), 'outbox');
+}
+
+export function localDeps(options: LocalOptions): Deps & { outboxDir: string } {
+  const clock = options.now ? fixedClock(parseNow(options.now)) : systemClock;
+  const outboxDir = options.outbox ?? defaultOutbox(options.store);
+  return {
+    store: new FolderStore(resolve(options.store)),
+    mailer: new OutboxMailer(outboxDir, { clock }),
+    clock,
+    log: options.verbose ? jsonLogger((line) => process.stderr.write(`${line}\n`)) : silentLogger,
+    mailFrom: LOCAL_MAIL_FROM,
+    outboxDir,
+  };
+}

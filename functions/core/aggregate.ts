@@ -1,0 +1,137 @@
+/**
+ * Aggregation across periods (DESIGN §5): for one project, the submissions in force per period, and each
+ * indicator's value this period and cumulative. `unique` counts distinct persons across all periods up to the
+ * report period — never the sum of quarterly counts.
+ */
+import { comparePeriods, periodFromKey } from './period';
+import type { CellRef, IndicatorDef, NormalisedSubmission, SourceRef } from './types';
+
+/** Newest accepted upload wins; ties broken by key then version so the choice never depends on listing order. */
+function newer(a: NormalisedSubmission, b: NormalisedSubmission): boolean {
+  if (a.source.uploadedAt !== b.source.uploadedAt) return a.source.uploadedAt > b.source.uploadedAt;
+  if (a.source.key !== b.source.key) return a.source.key > b.source.key;
+  return a.source.version > b.source.version;
+}
+
+export interface PeriodSubmissions {
+  period: string;
+  /** The newest accepted upload. */
+  inForce: NormalisedSubmission;
+  /** Every accepted upload for the period, oldest first (the lineage lists them all). */
+  all: NormalisedSubmission[];
+}
+
+/** Group one project's submissions by period, up to and including `upTo`, oldest period first. */
+export function submissionsInForce(submissions: readonly NormalisedSubmission[], upTo: string): PeriodSubmissions[] {
+  const limit = periodFromKey(upTo);
+  const byPeriod = new Map<string, NormalisedSubmission[]>();
+  for (const s of submissions) {
+    if (comparePeriods(periodFromKey(s.period), limit) > 0) continue;
+    const list = byPeriod.get(s.period) ?? [];
+    list.push(s);
+    byPeriod.set(s.period, list);
+  }
+  return [...byPeriod.entries()]
+    .sort(([a], [b]) => comparePeriods(periodFromKey(a), periodFromKey(b)))
+    .map(([period, list]) => {
+      const all = [...list].sort((a, b) => (newer(a, b) ? 1 : newer(b, a) ? -1 : 0));
+      return { period, inForce: all[all.length - 1]!, all };
+    });
+}
+
+/** A contributing source cell of a figure. */
+export interface Contribution {
+  period: string;
+  source: SourceRef;
+  cell: CellRef;
+}
+
+export interface AggregatedValue {
+  thisPeriod: number;
+  cumulative: number;
+  origin: 'typed' | 'participants' | 'none';
+  contributions: Contribution[];
+  /** Person-based indicator without participant rows in some period: typed counts were added up instead. */
+  summedTypedPersons: boolean;
+}
+
+/**
+ * One indicator's value for `period` (this period and cumulative) from the submissions in force.
+ * Participant-derived values win over typed ones; for `unique`, persons are counted once across periods.
+ */
+export function aggregateIndicator(def: IndicatorDef, history: readonly PeriodSubmissions[], period: string): AggregatedValue {
+  const upTo = history.filter((h) => comparePeriods(periodFromKey(h.period), periodFromKey(period)) <= 0);
+  const contributions: Contribution[] = [];
+  let thisPeriod = 0;
+  let origin: AggregatedValue['origin'] = 'none';
+  let summedTypedPersons = false;
+
+  if (def.aggregation === 'unique') {
+    const persons = new Set<string>();
+    let typedSum = 0;
+    for (const h of upTo) {
+      const s = h.inForce;
+      const derived = s.derived.find((d) => d.code === def.code);
+      const typed = s.indicators.find((t) => t.code === def.code);
+      if (derived && (s.participants.length > 0 || !typed)) {
+        for (const id of derived.participantIds) persons.add(id);
+        for (const cell of derived.lineage) contributions.push({ period: h.period, source: s.source, cell });
+        if (h.period === period) thisPeriod = derived.value;
+        origin = 'participants';
+      } else if (typed) {
+        // No participant rows: the typed count is all we have; flagged because persons may repeat across periods.
+        typedSum += typed.value;
+        summedTypedPersons = true;
+        contributions.push({ period: h.period, source: s.source, cell: typed.lineage });
+        if (h.period === period) thisPeriod = typed.value;
+        if (origin === 'none') origin = 'typed';
+      }
+    }
+    return { thisPeriod, cumulative: persons.size + typedSum, origin, contributions, summedTypedPersons };
+  }
+
+  let cumulative = 0;
+  for (const h of upTo) {
+    const s = h.inForce;
+    const typed = s.indicators.find((t) => t.code === def.code);
+    const derived = s.derived.find((d) => d.code === def.code);
+    let value: number | null = null;
+    if (derived && s.participants.length > 0 && def.rule) {
+      value = derived.value;
+      for (const cell of derived.lineage) contributions.push({ period: h.period, source: s.source, cell });
+      origin = 'participants';
+    } else if (typed) {
+      value = typed.value;
+      contributions.push({ period: h.period, source: s.source, cell: typed.lineage });
+      if (origin === 'none') origin = 'typed';
+    }
+    if (value === null) continue;
+    if (def.aggregation === 'latest') cumulative = value;
+    else cumulative += value;
+    if (h.period === period) thisPeriod = value;
+  }
+  if (def.aggregation === 'latest' && contributions.length > 0) {
+    // Only the latest value counts, so only its cell is the source.
+    const last = contributions[contributions.length - 1]!;
+    return { thisPeriod, cumulative, origin, contributions: contributions.filter((c) => c.period === last.period), summedTypedPersons };
+  }
+  return { thisPeriod, cumulative, origin, contributions, summedTypedPersons };
+}
+
+/** Spending this period and cumulative, per category, from the submissions in force. */
+export function aggregateExpenditure(history: readonly PeriodSubmissions[], period: string) {
+  const limit = periodFromKey(period);
+  const categories = new Map<string, { thisPeriod: number; cumulative: number; contributions: Contribution[] }>();
+  for (const h of history) {
+    if (comparePeriods(periodFromKey(h.period), limit) > 0) continue;
+    for (const line of h.inForce.expenditure) {
+      const key = line.category;
+      const entry = categories.get(key) ?? { thisPeriod: 0, cumulative: 0, contributions: [] };
+      entry.cumulative += line.amount;
+      if (h.period === period) entry.thisPeriod += line.amount;
+      entry.contributions.push({ period: h.period, source: h.inForce.source, cell: line.lineage });
+      categories.set(key, entry);
+    }
+  }
+  return categories;
+}

@@ -1,0 +1,90 @@
+/**
+ * Storage keys (DESIGN §3): built and parsed here only. The same keys are used on disk and in S3.
+ */
+
+const PROJECT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const PERIOD = /^\d{4}-Q[1-4]$/;
+/** Versions are S3 version ids or content hashes; keep them to a safe alphabet. */
+const VERSION = /^[A-Za-z0-9._-]{1,1024}$/;
+
+export function isProjectId(id: string): boolean {
+  return PROJECT_ID.test(id);
+}
+
+function check(kind: string, value: string, pattern: RegExp): string {
+  if (!pattern.test(value)) throw new Error(`invalid ${kind} for a storage key: ${JSON.stringify(value)}`);
+  return value;
+}
+
+export const keys = {
+  inboxPrefix: 'inbox/',
+  registryPrefix: 'registry/',
+  submissionsPrefix: 'submissions/',
+  rejectionsPrefix: 'rejections/',
+  reportsPrefix: 'reports/',
+  deliveriesPrefix: 'deliveries/',
+
+  submission(period: string, projectId: string, sourceVersion: string): string {
+    return `submissions/${check('period', period, PERIOD)}/${check('project id', projectId, PROJECT_ID)}/${check('version', sourceVersion, VERSION)}.json`;
+  },
+  submissionsOf(period: string, projectId?: string): string {
+    const base = `submissions/${check('period', period, PERIOD)}/`;
+    return projectId === undefined ? base : `${base}${check('project id', projectId, PROJECT_ID)}/`;
+  },
+  /** Rejections are filed under the upload's folder name, which may not be a valid project id. */
+  rejection(folder: string, sourceVersion: string, ext: 'json' | 'xlsx' = 'json'): string {
+    const safeFolder = folder.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
+    return `rejections/${safeFolder}/${check('version', sourceVersion, VERSION)}.${ext}`;
+  },
+  /** Accepted registry versions, normalised. */
+  registryVersion(sourceVersion: string): string {
+    return `registry-versions/${check('version', sourceVersion, VERSION)}.json`;
+  },
+  registryVersionsPrefix: 'registry-versions/',
+  /** Ingest receipt: one per source object version; marks "already ingested". */
+  ingested(sourceKey: string, sourceVersion: string): string {
+    return `ingested/${sourceKey.replace(/[^A-Za-z0-9._/-]/g, '_')}/${check('version', sourceVersion, VERSION)}.json`;
+  },
+  reportsOf(period: string): string {
+    return `reports/${check('period', period, PERIOD)}/`;
+  },
+  revisionPrefix(period: string, revision: number): string {
+    if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);
+    return `reports/${check('period', period, PERIOD)}/r${revision}/`;
+  },
+  projectReport(period: string, revision: number, projectId: string, ext: 'pdf' | 'xlsx'): string {
+    return `${keys.revisionPrefix(period, revision)}${check('project id', projectId, PROJECT_ID)}.${ext}`;
+  },
+  programmeReport(period: string, revision: number, ext: 'pdf' | 'xlsx'): string {
+    return `${keys.revisionPrefix(period, revision)}programme.${ext}`;
+  },
+  manifest(period: string, revision: number): string {
+    return `${keys.revisionPrefix(period, revision)}manifest.json`;
+  },
+  delivery(period: string, revision: number, recipientHash: string): string {
+    return `deliveries/${check('period', period, PERIOD)}/r${revision}/${check('recipient hash', recipientHash, /^[a-f0-9]{16,64}$/)}.json`;
+  },
+};
+
+export interface InboxKey {
+  folder: string;
+  file: string;
+}
+
+/** `inbox/<projectId>/<file>.xlsx` → its parts; null for anything else (other prefixes, nested folders). */
+export function parseInboxKey(key: string): InboxKey | null {
+  const m = /^inbox\/([^/]+)\/([^/]+)$/.exec(key);
+  if (!m) return null;
+  return { folder: m[1]!, file: m[2]! };
+}
+
+/** `reports/<period>/r<n>/<file>` → its parts. */
+export function parseReportKey(key: string): { period: string; revision: number; file: string } | null {
+  const m = /^reports\/(\d{4}-Q[1-4])\/r(\d+)\/([^/]+)$/.exec(key);
+  if (!m) return null;
+  return { period: m[1]!, revision: Number(m[2]), file: m[3]! };
+}
+
+export function isXlsxKey(key: string): boolean {
+  return /\.xlsx$/i.test(key);
+}

@@ -1,0 +1,342 @@
+/**
+ * Building the report models (DESIGN §5–6) from the registry and the submissions in force. Pure: the
+ * generated-at time and revision are inputs, so the same sources always give the same model.
+ */
+import { type AggregatedValue, aggregateExpenditure, aggregateIndicator, type Contribution, type PeriodSubmissions, submissionsInForce } from './aggregate';
+import { buildCatalogue, normaliseCode } from './catalogue';
+import { elapsedShare, isOnTime, periodEnd, periodFromKey, periodStart, periodsBetween, formatPeriod, submissionDeadline, comparePeriods } from './period';
+import type {
+  CommonIndicatorRow,
+  DataWarning,
+  FinanceSummary,
+  IndicatorRow,
+  IndicatorStatus,
+  LineageRow,
+  ProgrammeProjectRow,
+  ProgrammeReportModel,
+  ProjectReportModel,
+  ReportChange,
+  SeriesPoint,
+  SubmissionStatus,
+} from './report-types';
+import { STATUSES } from './report-types';
+import type { IndicatorDef, NormalisedSubmission, Project, Registry } from './types';
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** DESIGN §5 progress status. */
+export function indicatorStatus(achievement: number | null, expected: number): IndicatorStatus {
+  if (achievement === null) return 'no-target';
+  if (achievement >= 1) return 'achieved';
+  if (achievement >= 0.9 * expected) return 'on-track';
+  if (achievement >= 0.6 * expected) return 'at-risk';
+  return 'behind';
+}
+
+/** Linear projection of a cumulative value to the end date; null before any time has elapsed. */
+export function linearForecast(cumulative: number, elapsed: number): number | null {
+  if (elapsed <= 0) return null;
+  return Math.round((cumulative / elapsed) * 10) / 10;
+}
+
+export interface ReportInputs {
+  registry: Registry;
+  /** Every accepted submission of the project (all periods, all uploads). */
+  submissions: readonly NormalisedSubmission[];
+  period: string;
+  revision: number;
+  generatedAt: string;
+}
+
+/** Submission status of a project for a period: judged by its first accepted upload. */
+export function submissionStatus(history: readonly PeriodSubmissions[], period: string, deadline: string): SubmissionStatus {
+  const entry = history.find((h) => h.period === period);
+  if (!entry) return 'missing';
+  const first = entry.all[0]!;
+  return isOnTime(new Date(first.source.uploadedAt), deadline) ? 'on-time' : 'late';
+}
+
+/** Compress participant ID cells into runs (`A5:A40`): a 10 000-person figure must not print 10 000 lines. */
+function lineageRows(figure: string, contributions: readonly Contribution[]): LineageRow[] {
+  const rows: LineageRow[] = [];
+  for (const c of contributions) {
+    const last = rows[rows.length - 1];
+    const m = /^([A-Z]+)(\d+)$/.exec(c.cell.cell);
+    if (last && c.cell.raw === '' && m && last.raw === '' && last.sourceKey === c.source.key && last.sourceVersion === c.source.version && last.sheet === c.cell.sheet) {
+      const lm = /^([A-Z]+)(\d+)(?::[A-Z]+(\d+))?$/.exec(last.cell);
+      if (lm && lm[1] === m[1] && Number(lm[3] ?? lm[2]) + 1 === Number(m[2])) {
+        last.cell = `${lm[1]}${lm[2]}:${m[1]}${m[2]}`;
+        continue;
+      }
+    }
+    rows.push({
+      figure,
+      period: c.period,
+      sourceKey: c.source.key,
+      sourceVersion: c.source.version,
+      sha256: c.source.sha256,
+      uploadedAt: c.source.uploadedAt,
+      sheet: c.cell.sheet,
+      cell: c.cell.cell,
+      raw: c.cell.raw,
+    });
+  }
+  return rows;
+}
+
+/** Indicators shown for a project: those with a target, plus any reported without one. */
+function projectIndicators(registry: Registry, project: Project, history: readonly PeriodSubmissions[]): IndicatorDef[] {
+  const catalogue = buildCatalogue(registry.indicators);
+  const codes: string[] = registry.targets.filter((t) => t.projectId === project.id).map((t) => t.indicatorCode);
+  for (const h of history) {
+    for (const t of h.inForce.indicators) codes.push(t.code);
+    for (const d of h.inForce.derived) if (d.value > 0) codes.push(d.code);
+  }
+  const seen = new Set<string>();
+  const defs: IndicatorDef[] = [];
+  for (const code of codes) {
+    const def = catalogue.get(code);
+    if (!def || seen.has(def.code)) continue;
+    seen.add(def.code);
+    defs.push(def);
+  }
+  return defs;
+}
+
+export function buildProjectReport(inputs: ReportInputs & { projectId: string }): ProjectReportModel {
+  const { registry, period, revision, generatedAt } = inputs;
+  const project = registry.projects.find((p) => p.id === inputs.projectId);
+  if (!project) throw new Error(`project ${inputs.projectId} is not in the registry`);
+  const p = periodFromKey(period);
+  const end = periodEnd(p);
+  const history = submissionsInForce(inputs.submissions.filter((s) => s.projectId === project.id), period);
+  const elapsed = elapsedShare(project.start, project.end, end);
+  const deadline = submissionDeadline(p, registry.settings.deadlineDays);
+  const current = history.find((h) => h.period === period);
+  const warnings: DataWarning[] = [];
+  const lineage: LineageRow[] = [];
+  const projectPeriods = periodsBetween(project.start, end < project.end ? end : project.end).map(formatPeriod);
+
+  const indicators: IndicatorRow[] = projectIndicators(registry, project, history).map((def) => {
+    const target = registry.targets.find((t) => t.projectId === project.id && normaliseCode(t.indicatorCode) === normaliseCode(def.code));
+    const value: AggregatedValue = aggregateIndicator(def, history, period);
+    if (value.summedTypedPersons) {
+      warnings.push({
+        code: 'persons-summed',
+        message: {
+          lv: `${def.code}: dalībnieku dati nav iesniegti visos periodos; kopējā vērtība ir ievadīto skaitu summa, un personas var būt skaitītas atkārtoti.`,
+          en: `${def.code}: participant rows were not submitted for every period; the cumulative value adds up typed counts and may count persons more than once.`,
+        },
+      });
+    }
+    lineage.push(...lineageRows(def.code, value.contributions));
+    const series: SeriesPoint[] = projectPeriods.map((per) => ({
+      period: per,
+      periodEnd: periodEnd(periodFromKey(per)),
+      cumulative: per === period ? value.cumulative : aggregateIndicator(def, history, per).cumulative,
+    }));
+    const targetValue = target?.target ?? null;
+    const achievement = targetValue !== null && targetValue > 0 ? value.cumulative / targetValue : null;
+    const milestoneMissed =
+      !!target &&
+      target.milestone !== null &&
+      target.milestoneDate !== null &&
+      target.milestoneDate <= end &&
+      (series.find((pt) => pt.periodEnd >= target.milestoneDate!)?.cumulative ?? value.cumulative) < target.milestone;
+    return {
+      code: def.code,
+      name: def.name,
+      unit: def.unit,
+      type: def.type,
+      aggregation: def.aggregation,
+      origin: value.origin,
+      baseline: target?.baseline ?? 0,
+      target: targetValue,
+      milestone: target?.milestone ?? null,
+      milestoneDate: target?.milestoneDate ?? null,
+      thisPeriod: value.thisPeriod,
+      cumulative: value.cumulative,
+      achievement,
+      expected: elapsed,
+      status: indicatorStatus(achievement, elapsed),
+      forecast: def.aggregation === 'latest' ? null : linearForecast(value.cumulative, elapsed),
+      milestoneMissed,
+      series,
+    };
+  });
+
+  const spending = aggregateExpenditure(history, period);
+  const categories = registry.budget
+    .filter((b) => b.projectId === project.id)
+    .map((b) => {
+      const s = spending.get(b.category);
+      return { category: b.category, planned: b.planned, thisPeriod: round2(s?.thisPeriod ?? 0), cumulative: round2(s?.cumulative ?? 0) };
+    });
+  for (const [category, s] of spending) {
+    if (!categories.some((c) => c.category === category)) {
+      categories.push({ category, planned: 0, thisPeriod: round2(s.thisPeriod), cumulative: round2(s.cumulative) });
+    }
+    lineage.push(...lineageRows(`finance:${category}`, s.contributions));
+  }
+  const spentThisPeriod = round2(categories.reduce((a, c) => a + c.thisPeriod, 0));
+  const spentCumulative = round2(categories.reduce((a, c) => a + c.cumulative, 0));
+  const euShare = round2((spentCumulative * project.euRatePercent) / 100);
+  const finance: FinanceSummary = {
+    eligibleCost: project.eligibleCost,
+    euRatePercent: project.euRatePercent,
+    spentThisPeriod,
+    spentCumulative,
+    absorption: project.eligibleCost > 0 ? spentCumulative / project.eligibleCost : 0,
+    elapsed,
+    euShare,
+    nationalShare: round2(spentCumulative - euShare),
+    categories,
+  };
+
+  for (const w of current?.inForce.warnings ?? []) {
+    const warning: DataWarning = { code: w.code, message: w.message };
+    if (w.sheet !== undefined) warning.sheet = w.sheet;
+    if (w.cell !== undefined) warning.cell = w.cell;
+    warnings.push(warning);
+  }
+  const n = current?.inForce.narrative;
+  const narrative =
+    n && (n.achievements || n.problems || n.nextSteps)
+      ? { achievements: n.achievements?.text ?? '', problems: n.problems?.text ?? '', nextSteps: n.nextSteps?.text ?? '' }
+      : null;
+
+  return {
+    kind: 'project',
+    period,
+    periodStart: periodStart(p),
+    periodEnd: end,
+    revision,
+    generatedAt,
+    project: {
+      id: project.id,
+      contractNo: project.contractNo,
+      title: project.title,
+      beneficiary: project.beneficiary,
+      fund: project.fund,
+      specificObjective: project.specificObjective,
+      start: project.start,
+      end: project.end,
+      eligibleCost: project.eligibleCost,
+      euRatePercent: project.euRatePercent,
+    },
+    elapsed,
+    submission: {
+      status: submissionStatus(history, period, deadline),
+      uploadedAt: current?.inForce.source.uploadedAt ?? null,
+      sourceKey: current?.inForce.source.key ?? null,
+      deadline,
+    },
+    indicators,
+    finance,
+    narrative,
+    warnings,
+    lineage,
+  };
+}
+
+/** Projects whose dates overlap the period. */
+export function activeProjects(registry: Registry, period: string): Project[] {
+  const p = periodFromKey(period);
+  return registry.projects.filter((pr) => pr.start <= periodEnd(p) && pr.end >= periodStart(p));
+}
+
+/** The figures a later revision is compared against: project → figure → value. */
+export type FigureSnapshot = Record<string, Record<string, number>>;
+
+export function figuresOf(projects: readonly ProjectReportModel[]): FigureSnapshot {
+  const out: FigureSnapshot = {};
+  for (const m of projects) {
+    const figures: Record<string, number> = { finance: m.finance.spentCumulative };
+    for (const i of m.indicators) figures[i.code] = i.cumulative;
+    out[m.project.id] = figures;
+  }
+  return out;
+}
+
+export function diffFigures(previous: FigureSnapshot, current: FigureSnapshot): ReportChange[] {
+  const changes: ReportChange[] = [];
+  for (const projectId of Object.keys(current).sort()) {
+    const now = current[projectId]!;
+    const before = previous[projectId] ?? {};
+    for (const figure of Object.keys(now).sort()) {
+      const old = before[figure] ?? 0;
+      const value = now[figure]!;
+      if (Math.abs(old - value) > 1e-9) changes.push({ projectId, figure, old, new: value });
+    }
+  }
+  return changes;
+}
+
+export function buildProgrammeReport(input: {
+  registry: Registry;
+  period: string;
+  revision: number;
+  generatedAt: string;
+  projects: readonly ProjectReportModel[];
+  changes?: ReportChange[];
+}): ProgrammeReportModel {
+  const { registry, period } = input;
+  const p = periodFromKey(period);
+  const deadline = submissionDeadline(p, registry.settings.deadlineDays);
+  const sorted = [...input.projects].sort((a, b) => (a.project.id < b.project.id ? -1 : 1));
+  const projects: ProgrammeProjectRow[] = sorted.map((m) => {
+    const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<IndicatorStatus, number>;
+    for (const i of m.indicators) statusCounts[i.status]++;
+    return {
+      id: m.project.id,
+      title: m.project.title,
+      beneficiary: m.project.beneficiary,
+      fund: m.project.fund,
+      submission: m.submission.status,
+      statusCounts,
+      eligibleCost: m.finance.eligibleCost,
+      spentCumulative: m.finance.spentCumulative,
+      absorption: m.finance.absorption,
+      elapsed: m.elapsed,
+    };
+  });
+  const byCode = new Map<string, CommonIndicatorRow>();
+  for (const m of sorted) {
+    for (const i of m.indicators) {
+      const row = byCode.get(i.code) ?? { code: i.code, name: i.name, unit: i.unit, thisPeriod: 0, cumulative: 0, target: 0, projects: 0 };
+      row.thisPeriod += i.thisPeriod;
+      row.cumulative += i.cumulative;
+      row.target += i.target ?? 0;
+      row.projects += 1;
+      byCode.set(i.code, row);
+    }
+  }
+  const indicators = [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));
+  const eligibleCost = round2(sorted.reduce((a, m) => a + m.finance.eligibleCost, 0));
+  const spentCumulative = round2(sorted.reduce((a, m) => a + m.finance.spentCumulative, 0));
+  const euShare = round2(sorted.reduce((a, m) => a + m.finance.euShare, 0));
+  const ids = (status: SubmissionStatus) => projects.filter((r) => r.submission === status).map((r) => r.id);
+  return {
+    kind: 'programme',
+    period,
+    periodStart: periodStart(p),
+    periodEnd: periodEnd(p),
+    revision: input.revision,
+    generatedAt: input.generatedAt,
+    deadline,
+    projects,
+    indicators,
+    finance: {
+      eligibleCost,
+      spentThisPeriod: round2(sorted.reduce((a, m) => a + m.finance.spentThisPeriod, 0)),
+      spentCumulative,
+      euShare,
+      nationalShare: round2(spentCumulative - euShare),
+      absorption: eligibleCost > 0 ? spentCumulative / eligibleCost : 0,
+    },
+    completeness: { onTime: ids('on-time'), late: ids('late'), missing: ids('missing') },
+    changes: input.changes ?? [],
+  };
+}
+
+export { comparePeriods };

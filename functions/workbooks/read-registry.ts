@@ -1,0 +1,205 @@
+/**
+ * The programme registry workbook (DESIGN §4.1) → a validated {@link Registry}, or the issues that stop it.
+ */
+import { buildCatalogue } from '../core/catalogue';
+import { hasErrors, issue } from '../core/issue-codes';
+import { isProjectId } from '../core/keys';
+import {
+  type Aggregation,
+  AGGREGATIONS,
+  type BudgetLine,
+  DEFAULT_SETTINGS,
+  FUNDS,
+  type IndicatorDef,
+  type Project,
+  type Recipient,
+  type Registry,
+  SPECIFIC_OBJECTIVES,
+  type Settings,
+  type SourceRef,
+  type Target,
+  type ValidationIssue,
+} from '../core/types';
+import { REGISTRY_SHEETS, sheetSpec } from '../core/workbook-schema';
+import { FieldReader, foundText, isEmail } from './field-reader';
+import type { WorkbookData } from './read-xlsx';
+import { findSheet, missingSheetIssue, readForm, readTable, type Table } from './sheet-table';
+
+export interface RegistryResult {
+  registry: Registry | null;
+  issues: ValidationIssue[];
+}
+
+function splitList(text: string | null): string[] {
+  return (text ?? '')
+    .split(/[;,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function parseRegistry(workbook: WorkbookData, source: SourceRef): RegistryResult {
+  const f = new FieldReader();
+  const tables = new Map<string, Table>();
+  for (const spec of REGISTRY_SHEETS.filter((s) => s.layout === 'table')) {
+    const sheet = findSheet(workbook, spec);
+    if (!sheet) {
+      if (spec.required) f.issues.push(missingSheetIssue(spec));
+      continue;
+    }
+    const { table, issues } = readTable(sheet, spec);
+    f.issues.push(...issues);
+    if (table) tables.set(spec.id, table);
+  }
+
+  // Programme-specific indicators first: targets may refer to them.
+  const indicators: IndicatorDef[] = [];
+  for (const row of tables.get('indicators')?.rows ?? []) {
+    const sheet = tables.get('indicators')!.sheet.name;
+    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+    const code = f.text(at('code'), true);
+    const nameLv = f.text(at('nameLv'), true);
+    const nameEn = f.text(at('nameEn'), true);
+    const unit = f.text(at('unit')) ?? 'skaits / count';
+    const aggregation: Aggregation = f.oneOf(at('aggregation'), AGGREGATIONS) ?? 'sum';
+    if (code && nameLv && nameEn) {
+      const [unitLv, unitEn] = unit.includes('/') ? unit.split('/').map((s) => s.trim()) : [unit, unit];
+      indicators.push({
+        code: code.trim(),
+        catalogue: 'programme',
+        name: { lv: nameLv, en: nameEn },
+        unit: { lv: unitLv || unit, en: unitEn || unit },
+        type: 'output',
+        aggregation,
+        integer: !/eur|%/i.test(unit),
+      });
+    }
+  }
+  const catalogue = buildCatalogue(indicators);
+
+  const projects: Project[] = [];
+  const projectsTable = tables.get('projects');
+  const seen = new Map<string, string>();
+  for (const row of projectsTable?.rows ?? []) {
+    const sheet = projectsTable!.sheet.name;
+    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+    const id = f.text(at('projectId'), true);
+    if (id !== null && !isProjectId(id)) {
+      f.add('registry-project-id-invalid', { sheet, cell: row.ref('projectId') }, { found: foundText(row.get('projectId')), expected: '[a-z0-9-]' });
+    } else if (id !== null && seen.has(id)) {
+      f.add('registry-duplicate-project', { sheet, cell: row.ref('projectId') }, { found: id, expected: `≠ ${seen.get(id)}` });
+    }
+    const contractNo = f.text(at('contractNo'), true);
+    const title = f.text(at('title'), true);
+    const beneficiary = f.text(at('beneficiary'), true);
+    const fund = f.oneOf(at('fund'), FUNDS, true);
+    const so = f.oneOf(at('specificObjective'), SPECIFIC_OBJECTIVES, true);
+    const start = f.date(at('start'), true);
+    const end = f.date(at('end'), true);
+    if (start && end && end < start) f.add('registry-end-before-start', { sheet, cell: row.ref('end') }, { found: end, expected: `≥ ${start}` });
+    const eligibleCost = f.number(at('eligibleCost'), { required: true, min: 0 });
+    const rateAt = at('euRate');
+    const rate = f.number(rateAt, { required: true, percent: true });
+    if (rate !== null && (rate < 0 || rate > 100)) {
+      f.add('registry-rate-out-of-range', { sheet, cell: rateAt.cell }, { found: foundText(rateAt.value), expected: '0–100 %' });
+    }
+    const emails = splitList(f.text(at('coordinatorEmail'), true));
+    for (const email of emails) {
+      if (!isEmail(email)) f.add('registry-email-invalid', { sheet, cell: row.ref('coordinatorEmail') }, { found: email, expected: 'vards@iestade.lv' });
+    }
+    if (id !== null && isProjectId(id) && !seen.has(id)) seen.set(id, row.ref('projectId'));
+    if (id && contractNo && title && beneficiary && fund && so && start && end && eligibleCost !== null && rate !== null) {
+      projects.push({
+        id,
+        contractNo,
+        title,
+        beneficiary,
+        fund,
+        specificObjective: so,
+        start,
+        end,
+        eligibleCost,
+        euRatePercent: rate,
+        coordinatorEmails: emails,
+      });
+    }
+  }
+  if (projectsTable && projectsTable.rows.length === 0) {
+    f.issues.push(issue('registry-no-projects', 'error', { sheet: projectsTable.sheet.name }));
+  }
+  const projectIds = new Set(projects.map((p) => p.id));
+
+  const targets: Target[] = [];
+  const targetsTable = tables.get('targets');
+  for (const row of targetsTable?.rows ?? []) {
+    const sheet = targetsTable!.sheet.name;
+    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+    const projectId = f.text(at('projectId'), true);
+    if (projectId && !seen.has(projectId)) {
+      f.add('registry-target-unknown-project', { sheet, cell: row.ref('projectId') }, { found: projectId });
+    }
+    const code = f.text(at('indicatorCode'), true);
+    const def = code ? catalogue.get(code) : undefined;
+    if (code && !def) f.add('registry-target-unknown-indicator', { sheet, cell: row.ref('indicatorCode') }, { found: code });
+    const baseline = f.number(at('baseline'), { min: 0 }) ?? 0;
+    const milestone = f.number(at('milestone'), { min: 0 });
+    const milestoneDate = f.date(at('milestoneDate'));
+    const target = f.number(at('target'), { required: true, min: 0 });
+    if (projectId && def && target !== null && projectIds.has(projectId)) {
+      targets.push({ projectId, indicatorCode: def.code, baseline, milestone, milestoneDate, target });
+    }
+  }
+
+  const budget: BudgetLine[] = [];
+  const budgetTable = tables.get('budget');
+  for (const row of budgetTable?.rows ?? []) {
+    const sheet = budgetTable!.sheet.name;
+    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+    const projectId = f.text(at('projectId'), true);
+    if (projectId && !seen.has(projectId)) f.add('registry-target-unknown-project', { sheet, cell: row.ref('projectId') }, { found: projectId });
+    const category = f.text(at('category'), true);
+    const planned = f.number(at('planned'), { required: true, min: 0 });
+    if (projectId && category && planned !== null && projectIds.has(projectId)) budget.push({ projectId, category, planned });
+  }
+
+  const recipients: Recipient[] = [];
+  const recipientsTable = tables.get('recipients');
+  for (const row of recipientsTable?.rows ?? []) {
+    const sheet = recipientsTable!.sheet.name;
+    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+    const email = f.text(at('email'), true);
+    if (email && !isEmail(email)) f.add('registry-email-invalid', { sheet, cell: row.ref('email') }, { found: email, expected: 'vards@iestade.lv' });
+    const role = f.oneOf(at('role'), ['vadītājs', 'manager', 'revidents', 'auditor'] as const, true);
+    const language = f.oneOf(at('language'), ['lv', 'en'] as const) ?? 'lv';
+    const list = splitList(f.text(at('projects')));
+    for (const p of list) {
+      if (!seen.has(p)) f.add('registry-target-unknown-project', { sheet, cell: row.ref('projects') }, { found: p });
+    }
+    if (email && isEmail(email) && role) {
+      recipients.push({
+        email,
+        role: role === 'vadītājs' || role === 'manager' ? 'manager' : 'auditor',
+        projects: list,
+        language,
+      });
+    }
+  }
+
+  const settings: Settings = { ...DEFAULT_SETTINGS };
+  const settingsSpec = sheetSpec(REGISTRY_SHEETS, 'settings');
+  const settingsSheet = findSheet(workbook, settingsSpec);
+  if (settingsSheet) {
+    const fields = readForm(settingsSheet, settingsSpec);
+    for (const id of ['deadlineDays', 'reminderDays'] as const) {
+      const field = fields.get(id);
+      if (!field) continue;
+      const n = f.number({ value: field.value, sheet: settingsSheet.name, cell: field.ref }, { min: 0, integer: true });
+      if (n !== null) settings[id] = n;
+    }
+  }
+
+  if (hasErrors(f.issues)) return { registry: null, issues: f.issues };
+  return {
+    registry: { schemaVersion: 1, kind: 'registry', source, projects, targets, budget, recipients, indicators, settings },
+    issues: f.issues,
+  };
+}

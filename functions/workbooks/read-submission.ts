@@ -1,0 +1,278 @@
+/**
+ * The coordinator's submission workbook (DESIGN §4.2) → a validated, normalised submission with lineage,
+ * or the issues that stop it. Issues are values: one pass names every wrong cell.
+ */
+import { buildCatalogue, type Catalogue, normaliseCode } from '../core/catalogue';
+import { hasErrors, issue } from '../core/issue-codes';
+import { formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
+import { deriveIndicators } from '../core/participants';
+import {
+  ACTIVITIES,
+  CEFR_LEVELS,
+  type CefrLevel,
+  type ExpenditureLine,
+  type IsoDate,
+  type Narrative,
+  type NarrativeText,
+  type NormalisedSubmission,
+  type ParticipantRecord,
+  type Registry,
+  SUBMISSION_SCHEMA_VERSION,
+  type SourceRef,
+  type TypedIndicatorValue,
+  type ValidationIssue,
+} from '../core/types';
+import { AGE_GROUP_VALUES, SUBMISSION_SHEETS, sheetSpec } from '../core/workbook-schema';
+import { cellText } from './cell-values';
+import { FieldReader, foundText, isEmail } from './field-reader';
+import type { WorkbookData } from './read-xlsx';
+import { findSheet, missingSheetIssue, readForm, readTable } from './sheet-table';
+
+export interface SubmissionContext {
+  /** The registry in force; null when none was accepted yet. */
+  registry: Registry | null;
+  /** The upload's folder (`inbox/<folder>/…`); null for a dry run without a folder. */
+  folder: string | null;
+  /** Today's date in Europe/Riga, to refuse periods that have not started. */
+  today: IsoDate;
+}
+
+export interface SubmissionResult {
+  submission: NormalisedSubmission | null;
+  issues: ValidationIssue[];
+  projectId: string | null;
+  period: string | null;
+}
+
+const NARRATIVE_MAX = 10_000;
+
+/** Does a participant ID look like personal data? Returns a masked description of what it looks like. */
+export function personalDataShape(id: string): string | null {
+  if (/\d{6}\s*-?\s*\d{5}/.test(id)) return 'personas kods / personal code (######-#####)';
+  if (/[^\s@]+@[^\s@]+\.[^\s@]+/.test(id)) return 'e-pasts / e-mail (…@…)';
+  if (/^\p{Lu}\p{Ll}+(?:[\s-]+\p{Lu}\p{Ll}+)+$/u.test(id.trim())) return 'vārds uzvārds / a full name';
+  return null;
+}
+
+export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: SubmissionContext): SubmissionResult {
+  const f = new FieldReader();
+  const registry = ctx.registry;
+  if (!registry) f.issues.push(issue('registry-missing', 'error'));
+  const catalogue: Catalogue = buildCatalogue(registry?.indicators ?? []);
+
+  // Project sheet: who and when.
+  const projectSpec = sheetSpec(SUBMISSION_SHEETS, 'project');
+  const projectSheet = findSheet(workbook, projectSpec);
+  let projectId: string | null = null;
+  let period: string | null = null;
+  if (!projectSheet) {
+    f.issues.push(missingSheetIssue(projectSpec));
+  } else {
+    const fields = readForm(projectSheet, projectSpec);
+    const sheet = projectSheet.name;
+    const idField = fields.get('projectId');
+    const periodField = fields.get('period');
+    if (!idField) f.issues.push(issue('value-required', 'error', { sheet, cell: 'A1' }, { expected: 'Projekta ID / Project ID' }));
+    if (!periodField) f.issues.push(issue('value-required', 'error', { sheet, cell: 'A2' }, { expected: 'Periods / Period' }));
+    if (idField) projectId = f.text({ value: idField.value, sheet, cell: idField.ref }, true);
+    if (projectId !== null) projectId = projectId.trim().toLowerCase();
+    if (periodField) {
+      const text = f.text({ value: periodField.value, sheet, cell: periodField.ref }, true);
+      const parsed = text === null ? null : parsePeriod(text);
+      if (text !== null && !parsed) {
+        f.add('period-malformed', { sheet, cell: periodField.ref }, { found: foundText(periodField.value), expected: '2025-Q3' });
+      }
+      if (parsed) period = formatPeriod(parsed);
+    }
+    const project = projectId && registry ? registry.projects.find((p) => p.id === projectId) : undefined;
+    if (projectId && registry && !project) {
+      f.add('project-unknown', { sheet, cell: idField!.ref }, { found: projectId, expected: registry.projects.map((p) => p.id).join(', ') });
+    }
+    if (projectId && ctx.folder !== null && ctx.folder.toLowerCase() !== projectId) {
+      f.add('project-folder-mismatch', { sheet, cell: idField!.ref }, { found: projectId, expected: ctx.folder });
+    }
+    if (project && period && periodField) {
+      const p = parsePeriod(period)!;
+      const where = { sheet, cell: periodField.ref };
+      if (periodEnd(p) < project.start) f.add('period-before-start', where, { found: period, expected: `≥ ${project.start}` });
+      else if (periodStart(p) > project.end) f.add('period-after-end', where, { found: period, expected: `≤ ${project.end}` });
+      else if (periodStart(p) > ctx.today) f.add('period-in-future', where, { found: period, expected: `≤ ${ctx.today}` });
+    }
+    const email = fields.get('email');
+    const emailText = email ? cellText(email.value) : '';
+    if (email && emailText && !isEmail(emailText)) {
+      f.add('registry-email-invalid', { sheet, cell: email.ref }, { found: foundText(email.value), expected: 'vards@iestade.lv' }, 'warning');
+    }
+  }
+  const project = projectId ? registry?.projects.find((p) => p.id === projectId) : undefined;
+  const targetCodes = new Set(
+    (registry?.targets ?? []).filter((t) => t.projectId === projectId).map((t) => normaliseCode(t.indicatorCode)),
+  );
+
+  // Indicators typed for the period.
+  const indicators: TypedIndicatorValue[] = [];
+  const indicatorSpec = sheetSpec(SUBMISSION_SHEETS, 'indicators');
+  const indicatorSheet = findSheet(workbook, indicatorSpec);
+  if (!indicatorSheet) f.issues.push(missingSheetIssue(indicatorSpec));
+  else {
+    const { table, issues } = readTable(indicatorSheet, indicatorSpec);
+    f.issues.push(...issues);
+    const firstSeen = new Map<string, string>();
+    for (const row of table?.rows ?? []) {
+      const sheet = indicatorSheet.name;
+      const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+      const codeText = f.text(at('code'), true);
+      const def = codeText ? catalogue.get(codeText) : undefined;
+      if (codeText && !def) {
+        f.add('indicator-unknown', { sheet, cell: row.ref('code') }, { found: foundText(row.get('code')) });
+      }
+      if (def && firstSeen.has(def.code)) {
+        f.add('indicator-duplicate', { sheet, cell: row.ref('code') }, { found: def.code, expected: `≠ ${firstSeen.get(def.code)}` });
+        continue;
+      }
+      if (def) firstSeen.set(def.code, row.ref('code'));
+      const value = f.number(at('value'), { required: true, min: 0, integer: def?.integer ?? false });
+      if (def && project && !targetCodes.has(normaliseCode(def.code))) {
+        f.add('indicator-no-target', { sheet, cell: row.ref('code') }, { found: def.code }, 'warning');
+      }
+      if (def && value !== null) {
+        indicators.push({
+          code: def.code,
+          value,
+          comment: cellText(row.get('comment')).slice(0, NARRATIVE_MAX),
+          lineage: { sheet, cell: row.ref('value'), raw: cellText(row.get('value')) },
+        });
+      }
+    }
+  }
+
+  // Participants: pseudonymous rows from which person-based indicators are computed.
+  const participants: ParticipantRecord[] = [];
+  const participantSpec = sheetSpec(SUBMISSION_SHEETS, 'participants');
+  const participantSheet = findSheet(workbook, participantSpec);
+  let idColumn = 1;
+  if (participantSheet) {
+    const { table, issues } = readTable(participantSheet, participantSpec);
+    f.issues.push(...issues);
+    idColumn = table?.columns.get('participantId') ?? 1;
+    const sheet = participantSheet.name;
+    const seen = new Set<string>();
+    for (const row of table?.rows ?? []) {
+      const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+      const id = f.text(at('participantId'), true);
+      const shape = id ? personalDataShape(id) : null;
+      if (id && shape) f.add('participant-id-personal', { sheet, cell: row.ref('participantId') }, { found: shape, expected: 'P-00123' });
+      const activity = f.oneOf(at('activity'), ACTIVITIES, true);
+      const start = f.date(at('startDate'));
+      const end = f.date(at('endDate'));
+      if (start && end && end < start) f.add('participant-dates-reversed', { sheet, cell: row.ref('endDate') }, { found: end, expected: `≥ ${start}` });
+      const levelStart = f.oneOf(at('levelStart'), CEFR_LEVELS, false, 'participant-level-invalid') as CefrLevel | null;
+      const levelEnd = f.oneOf(at('levelEnd'), CEFR_LEVELS, false, 'participant-level-invalid') as CefrLevel | null;
+      if (levelStart && levelEnd && CEFR_LEVELS.indexOf(levelEnd) < CEFR_LEVELS.indexOf(levelStart)) {
+        f.add('participant-level-decreased', { sheet, cell: row.ref('levelEnd') }, { found: `${levelStart} → ${levelEnd}`, expected: `≥ ${levelStart}` });
+      }
+      const helpful = f.yesNo(at('helpful'));
+      const vulnerable = f.yesNo(at('vulnerable'));
+      const ageGroup = f.oneOf(at('ageGroup'), AGE_GROUP_VALUES);
+      const sex = cellText(row.get('sex')) || null;
+      if (id && activity && !shape) {
+        const key = `${id}\u0000${activity}`;
+        if (seen.has(key)) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
+        seen.add(key);
+        participants.push({ id, activity, start, end, levelStart, levelEnd, helpful, sex, ageGroup, vulnerable, row: row.row });
+      }
+    }
+  }
+  // Only indicators that concern this project: its targets, and its own fund's catalogue.
+  const relevant = catalogue.all.filter((d) => targetCodes.has(normaliseCode(d.code)) || d.catalogue === project?.fund);
+  const derived = participantSheet
+    ? deriveIndicators(participants, relevant, { sheet: participantSheet.name, idColumn }).filter(
+        (d) => d.value > 0 || targetCodes.has(normaliseCode(d.code)),
+      )
+    : [];
+  for (const d of derived) {
+    const typed = indicators.find((t) => t.code === d.code);
+    if (typed && typed.value !== d.value) {
+      f.add('indicator-derived-mismatch', { sheet: typed.lineage.sheet, cell: typed.lineage.cell }, { found: String(typed.value), expected: String(d.value) }, 'warning');
+    }
+  }
+
+  // Expenditure.
+  const expenditure: ExpenditureLine[] = [];
+  const expenditureSpec = sheetSpec(SUBMISSION_SHEETS, 'expenditure');
+  const expenditureSheet = findSheet(workbook, expenditureSpec);
+  if (!expenditureSheet) f.issues.push(missingSheetIssue(expenditureSpec));
+  else {
+    const { table, issues } = readTable(expenditureSheet, expenditureSpec);
+    f.issues.push(...issues);
+    const sheet = expenditureSheet.name;
+    const categories = new Set((registry?.budget ?? []).filter((b) => b.projectId === projectId).map((b) => b.category.toLowerCase()));
+    for (const row of table?.rows ?? []) {
+      const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+      const category = f.text(at('category'), true);
+      const amountAt = at('amount');
+      const amount = f.number(amountAt, { required: true });
+      if (amount !== null && amount < 0) {
+        f.add('expenditure-negative', { sheet, cell: amountAt.cell }, { found: foundText(amountAt.value), expected: '≥ 0' });
+        continue;
+      }
+      if (category && project && categories.size > 0 && !categories.has(category.toLowerCase())) {
+        f.add('expenditure-category-unknown', { sheet, cell: row.ref('category') }, { found: foundText(row.get('category')) }, 'warning');
+      }
+      if (category && amount !== null) {
+        expenditure.push({ category, amount, lineage: { sheet, cell: amountAt.cell, raw: cellText(amountAt.value) } });
+      }
+    }
+  }
+
+  const narrative = readNarrative(workbook, f);
+
+  if (hasErrors(f.issues) || !projectId || !period) {
+    return { submission: null, issues: f.issues, projectId, period };
+  }
+  const submission: NormalisedSubmission = {
+    schemaVersion: SUBMISSION_SCHEMA_VERSION,
+    kind: 'submission',
+    source,
+    registryVersion: registry?.source.version ?? '',
+    projectId,
+    period,
+    indicators,
+    derived,
+    participants,
+    expenditure,
+    narrative,
+    warnings: f.issues.filter((i) => i.severity === 'warning'),
+  };
+  return { submission, issues: f.issues, projectId, period };
+}
+
+/** Progress sheet: either a header row with one text row below, or label | value rows. */
+function readNarrative(workbook: WorkbookData, f: FieldReader): Narrative {
+  const spec = sheetSpec(SUBMISSION_SHEETS, 'progress');
+  const empty: Narrative = { achievements: null, problems: null, nextSteps: null };
+  const sheet = findSheet(workbook, spec);
+  if (!sheet) return empty;
+  const out: Narrative = { ...empty };
+  const take = (text: string, cell: string): NarrativeText => {
+    if (text.length > NARRATIVE_MAX) f.add('text-too-long', { sheet: sheet.name, cell }, { expected: `≤ ${NARRATIVE_MAX}` }, 'warning');
+    return { text: text.slice(0, NARRATIVE_MAX), lineage: { sheet: sheet.name, cell, raw: '' } };
+  };
+  const { table } = readTable(sheet, spec);
+  // A table names at least two of the three columns in one row; otherwise the sheet is label | value rows.
+  if (table && table.columns.size >= 2 && table.rows.length > 0) {
+    for (const id of ['achievements', 'problems', 'nextSteps'] as const) {
+      if (!table.columns.has(id)) continue;
+      const texts = table.rows.map((r) => ({ text: cellText(r.get(id)), cell: r.ref(id) })).filter((t) => t.text);
+      if (texts.length > 0) out[id] = take(texts.map((t) => t.text).join('\n'), texts[0]!.cell);
+    }
+    return out;
+  }
+  const fields = readForm(sheet, spec);
+  for (const id of ['achievements', 'problems', 'nextSteps'] as const) {
+    const field = fields.get(id);
+    const text = field ? cellText(field.value) : '';
+    if (field && text) out[id] = take(text, field.ref);
+  }
+  return out;
+}

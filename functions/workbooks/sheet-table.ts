@@ -1,0 +1,137 @@
+/**
+ * Finding sheets, header rows and columns by name (DESIGN §4): Latvian or English, case-, space- and
+ * diacritic-insensitive, in any column order, with extra columns and sheets ignored.
+ */
+import { issue } from '../core/issue-codes';
+import { nameMatches } from '../core/names';
+import type { ValidationIssue } from '../core/types';
+import type { ColumnSpec, SheetSpec } from '../core/workbook-schema';
+import { type CellValue, cellRef, type SheetData, type WorkbookData } from './read-xlsx';
+import { cellText } from './cell-values';
+
+/** How far down a header row may sit (titles and notes above it are common). */
+const HEADER_SEARCH_ROWS = 30;
+
+export function findSheet(workbook: WorkbookData, spec: SheetSpec): SheetData | undefined {
+  const names = [spec.name.lv, spec.name.en];
+  return workbook.sheets.find((s) => nameMatches(s.name, names));
+}
+
+export function missingSheetIssue(spec: SheetSpec): ValidationIssue {
+  return issue(
+    'sheet-missing',
+    'error',
+    { sheet: spec.name.lv },
+    { expected: `${spec.name.lv} / ${spec.name.en}` },
+  );
+}
+
+function columnMatches(text: string, column: ColumnSpec): boolean {
+  return nameMatches(text, [column.name.lv, column.name.en]);
+}
+
+/** One data row: cells by column id, with their A1 addresses. */
+export interface TableRow {
+  row: number;
+  get(columnId: string): CellValue | undefined;
+  ref(columnId: string): string;
+}
+
+export interface Table {
+  sheet: SheetData;
+  headerRow: number;
+  /** Column id → 1-based column number; only columns present. */
+  columns: Map<string, number>;
+  rows: TableRow[];
+}
+
+/**
+ * Read a `table` sheet: find the header row (the first row, within the first 30, that names every required
+ * column), map columns by name, return the non-empty rows below it. Missing required columns are issues.
+ */
+export function readTable(sheet: SheetData, spec: SheetSpec): { table: Table | null; issues: ValidationIssue[] } {
+  let best: { row: number; columns: Map<string, number> } | null = null;
+  for (const r of sheet.rows) {
+    if (r.row > HEADER_SEARCH_ROWS) break;
+    const columns = new Map<string, number>();
+    r.cells.forEach((value, index) => {
+      const text = cellText(value);
+      if (!text) return;
+      const col = spec.columns.find((c) => !columns.has(c.id) && columnMatches(text, c));
+      if (col) columns.set(col.id, index + 1);
+    });
+    if (columns.size > 0 && (!best || columns.size > best.columns.size)) best = { row: r.row, columns };
+    if (spec.columns.every((c) => !c.required || columns.has(c.id))) break;
+  }
+  const issues: ValidationIssue[] = [];
+  const missing = spec.columns.filter((c) => c.required && !best?.columns.has(c.id));
+  for (const column of missing) {
+    issues.push(
+      issue(
+        'column-missing',
+        'error',
+        { sheet: sheet.name, cell: best ? cellRef(best.row, 1) : 'A1' },
+        { expected: `${column.name.lv} / ${column.name.en}` },
+      ),
+    );
+  }
+  if (!best || missing.length > 0) return { table: null, issues };
+  const { row: headerRow, columns } = best;
+  const rows: TableRow[] = [];
+  for (const r of sheet.rows) {
+    if (r.row <= headerRow) continue;
+    const anyValue = [...columns.values()].some((col) => {
+      const v = r.cells[col - 1];
+      return v !== undefined && cellText(v) !== '';
+    });
+    if (!anyValue) continue;
+    rows.push({
+      row: r.row,
+      get: (id) => {
+        const col = columns.get(id);
+        return col === undefined ? undefined : r.cells[col - 1];
+      },
+      ref: (id) => cellRef(r.row, columns.get(id) ?? 1),
+    });
+  }
+  issues.push(...mergeIssues(sheet, headerRow));
+  return { table: { sheet, headerRow, columns, rows }, issues };
+}
+
+/** Merged cells below the header: exceljs-style readers repeat the value in every cell, so refuse them. */
+function mergeIssues(sheet: SheetData, headerRow: number): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const range of sheet.merges) {
+    const first = range.split(':')[0] ?? range;
+    const row = Number(/\d+$/.exec(first)?.[0] ?? '0');
+    if (row > headerRow) out.push(issue('merged-cells', 'error', { sheet: sheet.name, cell: first }, { found: range }));
+  }
+  return out;
+}
+
+export interface FormField {
+  value: CellValue | undefined;
+  ref: string;
+}
+
+/**
+ * Read a `form` sheet: rows of label | value. A label may sit in any of the first columns; its value is the next
+ * non-empty cell to the right. Returns fields by column id.
+ */
+export function readForm(sheet: SheetData, spec: SheetSpec): Map<string, FormField> {
+  const fields = new Map<string, FormField>();
+  for (const r of sheet.rows) {
+    for (let i = 0; i < Math.min(r.cells.length, 5); i++) {
+      const label = cellText(r.cells[i]);
+      if (!label) continue;
+      const column = spec.columns.find((c) => !fields.has(c.id) && columnMatches(label, c));
+      if (!column) continue;
+      let j = i + 1;
+      while (j < r.cells.length && cellText(r.cells[j]) === '') j++;
+      const valueIndex = j < r.cells.length ? j : i + 1;
+      fields.set(column.id, { value: r.cells[valueIndex], ref: cellRef(r.row, valueIndex + 1) });
+      break;
+    }
+  }
+  return fields;
+}
