@@ -1,7 +1,11 @@
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { unzipSync, type Zippable, zipSync } from 'fflate';
 
-/** 1980-01-01 is the earliest date a zip entry can carry; any fixed date would do. */
-const FIXED_ENTRY_DATE = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
+/**
+ * 1980-01-01 00:00, the earliest date a zip entry can carry. Built from local time on purpose, at each call (the
+ * zone can change while a process runs): zip dates are zone-less and fflate writes the local fields, so this gives
+ * the same bytes in every time zone.
+ */
+const fixedEntryDate = () => new Date(1980, 0, 1, 0, 0, 0);
 
 /**
  * Re-pack an OOXML zip so that equal content gives equal bytes: exceljs stamps "now" into every entry,
@@ -9,9 +13,10 @@ const FIXED_ENTRY_DATE = new Date(Date.UTC(1980, 0, 1, 0, 0, 0));
  */
 export function repackDeterministic(zipBytes: Uint8Array): Uint8Array {
   const entries = unzipSync(zipBytes);
+  const mtime = fixedEntryDate();
   const out: Zippable = {};
   for (const [name, data] of Object.entries(entries)) {
-    out[name] = [data, { level: 6, mtime: FIXED_ENTRY_DATE }];
+    out[name] = [data, { level: 6, mtime }];
   }
-  return zipSync(out, { level: 6, mtime: FIXED_ENTRY_DATE });
+  return zipSync(out, { level: 6, mtime });
 }
