@@ -1,0 +1,862 @@
+/**
+ * The one reading path for every uploaded .xlsx: a lean, bounded reader. The guard (`zip-guard.ts`) checks the
+ * file before anything is parsed; then only the parts we need are inflated, as a stream, and parsed with a SAX
+ * parser fed in chunks. Nothing is allocated by what the file declares (dimensions, whole-sheet ranges): data
+ * validations, conditional formats and the like are simply not read, and every count is capped.
+ */
+import { TextDecoder } from 'node:util';
+import { SaxesParser } from 'saxes';
+import type { Bilingual } from '../core/types';
+import { serialToIsoDate } from './cell-values';
+import { findEntry, inflateEntry, openZip, ReadFailure, type ZipArchive, type ZipEntry } from './zip-guard';
+
+/** A cell as the workbook stores it. Most cells are plain primitives (keeps 100k-row sheets small in memory). */
+export type CellValue =
+  /** Shared or inline string (rich text runs joined, phonetic runs dropped), or a formula's text result. */
+  | string
+  /** A number without a date format. */
+  | number
+  | boolean
+  /**
+   * A number with a date format (built-in ids 14-22, 27-36, 45-47, 50-58, or a custom format with d, m, y, h or s
+   * outside quotes and brackets), or a `t="d"` cell. `iso` is the calendar date, time dropped. `serial` is always
+   * in the 1900 date system: 1904-system workbooks are converted here, so consumers never see them.
+   */
+  | { t: 'date'; iso: string; serial: number }
+  /** An error value such as `#DIV/0!`. */
+  | { t: 'error'; code: string }
+  /** A formula without a calculated value (`formula` is empty for the followers of a shared formula). */
+  | { t: 'no-cached-value'; formula: string };
+
+/** One row that holds at least one value. */
+export interface SheetRow {
+  /** 1-based row number. */
+  row: number;
+  /** Index 0 is column A; sparse (undefined where the row has no value). */
+  cells: (CellValue | undefined)[];
+}
+
+export interface SheetData {
+  name: string;
+  state: 'visible' | 'hidden' | 'veryHidden';
+  /** Only rows with at least one value, ascending by row number. Hidden rows are included. */
+  rows: SheetRow[];
+  /** Merged ranges as written, e.g. `A1:B2`. */
+  merges: string[];
+}
+
+export interface WorkbookData {
+  date1904: boolean;
+  /** Worksheets only (chartsheets and dialog sheets are skipped), in workbook order, hidden ones included. */
+  sheets: SheetData[];
+}
+
+/** Bounds on everything an uploaded file could make the reader spend. */
+export interface ReadLimits {
+  /** Size of the uploaded file. */
+  maxFileBytes: number;
+  /** Entries in the zip. */
+  maxEntries: number;
+  /** Unpacked size of one entry (declared and actual). */
+  maxEntryBytes: number;
+  /** Unpacked size of all entries (declared), and of the entries actually unpacked. */
+  maxTotalInflatedBytes: number;
+  /** Unpacked : packed ratio, for entries over 1 MB unpacked. */
+  maxRatio: number;
+  /** Highest row number holding a value. */
+  maxRows: number;
+  /** Highest column number holding a value. */
+  maxColumns: number;
+  /** Cells holding a value, across the workbook. */
+  maxCells: number;
+  /** Characters in one cell's text. */
+  maxStringLength: number;
+  /** Merged ranges on one sheet. */
+  maxMerges: number;
+}
+
+const MB = 1024 * 1024;
+
+/** Limits for coordinators' workbooks: a few thousand rows in practice, so these leave a wide margin. */
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxFileBytes: 20 * MB,
+  maxEntries: 1000,
+  maxEntryBytes: 200 * MB,
+  maxTotalInflatedBytes: 200 * MB,
+  maxRatio: 200,
+  maxRows: 200_000,
+  maxColumns: 256,
+  maxCells: 3_000_000,
+  // Excel's own limit for one cell.
+  maxStringLength: 32_767,
+  maxMerges: 10_000,
+};
+
+/** What each refusal says to the coordinator: what is wrong and what to do about it. */
+export const READ_PROBLEM_MESSAGES = {
+  'file-empty': {
+    lv: 'Fails ir tukšs (0 baitu). Augšupielādējiet aizpildīto darbgrāmatu vēlreiz.',
+    en: 'The file is empty (0 bytes). Upload the filled-in workbook again.',
+  },
+  'file-too-large': {
+    lv: 'Fails ir pārāk liels. Izdzēsiet liekās lapas, attēlus un tukšās rindas, saglabājiet un augšupielādējiet vēlreiz.',
+    en: 'The file is too large. Delete extra sheets, pictures and empty rows, save and upload it again.',
+  },
+  'not-xlsx-ole2': {
+    lv: 'Fails ir aizsargāts ar paroli (šifrēts) vai saglabāts vecajā .xls formātā. Noņemiet paroli (Fails → Informācija → Aizsargāt darbgrāmatu → Šifrēt ar paroli) un saglabājiet kā Excel darbgrāmatu (.xlsx).',
+    en: 'The file is password-protected (encrypted) or in the old .xls format. Remove the password (File → Info → Protect Workbook → Encrypt with Password) and save it as an Excel Workbook (.xlsx).',
+  },
+  'not-xlsx-other': {
+    lv: 'Fails nav Excel darbgrāmata (.xlsx). Aizpildiet veidni vai atveriet failu programmā Excel un saglabājiet kā Excel darbgrāmatu (.xlsx).',
+    en: 'The file is not an Excel workbook (.xlsx). Fill in the template, or open the file in Excel and save it as an Excel Workbook (.xlsx).',
+  },
+  'zip-corrupt': {
+    lv: 'Fails ir bojāts vai nav augšupielādēts pilnībā. Atveriet to programmā Excel, saglabājiet vēlreiz un augšupielādējiet.',
+    en: 'The file is damaged or was not uploaded completely. Open it in Excel, save it again and upload it.',
+  },
+  'zip-too-many-entries': {
+    lv: 'Darbgrāmatā ir pārāk daudz iekšējo daļu (lapu, attēlu u. c.). Izdzēsiet liekās lapas un objektus un saglabājiet vēlreiz.',
+    en: 'The workbook has too many internal parts (sheets, pictures and the like). Delete extra sheets and objects and save it again.',
+  },
+  'zip-too-large': {
+    lv: 'Atpakota darbgrāmata būtu pārāk liela. Izdzēsiet liekās lapas un tukšās rindas vai kolonnas un saglabājiet vēlreiz.',
+    en: 'The workbook would be too large once unpacked. Delete extra sheets and empty rows or columns and save it again.',
+  },
+  'zip-ratio': {
+    lv: 'Faila saturs ir neparasti stipri saspiests, tāpēc to nevar droši nolasīt. Saglabājiet darbgrāmatu programmā Excel vēlreiz; ja tas atkārtojas, sazinieties ar vadošo iestādi.',
+    en: 'The file is unusually highly compressed, so it cannot be read safely. Save the workbook again in Excel; if this keeps happening, contact the managing authority.',
+  },
+  macros: {
+    lv: 'Darbgrāmatā ir makro (.xlsm/.xlsb). Saglabājiet to kā Excel darbgrāmatu (.xlsx) bez makro un augšupielādējiet vēlreiz.',
+    en: 'The workbook contains macros (.xlsm/.xlsb). Save it as an Excel Workbook (.xlsx), without macros, and upload it again.',
+  },
+  'external-links': {
+    lv: 'Darbgrāmatā ir saites uz citiem failiem. Pārtrauciet tās (Dati → Rediģēt saites → Pārtraukt saiti) un saglabājiet vēlreiz.',
+    en: 'The workbook links to other files. Break the links (Data → Edit Links → Break Link) and save it again.',
+  },
+  'embedded-objects': {
+    lv: 'Darbgrāmatā ir iegulti objekti (piemēram, citi dokumenti). Izdzēsiet tos un saglabājiet vēlreiz.',
+    en: 'The workbook contains embedded objects (such as other documents). Delete them and save it again.',
+  },
+  activex: {
+    lv: 'Darbgrāmatā ir ActiveX vadīklas. Izdzēsiet tās un saglabājiet vēlreiz.',
+    en: 'The workbook contains ActiveX controls. Delete them and save it again.',
+  },
+  'no-sheets': {
+    lv: 'Darbgrāmatā nav nevienas darblapas. Aizpildiet veidni un augšupielādējiet vēlreiz.',
+    en: 'The workbook has no worksheets. Fill in the template and upload it again.',
+  },
+  'xml-invalid': {
+    lv: 'Darbgrāmatas saturs ir bojāts vai satur neatļautas konstrukcijas. Atveriet to programmā Excel, saglabājiet kā Excel darbgrāmatu (.xlsx) un augšupielādējiet vēlreiz.',
+    en: 'The workbook’s content is damaged or contains constructs that are not allowed. Open it in Excel, save it as an Excel Workbook (.xlsx) and upload it again.',
+  },
+  'too-many-rows': {
+    lv: 'Lapā ir pārāk daudz rindu, vai dati ir ļoti tālu uz leju. Izdzēsiet liekās rindas un saglabājiet vēlreiz.',
+    en: 'The sheet has too many rows, or data very far down. Delete the extra rows and save it again.',
+  },
+  'too-many-columns': {
+    lv: 'Lapā ir dati pārāk tālu pa labi. Izdzēsiet liekās kolonnas un saglabājiet vēlreiz.',
+    en: 'The sheet has data too far to the right. Delete the extra columns and save it again.',
+  },
+  'too-many-cells': {
+    lv: 'Darbgrāmatā ir pārāk daudz aizpildītu šūnu. Izdzēsiet liekās lapas vai rindas un saglabājiet vēlreiz.',
+    en: 'The workbook has too many filled cells. Delete extra sheets or rows and save it again.',
+  },
+  'cell-too-long': {
+    lv: 'Šūnā ir pārāk garš teksts. Saīsiniet to un saglabājiet vēlreiz.',
+    en: 'A cell holds too long a text. Shorten it and save it again.',
+  },
+  'too-many-merges': {
+    lv: 'Lapā ir pārāk daudz apvienotu šūnu. Atceliet apvienošanu (Sākums → Apvienot un centrēt) un saglabājiet vēlreiz.',
+    en: 'The sheet has too many merged cells. Unmerge them (Home → Merge & Center) and save it again.',
+  },
+} as const satisfies Record<string, Bilingual>;
+
+export type ReadProblemCode = keyof typeof READ_PROBLEM_MESSAGES;
+
+/** Why a file could not be read. A value for the coordinator, never thrown. */
+export interface ReadProblem {
+  code: ReadProblemCode;
+  message: Bilingual;
+  /** What was found: a file kind (`PDF`, `ODS`…), a count against its limit, a damaged part. */
+  found?: string;
+  sheet?: string;
+  cell?: string;
+}
+
+export type ReadResult = { ok: true; workbook: WorkbookData } | { ok: false; problem: ReadProblem };
+
+/**
+ * Read an uploaded workbook. Every way the file can be wrong or too big comes back as a {@link ReadProblem};
+ * only a fault in this code throws.
+ */
+export function readXlsx(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): ReadResult {
+  try {
+    return { ok: true, workbook: readWorkbook(bytes, { ...DEFAULT_LIMITS, ...limits }) };
+  } catch (error) {
+    if (!(error instanceof ReadFailure)) throw error;
+    const { found, sheet, cell } = error.detail;
+    const problem: ReadProblem = { code: error.code, message: READ_PROBLEM_MESSAGES[error.code] };
+    if (found !== undefined) problem.found = found;
+    if (sheet !== undefined) problem.sheet = sheet;
+    if (cell !== undefined) problem.cell = cell;
+    return { ok: false, problem };
+  }
+}
+
+/** Column letters from a 1-based column number: 1 → `A`, 28 → `AB`. */
+export function columnLetter(col: number): string {
+  if (!Number.isInteger(col) || col < 1) throw new RangeError(`not a column number: ${col}`);
+  let letters = '';
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
+/** An A1 reference from 1-based row and column: `cellRef(5, 28) === 'AB5'`. */
+export function cellRef(row: number, col: number): string {
+  return `${columnLetter(col)}${row}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workbook structure
+
+const REL_WORKSHEET = '/worksheet';
+const REL_SHARED_STRINGS = '/sharedStrings';
+const REL_STYLES = '/styles';
+/** Content types that mean macros: VBA projects, Excel 4 macro sheets, macro-enabled and binary workbooks. */
+const MACRO_CONTENT_TYPE = /macroenabled|vbaproject|macrosheet|sheet\.binary/i;
+
+interface SheetInfo {
+  name: string;
+  state: SheetData['state'];
+  relId: string;
+}
+
+interface Relationship {
+  type: string;
+  target: string;
+}
+
+/** What every sheet of one workbook is read with, and the cell count they share. */
+interface ReadContext {
+  archive: ZipArchive;
+  limits: ReadLimits;
+  date1904: boolean;
+  sharedStrings: string[];
+  dateStyles: boolean[];
+  /** Whole-day date cells by serial: dates repeat a lot, and sharing them keeps big sheets small. */
+  dates: Map<number, CellValue>;
+  cells: number;
+}
+
+function readWorkbook(bytes: Uint8Array, limits: ReadLimits): WorkbookData {
+  const archive = openZip(bytes, limits);
+  checkContentTypes(archive);
+  const { date1904, sheets } = readWorkbookPart(archive);
+  const rels = readRelationships(archive, 'xl/_rels/workbook.xml.rels');
+  const partOfType = (suffix: string, fallback: string) => {
+    for (const rel of rels.values()) if (rel.type.endsWith(suffix)) return resolvePartName('xl/', rel.target);
+    return fallback;
+  };
+  const context: ReadContext = {
+    archive,
+    limits,
+    date1904,
+    sharedStrings: readSharedStrings(archive, partOfType(REL_SHARED_STRINGS, 'xl/sharedStrings.xml')),
+    dateStyles: readDateStyles(archive, partOfType(REL_STYLES, 'xl/styles.xml')),
+    dates: new Map(),
+    cells: 0,
+  };
+  const result: SheetData[] = [];
+  for (const sheet of sheets) {
+    const rel = rels.get(sheet.relId);
+    // Chartsheets, dialog sheets and macro sheets have other relationship types; they hold no cell data for us.
+    if (!rel?.type.endsWith(REL_WORKSHEET)) continue;
+    const part = resolvePartName('xl/', rel.target);
+    const entry = findEntry(archive, part);
+    if (!entry) throw new ReadFailure('zip-corrupt', { found: `missing part ${part}`, sheet: sheet.name });
+    result.push(readSheet(context, entry, sheet));
+  }
+  if (result.length === 0) throw new ReadFailure('no-sheets');
+  return { date1904, sheets: result };
+}
+
+/** Macro-enabled and binary workbooks are refused even when renamed to .xlsx: their content types give them away. */
+function checkContentTypes(archive: ZipArchive): void {
+  const entry = findEntry(archive, '[Content_Types].xml');
+  if (!entry) return;
+  parseXmlPart(archive, entry, {
+    open(tag) {
+      const name = tag.name;
+      if (name !== 'Default' && name !== 'Override') return;
+      const type = tag.attributes.ContentType ?? '';
+      if (MACRO_CONTENT_TYPE.test(type)) throw new ReadFailure('macros', { found: type });
+    },
+  });
+}
+
+function readWorkbookPart(archive: ZipArchive): { date1904: boolean; sheets: SheetInfo[] } {
+  const entry = findEntry(archive, 'xl/workbook.xml');
+  if (!entry) throw new ReadFailure('not-xlsx-other', { found: 'zip' });
+  let date1904 = false;
+  const sheets: SheetInfo[] = [];
+  parseXmlPart(archive, entry, {
+    open(tag) {
+      const name = tag.name;
+      if (name === 'workbookPr') {
+        const value = tag.attributes.date1904;
+        date1904 = value === '1' || value === 'true';
+      } else if (name === 'sheet') {
+        const state = tag.attributes.state;
+        sheets.push({
+          name: tag.attributes.name ?? '',
+          state: state === 'hidden' || state === 'veryHidden' ? state : 'visible',
+          relId: relationshipId(tag),
+        });
+      }
+    },
+  });
+  return { date1904, sheets };
+}
+
+/** The `r:id` attribute, whatever prefix the writer bound the relationships namespace to. */
+function relationshipId(tag: XmlTag): string {
+  for (const key in tag.attributes) {
+    if (key.endsWith(':id')) return tag.attributes[key]!;
+  }
+  return tag.attributes.id ?? '';
+}
+
+function readRelationships(archive: ZipArchive, part: string): Map<string, Relationship> {
+  const rels = new Map<string, Relationship>();
+  const entry = findEntry(archive, part);
+  if (!entry) return rels;
+  parseXmlPart(archive, entry, {
+    open(tag) {
+      if (tag.name !== 'Relationship' || tag.attributes.TargetMode === 'External') return;
+      const { Id, Type, Target } = tag.attributes;
+      if (Id !== undefined && Type !== undefined && Target !== undefined) rels.set(Id, { type: Type, target: Target });
+    },
+  });
+  return rels;
+}
+
+/** A relationship target as a zip entry name: relative to `base` (`worksheets/sheet1.xml`) or absolute (`/xl/…`). */
+function resolvePartName(base: string, target: string): string {
+  let path = target.replaceAll('\\', '/');
+  try {
+    path = decodeURIComponent(path);
+  } catch {
+    // Not percent-encoded after all; use it as written.
+  }
+  const segments = path.startsWith('/') ? [] : base.split('/').filter((s) => s !== '');
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return segments.join('/');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared strings and styles
+
+function readSharedStrings(archive: ZipArchive, part: string): string[] {
+  const strings: string[] = [];
+  const entry = findEntry(archive, part);
+  if (!entry) return strings;
+  let inItem = false;
+  let inPhonetic = false;
+  let capturing = false;
+  let item = '';
+  let text = '';
+  parseXmlPart(archive, entry, {
+    open(tag) {
+      switch (tag.name) {
+        case 'si':
+          inItem = true;
+          item = '';
+          break;
+        case 't':
+          if (inItem && !inPhonetic) {
+            capturing = true;
+            text = '';
+          }
+          break;
+        case 'rPh':
+          inPhonetic = true;
+          break;
+      }
+    },
+    close(tag) {
+      switch (tag.name) {
+        case 't':
+          if (capturing) item += text;
+          capturing = false;
+          break;
+        case 'rPh':
+          inPhonetic = false;
+          break;
+        case 'si':
+          strings.push(detach(decodeEscapes(item)));
+          inItem = false;
+          break;
+      }
+    },
+    text(chunk) {
+      if (capturing) text += chunk;
+    },
+  });
+  return strings;
+}
+
+/** Built-in number formats that show dates or times (ECMA-376 §18.8.30, including the East Asian ones). */
+function isBuiltInDateFormat(id: number): boolean {
+  return (id >= 14 && id <= 22) || (id >= 27 && id <= 36) || (id >= 45 && id <= 47) || (id >= 50 && id <= 58);
+}
+
+/**
+ * Whether a custom format code shows a date or time: a d, m, y, h or s outside quoted text, `[…]` sections
+ * (colours, locales, elapsed time), backslash escapes and the `_x` / `*x` padding and fill characters.
+ */
+export function isDateFormatCode(code: string): boolean {
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i) | 0x20; // lower-case ASCII letters; harmless for the punctuation tested below
+    const raw = code[i];
+    if (raw === '"') {
+      const end = code.indexOf('"', i + 1);
+      if (end < 0) return false;
+      i = end;
+    } else if (raw === '[') {
+      const end = code.indexOf(']', i + 1);
+      if (end < 0) return false;
+      i = end;
+    } else if (raw === '\\' || raw === '_' || raw === '*') {
+      i++;
+    } else if (c === 0x64 || c === 0x6d || c === 0x79 || c === 0x68 || c === 0x73) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** For each cell format (`cellXfs` index, a cell's `s`), whether its number format is a date format. */
+function readDateStyles(archive: ZipArchive, part: string): boolean[] {
+  const dateStyles: boolean[] = [];
+  const entry = findEntry(archive, part);
+  if (!entry) return dateStyles;
+  const customFormats = new Map<number, boolean>();
+  let inNumFmts = false;
+  let inCellXfs = false;
+  parseXmlPart(archive, entry, {
+    open(tag) {
+      switch (tag.name) {
+        case 'numFmts':
+          inNumFmts = true;
+          break;
+        case 'cellXfs':
+          inCellXfs = true;
+          break;
+        case 'numFmt':
+          // Only the workbook's own list; differential formats (`dxf`) carry numFmts for conditional formatting.
+          if (inNumFmts) {
+            customFormats.set(Number(tag.attributes.numFmtId), isDateFormatCode(tag.attributes.formatCode ?? ''));
+          }
+          break;
+        case 'xf':
+          if (inCellXfs) {
+            const id = Number(tag.attributes.numFmtId ?? 0);
+            dateStyles.push(customFormats.get(id) ?? isBuiltInDateFormat(id));
+          }
+          break;
+      }
+    },
+    close(tag) {
+      const name = tag.name;
+      if (name === 'numFmts') inNumFmts = false;
+      else if (name === 'cellXfs') inCellXfs = false;
+    },
+  });
+  return dateStyles;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Worksheets
+
+/** Excel's largest column (XFD); larger references are clamped here so the arithmetic stays small. */
+const EXCEL_MAX_COLUMN = 16_384;
+/** Serials Excel can show as dates (0 = 1900-01-00 … 2 958 465 = 9999-12-31); others stay numbers. */
+const MAX_DATE_SERIAL = 2_958_466;
+/** In the 1900 system, the serial of 1904-01-01 (serial 0 of the 1904 system). */
+const DATE_1904_OFFSET = 1462;
+const DAY_MS = 86_400_000;
+const UNIX_EPOCH_SERIAL = 25_569;
+
+/** What the text events currently feed: nothing, a `<v>`, an `<f>`, or a `<t>` of an inline string. */
+const CAPTURE_NONE = 0;
+const CAPTURE_VALUE = 1;
+const CAPTURE_FORMULA = 2;
+const CAPTURE_INLINE = 3;
+
+/**
+ * Read one worksheet. Only `sheetData` cells and `mergeCells` are looked at. Cells that hold no value (styled
+ * blanks) are skipped without allocating anything, so they count against no limit; the row, column, cell and
+ * text-length limits apply to cells that hold a value.
+ */
+function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): SheetData {
+  const { limits, sharedStrings, dateStyles, dates } = context;
+  const dateOffset = context.date1904 ? DATE_1904_OFFSET : 0;
+  const rows: SheetRow[] = [];
+  const merges: string[] = [];
+  let ordered = true;
+
+  let inSheetData = false;
+  let inMergeCells = false;
+  let inRow = false;
+  let lastRow = 0;
+  let rowNumber = 0;
+  let cells: (CellValue | undefined)[] | undefined;
+
+  // The cell being read.
+  let col = 0;
+  let type: string | undefined;
+  let style = 0;
+  let value: string | undefined;
+  let formula: string | undefined;
+  let inline: string | undefined;
+  let inInline = false;
+  let inPhonetic = false;
+  let capture: number = CAPTURE_NONE;
+  let text = '';
+
+  const fail = (code: ReadProblemCode, found?: string, cell?: string): never => {
+    const detail: { found?: string; sheet: string; cell?: string } = { sheet: sheet.name };
+    if (found !== undefined) detail.found = found;
+    if (cell !== undefined) detail.cell = cell;
+    throw new ReadFailure(code, detail);
+  };
+  const here = () => cellRef(rowNumber, col);
+
+  /** Set `col` (and `rowNumber`, if the row did not say) from an A1 reference, without regular expressions. */
+  const positionFromRef = (ref: string) => {
+    let c = 0;
+    let i = 0;
+    for (; i < ref.length; i++) {
+      const ch = ref.charCodeAt(i) | 0x20;
+      if (ch < 0x61 || ch > 0x7a) break;
+      c = c * 26 + (ch - 0x60);
+      if (c > EXCEL_MAX_COLUMN) c = EXCEL_MAX_COLUMN + 1;
+    }
+    if (i === 0) fail('xml-invalid', `cell reference "${ref.slice(0, 20)}"`);
+    let r = 0;
+    for (; i < ref.length; i++) {
+      const ch = ref.charCodeAt(i);
+      if (ch < 0x30 || ch > 0x39) fail('xml-invalid', `cell reference "${ref.slice(0, 20)}"`);
+      if (r < 1e9) r = r * 10 + (ch - 0x30);
+    }
+    col = c;
+    if (rowNumber === 0 && r > 0) rowNumber = r;
+  };
+
+  const cellValue = (): CellValue | undefined => {
+    switch (type) {
+      case undefined:
+      case 'n': {
+        if (value === undefined || value === '') break;
+        const n = Number(value);
+        if (Number.isNaN(n)) return fail('xml-invalid', `number "${value.slice(0, 20)}"`, here());
+        if (dateStyles[style] === true) {
+          const serial = n + dateOffset;
+          if (serial >= 0 && serial < MAX_DATE_SERIAL) {
+            if (!Number.isInteger(serial)) return { t: 'date', iso: serialToIsoDate(serial, false), serial };
+            let date = dates.get(serial);
+            if (date === undefined) {
+              date = Object.freeze({ t: 'date', iso: serialToIsoDate(serial, false), serial } as const);
+              dates.set(serial, date);
+            }
+            return date;
+          }
+        }
+        return n;
+      }
+      case 's': {
+        if (value === undefined || value === '') break;
+        const s = sharedStrings[Number(value)];
+        if (s === undefined) return fail('xml-invalid', `shared string ${value.slice(0, 20)} missing`, here());
+        return s;
+      }
+      case 'str':
+        if (value === undefined) break;
+        return detach(decodeEscapes(value));
+      case 'inlineStr':
+        if (inline !== undefined) return detach(decodeEscapes(inline));
+        if (value !== undefined) return detach(decodeEscapes(value));
+        break;
+      case 'b':
+        if (value === undefined || value === '') break;
+        return value === '1' || value === 'true';
+      case 'e':
+        if (value === undefined || value === '') break;
+        return { t: 'error', code: value };
+      case 'd':
+        if (value === undefined || value === '') break;
+        return isoDateValue(value);
+      default:
+        return fail('xml-invalid', `cell type "${type.slice(0, 20)}"`, here());
+    }
+    return formula === undefined ? undefined : { t: 'no-cached-value', formula: detach(formula) };
+  };
+
+  const endCell = () => {
+    const v = cellValue();
+    if (v === undefined) return;
+    if (col > limits.maxColumns) fail('too-many-columns', `column ${columnLetter(col)}`, here());
+    if (rowNumber > limits.maxRows) fail('too-many-rows', `row ${rowNumber}`, here());
+    if (typeof v === 'string' && v.length > limits.maxStringLength) {
+      fail('cell-too-long', `${v.length} characters; limit ${limits.maxStringLength}`, here());
+    }
+    if (++context.cells > limits.maxCells) fail('too-many-cells', `more than ${limits.maxCells} cells`, here());
+    if (cells === undefined) {
+      cells = [];
+      if (rowNumber <= lastRow) ordered = false;
+      rows.push({ row: rowNumber, cells });
+    }
+    cells[col - 1] = v;
+  };
+
+  parseXmlPart(
+    context.archive,
+    entry,
+    {
+      open(tag) {
+        const name = tag.name;
+        switch (name) {
+          case 'c':
+            if (!inRow) return;
+            type = tag.attributes.t;
+            style = tag.attributes.s === undefined ? 0 : Number(tag.attributes.s);
+            value = undefined;
+            formula = undefined;
+            inline = undefined;
+            if (tag.attributes.r === undefined) col++;
+            else positionFromRef(tag.attributes.r);
+            if (rowNumber === 0) rowNumber = lastRow + 1;
+            return;
+          case 'v':
+            capture = CAPTURE_VALUE;
+            text = '';
+            return;
+          case 'f':
+            capture = CAPTURE_FORMULA;
+            text = '';
+            return;
+          case 'row': {
+            if (!inSheetData) return;
+            inRow = true;
+            col = 0;
+            cells = undefined;
+            const r = tag.attributes.r;
+            rowNumber = r === undefined ? 0 : Number(r);
+            if (!Number.isInteger(rowNumber) || rowNumber < 0) fail('xml-invalid', `row number "${r?.slice(0, 20)}"`);
+            return;
+          }
+          case 'is':
+            inInline = true;
+            inline = '';
+            return;
+          case 't':
+            if (inInline && !inPhonetic) {
+              capture = CAPTURE_INLINE;
+              text = '';
+            }
+            return;
+          case 'rPh':
+            inPhonetic = true;
+            return;
+          case 'sheetData':
+            inSheetData = true;
+            return;
+          case 'mergeCells':
+            inMergeCells = true;
+            return;
+          case 'mergeCell':
+            if (!inMergeCells || tag.attributes.ref === undefined) return;
+            if (merges.length >= limits.maxMerges)
+              fail('too-many-merges', `more than ${limits.maxMerges} merged ranges`);
+            merges.push(tag.attributes.ref);
+            return;
+        }
+      },
+      close(tag) {
+        const name = tag.name;
+        switch (name) {
+          case 'c':
+            if (inRow) endCell();
+            return;
+          case 'v':
+            if (capture === CAPTURE_VALUE) value = text;
+            capture = CAPTURE_NONE;
+            return;
+          case 'f':
+            if (capture === CAPTURE_FORMULA) formula = text;
+            capture = CAPTURE_NONE;
+            return;
+          case 'row':
+            if (!inRow) return;
+            if (rowNumber === 0) rowNumber = lastRow + 1;
+            lastRow = rowNumber;
+            inRow = false;
+            return;
+          case 't':
+            if (capture === CAPTURE_INLINE) inline += text;
+            capture = CAPTURE_NONE;
+            return;
+          case 'rPh':
+            inPhonetic = false;
+            return;
+          case 'is':
+            inInline = false;
+            return;
+          case 'sheetData':
+            inSheetData = false;
+            return;
+          case 'mergeCells':
+            inMergeCells = false;
+            return;
+        }
+      },
+      text(chunk) {
+        if (capture !== CAPTURE_NONE) text += chunk;
+      },
+    },
+    sheet.name,
+  );
+
+  return { name: sheet.name, state: sheet.state, rows: ordered ? rows : sortRows(rows), merges };
+}
+
+/** Rows out of order (never from Excel, possible from other writers): sort them, joining repeated row numbers. */
+function sortRows(rows: SheetRow[]): SheetRow[] {
+  const sorted = [...rows].sort((a, b) => a.row - b.row);
+  const out: SheetRow[] = [];
+  for (const row of sorted) {
+    const previous = out[out.length - 1];
+    if (previous?.row !== row.row) {
+      out.push(row);
+      continue;
+    }
+    row.cells.forEach((v, i) => {
+      previous.cells[i] = v;
+    });
+  }
+  return out;
+}
+
+/** A `t="d"` cell: an ISO 8601 date or date-time. Anything else there is kept as the text it is. */
+function isoDateValue(text: string): CellValue {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?/.exec(text);
+  if (!match) return text;
+  const [, y, m, d, hh, mm, ss] = match;
+  const ms = Date.UTC(Number(y), Number(m) - 1, Number(d), Number(hh ?? 0), Number(mm ?? 0), Number(ss ?? 0));
+  const days = ms / DAY_MS + UNIX_EPOCH_SERIAL;
+  // Back from a calendar day count to Excel's serial: before 1900-03-01 it counts the phantom 29 February.
+  const serial = days < 61 ? days - 1 : days;
+  if (Number.isNaN(serial) || serial < 0 || serial >= MAX_DATE_SERIAL) return text;
+  const iso = serialToIsoDate(serial, false);
+  // Date.UTC rolls 2025-02-31 over into March; such a value is not a date.
+  if (iso !== `${y}-${m}-${d}`) return text;
+  return { t: 'date', iso, serial };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// XML plumbing
+
+/** An element as the handlers see it (saxes without namespace processing: prefixed names, string attributes). */
+interface XmlTag {
+  name: string;
+  attributes: Record<string, string>;
+}
+
+interface XmlHandlers {
+  open(tag: XmlTag): void;
+  close?(tag: XmlTag): void;
+  text?(text: string): void;
+}
+
+/**
+ * Parse one part with saxes, fed chunk by chunk as it inflates, so a 50 MB sheet never becomes one string.
+ * Any DOCTYPE is refused outright (XXE, billion laughs); undefined entities and malformed XML are refused by saxes.
+ */
+function parseXmlPart(archive: ZipArchive, entry: ZipEntry, handlers: XmlHandlers, sheet?: string): void {
+  const invalid = (found: string) => {
+    const detail: { found: string; sheet?: string } = { found: `${entry.name}: ${found}` };
+    if (sheet !== undefined) detail.sheet = sheet;
+    return new ReadFailure('xml-invalid', detail);
+  };
+  const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
+  parser.on('doctype', () => {
+    throw invalid('DOCTYPE declaration');
+  });
+  parser.on('error', (error) => {
+    throw invalid(error.message);
+  });
+  // Most writers use the default namespace; some prefix every element (`<x:c>`). Names are handed on unprefixed:
+  // when the root element has a prefix, that prefix is stripped from every element using it (other prefixes,
+  // such as extension elements', stay, so they match nothing). Unprefixed documents pay nothing for this.
+  parser.on('opentag', (root) => {
+    const colon = root.name.indexOf(':');
+    if (colon < 0) {
+      parser.on('opentag', handlers.open);
+      if (handlers.close) parser.on('closetag', handlers.close);
+      handlers.open(root);
+      return;
+    }
+    const prefix = root.name.slice(0, colon + 1);
+    const unprefixed = (tag: XmlTag): XmlTag =>
+      tag.name.startsWith(prefix) ? { name: tag.name.slice(prefix.length), attributes: tag.attributes } : tag;
+    const { open, close } = handlers;
+    parser.on('opentag', (tag) => open(unprefixed(tag)));
+    if (close) parser.on('closetag', (tag) => close(unprefixed(tag)));
+    open(unprefixed(root));
+  });
+  if (handlers.text) {
+    parser.on('text', handlers.text);
+    parser.on('cdata', handlers.text);
+  }
+  let decoder: TextDecoder | undefined;
+  const decode = (chunk?: Uint8Array): string => {
+    try {
+      return chunk ? decoder!.decode(chunk, { stream: true }) : (decoder?.decode() ?? '');
+    } catch {
+      throw invalid('text is not valid UTF-8/UTF-16');
+    }
+  };
+  inflateEntry(archive, entry, (chunk) => {
+    // OOXML parts are UTF-8 or UTF-16 with a byte order mark; the decoder drops the mark.
+    decoder ??= new TextDecoder(
+      chunk[0] === 0xff && chunk[1] === 0xfe
+        ? 'utf-16le'
+        : chunk[0] === 0xfe && chunk[1] === 0xff
+          ? 'utf-16be'
+          : 'utf-8',
+      { fatal: true },
+    );
+    parser.write(decode(chunk));
+  });
+  parser.write(decode());
+  parser.close();
+}
+
+/** OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return; `_x005F_` escapes `_`). */
+function decodeEscapes(s: string): string {
+  if (!s.includes('_x')) return s;
+  return s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+}
+
+/**
+ * A copy of a string that does not point into the parser's chunk. V8 makes substrings of 13+ characters as views
+ * of their parent; kept in the result, each would pin a whole decoded chunk (up to megabytes) in memory.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
