@@ -59,7 +59,11 @@ export interface AggregatedValue {
  * One indicator's value for `period` (this period and cumulative) from the submissions in force.
  * Participant-derived values win over typed ones; for `unique`, persons are counted once across periods.
  */
-export function aggregateIndicator(def: IndicatorDef, history: readonly PeriodSubmissions[], period: string): AggregatedValue {
+export function aggregateIndicator(
+  def: IndicatorDef,
+  history: readonly PeriodSubmissions[],
+  period: string,
+): AggregatedValue {
   const upTo = history.filter((h) => comparePeriods(periodFromKey(h.period), periodFromKey(period)) <= 0);
   const contributions: Contribution[] = [];
   let thisPeriod = 0;
@@ -113,7 +117,13 @@ export function aggregateIndicator(def: IndicatorDef, history: readonly PeriodSu
   if (def.aggregation === 'latest' && contributions.length > 0) {
     // Only the latest value counts, so only its cell is the source.
     const last = contributions[contributions.length - 1]!;
-    return { thisPeriod, cumulative, origin, contributions: contributions.filter((c) => c.period === last.period), summedTypedPersons };
+    return {
+      thisPeriod,
+      cumulative,
+      origin,
+      contributions: contributions.filter((c) => c.period === last.period),
+      summedTypedPersons,
+    };
   }
   return { thisPeriod, cumulative, origin, contributions, summedTypedPersons };
 }

@@ -6,44 +6,98 @@ import type { Bilingual, Severity, ValidationIssue } from './types';
 
 export const ISSUE_MESSAGES = {
   // Whole-file problems (no cell).
-  'file-unreadable': { lv: 'Failu nevar nolasīt kā Excel darbgrāmatu (.xlsx).', en: 'The file cannot be read as an Excel workbook (.xlsx).' },
+  'file-unreadable': {
+    lv: 'Failu nevar nolasīt kā Excel darbgrāmatu (.xlsx).',
+    en: 'The file cannot be read as an Excel workbook (.xlsx).',
+  },
   'sheet-missing': { lv: 'Trūkst obligātās lapas.', en: 'A required sheet is missing.' },
   'column-missing': { lv: 'Lapā trūkst obligātās kolonnas.', en: 'A required column is missing from the sheet.' },
-  'merged-cells': { lv: 'Datu apgabalā ir apvienotas šūnas; atdaliet tās.', en: 'Merged cells in the data area; unmerge them.' },
+  'merged-cells': {
+    lv: 'Datu apgabalā ir apvienotas šūnas; atdaliet tās.',
+    en: 'Merged cells in the data area; unmerge them.',
+  },
   // Cell values.
   'value-required': { lv: 'Obligātā šūna ir tukša.', en: 'A required cell is empty.' },
   'value-not-number': { lv: 'Vērtība nav skaitlis.', en: 'The value is not a number.' },
   'value-negative': { lv: 'Vērtība nedrīkst būt negatīva.', en: 'The value must not be negative.' },
   'value-not-integer': { lv: 'Skaitam jābūt veselam skaitlim.', en: 'A count must be a whole number.' },
   'value-not-date': { lv: 'Vērtība nav datums.', en: 'The value is not a date.' },
-  'value-not-allowed': { lv: 'Vērtība nav atļauto vērtību sarakstā.', en: 'The value is not one of the allowed values.' },
-  'formula-no-value': { lv: 'Formulai nav aprēķinātas vērtības; atveriet un saglabājiet failu Excel.', en: 'The formula has no calculated value; open and save the file in Excel.' },
+  'value-not-allowed': {
+    lv: 'Vērtība nav atļauto vērtību sarakstā.',
+    en: 'The value is not one of the allowed values.',
+  },
+  'formula-no-value': {
+    lv: 'Formulai nav aprēķinātas vērtības; atveriet un saglabājiet failu Excel.',
+    en: 'The formula has no calculated value; open and save the file in Excel.',
+  },
   'formula-error': { lv: 'Šūnā ir formulas kļūda.', en: 'The cell holds a formula error.' },
   // Submission.
   'project-unknown': { lv: 'Projekts nav atrodams reģistrā.', en: 'The project is not in the registry.' },
-  'project-folder-mismatch': { lv: 'Projekta ID neatbilst mapei, kurā fails augšupielādēts.', en: 'The project ID does not match the folder the file was uploaded to.' },
-  'period-malformed': { lv: 'Periods nav saprotams; izmantojiet formu 2025-Q3.', en: 'The period cannot be read; use the form 2025-Q3.' },
+  'project-folder-mismatch': {
+    lv: 'Projekta ID neatbilst mapei, kurā fails augšupielādēts.',
+    en: 'The project ID does not match the folder the file was uploaded to.',
+  },
+  'period-malformed': {
+    lv: 'Periods nav saprotams; izmantojiet formu 2025-Q3.',
+    en: 'The period cannot be read; use the form 2025-Q3.',
+  },
   'period-before-start': { lv: 'Periods ir pirms projekta sākuma.', en: 'The period is before the project starts.' },
   'period-after-end': { lv: 'Periods ir pēc projekta beigām.', en: 'The period is after the project ends.' },
   'period-in-future': { lv: 'Periods vēl nav sācies.', en: 'The period has not started yet.' },
   'indicator-unknown': { lv: 'Nezināms rādītāja kods.', en: 'Unknown indicator code.' },
   'indicator-duplicate': { lv: 'Rādītājs norādīts vairākas reizes.', en: 'The indicator is given more than once.' },
-  'indicator-no-target': { lv: 'Projektam šim rādītājam nav mērķa vērtības.', en: 'The project has no target for this indicator.' },
-  'indicator-derived-mismatch': { lv: 'Ievadītā vērtība atšķiras no dalībnieku datos aprēķinātās; izmantota aprēķinātā.', en: 'The typed value differs from the one computed from participant rows; the computed value is used.' },
-  'participant-id-personal': { lv: 'Dalībnieka ID izskatās pēc personas datiem (personas kods, e-pasts vai vārds). Izmantojiet pseidonīmu.', en: 'The participant ID looks like personal data (personal code, e-mail or name). Use a pseudonym.' },
-  'participant-level-invalid': { lv: 'Nederīgs valodas līmenis; atļauts A0, A1, A2, B1, B2, C1, C2.', en: 'Invalid language level; allowed are A0, A1, A2, B1, B2, C1, C2.' },
-  'participant-level-decreased': { lv: 'Beigu līmenis ir zemāks par sākuma līmeni.', en: 'The level at end is below the level at start.' },
-  'participant-dates-reversed': { lv: 'Beigu datums ir pirms sākuma datuma.', en: 'The end date is before the start date.' },
-  'participant-duplicate': { lv: 'Dalībnieks ar šo aktivitāti norādīts vairākas reizes.', en: 'The participant is listed more than once for this activity.' },
+  'indicator-no-target': {
+    lv: 'Projektam šim rādītājam nav mērķa vērtības.',
+    en: 'The project has no target for this indicator.',
+  },
+  'indicator-derived-mismatch': {
+    lv: 'Ievadītā vērtība atšķiras no dalībnieku datos aprēķinātās; izmantota aprēķinātā.',
+    en: 'The typed value differs from the one computed from participant rows; the computed value is used.',
+  },
+  'participant-id-personal': {
+    lv: 'Dalībnieka ID izskatās pēc personas datiem (personas kods, e-pasts vai vārds). Izmantojiet pseidonīmu.',
+    en: 'The participant ID looks like personal data (personal code, e-mail or name). Use a pseudonym.',
+  },
+  'participant-level-invalid': {
+    lv: 'Nederīgs valodas līmenis; atļauts A0, A1, A2, B1, B2, C1, C2.',
+    en: 'Invalid language level; allowed are A0, A1, A2, B1, B2, C1, C2.',
+  },
+  'participant-level-decreased': {
+    lv: 'Beigu līmenis ir zemāks par sākuma līmeni.',
+    en: 'The level at end is below the level at start.',
+  },
+  'participant-dates-reversed': {
+    lv: 'Beigu datums ir pirms sākuma datuma.',
+    en: 'The end date is before the start date.',
+  },
+  'participant-duplicate': {
+    lv: 'Dalībnieks ar šo aktivitāti norādīts vairākas reizes.',
+    en: 'The participant is listed more than once for this activity.',
+  },
   'expenditure-negative': { lv: 'Izdevumi nedrīkst būt negatīvi.', en: 'Expenditure must not be negative.' },
-  'expenditure-category-unknown': { lv: 'Izmaksu kategorija nav projekta budžetā.', en: 'The cost category is not in the project budget.' },
+  'expenditure-category-unknown': {
+    lv: 'Izmaksu kategorija nav projekta budžetā.',
+    en: 'The cost category is not in the project budget.',
+  },
   'text-too-long': { lv: 'Teksts ir par garu.', en: 'The text is too long.' },
   // Registry.
   'registry-missing': { lv: 'Nav spēkā esoša programmas reģistra.', en: 'There is no programme registry in force.' },
-  'registry-duplicate-project': { lv: 'Projekta ID reģistrā atkārtojas.', en: 'The project ID appears more than once in the registry.' },
-  'registry-project-id-invalid': { lv: 'Projekta ID drīkst saturēt tikai mazos burtus a–z, ciparus un defises.', en: 'A project ID may only contain lower-case letters a–z, digits and hyphens.' },
-  'registry-end-before-start': { lv: 'Beigu datums ir pirms sākuma datuma.', en: 'The end date is before the start date.' },
-  'registry-rate-out-of-range': { lv: 'Līdzfinansējuma likmei jābūt no 0 līdz 100 %.', en: 'The co-financing rate must be between 0 and 100 %.' },
+  'registry-duplicate-project': {
+    lv: 'Projekta ID reģistrā atkārtojas.',
+    en: 'The project ID appears more than once in the registry.',
+  },
+  'registry-project-id-invalid': {
+    lv: 'Projekta ID drīkst saturēt tikai mazos burtus a–z, ciparus un defises.',
+    en: 'A project ID may only contain lower-case letters a–z, digits and hyphens.',
+  },
+  'registry-end-before-start': {
+    lv: 'Beigu datums ir pirms sākuma datuma.',
+    en: 'The end date is before the start date.',
+  },
+  'registry-rate-out-of-range': {
+    lv: 'Līdzfinansējuma likmei jābūt no 0 līdz 100 %.',
+    en: 'The co-financing rate must be between 0 and 100 %.',
+  },
   'registry-target-unknown-indicator': { lv: 'Mērķis nezināmam rādītājam.', en: 'A target for an unknown indicator.' },
   'registry-target-unknown-project': { lv: 'Mērķis nezināmam projektam.', en: 'A target for an unknown project.' },
   'registry-email-invalid': { lv: 'Nederīga e-pasta adrese.', en: 'Malformed e-mail address.' },

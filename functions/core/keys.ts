@@ -62,7 +62,12 @@ export const keys = {
     return `${keys.revisionPrefix(period, revision)}manifest.json`;
   },
   delivery(period: string, revision: number, recipientHash: string): string {
+    if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);
     return `deliveries/${check('period', period, PERIOD)}/r${revision}/${check('recipient hash', recipientHash, /^[a-f0-9]{16,64}$/)}.json`;
+  },
+  /** Reminder ledger: one reminder per project and period. */
+  reminder(period: string, projectId: string): string {
+    return `deliveries/${check('period', period, PERIOD)}/reminders/${check('project id', projectId, PROJECT_ID)}.json`;
   },
 };
 

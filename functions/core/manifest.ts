@@ -30,11 +30,16 @@ export interface Manifest {
   registry: { key: string; version: string; sha256: string };
   sources: ManifestSource[];
   outputs: ManifestOutput[];
+  /** Which active projects submitted on time, late, or not at all. */
+  completeness: { onTime: string[]; late: string[]; missing: string[] };
   /** Cumulative figures per project, to list what a later revision changed. */
   figures: FigureSnapshot;
 }
 
 /** A stable fingerprint of the sources a revision was built from: a different set means a new revision. */
-export function sourcesFingerprint(registryVersion: string, sources: readonly { key: string; version: string }[]): string {
+export function sourcesFingerprint(
+  registryVersion: string,
+  sources: readonly { key: string; version: string }[],
+): string {
   return [registryVersion, ...sources.map((s) => `${s.key}@${s.version}`).sort()].join('\n');
 }

@@ -3,7 +3,13 @@
  * A person counts once per indicator, however many rows or activities qualify.
  */
 import { cellRefOf } from './cells';
-import { CEFR_LEVELS, type DerivedIndicatorValue, type IndicatorDef, type ParticipantRecord, type ParticipantRule } from './types';
+import {
+  CEFR_LEVELS,
+  type DerivedIndicatorValue,
+  type IndicatorDef,
+  type ParticipantRecord,
+  type ParticipantRule,
+} from './types';
 
 export function qualifies(p: ParticipantRecord, rule: ParticipantRule): boolean {
   if (rule.activities && !rule.activities.includes(p.activity)) return false;

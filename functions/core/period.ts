@@ -54,7 +54,9 @@ export function periodEnd(p: Period): IsoDate {
 }
 
 export function nextPeriod(p: Period): Period {
-  return p.quarter === 4 ? { year: p.year + 1, quarter: 1 } : { year: p.year, quarter: (p.quarter + 1) as Period['quarter'] };
+  return p.quarter === 4
+    ? { year: p.year + 1, quarter: 1 }
+    : { year: p.year, quarter: (p.quarter + 1) as Period['quarter'] };
 }
 
 export function comparePeriods(a: Period, b: Period): number {

@@ -2,9 +2,26 @@
  * Building the report models (DESIGN §5–6) from the registry and the submissions in force. Pure: the
  * generated-at time and revision are inputs, so the same sources always give the same model.
  */
-import { type AggregatedValue, aggregateExpenditure, aggregateIndicator, type Contribution, type PeriodSubmissions, submissionsInForce } from './aggregate';
+import {
+  type AggregatedValue,
+  aggregateExpenditure,
+  aggregateIndicator,
+  type Contribution,
+  type PeriodSubmissions,
+  submissionsInForce,
+} from './aggregate';
 import { buildCatalogue, normaliseCode } from './catalogue';
-import { elapsedShare, isOnTime, periodEnd, periodFromKey, periodStart, periodsBetween, formatPeriod, submissionDeadline, comparePeriods } from './period';
+import {
+  comparePeriods,
+  elapsedShare,
+  formatPeriod,
+  isOnTime,
+  periodEnd,
+  periodFromKey,
+  periodStart,
+  periodsBetween,
+  submissionDeadline,
+} from './period';
 import type {
   CommonIndicatorRow,
   DataWarning,
@@ -49,7 +66,11 @@ export interface ReportInputs {
 }
 
 /** Submission status of a project for a period: judged by its first accepted upload. */
-export function submissionStatus(history: readonly PeriodSubmissions[], period: string, deadline: string): SubmissionStatus {
+export function submissionStatus(
+  history: readonly PeriodSubmissions[],
+  period: string,
+  deadline: string,
+): SubmissionStatus {
   const entry = history.find((h) => h.period === period);
   if (!entry) return 'missing';
   const first = entry.all[0]!;
@@ -62,7 +83,15 @@ function lineageRows(figure: string, contributions: readonly Contribution[]): Li
   for (const c of contributions) {
     const last = rows[rows.length - 1];
     const m = /^([A-Z]+)(\d+)$/.exec(c.cell.cell);
-    if (last && c.cell.raw === '' && m && last.raw === '' && last.sourceKey === c.source.key && last.sourceVersion === c.source.version && last.sheet === c.cell.sheet) {
+    if (
+      last &&
+      c.cell.raw === '' &&
+      m &&
+      last.raw === '' &&
+      last.sourceKey === c.source.key &&
+      last.sourceVersion === c.source.version &&
+      last.sheet === c.cell.sheet
+    ) {
       const lm = /^([A-Z]+)(\d+)(?::[A-Z]+(\d+))?$/.exec(last.cell);
       if (lm && lm[1] === m[1] && Number(lm[3] ?? lm[2]) + 1 === Number(m[2])) {
         last.cell = `${lm[1]}${lm[2]}:${m[1]}${m[2]}`;
@@ -85,7 +114,11 @@ function lineageRows(figure: string, contributions: readonly Contribution[]): Li
 }
 
 /** Indicators shown for a project: those with a target, plus any reported without one. */
-function projectIndicators(registry: Registry, project: Project, history: readonly PeriodSubmissions[]): IndicatorDef[] {
+function projectIndicators(
+  registry: Registry,
+  project: Project,
+  history: readonly PeriodSubmissions[],
+): IndicatorDef[] {
   const catalogue = buildCatalogue(registry.indicators);
   const codes: string[] = registry.targets.filter((t) => t.projectId === project.id).map((t) => t.indicatorCode);
   for (const h of history) {
@@ -109,7 +142,10 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
   if (!project) throw new Error(`project ${inputs.projectId} is not in the registry`);
   const p = periodFromKey(period);
   const end = periodEnd(p);
-  const history = submissionsInForce(inputs.submissions.filter((s) => s.projectId === project.id), period);
+  const history = submissionsInForce(
+    inputs.submissions.filter((s) => s.projectId === project.id),
+    period,
+  );
   const elapsed = elapsedShare(project.start, project.end, end);
   const deadline = submissionDeadline(p, registry.settings.deadlineDays);
   const current = history.find((h) => h.period === period);
@@ -118,7 +154,9 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
   const projectPeriods = periodsBetween(project.start, end < project.end ? end : project.end).map(formatPeriod);
 
   const indicators: IndicatorRow[] = projectIndicators(registry, project, history).map((def) => {
-    const target = registry.targets.find((t) => t.projectId === project.id && normaliseCode(t.indicatorCode) === normaliseCode(def.code));
+    const target = registry.targets.find(
+      (t) => t.projectId === project.id && normaliseCode(t.indicatorCode) === normaliseCode(def.code),
+    );
     const value: AggregatedValue = aggregateIndicator(def, history, period);
     if (value.summedTypedPersons) {
       warnings.push({
@@ -170,7 +208,12 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
     .filter((b) => b.projectId === project.id)
     .map((b) => {
       const s = spending.get(b.category);
-      return { category: b.category, planned: b.planned, thisPeriod: round2(s?.thisPeriod ?? 0), cumulative: round2(s?.cumulative ?? 0) };
+      return {
+        category: b.category,
+        planned: b.planned,
+        thisPeriod: round2(s?.thisPeriod ?? 0),
+        cumulative: round2(s?.cumulative ?? 0),
+      };
     });
   for (const [category, s] of spending) {
     if (!categories.some((c) => c.category === category)) {
@@ -202,7 +245,11 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
   const n = current?.inForce.narrative;
   const narrative =
     n && (n.achievements || n.problems || n.nextSteps)
-      ? { achievements: n.achievements?.text ?? '', problems: n.problems?.text ?? '', nextSteps: n.nextSteps?.text ?? '' }
+      ? {
+          achievements: n.achievements?.text ?? '',
+          problems: n.problems?.text ?? '',
+          nextSteps: n.nextSteps?.text ?? '',
+        }
       : null;
 
   return {
@@ -303,7 +350,15 @@ export function buildProgrammeReport(input: {
   const byCode = new Map<string, CommonIndicatorRow>();
   for (const m of sorted) {
     for (const i of m.indicators) {
-      const row = byCode.get(i.code) ?? { code: i.code, name: i.name, unit: i.unit, thisPeriod: 0, cumulative: 0, target: 0, projects: 0 };
+      const row = byCode.get(i.code) ?? {
+        code: i.code,
+        name: i.name,
+        unit: i.unit,
+        thisPeriod: 0,
+        cumulative: 0,
+        target: 0,
+        projects: 0,
+      };
       row.thisPeriod += i.thisPeriod;
       row.cumulative += i.cumulative;
       row.target += i.target ?? 0;

@@ -22,7 +22,12 @@ export function foundText(value: CellValue | undefined): string {
 export class FieldReader {
   readonly issues: ValidationIssue[] = [];
 
-  add(code: IssueCode, at: { sheet: string; cell?: string }, detail: { found?: string; expected?: string } = {}, severity: 'error' | 'warning' = 'error'): void {
+  add(
+    code: IssueCode,
+    at: { sheet: string; cell?: string },
+    detail: { found?: string; expected?: string } = {},
+    severity: 'error' | 'warning' = 'error',
+  ): void {
     this.issues.push(issue(code, severity, at, detail));
   }
 
@@ -43,14 +48,22 @@ export class FieldReader {
   text(at: CellAt, required = false): string | null {
     const v = at.value;
     if (v !== undefined && typeof v === 'object' && (v.t === 'error' || v.t === 'no-cached-value')) {
-      return this.invalid(at, { kind: 'invalid', reason: v.t === 'error' ? 'error' : 'no-cached-value' }, 'value-required', '');
+      return this.invalid(
+        at,
+        { kind: 'invalid', reason: v.t === 'error' ? 'error' : 'no-cached-value' },
+        'value-required',
+        '',
+      );
     }
     const text = cellText(v);
     if (!text) return this.required(at, required, 'text / teksts');
     return text;
   }
 
-  number(at: CellAt, options: { required?: boolean; min?: number; integer?: boolean; percent?: boolean } = {}): number | null {
+  number(
+    at: CellAt,
+    options: { required?: boolean; min?: number; integer?: boolean; percent?: boolean } = {},
+  ): number | null {
     const parsed = options.percent ? parsePercent(at.value) : parseNumber(at.value);
     const expected = options.integer ? 'vesels skaitlis ≥ 0 / whole number ≥ 0' : 'skaitlis / number';
     if (parsed.kind === 'empty') return this.required(at, options.required ?? false, expected);
@@ -82,7 +95,12 @@ export class FieldReader {
   }
 
   /** One of `allowed`, matched case-insensitively; returns the allowed spelling. */
-  oneOf<T extends string>(at: CellAt, allowed: readonly T[], required = false, code: IssueCode = 'value-not-allowed'): T | null {
+  oneOf<T extends string>(
+    at: CellAt,
+    allowed: readonly T[],
+    required = false,
+    code: IssueCode = 'value-not-allowed',
+  ): T | null {
     const text = this.text(at, required);
     if (text === null) return null;
     const found = allowed.find((a) => a.toLowerCase() === text.toLowerCase());
@@ -101,7 +119,11 @@ export class FieldReader {
     if (!text) return null;
     if (['jā', 'ja', 'yes', 'y', 'true', '1'].includes(text)) return true;
     if (['nē', 'ne', 'no', 'n', 'false', '0'].includes(text)) return false;
-    this.add('value-not-allowed', { sheet: at.sheet, cell: at.cell }, { found: foundText(v), expected: 'Jā, Nē, Yes, No' });
+    this.add(
+      'value-not-allowed',
+      { sheet: at.sheet, cell: at.cell },
+      { found: foundText(v), expected: 'Jā, Nē, Yes, No' },
+    );
     return null;
   }
 }

@@ -5,8 +5,8 @@ import { buildCatalogue } from '../core/catalogue';
 import { hasErrors, issue } from '../core/issue-codes';
 import { isProjectId } from '../core/keys';
 import {
-  type Aggregation,
   AGGREGATIONS,
+  type Aggregation,
   type BudgetLine,
   DEFAULT_SETTINGS,
   FUNDS,
@@ -14,9 +14,9 @@ import {
   type Project,
   type Recipient,
   type Registry,
-  SPECIFIC_OBJECTIVES,
   type Settings,
   type SourceRef,
+  SPECIFIC_OBJECTIVES,
   type Target,
   type ValidationIssue,
 } from '../core/types';
@@ -84,9 +84,17 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
     const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
     const id = f.text(at('projectId'), true);
     if (id !== null && !isProjectId(id)) {
-      f.add('registry-project-id-invalid', { sheet, cell: row.ref('projectId') }, { found: foundText(row.get('projectId')), expected: '[a-z0-9-]' });
+      f.add(
+        'registry-project-id-invalid',
+        { sheet, cell: row.ref('projectId') },
+        { found: foundText(row.get('projectId')), expected: '[a-z0-9-]' },
+      );
     } else if (id !== null && seen.has(id)) {
-      f.add('registry-duplicate-project', { sheet, cell: row.ref('projectId') }, { found: id, expected: `≠ ${seen.get(id)}` });
+      f.add(
+        'registry-duplicate-project',
+        { sheet, cell: row.ref('projectId') },
+        { found: id, expected: `≠ ${seen.get(id)}` },
+      );
     }
     const contractNo = f.text(at('contractNo'), true);
     const title = f.text(at('title'), true);
@@ -95,19 +103,40 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
     const so = f.oneOf(at('specificObjective'), SPECIFIC_OBJECTIVES, true);
     const start = f.date(at('start'), true);
     const end = f.date(at('end'), true);
-    if (start && end && end < start) f.add('registry-end-before-start', { sheet, cell: row.ref('end') }, { found: end, expected: `≥ ${start}` });
+    if (start && end && end < start)
+      f.add('registry-end-before-start', { sheet, cell: row.ref('end') }, { found: end, expected: `≥ ${start}` });
     const eligibleCost = f.number(at('eligibleCost'), { required: true, min: 0 });
     const rateAt = at('euRate');
     const rate = f.number(rateAt, { required: true, percent: true });
     if (rate !== null && (rate < 0 || rate > 100)) {
-      f.add('registry-rate-out-of-range', { sheet, cell: rateAt.cell }, { found: foundText(rateAt.value), expected: '0–100 %' });
+      f.add(
+        'registry-rate-out-of-range',
+        { sheet, cell: rateAt.cell },
+        { found: foundText(rateAt.value), expected: '0–100 %' },
+      );
     }
     const emails = splitList(f.text(at('coordinatorEmail'), true));
     for (const email of emails) {
-      if (!isEmail(email)) f.add('registry-email-invalid', { sheet, cell: row.ref('coordinatorEmail') }, { found: email, expected: 'vards@iestade.lv' });
+      if (!isEmail(email))
+        f.add(
+          'registry-email-invalid',
+          { sheet, cell: row.ref('coordinatorEmail') },
+          { found: email, expected: 'vards@iestade.lv' },
+        );
     }
     if (id !== null && isProjectId(id) && !seen.has(id)) seen.set(id, row.ref('projectId'));
-    if (id && contractNo && title && beneficiary && fund && so && start && end && eligibleCost !== null && rate !== null) {
+    if (
+      id &&
+      contractNo &&
+      title &&
+      beneficiary &&
+      fund &&
+      so &&
+      start &&
+      end &&
+      eligibleCost !== null &&
+      rate !== null
+    ) {
       projects.push({
         id,
         contractNo,
@@ -139,7 +168,8 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
     }
     const code = f.text(at('indicatorCode'), true);
     const def = code ? catalogue.get(code) : undefined;
-    if (code && !def) f.add('registry-target-unknown-indicator', { sheet, cell: row.ref('indicatorCode') }, { found: code });
+    if (code && !def)
+      f.add('registry-target-unknown-indicator', { sheet, cell: row.ref('indicatorCode') }, { found: code });
     const baseline = f.number(at('baseline'), { min: 0 }) ?? 0;
     const milestone = f.number(at('milestone'), { min: 0 });
     const milestoneDate = f.date(at('milestoneDate'));
@@ -155,10 +185,12 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
     const sheet = budgetTable!.sheet.name;
     const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
     const projectId = f.text(at('projectId'), true);
-    if (projectId && !seen.has(projectId)) f.add('registry-target-unknown-project', { sheet, cell: row.ref('projectId') }, { found: projectId });
+    if (projectId && !seen.has(projectId))
+      f.add('registry-target-unknown-project', { sheet, cell: row.ref('projectId') }, { found: projectId });
     const category = f.text(at('category'), true);
     const planned = f.number(at('planned'), { required: true, min: 0 });
-    if (projectId && category && planned !== null && projectIds.has(projectId)) budget.push({ projectId, category, planned });
+    if (projectId && category && planned !== null && projectIds.has(projectId))
+      budget.push({ projectId, category, planned });
   }
 
   const recipients: Recipient[] = [];
@@ -167,7 +199,12 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
     const sheet = recipientsTable!.sheet.name;
     const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
     const email = f.text(at('email'), true);
-    if (email && !isEmail(email)) f.add('registry-email-invalid', { sheet, cell: row.ref('email') }, { found: email, expected: 'vards@iestade.lv' });
+    if (email && !isEmail(email))
+      f.add(
+        'registry-email-invalid',
+        { sheet, cell: row.ref('email') },
+        { found: email, expected: 'vards@iestade.lv' },
+      );
     const role = f.oneOf(at('role'), ['vadītājs', 'manager', 'revidents', 'auditor'] as const, true);
     const language = f.oneOf(at('language'), ['lv', 'en'] as const) ?? 'lv';
     const list = splitList(f.text(at('projects')));
@@ -199,7 +236,17 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
 
   if (hasErrors(f.issues)) return { registry: null, issues: f.issues };
   return {
-    registry: { schemaVersion: 1, kind: 'registry', source, projects, targets, budget, recipients, indicators, settings },
+    registry: {
+      schemaVersion: 1,
+      kind: 'registry',
+      source,
+      projects,
+      targets,
+      budget,
+      recipients,
+      indicators,
+      settings,
+    },
     issues: f.issues,
   };
 }

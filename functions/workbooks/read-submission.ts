@@ -4,8 +4,8 @@
  */
 import { buildCatalogue, type Catalogue, normaliseCode } from '../core/catalogue';
 import { hasErrors, issue } from '../core/issue-codes';
-import { formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
 import { deriveIndicators } from '../core/participants';
+import { formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
 import {
   ACTIVITIES,
   CEFR_LEVELS,
@@ -17,8 +17,8 @@ import {
   type NormalisedSubmission,
   type ParticipantRecord,
   type Registry,
-  SUBMISSION_SCHEMA_VERSION,
   type SourceRef,
+  SUBMISSION_SCHEMA_VERSION,
   type TypedIndicatorValue,
   type ValidationIssue,
 } from '../core/types';
@@ -72,21 +72,31 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     const sheet = projectSheet.name;
     const idField = fields.get('projectId');
     const periodField = fields.get('period');
-    if (!idField) f.issues.push(issue('value-required', 'error', { sheet, cell: 'A1' }, { expected: 'Projekta ID / Project ID' }));
-    if (!periodField) f.issues.push(issue('value-required', 'error', { sheet, cell: 'A2' }, { expected: 'Periods / Period' }));
+    if (!idField)
+      f.issues.push(issue('value-required', 'error', { sheet, cell: 'A1' }, { expected: 'Projekta ID / Project ID' }));
+    if (!periodField)
+      f.issues.push(issue('value-required', 'error', { sheet, cell: 'A2' }, { expected: 'Periods / Period' }));
     if (idField) projectId = f.text({ value: idField.value, sheet, cell: idField.ref }, true);
     if (projectId !== null) projectId = projectId.trim().toLowerCase();
     if (periodField) {
       const text = f.text({ value: periodField.value, sheet, cell: periodField.ref }, true);
       const parsed = text === null ? null : parsePeriod(text);
       if (text !== null && !parsed) {
-        f.add('period-malformed', { sheet, cell: periodField.ref }, { found: foundText(periodField.value), expected: '2025-Q3' });
+        f.add(
+          'period-malformed',
+          { sheet, cell: periodField.ref },
+          { found: foundText(periodField.value), expected: '2025-Q3' },
+        );
       }
       if (parsed) period = formatPeriod(parsed);
     }
     const project = projectId && registry ? registry.projects.find((p) => p.id === projectId) : undefined;
     if (projectId && registry && !project) {
-      f.add('project-unknown', { sheet, cell: idField!.ref }, { found: projectId, expected: registry.projects.map((p) => p.id).join(', ') });
+      f.add(
+        'project-unknown',
+        { sheet, cell: idField!.ref },
+        { found: projectId, expected: registry.projects.map((p) => p.id).join(', ') },
+      );
     }
     if (projectId && ctx.folder !== null && ctx.folder.toLowerCase() !== projectId) {
       f.add('project-folder-mismatch', { sheet, cell: idField!.ref }, { found: projectId, expected: ctx.folder });
@@ -94,14 +104,22 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     if (project && period && periodField) {
       const p = parsePeriod(period)!;
       const where = { sheet, cell: periodField.ref };
-      if (periodEnd(p) < project.start) f.add('period-before-start', where, { found: period, expected: `≥ ${project.start}` });
-      else if (periodStart(p) > project.end) f.add('period-after-end', where, { found: period, expected: `≤ ${project.end}` });
-      else if (periodStart(p) > ctx.today) f.add('period-in-future', where, { found: period, expected: `≤ ${ctx.today}` });
+      if (periodEnd(p) < project.start)
+        f.add('period-before-start', where, { found: period, expected: `≥ ${project.start}` });
+      else if (periodStart(p) > project.end)
+        f.add('period-after-end', where, { found: period, expected: `≤ ${project.end}` });
+      else if (periodStart(p) > ctx.today)
+        f.add('period-in-future', where, { found: period, expected: `≤ ${ctx.today}` });
     }
     const email = fields.get('email');
     const emailText = email ? cellText(email.value) : '';
     if (email && emailText && !isEmail(emailText)) {
-      f.add('registry-email-invalid', { sheet, cell: email.ref }, { found: foundText(email.value), expected: 'vards@iestade.lv' }, 'warning');
+      f.add(
+        'registry-email-invalid',
+        { sheet, cell: email.ref },
+        { found: foundText(email.value), expected: 'vards@iestade.lv' },
+        'warning',
+      );
     }
   }
   const project = projectId ? registry?.projects.find((p) => p.id === projectId) : undefined;
@@ -127,7 +145,11 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
         f.add('indicator-unknown', { sheet, cell: row.ref('code') }, { found: foundText(row.get('code')) });
       }
       if (def && firstSeen.has(def.code)) {
-        f.add('indicator-duplicate', { sheet, cell: row.ref('code') }, { found: def.code, expected: `≠ ${firstSeen.get(def.code)}` });
+        f.add(
+          'indicator-duplicate',
+          { sheet, cell: row.ref('code') },
+          { found: def.code, expected: `≠ ${firstSeen.get(def.code)}` },
+        );
         continue;
       }
       if (def) firstSeen.set(def.code, row.ref('code'));
@@ -161,15 +183,29 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
       const id = f.text(at('participantId'), true);
       const shape = id ? personalDataShape(id) : null;
-      if (id && shape) f.add('participant-id-personal', { sheet, cell: row.ref('participantId') }, { found: shape, expected: 'P-00123' });
+      if (id && shape)
+        f.add(
+          'participant-id-personal',
+          { sheet, cell: row.ref('participantId') },
+          { found: shape, expected: 'P-00123' },
+        );
       const activity = f.oneOf(at('activity'), ACTIVITIES, true);
       const start = f.date(at('startDate'));
       const end = f.date(at('endDate'));
-      if (start && end && end < start) f.add('participant-dates-reversed', { sheet, cell: row.ref('endDate') }, { found: end, expected: `≥ ${start}` });
+      if (start && end && end < start)
+        f.add(
+          'participant-dates-reversed',
+          { sheet, cell: row.ref('endDate') },
+          { found: end, expected: `≥ ${start}` },
+        );
       const levelStart = f.oneOf(at('levelStart'), CEFR_LEVELS, false, 'participant-level-invalid') as CefrLevel | null;
       const levelEnd = f.oneOf(at('levelEnd'), CEFR_LEVELS, false, 'participant-level-invalid') as CefrLevel | null;
       if (levelStart && levelEnd && CEFR_LEVELS.indexOf(levelEnd) < CEFR_LEVELS.indexOf(levelStart)) {
-        f.add('participant-level-decreased', { sheet, cell: row.ref('levelEnd') }, { found: `${levelStart} → ${levelEnd}`, expected: `≥ ${levelStart}` });
+        f.add(
+          'participant-level-decreased',
+          { sheet, cell: row.ref('levelEnd') },
+          { found: `${levelStart} → ${levelEnd}`, expected: `≥ ${levelStart}` },
+        );
       }
       const helpful = f.yesNo(at('helpful'));
       const vulnerable = f.yesNo(at('vulnerable'));
@@ -179,7 +215,19 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
         const key = `${id}\u0000${activity}`;
         if (seen.has(key)) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
         seen.add(key);
-        participants.push({ id, activity, start, end, levelStart, levelEnd, helpful, sex, ageGroup, vulnerable, row: row.row });
+        participants.push({
+          id,
+          activity,
+          start,
+          end,
+          levelStart,
+          levelEnd,
+          helpful,
+          sex,
+          ageGroup,
+          vulnerable,
+          row: row.row,
+        });
       }
     }
   }
@@ -193,7 +241,12 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
   for (const d of derived) {
     const typed = indicators.find((t) => t.code === d.code);
     if (typed && typed.value !== d.value) {
-      f.add('indicator-derived-mismatch', { sheet: typed.lineage.sheet, cell: typed.lineage.cell }, { found: String(typed.value), expected: String(d.value) }, 'warning');
+      f.add(
+        'indicator-derived-mismatch',
+        { sheet: typed.lineage.sheet, cell: typed.lineage.cell },
+        { found: String(typed.value), expected: String(d.value) },
+        'warning',
+      );
     }
   }
 
@@ -206,18 +259,29 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     const { table, issues } = readTable(expenditureSheet, expenditureSpec);
     f.issues.push(...issues);
     const sheet = expenditureSheet.name;
-    const categories = new Set((registry?.budget ?? []).filter((b) => b.projectId === projectId).map((b) => b.category.toLowerCase()));
+    const categories = new Set(
+      (registry?.budget ?? []).filter((b) => b.projectId === projectId).map((b) => b.category.toLowerCase()),
+    );
     for (const row of table?.rows ?? []) {
       const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
       const category = f.text(at('category'), true);
       const amountAt = at('amount');
       const amount = f.number(amountAt, { required: true });
       if (amount !== null && amount < 0) {
-        f.add('expenditure-negative', { sheet, cell: amountAt.cell }, { found: foundText(amountAt.value), expected: '≥ 0' });
+        f.add(
+          'expenditure-negative',
+          { sheet, cell: amountAt.cell },
+          { found: foundText(amountAt.value), expected: '≥ 0' },
+        );
         continue;
       }
       if (category && project && categories.size > 0 && !categories.has(category.toLowerCase())) {
-        f.add('expenditure-category-unknown', { sheet, cell: row.ref('category') }, { found: foundText(row.get('category')) }, 'warning');
+        f.add(
+          'expenditure-category-unknown',
+          { sheet, cell: row.ref('category') },
+          { found: foundText(row.get('category')) },
+          'warning',
+        );
       }
       if (category && amount !== null) {
         expenditure.push({ category, amount, lineage: { sheet, cell: amountAt.cell, raw: cellText(amountAt.value) } });
@@ -255,7 +319,8 @@ function readNarrative(workbook: WorkbookData, f: FieldReader): Narrative {
   if (!sheet) return empty;
   const out: Narrative = { ...empty };
   const take = (text: string, cell: string): NarrativeText => {
-    if (text.length > NARRATIVE_MAX) f.add('text-too-long', { sheet: sheet.name, cell }, { expected: `≤ ${NARRATIVE_MAX}` }, 'warning');
+    if (text.length > NARRATIVE_MAX)
+      f.add('text-too-long', { sheet: sheet.name, cell }, { expected: `≤ ${NARRATIVE_MAX}` }, 'warning');
     return { text: text.slice(0, NARRATIVE_MAX), lineage: { sheet: sheet.name, cell, raw: '' } };
   };
   const { table } = readTable(sheet, spec);

@@ -6,8 +6,8 @@ import { issue } from '../core/issue-codes';
 import { nameMatches } from '../core/names';
 import type { ValidationIssue } from '../core/types';
 import type { ColumnSpec, SheetSpec } from '../core/workbook-schema';
-import { type CellValue, cellRef, type SheetData, type WorkbookData } from './read-xlsx';
 import { cellText } from './cell-values';
+import { type CellValue, cellRef, type SheetData, type WorkbookData } from './read-xlsx';
 
 /** How far down a header row may sit (titles and notes above it are common). */
 const HEADER_SEARCH_ROWS = 30;
@@ -18,12 +18,7 @@ export function findSheet(workbook: WorkbookData, spec: SheetSpec): SheetData | 
 }
 
 export function missingSheetIssue(spec: SheetSpec): ValidationIssue {
-  return issue(
-    'sheet-missing',
-    'error',
-    { sheet: spec.name.lv },
-    { expected: `${spec.name.lv} / ${spec.name.en}` },
-  );
+  return issue('sheet-missing', 'error', { sheet: spec.name.lv }, { expected: `${spec.name.lv} / ${spec.name.en}` });
 }
 
 function columnMatches(text: string, column: ColumnSpec): boolean {

@@ -12,20 +12,53 @@ const def = (code: string): IndicatorDef => {
   return d;
 };
 
-function person(id: string, activity: ParticipantRecord['activity'], row: number, extra: Partial<ParticipantRecord> = {}): ParticipantRecord {
-  return { id, activity, start: null, end: null, levelStart: null, levelEnd: null, helpful: null, sex: null, ageGroup: null, vulnerable: null, row, ...extra };
+function person(
+  id: string,
+  activity: ParticipantRecord['activity'],
+  row: number,
+  extra: Partial<ParticipantRecord> = {},
+): ParticipantRecord {
+  return {
+    id,
+    activity,
+    start: null,
+    end: null,
+    levelStart: null,
+    levelEnd: null,
+    helpful: null,
+    sex: null,
+    ageGroup: null,
+    vulnerable: null,
+    row,
+    ...extra,
+  };
 }
 
-function submission(period: string, participants: ParticipantRecord[], opts: { uploadedAt?: string; version?: string; typed?: Record<string, number> } = {}): NormalisedSubmission {
+function submission(
+  period: string,
+  participants: ParticipantRecord[],
+  opts: { uploadedAt?: string; version?: string; typed?: Record<string, number> } = {},
+): NormalisedSubmission {
   const version = opts.version ?? `v-${period}`;
   return {
     schemaVersion: 1,
     kind: 'submission',
-    source: { key: `inbox/p/${period}.xlsx`, version, sha256: 'ab'.repeat(32), bytes: 1, uploadedAt: opts.uploadedAt ?? `${period.slice(0, 4)}-12-01T00:00:00.000Z` },
+    source: {
+      key: `inbox/p/${period}.xlsx`,
+      version,
+      sha256: 'ab'.repeat(32),
+      bytes: 1,
+      uploadedAt: opts.uploadedAt ?? `${period.slice(0, 4)}-12-01T00:00:00.000Z`,
+    },
     registryVersion: 'r1',
     projectId: 'p',
     period,
-    indicators: Object.entries(opts.typed ?? {}).map(([code, value], i) => ({ code, value, comment: '', lineage: { sheet: 'Rādītāji', cell: `C${i + 2}`, raw: String(value) } })),
+    indicators: Object.entries(opts.typed ?? {}).map(([code, value], i) => ({
+      code,
+      value,
+      comment: '',
+      lineage: { sheet: 'Rādītāji', cell: `C${i + 2}`, raw: String(value) },
+    })),
     derived: deriveIndicators(participants, catalogue.all, { sheet: 'Dalībnieki', idColumn: 1 }),
     participants,
     expenditure: [],
@@ -45,13 +78,21 @@ describe('unique counting across periods', () => {
     expect(value.cumulative).toBe(3);
     expect(value.origin).toBe('participants');
     // Summing the quarterly counts would say 4.
-    const quarterlySum = history.reduce((a, h) => a + (h.inForce.derived.find((d) => d.code === 'O.2.3.1')?.value ?? 0), 0);
+    const quarterlySum = history.reduce(
+      (a, h) => a + (h.inForce.derived.find((d) => d.code === 'O.2.3.1')?.value ?? 0),
+      0,
+    );
     expect(quarterlySum).toBe(4);
   });
 
   it('lists every participant ID cell as lineage, without the pseudonym', () => {
     const value = aggregateIndicator(def('O.2.3.1'), history, '2025-Q2');
-    expect(value.contributions.map((c) => `${c.period}:${c.cell.cell}`)).toEqual(['2025-Q1:A2', '2025-Q1:A3', '2025-Q2:A2', '2025-Q2:A3']);
+    expect(value.contributions.map((c) => `${c.period}:${c.cell.cell}`)).toEqual([
+      '2025-Q1:A2',
+      '2025-Q1:A3',
+      '2025-Q2:A2',
+      '2025-Q2:A3',
+    ]);
     expect(value.contributions.every((c) => c.cell.raw === '')).toBe(true);
   });
 
@@ -67,7 +108,10 @@ describe('unique counting across periods', () => {
   });
 
   it('uses the newest upload of a period and keeps the earlier one listed', () => {
-    const first = submission('2025-Q1', [person('P-1', 'language-course', 2)], { uploadedAt: '2025-04-05T08:00:00.000Z', version: 'a' });
+    const first = submission('2025-Q1', [person('P-1', 'language-course', 2)], {
+      uploadedAt: '2025-04-05T08:00:00.000Z',
+      version: 'a',
+    });
     const fix = submission('2025-Q1', [person('P-1', 'language-course', 2), person('P-9', 'language-course', 3)], {
       uploadedAt: '2025-04-09T08:00:00.000Z',
       version: 'b',
@@ -75,7 +119,9 @@ describe('unique counting across periods', () => {
     const [entry] = submissionsInForce([fix, first], '2025-Q1');
     expect(entry?.inForce.source.version).toBe('b');
     expect(entry?.all.map((s) => s.source.version)).toEqual(['a', 'b']);
-    expect(aggregateIndicator(def('O.2.3.1'), submissionsInForce([first, fix], '2025-Q1'), '2025-Q1').cumulative).toBe(2);
+    expect(aggregateIndicator(def('O.2.3.1'), submissionsInForce([first, fix], '2025-Q1'), '2025-Q1').cumulative).toBe(
+      2,
+    );
   });
 
   it('sums `sum` indicators and takes the latest value for `latest`', () => {
