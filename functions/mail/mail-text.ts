@@ -1,0 +1,163 @@
+/**
+ * The words of every e-mail, in Latvian and English, and the number formats that go with each language.
+ * Kept apart from the layout so a translator can review the texts in one place.
+ */
+import type { Bilingual, Lang } from '../core/types';
+
+/** Fixed labels and sentences. Sentences with values are the functions in {@link MAIL_SENTENCES}. */
+export const MAIL_TEXT = {
+  managerSubject: { lv: 'PMIF progresa pārskats', en: 'PMIF progress report' },
+  correctedPrefix: { lv: 'Labots pārskats', en: 'Corrected report' },
+  periodLabel: { lv: 'Periods', en: 'Period' },
+  deadlineLabel: { lv: 'Iesniegšanas termiņš', en: 'Submission deadline' },
+  generatedLabel: { lv: 'Sagatavots', en: 'Generated' },
+  changesHeading: { lv: 'Izmaiņas salīdzinājumā ar iepriekšējo redakciju', en: 'Changes since the previous revision' },
+  noFigureChanges: {
+    lv: 'Neviena rādītāja vai izdevumu vērtība nav mainījusies.',
+    en: 'No indicator or spending figure has changed.',
+  },
+  summaryHeading: { lv: 'Kopsavilkums', en: 'Summary' },
+  projectsInPeriod: { lv: 'Projekti periodā', en: 'Projects in the period' },
+  projectsReporting: { lv: 'Iesnieguši pārskatu', en: 'Projects reporting' },
+  spentThisPeriod: { lv: 'Izdevumi periodā', en: 'Spending this period' },
+  spentCumulative: { lv: 'Izdevumi kopā', en: 'Spending to date' },
+  absorption: { lv: 'Apguve', en: 'Absorption' },
+  ofEligibleCost: { lv: 'no attiecināmajām izmaksām', en: 'of eligible cost' },
+  status: { lv: 'Statuss', en: 'Status' },
+  indicatorCount: { lv: 'Rādītāji', en: 'Indicators' },
+  indicatorStatuses: { lv: 'Rādītāju statusi (visos projektos)', en: 'Indicator statuses (all projects)' },
+  projectsHeading: { lv: 'Projekti', en: 'Projects' },
+  projectId: { lv: 'Projekts', en: 'Project' },
+  title: { lv: 'Nosaukums', en: 'Title' },
+  submission: { lv: 'Iesniegums', en: 'Submission' },
+  elapsed: { lv: 'Pagājušais laiks', en: 'Time elapsed' },
+  figure: { lv: 'Rādītājs', en: 'Figure' },
+  oldValue: { lv: 'Bija', en: 'Was' },
+  newValue: { lv: 'Tagad', en: 'Now' },
+  spendingFigure: { lv: 'Izdevumi, EUR', en: 'Spending, EUR' },
+  attachmentsHeading: { lv: 'Pielikumi', en: 'Attachments' },
+  archiveHeading: { lv: 'Projektu pārskati arhīvā', en: 'Project reports in the archive' },
+  archiveKey: { lv: 'Arhīva atslēga', en: 'Archive key' },
+  none: { lv: 'nav', en: 'none' },
+  automatic: {
+    lv: 'Šis e-pasts sagatavots automātiski; lūdzu, neatbildiet uz to.',
+    en: 'This e-mail was generated automatically; please do not reply to it.',
+  },
+
+  acceptedHeading: { lv: 'Iesniegums pieņemts', en: 'Submission accepted' },
+  rejectedHeading: { lv: 'Iesniegums noraidīts', en: 'Submission rejected' },
+  reminderHeading: { lv: 'Atgādinājums par iesniegšanas termiņu', en: 'Submission deadline reminder' },
+  acceptedSubject: { lv: 'iesniegums pieņemts', en: 'submission accepted' },
+  rejectedSubject: { lv: 'iesniegums noraidīts', en: 'submission rejected' },
+  reminderSubject: { lv: 'atgādinājums', en: 'reminder' },
+  dueSubject: { lv: 'termiņš', en: 'due' },
+  unknownProject: { lv: 'nezināms projekts', en: 'unknown project' },
+  file: { lv: 'Datne', en: 'File' },
+  location: { lv: 'Vieta', en: 'Location' },
+  severity: { lv: 'Veids', en: 'Type' },
+  error: { lv: 'Kļūda', en: 'Error' },
+  warning: { lv: 'Brīdinājums', en: 'Warning' },
+  /** Column headers of the two message columns: the Latvian column is headed in Latvian, the English one in English. */
+  message: { lv: 'Ziņojums', en: 'Message' },
+  found: { lv: 'Atrasts', en: 'Found' },
+  expected: { lv: 'Gaidīts', en: 'Expected' },
+  wholeFile: { lv: 'visa datne', en: 'whole file' },
+  warningsHeading: { lv: 'Brīdinājumi', en: 'Warnings' },
+  issuesHeading: { lv: 'Atrastās kļūdas', en: 'Problems found' },
+} satisfies Record<string, Bilingual>;
+
+/** Sentences that carry values. Values are inserted as plain text; the HTML layer escapes the result. */
+export const MAIL_SENTENCES = {
+  correctedIntro: (revision: number): Bilingual => ({
+    lv: `Šī ir labotā redakcija r${revision}; tā aizstāj iepriekš nosūtīto pārskatu par šo periodu.`,
+    en: `This is corrected revision r${revision}; it replaces the report sent earlier for this period.`,
+  }),
+  reportingCount: (reporting: number, total: number): Bilingual => ({
+    lv: `${reporting} no ${total}`,
+    en: `${reporting} of ${total}`,
+  }),
+  projectFilesAttached: (count: number): Bilingual => ({
+    lv: `Pievienoti arī visu ${count} projektu pārskati (PDF un XLSX).`,
+    en: `The reports of all ${count} projects (PDF and XLSX) are attached as well.`,
+  }),
+  projectFilesListed: (limit: string): Bilingual => ({
+    lv:
+      `Projektu pārskati nav pievienoti, jo kopā ar tiem e-pasts pārsniegtu ${limit} ierobežojumu. ` +
+      'Tie glabājas pārskatu arhīvā ar zemāk norādītajām atslēgām.',
+    en:
+      `The project reports are not attached because with them the e-mail would exceed the ${limit} limit. ` +
+      'They are kept in the report archive under the keys below.',
+  }),
+  accepted: (projectId: string, period: string): Bilingual => ({
+    lv: `Projekta ${projectId} progresa pārskata iesniegums par periodu ${period} ir pieņemts un tiks iekļauts ceturkšņa pārskatā. Ja vēlāk iesniegsiet labotu datni, spēkā būs jaunākā pieņemtā.`,
+    en: `The progress submission of project ${projectId} for ${period} has been accepted and will be included in the quarterly report. If you later upload a corrected file, the newest accepted one is in force.`,
+  }),
+  acceptedWithWarnings: (count: number): Bilingual => ({
+    lv: `Lūdzu, pārskatiet brīdinājumus zemāk (${count}); tie neliedz pieņemt iesniegumu, taču var norādīt uz kļūdu datos.`,
+    en: `Please review the warnings below (${count}); they did not prevent acceptance but may point to a mistake in the data.`,
+  }),
+  rejected: (sourceKey: string, errors: number): Bilingual => ({
+    lv: `Datne ${sourceKey} netika pieņemta. Kļūdu skaits: ${errors}. Izlabojiet visas tabulā norādītās vietas un augšupielādējiet datni vēlreiz; līdz tam šis iesniegums pārskatā netiek ņemts vērā.`,
+    en: `The file ${sourceKey} was not accepted. Errors: ${errors}. Correct every place listed in the table and upload the file again; until then this submission is not used in the report.`,
+  }),
+  annotatedAttached: (filename: string): Bilingual => ({
+    lv: `Pielikumā (${filename}) ir jūsu darbgrāmata ar iezīmētām kļūdainajām šūnām.`,
+    en: `Attached (${filename}) is your workbook with the wrong cells highlighted.`,
+  }),
+  moreNotListed: (count: number): Bilingual => ({
+    lv: `Vēl ${count} ieraksti šeit nav uzskaitīti.`,
+    en: `${count} more entries are not listed here.`,
+  }),
+  reminder: (projectId: string, title: string, period: string, deadline: string): Bilingual => ({
+    lv: `Atgādinām, ka projekta ${projectId} „${title}” progresa pārskata iesniegums par periodu ${period} vēl nav saņemts. Iesniegšanas termiņš ir ${deadline}.`,
+    en: `This is a reminder that the progress submission of project ${projectId} "${title}" for ${period} has not been received yet. The deadline is ${deadline}.`,
+  }),
+  reminderUpload: (uploadTo: string | undefined): Bilingual =>
+    uploadTo === undefined
+      ? {
+          lv: 'Lūdzu, augšupielādējiet aizpildīto iesniegšanas darbgrāmatu (.xlsx) līdz termiņam.',
+          en: 'Please upload the completed submission workbook (.xlsx) by the deadline.',
+        }
+      : {
+          lv: `Lūdzu, augšupielādējiet aizpildīto iesniegšanas darbgrāmatu (.xlsx) uz ${uploadTo} līdz termiņam.`,
+          en: `Please upload the completed submission workbook (.xlsx) to ${uploadTo} by the deadline.`,
+        },
+  reminderIgnore: {
+    lv: 'Ja esat to jau iesniedzis, šo atgādinājumu varat neņemt vērā.',
+    en: 'If you have already submitted it, please ignore this reminder.',
+  },
+};
+
+/**
+ * Groups digits by hand rather than with `Intl`, so the text does not depend on the ICU data of the Node build
+ * (mails are compared byte for byte in tests and their Message-ID is a content hash).
+ */
+export function formatNumber(value: number, decimals: number, lang: Lang): string {
+  if (!Number.isFinite(value)) return '–';
+  const fixed = Math.abs(value).toFixed(decimals);
+  const [whole = '0', fraction] = fixed.split('.');
+  // Latvian groups thousands with a (non-breaking) space and uses a decimal comma.
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'lv' ? '\u00a0' : ',');
+  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
+  return `${sign}${grouped}${fraction === undefined ? '' : (lang === 'lv' ? ',' : '.') + fraction}`;
+}
+
+/** Whole numbers stay whole; anything else shows two decimals. */
+export function formatQuantity(value: number, lang: Lang): string {
+  return formatNumber(value, Number.isInteger(value) ? 0 : 2, lang);
+}
+
+export function formatEur(value: number, lang: Lang): string {
+  return lang === 'lv' ? `${formatNumber(value, 2, lang)}\u00a0EUR` : `EUR\u00a0${formatNumber(value, 2, lang)}`;
+}
+
+/** A ratio (1 = 100 %) as a percentage with one decimal. */
+export function formatPercent(ratio: number, lang: Lang): string {
+  return lang === 'lv' ? `${formatNumber(ratio * 100, 1, lang)}\u00a0%` : `${formatNumber(ratio * 100, 1, lang)}%`;
+}
+
+export function formatBytes(bytes: number, lang: Lang): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, 0, lang)} KB`;
+  return `${formatNumber(bytes / (1024 * 1024), 1, lang)} MB`;
+}
