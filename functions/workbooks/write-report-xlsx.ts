@@ -1,0 +1,747 @@
+/**
+ * Excel renderings of the project and programme reports (DESIGN §6): the same figures as the PDF, as real
+ * numbers and dates with number formats, live formulas where a reader may want to follow the arithmetic,
+ * frozen headers, autofilters and print setup. Bytes depend only on the model and the language.
+ */
+import type { Cell, Style, Worksheet } from 'exceljs';
+import ExcelJS from 'exceljs';
+import {
+  type IndicatorRow,
+  type IndicatorStatus,
+  type ProgrammeReportModel,
+  type ProjectReportModel,
+  type ReportChange,
+  STATUS_COLOURS,
+  STATUS_LABELS,
+  STATUSES,
+  SUBMISSION_STATUS_LABELS,
+  type SubmissionStatus,
+} from '../core/report-types';
+import type { Bilingual, IsoDate, Lang } from '../core/types';
+import { repackDeterministic } from './deterministic-zip';
+import { safeCellText } from './safe-text';
+
+/** Sheet names are part of the contract with readers (and auditors' macros): Latvian in English reports too. */
+export const XLSX_SHEETS = {
+  summary: 'Kopsavilkums',
+  indicators: 'Rādītāji',
+  finance: 'Finanses',
+  lineage: 'Izcelsme',
+  projects: 'Projekti',
+  changes: 'Izmaiņas',
+} as const;
+
+const CREATOR = 'pmif-reports';
+
+const FMT = {
+  count: '#,##0',
+  decimal: '#,##0.00',
+  money: '#,##0.00 "EUR"',
+  percent: '0.0%',
+  date: 'dd.mm.yyyy',
+  timestamp: 'dd.mm.yyyy hh:mm:ss',
+} as const;
+
+const HEADER_FILL = 'FFD9E1F2';
+const TEXT_ON_TINT = 'FF1A1A1A';
+
+/** Submission states borrow the indicator palette so the two read alike. */
+const SUBMISSION_COLOURS: Record<SubmissionStatus, string> = {
+  'on-time': STATUS_COLOURS['on-track'],
+  late: STATUS_COLOURS['at-risk'],
+  missing: STATUS_COLOURS.behind,
+};
+
+const T = {
+  field: { lv: 'Pozīcija', en: 'Item' },
+  value: { lv: 'Vērtība', en: 'Value' },
+  projectReport: { lv: 'PMIF projekta pārskats', en: 'AMIF project report' },
+  programmeReport: { lv: 'PMIF programmas kopsavilkums', en: 'AMIF programme summary' },
+  footer: { lv: 'Lapa &P no &N', en: 'Page &P of &N' },
+  projectId: { lv: 'Projekta ID', en: 'Project ID' },
+  contractNo: { lv: 'Līguma Nr.', en: 'Contract No.' },
+  title: { lv: 'Projekta nosaukums', en: 'Project title' },
+  beneficiary: { lv: 'Finansējuma saņēmējs', en: 'Beneficiary' },
+  fund: { lv: 'Fonds', en: 'Fund' },
+  specificObjective: { lv: 'Specifiskais mērķis', en: 'Specific objective' },
+  projectStart: { lv: 'Projekta sākums', en: 'Project start' },
+  projectEnd: { lv: 'Projekta beigas', en: 'Project end' },
+  eligibleCost: { lv: 'Attiecināmās izmaksas', en: 'Eligible cost' },
+  euRate: { lv: 'ES līdzfinansējuma likme', en: 'EU co-financing rate' },
+  period: { lv: 'Pārskata periods', en: 'Reporting period' },
+  periodStart: { lv: 'Perioda sākums', en: 'Period start' },
+  periodEnd: { lv: 'Perioda beigas', en: 'Period end' },
+  revision: { lv: 'Redakcija', en: 'Revision' },
+  generatedAt: { lv: 'Sagatavots (UTC)', en: 'Generated at (UTC)' },
+  submissionStatus: { lv: 'Iesniegšanas statuss', en: 'Submission status' },
+  deadline: { lv: 'Iesniegšanas termiņš', en: 'Submission deadline' },
+  submittedAt: { lv: 'Iesniegts (UTC)', en: 'Submitted at (UTC)' },
+  submittedFile: { lv: 'Iesniegtā datne', en: 'Submitted file' },
+  elapsed: { lv: 'Pagājušais laiks', en: 'Time elapsed' },
+  absorption: { lv: 'Finanšu apguve', en: 'Absorption' },
+  indicatorsWithStatus: { lv: 'Rādītāji ar statusu', en: 'Indicators with status' },
+  achievements: { lv: 'Sasniegumi', en: 'Achievements' },
+  problems: { lv: 'Problēmas', en: 'Problems' },
+  nextSteps: { lv: 'Turpmākie soļi', en: 'Next steps' },
+  warning: { lv: 'Datu kvalitātes brīdinājums', en: 'Data-quality warning' },
+  code: { lv: 'Kods', en: 'Code' },
+  name: { lv: 'Nosaukums', en: 'Name' },
+  unit: { lv: 'Mērvienība', en: 'Unit' },
+  type: { lv: 'Veids', en: 'Type' },
+  baseline: { lv: 'Bāzes vērtība', en: 'Baseline' },
+  target: { lv: 'Mērķa vērtība', en: 'Target' },
+  thisPeriod: { lv: 'Šajā periodā', en: 'This period' },
+  cumulative: { lv: 'Kumulatīvi', en: 'Cumulative' },
+  ofTarget: { lv: '% no mērķa', en: '% of target' },
+  expected: { lv: 'Sagaidāmais %', en: 'Expected %' },
+  status: { lv: 'Statuss', en: 'Status' },
+  forecast: { lv: 'Prognoze projekta beigās', en: 'Forecast at project end' },
+  milestone: { lv: 'Starpposma vērtība', en: 'Milestone' },
+  milestoneDate: { lv: 'Starpposma datums', en: 'Milestone date' },
+  milestoneMissed: { lv: 'Starpposms nav sasniegts', en: 'Milestone missed' },
+  yes: { lv: 'Jā', en: 'Yes' },
+  no: { lv: 'Nē', en: 'No' },
+  output: { lv: 'Iznākums', en: 'Output' },
+  result: { lv: 'Rezultāts', en: 'Result' },
+  category: { lv: 'Izmaksu kategorija', en: 'Cost category' },
+  planned: { lv: 'Plānots', en: 'Planned' },
+  ofPlanned: { lv: '% no plānotā', en: '% of planned' },
+  total: { lv: 'Kopā', en: 'Total' },
+  spentThisPeriod: { lv: 'Izlietots šajā periodā', en: 'Spent this period' },
+  spentCumulative: { lv: 'Izlietots kumulatīvi', en: 'Spent to date' },
+  euShare: { lv: 'ES daļa', en: 'EU share' },
+  nationalShare: { lv: 'Valsts daļa', en: 'National share' },
+  figure: { lv: 'Skaitlis', en: 'Figure' },
+  sourceKey: { lv: 'Avota datne', en: 'Source file' },
+  sourceVersion: { lv: 'Versija', en: 'Version' },
+  sheet: { lv: 'Lapa', en: 'Sheet' },
+  cell: { lv: 'Šūna', en: 'Cell' },
+  raw: { lv: 'Vērtība avotā', en: 'Raw value' },
+  uploadedAt: { lv: 'Augšupielādēts (UTC)', en: 'Uploaded at (UTC)' },
+  sha256: { lv: 'SHA-256', en: 'SHA-256' },
+  projectCount: { lv: 'Projektu skaits', en: 'Projects' },
+  submission: { lv: 'Iesniegšana', en: 'Submission' },
+  projectsWithSubmission: { lv: 'Projekti', en: 'Projects' },
+  project: { lv: 'Projekts', en: 'Project' },
+  oldValue: { lv: 'Iepriekšējā redakcijā', en: 'Previous revision' },
+  newValue: { lv: 'Šajā redakcijā', en: 'This revision' },
+  difference: { lv: 'Starpība', en: 'Difference' },
+  financeFigure: { lv: 'Finanses: izlietots kumulatīvi', en: 'Finance: spent to date' },
+  targetSum: { lv: 'Mērķa vērtību summa', en: 'Sum of targets' },
+} satisfies Record<string, Bilingual>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cell writers. Formulas are only ever built here from cell addresses; user text goes through safeCellText.
+
+function text(cell: Cell, value: string | null): void {
+  cell.value = value === null || value === '' ? null : safeCellText(value);
+}
+
+function assertFinite(cell: Cell, n: number): void {
+  // exceljs would write `NaN` into the XML and Excel would call the file corrupt: a bug upstream, so say where.
+  if (!Number.isFinite(n)) throw new RangeError(`${cell.worksheet.name}!${cell.address}: not a finite number (${n})`);
+}
+
+function number(cell: Cell, n: number | null, numFmt: string): void {
+  if (n === null) return;
+  assertFinite(cell, n);
+  cell.value = n;
+  cell.numFmt = numFmt;
+}
+
+/** Counts and indicator values: whole numbers without decimals, fractional ones (hours, EUR) with two. */
+function countFormat(...values: (number | null)[]): string {
+  return values.every((v) => v === null || Number.isInteger(v)) ? FMT.count : FMT.decimal;
+}
+
+function utcDate(iso: IsoDate): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) throw new RangeError(`not a calendar date (YYYY-MM-DD): ${iso}`);
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+}
+
+/** Calendar dates are zone-less: written as UTC midnight so the serial number is a whole day. */
+function date(cell: Cell, iso: IsoDate | null): void {
+  if (iso === null) return;
+  cell.value = utcDate(iso);
+  cell.numFmt = FMT.date;
+}
+
+/** Instants are shown in UTC (the header says so), matching the manifest and the store's timestamps. */
+function timestamp(cell: Cell, iso: string | null): void {
+  if (iso === null) return;
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) {
+    // Lineage timestamps come from object metadata; an odd one is still worth showing as it was.
+    text(cell, iso);
+    return;
+  }
+  cell.value = when;
+  cell.numFmt = FMT.timestamp;
+}
+
+/** A live formula with its cached result, so readers that do not recalculate (and our tests) see the value. */
+function formula(cell: Cell, expression: string, result: number | null, numFmt: string): void {
+  if (result !== null) assertFinite(cell, result);
+  cell.value = { formula: expression, result: result ?? '' };
+  cell.numFmt = numFmt;
+}
+
+function bold(cell: Cell): void {
+  cell.font = { ...cell.font, bold: true };
+}
+
+function wrapTop(cell: Cell): void {
+  cell.alignment = { wrapText: true, vertical: 'top' };
+}
+
+/** Mix a colour with white: `share` of the colour, the rest white. */
+function tint(hex: string, share: number): string {
+  const channel = (i: number) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16);
+    return Math.round(c * share + 255 * (1 - share))
+      .toString(16)
+      .padStart(2, '0');
+  };
+  return `FF${channel(0)}${channel(2)}${channel(4)}`.toUpperCase();
+}
+
+function solidFill(argb: string): Style['fill'] {
+  // Conditional-format fills (dxf) take their colour from bgColor, cell fills from fgColor; set both.
+  return { type: 'pattern', pattern: 'solid', fgColor: { argb }, bgColor: { argb } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sheets, tables and page setup.
+
+interface SheetOptions {
+  lang: Lang;
+  /** Printed in the page header, e.g. `PMIF projekta pārskats · PMIF-2024-001 · 2025-Q2 · r2`. */
+  heading: string;
+  /** Columns kept in view when scrolling right (the code or project ID). */
+  frozenColumns?: number;
+}
+
+/** Header and footer text treats `&` as a control character; Excel caps the whole header at 255 characters. */
+function headerFooterText(s: string): string {
+  return safeCellText(s).slice(0, 120).replace(/&/g, '&&');
+}
+
+function addSheet(workbook: ExcelJS.Workbook, name: string, options: SheetOptions): Worksheet {
+  const xSplit = options.frozenColumns ?? 0;
+  const firstFree = `${columnLetter(xSplit + 1)}2`;
+  return workbook.addWorksheet(name, {
+    views: [{ state: 'frozen', xSplit, ySplit: 1, topLeftCell: firstFree, activeCell: firstFree }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      // 0 = as many pages high as needed; only the width is squeezed onto one page.
+      fitToHeight: 0,
+      printTitlesRow: '1:1',
+      margins: { left: 0.5, right: 0.5, top: 0.75, bottom: 0.75, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: {
+      oddHeader: `&L${headerFooterText(options.heading)}&R&A`,
+      oddFooter: `&C${T.footer[options.lang]}`,
+    },
+  });
+}
+
+function columnLetter(n: number): string {
+  let s = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
+  return s;
+}
+
+interface Column<R> {
+  header: Bilingual;
+  /** Starting width in characters; text columns with `maxWidth` grow to fit their content up to it. */
+  width: number;
+  maxWidth?: number;
+  /** Long text: wrapped, top-aligned. */
+  wrap?: boolean;
+  put: (cell: Cell, row: R, rowNumber: number) => void;
+}
+
+function styleHeaderRow(sheet: Worksheet, count: number): void {
+  const row = sheet.getRow(1);
+  for (let c = 1; c <= count; c++) {
+    const cell = row.getCell(c);
+    cell.font = { bold: true };
+    cell.fill = solidFill(HEADER_FILL);
+    cell.alignment = { wrapText: true, vertical: 'middle' };
+    cell.border = { bottom: { style: 'thin' } };
+  }
+}
+
+/** Longest line of a cell's text, for sizing a column. */
+function textWidth(cell: Cell): number {
+  return typeof cell.value === 'string' ? Math.max(...cell.value.split('\n').map((line) => line.length)) : 0;
+}
+
+/**
+ * Write a table whose header is row 1, with an autofilter over the header and data rows.
+ * @returns the last data row (1 when there are none).
+ */
+function writeTable<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[], rows: readonly R[]): number {
+  columns.forEach((column, i) => {
+    sheet.getRow(1).getCell(i + 1).value = column.header[lang];
+  });
+  styleHeaderRow(sheet, columns.length);
+  rows.forEach((row, r) => {
+    const rowNumber = r + 2;
+    const sheetRow = sheet.getRow(rowNumber);
+    columns.forEach((column, i) => {
+      const cell = sheetRow.getCell(i + 1);
+      column.put(cell, row, rowNumber);
+      if (column.wrap) wrapTop(cell);
+    });
+  });
+  const lastRow = rows.length + 1;
+  columns.forEach((column, i) => {
+    let width = column.width;
+    if (column.maxWidth !== undefined) {
+      for (let r = 2; r <= lastRow; r++) width = Math.max(width, textWidth(sheet.getRow(r).getCell(i + 1)) + 2);
+      width = Math.min(width, column.maxWidth);
+    }
+    sheet.getColumn(i + 1).width = width;
+  });
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastRow, column: columns.length } };
+  return lastRow;
+}
+
+interface SummaryRow {
+  label: Bilingual | string;
+  put: (cell: Cell) => void;
+}
+
+/** A label | value list: the report's facts in a fixed reading order (no autofilter: it is not a table to sort). */
+function writeSummary(sheet: Worksheet, lang: Lang, rows: SummaryRow[]): void {
+  sheet.getRow(1).getCell(1).value = T.field[lang];
+  sheet.getRow(1).getCell(2).value = T.value[lang];
+  styleHeaderRow(sheet, 2);
+  rows.forEach((row, r) => {
+    const sheetRow = sheet.getRow(r + 2);
+    const label = sheetRow.getCell(1);
+    label.value = typeof row.label === 'string' ? safeCellText(row.label) : row.label[lang];
+    label.font = { bold: true };
+    label.alignment = { vertical: 'top' };
+    const value = sheetRow.getCell(2);
+    row.put(value);
+    value.alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };
+  });
+  sheet.getColumn(1).width = 36;
+  let width = 24;
+  for (let r = 2; r <= rows.length + 1; r++) width = Math.max(width, textWidth(sheet.getRow(r).getCell(2)) + 2);
+  sheet.getColumn(2).width = Math.min(width, 90);
+}
+
+/**
+ * One conditional-format rule per label on a column: a light tint of the status colour with dark bold text,
+ * readable on screen and in black-and-white print (white on amber would not be).
+ */
+function colourByLabel(sheet: Worksheet, column: number, lastRow: number, colours: [string, string][]): void {
+  if (lastRow < 2) return;
+  const letter = columnLetter(column);
+  sheet.addConditionalFormatting({
+    ref: `${letter}2:${letter}${lastRow}`,
+    rules: colours.map(([label, colour], i) => ({
+      // "Text contains" as an expression rule: exceljs writes `containsText` rules without the `text` and
+      // `operator` attributes Excel expects, and Excel then ignores them until the rule is re-saved by hand.
+      type: 'expression',
+      formulae: [`NOT(ISERROR(SEARCH("${label.replace(/"/g, '""')}",${letter}2)))`],
+      priority: i + 1,
+      style: { fill: solidFill(tint(colour, 0.3)), font: { bold: true, color: { argb: TEXT_ON_TINT } } },
+    })),
+  });
+}
+
+function statusColours(lang: Lang): [string, string][] {
+  return STATUSES.map((s) => [STATUS_LABELS[s][lang], STATUS_COLOURS[s]]);
+}
+
+function submissionColours(lang: Lang): [string, string][] {
+  return (Object.keys(SUBMISSION_COLOURS) as SubmissionStatus[]).map((s) => [
+    SUBMISSION_STATUS_LABELS[s][lang],
+    SUBMISSION_COLOURS[s],
+  ]);
+}
+
+function newWorkbook(generatedAt: string, title: string): ExcelJS.Workbook {
+  const when = new Date(generatedAt);
+  if (Number.isNaN(when.getTime())) throw new RangeError(`generatedAt is not an ISO timestamp: ${generatedAt}`);
+  const workbook = new ExcelJS.Workbook();
+  // Every date in the package comes from the model, never the wall clock, so the same model gives the same bytes.
+  workbook.creator = CREATOR;
+  workbook.lastModifiedBy = CREATOR;
+  workbook.created = when;
+  workbook.modified = when;
+  workbook.lastPrinted = when;
+  workbook.title = safeCellText(title);
+  return workbook;
+}
+
+async function finish(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
+  // Stored, not deflated: repackDeterministic compresses every entry again, so deflating here is wasted work.
+  const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
+  return repackDeterministic(new Uint8Array(buffer as ArrayBuffer));
+}
+
+function countByStatus(statuses: readonly IndicatorStatus[]): Record<IndicatorStatus, number> {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<IndicatorStatus, number>;
+  for (const s of statuses) counts[s] += 1;
+  return counts;
+}
+
+function addFinanceFacts(sheet: Worksheet, lang: Lang, startRow: number, facts: [Bilingual, number, string][]): void {
+  facts.forEach(([label, value, numFmt], i) => {
+    const row = sheet.getRow(startRow + i);
+    row.getCell(1).value = label[lang];
+    bold(row.getCell(1));
+    number(row.getCell(2), value, numFmt);
+  });
+}
+
+/** A totals row of SUM formulas over rows 2..lastRow, each with its cached result. */
+function addTotals(sheet: Worksheet, lang: Lang, row: number, lastRow: number, sums: [number, number][]): void {
+  const cell = sheet.getRow(row).getCell(1);
+  cell.value = T.total[lang];
+  for (const [column, total] of sums) {
+    const target = sheet.getRow(row).getCell(column);
+    const letter = columnLetter(column);
+    // An empty table has nothing to sum; SUM(B2:B1) would wrap onto the header.
+    if (lastRow < 2) number(target, 0, FMT.money);
+    else formula(target, `SUM(${letter}2:${letter}${lastRow})`, total, FMT.money);
+  }
+  for (let c = 1; c <= sheet.getRow(1).cellCount; c++) {
+    const total = sheet.getRow(row).getCell(c);
+    bold(total);
+    total.border = { top: { style: 'thin' } };
+  }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Project report.
+
+/**
+ * Render a project's quarterly report as an XLSX workbook: sheets `Kopsavilkums` (facts and narrative),
+ * `Rādītāji` (indicators, % of target as a live formula), `Finanses` (categories with SUM totals) and
+ * `Izcelsme` (lineage). Sheet names stay Latvian; headers and labels follow `lang`.
+ *
+ * Deterministic: the same model and language give the same bytes (package dates come from `generatedAt`).
+ * @throws RangeError when the model holds a non-finite number or a malformed date (a bug upstream).
+ */
+export async function renderProjectXlsx(model: ProjectReportModel, lang: Lang): Promise<Uint8Array> {
+  const { project } = model;
+  const heading = `${T.projectReport[lang]} · ${project.id} · ${model.period} · r${model.revision}`;
+  const workbook = newWorkbook(model.generatedAt, heading);
+  const options: SheetOptions = { lang, heading };
+
+  writeProjectSummary(addSheet(workbook, XLSX_SHEETS.summary, options), model, lang);
+  writeProjectIndicators(addSheet(workbook, XLSX_SHEETS.indicators, { ...options, frozenColumns: 1 }), model, lang);
+  writeProjectFinance(addSheet(workbook, XLSX_SHEETS.finance, options), model, lang);
+  writeLineage(addSheet(workbook, XLSX_SHEETS.lineage, options), model, lang);
+  return finish(workbook);
+}
+
+function writeProjectSummary(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+  const { project, submission, finance } = model;
+  const counts = countByStatus(model.indicators.map((i) => i.status));
+  const rows: SummaryRow[] = [
+    { label: T.projectId, put: (c) => text(c, project.id) },
+    { label: T.contractNo, put: (c) => text(c, project.contractNo) },
+    { label: T.title, put: (c) => text(c, project.title) },
+    { label: T.beneficiary, put: (c) => text(c, project.beneficiary) },
+    { label: T.fund, put: (c) => text(c, project.fund) },
+    { label: T.specificObjective, put: (c) => text(c, project.specificObjective) },
+    { label: T.projectStart, put: (c) => date(c, project.start) },
+    { label: T.projectEnd, put: (c) => date(c, project.end) },
+    { label: T.eligibleCost, put: (c) => number(c, project.eligibleCost, FMT.money) },
+    { label: T.euRate, put: (c) => number(c, project.euRatePercent / 100, FMT.percent) },
+    { label: T.period, put: (c) => text(c, model.period) },
+    { label: T.periodStart, put: (c) => date(c, model.periodStart) },
+    { label: T.periodEnd, put: (c) => date(c, model.periodEnd) },
+    { label: T.revision, put: (c) => number(c, model.revision, FMT.count) },
+    { label: T.generatedAt, put: (c) => timestamp(c, model.generatedAt) },
+    { label: T.submissionStatus, put: (c) => text(c, SUBMISSION_STATUS_LABELS[submission.status][lang]) },
+    { label: T.deadline, put: (c) => date(c, submission.deadline) },
+    { label: T.submittedAt, put: (c) => timestamp(c, submission.uploadedAt) },
+    { label: T.submittedFile, put: (c) => text(c, submission.sourceKey) },
+    { label: T.elapsed, put: (c) => number(c, model.elapsed, FMT.percent) },
+    { label: T.absorption, put: (c) => number(c, finance.absorption, FMT.percent) },
+    ...STATUSES.map((s) => ({
+      label: `${T.indicatorsWithStatus[lang]}: ${STATUS_LABELS[s][lang]}`,
+      put: (c: Cell) => number(c, counts[s], FMT.count),
+    })),
+    { label: T.achievements, put: (c) => text(c, model.narrative?.achievements ?? null) },
+    { label: T.problems, put: (c) => text(c, model.narrative?.problems ?? null) },
+    { label: T.nextSteps, put: (c) => text(c, model.narrative?.nextSteps ?? null) },
+    ...model.warnings.map((w) => ({
+      label: T.warning,
+      put: (c: Cell) => {
+        const where = w.sheet ? ` (${w.sheet}${w.cell ? `!${w.cell}` : ''})` : '';
+        text(c, `${w.code}: ${w.message[lang]}${where}`);
+      },
+    })),
+  ];
+  writeSummary(sheet, lang, rows);
+}
+
+function writeProjectIndicators(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+  // Columns F (target) and H (cumulative) feed the live % of target in column I.
+  const columns: Column<IndicatorRow>[] = [
+    { header: T.code, width: 10, maxWidth: 16, put: (c, i) => text(c, i.code) },
+    { header: T.name, width: 30, maxWidth: 60, wrap: true, put: (c, i) => text(c, i.name[lang]) },
+    { header: T.unit, width: 10, maxWidth: 20, put: (c, i) => text(c, i.unit[lang]) },
+    { header: T.type, width: 11, put: (c, i) => text(c, T[i.type][lang]) },
+    { header: T.baseline, width: 11, put: (c, i) => number(c, i.baseline, rowFormat(i)) },
+    { header: T.target, width: 11, put: (c, i) => number(c, i.target, rowFormat(i)) },
+    { header: T.thisPeriod, width: 11, put: (c, i) => number(c, i.thisPeriod, rowFormat(i)) },
+    { header: T.cumulative, width: 12, put: (c, i) => number(c, i.cumulative, rowFormat(i)) },
+    {
+      header: T.ofTarget,
+      width: 10,
+      put: (c, i, r) => formula(c, `IF(F${r}>0,H${r}/F${r},"")`, i.achievement, FMT.percent),
+    },
+    { header: T.expected, width: 11, put: (c, i) => number(c, i.expected, FMT.percent) },
+    { header: T.status, width: 16, put: (c, i) => text(c, STATUS_LABELS[i.status][lang]) },
+    { header: T.forecast, width: 13, put: (c, i) => number(c, i.forecast, rowFormat(i)) },
+    { header: T.milestone, width: 12, put: (c, i) => number(c, i.milestone, rowFormat(i)) },
+    { header: T.milestoneDate, width: 12, put: (c, i) => date(c, i.milestoneDate) },
+    { header: T.milestoneMissed, width: 13, put: (c, i) => text(c, (i.milestoneMissed ? T.yes : T.no)[lang]) },
+  ];
+  const lastRow = writeTable(sheet, lang, columns, model.indicators);
+  colourByLabel(sheet, 11, lastRow, statusColours(lang));
+}
+
+/** One format per indicator row, so a fractional baseline does not make the target look rounded. */
+function rowFormat(i: IndicatorRow): string {
+  return countFormat(i.baseline, i.target, i.thisPeriod, i.cumulative, i.milestone);
+}
+
+function writeProjectFinance(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+  const { finance } = model;
+  const columns: Column<ProjectReportModel['finance']['categories'][number]>[] = [
+    { header: T.category, width: 22, maxWidth: 50, wrap: true, put: (c, f) => text(c, f.category) },
+    { header: T.planned, width: 16, put: (c, f) => number(c, f.planned, FMT.money) },
+    { header: T.thisPeriod, width: 16, put: (c, f) => number(c, f.thisPeriod, FMT.money) },
+    { header: T.cumulative, width: 16, put: (c, f) => number(c, f.cumulative, FMT.money) },
+    {
+      header: T.ofPlanned,
+      width: 12,
+      put: (c, f, r) =>
+        formula(c, `IF(B${r}>0,D${r}/B${r},"")`, f.planned > 0 ? f.cumulative / f.planned : null, FMT.percent),
+    },
+  ];
+  const lastRow = writeTable(sheet, lang, columns, finance.categories);
+  const totalsRow = lastRow + 1;
+  const planned = sum(finance.categories.map((f) => f.planned));
+  const cumulative = sum(finance.categories.map((f) => f.cumulative));
+  addTotals(sheet, lang, totalsRow, lastRow, [
+    [2, planned],
+    [3, sum(finance.categories.map((f) => f.thisPeriod))],
+    [4, cumulative],
+  ]);
+  formula(
+    sheet.getRow(totalsRow).getCell(5),
+    `IF(B${totalsRow}>0,D${totalsRow}/B${totalsRow},"")`,
+    planned > 0 ? cumulative / planned : null,
+    FMT.percent,
+  );
+  addFinanceFacts(sheet, lang, totalsRow + 2, [
+    [T.eligibleCost, finance.eligibleCost, FMT.money],
+    [T.spentThisPeriod, finance.spentThisPeriod, FMT.money],
+    [T.spentCumulative, finance.spentCumulative, FMT.money],
+    [T.absorption, finance.absorption, FMT.percent],
+    [T.elapsed, finance.elapsed, FMT.percent],
+    [T.euRate, finance.euRatePercent / 100, FMT.percent],
+    [T.euShare, finance.euShare, FMT.money],
+    [T.nationalShare, finance.nationalShare, FMT.money],
+  ]);
+}
+
+function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+  const columns: Column<ProjectReportModel['lineage'][number]>[] = [
+    { header: T.figure, width: 12, maxWidth: 40, put: (c, l) => text(c, l.figure) },
+    { header: T.period, width: 10, put: (c, l) => text(c, l.period) },
+    { header: T.sourceKey, width: 24, maxWidth: 60, put: (c, l) => text(c, l.sourceKey) },
+    { header: T.sourceVersion, width: 12, maxWidth: 36, put: (c, l) => text(c, l.sourceVersion) },
+    { header: T.sheet, width: 12, maxWidth: 32, put: (c, l) => text(c, l.sheet) },
+    { header: T.cell, width: 8, put: (c, l) => text(c, l.cell) },
+    { header: T.raw, width: 14, maxWidth: 50, wrap: true, put: (c, l) => text(c, l.raw) },
+    { header: T.uploadedAt, width: 20, put: (c, l) => timestamp(c, l.uploadedAt) },
+    { header: T.sha256, width: 66, put: (c, l) => text(c, l.sha256) },
+  ];
+  writeTable(sheet, lang, columns, model.lineage);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Programme summary.
+
+/**
+ * Render the programme summary as an XLSX workbook: sheets `Kopsavilkums` (period, totals, completeness),
+ * `Projekti` (each project's submission, statuses, absorption, elapsed time), `Rādītāji` (common indicators
+ * summed), `Finanses` (per project with SUM totals) and, when there are any, `Izmaiņas` (changes since the
+ * previous revision). Sheet names stay Latvian; headers and labels follow `lang`.
+ *
+ * Deterministic: the same model and language give the same bytes (package dates come from `generatedAt`).
+ * @throws RangeError when the model holds a non-finite number or a malformed date (a bug upstream).
+ */
+export async function renderProgrammeXlsx(model: ProgrammeReportModel, lang: Lang): Promise<Uint8Array> {
+  const heading = `${T.programmeReport[lang]} · ${model.period} · r${model.revision}`;
+  const workbook = newWorkbook(model.generatedAt, heading);
+  const options: SheetOptions = { lang, heading };
+
+  writeProgrammeSummary(addSheet(workbook, XLSX_SHEETS.summary, options), model, lang);
+  writeProgrammeProjects(addSheet(workbook, XLSX_SHEETS.projects, { ...options, frozenColumns: 1 }), model, lang);
+  writeProgrammeIndicators(addSheet(workbook, XLSX_SHEETS.indicators, { ...options, frozenColumns: 1 }), model, lang);
+  writeProgrammeFinance(addSheet(workbook, XLSX_SHEETS.finance, options), model, lang);
+  if (model.changes.length > 0) writeChanges(addSheet(workbook, XLSX_SHEETS.changes, options), model, lang);
+  return finish(workbook);
+}
+
+function writeProgrammeSummary(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+  const { finance, completeness } = model;
+  const statusTotals = Object.fromEntries(
+    STATUSES.map((s) => [s, sum(model.projects.map((p) => p.statusCounts[s]))]),
+  ) as Record<IndicatorStatus, number>;
+  const groups: [SubmissionStatus, string[]][] = [
+    ['on-time', completeness.onTime],
+    ['late', completeness.late],
+    ['missing', completeness.missing],
+  ];
+  const rows: SummaryRow[] = [
+    { label: T.period, put: (c) => text(c, model.period) },
+    { label: T.periodStart, put: (c) => date(c, model.periodStart) },
+    { label: T.periodEnd, put: (c) => date(c, model.periodEnd) },
+    { label: T.revision, put: (c) => number(c, model.revision, FMT.count) },
+    { label: T.generatedAt, put: (c) => timestamp(c, model.generatedAt) },
+    { label: T.deadline, put: (c) => date(c, model.deadline) },
+    { label: T.projectCount, put: (c) => number(c, model.projects.length, FMT.count) },
+    { label: T.eligibleCost, put: (c) => number(c, finance.eligibleCost, FMT.money) },
+    { label: T.spentThisPeriod, put: (c) => number(c, finance.spentThisPeriod, FMT.money) },
+    { label: T.spentCumulative, put: (c) => number(c, finance.spentCumulative, FMT.money) },
+    { label: T.absorption, put: (c) => number(c, finance.absorption, FMT.percent) },
+    { label: T.euShare, put: (c) => number(c, finance.euShare, FMT.money) },
+    { label: T.nationalShare, put: (c) => number(c, finance.nationalShare, FMT.money) },
+    ...groups.map(([status, ids]) => ({
+      label: SUBMISSION_STATUS_LABELS[status],
+      put: (c: Cell) => number(c, ids.length, FMT.count),
+    })),
+    ...groups.map(([status, ids]) => ({
+      label: `${SUBMISSION_STATUS_LABELS[status][lang]}: ${T.projectsWithSubmission[lang].toLowerCase()}`,
+      put: (c: Cell) => text(c, ids.join(', ')),
+    })),
+    ...STATUSES.map((s) => ({
+      label: `${T.indicatorsWithStatus[lang]}: ${STATUS_LABELS[s][lang]}`,
+      put: (c: Cell) => number(c, statusTotals[s], FMT.count),
+    })),
+  ];
+  writeSummary(sheet, lang, rows);
+}
+
+function writeProgrammeProjects(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+  type Row = ProgrammeReportModel['projects'][number];
+  const columns: Column<Row>[] = [
+    { header: T.projectId, width: 14, maxWidth: 24, put: (c, p) => text(c, p.id) },
+    { header: T.name, width: 30, maxWidth: 50, wrap: true, put: (c, p) => text(c, p.title) },
+    { header: T.beneficiary, width: 24, maxWidth: 40, wrap: true, put: (c, p) => text(c, p.beneficiary) },
+    { header: T.fund, width: 16, put: (c, p) => text(c, p.fund) },
+    { header: T.submission, width: 19, put: (c, p) => text(c, SUBMISSION_STATUS_LABELS[p.submission][lang]) },
+    ...STATUSES.map(
+      (s): Column<Row> => ({
+        header: STATUS_LABELS[s],
+        width: 11,
+        put: (c, p) => number(c, p.statusCounts[s], FMT.count),
+      }),
+    ),
+    { header: T.eligibleCost, width: 17, put: (c, p) => number(c, p.eligibleCost, FMT.money) },
+    { header: T.spentCumulative, width: 17, put: (c, p) => number(c, p.spentCumulative, FMT.money) },
+    { header: T.absorption, width: 11, put: (c, p) => number(c, p.absorption, FMT.percent) },
+    { header: T.elapsed, width: 11, put: (c, p) => number(c, p.elapsed, FMT.percent) },
+  ];
+  const lastRow = writeTable(sheet, lang, columns, model.projects);
+  colourByLabel(sheet, 5, lastRow, submissionColours(lang));
+  // Tint the status-count headers like the statuses they count, so the columns read as the project report does.
+  STATUSES.forEach((s, i) => {
+    sheet.getRow(1).getCell(6 + i).fill = solidFill(tint(STATUS_COLOURS[s], 0.3));
+  });
+}
+
+function writeProgrammeIndicators(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+  type Row = ProgrammeReportModel['indicators'][number];
+  const format = (i: Row) => countFormat(i.target, i.thisPeriod, i.cumulative);
+  // Columns D (target) and F (cumulative) feed the live % of target in column G.
+  const columns: Column<Row>[] = [
+    { header: T.code, width: 10, maxWidth: 16, put: (c, i) => text(c, i.code) },
+    { header: T.name, width: 30, maxWidth: 60, wrap: true, put: (c, i) => text(c, i.name[lang]) },
+    { header: T.unit, width: 10, maxWidth: 20, put: (c, i) => text(c, i.unit[lang]) },
+    { header: T.targetSum, width: 12, put: (c, i) => number(c, i.target, format(i)) },
+    { header: T.thisPeriod, width: 11, put: (c, i) => number(c, i.thisPeriod, format(i)) },
+    { header: T.cumulative, width: 12, put: (c, i) => number(c, i.cumulative, format(i)) },
+    {
+      header: T.ofTarget,
+      width: 10,
+      put: (c, i, r) =>
+        formula(c, `IF(D${r}>0,F${r}/D${r},"")`, i.target > 0 ? i.cumulative / i.target : null, FMT.percent),
+    },
+    { header: T.projectCount, width: 10, put: (c, i) => number(c, i.projects, FMT.count) },
+  ];
+  writeTable(sheet, lang, columns, model.indicators);
+}
+
+function writeProgrammeFinance(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+  type Row = ProgrammeReportModel['projects'][number];
+  const columns: Column<Row>[] = [
+    { header: T.project, width: 14, maxWidth: 24, put: (c, p) => text(c, p.id) },
+    { header: T.eligibleCost, width: 17, put: (c, p) => number(c, p.eligibleCost, FMT.money) },
+    { header: T.spentCumulative, width: 17, put: (c, p) => number(c, p.spentCumulative, FMT.money) },
+    { header: T.absorption, width: 11, put: (c, p) => number(c, p.absorption, FMT.percent) },
+  ];
+  const lastRow = writeTable(sheet, lang, columns, model.projects);
+  const totalsRow = lastRow + 1;
+  const eligible = sum(model.projects.map((p) => p.eligibleCost));
+  const spent = sum(model.projects.map((p) => p.spentCumulative));
+  addTotals(sheet, lang, totalsRow, lastRow, [
+    [2, eligible],
+    [3, spent],
+  ]);
+  formula(
+    sheet.getRow(totalsRow).getCell(4),
+    `IF(B${totalsRow}>0,C${totalsRow}/B${totalsRow},"")`,
+    eligible > 0 ? spent / eligible : null,
+    FMT.percent,
+  );
+  const { finance } = model;
+  addFinanceFacts(sheet, lang, totalsRow + 2, [
+    [T.eligibleCost, finance.eligibleCost, FMT.money],
+    [T.spentThisPeriod, finance.spentThisPeriod, FMT.money],
+    [T.spentCumulative, finance.spentCumulative, FMT.money],
+    [T.absorption, finance.absorption, FMT.percent],
+    [T.euShare, finance.euShare, FMT.money],
+    [T.nationalShare, finance.nationalShare, FMT.money],
+  ]);
+}
+
+function writeChanges(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+  const format = (c: ReportChange) => (c.figure === 'finance' ? FMT.money : countFormat(c.old, c.new));
+  const columns: Column<ReportChange>[] = [
+    { header: T.project, width: 14, maxWidth: 24, put: (c, ch) => text(c, ch.projectId) },
+    {
+      header: T.figure,
+      width: 12,
+      maxWidth: 36,
+      put: (c, ch) => text(c, ch.figure === 'finance' ? T.financeFigure[lang] : ch.figure),
+    },
+    { header: T.oldValue, width: 16, put: (c, ch) => number(c, ch.old, format(ch)) },
+    { header: T.newValue, width: 16, put: (c, ch) => number(c, ch.new, format(ch)) },
+    { header: T.difference, width: 16, put: (c, ch, r) => formula(c, `D${r}-C${r}`, ch.new - ch.old, format(ch)) },
+  ];
+  writeTable(sheet, lang, columns, model.changes);
+}
