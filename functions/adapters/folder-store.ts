@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { AlreadyExistsError, type ObjectInfo, type ObjectStore, type PutOptions, type StoredObject, StoreError } from '../core/ports';
+import {
+  AlreadyExistsError,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutOptions,
+  type StoredObject,
+  StoreError,
+} from '../core/ports';
 
 /** A folder's content version: a content hash, as S3 would give a version id. */
 export function contentVersion(bytes: Uint8Array): string {
@@ -32,7 +39,8 @@ export class FolderStore implements ObjectStore {
       bytes = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
       mtime = info.mtime;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR')
+        return undefined;
       throw new StoreError(`cannot read ${key}`, { cause: err });
     }
     const current = contentVersion(bytes);

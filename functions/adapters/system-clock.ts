@@ -1,4 +1,4 @@
-import type { Clock, Logger, LogFields } from '../core/ports';
+import type { Clock, LogFields, Logger } from '../core/ports';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -9,8 +9,10 @@ export function fixedClock(instant: Date): Clock {
 
 /** One JSON object per line, stable keys, no cell values: the shape CloudWatch and `jq` both read. */
 export function jsonLogger(write: (line: string) => void, base: LogFields = {}): Logger {
-  const emit = (level: string) => (event: string, fields: LogFields = {}) => {
-    write(JSON.stringify({ level, event, ...base, ...fields }));
-  };
+  const emit =
+    (level: string) =>
+    (event: string, fields: LogFields = {}) => {
+      write(JSON.stringify({ level, event, ...base, ...fields }));
+    };
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -4,13 +4,19 @@
  */
 import { createHash } from 'node:crypto';
 import { keys } from '../core/keys';
-import { AlreadyExistsError } from '../core/ports';
 import type { Manifest } from '../core/manifest';
-import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, type FigureSnapshot } from '../core/report-model';
+import { AlreadyExistsError } from '../core/ports';
+import {
+  activeProjects,
+  buildProgrammeReport,
+  buildProjectReport,
+  diffFigures,
+  type FigureSnapshot,
+} from '../core/report-model';
 import type { Recipient } from '../core/types';
 import { composeManagerMail } from '../mail/compose-mails';
 import { type Deps, jsonBytes, parseJson } from './deps';
-import { latestManifest, loadManifestInputs } from './generate';
+import { latestManifest, loadRevisionInputs } from './generate';
 
 export interface LedgerEntry {
   period: string;
@@ -38,7 +44,7 @@ export interface DeliverOutcome {
 export async function deliverPeriod(deps: Deps, period: string): Promise<DeliverOutcome> {
   const manifest = await latestManifest(deps, period);
   if (!manifest) return { period, revision: null, sent: 0, alreadySent: 0, inDoubt: 0 };
-  const inputs = await loadManifestInputs(deps, manifest);
+  const inputs = await loadRevisionInputs(deps, manifest);
   const { revision } = manifest;
   const read = async (key: string) => {
     const obj = await deps.store.get(key);
@@ -48,9 +54,22 @@ export async function deliverPeriod(deps: Deps, period: string): Promise<Deliver
   // The models are rebuilt from the manifest's own sources, so the e-mail matches the archived files.
   const registry = inputs.registry;
   const models = activeProjects(registry, period).map((p) =>
-    buildProjectReport({ registry, submissions: inputs.inForce, period, revision, generatedAt: manifest.generatedAt, projectId: p.id }),
+    buildProjectReport({
+      registry,
+      submissions: inputs.submissions,
+      period,
+      revision,
+      generatedAt: manifest.generatedAt,
+      projectId: p.id,
+    }),
   );
-  const programme = buildProgrammeReport({ registry, period, revision, generatedAt: manifest.generatedAt, projects: models });
+  const programme = buildProgrammeReport({
+    registry,
+    period,
+    revision,
+    generatedAt: manifest.generatedAt,
+    projects: models,
+  });
   if (revision > 1) programme.changes = diffFigures(await previousFigures(deps, period, revision), manifest.figures);
   const programmePdf = await read(keys.programmeReport(period, revision, 'pdf'));
   const programmeXlsx = await read(keys.programmeReport(period, revision, 'xlsx'));
@@ -60,7 +79,13 @@ export async function deliverPeriod(deps: Deps, period: string): Promise<Deliver
   for (const recipient of managers) {
     const hash = recipientHash(recipient.email);
     const ledgerKey = keys.delivery(period, revision, hash);
-    const claim: LedgerEntry = { period, revision, recipientHash: hash, status: 'claimed', claimedAt: deps.clock.now().toISOString() };
+    const claim: LedgerEntry = {
+      period,
+      revision,
+      recipientHash: hash,
+      status: 'claimed',
+      claimedAt: deps.clock.now().toISOString(),
+    };
     try {
       await deps.store.put(ledgerKey, jsonBytes(claim), { ifNoneMatch: true, contentType: 'application/json' });
     } catch (err) {
@@ -81,7 +106,14 @@ export async function deliverPeriod(deps: Deps, period: string): Promise<Deliver
         .map(async (m) => {
           const pdfKey = keys.projectReport(period, revision, m.project.id, 'pdf');
           const xlsxKey = keys.projectReport(period, revision, m.project.id, 'xlsx');
-          return { projectId: m.project.id, title: m.project.title, pdf: await read(pdfKey), xlsx: await read(xlsxKey), pdfKey, xlsxKey };
+          return {
+            projectId: m.project.id,
+            title: m.project.title,
+            pdf: await read(pdfKey),
+            xlsx: await read(xlsxKey),
+            pdfKey,
+            xlsxKey,
+          };
         }),
     );
     const mail = composeManagerMail({

@@ -1,13 +1,15 @@
 /**
- * Generate a period's reports: every active project's PDF + XLSX, the programme summary, then the manifest
- * (written last: it marks the revision complete). A new revision is issued only when the sources in force changed.
+ * Generate a period's reports in three idempotent steps, the same locally and in the Step Functions state machine:
+ * plan (fix the revision, its generated-at and its sources) → render each project (fan-out) → finish (programme
+ * summary, then the manifest, written last: it marks the revision complete). A new revision is issued only when
+ * the sources in force changed; a crashed revision is resumed from its plan and gives the same bytes.
  */
 import { submissionsInForce } from '../core/aggregate';
-import { type Manifest, sourcesFingerprint } from '../core/manifest';
 import { keys, parseReportKey } from '../core/keys';
+import { type Manifest, type ManifestOutput, type ManifestSource, sourcesFingerprint } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
-import type { ProgrammeReportModel, ProjectReportModel } from '../core/report-types';
+import type { ProjectReportModel } from '../core/report-types';
 import type { Lang, NormalisedSubmission, Registry } from '../core/types';
 import { renderProgrammePdf } from '../pdf/render-programme-pdf';
 import { renderProjectPdf } from '../pdf/render-project-pdf';
@@ -15,6 +17,38 @@ import { renderProgrammeXlsx, renderProjectXlsx } from '../workbooks/write-repor
 import { CODE_VERSION } from './code-version';
 import { type Deps, jsonBytes, parseJson, sha256Hex } from './deps';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** What a revision is built from, fixed before any file is written. */
+export interface RevisionPlan {
+  schemaVersion: 1;
+  kind: 'plan';
+  period: string;
+  revision: number;
+  generatedAt: string;
+  language: Lang;
+  codeVersion: string;
+  registry: { key: string; version: string; sha256: string };
+  sources: ManifestSource[];
+  projectIds: string[];
+}
+
+export interface RevisionInputs {
+  registry: Registry;
+  /** Every accepted upload of the active projects for this period and earlier (in force and superseded). */
+  submissions: NormalisedSubmission[];
+}
+
+export type PlanOutcome =
+  | { status: 'planned'; plan: RevisionPlan; resumed: boolean }
+  | { status: 'unchanged'; manifest: Manifest }
+  | { status: 'no-registry' };
+
+export type GenerateOutcome =
+  | { status: 'generated'; period: string; revision: number; outputs: string[]; manifestKey: string }
+  | { status: 'unchanged'; period: string; revision: number; manifestKey: string }
+  | { status: 'no-registry'; period: string };
 
 export interface GenerateOptions {
   period: string;
@@ -25,146 +59,276 @@ export interface GenerateOptions {
   onProgress?: (done: number, total: number, projectId: string) => void;
 }
 
-export type GenerateOutcome =
-  | { status: 'generated'; period: string; revision: number; outputs: string[]; manifestKey: string }
-  | { status: 'unchanged'; period: string; revision: number; manifestKey: string }
-  | { status: 'no-registry'; period: string };
+const planKey = (period: string, revision: number) => `${keys.revisionPrefix(period, revision)}plan.json`;
+
+async function readJson<T>(deps: Pick<Deps, 'store'>, key: string): Promise<T | null> {
+  const obj = await deps.store.get(key);
+  return obj ? parseJson<T>(obj.bytes) : null;
+}
+
+/** The revisions of a period: the latest complete one (with a manifest) and the latest planned one. */
+async function revisionsOf(deps: Pick<Deps, 'store'>, period: string) {
+  let complete = 0;
+  let planned = 0;
+  for (const info of await deps.store.list(keys.reportsOf(period))) {
+    const parsed = parseReportKey(info.key);
+    if (parsed?.file === 'manifest.json') complete = Math.max(complete, parsed.revision);
+    if (parsed?.file === 'plan.json') planned = Math.max(planned, parsed.revision);
+  }
+  return { complete, planned };
+}
 
 /** The latest complete revision of a period (the one with a manifest), if any. */
 export async function latestManifest(deps: Pick<Deps, 'store'>, period: string): Promise<Manifest | null> {
-  let best: Manifest | null = null;
-  for (const info of await deps.store.list(keys.reportsOf(period))) {
-    const parsed = parseReportKey(info.key);
-    if (!parsed || parsed.file !== 'manifest.json') continue;
-    if (best && best.revision >= parsed.revision) continue;
-    const obj = await deps.store.get(info.key);
-    if (obj) best = parseJson<Manifest>(obj.bytes);
-  }
-  return best;
+  const { complete } = await revisionsOf(deps, period);
+  return complete > 0 ? readJson<Manifest>(deps, keys.manifest(period, complete)) : null;
 }
 
-/** Put a report file; an existing file with the same key came from an interrupted run of this revision. */
-async function putOutput(deps: Deps, key: string, bytes: Uint8Array, contentType: string) {
+/** The exact registry version and submission records a plan or manifest names. */
+export async function loadRevisionInputs(
+  deps: Pick<Deps, 'store'>,
+  ref: { period: string; revision: number; registry: { version: string }; sources: readonly ManifestSource[] },
+): Promise<RevisionInputs> {
+  const registry = await readJson<Registry>(deps, keys.registryVersion(ref.registry.version));
+  if (!registry)
+    throw new Error(`registry version ${ref.registry.version} of ${ref.period} r${ref.revision} is missing`);
+  const submissions: NormalisedSubmission[] = [];
+  for (const source of ref.sources) {
+    const s = await readJson<NormalisedSubmission>(deps, source.recordKey);
+    if (!s) throw new Error(`submission record ${source.recordKey} of ${ref.period} r${ref.revision} is missing`);
+    submissions.push(s);
+  }
+  return { registry, submissions };
+}
+
+/** Step 1: decide whether a new revision is due and fix what it is built from. */
+export async function planRevision(
+  deps: Deps,
+  options: { period: string; lang?: Lang; generatedAt?: string },
+): Promise<PlanOutcome> {
+  const { period } = options;
+  const { complete, planned } = await revisionsOf(deps, period);
+  if (planned > complete) {
+    // A revision was started and not finished: resume it exactly as planned.
+    const plan = await readJson<RevisionPlan>(deps, planKey(period, planned));
+    if (plan) return { status: 'planned', plan, resumed: true };
+  }
+  const registry = await loadRegistryInForce(deps.store);
+  if (!registry) return { status: 'no-registry' };
+  const projects = activeProjects(registry, period);
+  const all = await loadSubmissions(deps.store);
+  const sources: ManifestSource[] = [];
+  for (const project of projects) {
+    for (const h of submissionsInForce(
+      all.filter((s) => s.projectId === project.id),
+      period,
+    )) {
+      for (const s of h.all) {
+        sources.push({
+          key: s.source.key,
+          version: s.source.version,
+          sha256: s.source.sha256,
+          recordKey: keys.submission(s.period, s.projectId, s.source.version),
+        });
+      }
+    }
+  }
+  sources.sort((a, b) => (a.recordKey < b.recordKey ? -1 : a.recordKey > b.recordKey ? 1 : 0));
+  const previous = complete > 0 ? await readJson<Manifest>(deps, keys.manifest(period, complete)) : null;
+  if (
+    previous &&
+    sourcesFingerprint(previous.registry.version, previous.sources) ===
+      sourcesFingerprint(registry.source.version, sources)
+  ) {
+    return { status: 'unchanged', manifest: previous };
+  }
+  const plan: RevisionPlan = {
+    schemaVersion: 1,
+    kind: 'plan',
+    period,
+    revision: complete + 1,
+    generatedAt: options.generatedAt ?? deps.clock.now().toISOString(),
+    language: options.lang ?? 'lv',
+    codeVersion: CODE_VERSION,
+    registry: { key: registry.source.key, version: registry.source.version, sha256: registry.source.sha256 },
+    sources,
+    projectIds: projects.map((p) => p.id),
+  };
+  try {
+    await deps.store.put(planKey(period, plan.revision), jsonBytes(plan), {
+      ifNoneMatch: true,
+      contentType: 'application/json',
+    });
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+    // Another run planned the same revision first: follow its plan.
+    const theirs = await readJson<RevisionPlan>(deps, planKey(period, plan.revision));
+    if (theirs) return { status: 'planned', plan: theirs, resumed: true };
+  }
+  return { status: 'planned', plan, resumed: false };
+}
+
+/** Put a report file once; an existing file must be the same bytes (a resumed run), never overwritten. */
+async function putOutput(deps: Deps, key: string, bytes: Uint8Array, contentType: string): Promise<ManifestOutput> {
   try {
     await deps.store.put(key, bytes, { ifNoneMatch: true, contentType });
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
     const existing = await deps.store.get(key);
     if (!existing || sha256Hex(existing.bytes) !== sha256Hex(bytes)) {
-      throw new Error(`report ${key} exists with different content; refusing to overwrite an archived report`, { cause: err });
+      throw new Error(`report ${key} exists with different content; an archived report is never overwritten`, {
+        cause: err,
+      });
     }
   }
   return { key, sha256: sha256Hex(bytes), bytes: bytes.byteLength };
 }
 
-export interface PeriodInputs {
-  registry: Registry;
-  submissions: NormalisedSubmission[];
-  /** The submissions in force for this period and earlier, per project. */
-  inForce: NormalisedSubmission[];
-}
-
-export async function loadPeriodInputs(deps: Pick<Deps, 'store'>, period: string): Promise<PeriodInputs | null> {
-  const registry = await loadRegistryInForce(deps.store);
-  if (!registry) return null;
-  const submissions = await loadSubmissions(deps.store);
-  const inForce: NormalisedSubmission[] = [];
-  for (const project of registry.projects) {
-    const history = submissionsInForce(submissions.filter((s) => s.projectId === project.id), period);
-    for (const h of history) inForce.push(...h.all);
-  }
-  return { registry, submissions, inForce };
-}
-
-/** The exact registry version and submissions a revision was built from, as its manifest lists them. */
-export async function loadManifestInputs(deps: Pick<Deps, 'store'>, manifest: Manifest): Promise<PeriodInputs> {
-  const registryObj = await deps.store.get(keys.registryVersion(manifest.registry.version));
-  if (!registryObj) throw new Error(`registry version ${manifest.registry.version} of ${manifest.period} r${manifest.revision} is missing`);
-  const registry = parseJson<Registry>(registryObj.bytes);
-  const inForce: NormalisedSubmission[] = [];
-  for (const source of manifest.sources) {
-    const obj = await deps.store.get(source.recordKey);
-    if (!obj) throw new Error(`submission record ${source.recordKey} of ${manifest.period} r${manifest.revision} is missing`);
-    inForce.push(parseJson<NormalisedSubmission>(obj.bytes));
-  }
-  return { registry, submissions: inForce, inForce };
-}
-
-export async function generatePeriod(deps: Deps, options: GenerateOptions): Promise<GenerateOutcome> {
-  const { period } = options;
-  const lang = options.lang ?? 'lv';
-  const inputs = await loadPeriodInputs(deps, period);
-  if (!inputs) return { status: 'no-registry', period };
-  const { registry, inForce } = inputs;
-  const sources = inForce
-    .map((s) => ({ key: s.source.key, version: s.source.version, sha256: s.source.sha256, recordKey: keys.submission(s.period, s.projectId, s.source.version) }))
-    .sort((a, b) => (a.recordKey < b.recordKey ? -1 : 1));
-  const previous = await latestManifest(deps, period);
-  if (previous && sourcesFingerprint(previous.registry.version, previous.sources) === sourcesFingerprint(registry.source.version, sources)) {
-    return { status: 'unchanged', period, revision: previous.revision, manifestKey: keys.manifest(period, previous.revision) };
-  }
-  const revision = (previous?.revision ?? 0) + 1;
-  // A resumed revision keeps the generated-at of its first attempt so its files stay byte-identical.
-  const generatedAt = options.generatedAt ?? (await resumedGeneratedAt(deps, period, revision)) ?? deps.clock.now().toISOString();
-
-  const projects = activeProjects(registry, period);
-  const models: ProjectReportModel[] = [];
-  const outputs = [];
-  let done = 0;
-  for (const project of projects) {
-    const model = buildProjectReport({ registry, submissions: inForce, period, revision, generatedAt, projectId: project.id });
-    models.push(model);
-    outputs.push(await putOutput(deps, keys.projectReport(period, revision, project.id, 'pdf'), await renderProjectPdf(model, lang), 'application/pdf'));
-    outputs.push(
-      await putOutput(deps, keys.projectReport(period, revision, project.id, 'xlsx'), await renderProjectXlsx(model, lang), XLSX_TYPE),
-    );
-    options.onProgress?.(++done, projects.length, project.id);
-  }
-  const figures = figuresOf(models);
-  const programme: ProgrammeReportModel = buildProgrammeReport({
-    registry,
-    period,
-    revision,
-    generatedAt,
-    projects: models,
-    changes: previous ? diffFigures(previous.figures, figures) : [],
+export function projectModel(plan: RevisionPlan, inputs: RevisionInputs, projectId: string): ProjectReportModel {
+  return buildProjectReport({
+    registry: inputs.registry,
+    submissions: inputs.submissions,
+    period: plan.period,
+    revision: plan.revision,
+    generatedAt: plan.generatedAt,
+    projectId,
   });
-  outputs.push(await putOutput(deps, keys.programmeReport(period, revision, 'pdf'), await renderProgrammePdf(programme, lang), 'application/pdf'));
-  outputs.push(await putOutput(deps, keys.programmeReport(period, revision, 'xlsx'), await renderProgrammeXlsx(programme, lang), XLSX_TYPE));
+}
 
+/** The bytes of one project's report files; pure given the plan and its inputs (used by `verify` too). */
+export async function renderProjectFiles(plan: RevisionPlan, inputs: RevisionInputs, projectId: string) {
+  const model = projectModel(plan, inputs, projectId);
+  return {
+    model,
+    files: [
+      {
+        key: keys.projectReport(plan.period, plan.revision, projectId, 'pdf'),
+        bytes: await renderProjectPdf(model, plan.language),
+        contentType: 'application/pdf',
+      },
+      {
+        key: keys.projectReport(plan.period, plan.revision, projectId, 'xlsx'),
+        bytes: await renderProjectXlsx(model, plan.language),
+        contentType: XLSX_TYPE,
+      },
+    ],
+  };
+}
+
+/** Step 2 (fan-out): one project's PDF and XLSX. */
+export async function renderProjectStep(
+  deps: Deps,
+  plan: RevisionPlan,
+  projectId: string,
+  inputs?: RevisionInputs,
+): Promise<ManifestOutput[]> {
+  const loaded = inputs ?? (await loadRevisionInputs(deps, plan));
+  const { files } = await renderProjectFiles(plan, loaded, projectId);
+  const outputs: ManifestOutput[] = [];
+  for (const f of files) outputs.push(await putOutput(deps, f.key, f.bytes, f.contentType));
+  return outputs;
+}
+
+/** The programme files; pure given the plan, its inputs and the previous revision's figures. */
+export async function renderProgrammeFiles(
+  plan: RevisionPlan,
+  inputs: RevisionInputs,
+  previousFigures: Manifest['figures'] | null,
+) {
+  const models = plan.projectIds.map((id) => projectModel(plan, inputs, id));
+  const figures = figuresOf(models);
+  const programme = buildProgrammeReport({
+    registry: inputs.registry,
+    period: plan.period,
+    revision: plan.revision,
+    generatedAt: plan.generatedAt,
+    projects: models,
+    changes: previousFigures ? diffFigures(previousFigures, figures) : [],
+  });
+  return {
+    programme,
+    figures,
+    files: [
+      {
+        key: keys.programmeReport(plan.period, plan.revision, 'pdf'),
+        bytes: await renderProgrammePdf(programme, plan.language),
+        contentType: 'application/pdf',
+      },
+      {
+        key: keys.programmeReport(plan.period, plan.revision, 'xlsx'),
+        bytes: await renderProgrammeXlsx(programme, plan.language),
+        contentType: XLSX_TYPE,
+      },
+    ],
+  };
+}
+
+/** Step 3: the programme summary, then the manifest (last). */
+export async function finishRevision(deps: Deps, plan: RevisionPlan, inputs?: RevisionInputs): Promise<Manifest> {
+  const loaded = inputs ?? (await loadRevisionInputs(deps, plan));
+  const previous =
+    plan.revision > 1 ? await readJson<Manifest>(deps, keys.manifest(plan.period, plan.revision - 1)) : null;
+  const { programme, figures, files } = await renderProgrammeFiles(plan, loaded, previous?.figures ?? null);
+  const outputs: ManifestOutput[] = [];
+  for (const id of plan.projectIds) {
+    for (const ext of ['pdf', 'xlsx'] as const) {
+      const key = keys.projectReport(plan.period, plan.revision, id, ext);
+      const obj = await deps.store.get(key);
+      if (!obj) throw new Error(`${key} is missing: render every project before finishing the revision`);
+      outputs.push({ key, sha256: sha256Hex(obj.bytes), bytes: obj.bytes.byteLength });
+    }
+  }
+  for (const f of files) outputs.push(await putOutput(deps, f.key, f.bytes, f.contentType));
   const manifest: Manifest = {
     schemaVersion: 1,
     kind: 'manifest',
-    period,
-    revision,
-    generatedAt,
-    language: lang,
-    codeVersion: CODE_VERSION,
-    registry: { key: registry.source.key, version: registry.source.version, sha256: registry.source.sha256 },
-    sources,
+    period: plan.period,
+    revision: plan.revision,
+    generatedAt: plan.generatedAt,
+    language: plan.language,
+    codeVersion: plan.codeVersion,
+    registry: plan.registry,
+    sources: plan.sources,
     outputs,
+    completeness: programme.completeness,
     figures,
   };
-  const manifestKey = keys.manifest(period, revision);
-  await putOutput(deps, manifestKey, jsonBytes(manifest), 'application/json');
-  deps.log.info('generate.done', { period, revision, projects: projects.length, outputs: outputs.length });
-  return { status: 'generated', period, revision, outputs: outputs.map((o) => o.key), manifestKey };
+  await putOutput(deps, keys.manifest(plan.period, plan.revision), jsonBytes(manifest), 'application/json');
+  deps.log.info('generate.done', {
+    period: plan.period,
+    revision: plan.revision,
+    projects: plan.projectIds.length,
+    outputs: outputs.length,
+  });
+  return manifest;
 }
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** A half-written revision (files, no manifest) records its generated-at in a small marker written first. */
-async function resumedGeneratedAt(deps: Deps, period: string, revision: number): Promise<string | null> {
-  const markerKey = `${keys.revisionPrefix(period, revision)}.generated-at`;
-  const existing = await deps.store.get(markerKey);
-  if (existing) return new TextDecoder().decode(existing.bytes).trim();
-  const now = deps.clock.now().toISOString();
-  try {
-    await deps.store.put(markerKey, new TextEncoder().encode(now), { ifNoneMatch: true });
-    return now;
-  } catch (err) {
-    if (!(err instanceof AlreadyExistsError)) throw err;
-    const again = await deps.store.get(markerKey);
-    return again ? new TextDecoder().decode(again.bytes).trim() : now;
+/** All three steps in one process (the local runtime). */
+export async function generatePeriod(deps: Deps, options: GenerateOptions): Promise<GenerateOutcome> {
+  const { period } = options;
+  const planned = await planRevision(deps, options);
+  if (planned.status === 'no-registry') return { status: 'no-registry', period };
+  if (planned.status === 'unchanged') {
+    return {
+      status: 'unchanged',
+      period,
+      revision: planned.manifest.revision,
+      manifestKey: keys.manifest(period, planned.manifest.revision),
+    };
   }
+  const { plan } = planned;
+  const inputs = await loadRevisionInputs(deps, plan);
+  let done = 0;
+  for (const projectId of plan.projectIds) {
+    await renderProjectStep(deps, plan, projectId, inputs);
+    options.onProgress?.(++done, plan.projectIds.length, projectId);
+  }
+  const manifest = await finishRevision(deps, plan, inputs);
+  return {
+    status: 'generated',
+    period,
+    revision: plan.revision,
+    outputs: manifest.outputs.map((o) => o.key),
+    manifestKey: keys.manifest(period, plan.revision),
+  };
 }

@@ -2,14 +2,15 @@
  * Ingest one uploaded object: guard → parse → validate → normalise, then store the submission (or registry
  * version) or the rejection, and tell the coordinator. Safe to repeat: keyed on the object's version.
  */
-import { AlreadyExistsError } from '../core/ports';
+
 import { isXlsxKey, keys, parseInboxKey } from '../core/keys';
 import { rigaDate } from '../core/period';
+import { AlreadyExistsError } from '../core/ports';
 import type { Registry, Rejection, SourceRef, ValidationIssue } from '../core/types';
 import { composeAcceptanceMail, composeRejectionMail } from '../mail/compose-mails';
-import { readXlsx } from '../workbooks/read-xlsx';
 import { parseRegistry } from '../workbooks/read-registry';
 import { parseSubmission } from '../workbooks/read-submission';
+import { readXlsx } from '../workbooks/read-xlsx';
 import { type Deps, jsonBytes, sha256Hex } from './deps';
 import { loadRegistryInForce } from './registry-store';
 
@@ -19,7 +20,13 @@ export type IngestOutcome =
   | { status: 'skipped'; key: string; reason: 'already-ingested' | 'not-found' | 'not-an-upload' };
 
 /** Turn a whole-file read problem into an issue with no cell. */
-function readProblemIssue(problem: { code: string; message: { lv: string; en: string }; found?: string; sheet?: string; cell?: string }): ValidationIssue {
+function readProblemIssue(problem: {
+  code: string;
+  message: { lv: string; en: string };
+  found?: string;
+  sheet?: string;
+  cell?: string;
+}): ValidationIssue {
   const result: ValidationIssue = { severity: 'error', code: problem.code, message: problem.message };
   if (problem.found !== undefined) result.found = problem.found;
   if (problem.sheet !== undefined) result.sheet = problem.sheet;
@@ -36,7 +43,11 @@ async function putOnce(deps: Deps, key: string, value: unknown): Promise<void> {
   }
 }
 
-export async function ingestObject(deps: Deps, key: string, options: { registry?: Registry | null } = {}): Promise<IngestOutcome> {
+export async function ingestObject(
+  deps: Deps,
+  key: string,
+  options: { registry?: Registry | null } = {},
+): Promise<IngestOutcome> {
   const isRegistry = key.startsWith(keys.registryPrefix);
   const inbox = parseInboxKey(key);
   if ((!isRegistry && !inbox) || !isXlsxKey(key)) return { status: 'skipped', key, reason: 'not-an-upload' };
@@ -53,7 +64,11 @@ export async function ingestObject(deps: Deps, key: string, options: { registry?
     uploadedAt: object.lastModified.toISOString(),
   };
   const kind = isRegistry ? 'registry' : 'submission';
-  const registry = isRegistry ? null : options.registry !== undefined ? options.registry : await loadRegistryInForce(deps.store);
+  const registry = isRegistry
+    ? null
+    : options.registry !== undefined
+      ? options.registry
+      : await loadRegistryInForce(deps.store);
   const read = readXlsx(object.bytes);
   let outcome: IngestOutcome;
   if (!read.ok) {
@@ -94,11 +109,30 @@ export async function ingestObject(deps: Deps, key: string, options: { registry?
         );
       }
     } else {
-      outcome = await reject(deps, source, inbox!.folder, kind, result.issues, result.projectId, result.period, registry);
+      outcome = await reject(
+        deps,
+        source,
+        inbox!.folder,
+        kind,
+        result.issues,
+        result.projectId,
+        result.period,
+        registry,
+      );
     }
   }
-  await putOnce(deps, receiptKey, { key, version: object.version, status: outcome.status, recordKey: 'recordKey' in outcome ? outcome.recordKey : null });
-  deps.log.info('ingest.done', { kind, status: outcome.status, version: object.version, issues: outcome.status === 'rejected' ? outcome.issues.length : 0 });
+  await putOnce(deps, receiptKey, {
+    key,
+    version: object.version,
+    status: outcome.status,
+    recordKey: 'recordKey' in outcome ? outcome.recordKey : null,
+  });
+  deps.log.info('ingest.done', {
+    kind,
+    status: outcome.status,
+    version: object.version,
+    issues: outcome.status === 'rejected' ? outcome.issues.length : 0,
+  });
   return outcome;
 }
 
@@ -116,10 +150,13 @@ async function reject(
   const recordKey = keys.rejection(folder, source.version);
   await putOnce(deps, recordKey, record);
   // Reply to the project's coordinators as the registry knows them; an unknown folder has nobody to tell.
-  const project = registry?.projects.find((p) => p.id === (projectId ?? folder)) ?? registry?.projects.find((p) => p.id === folder);
+  const project =
+    registry?.projects.find((p) => p.id === (projectId ?? folder)) ?? registry?.projects.find((p) => p.id === folder);
   const to = project?.coordinatorEmails ?? [];
   if (to.length > 0) {
-    await deps.mailer.send(composeRejectionMail({ from: deps.mailFrom, to, projectId: project?.id ?? null, sourceKey: source.key, issues }));
+    await deps.mailer.send(
+      composeRejectionMail({ from: deps.mailFrom, to, projectId: project?.id ?? null, sourceKey: source.key, issues }),
+    );
   }
   return { status: 'rejected', kind, key: source.key, recordKey, issues };
 }

@@ -3,13 +3,25 @@
  * deadline has passed (a new revision only when its sources changed), deliver what is undelivered.
  */
 import { keys } from '../core/keys';
-import { comparePeriods, formatPeriod, nextPeriod, periodOfDate, rigaDate, submissionDeadline, type Period } from '../core/period';
+import {
+  addDays,
+  comparePeriods,
+  formatPeriod,
+  nextPeriod,
+  type Period,
+  periodOfDate,
+  periodStart,
+  rigaDate,
+  submissionDeadline,
+} from '../core/period';
+import { activeProjects } from '../core/report-model';
 import type { Registry } from '../core/types';
 import { type DeliverOutcome, deliverPeriod } from './deliver';
 import type { Deps } from './deps';
 import { type GenerateOutcome, generatePeriod } from './generate';
 import { type IngestOutcome, ingestObject } from './ingest';
 import { loadRegistryInForce } from './registry-store';
+import { type RemindOutcome, remindPeriod } from './remind';
 
 export interface RunProgress {
   stage: 'ingest' | 'generate' | 'deliver';
@@ -20,6 +32,7 @@ export interface RunProgress {
 
 export interface RunResult {
   ingested: IngestOutcome[];
+  reminded: RemindOutcome[];
   generated: GenerateOutcome[];
   delivered: DeliverOutcome[];
 }
@@ -28,7 +41,10 @@ export interface RunResult {
 export function periodsDue(registry: Registry, today: string): string[] {
   if (registry.projects.length === 0) return [];
   const first = registry.projects.map((p) => p.start).sort()[0]!;
-  const last = registry.projects.map((p) => p.end).sort().at(-1)!;
+  const last = registry.projects
+    .map((p) => p.end)
+    .sort()
+    .at(-1)!;
   const out: string[] = [];
   const stop = periodOfDate(today < last ? today : last);
   for (let p: Period = periodOfDate(first); comparePeriods(p, stop) <= 0; p = nextPeriod(p)) {
@@ -37,8 +53,21 @@ export function periodsDue(registry: Registry, today: string): string[] {
   return out;
 }
 
+/** The period whose reminder window (deadline − reminder days .. deadline) contains `today`, if any. */
+export function periodInReminderWindow(registry: Registry, today: string): string | null {
+  const { deadlineDays, reminderDays } = registry.settings;
+  // The deadline falls after the period's end, so the candidate is the previous or the current period.
+  const current = periodOfDate(today);
+  const previous = periodOfDate(addDays(periodStart(current), -1));
+  for (const p of [previous, current]) {
+    const deadline = submissionDeadline(p, deadlineDays);
+    if (addDays(deadline, -reminderDays) <= today && today <= deadline) return formatPeriod(p);
+  }
+  return null;
+}
+
 export async function runAll(deps: Deps, onProgress?: (p: RunProgress) => void): Promise<RunResult> {
-  const result: RunResult = { ingested: [], generated: [], delivered: [] };
+  const result: RunResult = { ingested: [], reminded: [], generated: [], delivered: [] };
   const byUploadTime = (a: { lastModified: Date; key: string }, b: { lastModified: Date; key: string }) =>
     a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : 1);
   // The registry first: submissions are validated against the registry in force.
@@ -53,7 +82,10 @@ export async function runAll(deps: Deps, onProgress?: (p: RunProgress) => void):
   }
   registry = await loadRegistryInForce(deps.store);
   if (!registry) return result;
-  const periods = periodsDue(registry, rigaDate(deps.clock.now()));
+  const today = rigaDate(deps.clock.now());
+  const reminder = periodInReminderWindow(registry, today);
+  if (reminder) result.reminded.push(await remindPeriod(deps, reminder));
+  const periods = periodsDue(registry, today).filter((period) => activeProjects(registry!, period).length > 0);
   done = 0;
   for (const period of periods) {
     result.generated.push(await generatePeriod(deps, { period }));

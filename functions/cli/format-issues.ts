@@ -8,12 +8,18 @@ export function formatIssueTable(issues: readonly ValidationIssue[]): string {
     i.sheet ? `${i.sheet}!${i.cell ?? ''}` : '(visa datne / whole file)',
     i.code,
     `${i.message.lv} / ${i.message.en}`,
-    [i.found !== undefined ? `atrasts/found: ${i.found}` : '', i.expected !== undefined ? `gaidīts/expected: ${i.expected}` : '']
+    [
+      i.found !== undefined ? `atrasts/found: ${i.found}` : '',
+      i.expected !== undefined ? `gaidīts/expected: ${i.expected}` : '',
+    ]
       .filter(Boolean)
       .join('; '),
   ]);
   const header = ['Veids / Severity', 'Šūna / Cell', 'Kods / Code', 'Ziņojums / Message', 'Detaļas / Details'];
-  const widths = header.map((h, c) => Math.min(c === 3 ? 90 : 40, Math.max(h.length, ...rows.map((r) => r[c]!.length))));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
+  const widths = header.map((h, c) =>
+    Math.min(c === 3 ? 90 : 40, Math.max(h.length, ...rows.map((r) => r[c]!.length))),
+  );
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -2,25 +2,25 @@
  * `pmif-reports`: the local runtime's command line. Same use cases as the Lambda handlers; a folder plays the
  * bucket, an outbox folder plays the mail server, and this CLI plays the scheduler.
  */
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { contentVersion, FolderStore } from '../adapters/folder-store';
 import { deliverPeriod } from '../app/deliver';
 import { jsonBytes, sha256Hex } from '../app/deps';
 import { generatePeriod } from '../app/generate';
 import { ingestObject } from '../app/ingest';
 import { loadRegistryInForce } from '../app/registry-store';
 import { runAll } from '../app/run';
-import { contentVersion, FolderStore } from '../adapters/folder-store';
 import { standardIndicators } from '../core/catalogue';
 import { hasErrors } from '../core/issue-codes';
 import { nameMatches } from '../core/names';
-import { parsePeriod, formatPeriod, rigaDate } from '../core/period';
+import { formatPeriod, parsePeriod, rigaDate } from '../core/period';
 import type { Lang, Registry, SourceRef, ValidationIssue } from '../core/types';
 import { REGISTRY_SHEETS } from '../core/workbook-schema';
-import { readXlsx } from '../workbooks/read-xlsx';
 import { parseRegistry } from '../workbooks/read-registry';
 import { parseSubmission } from '../workbooks/read-submission';
+import { readXlsx } from '../workbooks/read-xlsx';
 import { buildRegistryTemplate, buildSubmissionTemplate } from '../workbooks/write-template';
 import { formatIssueTable } from './format-issues';
 import { localDeps, parseNow } from './local-deps';
@@ -37,8 +37,14 @@ function langOption(value: string): Lang {
   return value;
 }
 
-function fileSource(path: string, bytes: Uint8Array, key: string): SourceRef {
-  return { key, version: contentVersion(bytes), sha256: sha256Hex(bytes), bytes: bytes.byteLength, uploadedAt: new Date(0).toISOString() };
+function fileSource(bytes: Uint8Array, key: string): SourceRef {
+  return {
+    key,
+    version: contentVersion(bytes),
+    sha256: sha256Hex(bytes),
+    bytes: bytes.byteLength,
+    uploadedAt: new Date(0).toISOString(),
+  };
 }
 
 function isRegistryWorkbook(sheetNames: string[]): boolean {
@@ -49,13 +55,14 @@ function isRegistryWorkbook(sheetNames: string[]): boolean {
 async function readRegistryFile(path: string): Promise<{ registry: Registry | null; issues: ValidationIssue[] }> {
   const bytes = new Uint8Array(await readFile(path));
   const read = readXlsx(bytes);
-  if (!read.ok) return { registry: null, issues: [{ severity: 'error', code: read.problem.code, message: read.problem.message }] };
-  return parseRegistry(read.workbook, fileSource(path, bytes, `registry/${basename(path)}`));
+  if (!read.ok)
+    return { registry: null, issues: [{ severity: 'error', code: read.problem.code, message: read.problem.message }] };
+  return parseRegistry(read.workbook, fileSource(bytes, `registry/${basename(path)}`));
 }
 
 export function buildProgram(): Command {
   const program = new Command('pmif-reports')
-    .description('Progress reports for AMIF/PMIF projects from coordinators\' submission workbooks')
+    .description("Progress reports for AMIF/PMIF projects from coordinators' submission workbooks")
     .showHelpAfterError();
 
   program
@@ -67,34 +74,43 @@ export function buildProgram(): Command {
     .option('--project <id>', 'the inbox folder the file would be uploaded to')
     .option('--now <date>', 'today, for period checks (default: the system clock)')
     .option('--json', 'print the issues as JSON')
-    .action(async (file: string, opts: { registry?: string; store?: string; project?: string; now?: string; json?: boolean }) => {
-      const bytes = new Uint8Array(await readFile(file));
-      const read = readXlsx(bytes);
-      let issues: ValidationIssue[];
-      if (!read.ok) {
-        const p = read.problem;
-        issues = [{ severity: 'error', code: p.code, message: p.message, ...(p.found ? { found: p.found } : {}) }];
-      } else if (isRegistryWorkbook(read.workbook.sheets.map((s) => s.name))) {
-        issues = parseRegistry(read.workbook, fileSource(file, bytes, `registry/${basename(file)}`)).issues;
-      } else {
-        let registry: Registry | null = null;
-        const registryIssues: ValidationIssue[] = [];
-        if (opts.registry) {
-          const r = await readRegistryFile(opts.registry);
-          registry = r.registry;
-          registryIssues.push(...r.issues.filter((i) => i.severity === 'error'));
-        } else if (opts.store) registry = await loadRegistryInForce(new FolderStore(resolve(opts.store)));
-        const today = rigaDate(opts.now ? parseNow(opts.now) : new Date());
-        const result = parseSubmission(read.workbook, fileSource(file, bytes, `inbox/${opts.project ?? '_'}/${basename(file)}`), {
-          registry,
-          folder: opts.project ?? null,
-          today,
-        });
-        issues = [...registryIssues, ...result.issues];
-      }
-      process.stdout.write(opts.json ? `${JSON.stringify(issues, null, 2)}\n` : `${formatIssueTable(issues)}\n`);
-      process.exitCode = hasErrors(issues) ? 1 : 0;
-    });
+    .action(
+      async (
+        file: string,
+        opts: { registry?: string; store?: string; project?: string; now?: string; json?: boolean },
+      ) => {
+        const bytes = new Uint8Array(await readFile(file));
+        const read = readXlsx(bytes);
+        let issues: ValidationIssue[];
+        if (!read.ok) {
+          const p = read.problem;
+          issues = [{ severity: 'error', code: p.code, message: p.message, ...(p.found ? { found: p.found } : {}) }];
+        } else if (isRegistryWorkbook(read.workbook.sheets.map((s) => s.name))) {
+          issues = parseRegistry(read.workbook, fileSource(bytes, `registry/${basename(file)}`)).issues;
+        } else {
+          let registry: Registry | null = null;
+          const registryIssues: ValidationIssue[] = [];
+          if (opts.registry) {
+            const r = await readRegistryFile(opts.registry);
+            registry = r.registry;
+            registryIssues.push(...r.issues.filter((i) => i.severity === 'error'));
+          } else if (opts.store) registry = await loadRegistryInForce(new FolderStore(resolve(opts.store)));
+          const today = rigaDate(opts.now ? parseNow(opts.now) : new Date());
+          const result = parseSubmission(
+            read.workbook,
+            fileSource(bytes, `inbox/${opts.project ?? '_'}/${basename(file)}`),
+            {
+              registry,
+              folder: opts.project ?? null,
+              today,
+            },
+          );
+          issues = [...registryIssues, ...result.issues];
+        }
+        process.stdout.write(opts.json ? `${JSON.stringify(issues, null, 2)}\n` : `${formatIssueTable(issues)}\n`);
+        process.exitCode = hasErrors(issues) ? 1 : 0;
+      },
+    );
 
   program
     .command('ingest')
@@ -117,9 +133,13 @@ export function buildProgram(): Command {
         const outcome = await ingestObject(deps, key);
         if (outcome.status === 'rejected') {
           failed = true;
-          process.stdout.write(`${file}: NORAIDĪTS / REJECTED → ${outcome.recordKey}\n${formatIssueTable(outcome.issues)}\n`);
+          process.stdout.write(
+            `${file}: NORAIDĪTS / REJECTED → ${outcome.recordKey}\n${formatIssueTable(outcome.issues)}\n`,
+          );
         } else if (outcome.status === 'accepted') {
-          process.stdout.write(`${file}: PIEŅEMTS / ACCEPTED → ${outcome.recordKey} (${outcome.warnings} brīdinājumi / warnings)\n`);
+          process.stdout.write(
+            `${file}: PIEŅEMTS / ACCEPTED → ${outcome.recordKey} (${outcome.warnings} brīdinājumi / warnings)\n`,
+          );
         } else {
           process.stdout.write(`${file}: ${outcome.reason}\n`);
         }
@@ -138,7 +158,11 @@ export function buildProgram(): Command {
       let bytes: Uint8Array;
       if (kind === 'registry') bytes = await buildRegistryTemplate();
       else if (kind === 'submission') {
-        bytes = await buildSubmissionTemplate({ projectId: opts.project, period: opts.period, catalogue: standardIndicators() });
+        bytes = await buildSubmissionTemplate({
+          projectId: opts.project,
+          period: opts.period,
+          catalogue: standardIndicators(),
+        });
       } else throw new InvalidArgumentError('kind must be registry or submission');
       await mkdir(dirname(resolve(opts.out)), { recursive: true });
       await writeFile(opts.out, bytes);
@@ -147,7 +171,7 @@ export function buildProgram(): Command {
 
   program
     .command('generate')
-    .description('generate a period\'s project and programme reports (a new revision only when sources changed)')
+    .description("generate a period's project and programme reports (a new revision only when sources changed)")
     .requiredOption('--period <period>', 'e.g. 2025-Q3', periodOption)
     .requiredOption('--store <dir>', 'the store folder')
     .option('--lang <lang>', 'report language: lv (default) or en', langOption)
@@ -156,7 +180,11 @@ export function buildProgram(): Command {
     .action(async (opts: { period: string; store: string; lang?: Lang; now?: string; verbose?: boolean }) => {
       const deps = localDeps(opts);
       const bar = progressReporter(`generate ${opts.period}`);
-      const outcome = await generatePeriod(deps, { period: opts.period, lang: opts.lang, onProgress: (d, t) => bar.update(d, t) });
+      const outcome = await generatePeriod(deps, {
+        period: opts.period,
+        lang: opts.lang,
+        onProgress: (d, t) => bar.update(d, t),
+      });
       bar.stop();
       process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
       process.exitCode = outcome.status === 'no-registry' ? 1 : 0;

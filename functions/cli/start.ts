@@ -1,0 +1,96 @@
+/**
+ * `npm start`: the whole flow on sample data, locally. Into a fresh folder: write the sample workbooks, drop them
+ * into the store's `registry/` and `inbox/`, run as the scheduler would on the sample's "today", and print what
+ * was produced and where.
+ */
+import { copyFile, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parseJson } from '../app/deps';
+import { keys, parseReportKey } from '../core/keys';
+import type { Manifest } from '../core/manifest';
+import { SAMPLE_NOW, writeSampleData } from '../sample/write-sample';
+import { localDeps } from './local-deps';
+import { runWithProgress, summariseRun } from './main';
+
+const repo = resolve(import.meta.dirname, '..', '..');
+
+async function place(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await copyFile(from, to);
+  // The upload time is the file's modification time in the folder store: keep the sample's.
+  const info = await stat(from);
+  await utimes(to, info.atime, info.mtime);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const demo = join(repo, '.local', 'demo');
+  await rm(demo, { recursive: true, force: true });
+  const sampleDir = join(demo, 'sample');
+  const bucket = join(demo, 'bucket');
+  const outbox = join(demo, 'outbox');
+  const rel = (p: string) => relative(repo, p) || '.';
+
+  process.stdout.write(`Sample data → ${rel(sampleDir)}\n`);
+  const sample = await writeSampleData(sampleDir);
+  await place(join(sampleDir, sample.registry), join(bucket, keys.registryPrefix, basename(sample.registry)));
+  for (const s of sample.submissions)
+    await place(join(sampleDir, s.file), join(bucket, 'inbox', s.projectId, basename(s.file)));
+  for (const m of sample.mistakes)
+    await place(join(sampleDir, m.file), join(bucket, 'inbox', m.projectFolder, basename(m.file)));
+
+  process.stdout.write(
+    `Store (bucket) → ${rel(bucket)}; outbox → ${rel(outbox)}; today = ${SAMPLE_NOW} (Europe/Riga)\n\n`,
+  );
+  const deps = localDeps({ store: bucket, outbox, now: SAMPLE_NOW });
+  const result = await runWithProgress(deps);
+
+  const rows: string[][] = [
+    [
+      'Periods',
+      'Rev.',
+      'Projekti',
+      'Laikā/On time',
+      'Novēloti/Late',
+      'Trūkst/Missing',
+      'Programmas pārskats / Programme report',
+    ],
+  ];
+  for (const g of result.generated) {
+    if (g.status === 'no-registry') continue;
+    const obj = await deps.store.get(g.manifestKey);
+    if (!obj) continue;
+    const manifest = parseJson<Manifest>(obj.bytes);
+    const projects = manifest.outputs.filter(
+      (o) => o.key.endsWith('.pdf') && parseReportKey(o.key)?.file !== 'programme.pdf',
+    );
+    const programme = keys.programmeReport(manifest.period, manifest.revision, 'pdf');
+    const c = manifest.completeness;
+    rows.push([
+      manifest.period,
+      `r${manifest.revision}`,
+      String(projects.length),
+      String(c.onTime.length),
+      String(c.late.length),
+      String(c.missing.length),
+      rel(join(bucket, programme)),
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const [i, r] of rows.entries()) {
+    process.stdout.write(`${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+    if (i === 0) process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  }
+  const rejections = result.ingested.filter((i) => i.status === 'rejected');
+  const emails = (await readdir(outbox).catch(() => [])).filter((f) => f.endsWith('.eml'));
+  process.stdout.write(`\n${summariseRun(result)}\n`);
+  process.stdout.write(`Project reports: ${rel(join(bucket, 'reports'))}/<period>/r<n>/<project>.pdf|.xlsx\n`);
+  process.stdout.write(`Rejections (planted mistakes): ${rejections.length} → ${rel(join(bucket, 'rejections'))}\n`);
+  process.stdout.write(`E-mails (.eml): ${emails.length} → ${rel(outbox)}\n`);
+  process.stdout.write(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
