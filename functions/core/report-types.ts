@@ -15,9 +15,9 @@ export const STATUS_LABELS: Record<IndicatorStatus, Bilingual> = {
   'no-target': { lv: 'Nav mērķa', en: 'No target' },
 };
 
-/** Status colours shared by the PDF and the XLSX (hex RGB without `#`). */
+/** Status colours shared by the PDF and the XLSX (hex RGB without `#`): blue-green-amber-red, the usual BRAG scale. */
 export const STATUS_COLOURS: Record<IndicatorStatus, string> = {
-  achieved: '1B7F3B',
+  achieved: '1565C0',
   'on-track': '2E7D32',
   'at-risk': 'E0A100',
   behind: 'C62828',

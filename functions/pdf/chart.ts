@@ -1,0 +1,236 @@
+/**
+ * A small vector line chart of one indicator: the cumulative actual value per period against a linear plan from the
+ * baseline at the project start to the target at the project end, with the milestone marked. Vector, not an image,
+ * so it prints sharply and costs no image encoder (nor its nondeterminism).
+ */
+import type { IsoDate, Lang } from '../core/types';
+import type { ReportCanvas } from './document';
+import { formatNumber, formatQuantity } from './format';
+import { COLOURS, SIZES } from './theme';
+
+/** Everything one chart shows, already in the report language. */
+export interface ProgressChartSpec {
+  code: string;
+  name: string;
+  unit: string;
+  start: IsoDate;
+  end: IsoDate;
+  baseline: number;
+  target: number;
+  milestone: { date: IsoDate; value: number; missed: boolean } | null;
+  /** Cumulative value at each period end, oldest first. */
+  series: { date: IsoDate; value: number }[];
+  lang: Lang;
+  labels: { plan: string; actual: string; milestone: string };
+}
+
+/** Where to draw: the title takes `titleHeight`, the plot with its axes and legend `plotHeight` below it. */
+export interface ChartBox {
+  x: number;
+  y: number;
+  width: number;
+  titleHeight: number;
+  plotHeight: number;
+}
+
+const TITLE_SIZE = 7.5;
+const AXIS_SIZE = 6.5;
+const LEGEND_HEIGHT = 11;
+const X_LABELS_HEIGHT = 10;
+const MISSED_COLOUR = '#C62828';
+
+function day(date: IsoDate): number {
+  const ms = Date.parse(`${date}T00:00:00Z`);
+  return Number.isNaN(ms) ? 0 : ms / 86_400_000;
+}
+
+/** A tick step of 1, 2, 2.5 or 5 times a power of ten giving about `count` intervals over `max`. */
+function niceStep(max: number, count: number, integer: boolean): number {
+  const raw = max / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
+  return integer ? Math.max(1, Math.ceil(step)) : step;
+}
+
+/** Height of the chart title (code line plus the wrapped name) at `width`. */
+export function chartTitleHeight(canvas: ReportCanvas, spec: ProgressChartSpec, width: number): number {
+  canvas.font(true, TITLE_SIZE);
+  const codeLine = canvas.measure(`${spec.code} · ${spec.unit}`, width);
+  canvas.font(false, TITLE_SIZE);
+  return codeLine + 1 + canvas.measure(spec.name, width, 0.5);
+}
+
+/** X-axis ticks: year starts when the project spans two or more of them, else quarter starts. */
+function timeTicks(start: number, end: number): { at: number; label: string }[] {
+  const first = new Date(start * 86_400_000).getUTCFullYear();
+  const last = new Date(end * 86_400_000).getUTCFullYear();
+  const years: { at: number; label: string }[] = [];
+  for (let y = first; y <= last + 1; y++) {
+    const at = Date.UTC(y, 0, 1) / 86_400_000;
+    if (at > start && at < end) years.push({ at, label: String(y) });
+  }
+  // A long project gets every n-th year so labels never collide.
+  if (years.length >= 2) return years.filter((_, i) => i % Math.ceil(years.length / 6) === 0);
+  const quarters: { at: number; label: string }[] = [];
+  for (let y = first; y <= last; y++) {
+    for (let q = 0; q < 4; q++) {
+      const at = Date.UTC(y, q * 3, 1) / 86_400_000;
+      if (at > start && at < end) quarters.push({ at, label: `${y}-Q${q + 1}` });
+    }
+  }
+  const stride = Math.ceil(quarters.length / 5);
+  return quarters.filter((_, i) => i % stride === 0);
+}
+
+/** Draw one chart into `box`. */
+export function drawProgressChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox): void {
+  const { doc } = canvas;
+  const { lang } = spec;
+
+  // Title: code and unit on the first line, the full name wrapped below (names can run to several lines).
+  canvas.font(true, TITLE_SIZE);
+  doc.fillColor(COLOURS.heading).text(`${spec.code} · ${spec.unit}`, box.x, box.y, { width: box.width });
+  const nameY = doc.y + 1;
+  canvas.font(false, TITLE_SIZE);
+  doc.fillColor(COLOURS.text).text(spec.name, box.x, nameY, { width: box.width, lineGap: 0.5 });
+
+  const top = box.y + box.titleHeight + 6;
+  const legendY = top + box.plotHeight - LEGEND_HEIGHT;
+  const plotBottom = legendY - X_LABELS_HEIGHT - 2;
+  const plotTop = top + 4;
+
+  // Y scale from zero to a little above the largest thing drawn.
+  const values = [spec.baseline, spec.target, ...spec.series.map((p) => p.value)];
+  if (spec.milestone) values.push(spec.milestone.value);
+  const finite = values.filter(Number.isFinite);
+  const maxValue = Math.max(0, ...finite);
+  const minValue = Math.min(0, ...finite);
+  const integer = finite.every(Number.isInteger);
+  const step = niceStep(Math.max(maxValue - minValue, 1) * 1.08, 4, integer);
+  const yMin = Math.floor(minValue / step) * step;
+  const yMax = Math.max(Math.ceil((maxValue * 1.04) / step) * step, yMin + step);
+  const ticks: number[] = [];
+  for (let v = yMin; v <= yMax + step / 2; v += step) ticks.push(v);
+
+  canvas.font(false, AXIS_SIZE);
+  const tickLabels = ticks.map((v) => formatNumber(v, lang, 0, 2));
+  const labelWidth = Math.max(...tickLabels.map((t) => doc.widthOfString(t)));
+  const plotLeft = box.x + labelWidth + 4;
+  const plotRight = box.x + box.width - 4;
+
+  const t0 = day(spec.start);
+  const t1 = Math.max(day(spec.end), t0 + 1);
+  const xOf = (date: IsoDate): number => {
+    const t = Math.min(Math.max(day(date), t0), t1);
+    return plotLeft + ((t - t0) / (t1 - t0)) * (plotRight - plotLeft);
+  };
+  const yOf = (v: number): number => plotBottom - ((v - yMin) / (yMax - yMin)) * (plotBottom - plotTop);
+
+  // Grid and y labels.
+  ticks.forEach((v, i) => {
+    const y = yOf(v);
+    doc.moveTo(plotLeft, y).lineTo(plotRight, y).lineWidth(0.4).strokeColor(COLOURS.lightRule).stroke();
+    doc
+      .fillColor(COLOURS.muted)
+      .text(tickLabels[i]!, box.x, y - AXIS_SIZE * 0.6, { width: labelWidth, align: 'right', lineBreak: false });
+  });
+  doc.moveTo(plotLeft, plotBottom).lineTo(plotRight, plotBottom).lineWidth(0.6).strokeColor(COLOURS.rule).stroke();
+  doc.moveTo(plotLeft, plotTop).lineTo(plotLeft, plotBottom).lineWidth(0.6).strokeColor(COLOURS.rule).stroke();
+
+  // X ticks and labels, centred on the tick but kept inside the plot.
+  for (const tick of timeTicks(t0, t1)) {
+    const x = plotLeft + ((tick.at - t0) / (t1 - t0)) * (plotRight - plotLeft);
+    doc
+      .moveTo(x, plotBottom)
+      .lineTo(x, plotBottom + 2.5)
+      .lineWidth(0.6)
+      .strokeColor(COLOURS.rule)
+      .stroke();
+    const w = doc.widthOfString(tick.label);
+    const lx = Math.min(Math.max(x - w / 2, plotLeft), plotRight - w);
+    doc.fillColor(COLOURS.muted).text(tick.label, lx, plotBottom + 3.5, { lineBreak: false });
+  }
+
+  // Plan: dashed straight line from baseline at the start to target at the end.
+  doc
+    .moveTo(xOf(spec.start), yOf(spec.baseline))
+    .lineTo(xOf(spec.end), yOf(spec.target))
+    .dash(3, { space: 2 })
+    .lineWidth(1)
+    .strokeColor(COLOURS.plan)
+    .stroke()
+    .undash();
+
+  // Milestone: a diamond, red when its date passed unmet.
+  if (spec.milestone) {
+    const mx = xOf(spec.milestone.date);
+    const my = yOf(spec.milestone.value);
+    drawDiamond(doc, mx, my, 3.2, spec.milestone.missed ? MISSED_COLOUR : COLOURS.milestone);
+  }
+
+  // Actual: solid line with a dot per period; the latest value labelled.
+  const points = spec.series.filter((p) => Number.isFinite(p.value)).map((p) => [xOf(p.date), yOf(p.value)] as const);
+  if (points.length > 1) {
+    const [fx, fy] = points[0]!;
+    doc.moveTo(fx, fy);
+    for (const [px, py] of points.slice(1)) doc.lineTo(px, py);
+    doc.lineWidth(1.3).strokeColor(COLOURS.actual).stroke();
+  }
+  for (const [px, py] of points) doc.circle(px, py, 1.7).fillColor(COLOURS.actual).fill();
+  const last = spec.series.at(-1);
+  const lastPoint = points.at(-1);
+  if (last && lastPoint) {
+    canvas.font(true, AXIS_SIZE);
+    const text = formatQuantity(last.value, lang);
+    const w = doc.widthOfString(text);
+    const lx = Math.min(Math.max(lastPoint[0] - w / 2, plotLeft + 1), plotRight - w);
+    const ly = Math.max(lastPoint[1] - AXIS_SIZE - 3, plotTop - 2);
+    doc.fillColor(COLOURS.actual).text(text, lx, ly, { lineBreak: false });
+  }
+
+  // Legend.
+  canvas.font(false, AXIS_SIZE);
+  let lx = plotLeft;
+  const ly = legendY + 4;
+  doc
+    .moveTo(lx, ly)
+    .lineTo(lx + 14, ly)
+    .dash(3, { space: 2 })
+    .lineWidth(1)
+    .strokeColor(COLOURS.plan)
+    .stroke()
+    .undash();
+  lx += 17;
+  doc.fillColor(COLOURS.muted).text(spec.labels.plan, lx, ly - AXIS_SIZE * 0.6, { lineBreak: false });
+  lx += doc.widthOfString(spec.labels.plan) + 10;
+  doc
+    .moveTo(lx, ly)
+    .lineTo(lx + 14, ly)
+    .lineWidth(1.3)
+    .strokeColor(COLOURS.actual)
+    .stroke();
+  doc
+    .circle(lx + 7, ly, 1.7)
+    .fillColor(COLOURS.actual)
+    .fill();
+  lx += 17;
+  doc.fillColor(COLOURS.muted).text(spec.labels.actual, lx, ly - AXIS_SIZE * 0.6, { lineBreak: false });
+  lx += doc.widthOfString(spec.labels.actual) + 10;
+  if (spec.milestone && lx + 12 + doc.widthOfString(spec.labels.milestone) <= plotRight) {
+    drawDiamond(doc, lx + 4, ly, 3, spec.milestone.missed ? MISSED_COLOUR : COLOURS.milestone);
+    doc.fillColor(COLOURS.muted).text(spec.labels.milestone, lx + 10, ly - AXIS_SIZE * 0.6, { lineBreak: false });
+  }
+  doc.fillColor(COLOURS.text);
+  canvas.font(false, SIZES.body);
+}
+
+function drawDiamond(doc: PDFKit.PDFDocument, x: number, y: number, r: number, colour: string): void {
+  doc
+    .moveTo(x, y - r)
+    .lineTo(x + r, y)
+    .lineTo(x, y + r)
+    .lineTo(x - r, y)
+    .closePath()
+    .fillColor(colour)
+    .fill();
+}

@@ -1,0 +1,217 @@
+/**
+ * The page machinery both reports share: a deterministic pdfkit document with the embedded fonts, a cursor that
+ * breaks pages before content would run into the footer, section headings, and the "Lapa X no Y" footers written
+ * once every page exists.
+ */
+import PDFDocument from 'pdfkit';
+import type { Lang } from '../core/types';
+import { FONT_NAMES, fontSources, rememberParsedFonts } from './fonts';
+import { pageOf } from './labels';
+import { COLOURS, SIZES } from './theme';
+
+/** What identifies a document in its metadata. */
+export interface ReportDocumentOptions {
+  layout: 'portrait' | 'landscape';
+  lang: Lang;
+  title: string;
+  subject: string;
+  /** ISO instant from the model; becomes CreationDate and ModDate (and so the file ID). */
+  generatedAt: string;
+}
+
+/** Page margins in points; the bottom one leaves room for the footer. */
+const MARGINS = { top: 50, left: 50, right: 50, bottom: 58 } as const;
+/** Baseline of the footer text, measured from the page bottom. */
+const FOOTER_FROM_BOTTOM = 36;
+
+/**
+ * A pdfkit document plus a cursor over its content box. All drawing goes through explicit coordinates; the
+ * cursor's `y` is the next free line, and {@link ReportCanvas.ensureSpace} starts a new page before anything
+ * would cross the bottom margin, so pdfkit's own page breaking never fires mid-element.
+ */
+export class ReportCanvas {
+  readonly doc: PDFKit.PDFDocument;
+  readonly lang: Lang;
+  private readonly bytes: Promise<Uint8Array>;
+
+  constructor(options: ReportDocumentOptions) {
+    this.lang = options.lang;
+    const parsed = Date.parse(options.generatedAt);
+    // An unparseable timestamp must not crash a run or pull in the wall clock; the epoch keeps bytes stable.
+    const stamp = new Date(Number.isNaN(parsed) ? 0 : parsed);
+    const sources = fontSources();
+    this.doc = new PDFDocument({
+      size: 'A4',
+      layout: options.layout,
+      margins: MARGINS,
+      bufferPages: true,
+      // A font in the constructor: pdfkit then never loads its standard-font metrics (absent from bundles). It is
+      // the TTF path for the first document, the already parsed font after that (typed as a path, see fonts.ts).
+      font: sources.regular as string,
+      lang: options.lang === 'lv' ? 'lv-LV' : 'en-GB',
+      displayTitle: true,
+      info: {
+        Title: options.title,
+        Subject: options.subject,
+        Creator: 'pmif-reports',
+        Producer: 'pmif-reports (PDFKit)',
+        CreationDate: stamp,
+        ModDate: stamp,
+      },
+    });
+    // Registered under their PostScript names, which is also how pdfkit files the constructor's font, so switching
+    // faces is a table lookup. pdfkit's typings list paths and buffers only; it also takes a parsed font.
+    this.doc.registerFont(FONT_NAMES.regular, sources.regular as string);
+    this.doc.registerFont(FONT_NAMES.bold, sources.bold as string);
+    const chunks: Uint8Array[] = [];
+    this.doc.on('data', (chunk: Uint8Array) => chunks.push(chunk));
+    this.bytes = new Promise((resolve, reject) => {
+      this.doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+      this.doc.on('error', reject);
+    });
+    this.doc.fillColor(COLOURS.text);
+  }
+
+  /** Left edge of the content box. */
+  get left(): number {
+    return this.doc.page.margins.left;
+  }
+
+  /** Right edge of the content box. */
+  get right(): number {
+    return this.doc.page.width - this.doc.page.margins.right;
+  }
+
+  /** Width of the content box. */
+  get width(): number {
+    return this.right - this.left;
+  }
+
+  /** Top of the content box. */
+  get top(): number {
+    return this.doc.page.margins.top;
+  }
+
+  /** Lowest y content may reach. */
+  get bottom(): number {
+    return this.doc.page.height - this.doc.page.margins.bottom;
+  }
+
+  /** The next free line. */
+  get y(): number {
+    return this.doc.y;
+  }
+
+  set y(value: number) {
+    this.doc.y = value;
+  }
+
+  /** Set font face and size in one call. */
+  font(bold: boolean, size: number): this {
+    this.doc.font(bold ? FONT_NAMES.bold : FONT_NAMES.regular).fontSize(size);
+    return this;
+  }
+
+  /** Height `text` takes at the current font in `width`. */
+  measure(text: string, width: number, lineGap = 0): number {
+    return this.doc.heightOfString(text, { width, lineGap });
+  }
+
+  /** Start a new page and put the cursor at its top. */
+  newPage(): void {
+    this.doc.addPage();
+    this.doc.x = this.left;
+    this.doc.y = this.top;
+  }
+
+  /** Start a new page unless `height` still fits below the cursor. Returns whether a page was added. */
+  ensureSpace(height: number): boolean {
+    if (this.y + height <= this.bottom || this.y <= this.top + 0.5) return false;
+    this.newPage();
+    return true;
+  }
+
+  /** Move the cursor down. */
+  gap(points: number): void {
+    this.y = Math.min(this.y + points, this.bottom);
+  }
+
+  /**
+   * A section heading with a rule under it. `keepWith` is how much of what follows must fit on the same page, so
+   * a heading never sits alone at the bottom of a page.
+   */
+  sectionTitle(text: string, keepWith = 80): void {
+    this.font(true, SIZES.section);
+    const h = this.measure(text, this.width);
+    if (this.y > this.top + 0.5) this.gap(14);
+    this.ensureSpace(h + 8 + keepWith);
+    this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width });
+    const ruleY = this.y + 3;
+    this.doc.moveTo(this.left, ruleY).lineTo(this.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
+    this.y = ruleY + 8;
+    this.doc.fillColor(COLOURS.text);
+  }
+
+  /** A smaller heading inside a section. */
+  subTitle(text: string, keepWith = 30): void {
+    this.font(true, SIZES.subsection);
+    const h = this.measure(text, this.width);
+    this.ensureSpace(h + keepWith);
+    this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width });
+    this.y += 3;
+    this.doc.fillColor(COLOURS.text);
+  }
+
+  /**
+   * Running text. Long text flows onto further pages by itself (pdfkit breaks at the bottom margin), which is what
+   * a long narrative needs; the first lines are kept with the cursor's page only if at least two lines fit.
+   */
+  paragraph(text: string, options: { size?: number; color?: string; bold?: boolean; after?: number } = {}): void {
+    const size = options.size ?? SIZES.body;
+    this.font(options.bold ?? false, size);
+    this.ensureSpace(Math.min(this.measure(text, this.width, 1.5), size * 2.6));
+    this.doc
+      .fillColor(options.color ?? COLOURS.text)
+      .text(text, this.left, this.y, { width: this.width, lineGap: 1.5, align: 'left' });
+    this.y += options.after ?? 6;
+    this.doc.fillColor(COLOURS.text);
+  }
+
+  /**
+   * Footers on every page: a grey rule, `left` text, and "Lapa X no Y" on the right. Written at the end because
+   * the page count is known only then (the document buffers its pages).
+   */
+  writeFooters(left: string): void {
+    const range = this.doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      this.doc.switchToPage(i);
+      const page = this.doc.page;
+      const savedBottom = page.margins.bottom;
+      // Writing inside the bottom margin would make pdfkit add a page; lift the margin while the footer is drawn.
+      page.margins.bottom = 0;
+      const y = page.height - FOOTER_FROM_BOTTOM;
+      const x = page.margins.left;
+      const w = page.width - page.margins.left - page.margins.right;
+      this.doc
+        .moveTo(x, y - 6)
+        .lineTo(x + w, y - 6)
+        .lineWidth(0.5)
+        .strokeColor(COLOURS.rule)
+        .stroke();
+      this.font(false, SIZES.footer);
+      const right = pageOf(this.lang, i - range.start + 1, range.count);
+      const rightWidth = this.doc.widthOfString(right);
+      this.doc.fillColor(COLOURS.muted);
+      this.doc.text(left, x, y, { width: w - rightWidth - 12, height: SIZES.footer * 1.3, ellipsis: true });
+      this.doc.text(right, x, y, { width: w, align: 'right', lineBreak: false });
+      page.margins.bottom = savedBottom;
+    }
+  }
+
+  /** Finish the document and return its bytes. */
+  async finish(): Promise<Uint8Array> {
+    rememberParsedFonts(this.doc);
+    this.doc.end();
+    return this.bytes;
+  }
+}

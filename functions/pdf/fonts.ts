@@ -1,0 +1,100 @@
+/**
+ * The embedded fonts. pdfkit's built-in fonts are WinAnsi-only and garble Latvian (ā č ē ģ ī ķ ļ ņ ū), so every
+ * report embeds DejaVu Sans (subset by pdfkit to the glyphs used).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** File names of the two faces the reports use. */
+export const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+
+/** Names the faces are registered under in every document: their PostScript names (see document.ts). */
+export const FONT_NAMES = { regular: 'DejaVuSans', bold: 'DejaVuSans-Bold' } as const;
+
+/** Absolute paths of the regular and bold TTF files. */
+export interface FontPaths {
+  regular: string;
+  bold: string;
+}
+
+/** Thrown when the TTF files cannot be found; says where it looked. */
+export class FontNotFoundError extends Error {
+  constructor(readonly tried: string[]) {
+    super(`DejaVu fonts not found; looked in: ${tried.join(', ')}`);
+    this.name = 'FontNotFoundError';
+  }
+}
+
+let resolved: FontPaths | undefined;
+
+/**
+ * A parsed font as pdfkit holds it (a fontkit font). pdfkit accepts one wherever it accepts a path (it checks for
+ * `layout`), though @types/pdfkit does not say so.
+ */
+export interface ParsedFont {
+  layout: (...args: never[]) => unknown;
+}
+
+/** What to hand pdfkit for each face: a path, or the font parsed by an earlier document. */
+export interface FontSources {
+  regular: string | ParsedFont;
+  bold: string | ParsedFont;
+}
+
+const parsed: { regular?: ParsedFont; bold?: ParsedFont } = {};
+
+/**
+ * Font sources for a new document. Parsing DejaVu and setting up its glyph-layout tables is most of the cost of a
+ * small report, so the fonts parsed by the first document are reused by later ones (they are read-only during
+ * layout; each document still builds its own subset, so output bytes are the same either way).
+ */
+export function fontSources(): FontSources {
+  const paths = fontPaths();
+  return { regular: parsed.regular ?? paths.regular, bold: parsed.bold ?? paths.bold };
+}
+
+function asParsedFont(value: unknown): ParsedFont | undefined {
+  const font = (value as { font?: unknown } | undefined)?.font;
+  return typeof (font as ParsedFont | undefined)?.layout === 'function' ? (font as ParsedFont) : undefined;
+}
+
+/**
+ * Keep the fonts a finished document parsed, for {@link fontSources}. Reads pdfkit's font table by the names the
+ * canvas registered; if a pdfkit upgrade moves it, nothing is kept and documents simply parse their own fonts.
+ */
+export function rememberParsedFonts(doc: PDFKit.PDFDocument): void {
+  if (parsed.regular && parsed.bold) return;
+  const families = (doc as unknown as { _fontFamilies?: Record<string, unknown> })._fontFamilies ?? {};
+  parsed.regular ??= asParsedFont(families[FONT_NAMES.regular]);
+  parsed.bold ??= asParsedFont(families[FONT_NAMES.bold]);
+}
+
+/**
+ * Find the TTF files, once per process. Looks first in a `fonts/` folder next to the running module, where a
+ * bundled Lambda carries them (the bundle has no node_modules), then in the `dejavu-fonts-ttf` package resolved
+ * from this module, which is what running from source with tsx (and the tests) finds.
+ */
+export function fontPaths(): FontPaths {
+  if (resolved) return resolved;
+  const tried: string[] = [];
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'fonts'), here];
+  try {
+    const require = createRequire(import.meta.url);
+    candidates.push(dirname(require.resolve(`dejavu-fonts-ttf/ttf/${FONT_FILES.regular}`)));
+  } catch {
+    tried.push('dejavu-fonts-ttf (package not resolvable)');
+  }
+  for (const dir of candidates) {
+    const regular = join(dir, FONT_FILES.regular);
+    const bold = join(dir, FONT_FILES.bold);
+    if (existsSync(regular) && existsSync(bold)) {
+      resolved = { regular, bold };
+      return resolved;
+    }
+    tried.push(dir);
+  }
+  throw new FontNotFoundError(tried);
+}

@@ -1,0 +1,132 @@
+/**
+ * Number, money, percentage and date formatting for the PDF reports, in Latvian and English.
+ *
+ * Hand-made rather than `Intl.NumberFormat`: `lv-LV` groups only from five digits (3727,98 but 29 852,80), which
+ * reads inconsistently in a column, and ICU output can change between Node versions, which would change report
+ * bytes. Rules, the same everywhere in a report:
+ * - lv: digits grouped by three from four digits with a no-break space (U+00A0), decimal comma: `29 852,80`.
+ * - en: digits grouped by three with a comma, decimal point: `29,852.80`.
+ * - money: always two decimals; percentages one decimal (`87,5 %` in lv, `87.5%` in en), none on chart scales.
+ * - dates: `dd.mm.yyyy` in lv, `yyyy-mm-dd` in en; instants shown in Europe/Riga time.
+ * A value that is not a finite number prints as an em dash rather than `NaN`.
+ */
+import { TZDate } from '@date-fns/tz';
+import { PROGRAMME_ZONE } from '../core/period';
+import type { IsoDate, Lang } from '../core/types';
+
+/** No-break space: keeps `12 345` and `87,5 %` on one line. */
+export const NBSP = '\u00a0';
+/** Shown where there is no value (no target, no forecast, not a number). */
+export const DASH = '—';
+
+/** Round half away from zero at `decimals` places, without binary artefacts (1.005 → 1.01). */
+function roundTo(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  const scaled = Math.abs(value) * factor;
+  // The small nudge absorbs representation error such as 1.005 * 100 = 100.49999999999999.
+  const rounded = Math.round(scaled + scaled * Number.EPSILON * 4) / factor;
+  return value < 0 ? -rounded : rounded;
+}
+
+function groupDigits(digits: string, separator: string): string {
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += separator;
+    out += digits[i];
+  }
+  return out;
+}
+
+/**
+ * Format a number with between `minDecimals` and `maxDecimals` decimals (trailing zeros beyond the minimum are
+ * dropped), grouped as the language expects.
+ */
+export function formatNumber(value: number, lang: Lang, minDecimals = 0, maxDecimals = minDecimals): string {
+  if (!Number.isFinite(value)) return DASH;
+  const rounded = roundTo(value, maxDecimals);
+  let [intPart = '0', fraction = ''] = Math.abs(rounded).toFixed(maxDecimals).split('.');
+  while (fraction.length > minDecimals && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
+  const grouped = groupDigits(intPart, lang === 'lv' ? NBSP : ',');
+  const sign = rounded < 0 ? '-' : '';
+  return fraction ? `${sign}${grouped}${lang === 'lv' ? ',' : '.'}${fraction}` : `${sign}${grouped}`;
+}
+
+/** An indicator value: whole numbers as such, fractional values (e.g. `latest` averages) with up to two decimals. */
+export function formatQuantity(value: number | null, lang: Lang): string {
+  if (value === null) return DASH;
+  return formatNumber(value, lang, 0, 2);
+}
+
+/** A EUR amount with two decimals, without the currency (column headers say "EUR"). */
+export function formatAmount(value: number, lang: Lang): string {
+  return formatNumber(value, lang, 2, 2);
+}
+
+/** A EUR amount with the currency, for running text: `29 852,80 EUR` / `EUR 29,852.80`. */
+export function formatMoney(value: number, lang: Lang): string {
+  const amount = formatAmount(value, lang);
+  return lang === 'lv' ? `${amount}${NBSP}EUR` : `EUR${NBSP}${amount}`;
+}
+
+/**
+ * A ratio (1 = 100 %) as a percentage, one decimal by default so values line up in a column (`62,0 %`, `66,6 %`);
+ * scale labels ask for none. Null prints as a dash.
+ */
+export function formatPercent(ratio: number | null, lang: Lang, decimals: 0 | 1 = 1): string {
+  if (ratio === null || !Number.isFinite(ratio)) return DASH;
+  const number = formatNumber(ratio * 100, lang, decimals, decimals);
+  return lang === 'lv' ? `${number}${NBSP}%` : `${number}%`;
+}
+
+/** A rate already in percent (a co-financing rate of 75): decimals only when it has them (`75 %`, `82,5 %`). */
+export function formatRate(percent: number, lang: Lang): string {
+  if (!Number.isFinite(percent)) return DASH;
+  const number = formatNumber(percent, lang, 0, 1);
+  return lang === 'lv' ? `${number}${NBSP}%` : `${number}%`;
+}
+
+/** A calendar date `YYYY-MM-DD` as `dd.mm.yyyy` (lv) or unchanged (en); anything unparseable is shown as given. */
+export function formatDate(date: IsoDate, lang: Lang): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return date;
+  return lang === 'lv' ? `${m[3]}.${m[2]}.${m[1]}` : date;
+}
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * An ISO instant as date and time in Europe/Riga (`16.10.2025 09:30` / `2025-10-16 09:30`): readers are in Latvia,
+ * and the zone is fixed so the bytes do not depend on the machine that renders.
+ */
+export function formatDateTime(instant: string, lang: Lang): string {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) return instant;
+  const z = new TZDate(ms, PROGRAMME_ZONE);
+  const date = `${z.getFullYear()}-${pad2(z.getMonth() + 1)}-${pad2(z.getDate())}`;
+  return `${formatDate(date, lang)} ${pad2(z.getHours())}:${pad2(z.getMinutes())}`;
+}
+
+/** A period key `2025-Q3` as words: `2025. gada 3. ceturksnis` / `Q3 2025`. */
+export function formatPeriodLabel(period: string, lang: Lang): string {
+  const m = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (!m) return period;
+  return lang === 'lv' ? `${m[1]}. gada ${m[2]}. ceturksnis` : `Q${m[2]} ${m[1]}`;
+}
+
+/** A sheet and cell as Excel writes a reference, quoting sheet names that need it: `'Mans lapa'!B4`. */
+export function formatCellRef(sheet: string | undefined, cell: string | undefined): string {
+  if (!sheet && !cell) return DASH;
+  if (!sheet) return cell ?? DASH;
+  const quoted = /^[\p{L}\p{N}_.]+$/u.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`;
+  return cell ? `${quoted}!${cell}` : quoted;
+}
+
+/** The first 12 hex digits of a SHA-256, enough to match a file by eye; the manifest has the full hash. */
+export function shortHash(sha256: string): string {
+  return sha256.length > 12 ? `${sha256.slice(0, 12)}…` : sha256;
+}
+
+/** A source version id shortened for a table cell (S3 version ids are 32 characters; the manifest has them whole). */
+export function shortVersion(version: string): string {
+  return version.length > 8 ? `${version.slice(0, 8)}…` : version;
+}

@@ -1,0 +1,476 @@
+/**
+ * The project progress report (A4 portrait), DESIGN §6: cover, summary, indicators, charts, finance, narrative,
+ * data-quality warnings, lineage appendix, "Lapa X no Y" footers. Bytes depend only on the model and the language.
+ */
+import {
+  type DataWarning,
+  type FinanceCategory,
+  type IndicatorRow,
+  type IndicatorStatus,
+  type LineageRow,
+  type ProjectReportModel,
+  STATUS_COLOURS,
+  STATUSES,
+} from '../core/report-types';
+import type { Lang } from '../core/types';
+import { drawBars, drawFacts, drawStatusChips, drawStatusLegend, type Fact } from './blocks';
+import { chartTitleHeight, drawProgressChart, type ProgressChartSpec } from './chart';
+import { ReportCanvas } from './document';
+import {
+  DASH,
+  formatAmount,
+  formatCellRef,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  formatPercent,
+  formatPeriodLabel,
+  formatQuantity,
+  formatRate,
+  shortHash,
+  shortVersion,
+} from './format';
+import {
+  absorptionSentence,
+  expectedNote,
+  figureLabel,
+  fundLabel,
+  label,
+  milestoneFootnote,
+  objectiveLabel,
+  pick,
+  spentSentence,
+  statusLabel,
+  submissionLabel,
+} from './labels';
+import { drawTable, type TableOptions, tableKeepHeight } from './table';
+import { COLOURS, SIZES, SUBMISSION_COLOURS } from './theme';
+
+/** Mark after an indicator code whose milestone date passed unmet; explained in a footnote under the table. */
+const MILESTONE_MARK = '*';
+
+/**
+ * Render the project progress report as PDF.
+ *
+ * @param model the computed report (no wall-clock time inside: `generatedAt` is an input)
+ * @param lang report language; Latvian is the default elsewhere, English on request
+ * @returns the PDF bytes; the same model and language always give the same bytes
+ */
+export async function renderProjectPdf(model: ProjectReportModel, lang: Lang): Promise<Uint8Array> {
+  const canvas = new ReportCanvas({
+    layout: 'portrait',
+    lang,
+    title: `${label(lang, 'projectReportTitle')} — ${model.project.title} — ${model.period}`,
+    subject: `${model.project.id} ${model.period} r${model.revision}`,
+    generatedAt: model.generatedAt,
+  });
+  drawCover(canvas, model);
+  drawSummary(canvas, model);
+  drawIndicators(canvas, model);
+  drawCharts(canvas, model);
+  drawFinance(canvas, model);
+  drawNarrative(canvas, model);
+  drawWarnings(canvas, model);
+  drawLineage(canvas, model.lineage);
+  canvas.writeFooters(
+    `${model.project.id} · ${model.period} · r${model.revision} · ${label(lang, 'projectReportTitle')}`,
+  );
+  return canvas.finish();
+}
+
+function periodRange(start: string, end: string, lang: Lang): string {
+  return `${formatDate(start, lang)}–${formatDate(end, lang)}`;
+}
+
+function drawCover(canvas: ReportCanvas, model: ProjectReportModel): void {
+  const { doc, lang } = canvas;
+  const { project, submission } = model;
+
+  canvas.font(false, SIZES.coverKicker);
+  doc.fillColor(COLOURS.muted).text(label(lang, 'fundLine').toUpperCase(), canvas.left, canvas.top, {
+    width: canvas.width,
+    characterSpacing: 0.6,
+  });
+  canvas.y += 8;
+  canvas.font(true, SIZES.coverTitle);
+  doc
+    .fillColor(COLOURS.heading)
+    .text(label(lang, 'projectReportTitle'), canvas.left, canvas.y, { width: canvas.width });
+  canvas.y += 2;
+  canvas.font(false, SIZES.coverSubtitle);
+  doc
+    .fillColor(COLOURS.text)
+    .text(
+      `${formatPeriodLabel(model.period, lang)} (${periodRange(model.periodStart, model.periodEnd, lang)})`,
+      canvas.left,
+      canvas.y,
+      { width: canvas.width },
+    );
+  canvas.y += 10;
+  doc.moveTo(canvas.left, canvas.y).lineTo(canvas.right, canvas.y).lineWidth(1.5).strokeColor(COLOURS.heading).stroke();
+  canvas.y += 12;
+  canvas.font(true, SIZES.coverProject);
+  doc.fillColor(COLOURS.heading).text(project.title, canvas.left, canvas.y, { width: canvas.width, lineGap: 1.5 });
+  canvas.y += 10;
+
+  const submissionText =
+    submission.uploadedAt === null
+      ? submissionLabel(lang, submission.status)
+      : `${submissionLabel(lang, submission.status)} (${label(lang, 'uploadedAt')} ${formatDateTime(submission.uploadedAt, lang)})`;
+  const facts: Fact[] = [
+    { label: label(lang, 'projectId'), value: project.id },
+    { label: label(lang, 'contractNo'), value: project.contractNo },
+    { label: label(lang, 'beneficiary'), value: project.beneficiary },
+    { label: label(lang, 'fund'), value: fundLabel(lang, project.fund) },
+    { label: label(lang, 'specificObjective'), value: objectiveLabel(lang, project.specificObjective) },
+    { label: label(lang, 'projectDates'), value: periodRange(project.start, project.end, lang) },
+    {
+      label: label(lang, 'eligibleCost'),
+      value: `${formatMoney(project.eligibleCost, lang)} (${label(lang, 'euCoFinancing')} ${formatRate(project.euRatePercent, lang)})`,
+    },
+    {
+      label: label(lang, 'period'),
+      value: `${model.period} (${periodRange(model.periodStart, model.periodEnd, lang)})`,
+    },
+    { label: label(lang, 'revision'), value: `r${model.revision}` },
+    {
+      label: label(lang, 'generatedAt'),
+      value: `${formatDateTime(model.generatedAt, lang)} (${label(lang, 'rigaTime')})`,
+    },
+    { label: label(lang, 'submission'), value: submissionText, marker: SUBMISSION_COLOURS[submission.status] },
+    { label: label(lang, 'deadline'), value: formatDate(submission.deadline, lang) },
+  ];
+  drawFacts(canvas, facts, { labelWidth: 150 });
+}
+
+function statusCounts(indicators: IndicatorRow[]): Record<IndicatorStatus, number> {
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<IndicatorStatus, number>;
+  for (const row of indicators) counts[row.status] += 1;
+  return counts;
+}
+
+function drawSummary(canvas: ReportCanvas, model: ProjectReportModel): void {
+  const { doc, lang } = canvas;
+  const { finance } = model;
+  canvas.sectionTitle(label(lang, 'summary'), 150);
+  drawBars(canvas, [
+    { label: label(lang, 'timeElapsed'), ratio: model.elapsed, colour: COLOURS.elapsed },
+    { label: label(lang, 'absorption'), ratio: finance.absorption, colour: COLOURS.absorption },
+  ]);
+  const spent = spentSentence(
+    lang,
+    formatMoney(finance.spentCumulative, lang),
+    formatMoney(finance.eligibleCost, lang),
+    formatMoney(finance.spentThisPeriod, lang),
+  );
+  const points = (finance.absorption - model.elapsed) * 100;
+  const comparison = Number.isFinite(points)
+    ? absorptionSentence(lang, Math.sign(Math.round(points * 10)), formatNumber(Math.abs(points), lang, 0, 1))
+    : '';
+  canvas.paragraph(`${spent} ${comparison}`.trim(), { after: 10 });
+
+  canvas.subTitle(`${label(lang, 'indicatorStatuses')} (${model.indicators.length})`, 110);
+  canvas.y += 2;
+  drawStatusChips(canvas, statusCounts(model.indicators));
+  canvas.y += 4;
+  drawStatusLegend(canvas, label(lang, 'statusLegendTitle'), expectedNote(lang));
+  doc.fillColor(COLOURS.text);
+}
+
+function drawIndicators(canvas: ReportCanvas, model: ProjectReportModel): void {
+  const { doc, lang } = canvas;
+  if (model.indicators.length === 0) {
+    canvas.sectionTitle(label(lang, 'indicators'));
+    canvas.paragraph(label(lang, 'notProvided'), { color: COLOURS.muted });
+    return;
+  }
+  const table: TableOptions<IndicatorRow> = {
+    fontSize: SIZES.tableDense,
+    keepTogether: true,
+    rows: model.indicators,
+    columns: [
+      {
+        header: label(lang, 'code'),
+        fit: 'content',
+        cell: (r) => ({ text: r.milestoneMissed ? `${r.code} ${MILESTONE_MARK}` : r.code, bold: true }),
+      },
+      { header: label(lang, 'name'), cell: (r) => pick(r.name, lang) },
+      { header: label(lang, 'unit'), fit: 'words', cell: (r) => pick(r.unit, lang) },
+      {
+        header: label(lang, 'baseline'),
+        fit: 'content',
+        align: 'right',
+        cell: (r) => formatQuantity(r.baseline, lang),
+      },
+      {
+        header: label(lang, 'target'),
+        fit: 'content',
+        align: 'right',
+        cell: (r) => formatQuantity(r.target, lang),
+      },
+      {
+        header: label(lang, 'thisPeriod'),
+        fit: 'content',
+        align: 'right',
+        cell: (r) => formatQuantity(r.thisPeriod, lang),
+      },
+      {
+        header: label(lang, 'cumulative'),
+        fit: 'content',
+        align: 'right',
+        cell: (r) => ({ text: formatQuantity(r.cumulative, lang), bold: true }),
+      },
+      {
+        header: label(lang, 'percentOfTarget'),
+        fit: 'content',
+        align: 'right',
+        cell: (r) => formatPercent(r.achievement, lang),
+      },
+      {
+        header: label(lang, 'expectedPercent'),
+        fit: 'content',
+        align: 'right',
+        cell: (r) => formatPercent(r.expected, lang),
+      },
+      {
+        header: label(lang, 'status'),
+        fit: 'words',
+        cell: (r) => ({ text: statusLabel(lang, r.status), marker: STATUS_COLOURS[r.status] }),
+      },
+      {
+        header: label(lang, 'forecast'),
+        fit: 'content',
+        align: 'right',
+        cell: (r) => formatQuantity(r.forecast, lang),
+      },
+    ],
+  };
+  canvas.sectionTitle(label(lang, 'indicators'), tableKeepHeight(canvas, table));
+  drawTable(canvas, table);
+
+  const missed = model.indicators.filter((r) => r.milestoneMissed);
+  if (missed.length > 0) {
+    canvas.y += 5;
+    for (const row of missed) {
+      const milestone = row.milestone === null ? DASH : formatQuantity(row.milestone, lang);
+      const date = row.milestoneDate === null ? DASH : formatDate(row.milestoneDate, lang);
+      // The value when the milestone fell due explains the flag; today's cumulative may since have passed it.
+      const due = row.milestoneDate;
+      const atDue = due === null ? undefined : row.series.filter((p) => p.periodEnd <= due).at(-1);
+      const text = milestoneFootnote(
+        lang,
+        MILESTONE_MARK,
+        row.code,
+        milestone,
+        date,
+        atDue ? { value: formatQuantity(atDue.cumulative, lang), date: formatDate(atDue.periodEnd, lang) } : null,
+      );
+      canvas.paragraph(text, { size: SIZES.small, color: COLOURS.muted, after: 2 });
+    }
+  }
+  doc.fillColor(COLOURS.text);
+}
+
+const CHART_PLOT_HEIGHT = 128;
+const CHART_GUTTER = 24;
+const CHART_ROW_GAP = 16;
+
+function chartSpec(row: IndicatorRow, model: ProjectReportModel, lang: Lang): ProgressChartSpec | null {
+  if (row.target === null) return null;
+  return {
+    code: row.code,
+    name: pick(row.name, lang),
+    unit: pick(row.unit, lang),
+    start: model.project.start,
+    end: model.project.end,
+    baseline: row.baseline,
+    target: row.target,
+    milestone:
+      row.milestone !== null && row.milestoneDate !== null
+        ? { date: row.milestoneDate, value: row.milestone, missed: row.milestoneMissed }
+        : null,
+    series: row.series.map((p) => ({ date: p.periodEnd, value: p.cumulative })),
+    lang,
+    labels: {
+      plan: label(lang, 'legendPlan'),
+      actual: label(lang, 'legendActual'),
+      milestone: label(lang, 'legendMilestone'),
+    },
+  };
+}
+
+function drawCharts(canvas: ReportCanvas, model: ProjectReportModel): void {
+  const { lang } = canvas;
+  const specs = model.indicators.map((r) => chartSpec(r, model, lang)).filter((s) => s !== null);
+  const width = (canvas.width - CHART_GUTTER) / 2;
+  const rowHeight = (pair: ProgressChartSpec[]): number =>
+    Math.max(...pair.map((s) => chartTitleHeight(canvas, s, width))) + 6 + CHART_PLOT_HEIGHT;
+  // The heading, the introduction and the first row of charts stay together.
+  canvas.sectionTitle(label(lang, 'charts'), 40 + (specs.length > 0 ? rowHeight(specs.slice(0, 2)) : 0));
+  canvas.paragraph(label(lang, 'chartsIntro'), { size: SIZES.small, color: COLOURS.muted, after: 10 });
+  if (specs.length === 0) {
+    canvas.paragraph(label(lang, 'noCharts'), { color: COLOURS.muted });
+    return;
+  }
+  for (let i = 0; i < specs.length; i += 2) {
+    const pair = specs.slice(i, i + 2);
+    const height = rowHeight(pair);
+    const titleHeight = height - 6 - CHART_PLOT_HEIGHT;
+    canvas.ensureSpace(height);
+    const y = canvas.y;
+    pair.forEach((spec, j) => {
+      drawProgressChart(canvas, spec, {
+        x: canvas.left + j * (width + CHART_GUTTER),
+        y,
+        width,
+        titleHeight,
+        plotHeight: CHART_PLOT_HEIGHT,
+      });
+    });
+    canvas.y = y + height + CHART_ROW_GAP;
+  }
+}
+
+function drawFinance(canvas: ReportCanvas, model: ProjectReportModel): void {
+  const { lang } = canvas;
+  const { finance } = model;
+  const plannedTotal = finance.categories.reduce((sum, c) => sum + c.planned, 0);
+  const share = (part: number, whole: number): string => (whole > 0 ? formatPercent(part / whole, lang) : DASH);
+  const table: TableOptions<FinanceCategory> = {
+    keepTogether: true,
+    rows: finance.categories,
+    columns: [
+      { header: label(lang, 'costCategory'), cell: (c) => c.category },
+      {
+        header: label(lang, 'plannedEur'),
+        fit: 'content',
+        align: 'right',
+        cell: (c) => formatAmount(c.planned, lang),
+      },
+      {
+        header: label(lang, 'thisPeriodEur'),
+        fit: 'content',
+        align: 'right',
+        cell: (c) => formatAmount(c.thisPeriod, lang),
+      },
+      {
+        header: label(lang, 'cumulativeEur'),
+        fit: 'content',
+        align: 'right',
+        cell: (c) => formatAmount(c.cumulative, lang),
+      },
+      {
+        header: label(lang, 'percentOfPlanned'),
+        fit: 'content',
+        align: 'right',
+        cell: (c) => share(c.cumulative, c.planned),
+      },
+    ],
+    footer: [
+      [
+        label(lang, 'total'),
+        formatAmount(plannedTotal, lang),
+        formatAmount(finance.spentThisPeriod, lang),
+        formatAmount(finance.spentCumulative, lang),
+        share(finance.spentCumulative, plannedTotal),
+      ],
+    ],
+  };
+  // The totals below belong with the table; keep room for them too.
+  canvas.sectionTitle(label(lang, 'finance'), tableKeepHeight(canvas, table) + 80);
+  drawTable(canvas, table);
+  canvas.y += 10;
+  const rest = 100 - finance.euRatePercent;
+  drawFacts(
+    canvas,
+    [
+      { label: label(lang, 'eligibleCost'), value: formatMoney(finance.eligibleCost, lang) },
+      {
+        label: label(lang, 'spentCumulative'),
+        value: `${formatMoney(finance.spentCumulative, lang)} (${formatPercent(finance.absorption, lang)})`,
+        bold: true,
+      },
+      {
+        label: `${label(lang, 'euShare')} (${formatRate(finance.euRatePercent, lang)})`,
+        value: formatMoney(finance.euShare, lang),
+      },
+      {
+        label: `${label(lang, 'nationalShare')} (${formatRate(rest, lang)})`,
+        value: formatMoney(finance.nationalShare, lang),
+      },
+    ],
+    { labelWidth: 260, width: canvas.width, valueAlign: 'right' },
+  );
+}
+
+function drawNarrative(canvas: ReportCanvas, model: ProjectReportModel): void {
+  const { lang } = canvas;
+  canvas.sectionTitle(label(lang, 'narrative'));
+  const parts = [
+    ['achievements', model.narrative?.achievements],
+    ['problems', model.narrative?.problems],
+    ['nextSteps', model.narrative?.nextSteps],
+  ] as const;
+  for (const [key, text] of parts) {
+    canvas.subTitle(label(lang, key));
+    const given = text?.trim();
+    if (given) canvas.paragraph(given, { after: 10 });
+    else canvas.paragraph(label(lang, 'notProvided'), { color: COLOURS.muted, after: 10 });
+  }
+}
+
+function drawWarnings(canvas: ReportCanvas, model: ProjectReportModel): void {
+  const { lang } = canvas;
+  if (model.warnings.length === 0) {
+    canvas.sectionTitle(label(lang, 'warnings'), 20);
+    canvas.paragraph(label(lang, 'noWarnings'), { color: COLOURS.muted });
+    return;
+  }
+  const table: TableOptions<DataWarning> = {
+    keepTogether: true,
+    rows: model.warnings,
+    columns: [
+      { header: label(lang, 'code'), width: 1, cell: (w) => w.code },
+      { header: label(lang, 'location'), fit: 'content', cell: (w) => formatCellRef(w.sheet, w.cell) },
+      { header: label(lang, 'message'), width: 3, cell: (w) => pick(w.message, lang) },
+    ],
+  };
+  canvas.sectionTitle(label(lang, 'warnings'), tableKeepHeight(canvas, table));
+  drawTable(canvas, table);
+}
+
+function drawLineage(canvas: ReportCanvas, lineage: LineageRow[]): void {
+  const { lang } = canvas;
+  // The appendix always starts on its own page: it is what auditors print separately.
+  canvas.newPage();
+  canvas.sectionTitle(label(lang, 'lineage'));
+  canvas.paragraph(label(lang, 'lineageIntro'), { size: SIZES.small, color: COLOURS.muted, after: 8 });
+  if (lineage.length === 0) {
+    canvas.paragraph(label(lang, 'noLineage'), { color: COLOURS.muted });
+    return;
+  }
+  drawTable<LineageRow>(canvas, {
+    fontSize: 6.5,
+    rows: lineage,
+    columns: [
+      {
+        header: `${label(lang, 'figure')} / ${label(lang, 'period').toLowerCase()}`,
+        width: 80,
+        cell: (r) => ({ text: figureLabel(lang, r.figure), note: r.period }),
+      },
+      { header: label(lang, 'file'), width: 130, cell: (r) => r.sourceKey },
+      { header: label(lang, 'version'), fit: 'content', cell: (r) => shortVersion(r.sourceVersion) },
+      { header: label(lang, 'cell'), fit: 'content', cell: (r) => formatCellRef(r.sheet, r.cell) },
+      {
+        header: label(lang, 'rawValue'),
+        fit: 'words',
+        align: 'right',
+        // Participant ID cells carry no raw text by design; say so rather than leave a blank an auditor might query.
+        cell: (r) => (r.raw === '' ? { text: label(lang, 'participantCell'), color: COLOURS.muted } : r.raw),
+      },
+      { header: label(lang, 'uploaded'), fit: 'words', cell: (r) => formatDateTime(r.uploadedAt, lang) },
+      { header: 'SHA-256', fit: 'content', cell: (r) => shortHash(r.sha256) },
+    ],
+  });
+}

@@ -1,0 +1,320 @@
+/**
+ * A hand-made table: pdfkit's `doc.table()` does not repeat its header on a new page, and an auditor reading page 7
+ * of a lineage appendix needs the column names. Rows are measured with `heightOfString` before drawing, so a row is
+ * never split and never runs into the footer.
+ */
+import type { ReportCanvas } from './document';
+import { COLOURS, hex } from './theme';
+
+/** Horizontal alignment of a column. */
+export type Align = 'left' | 'right' | 'center';
+
+/** A cell with styling; a plain string is a cell with none. */
+export interface CellContent {
+  text: string;
+  bold?: boolean;
+  /** Text colour. */
+  color?: string;
+  /** Colour of a small square drawn before the text (status cells). */
+  marker?: string;
+  /** Background of the cell, over the zebra stripe. */
+  fill?: string;
+  /** A second, smaller muted line under the text (an id under a title). */
+  note?: string;
+  /** Colour of a strip along the top of the cell (header cells of status columns). */
+  strip?: string;
+}
+
+/** One column: header text, relative width, alignment, and how to get the cell from a row. */
+export interface TableColumn<R> {
+  header: string;
+  /** Colour of a strip along the top of the header cell (status columns), whatever the alignment. */
+  headerMarker?: string;
+  /** Relative width of a flexible column (default 1); flexible columns share what the fitted ones leave. */
+  width?: number;
+  /**
+   * Size the column to its content instead: `content` fits the widest cell on one line (numbers, codes, dates),
+   * `words` the widest single word, so text wraps between words but never inside one (statuses, units).
+   */
+  fit?: 'content' | 'words';
+  align?: Align;
+  cell: (row: R) => string | CellContent;
+}
+
+/** What to draw. */
+export interface TableOptions<R> {
+  columns: TableColumn<R>[];
+  rows: readonly R[];
+  /** Rows after the body (totals), bold with a rule above; one entry per column. */
+  footer?: (string | CellContent)[][];
+  fontSize?: number;
+  zebra?: boolean;
+  /** Start the table on a new page rather than split it, when it fits on one page. */
+  keepTogether?: boolean;
+}
+
+const PAD_X = 3.5;
+const PAD_Y = 3;
+const LINE_GAP = 0.5;
+const MARKER = 6;
+const NOTE_GAP = 1;
+
+/** A cell ready to draw: its content, its one-line width, and whether it must wrap. */
+interface Sized extends CellContent {
+  /** Width of the text on one line, in the cell's font. */
+  natural: number;
+  /** The text does not fit on one line of its column (or has line breaks) and goes through pdfkit's wrapper. */
+  wraps: boolean;
+}
+
+interface Measured {
+  cells: Sized[];
+  height: number;
+}
+
+function asCell(value: string | CellContent): CellContent {
+  return typeof value === 'string' ? { text: value } : value;
+}
+
+interface TableLayout {
+  widths: number[];
+  header: Measured;
+  body: Measured[];
+  footer: Measured[];
+  maxRowHeight: number;
+  /** Header plus every row, as if on one page. */
+  total: number;
+}
+
+/**
+ * Column widths and every row's height, before anything is drawn. Most cells (numbers, codes, dates) fit on one
+ * line: they are measured with `widthOfString` alone, which is several times cheaper than a wrap with
+ * `heightOfString`, and that is most of the time a long lineage appendix takes.
+ */
+function layoutTable<R>(canvas: ReportCanvas, options: TableOptions<R>): TableLayout {
+  const { doc } = canvas;
+  const size = options.fontSize ?? 7.5;
+  const natural = (cell: CellContent, allBold: boolean): number => {
+    canvas.font(allBold || (cell.bold ?? false), size);
+    return doc.widthOfString(cell.text);
+  };
+  const headerCells = options.columns.map((c) => ({
+    text: c.header,
+    bold: true,
+    color: COLOURS.heading,
+    strip: c.headerMarker,
+  }));
+  const bodyCells = options.rows.map((r) => options.columns.map((c) => asCell(c.cell(r))));
+  const footerCells = (options.footer ?? []).map((cells) => cells.map((c) => ({ ...asCell(c), bold: true })));
+  const bodyWidths = bodyCells.map((cells) => cells.map((cell) => natural(cell, false)));
+  const footerWidths = footerCells.map((cells) => cells.map((cell) => natural(cell, true)));
+  const widths = columnWidths(
+    canvas,
+    options.columns,
+    [...bodyCells, ...footerCells],
+    [...bodyWidths, ...footerWidths],
+    size,
+  );
+  canvas.font(false, size);
+  const oneLine = doc.currentLineHeight(true) + LINE_GAP;
+
+  const measureRow = (cells: CellContent[], naturals: number[], allBold: boolean): Measured => {
+    let height = 0;
+    const sized = cells.map((cell, i): Sized => {
+      const textWidth = widths[i]! - 2 * PAD_X - (cell.marker ? MARKER + 3 : 0);
+      const wraps = naturals[i]! > textWidth || cell.text.includes('\n');
+      let h = oneLine;
+      if (wraps) {
+        canvas.font(allBold || (cell.bold ?? false), size);
+        h = doc.heightOfString(cell.text, { width: textWidth, lineGap: LINE_GAP });
+      }
+      if (cell.note) {
+        canvas.font(false, size - 0.5);
+        h += NOTE_GAP + doc.heightOfString(cell.note, { width: textWidth, lineGap: LINE_GAP });
+      }
+      height = Math.max(height, h);
+      return { ...cell, natural: naturals[i]!, wraps };
+    });
+    return { cells: sized, height: height + 2 * PAD_Y };
+  };
+
+  const header = measureRow(
+    headerCells,
+    headerCells.map((cell) => natural(cell, true)),
+    true,
+  );
+  // A row taller than a page (pathological input) is clipped with an ellipsis instead of overflowing the footer.
+  const maxRowHeight = canvas.bottom - canvas.top - header.height - 2;
+  const body = bodyCells.map((cells, i) => measureRow(cells, bodyWidths[i]!, false));
+  const footer = footerCells.map((cells, i) => measureRow(cells, footerWidths[i]!, true));
+  const total = header.height + [...body, ...footer].reduce((sum, row) => sum + Math.min(row.height, maxRowHeight), 0);
+  return { widths, header, body, footer, maxRowHeight, total };
+}
+
+/**
+ * How much of the page a heading above the table should keep with it: the whole table when it fits on a page
+ * (so heading and table move together), else the header and first row.
+ */
+export function tableKeepHeight<R>(canvas: ReportCanvas, options: TableOptions<R>): number {
+  const { header, body, total } = layoutTable(canvas, options);
+  if (options.keepTogether && total <= canvas.bottom - canvas.top - 60) return total;
+  return header.height + (body[0]?.height ?? 0);
+}
+
+/** Draw a table at the canvas cursor, breaking pages between rows and repeating the header row on each page. */
+export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): void {
+  const { doc } = canvas;
+  const size = options.fontSize ?? 7.5;
+  const zebra = options.zebra ?? true;
+  const aligns = options.columns.map((c) => c.align ?? 'left');
+  const { widths, header, body, footer, maxRowHeight, total } = layoutTable(canvas, options);
+
+  const drawRow = (row: Measured, y: number, fill: string | null, allBold: boolean): void => {
+    const height = Math.min(row.height, maxRowHeight);
+    if (fill) doc.rect(canvas.left, y, canvas.width, height).fillColor(fill).fill();
+    let x = canvas.left;
+    row.cells.forEach((cell, i) => {
+      const w = widths[i]!;
+      const align = aligns[i]!;
+      if (cell.fill) doc.rect(x, y, w, height).fillColor(hex(cell.fill)).fill();
+      if (cell.strip) {
+        doc
+          .rect(x + 1, y, w - 2, 2.5)
+          .fillColor(hex(cell.strip))
+          .fill();
+      }
+      let textX = x + PAD_X;
+      let textWidth = w - 2 * PAD_X;
+      if (cell.marker) {
+        doc
+          .rect(textX, y + PAD_Y + size * 0.2, MARKER, MARKER)
+          .fillColor(hex(cell.marker))
+          .fill();
+        textX += MARKER + 3;
+        textWidth -= MARKER + 3;
+      }
+      canvas.font(allBold || (cell.bold ?? false), size);
+      doc.fillColor(cell.color ? hex(cell.color) : COLOURS.text);
+      const textHeight = height - 2 * PAD_Y + 0.5;
+      if (cell.wraps) {
+        doc.text(cell.text, textX, y + PAD_Y, {
+          width: textWidth,
+          align,
+          lineGap: LINE_GAP,
+          height: textHeight,
+          ellipsis: true,
+        });
+      } else if (cell.text) {
+        // One line: place it ourselves and skip pdfkit's line wrapper (the same glyphs at the same baseline).
+        const offset =
+          align === 'right' ? textWidth - cell.natural : align === 'center' ? (textWidth - cell.natural) / 2 : 0;
+        doc.text(cell.text, textX + offset, y + PAD_Y, { lineBreak: false, lineGap: LINE_GAP });
+      }
+      // A wrapped text leaves the cursor under itself; a placed line does not move it.
+      const textBottom = cell.wraps ? doc.y : y + PAD_Y + doc.currentLineHeight(true) + LINE_GAP;
+      const noteY = textBottom + NOTE_GAP;
+      if (cell.note && noteY < y + textHeight) {
+        canvas.font(false, size - 0.5);
+        doc.fillColor(COLOURS.muted).text(cell.note, textX, noteY, {
+          width: textWidth,
+          align,
+          lineGap: LINE_GAP,
+          height: y + PAD_Y + textHeight - noteY,
+          ellipsis: true,
+        });
+      }
+      x += w;
+    });
+  };
+
+  const drawHeader = (): void => {
+    const y = canvas.y;
+    drawRow(header, y, COLOURS.headerFill, true);
+    const ruleY = y + header.height;
+    doc.moveTo(canvas.left, ruleY).lineTo(canvas.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
+    canvas.y = ruleY;
+  };
+
+  if (options.keepTogether && total <= canvas.bottom - canvas.top) canvas.ensureSpace(total);
+  // Header plus the first row must fit together: a header alone at a page bottom helps nobody.
+  canvas.ensureSpace(header.height + Math.min(body[0]?.height ?? footer[0]?.height ?? 0, maxRowHeight));
+  drawHeader();
+
+  const place = (row: Measured): number => {
+    const height = Math.min(row.height, maxRowHeight);
+    if (canvas.y + height > canvas.bottom) {
+      canvas.newPage();
+      drawHeader();
+    }
+    return height;
+  };
+
+  body.forEach((row, index) => {
+    const height = place(row);
+    const y = canvas.y;
+    drawRow(row, y, zebra && index % 2 === 1 ? COLOURS.zebra : null, false);
+    canvas.y = y + height;
+  });
+
+  footer.forEach((row, index) => {
+    const height = place(row);
+    const y = canvas.y;
+    if (index === 0) {
+      doc.moveTo(canvas.left, y).lineTo(canvas.right, y).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
+    }
+    drawRow(row, y, null, true);
+    canvas.y = y + height;
+  });
+
+  const endY = canvas.y;
+  doc.moveTo(canvas.left, endY).lineTo(canvas.right, endY).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
+  doc.fillColor(COLOURS.text);
+  doc.x = canvas.left;
+}
+
+/** Widest unbreakable run of `text`: split at ordinary spaces only, as the no-break spaces inside numbers hold. */
+function widest(canvas: ReportCanvas, text: string): number {
+  return Math.max(0, ...text.split(/[ \t\n]+/).map((part) => canvas.doc.widthOfString(part)));
+}
+
+/**
+ * Column widths: fitted columns get what their header words and cells need (each capped at 30 % of the table so
+ * one odd value cannot take it), flexible columns share the rest by weight. When the fitted columns would leave the
+ * flexible ones less than a fifth of the table, the fitted ones shrink proportionally and wrap instead.
+ */
+function columnWidths<R>(
+  canvas: ReportCanvas,
+  columns: TableColumn<R>[],
+  rows: CellContent[][],
+  naturals: number[][],
+  size: number,
+): number[] {
+  const total = canvas.width;
+  const fitted = columns.map((column, i) => {
+    if (!column.fit) return null;
+    canvas.font(true, size);
+    let need = widest(canvas, column.header);
+    rows.forEach((row, r) => {
+      const cell = row[i];
+      if (!cell) return;
+      let width = naturals[r]?.[i] ?? 0;
+      if (column.fit === 'words') {
+        canvas.font(cell.bold ?? false, size);
+        width = widest(canvas, cell.text);
+      }
+      need = Math.max(need, width + (cell.marker ? MARKER + 3 : 0));
+    });
+    return Math.min(need + 2 * PAD_X + 1, total * 0.3);
+  });
+  const fixed = fitted.reduce<number>((sum, w) => sum + (w ?? 0), 0);
+  const weight = (c: TableColumn<R>): number => c.width ?? 1;
+  const flexWeight = columns.reduce((sum, c, i) => sum + (fitted[i] === null ? weight(c) : 0), 0);
+  // Only fitted columns: stretch or shrink them to the table width.
+  if (flexWeight === 0) return fitted.map((w) => ((w ?? 0) / fixed) * total);
+  const flexSpace = Math.max(total - fixed, total * 0.2);
+  const scale = (total - flexSpace) / fixed;
+  return columns.map((c, i) => {
+    const w = fitted[i];
+    return w === null || w === undefined ? (weight(c) / flexWeight) * flexSpace : w * Math.min(scale, 1);
+  });
+}
