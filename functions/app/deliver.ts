@@ -16,7 +16,7 @@ import {
 import type { Recipient } from '../core/types';
 import { composeManagerMail } from '../mail/compose-mails';
 import { type Deps, jsonBytes, parseJson } from './deps';
-import { latestManifest, loadRevisionInputs } from './generate';
+import { latestManifest, loadRevisionInputs } from './revisions';
 
 export interface LedgerEntry {
   period: string;

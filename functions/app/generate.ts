@@ -5,40 +5,32 @@
  * the sources in force changed; a crashed revision is resumed from its plan and gives the same bytes.
  */
 import { submissionsInForce } from '../core/aggregate';
-import { keys, parseReportKey } from '../core/keys';
+import { keys } from '../core/keys';
 import { type Manifest, type ManifestOutput, type ManifestSource, sourcesFingerprint } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
-import type { Lang, NormalisedSubmission, Registry } from '../core/types';
+import type { Lang } from '../core/types';
 import { renderProgrammePdf } from '../pdf/render-programme-pdf';
 import { renderProjectPdf } from '../pdf/render-project-pdf';
 import { renderProgrammeXlsx, renderProjectXlsx } from '../workbooks/write-report-xlsx';
 import { CODE_VERSION } from './code-version';
-import { type Deps, jsonBytes, parseJson, sha256Hex } from './deps';
+import { type Deps, jsonBytes, sha256Hex } from './deps';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
+import {
+  latestManifest,
+  loadRevisionInputs,
+  type PlanRef,
+  type RevisionInputs,
+  type RevisionPlan,
+  readJson,
+  resolvePlan,
+  revisionsOf,
+} from './revisions';
+
+export { latestManifest, loadRevisionInputs, type PlanRef, type RevisionInputs, type RevisionPlan };
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** What a revision is built from, fixed before any file is written. */
-export interface RevisionPlan {
-  schemaVersion: 1;
-  kind: 'plan';
-  period: string;
-  revision: number;
-  generatedAt: string;
-  language: Lang;
-  codeVersion: string;
-  registry: { key: string; version: string; sha256: string };
-  sources: ManifestSource[];
-  projectIds: string[];
-}
-
-export interface RevisionInputs {
-  registry: Registry;
-  /** Every accepted upload of the active projects for this period and earlier (in force and superseded). */
-  submissions: NormalisedSubmission[];
-}
 
 export type PlanOutcome =
   | { status: 'planned'; plan: RevisionPlan; resumed: boolean }
@@ -59,48 +51,6 @@ export interface GenerateOptions {
   onProgress?: (done: number, total: number, projectId: string) => void;
 }
 
-const planKey = (period: string, revision: number) => `${keys.revisionPrefix(period, revision)}plan.json`;
-
-async function readJson<T>(deps: Pick<Deps, 'store'>, key: string): Promise<T | null> {
-  const obj = await deps.store.get(key);
-  return obj ? parseJson<T>(obj.bytes) : null;
-}
-
-/** The revisions of a period: the latest complete one (with a manifest) and the latest planned one. */
-async function revisionsOf(deps: Pick<Deps, 'store'>, period: string) {
-  let complete = 0;
-  let planned = 0;
-  for (const info of await deps.store.list(keys.reportsOf(period))) {
-    const parsed = parseReportKey(info.key);
-    if (parsed?.file === 'manifest.json') complete = Math.max(complete, parsed.revision);
-    if (parsed?.file === 'plan.json') planned = Math.max(planned, parsed.revision);
-  }
-  return { complete, planned };
-}
-
-/** The latest complete revision of a period (the one with a manifest), if any. */
-export async function latestManifest(deps: Pick<Deps, 'store'>, period: string): Promise<Manifest | null> {
-  const { complete } = await revisionsOf(deps, period);
-  return complete > 0 ? readJson<Manifest>(deps, keys.manifest(period, complete)) : null;
-}
-
-/** The exact registry version and submission records a plan or manifest names. */
-export async function loadRevisionInputs(
-  deps: Pick<Deps, 'store'>,
-  ref: { period: string; revision: number; registry: { version: string }; sources: readonly ManifestSource[] },
-): Promise<RevisionInputs> {
-  const registry = await readJson<Registry>(deps, keys.registryVersion(ref.registry.version));
-  if (!registry)
-    throw new Error(`registry version ${ref.registry.version} of ${ref.period} r${ref.revision} is missing`);
-  const submissions: NormalisedSubmission[] = [];
-  for (const source of ref.sources) {
-    const s = await readJson<NormalisedSubmission>(deps, source.recordKey);
-    if (!s) throw new Error(`submission record ${source.recordKey} of ${ref.period} r${ref.revision} is missing`);
-    submissions.push(s);
-  }
-  return { registry, submissions };
-}
-
 /** Step 1: decide whether a new revision is due and fix what it is built from. */
 export async function planRevision(
   deps: Deps,
@@ -110,7 +60,7 @@ export async function planRevision(
   const { complete, planned } = await revisionsOf(deps, period);
   if (planned > complete) {
     // A revision was started and not finished: resume it exactly as planned.
-    const plan = await readJson<RevisionPlan>(deps, planKey(period, planned));
+    const plan = await readJson<RevisionPlan>(deps, keys.plan(period, planned));
     if (plan) return { status: 'planned', plan, resumed: true };
   }
   const registry = await loadRegistryInForce(deps.store);
@@ -155,14 +105,14 @@ export async function planRevision(
     projectIds: projects.map((p) => p.id),
   };
   try {
-    await deps.store.put(planKey(period, plan.revision), jsonBytes(plan), {
+    await deps.store.put(keys.plan(period, plan.revision), jsonBytes(plan), {
       ifNoneMatch: true,
       contentType: 'application/json',
     });
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
     // Another run planned the same revision first: follow its plan.
-    const theirs = await readJson<RevisionPlan>(deps, planKey(period, plan.revision));
+    const theirs = await readJson<RevisionPlan>(deps, keys.plan(period, plan.revision));
     if (theirs) return { status: 'planned', plan: theirs, resumed: true };
   }
   return { status: 'planned', plan, resumed: false };
@@ -218,10 +168,13 @@ export async function renderProjectFiles(plan: RevisionPlan, inputs: RevisionInp
 /** Step 2 (fan-out): one project's PDF and XLSX. */
 export async function renderProjectStep(
   deps: Deps,
-  plan: RevisionPlan,
+  ref: RevisionPlan | PlanRef,
   projectId: string,
   inputs?: RevisionInputs,
 ): Promise<ManifestOutput[]> {
+  const plan = await resolvePlan(deps, ref);
+  if (!plan.projectIds.includes(projectId))
+    throw new Error(`project ${projectId} is not in ${plan.period} r${plan.revision}`);
   const loaded = inputs ?? (await loadRevisionInputs(deps, plan));
   const { files } = await renderProjectFiles(plan, loaded, projectId);
   const outputs: ManifestOutput[] = [];
@@ -264,7 +217,12 @@ export async function renderProgrammeFiles(
 }
 
 /** Step 3: the programme summary, then the manifest (last). */
-export async function finishRevision(deps: Deps, plan: RevisionPlan, inputs?: RevisionInputs): Promise<Manifest> {
+export async function finishRevision(
+  deps: Deps,
+  ref: RevisionPlan | PlanRef,
+  inputs?: RevisionInputs,
+): Promise<Manifest> {
+  const plan = await resolvePlan(deps, ref);
   const loaded = inputs ?? (await loadRevisionInputs(deps, plan));
   const previous =
     plan.revision > 1 ? await readJson<Manifest>(deps, keys.manifest(plan.period, plan.revision - 1)) : null;

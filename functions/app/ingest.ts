@@ -46,12 +46,17 @@ async function putOnce(deps: Deps, key: string, value: unknown): Promise<void> {
 export async function ingestObject(
   deps: Deps,
   key: string,
-  options: { registry?: Registry | null } = {},
+  options: {
+    /** The registry in force, when the caller already loaded it (a batch run). */
+    registry?: Registry | null;
+    /** The exact object version an event announced; a later upload to the same key is a different version. */
+    version?: string;
+  } = {},
 ): Promise<IngestOutcome> {
   const isRegistry = key.startsWith(keys.registryPrefix);
   const inbox = parseInboxKey(key);
   if ((!isRegistry && !inbox) || !isXlsxKey(key)) return { status: 'skipped', key, reason: 'not-an-upload' };
-  const object = await deps.store.get(key);
+  const object = await deps.store.get(key, options.version);
   if (!object) return { status: 'skipped', key, reason: 'not-found' };
   const receiptKey = keys.ingested(key, object.version);
   if (await deps.store.get(receiptKey)) return { status: 'skipped', key, reason: 'already-ingested' };

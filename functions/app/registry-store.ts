@@ -6,6 +6,7 @@ import { keys } from '../core/keys';
 import type { ObjectStore } from '../core/ports';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import { parseJson } from './deps';
+import { mapLimit } from './map-limit';
 
 export async function loadRegistryInForce(store: ObjectStore): Promise<Registry | null> {
   let best: Registry | null = null;
@@ -27,11 +28,10 @@ export async function loadRegistryInForce(store: ObjectStore): Promise<Registry 
 /** Every accepted submission, optionally for one period only. */
 export async function loadSubmissions(store: ObjectStore, period?: string): Promise<NormalisedSubmission[]> {
   const prefix = period ? keys.submissionsOf(period) : keys.submissionsPrefix;
-  const out: NormalisedSubmission[] = [];
-  for (const info of await store.list(prefix)) {
-    if (!info.key.endsWith('.json')) continue;
+  const infos = (await store.list(prefix)).filter((info) => info.key.endsWith('.json'));
+  const loaded = await mapLimit(infos, 16, async (info) => {
     const obj = await store.get(info.key);
-    if (obj) out.push(parseJson<NormalisedSubmission>(obj.bytes));
-  }
-  return out;
+    return obj ? parseJson<NormalisedSubmission>(obj.bytes) : null;
+  });
+  return loaded.filter((s): s is NormalisedSubmission => s !== null);
 }

@@ -2,20 +2,11 @@
  * The whole local flow, as the scheduler would run it: ingest everything new, generate every period whose
  * deadline has passed (a new revision only when its sources changed), deliver what is undelivered.
  */
+
+import { periodInReminderWindow, periodsDue } from '../core/calendar';
 import { keys } from '../core/keys';
-import {
-  addDays,
-  comparePeriods,
-  formatPeriod,
-  nextPeriod,
-  type Period,
-  periodOfDate,
-  periodStart,
-  rigaDate,
-  submissionDeadline,
-} from '../core/period';
+import { rigaDate } from '../core/period';
 import { activeProjects } from '../core/report-model';
-import type { Registry } from '../core/types';
 import { type DeliverOutcome, deliverPeriod } from './deliver';
 import type { Deps } from './deps';
 import { type GenerateOutcome, generatePeriod } from './generate';
@@ -35,35 +26,6 @@ export interface RunResult {
   reminded: RemindOutcome[];
   generated: GenerateOutcome[];
   delivered: DeliverOutcome[];
-}
-
-/** Periods whose submission deadline is over on `today`, from the first project start, oldest first. */
-export function periodsDue(registry: Registry, today: string): string[] {
-  if (registry.projects.length === 0) return [];
-  const first = registry.projects.map((p) => p.start).sort()[0]!;
-  const last = registry.projects
-    .map((p) => p.end)
-    .sort()
-    .at(-1)!;
-  const out: string[] = [];
-  const stop = periodOfDate(today < last ? today : last);
-  for (let p: Period = periodOfDate(first); comparePeriods(p, stop) <= 0; p = nextPeriod(p)) {
-    if (submissionDeadline(p, registry.settings.deadlineDays) < today) out.push(formatPeriod(p));
-  }
-  return out;
-}
-
-/** The period whose reminder window (deadline − reminder days .. deadline) contains `today`, if any. */
-export function periodInReminderWindow(registry: Registry, today: string): string | null {
-  const { deadlineDays, reminderDays } = registry.settings;
-  // The deadline falls after the period's end, so the candidate is the previous or the current period.
-  const current = periodOfDate(today);
-  const previous = periodOfDate(addDays(periodStart(current), -1));
-  for (const p of [previous, current]) {
-    const deadline = submissionDeadline(p, deadlineDays);
-    if (addDays(deadline, -reminderDays) <= today && today <= deadline) return formatPeriod(p);
-  }
-  return null;
 }
 
 export async function runAll(deps: Deps, onProgress?: (p: RunProgress) => void): Promise<RunResult> {

@@ -58,6 +58,10 @@ export const keys = {
   programmeReport(period: string, revision: number, ext: 'pdf' | 'xlsx'): string {
     return `${keys.revisionPrefix(period, revision)}programme.${ext}`;
   },
+  /** What a revision is built from, written before any report file (see app/revisions.ts). */
+  plan(period: string, revision: number): string {
+    return `${keys.revisionPrefix(period, revision)}plan.json`;
+  },
   manifest(period: string, revision: number): string {
     return `${keys.revisionPrefix(period, revision)}manifest.json`;
   },

@@ -419,7 +419,7 @@ function isBuiltInDateFormat(id: number): boolean {
  * Whether a custom format code shows a date or time: a d, m, y, h or s outside quoted text, `[…]` sections
  * (colours, locales, elapsed time), backslash escapes and the `_x` / `*x` padding and fill characters.
  */
-export function isDateFormatCode(code: string): boolean {
+function isDateFormatCode(code: string): boolean {
   for (let i = 0; i < code.length; i++) {
     const c = code.charCodeAt(i) | 0x20; // lower-case ASCII letters; harmless for the punctuation tested below
     const raw = code[i];
@@ -624,51 +624,67 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
     cells[col - 1] = v;
   };
 
+  const openRow = (r: string | undefined) => {
+    inRow = true;
+    col = 0;
+    cells = undefined;
+    rowNumber = r === undefined ? 0 : Number(r);
+    if (!Number.isInteger(rowNumber) || rowNumber < 0) fail('xml-invalid', `row number "${r?.slice(0, 20)}"`);
+  };
+
+  const openCell = (attributes: Record<string, string>) => {
+    type = attributes.t;
+    style = attributes.s === undefined ? 0 : Number(attributes.s);
+    value = undefined;
+    formula = undefined;
+    inline = undefined;
+    if (attributes.r === undefined) col++;
+    else positionFromRef(attributes.r);
+    if (rowNumber === 0) rowNumber = lastRow + 1;
+  };
+
+  const addMerge = (ref: string) => {
+    if (merges.length >= limits.maxMerges) fail('too-many-merges', `more than ${limits.maxMerges} merged ranges`);
+    merges.push(ref);
+  };
+
   parseXmlPart(
     context.archive,
     entry,
     {
+      // The hot path: one call per element of a sheet that may have millions. One-letter names (c, v, f, t) are
+      // told apart by character code, the rest by a plain string switch.
       open(tag) {
         const name = tag.name;
-        switch (name) {
-          case 'c':
-            if (!inRow) return;
-            type = tag.attributes.t;
-            style = tag.attributes.s === undefined ? 0 : Number(tag.attributes.s);
-            value = undefined;
-            formula = undefined;
-            inline = undefined;
-            if (tag.attributes.r === undefined) col++;
-            else positionFromRef(tag.attributes.r);
-            if (rowNumber === 0) rowNumber = lastRow + 1;
-            return;
-          case 'v':
-            capture = CAPTURE_VALUE;
-            text = '';
-            return;
-          case 'f':
-            capture = CAPTURE_FORMULA;
-            text = '';
-            return;
-          case 'row': {
-            if (!inSheetData) return;
-            inRow = true;
-            col = 0;
-            cells = undefined;
-            const r = tag.attributes.r;
-            rowNumber = r === undefined ? 0 : Number(r);
-            if (!Number.isInteger(rowNumber) || rowNumber < 0) fail('xml-invalid', `row number "${r?.slice(0, 20)}"`);
-            return;
+        if (name.length === 1) {
+          switch (name.charCodeAt(0)) {
+            case 0x63: // c
+              if (inRow) openCell(tag.attributes);
+              return;
+            case 0x76: // v
+              capture = CAPTURE_VALUE;
+              text = '';
+              return;
+            case 0x66: // f
+              capture = CAPTURE_FORMULA;
+              text = '';
+              return;
+            case 0x74: // t
+              if (inInline && !inPhonetic) {
+                capture = CAPTURE_INLINE;
+                text = '';
+              }
+              return;
           }
+          return;
+        }
+        switch (name) {
+          case 'row':
+            if (inSheetData) openRow(tag.attributes.r);
+            return;
           case 'is':
             inInline = true;
             inline = '';
-            return;
-          case 't':
-            if (inInline && !inPhonetic) {
-              capture = CAPTURE_INLINE;
-              text = '';
-            }
             return;
           case 'rPh':
             inPhonetic = true;
@@ -680,36 +696,38 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
             inMergeCells = true;
             return;
           case 'mergeCell':
-            if (!inMergeCells || tag.attributes.ref === undefined) return;
-            if (merges.length >= limits.maxMerges)
-              fail('too-many-merges', `more than ${limits.maxMerges} merged ranges`);
-            merges.push(tag.attributes.ref);
+            if (inMergeCells && tag.attributes.ref !== undefined) addMerge(tag.attributes.ref);
             return;
         }
       },
       close(tag) {
         const name = tag.name;
+        if (name.length === 1) {
+          switch (name.charCodeAt(0)) {
+            case 0x63: // c
+              if (inRow) endCell();
+              return;
+            case 0x76: // v
+              if (capture === CAPTURE_VALUE) value = text;
+              capture = CAPTURE_NONE;
+              return;
+            case 0x66: // f
+              if (capture === CAPTURE_FORMULA) formula = text;
+              capture = CAPTURE_NONE;
+              return;
+            case 0x74: // t
+              if (capture === CAPTURE_INLINE) inline += text;
+              capture = CAPTURE_NONE;
+              return;
+          }
+          return;
+        }
         switch (name) {
-          case 'c':
-            if (inRow) endCell();
-            return;
-          case 'v':
-            if (capture === CAPTURE_VALUE) value = text;
-            capture = CAPTURE_NONE;
-            return;
-          case 'f':
-            if (capture === CAPTURE_FORMULA) formula = text;
-            capture = CAPTURE_NONE;
-            return;
           case 'row':
             if (!inRow) return;
             if (rowNumber === 0) rowNumber = lastRow + 1;
             lastRow = rowNumber;
             inRow = false;
-            return;
-          case 't':
-            if (capture === CAPTURE_INLINE) inline += text;
-            capture = CAPTURE_NONE;
             return;
           case 'rPh':
             inPhonetic = false;

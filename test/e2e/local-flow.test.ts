@@ -15,11 +15,17 @@ import { OutboxMailer } from '../../functions/adapters/outbox-mailer';
 import { fixedClock } from '../../functions/adapters/system-clock';
 import { deliverPeriod } from '../../functions/app/deliver';
 import type { Deps } from '../../functions/app/deps';
-import { generatePeriod, latestManifest, loadRevisionInputs, projectModel, type RevisionPlan } from '../../functions/app/generate';
+import {
+  generatePeriod,
+  latestManifest,
+  loadRevisionInputs,
+  projectModel,
+  type RevisionPlan,
+} from '../../functions/app/generate';
 import { runAll } from '../../functions/app/run';
 import { keys } from '../../functions/core/keys';
-import { activeProjects } from '../../functions/core/report-model';
 import { silentLogger } from '../../functions/core/ports';
+import { activeProjects } from '../../functions/core/report-model';
 import { formatQuantity } from '../../functions/pdf/format';
 import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
 
@@ -56,7 +62,13 @@ beforeAll(async () => {
     await place(join(root, 'sample', s.file), join(bucket, 'inbox', s.projectId, basename(s.file)));
   }
   const clock = fixedClock(new Date(`${SAMPLE_NOW}T04:00:00Z`));
-  deps = { store: new FolderStore(bucket), mailer: new OutboxMailer(outbox, { clock }), clock, log: silentLogger, mailFrom: 'pmif@example.lv' };
+  deps = {
+    store: new FolderStore(bucket),
+    mailer: new OutboxMailer(outbox, { clock }),
+    clock,
+    log: silentLogger,
+    mailFrom: 'pmif@example.lv',
+  };
   // Ingest only (the full run would also generate every other due period).
   const { ingestObject } = await import('../../functions/app/ingest');
   for (const info of await deps.store.list('registry/')) await ingestObject(deps, info.key);
@@ -134,7 +146,9 @@ describe('local flow on sample data', () => {
 
   it('renders byte-identical reports from the same sources and generated-at', async () => {
     const manifest = (await latestManifest(deps, PERIOD))!;
-    const plan = JSON.parse(new TextDecoder().decode((await deps.store.get(`${keys.revisionPrefix(PERIOD, 1)}plan.json`))!.bytes));
+    const plan = JSON.parse(
+      new TextDecoder().decode((await deps.store.get(`${keys.revisionPrefix(PERIOD, 1)}plan.json`))!.bytes),
+    );
     const { renderProjectFiles } = await import('../../functions/app/generate');
     const again = await renderProjectFiles(plan, await loadRevisionInputs(deps, plan), 'civic-orientation');
     for (const f of again.files) expect(sha(f.bytes)).toBe(manifest.outputs.find((o) => o.key === f.key)?.sha256);
@@ -143,14 +157,18 @@ describe('local flow on sample data', () => {
   it('e-mails each manager once, in their language, with attachments byte-equal to the archive', async () => {
     const files = (await readdir(outbox)).filter((f) => f.endsWith('.eml'));
     const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(outbox, f)))));
-    const reports = mails.filter((m) => /pārskats|report/i.test(m.subject ?? '') && m.attachments.some((a) => a.filename?.endsWith('.pdf')));
+    const reports = mails.filter(
+      (m) => /pārskats|report/i.test(m.subject ?? '') && m.attachments.some((a) => a.filename?.endsWith('.pdf')),
+    );
     const recipients = reports.map((m) => (Array.isArray(m.to) ? m.to[0] : m.to)?.text).sort();
     expect(new Set(recipients).size).toBe(recipients.length);
     expect(recipients.length).toBeGreaterThanOrEqual(2);
     const latvian = reports.find((m) => m.subject?.includes('progresa pārskats'));
     expect(latvian?.subject).toBe(`PMIF progresa pārskats ${PERIOD} (r1)`);
     const archivedPdf = (await deps.store.get(keys.programmeReport(PERIOD, 1, 'pdf')))!.bytes;
-    const attached = latvian!.attachments.find((a) => a.filename?.startsWith('programme') && a.filename.endsWith('.pdf'));
+    const attached = latvian!.attachments.find(
+      (a) => a.filename?.startsWith('programme') && a.filename.endsWith('.pdf'),
+    );
     expect(sha(attached!.content)).toBe(sha(archivedPdf));
     // A second delivery sends nothing more.
     expect((await deliverPeriod(deps, PERIOD)).sent).toBe(0);

@@ -16,7 +16,10 @@ afterAll(async () => {
   await Promise.all(roots.map((r) => rm(r, { recursive: true, force: true })));
 });
 
-objectStoreContract('FolderStore', freshStore);
+objectStoreContract('FolderStore', freshStore, {
+  // The folder store keeps the current content only; uploads are never overwritten by the system (DESIGN §3).
+  versionHistory: { missing: 'a folder keeps one version per key; S3 versioning is tested in s3-store.test.ts' },
+});
 
 describe('FolderStore specifics', () => {
   it('refuses keys that would escape the folder', async () => {

@@ -220,6 +220,21 @@ describe('readXlsx on hand-written parts', () => {
     expect(wb.sheets[0]!.rows[0]!.cells).toEqual([{ t: 'date', iso: '2025-03-15', serial: 45731 }, 44269]);
   });
 
+  it('reads parts stored as UTF-16 with a byte order mark', () => {
+    const xml = worksheetXml('<row r="1"><c r="A1" t="inlineStr"><is><t>Ērglis</t></is></c></row>').replace(
+      'encoding="UTF-8"',
+      'encoding="UTF-16"',
+    );
+    const utf16 = new Uint8Array(2 + xml.length * 2);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < xml.length; i++) {
+      utf16[2 + i * 2] = xml.charCodeAt(i) & 0xff;
+      utf16[3 + i * 2] = xml.charCodeAt(i) >> 8;
+    }
+    const xlsx = rawXlsx({ sheets: [{ name: 'Data', xml: '' }], extra: { 'xl/worksheets/sheet1.xml': utf16 } });
+    expect(workbookOf(readXlsx(xlsx)).sheets[0]!.rows).toEqual([{ row: 1, cells: ['Ērglis'] }]);
+  });
+
   it('resolves absolute relationship targets and reads prefixed (x:) worksheets', () => {
     const prefixed =
       `<x:worksheet xmlns:x="${MAIN_NS}"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr">` +

@@ -1,0 +1,94 @@
+/**
+ * The AWS runtime's mailer: Amazon SES (API v2) with the raw MIME message the outbox mailer writes, built by the
+ * same {@link composeRawMessage} from the same Message-ID, so a mail reads the same whichever runtime sent it.
+ */
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import addressparser from 'nodemailer/lib/addressparser';
+import { type Clock, type Mailer, type OutgoingMail, StoreError } from '../core/ports';
+import { composeRawMessage, mailDigest } from './outbox-mailer';
+
+/**
+ * SES refused or failed a send. `retryable`: trying again later may work (throttling, quotas, SES faults, network).
+ * `notSent`: SES answered with an error, so the message was certainly not accepted; when false (the request may
+ * have reached SES before the connection failed) a retry could deliver the mail twice.
+ */
+export class MailError extends StoreError {
+  readonly retryable: boolean;
+  readonly notSent: boolean;
+
+  constructor(message: string, options: { cause?: unknown; retryable: boolean; notSent: boolean }) {
+    super(message, { cause: options.cause });
+    this.name = 'MailError';
+    this.retryable = options.retryable;
+    this.notSent = options.notSent;
+  }
+}
+
+/** Options of {@link SesMailer}. */
+export interface SesMailerOptions {
+  client: SESv2Client;
+  /** Source of the Date header (SES replaces it with its own time of acceptance; it still fixes the bytes sent). */
+  clock: Clock;
+  /** SES configuration set, for bounce, complaint and delivery events. */
+  configurationSet?: string;
+  /** Right-hand side of the Message-ID; default: the domain of the From address, as the outbox mailer does. */
+  domain?: string;
+}
+
+// Throttling and sending quotas clear with time; SES faults are SES's to fix.
+const RETRYABLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException', 'Throttling']);
+
+interface SdkErrorLike {
+  name?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+function toMailError(err: unknown): MailError {
+  const e = (err ?? {}) as SdkErrorLike;
+  const status = e.$metadata?.httpStatusCode;
+  const name = e.name ?? 'Error';
+  // An HTTP status means SES answered, and an answer that is an error means it did not take the message.
+  const answered = typeof status === 'number';
+  const retryable = !answered || status >= 500 || RETRYABLE.has(name) || Boolean(e.$retryable);
+  return new MailError(`SES did not send the message (${name}${answered ? ` ${status}` : ''})`, {
+    cause: err,
+    retryable,
+    notSent: answered,
+  });
+}
+
+function domainOf(from: string): string {
+  const [first] = addressparser(from, { flatten: true });
+  const domain = first?.address?.split('@')[1];
+  return domain && /^[A-Za-z0-9.-]+$/.test(domain) ? domain : 'pmif-reports.local';
+}
+
+/**
+ * Sends each mail with `SendEmail` and `Content.Raw`. Recipients and sender come from the message's own To and
+ * From headers. Returns SES's message id: SES replaces the Message-ID header with one built from it, and its
+ * bounce and delivery events name it, so it is what the delivery ledger must record to be traceable.
+ */
+export class SesMailer implements Mailer {
+  constructor(private readonly options: SesMailerOptions) {}
+
+  async send(mail: OutgoingMail): Promise<{ messageId: string }> {
+    const messageId = `<${mailDigest(mail).slice(0, 32)}@${this.options.domain ?? domainOf(mail.from)}>`;
+    const raw = await composeRawMessage(mail, this.options.clock.now(), messageId);
+    let sesId: string | undefined;
+    try {
+      const res = await this.options.client.send(
+        new SendEmailCommand({
+          Content: { Raw: { Data: raw } },
+          ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
+        }),
+      );
+      sesId = res.MessageId;
+    } catch (err) {
+      throw toMailError(err);
+    }
+    if (!sesId)
+      throw new MailError('SES accepted the message but returned no message id', { retryable: false, notSent: false });
+    return { messageId: sesId };
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The AWS runtime's composition root, shared by every handler (the counterpart of `cli/local-deps.ts`): the two
+ * buckets as one store, SES as the mailer, the system clock, Powertools logs and metrics.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Context } from 'aws-lambda';
+import { type JobMetrics, lambdaTelemetry } from '../adapters/lambda-logger';
+import { RoutedStore } from '../adapters/routed-store';
+import { S3Store } from '../adapters/s3-store';
+import { SesMailer } from '../adapters/ses-mailer';
+import { systemClock } from '../adapters/system-clock';
+import type { Deps } from '../app/deps';
+import { keys } from '../core/keys';
+import { type Clock, type Logger, silentLogger } from '../core/ports';
+import { type AwsConfig, readConfig } from './config';
+import { METRICS_NAMESPACE } from './metric-names';
+
+/** The Lambda functions, as named in logs (`service`) and metrics (`service` dimension). */
+export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind';
+
+/** What tests (or another host) replace; production passes none of these. */
+export interface AwsOverrides {
+  s3Client?: S3Client;
+  sesClient?: SESv2Client;
+  clock?: Clock;
+  log?: Logger;
+  metrics?: JobMetrics;
+  /** Whether the buckets keep versions; default true (the stack's buckets do; s3rver does not). */
+  versioned?: boolean;
+}
+
+/**
+ * The use cases' deps on AWS: `reports/` in the archive bucket, every other key in the data bucket (one store
+ * to the use cases), SES for mail. SDK clients keep their defaults (region and credentials from the Lambda
+ * environment, request checksums on, which Object Lock uploads require).
+ */
+export function awsDeps(config: AwsConfig, overrides: AwsOverrides = {}): Deps {
+  const s3 = overrides.s3Client ?? new S3Client({});
+  const versioned = overrides.versioned ?? true;
+  const data = new S3Store({ client: s3, bucket: config.dataBucket, versioned });
+  const archive = new S3Store({ client: s3, bucket: config.archiveBucket, versioned });
+  const clock = overrides.clock ?? systemClock;
+  return {
+    store: new RoutedStore(data, [{ prefix: keys.reportsPrefix, store: archive }]),
+    mailer: new SesMailer({
+      client: overrides.sesClient ?? new SESv2Client({}),
+      clock,
+      ...(config.sesConfigurationSet ? { configurationSet: config.sesConfigurationSet } : {}),
+    }),
+    clock,
+    log: overrides.log ?? silentLogger,
+    mailFrom: config.mailFrom,
+  };
+}
+
+/** One job's wiring, built once per Lambda container. */
+export interface AwsRuntime {
+  readonly config: AwsConfig;
+  readonly deps: Deps;
+  readonly metrics: JobMetrics;
+  /** Run one invocation: logs carry the request id, and the metrics counted during it are published at its end. */
+  invoke<T>(context: Context | undefined, work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Read the configuration (`env`, default `process.env`), validate it whole, and wire the job. Throws
+ * `ConfigError` naming every missing or bad key.
+ */
+export function createAwsRuntime(
+  job: JobName,
+  options: { env?: Record<string, string | undefined>; overrides?: AwsOverrides } = {},
+): AwsRuntime {
+  const config = readConfig(options.env);
+  const overrides = options.overrides ?? {};
+  const telemetry = lambdaTelemetry({ service: job, namespace: METRICS_NAMESPACE, logLevel: config.logLevel });
+  const log = overrides.log ?? telemetry.log;
+  const metrics = overrides.metrics ?? telemetry.metrics;
+  const deps = awsDeps(config, { ...overrides, log });
+  return {
+    config,
+    deps,
+    metrics,
+    async invoke(context, work) {
+      if (context) telemetry.log.addContext(context);
+      try {
+        return await work();
+      } finally {
+        metrics.publish();
+      }
+    },
+  };
+}
+
+/**
+ * The job's handlers, built once per container. In Lambda (where `AWS_LAMBDA_FUNCTION_NAME` is set) they are
+ * built while the module loads, in the init phase, so a misconfigured function fails its cold start with the
+ * configuration error rather than its first event; elsewhere (tests importing the factories) on first use.
+ */
+export function onColdStart<T>(job: JobName, create: (runtime: AwsRuntime) => T): () => T {
+  let built: T | undefined;
+  const get = (): T => {
+    built ??= create(createAwsRuntime(job));
+    return built;
+  };
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) get();
+  return get;
+}

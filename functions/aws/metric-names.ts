@@ -1,0 +1,30 @@
+/**
+ * CloudWatch metric names and namespace the handlers publish (Embedded Metric Format, via Powertools Metrics).
+ * Shared with `infra/` for alarms, so this file holds constants only and imports nothing.
+ */
+
+/** Namespace of every metric; the `service` dimension is the job (ingest, generate, deliver, remind). */
+export const METRICS_NAMESPACE = 'PmifReports';
+
+export const METRIC = {
+  /** Uploads accepted as a submission or registry version. */
+  uploadsAccepted: 'UploadsAccepted',
+  /** Uploads refused with a rejection record (a user mistake, not a fault). */
+  uploadsRejected: 'UploadsRejected',
+  /** Event records skipped: already ingested, gone, or not an upload. */
+  uploadsSkipped: 'UploadsSkipped',
+  /** Event records that failed with an error (retried by Lambda, then the on-failure queue). */
+  ingestFailures: 'IngestFailures',
+  /** Report files (PDF, XLSX) written by the render and finish steps. */
+  reportsGenerated: 'ReportsGenerated',
+  /** Revisions completed (manifest written). */
+  revisionsCompleted: 'RevisionsCompleted',
+  /** Report e-mails handed to SES. */
+  mailsSent: 'MailsSent',
+  /** Ledger claims with no confirmed send: a person must check whether the manager got the mail. Alarm on > 0. */
+  deliveriesInDoubt: 'DeliveriesInDoubt',
+  /** Reminder e-mails handed to SES. */
+  remindersSent: 'RemindersSent',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];

@@ -1,0 +1,37 @@
+/**
+ * Lambda entry point of remind, invoked by the schedule before each deadline: `{ period? }` → a reminder to the
+ * coordinators of every active project that has not submitted, once per project and period (the ledger).
+ */
+import type { Context } from 'aws-lambda';
+import { type RemindOutcome, remindPeriod } from '../app/remind';
+import { type AwsRuntime, onColdStart } from '../aws/deps';
+import { periodField } from '../aws/invocation-events';
+import { METRIC } from '../aws/metric-names';
+import { scheduledReminderPeriod } from '../aws/schedule';
+
+/** No period: the one whose reminder window contains today (Europe/Riga). */
+export interface RemindEvent {
+  period?: string;
+}
+
+export type RemindResult = RemindOutcome | { status: 'no-reminder-due' } | { status: 'no-registry' };
+
+/** The remind handler on a given runtime (tests pass one wired to local servers). */
+export function createRemindHandler(runtime: AwsRuntime) {
+  const { deps, metrics } = runtime;
+  return (event: RemindEvent, context?: Context): Promise<RemindResult> =>
+    runtime.invoke(context, async () => {
+      const period = periodField(event, 'remind') ?? (await scheduledReminderPeriod(deps));
+      if (period === null) return { status: 'no-registry' };
+      if (period === undefined) return { status: 'no-reminder-due' };
+      const outcome = await remindPeriod(deps, period);
+      metrics.count(METRIC.remindersSent, outcome.reminded.length);
+      return outcome;
+    });
+}
+
+const handlers = onColdStart('remind', createRemindHandler);
+
+/** Lambda handler: configured from the environment. */
+export const handler = async (event: RemindEvent, context?: Context): Promise<RemindResult> =>
+  handlers()(event, context);

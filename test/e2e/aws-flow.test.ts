@@ -1,0 +1,348 @@
+/**
+ * The AWS flow end to end on real protocols, with the handlers Lambda runs:
+ * s3rver (S3 REST) emits ObjectCreated → ingest handler → submissions in S3 → remind → generate steps in the
+ * state machine's order (plan → render each project, concurrently as the Map does → finish) → reports in the
+ * archive bucket → deliver → mails in the SES server (aws-ses-v2-local), attachments byte-equal to the archive.
+ *
+ * Stand-ins, stated: the S3 bucket notification (prefix `inbox/` or `registry/`, suffix `.xlsx`) is this harness,
+ * which also URL-encodes keys as S3 does (s3rver does not); s3rver ignores `If-None-Match`, so the test client
+ * answers conditional writes as S3 would (`emulateConditionalWrites`); s3rver keeps no versions, so versions are
+ * ETags (`versioned: false`). Step Functions passes JSON between steps: the plan is serialised here as it would be.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Event } from 'aws-lambda';
+import { unzipSync, zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { noMetrics } from '../../functions/adapters/lambda-logger';
+import { fixedClock } from '../../functions/adapters/system-clock';
+import { resolvePlan } from '../../functions/app/revisions';
+import { createAwsRuntime, type JobName } from '../../functions/aws/deps';
+import type { LogFields, Logger } from '../../functions/core/ports';
+import { createDeliverHandler } from '../../functions/deliver/handler';
+import { createGenerateHandlers, type PlanResult } from '../../functions/generate/handler';
+import { createIngestHandler, type IngestSummary } from '../../functions/ingest/handler';
+import { createRemindHandler } from '../../functions/remind/handler';
+import { type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
+import { emulateConditionalWrites, encodeEventKey, type RunningS3rver, startS3rver } from '../helpers/s3rver';
+import { type RunningSesServer, type StoredMail, startSesServer } from '../helpers/ses-server';
+
+const DATA = 'pmif-data';
+const ARCHIVE = 'pmif-archive';
+const ENV = { DATA_BUCKET: DATA, ARCHIVE_BUCKET: ARCHIVE, MAIL_FROM: 'PMIF pārskati <noreply@pmif.example.lv>' };
+/** 06:00 in Riga on the day after the 2023-Q2 deadline (30 June + 15 days): when the generate schedule fires. */
+const GENERATE_AT = new Date('2023-07-16T03:00:00Z');
+/** Inside the 2023-Q2 reminder window (deadline − 5 days .. deadline). */
+const REMIND_AT = new Date('2023-07-12T03:00:00Z');
+const PERIOD = '2023-Q2';
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+let s3: RunningS3rver;
+let ses: RunningSesServer;
+let sampleDir: string;
+let sample: SampleManifest;
+let uploader: S3Client;
+const logged: { level: string; event: string; fields: LogFields }[] = [];
+
+function recordingLogger(): Logger {
+  const at =
+    (level: string) =>
+    (event: string, fields: LogFields = {}) =>
+      logged.push({ level, event, fields });
+  return { info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** A job's runtime as `createAwsRuntime` builds it in Lambda, with the clients pointed at the local servers. */
+function runtime(job: JobName, now: Date) {
+  const s3Client = s3.client();
+  emulateConditionalWrites(s3Client);
+  return createAwsRuntime(job, {
+    env: ENV,
+    overrides: {
+      s3Client,
+      sesClient: ses.client(),
+      clock: fixedClock(now),
+      versioned: false,
+      log: recordingLogger(),
+      metrics: noMetrics,
+    },
+  });
+}
+
+// The bucket notification: one asynchronous invocation per created object that matches the filter.
+const invocations: Promise<void>[] = [];
+const ingestResults: IngestSummary[] = [];
+const ingestErrors: unknown[] = [];
+
+async function settleInvocations(): Promise<void> {
+  while (invocations.length > 0) await Promise.all(invocations.splice(0));
+}
+
+async function upload(key: string, file: string, transform: (b: Uint8Array) => Uint8Array = (b) => b): Promise<void> {
+  const body = transform(new Uint8Array(await readFile(join(sampleDir, file))));
+  await uploader.send(new PutObjectCommand({ Bucket: DATA, Key: key, Body: body }));
+}
+
+/** The same workbook saved again: other bytes (another zip compression), the same cells. */
+const resaved = (xlsx: Uint8Array) => zipSync(unzipSync(xlsx), { level: 1 });
+
+async function readObject(bucket: string, key: string): Promise<Uint8Array> {
+  const res = await uploader.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return res.Body!.transformToByteArray();
+}
+
+async function keysIn(bucket: string, prefix: string): Promise<string[]> {
+  const res = await uploader.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (res.Contents ?? []).map((o) => o.Key!).sort();
+}
+
+const submissionFile = (projectId: string, period: string) =>
+  sample.submissions.find((s) => s.projectId === projectId && s.period === period)!.file;
+
+beforeAll(async () => {
+  [s3, ses] = await Promise.all([startS3rver([DATA, ARCHIVE]), startSesServer()]);
+  uploader = s3.client();
+  sampleDir = await mkdtemp(join(tmpdir(), 'pmif-e2e-sample-'));
+  sample = await writeSampleData(sampleDir);
+
+  const ingest = createIngestHandler(runtime('ingest', GENERATE_AT));
+  s3.server.on('event', (event: S3Event) => {
+    for (const record of event.Records) {
+      const { key } = record.s3.object;
+      const matches = /^(inbox|registry)\/.+\.xlsx$/i.test(key) && record.eventName.startsWith('ObjectCreated');
+      if (record.s3.bucket.name !== DATA || !matches) continue;
+      const encoded = { ...record, s3: { ...record.s3, object: { ...record.s3.object, key: encodeEventKey(key) } } };
+      invocations.push(
+        ingest({ Records: [encoded] }).then(
+          (summary) => void ingestResults.push(summary),
+          (err: unknown) => void ingestErrors.push(err),
+        ),
+      );
+    }
+  });
+});
+
+afterAll(async () => {
+  await Promise.all([s3?.stop(), ses?.stop()]);
+  if (sampleDir) await rm(sampleDir, { recursive: true, force: true });
+});
+
+describe('the AWS flow on s3rver and aws-ses-v2-local', () => {
+  it('ingests the registry from its ObjectCreated event (a key with a space and Latvian letters)', async () => {
+    await upload('registry/Programmas reģistrs 2023.xlsx', sample.registry);
+    await settleInvocations();
+    expect(ingestErrors).toEqual([]);
+    expect(ingestResults.flatMap((r) => r.results)).toMatchObject([
+      { key: 'registry/Programmas reģistrs 2023.xlsx', status: 'accepted' },
+    ]);
+    expect(await keysIn(DATA, 'registry-versions/')).toHaveLength(1);
+  });
+
+  it('reminds the coordinators who have not submitted, once', async () => {
+    const remind = createRemindHandler(runtime('remind', REMIND_AT));
+    expect(await remind({})).toEqual({
+      period: PERIOD,
+      reminded: ['pmlp-reception', 'one-stop-shop'],
+      alreadyReminded: [],
+      submitted: [],
+    });
+    expect(await remind({})).toMatchObject({ reminded: [], alreadyReminded: ['pmlp-reception', 'one-stop-shop'] });
+    const mails = await ses.mails();
+    expect(mails.map((m) => m.destination.to.join())).toEqual([
+      'ilze.berzina@pmlp.example.lv, pmif.projekti@pmlp.example.lv',
+      'maris.ozols@vpa.example.lv',
+    ]);
+    await ses.clear();
+  });
+
+  it('ingests submissions from their events into submissions/ and sends the receipts', async () => {
+    ingestResults.length = 0;
+    await upload('inbox/pmlp-reception/2023 Q1 atskaite+labota.xlsx', submissionFile('pmlp-reception', '2023-Q1'));
+    await upload('inbox/pmlp-reception/2023 Q2 ceturksnis.xlsx', submissionFile('pmlp-reception', PERIOD));
+    await upload('inbox/one-stop-shop/2023-Q2.xlsx', submissionFile('one-stop-shop', PERIOD));
+    await upload('inbox/one-stop-shop/notes.txt', submissionFile('one-stop-shop', PERIOD)); // filtered out like S3 would
+    await settleInvocations();
+
+    expect(ingestErrors).toEqual([]);
+    const results = ingestResults
+      .flatMap((r) => r.results)
+      .sort((a, b) => ('key' in a && 'key' in b && a.key < b.key ? -1 : 1));
+    expect(results.map((r) => ('key' in r ? [r.key, r.status] : r))).toEqual([
+      ['inbox/one-stop-shop/2023-Q2.xlsx', 'accepted'],
+      ['inbox/pmlp-reception/2023 Q1 atskaite+labota.xlsx', 'accepted'],
+      ['inbox/pmlp-reception/2023 Q2 ceturksnis.xlsx', 'accepted'],
+    ]);
+    const submissions = await keysIn(DATA, 'submissions/');
+    expect(submissions.map((k) => k.split('/').slice(0, 3).join('/'))).toEqual([
+      'submissions/2023-Q1/pmlp-reception',
+      'submissions/2023-Q2/one-stop-shop',
+      'submissions/2023-Q2/pmlp-reception',
+    ]);
+    // The version in a submission key is the stored object's version (the ETag on s3rver).
+    const etag = createHash('md5')
+      .update(await readFile(join(sampleDir, submissionFile('one-stop-shop', PERIOD))))
+      .digest('hex');
+    expect(submissions).toContain(`submissions/2023-Q2/one-stop-shop/${etag}.json`);
+    expect((await ses.mails()).map((m) => m.destination.to.join()).sort()).toEqual([
+      'ilze.berzina@pmlp.example.lv, pmif.projekti@pmlp.example.lv',
+      'ilze.berzina@pmlp.example.lv, pmif.projekti@pmlp.example.lv',
+      'maris.ozols@vpa.example.lv',
+    ]);
+    await ses.clear();
+
+    // A repeated event (S3 delivers at least once) changes nothing.
+    ingestResults.length = 0;
+    await upload('inbox/one-stop-shop/2023-Q2.xlsx', submissionFile('one-stop-shop', PERIOD));
+    await settleInvocations();
+    expect(ingestResults.flatMap((r) => r.results)).toMatchObject([{ status: 'skipped', reason: 'already-ingested' }]);
+    expect(await ses.mails()).toEqual([]);
+  });
+
+  let planned: PlanResult & { status: 'planned' };
+
+  it('generates the period in the state machine order, reports in the archive bucket only', async () => {
+    const generate = createGenerateHandlers(runtime('generate', GENERATE_AT));
+    // Scheduled run: no period given, the one whose deadline just passed (Europe/Riga).
+    const plan = JSON.parse(JSON.stringify(await generate.plan({}))) as PlanResult;
+    expect(plan).toMatchObject({ status: 'planned', period: PERIOD, revision: 1, resumed: false });
+    planned = plan as typeof planned;
+    expect(planned.plan.projectIds).toEqual(['pmlp-reception', 'one-stop-shop']);
+
+    // Map state: every project, concurrently.
+    const rendered = await Promise.all(
+      planned.plan.projectIds.map((projectId) => generate.renderProject({ plan: planned.plan, projectId })),
+    );
+    expect(rendered.map((r) => r.outputs.map((o) => o.key))).toEqual([
+      ['reports/2023-Q2/r1/pmlp-reception.pdf', 'reports/2023-Q2/r1/pmlp-reception.xlsx'],
+      ['reports/2023-Q2/r1/one-stop-shop.pdf', 'reports/2023-Q2/r1/one-stop-shop.xlsx'],
+    ]);
+    // A retried Map iteration writes nothing new and fails nothing (same bytes).
+    await generate.renderProject({ plan: planned.plan, projectId: 'one-stop-shop' });
+
+    expect(await generate.finish({ plan: planned.plan })).toEqual({
+      status: 'complete',
+      period: PERIOD,
+      revision: 1,
+      manifestKey: 'reports/2023-Q2/r1/manifest.json',
+      outputs: 6,
+    });
+    expect(await keysIn(ARCHIVE, 'reports/')).toEqual([
+      'reports/2023-Q2/r1/manifest.json',
+      'reports/2023-Q2/r1/one-stop-shop.pdf',
+      'reports/2023-Q2/r1/one-stop-shop.xlsx',
+      'reports/2023-Q2/r1/plan.json',
+      'reports/2023-Q2/r1/pmlp-reception.pdf',
+      'reports/2023-Q2/r1/pmlp-reception.xlsx',
+      'reports/2023-Q2/r1/programme.pdf',
+      'reports/2023-Q2/r1/programme.xlsx',
+    ]);
+    expect(await keysIn(DATA, 'reports/')).toEqual([]);
+    const manifest = JSON.parse(
+      new TextDecoder().decode(await readObject(ARCHIVE, 'reports/2023-Q2/r1/manifest.json')),
+    );
+    for (const output of manifest.outputs as { key: string; sha256: string }[]) {
+      expect(sha256(await readObject(ARCHIVE, output.key))).toBe(output.sha256);
+    }
+
+    // Nothing changed since: the next scheduled run plans nothing.
+    expect(await generate.plan({})).toEqual({ status: 'unchanged', period: PERIOD, revision: 1 });
+
+    // Without late uploads a corrections run plans nothing (2023-Q1 was never reported: not a correction).
+    expect(await generate.plan({ mode: 'corrections' })).toEqual({ status: 'no-changes' });
+  });
+
+  it('delivers to every manager once, attachments byte-equal to the archived reports', async () => {
+    const deliver = createDeliverHandler(runtime('deliver', GENERATE_AT));
+    expect(await deliver({ period: planned.period })).toEqual({
+      period: PERIOD,
+      revision: 1,
+      sent: 3,
+      alreadySent: 0,
+      inDoubt: 0,
+    });
+    const mails = await ses.mails();
+    expect(mails.map((m) => m.destination.to.join()).sort()).toEqual([
+      'integracija@km.example.lv',
+      'pmif.vadiba@iem.example.lv',
+      'programme.officer@iem.example.lv',
+    ]);
+    const archived = new Map<string, string>();
+    for (const key of await keysIn(ARCHIVE, 'reports/2023-Q2/r1/'))
+      archived.set(key, sha256(await readObject(ARCHIVE, key)));
+    const reportKey = (filename: string) => {
+      const m = /^(.+)-(\d{4}-Q[1-4])-r(\d+)\.(pdf|xlsx)$/.exec(filename);
+      return m ? `reports/${m[2]}/r${m[3]}/${m[1]}.${m[4]}` : filename;
+    };
+    const attachmentsOf = (mail: StoredMail) =>
+      mail.attachments.map((a) => [reportKey(a.filename ?? ''), sha256(Buffer.from(a.content, 'base64'))]);
+    for (const mail of mails) {
+      expect(mail.subject).toMatch(/2023-Q2/);
+      for (const [key, hash] of attachmentsOf(mail)) expect(hash, key).toBe(archived.get(key!));
+    }
+    const byRecipient = new Map(mails.map((m) => [m.destination.to.join(), attachmentsOf(m).map(([key]) => key)]));
+    expect(byRecipient.get('pmif.vadiba@iem.example.lv')).toEqual([
+      'reports/2023-Q2/r1/programme.pdf',
+      'reports/2023-Q2/r1/programme.xlsx',
+      'reports/2023-Q2/r1/pmlp-reception.pdf',
+      'reports/2023-Q2/r1/pmlp-reception.xlsx',
+      'reports/2023-Q2/r1/one-stop-shop.pdf',
+      'reports/2023-Q2/r1/one-stop-shop.xlsx',
+    ]);
+    // This manager follows three projects, of which only one-stop-shop is active in the period.
+    expect(byRecipient.get('integracija@km.example.lv')).toEqual([
+      'reports/2023-Q2/r1/programme.pdf',
+      'reports/2023-Q2/r1/programme.xlsx',
+      'reports/2023-Q2/r1/one-stop-shop.pdf',
+      'reports/2023-Q2/r1/one-stop-shop.xlsx',
+    ]);
+
+    // The ledger holds: a repeated deliver (a retried state machine step) sends nothing.
+    await ses.clear();
+    expect(await deliver({ period: PERIOD })).toMatchObject({ sent: 0, alreadySent: 3, inDoubt: 0 });
+    expect(await ses.mails()).toEqual([]);
+    expect(await keysIn(DATA, 'deliveries/2023-Q2/r1/')).toHaveLength(3);
+    expect(logged.filter((l) => l.level !== 'info')).toEqual([]);
+  });
+
+  it('re-reports a period after a late correction: corrections run → r2 → delivered, r1 kept', async () => {
+    ingestResults.length = 0;
+    await upload('inbox/one-stop-shop/2023-Q2 labots.xlsx', submissionFile('one-stop-shop', PERIOD), resaved);
+    await settleInvocations();
+    expect(ingestResults.flatMap((r) => r.results)).toMatchObject([{ status: 'accepted' }]);
+    await ses.clear();
+
+    const generate = createGenerateHandlers(runtime('generate', new Date('2023-07-20T03:00:00Z')));
+    const correction = JSON.parse(JSON.stringify(await generate.plan({ mode: 'corrections' }))) as PlanResult;
+    expect(correction).toMatchObject({ status: 'planned', period: PERIOD, revision: 2 });
+    const { plan } = correction as typeof planned;
+    // Latest wins, nothing lost: both uploads are in the lineage.
+    const fullPlan = await resolvePlan(runtime('generate', new Date('2023-07-20T03:00:00Z')).deps, plan);
+    const oneStopSources = fullPlan.sources.filter((s) => s.key.startsWith('inbox/one-stop-shop/')).map((s) => s.key);
+    expect(oneStopSources.sort()).toEqual([
+      'inbox/one-stop-shop/2023-Q2 labots.xlsx',
+      'inbox/one-stop-shop/2023-Q2.xlsx',
+    ]);
+    await Promise.all(plan.projectIds.map((projectId) => generate.renderProject({ plan, projectId })));
+    expect(await generate.finish({ plan })).toMatchObject({ status: 'complete', revision: 2 });
+    expect(await generate.plan({ mode: 'corrections' })).toEqual({ status: 'no-changes' });
+
+    const deliver = createDeliverHandler(runtime('deliver', new Date('2023-07-20T03:00:00Z')));
+    expect(await deliver({ period: PERIOD })).toMatchObject({ revision: 2, sent: 3 });
+    const mails = await ses.mails();
+    expect(mails).toHaveLength(3);
+    for (const mail of mails) {
+      expect(mail.subject).toMatch(/r2/);
+      for (const a of mail.attachments) {
+        const m = /^(.+)-2023-Q2-r2\.(pdf|xlsx)$/.exec(a.filename ?? '');
+        expect(m, a.filename).not.toBeNull();
+        const archived = await readObject(ARCHIVE, `reports/2023-Q2/r2/${m![1]}.${m![2]}`);
+        expect(sha256(Buffer.from(a.content, 'base64'))).toBe(sha256(archived));
+      }
+    }
+    expect(await keysIn(ARCHIVE, 'reports/2023-Q2/r1/')).toHaveLength(8);
+  });
+});
