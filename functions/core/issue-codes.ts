@@ -7,7 +7,7 @@ import type { Bilingual, Severity, ValidationIssue } from './types';
 export const ISSUE_MESSAGES = {
   // Whole-file problems (no cell).
   'file-unreadable': {
-    lv: 'Failu nevar nolasīt kā Excel darbgrāmatu (.xlsx).',
+    lv: 'Datni nevar nolasīt kā Excel darbgrāmatu (.xlsx).',
     en: 'The file cannot be read as an Excel workbook (.xlsx).',
   },
   'sheet-missing': { lv: 'Trūkst obligātās lapas.', en: 'A required sheet is missing.' },

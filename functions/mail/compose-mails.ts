@@ -466,7 +466,7 @@ function figureLabel(change: ReportChange, names: Map<string, string>, lang: Lan
 }
 
 function changeValue(change: ReportChange, value: number, lang: Lang): string {
-  return change.figure === 'finance' ? formatNumber(value, 2, lang) : formatQuantity(value, lang);
+  return change.figure === 'finance' ? formatNumber(value, lang, 2, 2) : formatQuantity(value, lang);
 }
 
 /** `2025-10-16T06:00:00.000Z` → `2025-10-16 06:00 UTC`; anything else is shown as given. */
@@ -479,7 +479,7 @@ function formatTimestamp(iso: string): string {
 function formatLimit(maxBytes: number, lang: Lang): string {
   const [unit, size] = maxBytes >= 1_000_000 ? ['MB', 1_000_000] : ['kB', 1_000];
   const value = maxBytes / size;
-  return `${formatNumber(value, Number.isInteger(value) ? 0 : 1, lang)} ${unit}`;
+  return `${formatNumber(value, lang, 0, 1)} ${unit}`;
 }
 
 function basename(key: string): string {

@@ -2,7 +2,10 @@
  * The words of every e-mail, in Latvian and English, and the number formats that go with each language.
  * Kept apart from the layout so a translator can review the texts in one place.
  */
+import { formatNumber } from '../core/format';
 import type { Bilingual, Lang } from '../core/types';
+
+export { formatMoney as formatEur, formatNumber, formatPercent, formatQuantity } from '../core/format';
 
 /** Fixed labels and sentences. Sentences with values are the functions in {@link MAIL_SENTENCES}. */
 export const MAIL_TEXT = {
@@ -132,32 +135,8 @@ export const MAIL_SENTENCES = {
  * Groups digits by hand rather than with `Intl`, so the text does not depend on the ICU data of the Node build
  * (mails are compared byte for byte in tests and their Message-ID is a content hash).
  */
-export function formatNumber(value: number, decimals: number, lang: Lang): string {
-  if (!Number.isFinite(value)) return '–';
-  const fixed = Math.abs(value).toFixed(decimals);
-  const [whole = '0', fraction] = fixed.split('.');
-  // Latvian groups thousands with a (non-breaking) space and uses a decimal comma.
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'lv' ? '\u00a0' : ',');
-  const sign = value < 0 && Number(fixed) !== 0 ? '-' : '';
-  return `${sign}${grouped}${fraction === undefined ? '' : (lang === 'lv' ? ',' : '.') + fraction}`;
-}
-
-/** Whole numbers stay whole; anything else shows two decimals. */
-export function formatQuantity(value: number, lang: Lang): string {
-  return formatNumber(value, Number.isInteger(value) ? 0 : 2, lang);
-}
-
-export function formatEur(value: number, lang: Lang): string {
-  return lang === 'lv' ? `${formatNumber(value, 2, lang)}\u00a0EUR` : `EUR\u00a0${formatNumber(value, 2, lang)}`;
-}
-
-/** A ratio (1 = 100 %) as a percentage with one decimal. */
-export function formatPercent(ratio: number, lang: Lang): string {
-  return lang === 'lv' ? `${formatNumber(ratio * 100, 1, lang)}\u00a0%` : `${formatNumber(ratio * 100, 1, lang)}%`;
-}
-
 export function formatBytes(bytes: number, lang: Lang): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, 0, lang)} KB`;
-  return `${formatNumber(bytes / (1024 * 1024), 1, lang)} MB`;
+  if (bytes < 1024 * 1024) return `${formatNumber(bytes / 1024, lang)} KB`;
+  return `${formatNumber(bytes / (1024 * 1024), lang, 1, 1)} MB`;
 }

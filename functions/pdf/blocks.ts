@@ -2,9 +2,10 @@
  * Small layout blocks both reports use: label/value lists, status chips and legend, the elapsed-vs-absorption bars,
  * key-figure boxes. Each draws at the canvas cursor and leaves the cursor below itself.
  */
+
+import { formatPercent } from '../core/format';
 import { type IndicatorStatus, STATUS_COLOURS, STATUSES } from '../core/report-types';
 import type { ReportCanvas } from './document';
-import { formatPercent } from './format';
 import { statusLabel, statusRule } from './labels';
 import { COLOURS, hex, SIZES, textOn } from './theme';
 

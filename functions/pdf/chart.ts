@@ -3,9 +3,10 @@
  * baseline at the project start to the target at the project end, with the milestone marked. Vector, not an image,
  * so it prints sharply and costs no image encoder (nor its nondeterminism).
  */
+
+import { formatNumber, formatQuantity } from '../core/format';
 import type { IsoDate, Lang } from '../core/types';
 import type { ReportCanvas } from './document';
-import { formatNumber, formatQuantity } from './format';
 import { COLOURS, SIZES } from './theme';
 
 /** Everything one chart shows, already in the report language. */

@@ -3,6 +3,17 @@
  * statuses, common indicators summed across projects, finance by project, and — in a corrected revision — what
  * changed since the previous one. Bytes depend only on the model and the language.
  */
+
+import {
+  DASH,
+  formatAmount,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatPercent,
+  formatPeriodLabel,
+  formatQuantity,
+} from '../core/format';
 import {
   type CommonIndicatorRow,
   type IndicatorStatus,
@@ -15,16 +26,6 @@ import {
 import type { Lang } from '../core/types';
 import { drawFacts, drawKpis } from './blocks';
 import { ReportCanvas } from './document';
-import {
-  DASH,
-  formatAmount,
-  formatDate,
-  formatDateTime,
-  formatMoney,
-  formatPercent,
-  formatPeriodLabel,
-  formatQuantity,
-} from './format';
 import { changeFigureLabel, label, pick, statusLabel, submissionLabel } from './labels';
 import { type CellContent, drawTable, type TableOptions, tableKeepHeight } from './table';
 import { COLOURS, SIZES, SUBMISSION_COLOURS } from './theme';

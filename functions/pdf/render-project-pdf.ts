@@ -2,20 +2,7 @@
  * The project progress report (A4 portrait), DESIGN §6: cover, summary, indicators, charts, finance, narrative,
  * data-quality warnings, lineage appendix, "Lapa X no Y" footers. Bytes depend only on the model and the language.
  */
-import {
-  type DataWarning,
-  type FinanceCategory,
-  type IndicatorRow,
-  type IndicatorStatus,
-  type LineageRow,
-  type ProjectReportModel,
-  STATUS_COLOURS,
-  STATUSES,
-} from '../core/report-types';
-import type { Lang } from '../core/types';
-import { drawBars, drawFacts, drawStatusChips, drawStatusLegend, type Fact } from './blocks';
-import { chartTitleHeight, drawProgressChart, type ProgressChartSpec } from './chart';
-import { ReportCanvas } from './document';
+
 import {
   DASH,
   formatAmount,
@@ -30,7 +17,21 @@ import {
   formatRate,
   shortHash,
   shortVersion,
-} from './format';
+} from '../core/format';
+import {
+  type DataWarning,
+  type FinanceCategory,
+  type IndicatorRow,
+  type IndicatorStatus,
+  type LineageRow,
+  type ProjectReportModel,
+  STATUS_COLOURS,
+  STATUSES,
+} from '../core/report-types';
+import type { Lang } from '../core/types';
+import { drawBars, drawFacts, drawStatusChips, drawStatusLegend, type Fact } from './blocks';
+import { chartTitleHeight, drawProgressChart, type ProgressChartSpec } from './chart';
+import { ReportCanvas } from './document';
 import {
   absorptionSentence,
   expectedNote,

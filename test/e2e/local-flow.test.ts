@@ -23,10 +23,10 @@ import {
   type RevisionPlan,
 } from '../../functions/app/generate';
 import { runAll } from '../../functions/app/run';
+import { formatQuantity } from '../../functions/core/format';
 import { keys } from '../../functions/core/keys';
 import { silentLogger } from '../../functions/core/ports';
 import { activeProjects } from '../../functions/core/report-model';
-import { formatQuantity } from '../../functions/pdf/format';
 import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
 
 const PERIOD = '2025-Q3';

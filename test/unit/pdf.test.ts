@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatAmount, formatPercent, formatQuantity } from '../../functions/core/format';
 import { STATUS_LABELS, STATUSES } from '../../functions/core/report-types';
-import { formatAmount, formatPercent, formatQuantity } from '../../functions/pdf/format';
 import { renderProgrammePdf } from '../../functions/pdf/render-programme-pdf';
 import { renderProjectPdf } from '../../functions/pdf/render-project-pdf';
 import { sampleProgrammeReport, sampleProjectReport } from '../fixtures/report-models';

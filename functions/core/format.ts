@@ -1,5 +1,5 @@
 /**
- * Number, money, percentage and date formatting for the PDF reports, in Latvian and English.
+ * Number, money, percentage and date formatting for reports and e-mails, in Latvian and English.
  *
  * Hand-made rather than `Intl.NumberFormat`: `lv-LV` groups only from five digits (3727,98 but 29 852,80), which
  * reads inconsistently in a column, and ICU output can change between Node versions, which would change report
@@ -11,8 +11,8 @@
  * A value that is not a finite number prints as an em dash rather than `NaN`.
  */
 import { TZDate } from '@date-fns/tz';
-import { PROGRAMME_ZONE } from '../core/period';
-import type { IsoDate, Lang } from '../core/types';
+import { PROGRAMME_ZONE } from './period';
+import type { IsoDate, Lang } from './types';
 
 /** No-break space: keeps `12 345` and `87,5 %` on one line. */
 export const NBSP = '\u00a0';

@@ -11,7 +11,7 @@ import {
   formatQuantity,
   formatRate,
   shortHash,
-} from '../../functions/pdf/format';
+} from '../../functions/core/format';
 
 const NB = '\u00a0';
 
