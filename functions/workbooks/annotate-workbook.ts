@@ -1,0 +1,127 @@
+/**
+ * The coordinator's own workbook sent back with every problem marked: a first sheet listing each issue with a link
+ * to its cell, and each bad cell highlighted with a comment holding the message in Latvian and English.
+ *
+ * The copy is rebuilt from what our bounded reader already read (values at their original sheet and address),
+ * not by loading the upload into exceljs again: the upload may carry the whole-sheet ranges that make exceljs
+ * explode, and a rebuilt copy can hold no macro, link or formula of the original. Formatting is not carried over.
+ */
+import ExcelJS from 'exceljs';
+import type { ValidationIssue } from '../core/types';
+import type { CellValue, WorkbookData } from './read-xlsx';
+import { safeCellText } from './safe-text';
+import { writeWorkbookBytes } from './write-template';
+
+/** Cells copied at most: beyond this only the issue list is sent (the annotated copy would be too large to mail). */
+export const MAX_ANNOTATED_CELLS = 200_000;
+
+export const ISSUES_SHEET = 'Kļūdas';
+
+const HIGHLIGHT: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFC7CE' } };
+const WARNING_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFEB9C' } };
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF1F3864' } };
+
+/** Copy a read cell as a plain value; never a formula (a formula without a value is shown as its text). */
+function plainValue(value: CellValue | undefined): ExcelJS.CellValue {
+  if (value === undefined) return null;
+  if (typeof value === 'string') return safeCellText(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (value.t === 'date') return new Date(`${value.iso}T00:00:00Z`);
+  if (value.t === 'error') return value.code;
+  return safeCellText(`=${value.formula}`);
+}
+
+function quoteSheet(name: string): string {
+  return `'${name.replace(/'/g, "''")}'`;
+}
+
+/** A sheet name Excel accepts, unique among `taken`. */
+function sheetName(name: string, taken: Set<string>): string {
+  const base = name.replace(/[\\/?*[\]:]/g, '_').slice(0, 31) || 'Lapa';
+  let candidate = base;
+  for (let i = 2; taken.has(candidate.toLowerCase()); i++) candidate = `${base.slice(0, 28)}~${i}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+/**
+ * Build the annotated copy. `workbook` is null when the file could not be read at all (zip bomb, macros, not a
+ * workbook): the result then holds only the issue list, whose messages explain the problem in plain words.
+ */
+export async function buildAnnotatedWorkbook(
+  workbook: WorkbookData | null,
+  issues: readonly ValidationIssue[],
+): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'pmif-reports';
+  const taken = new Set<string>([ISSUES_SHEET.toLowerCase()]);
+  const list = wb.addWorksheet(ISSUES_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const cellCount = workbook?.sheets.reduce((a, s) => a + s.rows.reduce((b, r) => b + r.cells.length, 0), 0) ?? 0;
+  const copy = workbook !== null && cellCount <= MAX_ANNOTATED_CELLS;
+
+  // The copied sheets, values at their original addresses.
+  const copied = new Map<string, ExcelJS.Worksheet>();
+  if (copy) {
+    for (const sheet of workbook.sheets) {
+      const ws = wb.addWorksheet(sheetName(sheet.name, taken));
+      copied.set(sheet.name, ws);
+      for (const row of sheet.rows) {
+        row.cells.forEach((value, index) => {
+          if (value !== undefined) ws.getCell(row.row, index + 1).value = plainValue(value);
+        });
+      }
+    }
+  }
+
+  list.columns = [
+    { header: 'Nr.', key: 'n', width: 5 },
+    { header: 'Šūna / Cell', key: 'cell', width: 22 },
+    { header: 'Veids / Severity', key: 'severity', width: 16 },
+    { header: 'Ziņojums (LV)', key: 'lv', width: 60 },
+    { header: 'Message (EN)', key: 'en', width: 60 },
+    { header: 'Atrasts / Found', key: 'found', width: 24 },
+    { header: 'Gaidīts / Expected', key: 'expected', width: 28 },
+    { header: 'Kods / Code', key: 'code', width: 26 },
+  ];
+  const header = list.getRow(1);
+  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
+  header.eachCell((c) => {
+    c.fill = HEADER_FILL;
+  });
+  issues.forEach((issue, i) => {
+    const target = issue.sheet ? copied.get(issue.sheet) : undefined;
+    const where = issue.sheet ? `${issue.sheet}!${issue.cell ?? ''}` : 'visa datne / whole file';
+    const row = list.addRow({
+      n: i + 1,
+      cell: safeCellText(where),
+      severity: issue.severity === 'error' ? 'Kļūda / Error' : 'Brīdinājums / Warning',
+      lv: issue.message.lv,
+      en: issue.message.en,
+      found: safeCellText(issue.found ?? ''),
+      expected: safeCellText(issue.expected ?? ''),
+      code: issue.code,
+    });
+    row.alignment = { wrapText: true, vertical: 'top' };
+    const address = issue.cell && /^[A-Z]{1,3}\d{1,7}$/.test(issue.cell) ? issue.cell : 'A1';
+    if (target) {
+      row.getCell('cell').value = { text: safeCellText(where), hyperlink: `#${quoteSheet(target.name)}!${address}` };
+      row.getCell('cell').font = { color: { argb: 'FF0563C1' }, underline: true };
+      if (issue.cell && /^[A-Z]{1,3}\d{1,7}$/.test(issue.cell)) {
+        const cell = target.getCell(issue.cell);
+        cell.fill = issue.severity === 'error' ? HIGHLIGHT : WARNING_FILL;
+        const note = `${issue.message.lv}\n${issue.message.en}${issue.expected ? `\nGaidīts / Expected: ${issue.expected}` : ''}`;
+        const previous = typeof cell.note === 'string' ? `${cell.note}\n\n` : '';
+        cell.note = safeCellText(`${previous}${note}`);
+      }
+    }
+  });
+  if (!copy && workbook !== null) {
+    list.addRow([]);
+    list.addRow({
+      lv: `Darbgrāmata ir par lielu, lai to nosūtītu atpakaļ ar atzīmēm (${cellCount} šūnas); labojiet norādītās šūnas savā datnē.`,
+      en: `The workbook is too large to send back annotated (${cellCount} cells); correct the cells listed in your own file.`,
+    }).alignment = { wrapText: true };
+  }
+  list.autoFilter = { from: 'A1', to: 'H1' };
+  return writeWorkbookBytes(wb);
+}

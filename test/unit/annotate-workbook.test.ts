@@ -1,0 +1,71 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { buildAnnotatedWorkbook, ISSUES_SHEET } from '../../functions/workbooks/annotate-workbook';
+import { parseSubmission } from '../../functions/workbooks/read-submission';
+import { source, testRegistry, workbook } from '../helpers/workbooks';
+
+async function load(bytes: Uint8Array) {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  return wb;
+}
+
+describe('annotated copy of a refused workbook', () => {
+  it('lists every issue first, links to each cell, and marks the bad cells with the message', async () => {
+    const read = await workbook({
+      Projekts: [
+        ['Projekta ID', 'lv-courses'],
+        ['Periods', '2025-Q3'],
+      ],
+      Rādītāji: [
+        ['Kods', 'Vērtība periodā', 'Komentārs'],
+        ['O.2.3.1', -4, '=HYPERLINK("http://x")'],
+        ['X.9.9', 2, ''],
+      ],
+      Izdevumi: [
+        ['Izmaksu kategorija', 'Summa periodā, EUR'],
+        ['Personāla izmaksas', 100],
+      ],
+    });
+    const { issues } = parseSubmission(read, source(), {
+      registry: testRegistry(),
+      folder: 'lv-courses',
+      today: '2025-11-01',
+    });
+    expect(issues.map((i) => `${i.code}@${i.cell}`)).toEqual(['value-negative@B2', 'indicator-unknown@A3']);
+    const wb = await load(await buildAnnotatedWorkbook(read, issues));
+
+    expect(wb.worksheets.map((w) => w.name)).toEqual([ISSUES_SHEET, 'Projekts', 'Rādītāji', 'Izdevumi']);
+    const list = wb.getWorksheet(ISSUES_SHEET)!;
+    expect(list.rowCount).toBe(3);
+    const link = list.getRow(2).getCell(2).value as { text: string; hyperlink: string };
+    expect(link).toEqual({ text: 'Rādītāji!B2', hyperlink: "#'Rādītāji'!B2" });
+    expect(list.getRow(2).getCell(4).value).toBe(issues[0]!.message.lv);
+    expect(list.getRow(2).getCell(5).value).toBe(issues[0]!.message.en);
+
+    const sheet = wb.getWorksheet('Rādītāji')!;
+    expect(sheet.getCell('B2').value).toBe(-4);
+    expect(String(sheet.getCell('B2').note)).toContain('The value must not be negative.');
+    expect((sheet.getCell('B2').fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFFFC7CE');
+    expect(String(sheet.getCell('A3').note)).toContain('Nezināms rādītāja kods.');
+    expect(sheet.getCell('A2').note).toBeUndefined();
+    // User text stays text: a formula-looking comment is not turned into a formula.
+    expect(sheet.getCell('C2').value).toBe('=HYPERLINK("http://x")');
+    expect(sheet.getCell('C2').formula).toBeUndefined();
+  });
+
+  it('explains whole-file problems in plain words when the file could not be read', async () => {
+    const wb = await load(
+      await buildAnnotatedWorkbook(null, [
+        {
+          severity: 'error',
+          code: 'macros',
+          message: { lv: 'Darbgrāmatā ir makro.', en: 'The workbook contains macros.' },
+        },
+      ]),
+    );
+    expect(wb.worksheets.map((w) => w.name)).toEqual([ISSUES_SHEET]);
+    expect(wb.getWorksheet(ISSUES_SHEET)!.getRow(2).getCell(2).value).toBe('visa datne / whole file');
+    expect(wb.getWorksheet(ISSUES_SHEET)!.getRow(2).getCell(5).value).toBe('The workbook contains macros.');
+  });
+});
