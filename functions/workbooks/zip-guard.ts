@@ -107,8 +107,9 @@ function formatMiB(n: number): string {
 export function sniffFileType(
   bytes: Uint8Array,
 ): { kind: 'zip' } | { kind: 'ole2' } | { kind: 'other'; found: ForeignFileKind } {
-  if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]))
-    return { kind: 'zip' };
+  // A local file header, or the end record of an empty zip.
+  const zip = startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06]);
+  if (zip) return { kind: 'zip' };
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return { kind: 'ole2' };
   if (startsWith(bytes, ascii('%PDF-'))) return { kind: 'other', found: 'PDF' };
   if (isImage(bytes)) return { kind: 'other', found: 'image' };
