@@ -7,10 +7,11 @@
 import type { Context } from 'aws-lambda';
 import { finishRevision, planRevision, renderProjectStep } from '../app/generate';
 import type { PlanRef, RevisionPlan } from '../app/revisions';
+import { planCorrections } from '../aws/corrections';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import { modeField, type PlanMode, periodField, planField, projectIdField } from '../aws/invocation-events';
 import { METRIC } from '../aws/metric-names';
-import { planCorrections, scheduledGeneratePeriod } from '../aws/schedule';
+import { scheduledGeneratePeriod } from '../aws/schedule';
 import { keys } from '../core/keys';
 import type { ManifestOutput } from '../core/manifest';
 

@@ -1,0 +1,150 @@
+/**
+ * How the handlers are bundled, in one place: the stack (NodejsFunction) and `scripts/bundle-sizes.ts` (esbuild's
+ * API) both derive their options from {@link BUNDLE}, so the sizes the script prints are the sizes that deploy.
+ * Handlers are referred to by file path only; nothing here imports runtime code.
+ */
+import { join } from 'node:path';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+/** One Lambda function: the handler file and the export it runs. */
+export interface HandlerEntry {
+  /** Path from the repository root. */
+  readonly entry: string;
+  readonly exportName: string;
+  /** Whether the bundle carries the DejaVu TTFs (the functions that render PDFs). */
+  readonly fonts: boolean;
+}
+
+/**
+ * The six functions and their handlers. The three generate steps share one file (and, with identical options, one
+ * bundle and one asset); they all carry the fonts so that the bundles stay identical.
+ */
+export const HANDLERS = {
+  ingest: { entry: 'functions/ingest/handler.ts', exportName: 'handler', fonts: false },
+  plan: { entry: 'functions/generate/handler.ts', exportName: 'planHandler', fonts: true },
+  renderProject: { entry: 'functions/generate/handler.ts', exportName: 'renderProjectHandler', fonts: true },
+  finish: { entry: 'functions/generate/handler.ts', exportName: 'finishHandler', fonts: true },
+  deliver: { entry: 'functions/deliver/handler.ts', exportName: 'handler', fonts: false },
+  remind: { entry: 'functions/remind/handler.ts', exportName: 'handler', fonts: false },
+} as const satisfies Record<string, HandlerEntry>;
+
+export type FunctionName = keyof typeof HANDLERS;
+
+/** The esbuild settings every handler is bundled with. */
+export const BUNDLE = {
+  /** Must match the Lambda runtime (nodejs22.x). */
+  target: 'node22',
+  /** pdfkit 0.20 bundled as CommonJS crashes at load (empty `import.meta.url`); as ESM it works. */
+  format: 'esm',
+  /** The output file NodejsFunction writes for ESM; the Lambda handler is `index.<export>`. */
+  outFile: 'index.mjs',
+  /** CommonJS dependencies (exceljs and friends) call `require`, which an ESM bundle lacks. */
+  banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  /** Any `.ttf` a module imports is emitted next to the bundle instead of being inlined. */
+  loader: { '.ttf': 'file' } as Record<string, 'file'>,
+  /** The Lambda Node.js runtime provides the AWS SDK v3. */
+  external: ['@aws-sdk/*'],
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  /** Error class names survive minification (they appear in logs and in Step Functions error names). */
+  keepNames: true,
+  /**
+   * The fonts are found at run time by `functions/pdf/fonts.ts`, which looks in a `fonts/` folder next to the
+   * running module: copied there after bundling, because the bundle has no node_modules to resolve them from.
+   */
+  fonts: {
+    from: 'node_modules/dejavu-fonts-ttf/ttf',
+    files: ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'],
+    to: 'fonts',
+  },
+} as const;
+
+/** Shell commands that copy the fonts into a bundle's output folder. */
+export function fontCopyCommands(inputDir: string, outputDir: string): string[] {
+  const target = join(outputDir, BUNDLE.fonts.to);
+  return [
+    `mkdir -p "${target}"`,
+    ...BUNDLE.fonts.files.map((f) => `cp "${join(inputDir, BUNDLE.fonts.from, f)}" "${join(target, f)}"`),
+  ];
+}
+
+/** NodejsFunction bundling options for a handler. */
+export function nodejsBundling(handler: HandlerEntry): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: BUNDLE.target,
+    banner: BUNDLE.banner,
+    loader: { ...BUNDLE.loader },
+    externalModules: [...BUNDLE.external],
+    minify: BUNDLE.minify,
+    sourceMap: BUNDLE.sourcemap,
+    sourcesContent: BUNDLE.sourcesContent,
+    keepNames: BUNDLE.keepNames,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) => (handler.fonts ? fontCopyCommands(inputDir, outputDir) : []),
+    },
+  };
+}
+
+/** The same options for esbuild's API (what NodejsFunction passes on its command line), writing to `outDir`. */
+export function esbuildOptions(root: string, handler: HandlerEntry, outDir: string): BuildOptions {
+  return {
+    entryPoints: [join(root, handler.entry)],
+    bundle: true,
+    platform: 'node',
+    target: BUNDLE.target,
+    format: BUNDLE.format,
+    outfile: join(outDir, BUNDLE.outFile),
+    banner: { js: BUNDLE.banner },
+    loader: { ...BUNDLE.loader },
+    external: [...BUNDLE.external],
+    minify: BUNDLE.minify,
+    sourcemap: BUNDLE.sourcemap,
+    sourcesContent: BUNDLE.sourcesContent,
+    keepNames: BUNDLE.keepNames,
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+/** One file of a local bundle. */
+export interface BundleFile {
+  /** Path relative to the bundle folder. */
+  path: string;
+  bytes: number;
+}
+
+/** What a local bundle holds. */
+export interface LocalBundle {
+  dir: string;
+  files: BundleFile[];
+  /** Names the bundle exports (from esbuild's metafile). */
+  exports: string[];
+}
+
+/**
+ * Bundle one handler into `outDir` the way the stack does (same esbuild options, then the same after-bundling
+ * commands), for `scripts/bundle-sizes.ts` and the bundling test. esbuild is loaded only here, not by the CDK app.
+ */
+export async function bundleLocally(root: string, handler: HandlerEntry, outDir: string): Promise<LocalBundle> {
+  const [{ build }, { execFileSync }, { readdirSync, statSync }, { relative }] = await Promise.all([
+    import('esbuild'),
+    import('node:child_process'),
+    import('node:fs'),
+    import('node:path'),
+  ]);
+  const result = await build(esbuildOptions(root, handler, outDir));
+  const after = nodejsBundling(handler).commandHooks?.afterBundling(root, outDir) ?? [];
+  if (after.length > 0) execFileSync('bash', ['-c', after.join(' && ')], { stdio: 'inherit' });
+  const main = Object.entries(result.metafile?.outputs ?? {}).find(([file]) => file.endsWith(BUNDLE.outFile));
+  const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(outDir, f))
+    .filter((f) => statSync(f).isFile())
+    .map((f) => ({ path: relative(outDir, f), bytes: statSync(f).size }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  return { dir: outDir, files, exports: main?.[1].exports ?? [] };
+}

@@ -1,0 +1,285 @@
+/**
+ * Deployment settings, read once from the CDK context and validated whole: every missing or bad key is named in one
+ * error, before any construct is built. Values come from `cdk.json`, `~/.cdk.json` or `-c key=value` (always a string
+ * on the command line), so each reader accepts strings as well as JSON values.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { MAX_DEADLINE_DAYS, reportingCalendar } from './reporting-calendar';
+
+/** Object Lock retention mode of the archive. */
+export type RetentionMode = 'GOVERNANCE' | 'COMPLIANCE';
+
+/** Log level handed to the functions (Powertools `LOG_LEVEL` and Lambda's application log level). */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** The SES identity mail is sent from. */
+export interface MailIdentityConfig {
+  kind: 'domain' | 'email';
+  value: string;
+  /** True when no identity was given and a placeholder is used (synth works; a deployment could not send mail). */
+  placeholder: boolean;
+}
+
+/** Everything the stack is built from. */
+export interface ReportingConfig {
+  stackName: string;
+  sesIdentity: MailIdentityConfig;
+  /** The From address; inside the SES identity. */
+  mailFrom: string;
+  /** E-mail address subscribed to the alarm topic, if any. */
+  alarmEmail?: string;
+  retentionMode: RetentionMode;
+  retentionYears: number;
+  deadlineDays: number;
+  reminderDays: number;
+  /** Projects rendered at once by the state machine's Map. */
+  mapConcurrency: number;
+  logRetention: RetentionDays;
+  logLevel: LogLevel;
+  /** Project ids that get a coordinator upload role. */
+  coordinatorProjects: string[];
+  /** Who may assume each kind of human role: an IAM ARN or an account id; undefined = this account's root. */
+  coordinatorPrincipal?: string;
+  managerPrincipal?: string;
+  auditorPrincipal?: string;
+  /** Reserved concurrency of the ingest function; undefined = none reserved. */
+  ingestReservedConcurrency?: number;
+  /** Use a placeholder instead of bundling the handlers (fast, offline assertion tests). */
+  skipBundling: boolean;
+}
+
+/** Context keys, each with its default as documented in docs/deploy.md. */
+export const CONTEXT = {
+  stackName: 'pmif:stackName',
+  sesIdentity: 'pmif:sesIdentity',
+  mailFrom: 'pmif:mailFrom',
+  alarmEmail: 'pmif:alarmEmail',
+  retentionMode: 'pmif:retentionMode',
+  retentionYears: 'pmif:retentionYears',
+  deadlineDays: 'pmif:deadlineDays',
+  reminderDays: 'pmif:reminderDays',
+  mapConcurrency: 'pmif:mapConcurrency',
+  logRetentionDays: 'pmif:logRetentionDays',
+  logLevel: 'pmif:logLevel',
+  coordinatorProjects: 'pmif:coordinatorProjects',
+  coordinatorPrincipal: 'pmif:coordinatorPrincipal',
+  managerPrincipal: 'pmif:managerPrincipal',
+  auditorPrincipal: 'pmif:auditorPrincipal',
+  ingestReservedConcurrency: 'pmif:ingestReservedConcurrency',
+  skipBundling: 'pmif:skipBundling',
+} as const;
+
+export const DEFAULTS = {
+  stackName: 'PmifReports',
+  placeholderIdentity: 'reports@example.invalid',
+  retentionMode: 'GOVERNANCE',
+  retentionYears: 10,
+  deadlineDays: 15,
+  reminderDays: 5,
+  mapConcurrency: 10,
+  logRetentionDays: 90,
+  logLevel: 'INFO',
+  ingestReservedConcurrency: 10,
+} as const;
+
+/** Thrown when the context has bad values; lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid CDK context:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const EMAIL = /^[^\s@]+@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const DOMAIN = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i;
+/** Same rule as the runtime's project ids (functions/core/keys.ts). */
+const PROJECT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const PRINCIPAL = /^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+))$/;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+
+/** The valid CloudWatch Logs retention closest to `days` (ties go to the longer one); never "infinite". */
+export function nearestRetention(days: number): RetentionDays {
+  const valid = Object.values(RetentionDays)
+    .filter((v): v is number => typeof v === 'number' && v !== RetentionDays.INFINITE)
+    .sort((a, b) => a - b);
+  let best = valid[0]!;
+  for (const v of valid) {
+    if (Math.abs(v - days) <= Math.abs(best - days)) best = v;
+  }
+  return best as RetentionDays;
+}
+
+/**
+ * Read and validate the settings. `get` is `node.tryGetContext`; it returns undefined for keys that are not set.
+ */
+export function readConfig(get: (key: string) => unknown): ReportingConfig {
+  const problems: string[] = [];
+
+  const text = (key: string): string | undefined => {
+    const v = get(key);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      problems.push(`${key}: expected a string, got ${JSON.stringify(v)}`);
+      return undefined;
+    }
+    const s = String(v).trim();
+    return s === '' ? undefined : s;
+  };
+
+  const integer = (key: string, fallback: number, min: number, max: number, why = ''): number => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${key}: expected a whole number from ${min} to ${max}${why}, got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+    const raw = text(key);
+    if (raw === undefined) return fallback;
+    const upper = raw.toUpperCase() as T;
+    if (!allowed.includes(upper)) {
+      problems.push(`${key}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return upper;
+  };
+
+  const principal = (key: string): string | undefined => {
+    const raw = text(key);
+    if (raw !== undefined && !PRINCIPAL.test(raw)) {
+      problems.push(`${key}: expected an account id or an IAM root, role or user ARN, got ${JSON.stringify(raw)}`);
+      return undefined;
+    }
+    return raw;
+  };
+
+  const stackName = text(CONTEXT.stackName) ?? DEFAULTS.stackName;
+  if (!STACK_NAME.test(stackName))
+    problems.push(`${CONTEXT.stackName}: not a valid stack name: ${JSON.stringify(stackName)}`);
+
+  const identityRaw = text(CONTEXT.sesIdentity);
+  let sesIdentity: MailIdentityConfig;
+  if (identityRaw === undefined) {
+    sesIdentity = { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true };
+  } else if (EMAIL.test(identityRaw)) {
+    sesIdentity = { kind: 'email', value: identityRaw.toLowerCase(), placeholder: false };
+  } else if (DOMAIN.test(identityRaw)) {
+    sesIdentity = { kind: 'domain', value: identityRaw.toLowerCase(), placeholder: false };
+  } else {
+    problems.push(
+      `${CONTEXT.sesIdentity}: expected a domain (example.lv) or an address (reports@example.lv), got ${JSON.stringify(identityRaw)}`,
+    );
+    sesIdentity = { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true };
+  }
+
+  const mailFromRaw = text(CONTEXT.mailFrom)?.toLowerCase();
+  let mailFrom = sesIdentity.kind === 'email' ? sesIdentity.value : `reports@${sesIdentity.value}`;
+  if (mailFromRaw !== undefined) {
+    const domain = mailFromRaw.split('@')[1] ?? '';
+    const inside =
+      sesIdentity.kind === 'email'
+        ? mailFromRaw === sesIdentity.value
+        : domain === sesIdentity.value || domain.endsWith(`.${sesIdentity.value}`);
+    if (!EMAIL.test(mailFromRaw))
+      problems.push(`${CONTEXT.mailFrom}: not an e-mail address: ${JSON.stringify(mailFromRaw)}`);
+    else if (!inside) {
+      // SES only sends From addresses its verified identity covers.
+      problems.push(`${CONTEXT.mailFrom}: ${mailFromRaw} is not covered by the SES identity ${sesIdentity.value}`);
+    } else mailFrom = mailFromRaw;
+  }
+
+  const alarmEmail = text(CONTEXT.alarmEmail);
+  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
+    problems.push(`${CONTEXT.alarmEmail}: not an e-mail address: ${JSON.stringify(alarmEmail)}`);
+  }
+
+  const retentionMode = oneOf<RetentionMode>(
+    CONTEXT.retentionMode,
+    ['GOVERNANCE', 'COMPLIANCE'],
+    DEFAULTS.retentionMode,
+  );
+  const retentionYears = integer(CONTEXT.retentionYears, DEFAULTS.retentionYears, 1, 100);
+  const deadlineDays = integer(
+    CONTEXT.deadlineDays,
+    DEFAULTS.deadlineDays,
+    1,
+    MAX_DEADLINE_DAYS,
+    ' (a later Q4 deadline would move with leap years, which a cron cannot follow)',
+  );
+  const reminderDays = integer(CONTEXT.reminderDays, DEFAULTS.reminderDays, 0, MAX_DEADLINE_DAYS - 1);
+  if (reminderDays >= deadlineDays) {
+    problems.push(
+      `${CONTEXT.reminderDays}: ${reminderDays} would remind before the quarter has ended (deadline is ${deadlineDays} days after it)`,
+    );
+  } else {
+    try {
+      reportingCalendar(deadlineDays, reminderDays);
+    } catch (err) {
+      problems.push(`${CONTEXT.deadlineDays}: ${(err as Error).message}`);
+    }
+  }
+  // An inline Map runs at most 40 iterations at once.
+  const mapConcurrency = integer(CONTEXT.mapConcurrency, DEFAULTS.mapConcurrency, 1, 40);
+  const logRetentionDays = integer(CONTEXT.logRetentionDays, DEFAULTS.logRetentionDays, 1, 3653);
+  const logLevel = oneOf<LogLevel>(CONTEXT.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'], DEFAULTS.logLevel);
+
+  const coordinatorProjects = [
+    ...new Set(
+      (text(CONTEXT.coordinatorProjects) ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
+  for (const id of coordinatorProjects) {
+    if (!PROJECT_ID.test(id))
+      problems.push(`${CONTEXT.coordinatorProjects}: ${JSON.stringify(id)} is not a project id ([a-z0-9-])`);
+  }
+
+  let ingestReservedConcurrency: number | undefined = DEFAULTS.ingestReservedConcurrency;
+  const reserved = text(CONTEXT.ingestReservedConcurrency);
+  if (reserved?.toLowerCase() === 'none') ingestReservedConcurrency = undefined;
+  else
+    ingestReservedConcurrency = integer(
+      CONTEXT.ingestReservedConcurrency,
+      DEFAULTS.ingestReservedConcurrency,
+      1,
+      1000,
+      ' or "none"',
+    );
+
+  const skip = text(CONTEXT.skipBundling)?.toLowerCase();
+  if (skip !== undefined && skip !== 'true' && skip !== 'false') {
+    problems.push(`${CONTEXT.skipBundling}: expected true or false, got ${JSON.stringify(skip)}`);
+  }
+
+  const config: ReportingConfig = {
+    stackName,
+    sesIdentity,
+    mailFrom,
+    retentionMode,
+    retentionYears,
+    deadlineDays,
+    reminderDays,
+    mapConcurrency,
+    logRetention: nearestRetention(logRetentionDays),
+    logLevel,
+    coordinatorProjects,
+    skipBundling: skip === 'true',
+  };
+  if (alarmEmail !== undefined) config.alarmEmail = alarmEmail;
+  if (ingestReservedConcurrency !== undefined) config.ingestReservedConcurrency = ingestReservedConcurrency;
+  const principals = {
+    coordinatorPrincipal: principal(CONTEXT.coordinatorPrincipal),
+    managerPrincipal: principal(CONTEXT.managerPrincipal),
+    auditorPrincipal: principal(CONTEXT.auditorPrincipal),
+  };
+  for (const [k, v] of Object.entries(principals)) if (v !== undefined) config[k as keyof typeof principals] = v;
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,163 @@
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+/** Properties of {@link GenerateWorkflow}. */
+export interface GenerateWorkflowProps {
+  /**
+   * `{ period?, mode? }` → `{ status, period?, plan? }`: `planned` with `plan: { period, revision, projectIds }`,
+   * `unchanged` with `period`, or a status that ends the run (`no-registry`, `nothing-due`, `no-changes`).
+   */
+  readonly plan: lambda.IFunction;
+  /** `{ plan, projectId }` → one project's PDF and XLSX. */
+  readonly renderProject: lambda.IFunction;
+  /** `{ plan }` → programme summary, then the manifest. */
+  readonly finish: lambda.IFunction;
+  /** `{ period }` → e-mails to the managers, once per recipient and revision. */
+  readonly deliver: lambda.IFunction;
+  /** Projects rendered at once (an inline Map allows up to 40). */
+  readonly maxConcurrency: number;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * Generate as a Step Functions state machine: plan → (planned?) → render every project, a bounded number at a time
+ * → finish (programme summary, manifest last) → deliver. Every step is idempotent (DESIGN §7), so the retries below
+ * and a re-run of a failed execution resume the same revision.
+ *
+ * Input: `{ "mode": "scheduled" }` (the day after the deadline: the plan step picks the period whose deadline has
+ * passed last) or `{ "mode": "corrections" }` (daily: the newest reported periods whose sources changed) from the
+ * schedules, or `{ "period": "2025-Q3" }` to (re)generate or re-deliver one period by hand.
+ */
+export class GenerateWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: GenerateWorkflowProps) {
+    super(scope, id);
+
+    /** A Lambda step; without `payload` the function gets the state's whole input. */
+    const invoke = (stateId: string, fn: lambda.IFunction, resultPath: string, payload?: sfn.TaskInput) => {
+      const task = new tasks.LambdaInvoke(this, stateId, {
+        lambdaFunction: fn,
+        ...(payload ? { payload } : {}),
+        // The state gets the handler's return value, not Lambda's response envelope.
+        payloadResponseOnly: true,
+        // Retries Lambda.ServiceException, AWSLambdaException, SdkClientException, ClientExecutionTimeoutException
+        // with backoff (2 s, ×2, 6 attempts).
+        retryOnServiceExceptions: true,
+        resultPath,
+      });
+      // Throttled: the account's or the function's concurrency is used up; back off and spread the retries.
+      task.addRetry({
+        errors: ['Lambda.TooManyRequestsException'],
+        interval: Duration.seconds(5),
+        backoffRate: 2,
+        maxAttempts: 8,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      // A malformed input fails the same way every time.
+      task.addRetry({ errors: ['BadEventError'], maxAttempts: 0 });
+      // Errors the handler throws (I/O faults of S3 or SES, a timeout): the steps are idempotent, so try again.
+      task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 2 });
+      return task;
+    };
+
+    // The plan step gets the whole state (the execution input: `mode`, maybe `period`) and its result goes to
+    // `$.planned`, so that the input survives for the corrections loop below.
+    const plan = invoke('Plan', props.plan, '$.planned');
+    const render = invoke('RenderProject', props.renderProject, sfn.JsonPath.DISCARD);
+    const renderAll = new sfn.Map(this, 'RenderProjects', {
+      itemsPath: '$.planned.plan.projectIds',
+      itemSelector: {
+        plan: sfn.JsonPath.objectAt('$.planned.plan'),
+        projectId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+      },
+      maxConcurrency: props.maxConcurrency,
+      // The outputs are listed by the manifest, not carried in the execution state.
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    renderAll.itemProcessor(render);
+    const finish = invoke(
+      'Finish',
+      props.finish,
+      sfn.JsonPath.DISCARD,
+      sfn.TaskInput.fromObject({ plan: sfn.JsonPath.objectAt('$.planned.plan') }),
+    );
+    const deliver = invoke(
+      'Deliver',
+      props.deliver,
+      '$.delivery',
+      sfn.TaskInput.fromObject({ period: sfn.JsonPath.stringAt('$.planned.plan.period') }),
+    );
+    // Nothing new to render, but a delivery may have failed after the last revision was finished: delivering again
+    // sends only to recipients the ledger has not recorded.
+    const deliverAgain = invoke(
+      'DeliverUnchanged',
+      props.deliver,
+      '$.delivery',
+      sfn.TaskInput.fromObject({ period: sfn.JsonPath.stringAt('$.planned.period') }),
+    );
+    const nothingToDo = new sfn.Succeed(this, 'NothingToDo', {
+      comment: 'No registry, nothing due, or no changes since the last revision.',
+    });
+    const done = new sfn.Succeed(this, 'Delivered');
+
+    // A corrections run plans one period at a time (the newest with changed sources); after delivering it, plan
+    // again until nothing has changed, so that one execution brings every period up to date.
+    const moreCorrections = new sfn.Choice(this, 'MoreCorrections?')
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.mode'), sfn.Condition.stringEquals('$.mode', 'corrections')),
+        plan,
+      )
+      .otherwise(done);
+
+    const definition = plan.next(
+      new sfn.Choice(this, 'Planned?')
+        .when(
+          sfn.Condition.stringEquals('$.planned.status', 'planned'),
+          renderAll.next(finish).next(deliver).next(moreCorrections),
+        )
+        .when(
+          sfn.Condition.and(
+            sfn.Condition.stringEquals('$.planned.status', 'unchanged'),
+            sfn.Condition.isPresent('$.planned.period'),
+          ),
+          deliverAgain,
+        )
+        .otherwise(nothingToDo),
+    );
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing with each log group.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-generate`,
+      retention: props.logRetention,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'pmif-reports: plan → render each project → programme summary and manifest → deliver',
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      // Execution data holds plans (keys, hashes, project ids) and counts; no personal data passes through.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      timeout: Duration.hours(2),
+    });
+
+    const role = this.stateMachine.role;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Log delivery (logs:CreateLogDelivery and the other vended-log APIs) and X-Ray (xray:PutTraceSegments and friends) do not support resource-level permissions.',
+    });
+    for (const fn of new Set([props.plan, props.renderProject, props.finish, props.deliver])) {
+      const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: `Invoking ${fn.node.path.split('/').at(-2)} by its ARN with any version or alias qualifier; the resource is still that one function.`,
+      });
+    }
+  }
+}

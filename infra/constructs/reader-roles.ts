@@ -1,0 +1,85 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ARCHIVE, DATA } from '../storage-layout';
+import { grantBucketAccess } from './bucket-access';
+
+/** A bucket and its key. */
+export interface EncryptedBucket {
+  readonly bucket: s3.IBucket;
+  readonly key: kms.IKey;
+}
+
+/** Properties of {@link ManagerReadRole}. */
+export interface ManagerReadRoleProps {
+  readonly archive: EncryptedBucket;
+  /** Who may assume the role. */
+  readonly assumedBy: iam.IPrincipal;
+}
+
+/** Managers read the archived reports (every period and revision); they get them by e-mail as well. */
+export class ManagerReadRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ManagerReadRoleProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: props.assumedBy,
+      description: 'pmif-reports: managers read archived reports',
+    });
+    grantBucketAccess(this.role, 'The managers role', {
+      ...props.archive,
+      read: [ARCHIVE.reports],
+      list: 'read-prefixes',
+    });
+    new CfnOutput(this, 'RoleArn', {
+      description: 'Role managers assume to read reports/',
+      value: this.role.roleArn,
+    }).overrideLogicalId('ManagersRoleArn');
+  }
+}
+
+/** Properties of {@link AuditorReadRole}. */
+export interface AuditorReadRoleProps {
+  readonly archive: EncryptedBucket;
+  readonly data: EncryptedBucket;
+  /** Who may assume the role. */
+  readonly assumedBy: iam.IPrincipal;
+}
+
+/**
+ * Auditors read, and only read: the archived reports, and the sources they were built from (the uploaded
+ * workbooks, the registry and its normalised versions, the normalised submissions), every version of each, with
+ * retention, legal-hold and checksum metadata. That is what `verify` needs to re-render a report from its sources.
+ */
+export class AuditorReadRole extends Construct {
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: AuditorReadRoleProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: props.assumedBy,
+      description: 'pmif-reports: auditors read reports and their sources (read-only)',
+    });
+    grantBucketAccess(this.role, 'The auditors role', {
+      ...props.archive,
+      read: [ARCHIVE.reports],
+      readVersions: true,
+      auditMetadata: true,
+      list: 'read-prefixes',
+    });
+    grantBucketAccess(this.role, 'The auditors role', {
+      ...props.data,
+      read: [DATA.inbox, DATA.registry, DATA.registryVersions, DATA.submissions],
+      readVersions: true,
+      auditMetadata: true,
+      list: 'read-prefixes',
+    });
+    new CfnOutput(this, 'RoleArn', {
+      description: 'Role auditors assume (read-only)',
+      value: this.role.roleArn,
+    }).overrideLogicalId('AuditorsRoleArn');
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * The whole product on AWS, wiring only: each concern is a construct in `infra/constructs/`. See docs/deploy.md for
+ * a picture of what this creates.
+ */
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import type { Construct } from 'constructs';
+import { HANDLERS } from './bundling';
+import type { ReportingConfig } from './config';
+import { AccessLogBucket } from './constructs/access-log-bucket';
+import { ArchiveBucket } from './constructs/archive-bucket';
+import { ArchiveHoldRole } from './constructs/archive-hold-role';
+import { grantBucketAccess } from './constructs/bucket-access';
+import { CoordinatorUploadRole } from './constructs/coordinator-upload-role';
+import { DataBucket } from './constructs/data-bucket';
+import { DeadLetterQueue } from './constructs/dead-letter-queue';
+import { GenerateWorkflow } from './constructs/generate-workflow';
+import { MailIdentity } from './constructs/mail-identity';
+import { acknowledgeNotificationsHandler } from './constructs/notifications-handler';
+import { OperatorAlarms } from './constructs/operator-alarms';
+import { AuditorReadRole, ManagerReadRole } from './constructs/reader-roles';
+import { ReportFunction, type ReportFunctionProps } from './constructs/report-function';
+import { ReportingSchedule } from './constructs/reporting-schedule';
+import { reportingCalendar } from './reporting-calendar';
+import { ARCHIVE, DATA, ENV, INGEST_TRIGGERS, METRICS_NAMESPACE, SERVICE_NAME } from './storage-layout';
+
+/** Properties of {@link ReportingStack}. */
+export interface ReportingStackProps extends StackProps {
+  /** Validated settings (infra/config.ts). */
+  readonly config: ReportingConfig;
+  /** Repository root, where the handlers and package-lock.json are. */
+  readonly projectRoot: string;
+}
+
+/** Local hour (Europe/Riga) of the reminder and generation runs. */
+const RUN_HOUR = 6;
+/**
+ * The daily corrections run is an hour later than generation, so that on the day after the deadline the two do not
+ * start the same revision side by side (harmless, as every step is idempotent, but twice the work).
+ */
+const CORRECTIONS_HOUR = 7;
+
+export class ReportingStack extends Stack {
+  constructor(scope: Construct, id: string, props: ReportingStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    Tags.of(this).add('application', SERVICE_NAME);
+
+    // Storage
+    const accessLogs = new AccessLogBucket(this, 'AccessLogs', {
+      retention: Duration.days(Math.ceil(config.retentionYears * 365.25) + 31),
+    });
+    const data = new DataBucket(this, 'Data', { accessLogs: accessLogs.bucket });
+    const archive = new ArchiveBucket(this, 'Archive', {
+      accessLogs: accessLogs.bucket,
+      retentionMode: config.retentionMode,
+      retentionYears: config.retentionYears,
+    });
+    const mail = new MailIdentity(this, 'Mail', { identity: config.sesIdentity });
+    const alarms = new OperatorAlarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
+
+    // Where failed events wait
+    const ingestFailures = new DeadLetterQueue(this, 'IngestFailures', {
+      purpose: 'upload events the ingest function failed on after its retries',
+    });
+    const remindFailures = new DeadLetterQueue(this, 'RemindFailures', {
+      purpose: 'reminder runs the remind function failed on after its retries',
+    });
+    const scheduleFailures = new DeadLetterQueue(this, 'ScheduleFailures', {
+      purpose: 'scheduled runs EventBridge Scheduler could not start',
+    });
+
+    // Functions
+    const shared: Omit<ReportFunctionProps, 'handler' | 'description' | 'memorySize' | 'timeout'> = {
+      environment: {
+        [ENV.dataBucket]: data.bucket.bucketName,
+        [ENV.archiveBucket]: archive.bucket.bucketName,
+        [ENV.mailFrom]: config.mailFrom,
+        [ENV.serviceName]: SERVICE_NAME,
+        [ENV.metricsNamespace]: METRICS_NAMESPACE,
+        [ENV.logLevel]: config.logLevel,
+      },
+      logRetention: config.logRetention,
+      logLevel: config.logLevel,
+      projectRoot: props.projectRoot,
+      skipBundling: config.skipBundling,
+    };
+    const ingest = new ReportFunction(this, 'Ingest', {
+      ...shared,
+      handler: HANDLERS.ingest,
+      description: 'pmif-reports ingest: validate an uploaded workbook, store it normalised or reject it, reply',
+      // exceljs holds the workbook and its parsed rows; the upload guard caps both.
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+      // A burst of uploads (the deadline day, a script) cannot take the account's whole concurrency from the
+      // other functions; throttled S3 events are retried by Lambda for up to six hours.
+      ...(config.ingestReservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: config.ingestReservedConcurrency }
+        : {}),
+      onFailure: ingestFailures.queue,
+    });
+    const plan = new ReportFunction(this, 'Plan', {
+      ...shared,
+      handler: HANDLERS.plan,
+      description: 'pmif-reports generate/plan: fix the revision of a period and the sources it is built from',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+    });
+    const renderProject = new ReportFunction(this, 'RenderProject', {
+      ...shared,
+      handler: HANDLERS.renderProject,
+      description: "pmif-reports generate/render: one project's report, PDF and XLSX",
+      // pdfkit with embedded fonts and exceljs for one project's report.
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+    });
+    const finish = new ReportFunction(this, 'Finish', {
+      ...shared,
+      handler: HANDLERS.finish,
+      description: 'pmif-reports generate/finish: programme summary, then the manifest',
+      // Builds every project's model for the programme summary.
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+    });
+    const deliver = new ReportFunction(this, 'Deliver', {
+      ...shared,
+      handler: HANDLERS.deliver,
+      description: 'pmif-reports deliver: e-mail the latest revision to the managers, once each',
+      // Holds the programme attachments and every project's model while sending.
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+    });
+    const remind = new ReportFunction(this, 'Remind', {
+      ...shared,
+      handler: HANDLERS.remind,
+      description: 'pmif-reports remind: remind coordinators who have not submitted before the deadline',
+      memorySize: 512,
+      timeout: Duration.minutes(2),
+      onFailure: remindFailures.queue,
+    });
+
+    // Least privilege: each role is given exactly its prefixes; nothing may delete or touch retention.
+    grantBucketAccess(ingest.role, 'The ingest function', {
+      ...data,
+      // deliveries/: the receipt ledger (one acceptance or rejection e-mail per uploaded version).
+      read: [DATA.inbox, DATA.registry, DATA.ingested, DATA.registryVersions, DATA.deliveries],
+      write: [DATA.submissions, DATA.rejections, DATA.ingested, DATA.registryVersions, DATA.deliveries],
+      // The event names the exact version uploaded; a later upload to the same key must not be read in its place.
+      readVersions: true,
+      list: true,
+    });
+    for (const [step, fn] of [
+      ['plan', plan],
+      ['render', renderProject],
+      ['finish', finish],
+    ] as const) {
+      grantBucketAccess(fn.role, `The generate ${step} function`, {
+        ...data,
+        read: [DATA.registryVersions, DATA.submissions],
+        list: true,
+      });
+      grantBucketAccess(fn.role, `The generate ${step} function`, {
+        ...archive,
+        read: [ARCHIVE.reports],
+        write: [ARCHIVE.reports],
+        list: true,
+      });
+    }
+    grantBucketAccess(deliver.role, 'The deliver function', {
+      ...data,
+      read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
+      write: [DATA.deliveries],
+      list: true,
+    });
+    grantBucketAccess(deliver.role, 'The deliver function', { ...archive, read: [ARCHIVE.reports], list: true });
+    grantBucketAccess(remind.role, 'The remind function', {
+      ...data,
+      read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
+      write: [DATA.deliveries],
+      list: true,
+    });
+    for (const sender of [ingest, deliver, remind]) mail.grantSend(sender.role);
+
+    // Uploads start ingest; ingest's own outputs live under other prefixes and never do. Direct S3 notifications
+    // rather than EventBridge: S3 filters on prefix and suffix itself, the event reaches Lambda within seconds (the
+    // receipt is due within a minute), Lambda's retries and on-failure queue catch what fails, and there is no bus
+    // or rule to pay for or secure; nothing else needs the upload events.
+    for (const prefix of INGEST_TRIGGERS.prefixes) {
+      for (const suffix of INGEST_TRIGGERS.suffixes) {
+        data.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(ingest.fn), {
+          prefix,
+          suffix,
+        });
+      }
+    }
+    acknowledgeNotificationsHandler(this);
+
+    // Generate
+    const workflow = new GenerateWorkflow(this, 'Generate', {
+      plan: plan.fn,
+      renderProject: renderProject.fn,
+      finish: finish.fn,
+      deliver: deliver.fn,
+      maxConcurrency: config.mapConcurrency,
+      logRetention: config.logRetention,
+    });
+
+    // The calendar
+    const calendar = reportingCalendar(config.deadlineDays, config.reminderDays);
+    const group = new scheduler.ScheduleGroup(this, 'Schedules');
+    new ReportingSchedule(this, 'RemindSchedule', {
+      days: calendar.remind,
+      hour: RUN_HOUR,
+      description: `Remind coordinators ${config.reminderDays} days before the deadline (quarter end + ${config.deadlineDays} days)`,
+      target: { function: remind.fn },
+      input: {},
+      group,
+      deadLetterQueue: scheduleFailures.queue,
+    });
+    new ReportingSchedule(this, 'GenerateSchedule', {
+      days: calendar.generate,
+      hour: RUN_HOUR,
+      description: `Generate and deliver the reports the day after the deadline (quarter end + ${config.deadlineDays} days)`,
+      target: { stateMachine: workflow.stateMachine },
+      input: { mode: 'scheduled' },
+      group,
+      deadLetterQueue: scheduleFailures.queue,
+    });
+    new ReportingSchedule(this, 'CorrectionsSchedule', {
+      days: 'daily',
+      hour: CORRECTIONS_HOUR,
+      description: 'Issue a corrected revision if accepted uploads changed since the last one',
+      target: { stateMachine: workflow.stateMachine },
+      input: { mode: 'corrections' },
+      group,
+      deadLetterQueue: scheduleFailures.queue,
+    });
+
+    // Alarms
+    const functions = {
+      Ingest: ingest,
+      Plan: plan,
+      RenderProject: renderProject,
+      Finish: finish,
+      Deliver: deliver,
+      Remind: remind,
+    };
+    for (const [name, f] of Object.entries(functions)) alarms.onFunctionErrors(name, f.fn);
+    alarms.onStateMachineFailures('Generate', workflow.stateMachine);
+    alarms.onDeadLetters('IngestFailures', ingestFailures.queue);
+    alarms.onDeadLetters('RemindFailures', remindFailures.queue);
+    alarms.onDeadLetters('ScheduleFailures', scheduleFailures.queue);
+
+    // People
+    const principal = (arn: string | undefined): iam.IPrincipal =>
+      arn === undefined
+        ? new iam.AccountRootPrincipal()
+        : /^\d{12}$/.test(arn)
+          ? new iam.AccountPrincipal(arn)
+          : new iam.ArnPrincipal(arn);
+    for (const projectId of config.coordinatorProjects) {
+      new CoordinatorUploadRole(this, `Coordinator-${projectId}`, {
+        projectId,
+        ...data,
+        assumedBy: principal(config.coordinatorPrincipal),
+      });
+    }
+    new ManagerReadRole(this, 'Managers', { archive, assumedBy: principal(config.managerPrincipal) });
+    new AuditorReadRole(this, 'Auditors', { archive, data, assumedBy: principal(config.auditorPrincipal) });
+    new ArchiveHoldRole(this, 'ArchiveHold', { archive, data, assumedBy: principal(config.auditorPrincipal) });
+
+    new CfnOutput(this, 'DataBucketName', {
+      value: data.bucket.bucketName,
+      description: 'Uploads go to inbox/<projectId>/ and registry/',
+    });
+    new CfnOutput(this, 'ArchiveBucketName', {
+      value: archive.bucket.bucketName,
+      description: 'Reports (Object Lock)',
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      value: workflow.stateMachine.stateMachineArn,
+      description: 'Start with {"period":"2025-Q3"} to regenerate a period',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'Subscribe more operators here',
+    });
+    new CfnOutput(this, 'MailFrom', {
+      value: config.mailFrom,
+      description: 'Sender address (inside the SES identity)',
+    });
+  }
+}

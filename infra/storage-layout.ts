@@ -1,0 +1,50 @@
+/**
+ * The storage layout (DESIGN §3) and the runtime contract the stack hands to the handlers, as the infrastructure
+ * needs them. `infra/` never imports runtime code, so the key prefixes are restated here; a test checks that they
+ * agree with `functions/core/keys.ts`, which is where keys are built and parsed.
+ */
+
+/** A key prefix and what is stored under it; `holds` is quoted in the reasons of the IAM acknowledgements. */
+export interface StoragePrefix {
+  readonly prefix: string;
+  readonly holds: string;
+}
+
+/** Prefixes in the data bucket. */
+export const DATA = {
+  inbox: { prefix: 'inbox/', holds: "coordinators' raw uploads, one folder per project" },
+  registry: { prefix: 'registry/', holds: "the managing authority's registry workbooks" },
+  submissions: { prefix: 'submissions/', holds: 'one normalised record per accepted upload, by period and project' },
+  rejections: { prefix: 'rejections/', holds: 'one rejection record (and annotated workbook) per refused upload' },
+  ingested: { prefix: 'ingested/', holds: 'one receipt per ingested object version (makes ingest idempotent)' },
+  registryVersions: { prefix: 'registry-versions/', holds: 'one normalised record per accepted registry upload' },
+  deliveries: {
+    prefix: 'deliveries/',
+    holds: 'the delivery and reminder ledgers, one object per recipient or project',
+  },
+} as const satisfies Record<string, StoragePrefix>;
+
+/** Prefixes in the archive bucket (Object Lock). */
+export const ARCHIVE = {
+  reports: { prefix: 'reports/', holds: 'every revision of every report, its plan and its manifest' },
+} as const satisfies Record<string, StoragePrefix>;
+
+/** Uploads that start ingest: prefix × suffix. Both spellings of the suffix, because S3 filters are case-sensitive. */
+export const INGEST_TRIGGERS = {
+  prefixes: [DATA.inbox.prefix, DATA.registry.prefix],
+  suffixes: ['.xlsx', '.XLSX'],
+} as const;
+
+/** Environment variables every function gets (the handlers' config reads exactly these). */
+export const ENV = {
+  dataBucket: 'DATA_BUCKET',
+  archiveBucket: 'ARCHIVE_BUCKET',
+  mailFrom: 'MAIL_FROM',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+  logLevel: 'LOG_LEVEL',
+} as const;
+
+/** Powertools service name and metrics namespace. */
+export const SERVICE_NAME = 'pmif-reports';
+export const METRICS_NAMESPACE = 'PmifReports';

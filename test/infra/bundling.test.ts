@@ -1,0 +1,107 @@
+/**
+ * Really bundles the four handler files with esbuild, with the stack's options and its after-bundling commands, and
+ * loads each bundle in a plain Node process as Lambda would (ESM, no node_modules for anything but the AWS SDK).
+ * The assertion tests elsewhere synthesize with placeholders; this is the test that the code deploys.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  BUNDLE,
+  bundleLocally,
+  esbuildOptions,
+  HANDLERS,
+  type HandlerEntry,
+  nodejsBundling,
+} from '../../infra/bundling';
+import { PROJECT_ROOT } from '../../infra/reporting-app';
+import { ENV } from '../../infra/storage-layout';
+
+// Inside the repository so that a bundle's external `@aws-sdk/*` imports resolve from node_modules, as the
+// Lambda runtime provides them; cdk.out is ignored by git.
+mkdirSync(join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
+const work = mkdtempSync(join(PROJECT_ROOT, 'cdk.out', 'bundle-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The four handler files, each with the exports the stack runs and whether it carries the fonts. */
+const entries = [...new Set(Object.values(HANDLERS).map((h) => h.entry))].map((entry) => {
+  const handlers: HandlerEntry[] = Object.values(HANDLERS).filter((h) => h.entry === entry);
+  return {
+    entry,
+    exportNames: handlers.map((h) => h.exportName),
+    fonts: handlers.some((h) => h.fonts),
+    handler: handlers[0]!,
+  };
+});
+
+describe('bundling options', () => {
+  it('gives NodejsFunction the same settings as the esbuild API call', () => {
+    const cdk = nodejsBundling(HANDLERS.plan);
+    const api = esbuildOptions(PROJECT_ROOT, HANDLERS.plan, '/out');
+    expect(cdk.format).toBe(OutputFormat.ESM);
+    expect(api.format).toBe('esm');
+    expect(cdk.target).toBe(api.target);
+    expect(cdk.banner).toBe((api.banner as { js: string }).js);
+    expect(cdk.loader).toEqual(api.loader);
+    expect(cdk.externalModules).toEqual(api.external);
+    expect([cdk.minify, cdk.sourceMap, cdk.sourcesContent, cdk.keepNames]).toEqual([
+      api.minify,
+      api.sourcemap,
+      api.sourcesContent,
+      api.keepNames,
+    ]);
+    expect(api.outfile).toBe(join('/out', BUNDLE.outFile));
+  });
+
+  it('copies the fonts only into the bundles that render PDFs', () => {
+    expect(nodejsBundling(HANDLERS.renderProject).commandHooks?.afterBundling('/in', '/out')).toEqual([
+      'mkdir -p "/out/fonts"',
+      'cp "/in/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "/out/fonts/DejaVuSans.ttf"',
+      'cp "/in/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" "/out/fonts/DejaVuSans-Bold.ttf"',
+    ]);
+    expect(nodejsBundling(HANDLERS.ingest).commandHooks?.afterBundling('/in', '/out')).toEqual([]);
+  });
+});
+
+describe.each(entries)('$entry', ({ entry, exportNames, fonts, handler }) => {
+  it('exists (written by the handlers work)', () => {
+    expect(existsSync(join(PROJECT_ROOT, entry)), `${entry} is missing`).toBe(true);
+  });
+
+  it(`bundles as ESM exporting ${exportNames.join(', ')}${fonts ? ', with the fonts next to it' : ''}, and loads`, async () => {
+    const outDir = join(work, entry.split('/').at(-2)!);
+    const bundle = await bundleLocally(PROJECT_ROOT, handler, outDir);
+    expect(bundle.exports).toEqual(expect.arrayContaining(exportNames));
+    const paths = bundle.files.map((f) => f.path);
+    expect(paths).toContain(BUNDLE.outFile);
+    for (const font of BUNDLE.fonts.files) {
+      // functions/pdf/fonts.ts looks in `fonts/` next to the running module.
+      expect(paths.includes(join(BUNDLE.fonts.to, font))).toBe(fonts);
+    }
+    // Load it in a fresh Node process with the environment the stack sets, the way the runtime imports a handler.
+    const env = {
+      ...process.env,
+      [ENV.dataBucket]: 'data-bucket',
+      [ENV.archiveBucket]: 'archive-bucket',
+      [ENV.mailFrom]: 'reports@example.lv',
+      [ENV.serviceName]: 'pmif-reports',
+      [ENV.metricsNamespace]: 'PmifReports',
+      [ENV.logLevel]: 'ERROR',
+      AWS_REGION: 'eu-north-1',
+    };
+    const url = pathToFileURL(join(outDir, BUNDLE.outFile)).href;
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(url)}); console.log(JSON.stringify(Object.keys(m)));`,
+      ],
+      { env, encoding: 'utf8', cwd: outDir },
+    );
+    expect(JSON.parse(loaded.trim().split('\n').at(-1)!)).toEqual(expect.arrayContaining(exportNames));
+  });
+});

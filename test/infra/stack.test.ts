@@ -1,0 +1,581 @@
+/**
+ * What matters about the stack, asserted on the synthesized template (default context): storage safety, the upload
+ * trigger, the calendar, the workflow, the functions, the queues and alarms, and cdk-nag.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HANDLERS } from '../../infra/bundling';
+import type { AccessLogBucket } from '../../infra/constructs/access-log-bucket';
+import type { ArchiveBucket } from '../../infra/constructs/archive-bucket';
+import type { DataBucket } from '../../infra/constructs/data-bucket';
+import type { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
+import type { GenerateWorkflow } from '../../infra/constructs/generate-workflow';
+import type { OperatorAlarms } from '../../infra/constructs/operator-alarms';
+import type { ReportFunction } from '../../infra/constructs/report-function';
+import { DATA, ENV, INGEST_TRIGGERS } from '../../infra/storage-layout';
+import { type PluginReport, resourcesOf, type Synthesized, synthesize } from './synth';
+import { flatten, logicalIdOf, stateMachineDefinition } from './template-helpers';
+
+let synth: Synthesized;
+const child = <T>(path: string) => synth.stack.node.findChild(path) as T;
+
+const FUNCTIONS = ['Ingest', 'Plan', 'RenderProject', 'Finish', 'Deliver', 'Remind'] as const;
+const fnId = (name: (typeof FUNCTIONS)[number]) => logicalIdOf(synth.stack, child<ReportFunction>(name).fn);
+const bucketId = (name: 'Data' | 'Archive' | 'AccessLogs') =>
+  logicalIdOf(synth.stack, child<DataBucket | ArchiveBucket | AccessLogBucket>(name).bucket);
+/** A resource's properties, shaped as the test expects to read them. */
+const propsOf = <T>(logicalId: string) => (synth.json.Resources[logicalId]?.Properties ?? {}) as T;
+
+interface BucketProps {
+  BucketEncryption: {
+    ServerSideEncryptionConfiguration: {
+      BucketKeyEnabled?: boolean;
+      ServerSideEncryptionByDefault: { SSEAlgorithm: string; KMSMasterKeyID: { 'Fn::GetAtt': [string, string] } };
+    }[];
+  };
+  LifecycleConfiguration: { Rules: Record<string, unknown>[] };
+}
+
+interface NotificationProps {
+  BucketName: unknown;
+  NotificationConfiguration: {
+    LambdaFunctionConfigurations: {
+      Events: string[];
+      LambdaFunctionArn: unknown;
+      Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+    }[];
+  };
+}
+
+interface ScheduleProps {
+  ScheduleExpression: string;
+  ScheduleExpressionTimezone: string;
+  FlexibleTimeWindow: unknown;
+  Target: {
+    Arn: unknown;
+    Input: string;
+    DeadLetterConfig: unknown;
+    RetryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
+  };
+}
+
+interface FunctionProps {
+  Runtime: string;
+  Architectures: string[];
+  Handler: string;
+  MemorySize: number;
+  Timeout: number;
+  ReservedConcurrentExecutions?: number;
+  TracingConfig: unknown;
+  LoggingConfig: { LogFormat: string; ApplicationLogLevel: string; LogGroup: { Ref: string } };
+  Environment: { Variables: Record<string, unknown> };
+}
+
+interface AlarmProps {
+  MetricName: string;
+  Dimensions: { Name: string; Value: unknown }[];
+  AlarmActions: unknown[];
+  OKActions: unknown[];
+}
+
+beforeAll(() => {
+  synth = synthesize();
+});
+
+describe('storage', () => {
+  it('locks every archived report for 10 years in GOVERNANCE mode and keeps the bucket on stack deletion', () => {
+    const [props, resource] = [
+      synth.json.Resources[bucketId('Archive')]?.Properties,
+      synth.json.Resources[bucketId('Archive')],
+    ];
+    expect(props).toMatchObject({
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Years: 10 } },
+      },
+    });
+    expect(resource).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('keeps the data bucket and the access logs on stack deletion too', () => {
+    for (const name of ['Data', 'AccessLogs'] as const) {
+      expect(synth.json.Resources[bucketId(name)]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
+  });
+
+  it('denies bypassing governance retention to every principal', () => {
+    synth.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId('Archive') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:BypassGovernanceRetention' }),
+        ]),
+      },
+    });
+  });
+
+  it('encrypts data and archive with their own customer managed keys, rotated, with S3 bucket keys', () => {
+    const keys = new Set<string>();
+    for (const name of ['Data', 'Archive'] as const) {
+      const sse = propsOf<BucketProps>(bucketId(name)).BucketEncryption.ServerSideEncryptionConfiguration[0]!;
+      expect(sse.ServerSideEncryptionByDefault.SSEAlgorithm).toBe('aws:kms');
+      expect(sse.BucketKeyEnabled).toBe(true);
+      const keyId = sse.ServerSideEncryptionByDefault.KMSMasterKeyID['Fn::GetAtt'][0] as string;
+      expect(synth.json.Resources[keyId]).toMatchObject({
+        Type: 'AWS::KMS::Key',
+        Properties: { EnableKeyRotation: true },
+      });
+      keys.add(keyId);
+    }
+    expect(keys.size).toBe(2);
+  });
+
+  it('versions every bucket and blocks all public access', () => {
+    const buckets = resourcesOf(synth.json, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(3);
+    for (const [, props] of buckets) {
+      expect(props.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(props.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+    }
+  });
+
+  it('serves every bucket over TLS 1.2+ only', () => {
+    const policies = resourcesOf(synth.json, 'AWS::S3::BucketPolicy');
+    expect(policies.map(([, p]) => flatten(p.Bucket)).sort()).toEqual(
+      [bucketId('AccessLogs'), bucketId('Archive'), bucketId('Data')].map((b) => `<${b}>`).sort(),
+    );
+    for (const [, p] of policies) {
+      const statements = (p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 's3:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+      );
+    }
+  });
+
+  it('logs every request to data and archive (auditors’ downloads included) into the separate log bucket', () => {
+    for (const [name, prefix] of [
+      ['Data', 'data/'],
+      ['Archive', 'archive/'],
+    ] as const) {
+      expect(synth.json.Resources[bucketId(name)]?.Properties?.LoggingConfiguration).toMatchObject({
+        DestinationBucketName: { Ref: bucketId('AccessLogs') },
+        LogFilePrefix: prefix,
+      });
+    }
+    // S3 delivers access logs only to SSE-S3 buckets.
+    synth.template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: Match.anyValue() })]) },
+    });
+  });
+
+  it('aborts incomplete multipart uploads', () => {
+    for (const name of ['Data', 'Archive', 'AccessLogs'] as const) {
+      const rules = propsOf<BucketProps>(bucketId(name)).LifecycleConfiguration.Rules;
+      expect(rules).toContainEqual(
+        expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+      );
+    }
+  });
+});
+
+describe('upload trigger', () => {
+  const filters = () => {
+    const [[id]] = resourcesOf(synth.json, 'Custom::S3BucketNotifications') as [[string, unknown]];
+    const props = propsOf<NotificationProps>(id);
+    expect(props.BucketName).toEqual({ Ref: bucketId('Data') });
+    return props.NotificationConfiguration.LambdaFunctionConfigurations.map((c) => {
+      const rules = Object.fromEntries(c.Filter.Key.FilterRules.map((r) => [r.Name, r.Value]));
+      return {
+        events: c.Events,
+        target: flatten(c.LambdaFunctionArn),
+        prefix: rules.prefix ?? '',
+        suffix: rules.suffix ?? '',
+      };
+    });
+  };
+
+  it('starts ingest for .xlsx uploads under inbox/ and registry/ only', () => {
+    expect(filters()).toEqual(
+      ['inbox/', 'registry/'].flatMap((prefix) =>
+        ['.xlsx', '.XLSX'].map((suffix) => ({
+          events: ['s3:ObjectCreated:*'],
+          target: `<${fnId('Ingest')}.Arn>`,
+          prefix,
+          suffix,
+        })),
+      ),
+    );
+  });
+
+  it('is never triggered by what ingest writes', () => {
+    const outputs = [DATA.submissions, DATA.rejections, DATA.ingested, DATA.registryVersions, DATA.deliveries];
+    for (const { prefix } of filters()) {
+      for (const out of outputs) {
+        expect(out.prefix.startsWith(prefix) || prefix.startsWith(out.prefix)).toBe(false);
+      }
+    }
+    expect(INGEST_TRIGGERS.prefixes).toEqual([DATA.inbox.prefix, DATA.registry.prefix]);
+  });
+
+  it('lets only this bucket in this account invoke ingest', () => {
+    synth.template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [fnId('Ingest'), 'Arn'] },
+      Principal: 's3.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [bucketId('Data'), 'Arn'] },
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+  });
+});
+
+describe('calendar', () => {
+  const schedules = () => resourcesOf(synth.json, 'AWS::Scheduler::Schedule').map(([id]) => propsOf<ScheduleProps>(id));
+
+  it('reminds on the 10th, generates on the 16th of Jan/Apr/Jul/Oct and looks for corrections daily, in Riga time', () => {
+    const byTarget = schedules().map((s) => ({
+      expression: s.ScheduleExpression,
+      timezone: s.ScheduleExpressionTimezone,
+      target: flatten(s.Target.Arn),
+      input: JSON.parse(s.Target.Input),
+    }));
+    expect(byTarget).toEqual([
+      {
+        expression: 'cron(0 6 10 1,4,7,10 ? *)',
+        timezone: 'Europe/Riga',
+        target: `<${fnId('Remind')}.Arn>`,
+        input: {},
+      },
+      {
+        expression: 'cron(0 6 16 1,4,7,10 ? *)',
+        timezone: 'Europe/Riga',
+        target: `<${logicalIdOf(synth.stack, child<GenerateWorkflow>('Generate').stateMachine)}>`,
+        input: { mode: 'scheduled' },
+      },
+      {
+        expression: 'cron(0 7 * * ? *)',
+        timezone: 'Europe/Riga',
+        target: `<${logicalIdOf(synth.stack, child<GenerateWorkflow>('Generate').stateMachine)}>`,
+        input: { mode: 'corrections' },
+      },
+    ]);
+  });
+
+  it('retries every schedule target and sends what it gives up on to the schedule dead-letter queue', () => {
+    const dlq = logicalIdOf(synth.stack, child<DeadLetterQueue>('ScheduleFailures').queue);
+    for (const s of schedules()) {
+      expect(s.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+      expect(s.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } });
+      expect(s.Target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+      expect(s.Target.RetryPolicy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(3600);
+    }
+  });
+});
+
+describe('generate workflow', () => {
+  const definition = () => {
+    const [[, props]] = resourcesOf(synth.json, 'AWS::StepFunctions::StateMachine') as [
+      [string, Record<string, unknown>],
+    ];
+    return stateMachineDefinition(props);
+  };
+
+  it('plans, then renders every project in a bounded Map, finishes and delivers', () => {
+    const d = definition();
+    expect(d.StartAt).toBe('Plan');
+    expect(d.States.Plan).toMatchObject({
+      Type: 'Task',
+      Resource: `<${fnId('Plan')}.Arn>`,
+      ResultPath: '$.planned',
+      Next: 'Planned?',
+    });
+    expect(d.States.Plan?.Parameters).toBeUndefined(); // the whole state: the execution input
+    expect(d.States['Planned?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.planned.status', StringEquals: 'planned', Next: 'RenderProjects' }, expect.anything()],
+      Default: 'NothingToDo',
+    });
+    const map = d.States.RenderProjects!;
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.planned.plan.projectIds',
+      ItemSelector: { 'plan.$': '$.planned.plan', 'projectId.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 10,
+      ResultPath: null,
+      Next: 'Finish',
+    });
+    expect(map.ItemProcessor?.States.RenderProject).toMatchObject({
+      Type: 'Task',
+      Resource: `<${fnId('RenderProject')}.Arn>`,
+    });
+    expect(d.States.Finish).toMatchObject({
+      Resource: `<${fnId('Finish')}.Arn>`,
+      Parameters: { 'plan.$': '$.planned.plan' },
+      Next: 'Deliver',
+    });
+    expect(d.States.Deliver).toMatchObject({
+      Resource: `<${fnId('Deliver')}.Arn>`,
+      Parameters: { 'period.$': '$.planned.plan.period' },
+      Next: 'MoreCorrections?',
+    });
+  });
+
+  it('re-delivers an unchanged period (only to whom the ledger lacks) and loops a corrections run until nothing changed', () => {
+    const d = definition();
+    expect(d.States['Planned?']?.Choices?.[1]).toEqual({
+      And: [
+        { Variable: '$.planned.status', StringEquals: 'unchanged' },
+        { Variable: '$.planned.period', IsPresent: true },
+      ],
+      Next: 'DeliverUnchanged',
+    });
+    expect(d.States.DeliverUnchanged).toMatchObject({ Parameters: { 'period.$': '$.planned.period' }, End: true });
+    expect(d.States['MoreCorrections?']).toEqual({
+      Type: 'Choice',
+      Choices: [
+        {
+          And: [
+            { Variable: '$.mode', IsPresent: true },
+            { Variable: '$.mode', StringEquals: 'corrections' },
+          ],
+          Next: 'Plan',
+        },
+      ],
+      Default: 'Delivered',
+    });
+    expect(d.TimeoutSeconds).toBe(7200);
+  });
+
+  it('retries every task on Lambda service errors and throttling, with backoff', () => {
+    const d = definition();
+    const tasks = [
+      ...Object.values(d.States),
+      ...Object.values(d.States.RenderProjects?.ItemProcessor?.States ?? {}),
+    ].filter((s) => s.Type === 'Task');
+    expect(tasks).toHaveLength(5);
+    for (const task of tasks) {
+      const errors = task.Retry?.flatMap((r) => r.ErrorEquals) ?? [];
+      expect(errors).toEqual(
+        expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'States.TaskFailed']),
+      );
+      // A bad input is not retried; everything else is, with backoff.
+      expect(task.Retry?.find((r) => r.ErrorEquals.includes('BadEventError'))?.MaxAttempts).toBe(0);
+      for (const r of task.Retry ?? []) if (r.MaxAttempts !== 0) expect(r.BackoffRate).toBeGreaterThan(1);
+    }
+  });
+
+  it('logs everything to a log group with retention and traces with X-Ray', () => {
+    const workflow = child<GenerateWorkflow>('Generate');
+    synth.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: { 'Fn::GetAtt': [logicalIdOf(synth.stack, workflow.logGroup), 'Arn'] },
+            },
+          },
+        ],
+      },
+    });
+    expect(synth.json.Resources[logicalIdOf(synth.stack, workflow.logGroup)]?.Properties).toMatchObject({
+      RetentionInDays: 90,
+    });
+  });
+});
+
+describe('functions', () => {
+  const props = (name: (typeof FUNCTIONS)[number]) => propsOf<FunctionProps>(fnId(name));
+
+  it('run Node 22 on ARM64 with active tracing, JSON logs and their own log group with retention', () => {
+    for (const name of FUNCTIONS) {
+      const p = props(name);
+      expect(p.Runtime).toBe('nodejs22.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(p.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
+      const logGroup = p.LoggingConfig.LogGroup.Ref;
+      expect(synth.json.Resources[logGroup]).toMatchObject({
+        Type: 'AWS::Logs::LogGroup',
+        Properties: { RetentionInDays: 90 },
+      });
+    }
+  });
+
+  it('run the handler exports of the contract', () => {
+    const expected = {
+      Ingest: HANDLERS.ingest,
+      Plan: HANDLERS.plan,
+      RenderProject: HANDLERS.renderProject,
+      Finish: HANDLERS.finish,
+      Deliver: HANDLERS.deliver,
+      Remind: HANDLERS.remind,
+    };
+    for (const name of FUNCTIONS) expect(props(name).Handler).toBe(`index.${expected[name].exportName}`);
+  });
+
+  it('get the buckets, the sender and the Powertools settings in their environment', () => {
+    for (const name of FUNCTIONS) {
+      expect(props(name).Environment.Variables).toMatchObject({
+        [ENV.dataBucket]: { Ref: bucketId('Data') },
+        [ENV.archiveBucket]: { Ref: bucketId('Archive') },
+        [ENV.mailFrom]: 'reports@example.invalid',
+        [ENV.serviceName]: 'pmif-reports',
+        [ENV.metricsNamespace]: 'PmifReports',
+        [ENV.logLevel]: 'INFO',
+      });
+    }
+  });
+
+  it('size memory for the work: 1 GB to render, a reserved concurrency for ingest', () => {
+    expect(props('RenderProject').MemorySize).toBe(1024);
+    expect(props('Ingest').ReservedConcurrentExecutions).toBe(10);
+    for (const name of FUNCTIONS) expect(props(name).Timeout).toBeGreaterThanOrEqual(60);
+  });
+
+  it('send asynchronous events they fail on to their dead-letter queues after two retries', () => {
+    for (const [fn, queue] of [
+      ['Ingest', 'IngestFailures'],
+      ['Remind', 'RemindFailures'],
+    ] as const) {
+      synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId(fn) },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [logicalIdOf(synth.stack, child<DeadLetterQueue>(queue).queue), 'Arn'] },
+          },
+        },
+      });
+    }
+  });
+});
+
+describe('queues and alarms', () => {
+  const topic = () => logicalIdOf(synth.stack, child<OperatorAlarms>('Alarms').topic);
+
+  it('encrypts every dead-letter queue and refuses plain HTTP', () => {
+    const queues = resourcesOf(synth.json, 'AWS::SQS::Queue');
+    expect(queues).toHaveLength(3);
+    for (const [queueId, p] of queues) {
+      expect(p.SqsManagedSseEnabled).toBe(true);
+      expect(p.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('publishes alarms to a KMS-encrypted, TLS-only topic', () => {
+    const props = synth.json.Resources[topic()]?.Properties as Record<string, unknown>;
+    expect(props.KmsMasterKeyId).toBeDefined();
+    synth.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic() }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('alarms on every function error, failed or timed-out execution and dead letter, to the topic', () => {
+    const alarms = resourcesOf(synth.json, 'AWS::CloudWatch::Alarm').map(([id]) => propsOf<AlarmProps>(id));
+    for (const a of alarms) {
+      expect(a.AlarmActions).toEqual([{ Ref: topic() }]);
+      expect(a.OKActions).toEqual([{ Ref: topic() }]);
+      expect(a).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
+    }
+    const watched = alarms.map((a) => `${a.MetricName} ${a.Dimensions.map((d) => flatten(d.Value)).join(',')}`);
+    const stateMachine = logicalIdOf(synth.stack, child<GenerateWorkflow>('Generate').stateMachine);
+    expect(watched.sort()).toEqual(
+      [
+        ...FUNCTIONS.map((f) => `Errors <${fnId(f)}>`),
+        `ExecutionsFailed <${stateMachine}>`,
+        `ExecutionsTimedOut <${stateMachine}>`,
+        ...(['IngestFailures', 'RemindFailures', 'ScheduleFailures'] as const).map(
+          (q) =>
+            `ApproximateNumberOfMessagesVisible <${logicalIdOf(synth.stack, child<DeadLetterQueue>(q).queue)}.QueueName>`,
+        ),
+      ].sort(),
+    );
+  });
+});
+
+describe('cdk-nag', () => {
+  const awsSolutions = (reports: PluginReport[]) => reports.find((r) => r.pluginName === 'AwsSolutions');
+
+  it('reads findings from the validation report (control: a bare bucket has some)', () => {
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'pmif-nag-')),
+      context: { '@aws-cdk/core:failSynthOnValidationErrors': false },
+    });
+    new s3.Bucket(new Stack(app, 'Control'), 'Bare');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const dir = app.synth().directory;
+    const reports = JSON.parse(readFileSync(join(dir, 'validation-report.json'), 'utf8'))
+      .pluginReports as PluginReport[];
+    expect(awsSolutions(reports)?.violations.map((v) => v.ruleName)).toEqual(
+      expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']),
+    );
+  });
+
+  it('has no unacknowledged AwsSolutions findings', () => {
+    const violations = awsSolutions(synth.reports)?.violations ?? [];
+    expect(
+      violations.map((v) => `${v.ruleName} at ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`),
+    ).toEqual([]);
+  });
+
+  it('passes every other validation of the synth (CloudFormation template checks, annotations)', () => {
+    const others = synth.reports
+      .flatMap((r) => r.violations.map((v) => `${r.pluginName}: ${v.ruleName}`))
+      // Expected with the default context: no SES identity given (variants.test.ts checks it goes with one).
+      .filter((v) => v !== 'Construct Annotations: Annotation::pmif:sesIdentity');
+    expect(others).toEqual([]);
+  });
+
+  it('acknowledges each finding by its exact id, with a reason', () => {
+    const acknowledgements = synth.stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    expect(acknowledgements.length).toBeGreaterThan(10);
+    for (const [ruleId, reason] of acknowledgements) {
+      expect(ruleId).toMatch(/^(Annotation::)?AwsSolutions-[A-Z]+\d+(\[(Resource|Action|Policy)::.+\])?$/i);
+      if (ruleId.includes('IAM5')) expect(ruleId).toMatch(/\[(Resource|Action)::/);
+      expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+});

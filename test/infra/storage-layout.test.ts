@@ -1,0 +1,46 @@
+/** infra/ restates the key prefixes (it may not import runtime code); they must agree with the one key module. */
+import { describe, expect, it } from 'vitest';
+import { isXlsxKey, keys } from '../../functions/core/keys';
+import { ARCHIVE, DATA, INGEST_TRIGGERS } from '../../infra/storage-layout';
+
+describe('storage layout', () => {
+  it('names the same prefixes as functions/core/keys.ts', () => {
+    expect(DATA.inbox.prefix).toBe(keys.inboxPrefix);
+    expect(DATA.registry.prefix).toBe(keys.registryPrefix);
+    expect(DATA.submissions.prefix).toBe(keys.submissionsPrefix);
+    expect(DATA.rejections.prefix).toBe(keys.rejectionsPrefix);
+    expect(DATA.deliveries.prefix).toBe(keys.deliveriesPrefix);
+    expect(DATA.registryVersions.prefix).toBe(keys.registryVersionsPrefix);
+    expect(ARCHIVE.reports.prefix).toBe(keys.reportsPrefix);
+  });
+
+  it('covers every key the runtime builds with a prefix the stack grants', () => {
+    const version = '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY';
+    const built = {
+      submission: keys.submission('2025-Q3', 'riga-integration', version),
+      rejection: keys.rejection('riga-integration', version, 'xlsx'),
+      ingested: keys.ingested('inbox/riga-integration/Q3.xlsx', version),
+      registryVersion: keys.registryVersion(version),
+      delivery: keys.delivery('2025-Q3', 1, 'a'.repeat(32)),
+      reminder: keys.reminder('2025-Q3', 'riga-integration'),
+      receipt: keys.ledgerAttempt(keys.uploadMailSlot('inbox/riga-integration/Q3.xlsx', version), 1),
+      plan: keys.plan('2025-Q3', 1),
+      report: keys.projectReport('2025-Q3', 1, 'riga-integration', 'pdf'),
+      manifest: keys.manifest('2025-Q3', 1),
+    };
+    expect(built.submission.startsWith(DATA.submissions.prefix)).toBe(true);
+    expect(built.rejection.startsWith(DATA.rejections.prefix)).toBe(true);
+    expect(built.ingested.startsWith(DATA.ingested.prefix)).toBe(true);
+    expect(built.registryVersion.startsWith(DATA.registryVersions.prefix)).toBe(true);
+    expect(built.delivery.startsWith(DATA.deliveries.prefix)).toBe(true);
+    expect(built.reminder.startsWith(DATA.deliveries.prefix)).toBe(true);
+    expect(built.receipt.startsWith(DATA.deliveries.prefix)).toBe(true);
+    expect(built.plan.startsWith(ARCHIVE.reports.prefix)).toBe(true);
+    expect(built.report.startsWith(ARCHIVE.reports.prefix)).toBe(true);
+    expect(built.manifest.startsWith(ARCHIVE.reports.prefix)).toBe(true);
+  });
+
+  it('triggers ingest only for keys the runtime treats as workbooks', () => {
+    for (const suffix of INGEST_TRIGGERS.suffixes) expect(isXlsxKey(`inbox/p/file${suffix}`)).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+/** The context parameters change what they should, and bad ones stop the synth with every problem named. */
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../infra/config';
+import { resourcesOf, synthesize as synthesizeWithValidation } from './synth';
+import { flatten, identityStatementsByRole, stateMachineDefinition } from './template-helpers';
+
+const synthesize = (context: Record<string, unknown> = {}) =>
+  synthesizeWithValidation(context, { validateTemplate: false });
+
+describe('context parameters', () => {
+  it('locks in COMPLIANCE mode for the years given', () => {
+    const { template } = synthesize({ 'pmif:retentionMode': 'COMPLIANCE', 'pmif:retentionYears': '7' });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Years: 7 } },
+      },
+    });
+  });
+
+  it('splits schedules when the deadline lands on different days in different quarters', () => {
+    const { json } = synthesize({ 'pmif:deadlineDays': '35', 'pmif:reminderDays': '5' });
+    const expressions = resourcesOf(json, 'AWS::Scheduler::Schedule').map(([, p]) => p.ScheduleExpression);
+    expect(expressions).toEqual([
+      'cron(0 6 30 1,4,7,10 ? *)',
+      'cron(0 6 5 2,8,11 ? *)',
+      'cron(0 6 6 5 ? *)',
+      'cron(0 7 * * ? *)',
+    ]);
+  });
+
+  it('bounds the Map, the log retention and the ingest concurrency as configured', () => {
+    const { json } = synthesize({
+      'pmif:mapConcurrency': '25',
+      'pmif:logRetentionDays': '100',
+      'pmif:ingestReservedConcurrency': 'none',
+      'pmif:logLevel': 'debug',
+    });
+    const [[, sm]] = resourcesOf(json, 'AWS::StepFunctions::StateMachine') as [[string, Record<string, unknown>]];
+    expect(stateMachineDefinition(sm).States.RenderProjects?.MaxConcurrency).toBe(25);
+    for (const [, group] of resourcesOf(json, 'AWS::Logs::LogGroup')) expect(group.RetentionInDays).toBe(90);
+    const functions = resourcesOf(json, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
+    expect(functions).toHaveLength(6);
+    for (const [, p] of functions) {
+      expect(p.ReservedConcurrentExecutions).toBeUndefined();
+      expect(p.LoggingConfig).toMatchObject({ ApplicationLogLevel: 'DEBUG' });
+      expect((p.Environment as { Variables: Record<string, unknown> }).Variables.LOG_LEVEL).toBe('DEBUG');
+    }
+  });
+
+  it('verifies a domain identity (DKIM records as outputs), mails from inside it and subscribes the operator', () => {
+    const { template, json, reports } = synthesize({
+      'pmif:sesIdentity': 'pmif.example.lv',
+      'pmif:mailFrom': 'parskati@pmif.example.lv',
+      'pmif:alarmEmail': 'it@example.lv',
+      'pmif:coordinatorProjects': 'riga-integration',
+      'pmif:coordinatorPrincipal': 'arn:aws:iam::123456789012:role/coordinators',
+    });
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'pmif.example.lv' });
+    expect(Object.keys(template.findOutputs('*')).filter((k) => /^DkimRecord[1-3]$/.test(k))).toHaveLength(3);
+    for (const [, p] of resourcesOf(json, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x')) {
+      expect((p.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_FROM).toBe(
+        'parskati@pmif.example.lv',
+      );
+    }
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'it@example.lv' });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { AWS: 'arn:aws:iam::123456789012:role/coordinators' } })],
+      },
+    });
+    // More resources, still nothing for cdk-nag (or anything else) to report.
+    expect(reports.flatMap((r) => r.violations.map((v) => v.ruleName))).toEqual([]);
+    // And still no wildcard action anywhere.
+    const wild = [...identityStatementsByRole(json).values()]
+      .flat()
+      .flatMap((s) => s.actions.filter((a) => a.includes('*')));
+    expect(wild).toEqual([]);
+  });
+
+  it('stops with every bad key named', () => {
+    expect(() => synthesize({ 'pmif:retentionYears': 'ten', 'pmif:deadlineDays': '90' })).toThrow(ConfigError);
+    expect(() => synthesize({ 'pmif:retentionYears': 'ten', 'pmif:deadlineDays': '90' })).toThrow(
+      /pmif:retentionYears[\s\S]*pmif:deadlineDays/,
+    );
+  });
+
+  it('warns, without failing, when no SES identity is given', () => {
+    const { reports } = synthesize();
+    const annotations = reports.find((r) => r.pluginName === 'Construct Annotations')?.violations ?? [];
+    expect(annotations.map((v) => flatten(v.ruleName))).toContain('Annotation::pmif:sesIdentity');
+  });
+});
