@@ -8,7 +8,7 @@ import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { type Clock, type Mailer, type OutgoingMail, StoreError } from '../core/ports';
+import { type Clock, MailError, type Mailer, type OutgoingMail } from '../core/ports';
 import { systemClock } from './system-clock';
 
 /** Options of {@link OutboxMailer}. */
@@ -89,7 +89,7 @@ export class OutboxMailer implements Mailer {
     const digest = mailDigest(mail);
     const messageId = `<${digest.slice(0, 32)}@${this.options.domain ?? domainOf(mail.from)}>`;
     const date = this.clock.now();
-    const raw = await composeRawMessage(mail, date, messageId);
+    const raw = await composeRawMessage(mail, date, messageId).catch(notBuilt);
     const path = join(this.dir, `${fileStamp(date)}-${digest.slice(0, 12)}.eml`);
     // The temp name does not end in .eml, so nothing that picks up the outbox's messages takes it for one.
     const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -99,10 +99,20 @@ export class OutboxMailer implements Mailer {
       await rename(tmp, path);
     } catch (err) {
       await unlink(tmp).catch(() => {});
-      throw new StoreError(`cannot write mail to the outbox ${this.dir}`, { cause: err });
+      // The message file is renamed into place last, so any failure here means nothing was "sent".
+      throw new MailError(`cannot write mail to the outbox ${this.dir}`, {
+        cause: err,
+        retryable: true,
+        notSent: true,
+      });
     }
     return { messageId };
   }
+}
+
+/** A message that cannot be built was certainly not sent, and building it again will not help. */
+export function notBuilt(err: unknown): never {
+  throw new MailError('the message could not be built', { cause: err, retryable: false, notSent: true });
 }
 
 function sha256Hex(data: string | Uint8Array): string {

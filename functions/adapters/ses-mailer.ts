@@ -4,25 +4,11 @@
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import addressparser from 'nodemailer/lib/addressparser';
-import { type Clock, type Mailer, type OutgoingMail, StoreError } from '../core/ports';
-import { composeRawMessage, mailDigest } from './outbox-mailer';
+import { type Clock, MailError, type Mailer, type OutgoingMail } from '../core/ports';
+import { composeRawMessage, mailDigest, notBuilt } from './outbox-mailer';
 
-/**
- * SES refused or failed a send. `retryable`: trying again later may work (throttling, quotas, SES faults, network).
- * `notSent`: SES answered with an error, so the message was certainly not accepted; when false (the request may
- * have reached SES before the connection failed) a retry could deliver the mail twice.
- */
-export class MailError extends StoreError {
-  readonly retryable: boolean;
-  readonly notSent: boolean;
-
-  constructor(message: string, options: { cause?: unknown; retryable: boolean; notSent: boolean }) {
-    super(message, { cause: options.cause });
-    this.name = 'MailError';
-    this.retryable = options.retryable;
-    this.notSent = options.notSent;
-  }
-}
+/** SES's errors are the Mailer port's {@link MailError}; re-exported for callers that import it from here. */
+export { MailError };
 
 /** Options of {@link SesMailer}. */
 export interface SesMailerOptions {
@@ -74,7 +60,7 @@ export class SesMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<{ messageId: string }> {
     const messageId = `<${mailDigest(mail).slice(0, 32)}@${this.options.domain ?? domainOf(mail.from)}>`;
-    const raw = await composeRawMessage(mail, this.options.clock.now(), messageId);
+    const raw = await composeRawMessage(mail, this.options.clock.now(), messageId).catch(notBuilt);
     let sesId: string | undefined;
     try {
       const res = await this.options.client.send(

@@ -1,11 +1,11 @@
 /**
- * Deliver a period's latest complete revision to the managers: one e-mail per recipient and revision, claimed in
- * the delivery ledger before sending so a repeated run never sends twice.
+ * Deliver a period's latest complete revision to the managers: one e-mail per recipient and revision, through the
+ * mail ledger (`ledger.ts`: claim, send, record), so a repeated or parallel run never sends twice, a definite
+ * failure is retried by a later run, and a send whose outcome is unknown is reported, never repeated blindly.
  */
 import { createHash } from 'node:crypto';
 import { keys } from '../core/keys';
 import type { Manifest } from '../core/manifest';
-import { AlreadyExistsError } from '../core/ports';
 import {
   activeProjects,
   buildProgrammeReport,
@@ -15,35 +15,37 @@ import {
 } from '../core/report-model';
 import type { Recipient } from '../core/types';
 import { composeManagerMail } from '../mail/compose-mails';
-import { type Deps, jsonBytes, parseJson } from './deps';
+import { type Deps, parseJson } from './deps';
+import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
 import { latestManifest, loadRevisionInputs } from './revisions';
-
-export interface LedgerEntry {
-  period: string;
-  revision: number;
-  recipientHash: string;
-  status: 'claimed' | 'sent';
-  claimedAt: string;
-  sentAt?: string;
-  messageId?: string;
-}
 
 /** Recipients are filed under a hash: the ledger's keys carry no e-mail addresses. */
 export function recipientHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 }
 
-export interface DeliverOutcome {
+/**
+ * What a delivery run did, per manager of the revision: `sent` now, `alreadySent` earlier, `inDoubt` (a send whose
+ * outcome is unknown: an operator must check), `failed` (certainly not sent; retried by the next run), `gaveUp`
+ * (failed too often, or in a way retrying cannot fix: an operator must act).
+ */
+export interface DeliverOutcome extends MailCounts {
   period: string;
   revision: number | null;
-  sent: number;
-  alreadySent: number;
-  inDoubt: number;
 }
 
-export async function deliverPeriod(deps: Deps, period: string): Promise<DeliverOutcome> {
+export interface DeliverOptions {
+  /** An operator's decision for recipients in doubt or given up (see `ledger.ts`); default: leave them. */
+  resolve?: 'resend' | 'confirm';
+}
+
+/**
+ * E-mail the latest complete revision of `period` to every manager who has not had it. Throws
+ * {@link UnsentMailError} after serving everyone else when some sends certainly failed, so the run is retried.
+ */
+export async function deliverPeriod(deps: Deps, period: string, options: DeliverOptions = {}): Promise<DeliverOutcome> {
   const manifest = await latestManifest(deps, period);
-  if (!manifest) return { period, revision: null, sent: 0, alreadySent: 0, inDoubt: 0 };
+  if (!manifest) return { period, revision: null, ...emptyCounts() };
   const inputs = await loadRevisionInputs(deps, manifest);
   const { revision } = manifest;
   const read = async (key: string) => {
@@ -71,67 +73,58 @@ export async function deliverPeriod(deps: Deps, period: string): Promise<Deliver
     projects: models,
   });
   if (revision > 1) programme.changes = diffFigures(await previousFigures(deps, period, revision), manifest.figures);
-  const programmePdf = await read(keys.programmeReport(period, revision, 'pdf'));
-  const programmeXlsx = await read(keys.programmeReport(period, revision, 'xlsx'));
+  let programmeFiles: Promise<[Uint8Array, Uint8Array]> | undefined;
+  const readProgramme = () => {
+    programmeFiles ??= Promise.all([
+      read(keys.programmeReport(period, revision, 'pdf')),
+      read(keys.programmeReport(period, revision, 'xlsx')),
+    ]);
+    return programmeFiles;
+  };
 
-  const outcome: DeliverOutcome = { period, revision, sent: 0, alreadySent: 0, inDoubt: 0 };
+  const outcome: DeliverOutcome = { period, revision, ...emptyCounts() };
+  const errors: unknown[] = [];
   const managers = registry.recipients.filter((r) => r.role === 'manager');
   for (const recipient of managers) {
     const hash = recipientHash(recipient.email);
-    const ledgerKey = keys.delivery(period, revision, hash);
-    const claim: LedgerEntry = {
-      period,
-      revision,
-      recipientHash: hash,
-      status: 'claimed',
-      claimedAt: deps.clock.now().toISOString(),
-    };
-    try {
-      await deps.store.put(ledgerKey, jsonBytes(claim), { ifNoneMatch: true, contentType: 'application/json' });
-    } catch (err) {
-      if (!(err instanceof AlreadyExistsError)) throw err;
-      const existing = await deps.store.get(ledgerKey);
-      const entry = existing ? parseJson<LedgerEntry>(existing.bytes) : null;
-      if (entry?.status === 'sent') outcome.alreadySent++;
-      else {
-        // Claimed but never confirmed: the send may or may not have happened. Never guess; tell the operators.
-        outcome.inDoubt++;
-        deps.log.warn('deliver.in-doubt', { period, revision, recipient: hash });
-      }
-      continue;
-    }
-    const projectFiles = await Promise.all(
-      models
-        .filter((m) => recipientSees(recipient, m.project.id))
-        .map(async (m) => {
-          const pdfKey = keys.projectReport(period, revision, m.project.id, 'pdf');
-          const xlsxKey = keys.projectReport(period, revision, m.project.id, 'xlsx');
-          return {
-            projectId: m.project.id,
-            title: m.project.title,
-            pdf: await read(pdfKey),
-            xlsx: await read(xlsxKey),
-            pdfKey,
-            xlsxKey,
-          };
-        }),
-    );
-    const mail = composeManagerMail({
-      from: deps.mailFrom,
-      to: recipient.email,
-      lang: recipient.language,
-      programme,
-      programmePdf,
-      programmeXlsx,
-      projectFiles,
+    const result = await sendOnce(deps, {
+      slot: keys.deliverySlot(period, revision, hash),
+      event: 'deliver',
+      about: { period, revision, recipient: hash },
+      resolve: options.resolve,
+      compose: async () => {
+        const [programmePdf, programmeXlsx] = await readProgramme();
+        const projectFiles = await Promise.all(
+          models
+            .filter((m) => recipientSees(recipient, m.project.id))
+            .map(async (m) => {
+              const pdfKey = keys.projectReport(period, revision, m.project.id, 'pdf');
+              const xlsxKey = keys.projectReport(period, revision, m.project.id, 'xlsx');
+              return {
+                projectId: m.project.id,
+                title: m.project.title,
+                pdf: await read(pdfKey),
+                xlsx: await read(xlsxKey),
+                pdfKey,
+                xlsxKey,
+              };
+            }),
+        );
+        return composeManagerMail({
+          from: deps.mailFrom,
+          to: recipient.email,
+          lang: recipient.language,
+          programme,
+          programmePdf,
+          programmeXlsx,
+          projectFiles,
+        });
+      },
     });
-    mail.headers = { ...(mail.headers ?? {}), 'X-PMIF-Delivery': `${period}/r${revision}/${hash}` };
-    const { messageId } = await deps.mailer.send(mail);
-    const sent: LedgerEntry = { ...claim, status: 'sent', sentAt: deps.clock.now().toISOString(), messageId };
-    await deps.store.put(ledgerKey, jsonBytes(sent), { contentType: 'application/json' });
-    outcome.sent++;
-    deps.log.info('deliver.sent', { period, revision, recipient: hash });
+    countResult(outcome, result);
+    if (result.status === 'failed') errors.push(result.error);
   }
+  if (outcome.failed > 0) throw new UnsentMailError(outcome.failed, outcome, { cause: errors[0] });
   return outcome;
 }
 

@@ -1,22 +1,42 @@
 /**
  * Ingest one uploaded object: guard → parse → validate → normalise, then store the submission (or registry
- * version) or the rejection, and tell the coordinator. Safe to repeat: keyed on the object's version.
+ * version) or the rejection, and tell the coordinator. Safe to repeat: keyed on the object's version. The steps are
+ * ordered so that a crash anywhere leaves work the next delivery of the event finishes: record (create-only) →
+ * receipt e-mail (through the mail ledger: one per object version, never two) → ingest receipt (marks it done).
  */
 
 import { isXlsxKey, keys, parseInboxKey } from '../core/keys';
 import { rigaDate } from '../core/period';
-import { AlreadyExistsError } from '../core/ports';
+import { AlreadyExistsError, type OutgoingMail } from '../core/ports';
 import type { Registry, Rejection, SourceRef, ValidationIssue } from '../core/types';
 import { composeAcceptanceMail, composeRejectionMail } from '../mail/compose-mails';
 import { parseRegistry } from '../workbooks/read-registry';
 import { parseSubmission } from '../workbooks/read-submission';
 import { readXlsx } from '../workbooks/read-xlsx';
 import { type Deps, jsonBytes, sha256Hex } from './deps';
+import { type SendOnceResult, sendOnce, UnsentMailError } from './ledger';
 import { loadRegistryInForce } from './registry-store';
 
+/** What became of the coordinator's e-mail about an upload (`none`: nobody to tell). */
+export type ReceiptMail = Exclude<SendOnceResult['status'], 'failed'> | 'none';
+
 export type IngestOutcome =
-  | { status: 'accepted'; kind: 'submission' | 'registry'; key: string; recordKey: string; warnings: number }
-  | { status: 'rejected'; kind: 'submission' | 'registry'; key: string; recordKey: string; issues: ValidationIssue[] }
+  | {
+      status: 'accepted';
+      kind: 'submission' | 'registry';
+      key: string;
+      recordKey: string;
+      warnings: number;
+      mail: ReceiptMail;
+    }
+  | {
+      status: 'rejected';
+      kind: 'submission' | 'registry';
+      key: string;
+      recordKey: string;
+      issues: ValidationIssue[];
+      mail: ReceiptMail;
+    }
   | { status: 'skipped'; key: string; reason: 'already-ingested' | 'not-found' | 'not-an-upload' };
 
 /** Turn a whole-file read problem into an issue with no cell. */
@@ -84,7 +104,7 @@ export async function ingestObject(
     if (result.registry) {
       const recordKey = keys.registryVersion(object.version);
       await putOnce(deps, recordKey, result.registry);
-      outcome = { status: 'accepted', kind, key, recordKey, warnings: result.issues.length };
+      outcome = { status: 'accepted', kind, key, recordKey, warnings: result.issues.length, mail: 'none' };
     } else {
       outcome = await reject(deps, source, 'registry', kind, result.issues, null, null);
     }
@@ -98,21 +118,19 @@ export async function ingestObject(
       const s = result.submission;
       const recordKey = keys.submission(s.period, s.projectId, object.version);
       await putOnce(deps, recordKey, s);
-      outcome = { status: 'accepted', kind, key, recordKey, warnings: s.warnings.length };
       const to = registry?.projects.find((p) => p.id === s.projectId)?.coordinatorEmails ?? [];
-      if (to.length > 0) {
-        await deps.mailer.send(
-          composeAcceptanceMail({
-            from: deps.mailFrom,
-            to,
-            projectId: s.projectId,
-            period: s.period,
-            sourceKey: key,
-            sha256: source.sha256,
-            warnings: s.warnings,
-          }),
-        );
-      }
+      const mail = await receiptMail(deps, source, to, () =>
+        composeAcceptanceMail({
+          from: deps.mailFrom,
+          to,
+          projectId: s.projectId,
+          period: s.period,
+          sourceKey: key,
+          sha256: source.sha256,
+          warnings: s.warnings,
+        }),
+      );
+      outcome = { status: 'accepted', kind, key, recordKey, warnings: s.warnings.length, mail };
     } else {
       outcome = await reject(
         deps,
@@ -137,6 +155,7 @@ export async function ingestObject(
     status: outcome.status,
     version: object.version,
     issues: outcome.status === 'rejected' ? outcome.issues.length : 0,
+    mail: outcome.status === 'skipped' ? undefined : outcome.mail,
   });
   return outcome;
 }
@@ -158,10 +177,30 @@ async function reject(
   const project =
     registry?.projects.find((p) => p.id === (projectId ?? folder)) ?? registry?.projects.find((p) => p.id === folder);
   const to = project?.coordinatorEmails ?? [];
-  if (to.length > 0) {
-    await deps.mailer.send(
-      composeRejectionMail({ from: deps.mailFrom, to, projectId: project?.id ?? null, sourceKey: source.key, issues }),
-    );
-  }
-  return { status: 'rejected', kind, key: source.key, recordKey, issues };
+  const mail = await receiptMail(deps, source, to, () =>
+    composeRejectionMail({ from: deps.mailFrom, to, projectId: project?.id ?? null, sourceKey: source.key, issues }),
+  );
+  return { status: 'rejected', kind, key: source.key, recordKey, issues, mail };
+}
+
+/**
+ * The coordinator's one e-mail about one object version (acceptance or rejection), through the mail ledger. A send
+ * that certainly failed throws {@link UnsentMailError} before the ingest receipt is written, so the event's retry
+ * comes back for it.
+ */
+async function receiptMail(
+  deps: Deps,
+  source: SourceRef,
+  to: string[],
+  compose: () => OutgoingMail,
+): Promise<ReceiptMail> {
+  if (to.length === 0) return 'none';
+  const result = await sendOnce(deps, {
+    slot: keys.uploadMailSlot(source.key, source.version),
+    event: 'ingest.receipt',
+    about: { version: source.version },
+    compose,
+  });
+  if (result.status === 'failed') throw new UnsentMailError(1, null, { cause: result.error });
+  return result.status;
 }

@@ -23,6 +23,8 @@ export const METRIC = {
   mailsSent: 'MailsSent',
   /** Ledger claims with no confirmed send: a person must check whether the manager got the mail. Alarm on > 0. */
   deliveriesInDoubt: 'DeliveriesInDoubt',
+  /** E-mails that failed so often, or so (e.g. a refused address), that the ledger stopped trying. Alarm on > 0. */
+  deliveriesGaveUp: 'DeliveriesGaveUp',
   /** Reminder e-mails handed to SES. */
   remindersSent: 'RemindersSent',
 } as const;

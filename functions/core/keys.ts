@@ -6,6 +6,7 @@ const PROJECT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const PERIOD = /^\d{4}-Q[1-4]$/;
 /** Versions are S3 version ids or content hashes; keep them to a safe alphabet. */
 const VERSION = /^[A-Za-z0-9._-]{1,1024}$/;
+const LEDGER_SLOT = /^deliveries\/[A-Za-z0-9._/-]+$/;
 
 export function isProjectId(id: string): boolean {
   return PROJECT_ID.test(id);
@@ -65,15 +66,44 @@ export const keys = {
   manifest(period: string, revision: number): string {
     return `${keys.revisionPrefix(period, revision)}manifest.json`;
   },
+  /** The first attempt of a manager's report e-mail in the ledger (see {@link keys.deliverySlot}). */
   delivery(period: string, revision: number, recipientHash: string): string {
-    if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);
-    return `deliveries/${check('period', period, PERIOD)}/r${revision}/${check('recipient hash', recipientHash, /^[a-f0-9]{16,64}$/)}.json`;
+    return keys.ledgerAttempt(keys.deliverySlot(period, revision, recipientHash), 1);
   },
-  /** Reminder ledger: one reminder per project and period. */
+  /** The first attempt of a reminder in the ledger (see {@link keys.reminderSlot}). */
   reminder(period: string, projectId: string): string {
-    return `deliveries/${check('period', period, PERIOD)}/reminders/${check('project id', projectId, PROJECT_ID)}.json`;
+    return keys.ledgerAttempt(keys.reminderSlot(period, projectId), 1);
+  },
+  /*
+   * Mail ledger slots (app/ledger.ts): one slot per e-mail that must go out once. A slot is a key stem; its
+   * attempts are `<slot>.json` (the first) and `<slot>.attempt-<k>.json` (retries after a definite failure).
+   */
+  /** A manager's report e-mail: one per period, revision and recipient (filed under a hash of the address). */
+  deliverySlot(period: string, revision: number, recipientHash: string): string {
+    if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);
+    return `deliveries/${check('period', period, PERIOD)}/r${revision}/${check('recipient hash', recipientHash, /^[a-f0-9]{16,64}$/)}`;
+  },
+  /** A coordinator's reminder: one per project and period. */
+  reminderSlot(period: string, projectId: string): string {
+    return `deliveries/${check('period', period, PERIOD)}/reminders/${check('project id', projectId, PROJECT_ID)}`;
+  },
+  /** The coordinator's receipt (acceptance or rejection) for one uploaded object version. */
+  uploadMailSlot(sourceKey: string, sourceVersion: string): string {
+    return `deliveries/uploads/${sourceKey.replace(/[^A-Za-z0-9._/-]/g, '_')}/${check('version', sourceVersion, VERSION)}`;
+  },
+  ledgerAttempt(slot: string, attempt: number): string {
+    if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`invalid ledger attempt ${attempt}`);
+    check('ledger slot', slot, LEDGER_SLOT);
+    return attempt === 1 ? `${slot}.json` : `${slot}.attempt-${attempt}.json`;
   },
 };
+
+/** A ledger attempt key → its slot and attempt number; null for anything else. */
+export function parseLedgerKey(key: string): { slot: string; attempt: number } | null {
+  const m = /^(deliveries\/[A-Za-z0-9._/-]+?)(?:\.attempt-(\d+))?\.json$/.exec(key);
+  if (!m) return null;
+  return { slot: m[1]!, attempt: m[2] === undefined ? 1 : Number(m[2]) };
+}
 
 export interface InboxKey {
   folder: string;

@@ -34,6 +34,19 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectInfo[]>;
 }
 
+/**
+ * What the auditor's archive needs beyond {@link ObjectStore}: legal holds and time-limited downloads. Optional:
+ * a store that cannot do something says so ({@link ArchiveControl.canHold}, no `presignGet`).
+ */
+export interface ArchiveControl {
+  /** Whether a legal hold can be placed on this key (on S3: only in the Object Lock bucket). */
+  canHold(key: string): boolean;
+  /** Place a legal hold on one object version: it cannot be overwritten or deleted while the hold is on. */
+  hold(key: string, version: string): Promise<void>;
+  /** A URL that downloads this object version without credentials until it expires (at most 7 days). */
+  presignGet?(key: string, version: string, expiresInSeconds: number): Promise<string>;
+}
+
 /** Thrown by {@link ObjectStore.put} with `ifNoneMatch` when the key already exists. */
 export class AlreadyExistsError extends Error {
   constructor(readonly key: string) {
@@ -67,8 +80,30 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
 }
 
+/**
+ * Sends one e-mail. Throws {@link MailError} when it knows whether the message went out; any other error means the
+ * outcome is unknown (the delivery ledger then treats the send as "in doubt" and never repeats it blindly).
+ */
 export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+/**
+ * A mailer refused or failed a send. `retryable`: trying again later may work (throttling, quotas, server faults,
+ * network, a full disk). `notSent`: the message was certainly not handed on (the server answered with an error, or
+ * the outbox file never appeared); when false (the request may have reached the server before the connection
+ * failed) a retry could deliver the mail twice.
+ */
+export class MailError extends StoreError {
+  readonly retryable: boolean;
+  readonly notSent: boolean;
+
+  constructor(message: string, options: { cause?: unknown; retryable: boolean; notSent: boolean }) {
+    super(message, { cause: options.cause });
+    this.name = 'MailError';
+    this.retryable = options.retryable;
+    this.notSent = options.notSent;
+  }
 }
 
 export interface Clock {

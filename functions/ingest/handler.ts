@@ -42,9 +42,12 @@ export function createIngestHandler(runtime: AwsRuntime) {
         ingestObject(deps, o.key, o.versionId ? { version: o.versionId } : {}),
       );
       const summary: IngestSummary = { records: results.length, accepted: 0, rejected: 0, skipped: 0, results: [] };
+      const receipts = { inDoubt: 0, gaveUp: 0 };
       for (const r of results) {
         if (r.ok) {
           summary[r.value.status]++;
+          if (r.value.status !== 'skipped' && r.value.mail === 'in-doubt') receipts.inDoubt++;
+          if (r.value.status !== 'skipped' && r.value.mail === 'gave-up') receipts.gaveUp++;
           summary.results.push(summarise(r.value, r.index));
         } else {
           deps.log.error('ingest.record-failed', failureLogFields(r));
@@ -55,6 +58,8 @@ export function createIngestHandler(runtime: AwsRuntime) {
       metrics.count(METRIC.uploadsRejected, summary.rejected);
       metrics.count(METRIC.uploadsSkipped, summary.skipped);
       metrics.count(METRIC.ingestFailures, results.length - summary.accepted - summary.rejected - summary.skipped);
+      metrics.count(METRIC.deliveriesInDoubt, receipts.inDoubt);
+      metrics.count(METRIC.deliveriesGaveUp, receipts.gaveUp);
       throwIfAnyFailed(results);
       return summary;
     });

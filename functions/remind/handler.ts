@@ -3,6 +3,7 @@
  * coordinators of every active project that has not submitted, once per project and period (the ledger).
  */
 import type { Context } from 'aws-lambda';
+import { UnsentMailError } from '../app/ledger';
 import { type RemindOutcome, remindPeriod } from '../app/remind';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import { periodField } from '../aws/invocation-events';
@@ -24,9 +25,20 @@ export function createRemindHandler(runtime: AwsRuntime) {
       const period = periodField(event, 'remind') ?? (await scheduledReminderPeriod(deps));
       if (period === null) return { status: 'no-registry' };
       if (period === undefined) return { status: 'no-reminder-due' };
-      const outcome = await remindPeriod(deps, period);
-      metrics.count(METRIC.remindersSent, outcome.reminded.length);
-      return outcome;
+      const count = (outcome: RemindOutcome) => {
+        metrics.count(METRIC.remindersSent, outcome.reminded.length);
+        metrics.count(METRIC.deliveriesInDoubt, outcome.inDoubt.length);
+        metrics.count(METRIC.deliveriesGaveUp, outcome.gaveUp.length);
+      };
+      try {
+        const outcome = await remindPeriod(deps, period);
+        count(outcome);
+        return outcome;
+      } catch (err) {
+        // Some reminders certainly failed: count what was done, then fail so Lambda retries the invocation.
+        if (err instanceof UnsentMailError) count(err.outcome as RemindOutcome);
+        throw err;
+      }
     });
 }
 

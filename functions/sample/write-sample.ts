@@ -142,6 +142,19 @@ async function writeFileAt(outDir: string, relative: string, bytes: Uint8Array, 
   await utimes(path, when, when);
 }
 
+/** A registry workbook laid out like the sample's (tests build smaller or altered programmes with it). */
+export function sampleRegistryBytes(registry: SampleRegistry): Promise<Uint8Array> {
+  return writeWorkbookBytes(registryWorkbook(registry));
+}
+
+/** A submission workbook laid out like the sample's (tests build corrected uploads with it). */
+export function sampleSubmissionBytes(
+  content: SubmissionContent,
+  catalogue: 'AMIF-2021-2027' | 'AMIF-2014-2020',
+): Promise<Uint8Array> {
+  return writeWorkbookBytes(submissionWorkbook(content, catalogue, { sheets: [], columns: [] }).workbook);
+}
+
 /**
  * Write the sample programme under `outDir`: `registry/registry.xlsx`, `inbox/<projectId>/<period>.xlsx` for every
  * project and quarter (mtime = upload time), and `mistakes/<name>.xlsx` with the issues each must raise.
