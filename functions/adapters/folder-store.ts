@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { keys } from '../core/keys';
 import {
   AlreadyExistsError,
+  type ArchiveControl,
   type ObjectInfo,
   type ObjectStore,
   type PutOptions,
@@ -15,19 +17,66 @@ export function contentVersion(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
 }
 
+/** Where the folder store keeps its legal-hold markers: beside the keys, outside the key space. */
+const HOLDS_DIR = '.legal-holds';
+
 /**
  * The embedded default store: a directory laid out exactly like the bucket (DESIGN §3). Writes are atomic
  * (temp file + rename), and create-only writes use the `wx` flag so "already exists" is decided by the file system.
  * A file's modification time is its upload time.
+ *
+ * Retention, as the archive bucket's Object Lock gives it on AWS: an object under `reports/` is written once and
+ * never replaced, and an object under legal hold ({@link FolderStore.hold}) is never replaced either. The port
+ * has no delete. (Anyone with access to the folder itself can still change files: `archive verify` detects that.)
  */
-export class FolderStore implements ObjectStore {
+export class FolderStore implements ObjectStore, ArchiveControl {
   constructor(readonly root: string) {}
 
   private path(key: string): string {
-    if (key.startsWith('/') || key.split('/').some((part) => part === '..' || part === '' || part === '.')) {
+    const parts = key.split('/');
+    if (
+      key.startsWith('/') ||
+      parts.some((part) => part === '..' || part === '' || part === '.') ||
+      parts[0] === HOLDS_DIR
+    ) {
       throw new StoreError(`invalid object key: ${JSON.stringify(key)}`);
     }
-    return join(this.root, ...key.split('/'));
+    return join(this.root, ...parts);
+  }
+
+  private holdMarker(key: string): string {
+    return join(this.root, HOLDS_DIR, ...key.split('/'));
+  }
+
+  private async isHeld(key: string): Promise<boolean> {
+    try {
+      await access(this.holdMarker(key));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw new StoreError(`cannot read the legal hold of ${key}`, { cause: err });
+    }
+  }
+
+  /** Every key can be held here. */
+  canHold(_key: string): boolean {
+    return true;
+  }
+
+  /** Mark the object as held: from now on every write to its key is refused. Holding twice is holding once. */
+  async hold(key: string, version: string): Promise<void> {
+    const current = await this.get(key);
+    if (!current) throw new StoreError(`cannot hold ${key}: no such object`);
+    if (current.version !== version) {
+      throw new StoreError(`cannot hold ${key} at version ${version}: its content is version ${current.version}`);
+    }
+    const marker = this.holdMarker(key);
+    try {
+      await mkdir(dirname(marker), { recursive: true });
+      await writeFile(marker, `${JSON.stringify({ key, version })}\n`);
+    } catch (err) {
+      throw new StoreError(`cannot place a legal hold on ${key}`, { cause: err });
+    }
   }
 
   async get(key: string, version?: string): Promise<StoredObject | undefined> {
@@ -50,17 +99,21 @@ export class FolderStore implements ObjectStore {
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<{ version: string }> {
     const path = this.path(key);
+    if (await this.isHeld(key)) throw new StoreError(`${key} is under legal hold and cannot be overwritten`);
+    // An archived report is written once: a plain put is create-only too, and refused rather than "already done".
+    const archived = key.startsWith(keys.reportsPrefix);
     try {
       await mkdir(dirname(path), { recursive: true });
       const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
       await writeFile(tmp, bytes);
-      if (options.ifNoneMatch) {
+      if (options.ifNoneMatch || archived) {
         // link() fails with EEXIST atomically and puts the whole file in place: readers never see a partial file.
         try {
           await link(tmp, path);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new AlreadyExistsError(key);
-          throw err;
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+          if (options.ifNoneMatch) throw new AlreadyExistsError(key);
+          throw new StoreError(`archived report ${key} cannot be overwritten`);
         } finally {
           await unlink(tmp).catch(() => {});
         }
@@ -68,7 +121,7 @@ export class FolderStore implements ObjectStore {
         await rename(tmp, path);
       }
     } catch (err) {
-      if (err instanceof AlreadyExistsError) throw err;
+      if (err instanceof AlreadyExistsError || err instanceof StoreError) throw err;
       throw new StoreError(`cannot write ${key}`, { cause: err });
     }
     return { version: contentVersion(bytes) };
@@ -87,6 +140,7 @@ export class FolderStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<ObjectInfo[]> {
+    if (prefix.split('/')[0] === HOLDS_DIR) return [];
     const out: ObjectInfo[] = [];
     const walk = async (dir: string): Promise<void> => {
       let entries: import('node:fs').Dirent[];
@@ -98,6 +152,7 @@ export class FolderStore implements ObjectStore {
       }
       for (const entry of entries) {
         const full = join(dir, entry.name);
+        if (dir === this.root && entry.name === HOLDS_DIR) continue;
         if (entry.isDirectory()) await walk(full);
         else if (entry.isFile() && !entry.name.endsWith('.tmp')) {
           const key = relative(this.root, full).split(sep).join('/');

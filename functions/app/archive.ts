@@ -1,0 +1,841 @@
+/**
+ * The auditor's archive (DESIGN §1, §6): what exists, the files of one report with the exact sources behind it,
+ * legal holds, and `verify`, which trusts nothing it reads: it re-reads every source by version, checks its hash,
+ * re-derives its normalised record from the raw upload, re-renders every output from the revision's plan and
+ * rebuilds the manifest, and says per file whether it is what the archive claims.
+ */
+import { keys, parseInboxKey, parseReportKey } from '../core/keys';
+import type { Manifest, ManifestOutput, ManifestSource } from '../core/manifest';
+import { parsePeriod, periodStart, rigaDate } from '../core/period';
+import type { ArchiveControl, Logger, ObjectStore } from '../core/ports';
+import type { FigureSnapshot } from '../core/report-model';
+import type { NormalisedSubmission, Registry } from '../core/types';
+import { parseRegistry } from '../workbooks/read-registry';
+import { parseSubmission } from '../workbooks/read-submission';
+import { readXlsx } from '../workbooks/read-xlsx';
+import { CODE_VERSION } from './code-version';
+import { jsonBytes, parseJson, sha256Hex } from './deps';
+import { renderProgrammeFiles, renderProjectFiles } from './generate';
+import { mapLimit } from './map-limit';
+import type { RevisionInputs, RevisionPlan } from './revisions';
+
+/** What the archive use cases need: the store, and for holds and download links the store's archive control. */
+export interface ArchiveDeps {
+  store: ObjectStore;
+  log: Logger;
+  control?: ArchiveControl;
+}
+
+/** A request the archive cannot answer (no such period, revision or report): the caller's mistake, named. */
+export class ArchiveLookupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArchiveLookupError';
+  }
+}
+
+const PROGRAMME = 'programme';
+const PLAN_FILE = 'plan.json';
+const MANIFEST_FILE = 'manifest.json';
+
+function tryParse<T>(bytes: Uint8Array): T | null {
+  try {
+    return parseJson<T>(bytes);
+  } catch {
+    return null;
+  }
+}
+
+async function readJsonObject<T>(store: ObjectStore, key: string) {
+  const obj = await store.get(key);
+  return obj ? { bytes: obj.bytes, value: tryParse<T>(obj.bytes) } : null;
+}
+
+/** period → revision → file names, from one listing. */
+async function archivedRevisions(store: ObjectStore, period?: string): Promise<Map<string, Map<number, Set<string>>>> {
+  const out = new Map<string, Map<number, Set<string>>>();
+  for (const info of await store.list(period ? keys.reportsOf(period) : keys.reportsPrefix)) {
+    const parsed = parseReportKey(info.key);
+    if (!parsed) continue;
+    const revisions = out.get(parsed.period) ?? new Map<number, Set<string>>();
+    out.set(parsed.period, revisions);
+    const files = revisions.get(parsed.revision) ?? new Set<string>();
+    revisions.set(parsed.revision, files);
+    files.add(parsed.file);
+  }
+  return out;
+}
+
+/** The revisions of a period with a manifest (complete), ascending. */
+async function completeRevisions(store: ObjectStore, period: string): Promise<number[]> {
+  const revisions = (await archivedRevisions(store, period)).get(period) ?? new Map<number, Set<string>>();
+  return [...revisions.entries()]
+    .filter(([, files]) => files.has(MANIFEST_FILE))
+    .map(([n]) => n)
+    .sort((a, b) => a - b);
+}
+
+async function chooseRevision(store: ObjectStore, period: string, revision?: number): Promise<number> {
+  const complete = await completeRevisions(store, period);
+  if (revision === undefined) {
+    const latest = complete[complete.length - 1];
+    if (latest === undefined) throw new ArchiveLookupError(`no archived revision of ${period}`);
+    return latest;
+  }
+  if (!complete.includes(revision)) throw new ArchiveLookupError(`${period} has no complete revision r${revision}`);
+  return revision;
+}
+
+/** The report a key is: a project's id, or `programme`. */
+function subjectOf(key: string): string | null {
+  const file = parseReportKey(key)?.file;
+  const m = file ? /^(.+)\.(pdf|xlsx)$/.exec(file) : null;
+  return m ? m[1]! : null;
+}
+
+// ─── list ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** One revision as `archive list` shows it. */
+export interface ArchivedRevision {
+  period: string;
+  revision: number;
+  /** `complete`: the manifest is there; `incomplete`: planned, not finished; `unreadable`: the manifest does not parse. */
+  status: 'complete' | 'incomplete' | 'unreadable';
+  generatedAt: string | null;
+  codeVersion: string | null;
+  manifestKey: string;
+  /** SHA-256 of the manifest's bytes: note it down, and `archive verify --manifest-sha256` checks it later. */
+  manifestSha256: string | null;
+  /** The report files (only the filtered project's, when a project is given). */
+  outputs: ManifestOutput[];
+  sources: number;
+}
+
+/** Every archived revision, oldest period first, optionally of one period and of one project (or `programme`). */
+export async function listArchive(
+  deps: Pick<ArchiveDeps, 'store'>,
+  filter: { period?: string; project?: string } = {},
+): Promise<ArchivedRevision[]> {
+  const out: ArchivedRevision[] = [];
+  const all = await archivedRevisions(deps.store, filter.period);
+  for (const period of [...all.keys()].sort()) {
+    const revisions = all.get(period)!;
+    for (const revision of [...revisions.keys()].sort((a, b) => a - b)) {
+      const files = revisions.get(revision)!;
+      const manifestKey = keys.manifest(period, revision);
+      const row: ArchivedRevision = {
+        period,
+        revision,
+        status: 'incomplete',
+        generatedAt: null,
+        codeVersion: null,
+        manifestKey,
+        manifestSha256: null,
+        outputs: [],
+        sources: 0,
+      };
+      if (files.has(MANIFEST_FILE)) {
+        const read = await readJsonObject<Manifest>(deps.store, manifestKey);
+        row.manifestSha256 = read ? sha256Hex(read.bytes) : null;
+        const manifest = read?.value;
+        if (isManifestShaped(manifest ?? null)) {
+          row.status = 'complete';
+          row.generatedAt = manifest!.generatedAt;
+          row.codeVersion = manifest!.codeVersion;
+          row.outputs = manifest!.outputs;
+          row.sources = manifest!.sources.length;
+        } else row.status = 'unreadable';
+      } else {
+        const plan = (await readJsonObject<RevisionPlan>(deps.store, keys.plan(period, revision)))?.value;
+        row.generatedAt = plan?.generatedAt ?? null;
+        row.codeVersion = plan?.codeVersion ?? null;
+      }
+      if (filter.project !== undefined) {
+        row.outputs = row.outputs.filter((o) => subjectOf(o.key) === filter.project);
+        const named = row.outputs.length > 0 || [...files].some((f) => f.startsWith(`${filter.project}.`));
+        if (!named) continue;
+      }
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+// ─── get ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** One file of an archive download: where it is stored, what its hash must be, and where it goes in the folder. */
+export interface ArchiveItem {
+  role: 'report' | 'manifest' | 'plan' | 'source' | 'registry';
+  key: string;
+  /** The source object version (sources and registry); reports are read as stored. */
+  version?: string;
+  /** The SHA-256 the manifest records, when it records one. */
+  sha256?: string;
+  /** Relative, `/`-separated path in the download folder. */
+  path: string;
+}
+
+/** A downloaded item: its bytes as stored, and whether they hash to what the manifest records. */
+export interface FetchedItem extends ArchiveItem {
+  bytes: Uint8Array;
+  actualSha256: string;
+  /** null when the manifest records no hash for it (the plan, the manifest itself). */
+  hashOk: boolean | null;
+}
+
+export interface ArchiveQuery {
+  period: string;
+  /** A project id, or `programme`. */
+  subject: string;
+  /** Default: the latest complete revision. */
+  revision?: number;
+}
+
+/** A key's segments made safe as a relative path (no `.`/`..`/empty segments), so a key cannot escape the folder. */
+function safePath(key: string): string {
+  return key
+    .split('/')
+    .map((part) => (part === '' || part === '.' || part === '..' ? '_' : part))
+    .join('/');
+}
+
+/** A raw upload's place under `sources/`; a key that fed the report in several versions gets the version too. */
+function sourcePath(key: string, version: string, versionsOfKey: number): string {
+  if (versionsOfKey < 2) return `sources/${safePath(key)}`;
+  const m = /^(.*?)(\.[^./]*)?$/.exec(key)!;
+  return `sources/${safePath(`${m[1]}@${version}${m[2] ?? ''}`)}`;
+}
+
+/** What `archive get` hands over for one report: its files, the manifest and plan, and the uploads behind it. */
+export async function selectArchiveItems(
+  deps: Pick<ArchiveDeps, 'store'>,
+  query: ArchiveQuery,
+): Promise<{ period: string; revision: number; items: ArchiveItem[] }> {
+  const { period, subject } = query;
+  const revision = await chooseRevision(deps.store, period, query.revision);
+  const manifestKey = keys.manifest(period, revision);
+  const read = await readJsonObject<Manifest>(deps.store, manifestKey);
+  const manifest = read?.value;
+  if (!manifest || !Array.isArray(manifest.outputs) || !Array.isArray(manifest.sources)) {
+    throw new ArchiveLookupError(`${manifestKey} does not parse: run archive verify ${period} --revision ${revision}`);
+  }
+  const reports = manifest.outputs.filter((o) => subjectOf(o.key) === subject);
+  if (reports.length === 0) {
+    const known = [...new Set(manifest.outputs.map((o) => subjectOf(o.key)))].join(', ');
+    throw new ArchiveLookupError(`${period} r${revision} has no report "${subject}" (it has: ${known})`);
+  }
+  let sources: ManifestSource[] = manifest.sources;
+  if (subject !== PROGRAMME) {
+    // A project's report is built from its own uploads (all periods so far); the records say whose they are.
+    const owners = await mapLimit(manifest.sources, 16, async (s) => {
+      const record = await readJsonObject<NormalisedSubmission>(deps.store, s.recordKey);
+      if (!record?.value) throw new ArchiveLookupError(`submission record ${s.recordKey} is missing or unreadable`);
+      return record.value.projectId;
+    });
+    sources = manifest.sources.filter((_, i) => owners[i] === subject);
+  }
+  const versionsOf = new Map<string, number>();
+  for (const s of sources) versionsOf.set(s.key, (versionsOf.get(s.key) ?? 0) + 1);
+  const items: ArchiveItem[] = [
+    ...reports.map(
+      (o): ArchiveItem => ({ role: 'report', key: o.key, sha256: o.sha256, path: safePath(basename(o.key)) }),
+    ),
+    { role: 'manifest', key: manifestKey, path: MANIFEST_FILE },
+    { role: 'plan', key: keys.plan(period, revision), path: PLAN_FILE },
+    {
+      role: 'registry',
+      key: manifest.registry.key,
+      version: manifest.registry.version,
+      sha256: manifest.registry.sha256,
+      path: `sources/${safePath(manifest.registry.key)}`,
+    },
+    ...sources.map(
+      (s): ArchiveItem => ({
+        role: 'source',
+        key: s.key,
+        version: s.version,
+        sha256: s.sha256,
+        path: sourcePath(s.key, s.version, versionsOf.get(s.key) ?? 1),
+      }),
+    ),
+  ];
+  return { period, revision, items };
+}
+
+function basename(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** The files of one report with their manifest, plan and sources, each checked against the manifest's hash. */
+export async function getArchive(
+  deps: Pick<ArchiveDeps, 'store'>,
+  query: ArchiveQuery,
+): Promise<{ period: string; revision: number; items: FetchedItem[] }> {
+  const selected = await selectArchiveItems(deps, query);
+  const items = await mapLimit(selected.items, 8, async (item): Promise<FetchedItem> => {
+    const obj = await deps.store.get(item.key, item.version);
+    if (!obj) {
+      const what = item.version ? `${item.key} (version ${item.version})` : item.key;
+      throw new ArchiveLookupError(`${what} is missing from the archive: run archive verify ${query.period}`);
+    }
+    const actualSha256 = sha256Hex(obj.bytes);
+    return { ...item, bytes: obj.bytes, actualSha256, hashOk: item.sha256 ? actualSha256 === item.sha256 : null };
+  });
+  return { ...selected, items };
+}
+
+/** A presigned download of one item. */
+export interface PresignedItem extends ArchiveItem {
+  url: string;
+}
+
+/**
+ * Download links instead of files: each item is read and hash-checked first, then its URL is signed for exactly
+ * the version read, so a link never serves content other than what was checked (on a versioned bucket).
+ */
+export async function presignArchive(
+  deps: ArchiveDeps,
+  query: ArchiveQuery,
+  options: { expiresInSeconds: number; now: Date },
+): Promise<{ period: string; revision: number; expiresAt: string; items: PresignedItem[]; mismatched: string[] }> {
+  const presign = deps.control?.presignGet?.bind(deps.control);
+  if (!presign) throw new ArchiveLookupError('download links need the S3 archive (--bucket and --archive-bucket)');
+  const selected = await selectArchiveItems(deps, query);
+  const mismatched: string[] = [];
+  const items = await mapLimit(selected.items, 8, async (item): Promise<PresignedItem> => {
+    const obj = await deps.store.get(item.key, item.version);
+    if (!obj)
+      throw new ArchiveLookupError(`${item.key} is missing from the archive: run archive verify ${query.period}`);
+    if (item.sha256 && sha256Hex(obj.bytes) !== item.sha256) mismatched.push(item.key);
+    return { ...item, url: await presign(item.key, obj.version, options.expiresInSeconds) };
+  });
+  const expiresAt = new Date(options.now.getTime() + options.expiresInSeconds * 1000).toISOString();
+  return { period: selected.period, revision: selected.revision, expiresAt, items, mismatched };
+}
+
+// ─── hold ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface HoldOutcome {
+  period: string;
+  revisions: number[];
+  held: { key: string; version: string }[];
+  /** Objects of the revision that this storage cannot hold, and why (e.g. a bucket without Object Lock). */
+  notHeld: { key: string; version: string; reason: string }[];
+}
+
+/**
+ * A legal hold on every object of the period's revisions (all, or the one given): the report files, plan and
+ * manifest, and what they were built from (raw uploads by version, their records, the registry). Where the storage
+ * cannot hold an object (S3 outside the Object Lock bucket), it is listed with the reason instead.
+ */
+export async function holdPeriod(
+  deps: ArchiveDeps,
+  period: string,
+  options: { revision?: number } = {},
+): Promise<HoldOutcome> {
+  const control = deps.control;
+  if (!control) throw new ArchiveLookupError('this storage cannot place legal holds');
+  const all = (await archivedRevisions(deps.store, period)).get(period);
+  if (!all || all.size === 0) throw new ArchiveLookupError(`no archived revision of ${period}`);
+  const revisions = options.revision === undefined ? [...all.keys()].sort((a, b) => a - b) : [options.revision];
+  if (options.revision !== undefined && !all.has(options.revision))
+    throw new ArchiveLookupError(`${period} has no revision r${options.revision}`);
+
+  const targets = new Map<string, { key: string; version: string }>();
+  const add = (key: string, version: string) => targets.set(`${key}\n${version}`, { key, version });
+  for (const revision of revisions) {
+    for (const info of await deps.store.list(keys.revisionPrefix(period, revision))) add(info.key, info.version);
+    const basis =
+      (await readJsonObject<RevisionPlan>(deps.store, keys.plan(period, revision)))?.value ??
+      (await readJsonObject<Manifest>(deps.store, keys.manifest(period, revision)))?.value;
+    if (!basis) continue;
+    add(basis.registry.key, basis.registry.version);
+    const records = [keys.registryVersion(basis.registry.version), ...basis.sources.map((s) => s.recordKey)];
+    for (const s of basis.sources) add(s.key, s.version);
+    for (const key of records) {
+      const obj = await deps.store.get(key);
+      if (obj) add(key, obj.version);
+    }
+  }
+  const outcome: HoldOutcome = { period, revisions, held: [], notHeld: [] };
+  for (const target of [...targets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    if (!control.canHold(target.key)) {
+      outcome.notHeld.push({ ...target, reason: 'no Object Lock where it is stored (versioning keeps this version)' });
+      continue;
+    }
+    await control.hold(target.key, target.version);
+    outcome.held.push(target);
+  }
+  deps.log.info('archive.hold', { period, revisions: revisions.length, held: outcome.held.length });
+  return outcome;
+}
+
+// ─── verify ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** One checked object and what was found. */
+export interface VerifyCheck {
+  subject: 'plan' | 'manifest' | 'registry' | 'source' | 'record' | 'output' | 'lineage' | 'revision';
+  /** The object checked (for lineage: the project's PDF, whose appendix it is). */
+  key: string;
+  ok: boolean;
+  /** What held (`hash ok`, `re-render identical`) or what did not, in that order. */
+  findings: string[];
+}
+
+export interface VerifyReport {
+  period: string;
+  revision: number;
+  ok: boolean;
+  generatedAt: string | null;
+  codeVersion: { archived: string | null; running: string };
+  manifestSha256: string | null;
+  checks: VerifyCheck[];
+}
+
+/**
+ * Memory shared by the verifications of one run: a record re-derived from its raw upload once need not be
+ * re-derived for the next period that uses it. Keyed by the hashes of every input, so a changed byte misses.
+ */
+export interface VerifySession {
+  rederived: Map<string, string[]>;
+}
+
+export function createVerifySession(): VerifySession {
+  return { rederived: new Map() };
+}
+
+const short = (hex: string | null | undefined) => (hex ? hex.slice(0, 12) : '—');
+
+/** Top-level fields whose JSON differs: the "what" of a mismatch, without printing any (personal) values. */
+function differingFields(a: unknown, b: unknown): string[] {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return ['(whole value)'];
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const names = [...new Set([...Object.keys(ra), ...Object.keys(rb)])];
+  return names.filter((n) => JSON.stringify(ra[n]) !== JSON.stringify(rb[n]));
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
+}
+
+/** The manifest `finishRevision` writes for this plan and these outputs: field order matters, it is compared by byte. */
+function rebuildManifest(
+  plan: RevisionPlan,
+  outputs: ManifestOutput[],
+  completeness: Manifest['completeness'],
+  figures: FigureSnapshot,
+): Manifest {
+  return {
+    schemaVersion: 1,
+    kind: 'manifest',
+    period: plan.period,
+    revision: plan.revision,
+    generatedAt: plan.generatedAt,
+    language: plan.language,
+    codeVersion: plan.codeVersion,
+    registry: plan.registry,
+    sources: plan.sources,
+    outputs,
+    completeness,
+    figures,
+  };
+}
+
+/** A plan rebuilt from the manifest, when the plan itself is gone: outputs can still be re-rendered and compared. */
+function planFromManifest(m: Manifest): RevisionPlan {
+  const projectIds = m.outputs
+    .map((o) => o.key)
+    .filter((k) => k.endsWith('.pdf'))
+    .map((k) => subjectOf(k)!)
+    .filter((id) => id !== PROGRAMME);
+  return {
+    schemaVersion: 1,
+    kind: 'plan',
+    period: m.period,
+    revision: m.revision,
+    generatedAt: m.generatedAt,
+    language: m.language,
+    codeVersion: m.codeVersion,
+    registry: m.registry,
+    sources: m.sources,
+    projectIds,
+  };
+}
+
+function isPlanShaped(p: RevisionPlan | null): p is RevisionPlan {
+  return (
+    !!p &&
+    p.kind === 'plan' &&
+    typeof p.generatedAt === 'string' &&
+    Array.isArray(p.sources) &&
+    Array.isArray(p.projectIds) &&
+    typeof p.registry?.version === 'string'
+  );
+}
+
+function isManifestShaped(m: Manifest | null): m is Manifest {
+  return (
+    !!m &&
+    m.kind === 'manifest' &&
+    Array.isArray(m.sources) &&
+    Array.isArray(m.outputs) &&
+    typeof m.registry?.version === 'string'
+  );
+}
+
+/** Fields the plan fixes and the manifest must repeat unchanged. */
+const PLAN_FIELDS = ['period', 'revision', 'generatedAt', 'language', 'codeVersion', 'registry', 'sources'] as const;
+
+/**
+ * Verify one complete revision. Nothing read is trusted; every object is named in a check:
+ * - plan: present, parses, names this period and revision;
+ * - registry and sources: the raw upload read by key and version, its SHA-256 equal to the manifest's; its
+ *   normalised record present, naming that upload, and byte-identical to the record re-derived from the raw
+ *   upload (submissions against the registry version they were validated against, itself checked the same way);
+ * - outputs: every report the plan produces is archived, listed in the manifest with its SHA-256 and size, and
+ *   byte-identical to a re-render from the plan's sources, generated-at and language; nothing else is in the folder;
+ * - lineage: every source cell a figure cites is a manifest source with the same SHA-256;
+ * - manifest: parses, repeats the plan, and is byte-identical to the manifest rebuilt from the plan and the
+ *   re-rendered outputs (so no byte of it can change unnoticed); optionally its SHA-256 equals one noted elsewhere.
+ */
+export async function verifyRevision(
+  deps: Pick<ArchiveDeps, 'store'>,
+  period: string,
+  revision: number,
+  options: { session?: VerifySession; expectManifestSha256?: string } = {},
+): Promise<VerifyReport> {
+  const { store } = deps;
+  const session = options.session ?? createVerifySession();
+  const checks: VerifyCheck[] = [];
+  const check = (subject: VerifyCheck['subject'], key: string, findings: string[], failures: string[]) =>
+    checks.push({ subject, key, ok: failures.length === 0, findings: [...failures, ...findings] });
+
+  // The plan: what the revision was built from, fixed before any file was written.
+  const planKey = keys.plan(period, revision);
+  const planRead = await readJsonObject<RevisionPlan>(store, planKey);
+  let plan: RevisionPlan | null = null;
+  if (!planRead) check('plan', planKey, [], ['missing from the archive']);
+  else if (!isPlanShaped(planRead.value)) check('plan', planKey, [], ['does not parse as a plan']);
+  else if (planRead.value.period !== period || planRead.value.revision !== revision)
+    check('plan', planKey, [], [`names ${planRead.value.period} r${planRead.value.revision}`]);
+  else {
+    plan = planRead.value;
+    // Written as canonical JSON: any other bytes (even the same content re-spaced) mean the file was changed.
+    const canonical = sameBytes(jsonBytes(plan), planRead.bytes);
+    check(
+      'plan',
+      planKey,
+      canonical ? ['parses, names this revision', 'canonical bytes'] : ['parses, names this revision'],
+      canonical ? [] : ['same content, other bytes than the canonical plan'],
+    );
+  }
+
+  // The manifest, read now and judged last (its rebuild needs the re-rendered outputs).
+  const manifestKey = keys.manifest(period, revision);
+  const manifestRead = await readJsonObject<Manifest>(store, manifestKey);
+  const manifestSha256 = manifestRead ? sha256Hex(manifestRead.bytes) : null;
+  const manifest = manifestRead && isManifestShaped(manifestRead.value) ? manifestRead.value : null;
+  const basis = plan ?? (manifest ? planFromManifest(manifest) : null);
+  const report = (): VerifyReport => ({
+    period,
+    revision,
+    ok: checks.every((c) => c.ok),
+    generatedAt: basis?.generatedAt ?? null,
+    codeVersion: { archived: basis?.codeVersion ?? null, running: CODE_VERSION },
+    manifestSha256,
+    checks,
+  });
+  if (!basis) {
+    check('manifest', manifestKey, [], [manifestRead ? 'does not parse as a manifest' : 'missing from the archive']);
+    return report();
+  }
+  // Hashes as the manifest records them (the auditor's document); the plan's when the manifest is unreadable.
+  const recorded = new Map((manifest?.sources ?? basis.sources).map((s) => [`${s.key}\n${s.version}`, s.sha256]));
+  const recordedRegistrySha = manifest?.registry.sha256 ?? basis.registry.sha256;
+
+  /** A raw upload by key and version, hashed; returns its bytes when they are the recorded ones. */
+  const checkRaw = async (
+    subject: 'registry' | 'source',
+    key: string,
+    version: string,
+    expectedSha: string,
+  ): Promise<Uint8Array | null> => {
+    const label = `${key}@${version}`;
+    const obj = await store.get(key, version);
+    if (!obj) {
+      const current = await store.get(key);
+      check(
+        subject,
+        label,
+        [],
+        [
+          `version ${version} is not in the store`,
+          current
+            ? `the current content is version ${current.version}, sha256 ${short(sha256Hex(current.bytes))}`
+            : 'no object under this key',
+        ],
+      );
+      return null;
+    }
+    const actual = sha256Hex(obj.bytes);
+    if (actual !== expectedSha) {
+      check(subject, label, [], [`sha256 ${short(actual)} ≠ manifest ${short(expectedSha)}`]);
+      return null;
+    }
+    check(subject, label, ['hash ok'], []);
+    return obj.bytes;
+  };
+
+  // The registry in force, and every registry a submission was validated against.
+  const registries = new Map<string, { registry: Registry; recordSha: string } | null>();
+  const checkRegistry = async (version: string, expectedSha?: string, expectedKey?: string) => {
+    if (registries.has(version)) return registries.get(version) ?? null;
+    registries.set(version, null);
+    const recordKey = keys.registryVersion(version);
+    const record = await readJsonObject<Registry>(store, recordKey);
+    const registry = record?.value ?? null;
+    const rawKey = expectedKey ?? registry?.source?.key;
+    if (!rawKey) {
+      check('registry', recordKey, [], [record ? 'record does not parse' : 'record missing from the archive']);
+      return null;
+    }
+    const raw = await checkRaw('registry', rawKey, version, expectedSha ?? registry?.source?.sha256 ?? '');
+    if (!record || !registry) {
+      check('record', recordKey, [], [record ? 'does not parse' : 'missing from the archive']);
+      return null;
+    }
+    const failures = sourceMismatch(registry.source, rawKey, version, expectedSha);
+    let findings: string[] = [];
+    if (raw && failures.length === 0) {
+      const cacheKey = `registry\n${sha256Hex(raw)}\n${sha256Hex(record.bytes)}`;
+      let diff = session.rederived.get(cacheKey);
+      if (!diff) {
+        const read = readXlsx(raw);
+        const again = read.ok ? parseRegistry(read.workbook, registry.source).registry : null;
+        diff = rederivationDiff(again, registry, record.bytes);
+        session.rederived.set(cacheKey, diff);
+      }
+      failures.push(...diff);
+      findings = ['names its upload', 're-derived identical'];
+    } else if (!raw) failures.push('not re-derived: its upload failed its check');
+    check('record', recordKey, findings, failures);
+    const entry = { registry, recordSha: sha256Hex(record.bytes) };
+    registries.set(version, entry);
+    return entry;
+  };
+
+  const registryEntry = await checkRegistry(basis.registry.version, recordedRegistrySha, basis.registry.key);
+
+  // Submissions: raw upload, record, and the record re-derived from the upload.
+  const submissions: (NormalisedSubmission | null)[] = [];
+  for (const s of basis.sources) {
+    const raw = await checkRaw('source', s.key, s.version, recorded.get(`${s.key}\n${s.version}`) ?? s.sha256);
+    const record = await readJsonObject<NormalisedSubmission>(store, s.recordKey);
+    const submission = record?.value ?? null;
+    if (!record || !submission || submission.kind !== 'submission') {
+      check('record', s.recordKey, [], [record ? 'does not parse as a submission' : 'missing from the archive']);
+      submissions.push(null);
+      continue;
+    }
+    submissions.push(submission);
+    const failures = sourceMismatch(submission.source, s.key, s.version, s.sha256);
+    let findings: string[] = [];
+    const validatedAgainst = submission.registryVersion
+      ? await checkRegistry(submission.registryVersion)
+      : { registry: null, recordSha: '' };
+    if (!raw) failures.push('not re-derived: its upload failed its check');
+    else if (!validatedAgainst)
+      failures.push(`not re-derived: registry ${submission.registryVersion} failed its check`);
+    else if (failures.length === 0) {
+      const cacheKey = `submission\n${sha256Hex(raw)}\n${sha256Hex(record.bytes)}\n${validatedAgainst.recordSha}`;
+      let diff = session.rederived.get(cacheKey);
+      if (!diff) {
+        diff = rederiveSubmission(raw, submission, validatedAgainst.registry, s.key, record.bytes);
+        session.rederived.set(cacheKey, diff);
+      }
+      failures.push(...diff);
+      findings = ['names its upload', 're-derived identical'];
+    }
+    check('record', s.recordKey, findings, failures);
+  }
+
+  // Re-render every output from the plan.
+  const rendered = new Map<string, Uint8Array>();
+  let programmeFacts: { completeness: Manifest['completeness']; figures: FigureSnapshot } | null = null;
+  const renderFailures: string[] = [];
+  const inputsOk = registryEntry !== null && submissions.every((s) => s !== null);
+  if (!inputsOk) renderFailures.push('not re-rendered: an input failed its check');
+  else {
+    const inputs: RevisionInputs = {
+      registry: registryEntry.registry,
+      submissions: submissions as NormalisedSubmission[],
+    };
+    const sourceSha = new Map(basis.sources.map((s) => [`${s.key}\n${s.version}`, s.sha256]));
+    try {
+      for (const projectId of basis.projectIds) {
+        const { model, files } = await renderProjectFiles(basis, inputs, projectId);
+        for (const f of files) rendered.set(f.key, f.bytes);
+        const unlisted = model.lineage.filter(
+          (row) => sourceSha.get(`${row.sourceKey}\n${row.sourceVersion}`) !== row.sha256,
+        );
+        const pdfKey = keys.projectReport(basis.period, basis.revision, projectId, 'pdf');
+        check(
+          'lineage',
+          pdfKey,
+          [`${model.lineage.length} source cells, each from a manifest source with its SHA-256`],
+          unlisted.length ? [`${unlisted.length} source cells cite an upload the manifest does not list`] : [],
+        );
+      }
+      let previous: FigureSnapshot | null = null;
+      if (revision > 1) {
+        const before = await readJsonObject<Manifest>(store, keys.manifest(period, revision - 1));
+        if (!before?.value || typeof before.value.figures !== 'object')
+          throw new Error(`the previous revision's manifest r${revision - 1} is missing or unreadable`);
+        previous = before.value.figures;
+      }
+      const programme = await renderProgrammeFiles(basis, inputs, previous);
+      for (const f of programme.files) rendered.set(f.key, f.bytes);
+      programmeFacts = { completeness: programme.programme.completeness, figures: programme.figures };
+    } catch (err) {
+      renderFailures.push(`re-render failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  // Every output: archived, listed with its hash, and the same bytes as the re-render.
+  const listed = new Map((manifest?.outputs ?? []).map((o) => [o.key, o]));
+  const outputKeys = [...new Set([...rendered.keys(), ...listed.keys()])];
+  for (const key of outputKeys) {
+    const obj = await store.get(key);
+    const findings: string[] = [];
+    const failures: string[] = [...renderFailures];
+    const entry = listed.get(key);
+    if (!obj) failures.push('missing from the archive');
+    else {
+      const actual = sha256Hex(obj.bytes);
+      if (!manifest) failures.push('no readable manifest to check its hash against');
+      else if (!entry) failures.push('not listed in the manifest');
+      else if (entry.sha256 !== actual || entry.bytes !== obj.bytes.byteLength)
+        failures.push(
+          `sha256 ${short(actual)} (${obj.bytes.byteLength} B) ≠ manifest ${short(entry.sha256)} (${entry.bytes} B)`,
+        );
+      else findings.push('hash ok');
+      const again = rendered.get(key);
+      if (again && sameBytes(again, obj.bytes)) findings.push('re-render identical');
+      else if (again) failures.push(`re-render differs (sha256 ${short(sha256Hex(again))})`);
+      else if (renderFailures.length === 0) failures.push('not produced by the plan');
+    }
+    check('output', key, findings, failures);
+  }
+
+  // Nothing else belongs in the revision's folder.
+  const expected = new Set([planKey, manifestKey, ...outputKeys]);
+  for (const info of await store.list(keys.revisionPrefix(period, revision))) {
+    if (!expected.has(info.key)) check('revision', info.key, [], ['not part of the revision (unexpected object)']);
+  }
+
+  // The manifest itself.
+  const failures: string[] = [];
+  const findings: string[] = [];
+  if (!manifestRead) failures.push('missing from the archive');
+  else if (!manifest) failures.push('does not parse as a manifest');
+  else {
+    findings.push('parses');
+    const disagree = plan ? PLAN_FIELDS.filter((f) => JSON.stringify(plan[f]) !== JSON.stringify(manifest[f])) : [];
+    if (!plan) failures.push('no plan to compare with');
+    else if (disagree.length) failures.push(`disagrees with the plan in: ${disagree.join(', ')}`);
+    else findings.push('agrees with the plan');
+    if (plan && programmeFacts && rendered.size > 0) {
+      const outputs: ManifestOutput[] = [...rendered.entries()].map(([key, bytes]) => ({
+        key,
+        sha256: sha256Hex(bytes),
+        bytes: bytes.byteLength,
+      }));
+      const rebuilt = rebuildManifest(plan, outputs, programmeFacts.completeness, programmeFacts.figures);
+      if (sameBytes(jsonBytes(rebuilt), manifestRead.bytes)) findings.push('rebuilt byte-identical');
+      else {
+        const fields = differingFields(rebuilt, manifest);
+        failures.push(
+          fields.length
+            ? `differs from the manifest rebuilt from the plan and re-rendered outputs in: ${fields.join(', ')}`
+            : 'same content, other bytes than the canonical manifest',
+        );
+      }
+    } else failures.push('not rebuilt: the plan or a re-render is missing');
+  }
+  if (options.expectManifestSha256 !== undefined) {
+    if (manifestSha256 === options.expectManifestSha256.toLowerCase()) findings.push('sha256 as expected');
+    else failures.push(`sha256 ${short(manifestSha256)} ≠ expected ${short(options.expectManifestSha256)}`);
+  }
+  check('manifest', manifestKey, [...findings, `sha256 ${manifestSha256 ?? '—'}`], failures);
+  return report();
+}
+
+/** What in a record does not name the source it should. */
+function sourceMismatch(
+  source: { key?: string; version?: string; sha256?: string } | undefined,
+  key: string,
+  version: string,
+  sha256: string | undefined,
+): string[] {
+  if (!source) return ['names no upload'];
+  const bad = (['key', 'version', 'sha256'] as const).filter((f) => {
+    const want = f === 'key' ? key : f === 'version' ? version : sha256;
+    return want !== undefined && source[f] !== want;
+  });
+  return bad.length ? [`names another upload (${bad.join(', ')} differ)`] : [];
+}
+
+function rederivationDiff(again: unknown, stored: unknown, storedBytes: Uint8Array): string[] {
+  if (!again) return ['the upload no longer parses into a record'];
+  if (sameBytes(jsonBytes(again), storedBytes)) return [];
+  const fields = differingFields(again, stored);
+  return [`differs from its re-derivation in: ${fields.length ? fields.join(', ') : '(formatting only)'}`];
+}
+
+/**
+ * The record ingest would make of this upload. The only clock-dependent rule refuses periods that had not begun
+ * at ingest; the record exists, so that rule passed then, and any date from the period's start on gives the same
+ * record. The upload's own date (or the period's start, if later) is used.
+ */
+function rederiveSubmission(
+  raw: Uint8Array,
+  stored: NormalisedSubmission,
+  registry: Registry | null,
+  key: string,
+  storedBytes: Uint8Array,
+): string[] {
+  const read = readXlsx(raw);
+  if (!read.ok) return ['the upload no longer parses into a record'];
+  const uploaded = rigaDate(new Date(stored.source.uploadedAt));
+  const period = parsePeriod(stored.period);
+  const start = period ? periodStart(period) : uploaded;
+  const result = parseSubmission(read.workbook, stored.source, {
+    registry,
+    folder: parseInboxKey(key)?.folder ?? null,
+    today: uploaded > start ? uploaded : start,
+  });
+  return rederivationDiff(result.submission, stored, storedBytes);
+}
+
+/** Every complete revision of a period (or the one given), verified. */
+export async function verifyPeriod(
+  deps: Pick<ArchiveDeps, 'store'>,
+  period: string,
+  options: { revision?: number; session?: VerifySession; expectManifestSha256?: string } = {},
+): Promise<VerifyReport[]> {
+  const revisions =
+    options.revision === undefined
+      ? await completeRevisions(deps.store, period)
+      : [await chooseRevision(deps.store, period, options.revision)];
+  if (revisions.length === 0) throw new ArchiveLookupError(`no archived revision of ${period}`);
+  const session = options.session ?? createVerifySession();
+  const out: VerifyReport[] = [];
+  for (const revision of revisions) out.push(await verifyRevision(deps, period, revision, { ...options, session }));
+  return out;
+}
+
+/** Every period that has an archived revision. */
+export async function archivedPeriods(deps: Pick<ArchiveDeps, 'store'>): Promise<string[]> {
+  return [...(await archivedRevisions(deps.store)).keys()].sort();
+}

@@ -1,0 +1,288 @@
+/**
+ * `pmif-reports archive list|get|verify|hold`: the auditor's archive, on a store folder (`--store DIR`) or on the
+ * two S3 buckets (`--bucket NAME --archive-bucket NAME`, credentials from the default AWS chain).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { FolderStore } from '../adapters/folder-store';
+import { RoutedStore } from '../adapters/routed-store';
+import { MAX_PRESIGN_SECONDS, S3ArchiveControl } from '../adapters/s3-archive-control';
+import { S3Store } from '../adapters/s3-store';
+import {
+  type ArchiveDeps,
+  archivedPeriods,
+  createVerifySession,
+  getArchive,
+  holdPeriod,
+  listArchive,
+  presignArchive,
+  type VerifyReport,
+  verifyPeriod,
+} from '../app/archive';
+import { keys } from '../core/keys';
+import { formatPeriod, parsePeriod } from '../core/period';
+import { silentLogger } from '../core/ports';
+
+/** What tests (or another host) inject; the command line itself passes none of these. */
+export interface ArchiveCommandOptions {
+  /** The S3 client for `--bucket`; default: a client with the AWS default credential chain and region. */
+  s3Client?: S3Client;
+  /** Whether the buckets keep versions (default true, as the stack's do; a test server without versioning: false). */
+  versioned?: boolean;
+  /** Where output goes (default: stdout). */
+  write?: (text: string) => void;
+  /** The time download links are signed at (default: the system clock). */
+  now?: () => Date;
+}
+
+interface StorageFlags {
+  store?: string;
+  bucket?: string;
+  archiveBucket?: string;
+}
+
+function periodArg(value: string): string {
+  const p = parsePeriod(value);
+  if (!p) throw new InvalidArgumentError('expected a period such as 2025-Q3');
+  return formatPeriod(p);
+}
+
+function revisionArg(value: string): number {
+  const n = Number(value.replace(/^r/i, ''));
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a revision number such as 2');
+  return n;
+}
+
+/** `3600`, `90s`, `30m`, `12h`, `7d` → seconds; at most 7 days (the SigV4 limit). */
+export function parseExpiry(value: string): number {
+  const m = /^(\d+)\s*([smhd]?)$/i.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration such as 3600, 30m, 12h or 7d');
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2]!.toLowerCase() as '' | 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(m[1]) * unit;
+  if (seconds < 1 || seconds > MAX_PRESIGN_SECONDS) throw new InvalidArgumentError('expected 1 s to 7 days');
+  return seconds;
+}
+
+/** `3600` → `1 h`; `90` → `1 min 30 s`. */
+export function formatDuration(seconds: number): string {
+  const parts: string[] = [];
+  const units: [number, string][] = [
+    [86_400, 'd'],
+    [3600, 'h'],
+    [60, 'min'],
+    [1, 's'],
+  ];
+  let rest = seconds;
+  for (const [size, name] of units) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)} ${name}`);
+      rest %= size;
+    }
+  }
+  return parts.join(' ') || '0 s';
+}
+
+function withStorage(command: Command): Command {
+  return command
+    .option('--store <dir>', 'the store folder (local runtime)')
+    .option('--bucket <name>', 'the S3 data bucket (uploads, records)')
+    .option('--archive-bucket <name>', 'the S3 archive bucket (reports/, Object Lock)');
+}
+
+/** The archive's storage from the flags: a folder, or the two buckets routed as the stack lays them out. */
+function openStorage(flags: StorageFlags, options: ArchiveCommandOptions): ArchiveDeps & { where: string } {
+  if (flags.store && !flags.bucket && !flags.archiveBucket) {
+    const store = new FolderStore(resolve(flags.store));
+    return { store, control: store, log: silentLogger, where: resolve(flags.store) };
+  }
+  if (!flags.store && flags.bucket && flags.archiveBucket) {
+    const client = options.s3Client ?? new S3Client({});
+    const versioned = options.versioned ?? true;
+    const data = new S3Store({ client, bucket: flags.bucket, versioned });
+    const archive = new S3Store({ client, bucket: flags.archiveBucket, versioned });
+    const store = new RoutedStore(data, [{ prefix: keys.reportsPrefix, store: archive }]);
+    const bucketFor = (key: string) => (store.storeFor(key) === archive ? archive.bucket : data.bucket);
+    const control = new S3ArchiveControl({ client, bucketFor, lockedPrefixes: [keys.reportsPrefix], versioned });
+    return { store, control, log: silentLogger, where: `s3://${flags.bucket} + s3://${flags.archiveBucket}` };
+  }
+  throw new InvalidArgumentError('give either --store DIR, or --bucket NAME and --archive-bucket NAME');
+}
+
+/** A relative `/` path inside `dir`, refusing anything that would land outside it. */
+function inside(dir: string, relative: string): string {
+  const root = resolve(dir);
+  const path = resolve(root, ...relative.split('/'));
+  if (!path.startsWith(root + sep)) throw new Error(`refusing to write outside ${root}: ${relative}`);
+  return path;
+}
+
+/** The lines `archive verify` prints for one revision. */
+export function formatVerifyReport(report: VerifyReport, options: { quiet?: boolean } = {}): string {
+  const { archived, running } = report.codeVersion;
+  const lines = [
+    `${report.period} r${report.revision} — generated ${report.generatedAt ?? '?'}, code ${archived ?? '?'}` +
+      (archived === running ? '' : ` (re-rendered with ${running})`),
+  ];
+  for (const c of report.checks) {
+    if (options.quiet && c.ok) continue;
+    lines.push(`  ${c.ok ? 'ok      ' : 'MISMATCH'} ${c.subject.padEnd(8)} ${c.key}: ${c.findings.join(' · ')}`);
+  }
+  const failed = report.checks.filter((c) => !c.ok);
+  lines.push(
+    failed.length === 0
+      ? `${report.period} r${report.revision}: VERIFIED (${report.checks.length} checks)`
+      : `${report.period} r${report.revision}: FAILED ${failed.length} of ${report.checks.length} checks: ${[...new Set(failed.map((c) => c.key))].join(', ')}`,
+  );
+  return lines.join('\n');
+}
+
+/** The `archive` command group. */
+export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
+  const write = options.write ?? ((text: string) => void process.stdout.write(text));
+  const now = options.now ?? (() => new Date());
+  const archive = new Command('archive').description(
+    'the auditor archive: list revisions, get a report with its sources, verify by re-rendering, place legal holds',
+  );
+
+  withStorage(
+    archive
+      .command('list')
+      .description('archived revisions: dates, code version, manifest SHA-256, report files with their hashes')
+      .option('--period <period>', 'only this period', periodArg)
+      .option('--project <id>', 'only this project (or "programme")')
+      .option('--json', 'print JSON'),
+  ).action(async (opts: StorageFlags & { period?: string; project?: string; json?: boolean }) => {
+    const deps = openStorage(opts, options);
+    const rows = await listArchive(deps, { period: opts.period, project: opts.project });
+    if (opts.json) {
+      write(`${JSON.stringify(rows, null, 2)}\n`);
+      return;
+    }
+    if (rows.length === 0) write(`nothing archived${opts.period ? ` for ${opts.period}` : ''} in ${deps.where}\n`);
+    for (const r of rows) {
+      write(
+        `${r.period} r${r.revision}  ${r.status}  generated ${r.generatedAt ?? '?'}  ${r.codeVersion ?? '?'}  ` +
+          `${r.sources} sources  manifest sha256 ${r.manifestSha256 ?? '—'}\n`,
+      );
+      for (const o of r.outputs) write(`  ${o.key}  ${o.bytes} B  sha256 ${o.sha256}\n`);
+    }
+  });
+
+  withStorage(
+    archive
+      .command('get')
+      .description("one report's files, its manifest and plan, and the source workbooks it was built from")
+      .argument('<period>', 'e.g. 2025-Q3', periodArg)
+      .argument('<report>', 'a project ID, or "programme"')
+      .option('--revision <n>', 'the revision (default: the latest)', revisionArg)
+      .option('--out <dir>', 'write the files here')
+      .option('--url', 'print presigned download links instead (S3 only)')
+      .addOption(
+        new Option('--expires <duration>', 'how long links stay valid: e.g. 3600, 30m, 12h, up to 7d')
+          .default(3600, '1h')
+          .argParser(parseExpiry),
+      ),
+  ).action(
+    async (
+      period: string,
+      report: string,
+      opts: StorageFlags & { revision?: number; out?: string; url?: boolean; expires: number },
+    ) => {
+      const deps = openStorage(opts, options);
+      const query = { period, subject: report, revision: opts.revision };
+      if (opts.url) {
+        const signedAt = now();
+        const links = await presignArchive(deps, query, { expiresInSeconds: opts.expires, now: signedAt });
+        write(
+          `${period} r${links.revision} ${report}: ${links.items.length} links, valid for ${formatDuration(opts.expires)} ` +
+            `until ${links.expiresAt} (or until the signing credentials expire, if sooner)\n`,
+        );
+        for (const item of links.items) write(`${item.role.padEnd(8)} ${item.path}\n  ${item.url}\n`);
+        for (const key of links.mismatched) write(`MISMATCH ${key}: its SHA-256 is not the manifest's\n`);
+        process.exitCode = links.mismatched.length > 0 ? 1 : 0;
+        return;
+      }
+      if (!opts.out) throw new InvalidArgumentError('give --out DIR (or --url for download links)');
+      const fetched = await getArchive(deps, query);
+      let mismatches = 0;
+      for (const item of fetched.items) {
+        const path = inside(opts.out, item.path);
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, item.bytes);
+        const verdict = item.hashOk === null ? '' : item.hashOk ? '  hash ok' : '  MISMATCH with the manifest';
+        if (item.hashOk === false) mismatches++;
+        write(
+          `${item.role.padEnd(8)} ${join(opts.out, ...item.path.split('/'))}  sha256 ${item.actualSha256}${verdict}\n`,
+        );
+      }
+      write(`${period} r${fetched.revision} ${report}: ${fetched.items.length} files written to ${opts.out}\n`);
+      process.exitCode = mismatches > 0 ? 1 : 0;
+    },
+  );
+
+  withStorage(
+    archive
+      .command('verify')
+      .description(
+        're-read every source by version and check its hash, re-derive its record, re-render every report and ' +
+          'rebuild the manifest; exit 1 on any mismatch, naming the file',
+      )
+      .argument('[periods...]', 'periods such as 2025-Q3')
+      .option('--all', 'every archived period')
+      .option('--revision <n>', 'only this revision (default: every complete revision)', revisionArg)
+      .option('--manifest-sha256 <hex>', "the manifest's SHA-256 as noted elsewhere (e.g. from archive list)")
+      .option('--quiet', 'print only mismatches and one line per revision'),
+  ).action(
+    async (
+      periodArgs: string[],
+      opts: StorageFlags & { all?: boolean; revision?: number; manifestSha256?: string; quiet?: boolean },
+    ) => {
+      const deps = openStorage(opts, options);
+      const periods = opts.all ? await archivedPeriods(deps) : periodArgs.map(periodArg);
+      if (periods.length === 0)
+        throw new InvalidArgumentError(
+          opts.all ? `nothing archived in ${deps.where}` : 'give one or more periods, or --all',
+        );
+      if ((opts.revision !== undefined || opts.manifestSha256 !== undefined) && periods.length !== 1)
+        throw new InvalidArgumentError('--revision and --manifest-sha256 apply to one period');
+      const session = createVerifySession();
+      let failed = 0;
+      let verified = 0;
+      for (const period of periods) {
+        const reports = await verifyPeriod(deps, period, {
+          revision: opts.revision,
+          session,
+          expectManifestSha256: opts.manifestSha256,
+        });
+        for (const report of reports) {
+          write(`${formatVerifyReport(report, { quiet: opts.quiet })}\n`);
+          if (report.ok) verified++;
+          else failed++;
+        }
+      }
+      if (periods.length > 1 || verified + failed > 1) write(`${verified} revision(s) verified, ${failed} failed\n`);
+      process.exitCode = failed > 0 ? 1 : 0;
+    },
+  );
+
+  withStorage(
+    archive
+      .command('hold')
+      .description("place a legal hold on every object of a period's revisions (S3: PutObjectLegalHold ON)")
+      .argument('<period>', 'e.g. 2025-Q3', periodArg)
+      .option('--revision <n>', 'only this revision (default: every revision of the period)', revisionArg),
+  ).action(async (period: string, opts: StorageFlags & { revision?: number }) => {
+    const deps = openStorage(opts, options);
+    const outcome = await holdPeriod(deps, period, { revision: opts.revision });
+    for (const h of outcome.held) write(`held      ${h.key}  (version ${h.version})\n`);
+    for (const n of outcome.notHeld) write(`not held  ${n.key}  (version ${n.version}): ${n.reason}\n`);
+    write(
+      `${period} r${outcome.revisions.join(', r')}: ${outcome.held.length} objects under legal hold, ` +
+        `${outcome.notHeld.length} not holdable here\n`,
+    );
+  });
+
+  return archive;
+}
