@@ -4,18 +4,21 @@
  * summary, then the manifest, written last: it marks the revision complete). A new revision is issued only when
  * the sources in force changed; a crashed revision is resumed from its plan and gives the same bytes.
  */
+import { availableParallelism } from 'node:os';
 import { submissionsInForce } from '../core/aggregate';
 import { keys } from '../core/keys';
-import { type Manifest, type ManifestOutput, type ManifestSource, sourcesFingerprint } from '../core/manifest';
+import type { Manifest, ManifestOutput, ManifestSource } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
+import { revisionNeeded } from '../core/revision-policy';
 import type { Lang } from '../core/types';
 import { renderProgrammePdf } from '../pdf/render-programme-pdf';
 import { renderProjectPdf } from '../pdf/render-project-pdf';
 import { renderProgrammeXlsx, renderProjectXlsx } from '../workbooks/write-report-xlsx';
 import { CODE_VERSION } from './code-version';
 import { type Deps, jsonBytes, sha256Hex } from './deps';
+import { renderProjectsInWorkers } from './parallel-render';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
 import {
   latestManifest,
@@ -29,6 +32,9 @@ import {
 } from './revisions';
 
 export { latestManifest, loadRevisionInputs, type PlanRef, type RevisionInputs, type RevisionPlan };
+
+/** Below this many projects a period renders on the main thread by default. */
+export const PARALLEL_FROM_PROJECTS = 24;
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -49,6 +55,11 @@ export interface GenerateOptions {
   generatedAt?: string;
   /** Called after each project, for progress bars. */
   onProgress?: (done: number, total: number, projectId: string) => void;
+  /**
+   * Worker threads rendering projects at once (see `parallel-render.ts`); default: the machine's available
+   * parallelism, at most one per project. 1 renders every project on this thread.
+   */
+  workers?: number;
 }
 
 /** Step 1: decide whether a new revision is due and fix what it is built from. */
@@ -85,11 +96,8 @@ export async function planRevision(
   }
   sources.sort((a, b) => (a.recordKey < b.recordKey ? -1 : a.recordKey > b.recordKey ? 1 : 0));
   const previous = complete > 0 ? await readJson<Manifest>(deps, keys.manifest(period, complete)) : null;
-  if (
-    previous &&
-    sourcesFingerprint(previous.registry.version, previous.sources) ===
-      sourcesFingerprint(registry.source.version, sources)
-  ) {
+  // Unchanged sources, or only earlier periods' sources changed without moving this period's figures.
+  if (previous && !revisionNeeded({ period, previous, registry, sources, submissions: all })) {
     return { status: 'unchanged', manifest: previous };
   }
   const plan: RevisionPlan = {
@@ -276,10 +284,23 @@ export async function generatePeriod(deps: Deps, options: GenerateOptions): Prom
   }
   const { plan } = planned;
   const inputs = await loadRevisionInputs(deps, plan);
+  const total = plan.projectIds.length;
+  // A worker thread costs seconds to start (it loads the renderers afresh), so small periods render in-process.
+  const workers = Math.min(options.workers ?? (total >= PARALLEL_FROM_PROJECTS ? availableParallelism() : 1), total);
   let done = 0;
-  for (const projectId of plan.projectIds) {
-    await renderProjectStep(deps, plan, projectId, inputs);
-    options.onProgress?.(++done, plan.projectIds.length, projectId);
+  if (workers > 1) {
+    await renderProjectsInWorkers(plan, inputs, plan.projectIds, {
+      workers,
+      onRendered: async (projectId, files) => {
+        for (const f of files) await putOutput(deps, f.key, f.bytes, f.contentType);
+        options.onProgress?.(++done, total, projectId);
+      },
+    });
+  } else {
+    for (const projectId of plan.projectIds) {
+      await renderProjectStep(deps, plan, projectId, inputs);
+      options.onProgress?.(++done, total, projectId);
+    }
   }
   const manifest = await finishRevision(deps, plan, inputs);
   return {

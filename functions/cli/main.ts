@@ -22,6 +22,7 @@ import { parseRegistry } from '../workbooks/read-registry';
 import { parseSubmission } from '../workbooks/read-submission';
 import { readXlsx } from '../workbooks/read-xlsx';
 import { buildRegistryTemplate, buildSubmissionTemplate } from '../workbooks/write-template';
+import { archiveCommand } from './archive-command';
 import { formatIssueTable } from './format-issues';
 import { localDeps, parseNow } from './local-deps';
 import { progressReporter } from './progress';
@@ -197,12 +198,32 @@ export function buildProgram(): Command {
     .requiredOption('--store <dir>', 'the store folder')
     .option('--outbox <dir>', 'where .eml files are written (default: outbox/ beside the store)')
     .option('--now <date>', 'the time to act at')
+    .option(
+      '--resend-in-doubt',
+      'after checking they did not get it: send once more to recipients in doubt or given up',
+    )
+    .option('--confirm-in-doubt', 'after checking they got it: record the recipients in doubt as sent')
     .option('--verbose', 'JSON logs on stderr')
-    .action(async (opts: { period: string; store: string; outbox?: string; now?: string; verbose?: boolean }) => {
-      const deps = localDeps(opts);
-      const outcome = await deliverPeriod(deps, opts.period);
-      process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-    });
+    .action(
+      async (opts: {
+        period: string;
+        store: string;
+        outbox?: string;
+        now?: string;
+        resendInDoubt?: boolean;
+        confirmInDoubt?: boolean;
+        verbose?: boolean;
+      }) => {
+        if (opts.resendInDoubt && opts.confirmInDoubt)
+          throw new InvalidArgumentError('--resend-in-doubt and --confirm-in-doubt exclude each other');
+        const deps = localDeps(opts);
+        const resolve = opts.resendInDoubt ? 'resend' : opts.confirmInDoubt ? 'confirm' : undefined;
+        const outcome = await deliverPeriod(deps, opts.period, resolve ? { resolve } : {});
+        process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+        // In doubt or given up: a person must look (see the ledger's comment in app/ledger.ts).
+        process.exitCode = outcome.inDoubt + outcome.gaveUp > 0 ? 1 : 0;
+      },
+    );
 
   program
     .command('run')
@@ -216,6 +237,8 @@ export function buildProgram(): Command {
       const result = await runWithProgress(deps);
       process.stdout.write(`${summariseRun(result)}\n`);
     });
+
+  program.addCommand(archiveCommand());
 
   return program;
 }
@@ -239,10 +262,13 @@ export function summariseRun(result: Awaited<ReturnType<typeof runAll>>): string
   const count = (status: string) => result.ingested.filter((i) => i.status === status).length;
   const generated = result.generated.filter((g) => g.status === 'generated').length;
   const sent = result.delivered.reduce((a, d) => a + d.sent, 0);
+  const inDoubt = result.delivered.reduce((a, d) => a + d.inDoubt, 0);
+  const gaveUp = result.delivered.reduce((a, d) => a + d.gaveUp, 0);
+  const attention = inDoubt + gaveUp > 0 ? ` (${inDoubt} in doubt, ${gaveUp} given up: see deliver --help)` : '';
   return [
     `Ingested: ${count('accepted')} accepted, ${count('rejected')} rejected, ${count('skipped')} already done`,
     `Reports: ${generated} period revision(s) generated, ${result.generated.length - generated} unchanged`,
-    `E-mails: ${sent} sent`,
+    `E-mails: ${sent} sent${attention}`,
   ].join('\n');
 }
 

@@ -1,0 +1,115 @@
+/**
+ * Rendering on worker threads gives the same files as rendering on one thread: every report, the programme
+ * summary and the manifest byte for byte. Both runs start from one ingested copy of the sample programme.
+ */
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FolderStore } from '../../functions/adapters/folder-store';
+import { fixedClock } from '../../functions/adapters/system-clock';
+import type { Deps } from '../../functions/app/deps';
+import { generatePeriod, loadRevisionInputs, type RevisionPlan } from '../../functions/app/generate';
+import { ingestObject } from '../../functions/app/ingest';
+import { ProjectRenderError, renderProjectsInWorkers } from '../../functions/app/parallel-render';
+import { keys } from '../../functions/core/keys';
+import { silentLogger } from '../../functions/core/ports';
+import { SAMPLE_NOW, writeSampleData } from '../../functions/sample/write-sample';
+
+const PERIOD = '2025-Q3';
+const GENERATED_AT = '2025-10-16T04:00:00.000Z';
+let root: string;
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+function depsFor(bucket: string): Deps {
+  return {
+    store: new FolderStore(bucket),
+    mailer: { send: async () => ({ messageId: 'not-sent' }) },
+    clock: fixedClock(new Date(`${SAMPLE_NOW}T04:00:00Z`)),
+    log: silentLogger,
+    mailFrom: 'pmif@example.lv',
+  };
+}
+
+/** Every file under `reports/` by key, as SHA-256. */
+async function reportHashes(deps: Deps): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const info of await deps.store.list(keys.reportsPrefix)) {
+    out.set(info.key, sha((await deps.store.get(info.key))!.bytes));
+  }
+  return out;
+}
+
+async function planOf(deps: Deps): Promise<RevisionPlan> {
+  return JSON.parse(new TextDecoder().decode((await deps.store.get(keys.plan(PERIOD, 1)))!.bytes)) as RevisionPlan;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pmif-parallel-'));
+  const sample = await writeSampleData(join(root, 'sample'));
+  const ingested = join(root, 'ingested');
+  await mkdir(join(ingested, 'registry'), { recursive: true });
+  await cp(join(root, 'sample', sample.registry), join(ingested, 'registry', 'registry.xlsx'), {
+    preserveTimestamps: true,
+  });
+  for (const s of sample.submissions.filter((x) => x.period <= PERIOD)) {
+    await cp(join(root, 'sample', s.file), join(ingested, 'inbox', s.projectId, `${s.period}.xlsx`), {
+      preserveTimestamps: true,
+    });
+  }
+  const deps = depsFor(ingested);
+  for (const info of await deps.store.list('registry/')) await ingestObject(deps, info.key);
+  for (const info of await deps.store.list('inbox/')) await ingestObject(deps, info.key);
+  for (const name of ['sequential', 'parallel']) {
+    await cp(ingested, join(root, name), { recursive: true, preserveTimestamps: true });
+  }
+}, 180_000);
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+describe('rendering a period on worker threads', () => {
+  it('writes the same bytes as rendering on one thread', async () => {
+    const sequential = depsFor(join(root, 'sequential'));
+    const parallel = depsFor(join(root, 'parallel'));
+    const progress: string[] = [];
+    const one = await generatePeriod(sequential, { period: PERIOD, generatedAt: GENERATED_AT, workers: 1 });
+    const many = await generatePeriod(parallel, {
+      period: PERIOD,
+      generatedAt: GENERATED_AT,
+      workers: 3,
+      onProgress: (_done, _total, projectId) => progress.push(projectId),
+    });
+    expect(one.status).toBe('generated');
+    expect(many).toEqual(one);
+
+    const plan = await planOf(parallel);
+    expect(plan.projectIds.length).toBeGreaterThan(3);
+    const a = await reportHashes(sequential);
+    const b = await reportHashes(parallel);
+    // Each project's PDF and XLSX, the programme's PDF and XLSX, the plan and the manifest.
+    expect(a.size).toBe(plan.projectIds.length * 2 + 4);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [key, hash] of a) expect({ key, hash: b.get(key) }).toEqual({ key, hash });
+    expect(progress.sort()).toEqual([...plan.projectIds].sort());
+  });
+
+  it('rejects with the project that failed, and stops its workers', async () => {
+    const deps = depsFor(join(root, 'parallel'));
+    const plan = await planOf(deps);
+    const inputs = await loadRevisionInputs(deps, plan);
+    const rendered: string[] = [];
+    const run = renderProjectsInWorkers(plan, inputs, [plan.projectIds[0]!, 'no-such-project'], {
+      workers: 2,
+      onRendered: async (projectId) => {
+        rendered.push(projectId);
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(ProjectRenderError);
+    await expect(run).rejects.toMatchObject({
+      projectId: 'no-such-project',
+      cause: { message: expect.stringContaining('not in the registry') },
+    });
+    expect(rendered).not.toContain('no-such-project');
+  });
+});
