@@ -9,10 +9,11 @@ import { isXlsxKey, keys, parseInboxKey } from '../core/keys';
 import { rigaDate } from '../core/period';
 import { AlreadyExistsError, type OutgoingMail } from '../core/ports';
 import type { Registry, Rejection, SourceRef, ValidationIssue } from '../core/types';
-import { composeAcceptanceMail, composeRejectionMail } from '../mail/compose-mails';
+import { composeAcceptanceMail, composeRejectionMail, XLSX_CONTENT_TYPE } from '../mail/compose-mails';
+import { buildAnnotatedWorkbook } from '../workbooks/annotate-workbook';
 import { parseRegistry } from '../workbooks/read-registry';
 import { parseSubmission } from '../workbooks/read-submission';
-import { readXlsx } from '../workbooks/read-xlsx';
+import { readXlsx, type WorkbookData } from '../workbooks/read-xlsx';
 import { type Deps, jsonBytes, sha256Hex } from './deps';
 import { type SendOnceResult, sendOnce, UnsentMailError } from './ledger';
 import { loadRegistryInForce } from './registry-store';
@@ -54,9 +55,10 @@ function readProblemIssue(problem: {
   return result;
 }
 
-async function putOnce(deps: Deps, key: string, value: unknown): Promise<void> {
+async function putOnce(deps: Deps, key: string, value: unknown, contentType = 'application/json'): Promise<void> {
+  const bytes = value instanceof Uint8Array ? value : jsonBytes(value);
   try {
-    await deps.store.put(key, jsonBytes(value), { ifNoneMatch: true, contentType: 'application/json' });
+    await deps.store.put(key, bytes, { ifNoneMatch: true, contentType });
   } catch (err) {
     // Written by an earlier delivery of the same event: already done.
     if (!(err instanceof AlreadyExistsError)) throw err;
@@ -98,7 +100,7 @@ export async function ingestObject(
   let outcome: IngestOutcome;
   if (!read.ok) {
     const folder = inbox?.folder ?? 'registry';
-    outcome = await reject(deps, source, folder, kind, [readProblemIssue(read.problem)], null, null, registry);
+    outcome = await reject(deps, source, folder, kind, [readProblemIssue(read.problem)], null, null, registry, null);
   } else if (isRegistry) {
     const result = parseRegistry(read.workbook, source);
     if (result.registry) {
@@ -106,7 +108,7 @@ export async function ingestObject(
       await putOnce(deps, recordKey, result.registry);
       outcome = { status: 'accepted', kind, key, recordKey, warnings: result.issues.length, mail: 'none' };
     } else {
-      outcome = await reject(deps, source, 'registry', kind, result.issues, null, null);
+      outcome = await reject(deps, source, 'registry', kind, result.issues, null, null, null, read.workbook);
     }
   } else {
     const result = parseSubmission(read.workbook, source, {
@@ -141,6 +143,7 @@ export async function ingestObject(
         result.projectId,
         result.period,
         registry,
+        read.workbook,
       );
     }
   }
@@ -168,19 +171,36 @@ async function reject(
   issues: ValidationIssue[],
   projectId: string | null,
   period: string | null,
-  registry: Registry | null = null,
+  registry: Registry | null,
+  workbook: WorkbookData | null,
 ): Promise<IngestOutcome> {
   const record: Rejection = { schemaVersion: 1, kind: 'rejection', source, projectId, period, issues };
   const recordKey = keys.rejection(folder, source.version);
+  // The coordinator's own workbook back, every problem marked (or, for an unreadable file, the problems explained).
+  const annotated = await buildAnnotatedWorkbook(workbook, issues);
+  await putOnce(deps, keys.rejection(folder, source.version, 'xlsx'), annotated, XLSX_CONTENT_TYPE);
   await putOnce(deps, recordKey, record);
   // Reply to the project's coordinators as the registry knows them; an unknown folder has nobody to tell.
   const project =
     registry?.projects.find((p) => p.id === (projectId ?? folder)) ?? registry?.projects.find((p) => p.id === folder);
   const to = project?.coordinatorEmails ?? [];
   const mail = await receiptMail(deps, source, to, () =>
-    composeRejectionMail({ from: deps.mailFrom, to, projectId: project?.id ?? null, sourceKey: source.key, issues }),
+    composeRejectionMail({
+      from: deps.mailFrom,
+      to,
+      projectId: project?.id ?? null,
+      sourceKey: source.key,
+      issues,
+      annotated: { filename: annotatedName(source.key), content: annotated },
+    }),
   );
   return { status: 'rejected', kind, key: source.key, recordKey, issues, mail };
+}
+
+/** `inbox/p/2025-Q3.xlsx` → `2025-Q3-kļūdas.xlsx` (the mail makes the name safe). */
+function annotatedName(key: string): string {
+  const file = key.slice(key.lastIndexOf('/') + 1).replace(/\.xlsx$/i, '');
+  return `${file}-kļūdas.xlsx`;
 }
 
 /**
