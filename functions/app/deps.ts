@@ -18,8 +18,9 @@ export function sha256Hex(bytes: Uint8Array): string {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-export function jsonBytes(value: unknown): Uint8Array {
-  return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+/** JSON as stored: indented for the small documents people read (plans, manifests, ledgers), compact for bulk. */
+export function jsonBytes(value: unknown, options: { compact?: boolean } = {}): Uint8Array {
+  return encoder.encode(`${options.compact ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
 }
 
 export function parseJson<T>(bytes: Uint8Array): T {

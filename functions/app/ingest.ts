@@ -96,7 +96,7 @@ export async function ingestObject(
     : options.registry !== undefined
       ? options.registry
       : await loadRegistryInForce(deps.store);
-  const read = readXlsx(object.bytes);
+  let read: ReturnType<typeof readXlsx> | null = readXlsx(object.bytes);
   let outcome: IngestOutcome;
   if (!read.ok) {
     const folder = inbox?.folder ?? 'registry';
@@ -118,8 +118,11 @@ export async function ingestObject(
     });
     if (result.submission) {
       const s = result.submission;
+      // Let the workbook go before the record is serialised: together they would not fit the memory budget.
+      read = null;
       const recordKey = keys.submission(s.period, s.projectId, object.version);
-      await putOnce(deps, recordKey, s);
+      // Compact: a submission with 100 000 participant rows must serialise within the ingest's memory budget.
+      await putOnce(deps, recordKey, jsonBytes(s, { compact: true }));
       const to = registry?.projects.find((p) => p.id === s.projectId)?.coordinatorEmails ?? [];
       const mail = await receiptMail(deps, source, to, () =>
         composeAcceptanceMail({

@@ -77,7 +77,7 @@ export function aggregateIndicator(
       const s = h.inForce;
       const derived = s.derived.find((d) => d.code === def.code);
       const typed = s.indicators.find((t) => t.code === def.code);
-      if (derived && (s.participants.length > 0 || !typed)) {
+      if (derived && (s.participantRows > 0 || !typed)) {
         for (const id of derived.participantIds) persons.add(id);
         for (const cell of derived.lineage) contributions.push({ period: h.period, source: s.source, cell });
         if (h.period === period) thisPeriod = derived.value;
@@ -100,7 +100,7 @@ export function aggregateIndicator(
     const typed = s.indicators.find((t) => t.code === def.code);
     const derived = s.derived.find((d) => d.code === def.code);
     let value: number | null = null;
-    if (derived && s.participants.length > 0 && def.rule) {
+    if (derived && s.participantRows > 0 && def.rule) {
       value = derived.value;
       for (const cell of derived.lineage) contributions.push({ period: h.period, source: s.source, cell });
       origin = 'participants';

@@ -5,6 +5,7 @@
 import { cellRefOf } from './cells';
 import {
   CEFR_LEVELS,
+  type CellRef,
   type DerivedIndicatorValue,
   type IndicatorDef,
   type ParticipantRecord,
@@ -35,13 +36,39 @@ export function deriveIndicators(
   for (const def of definitions) {
     if (!def.rule) continue;
     const ids = new Set<string>();
-    const lineage = [];
+    const rows: number[] = [];
     for (const p of participants) {
       if (!qualifies(p, def.rule)) continue;
-      lineage.push({ sheet: where.sheet, cell: cellRefOf(p.row, where.idColumn), raw: '' });
+      rows.push(p.row);
       ids.add(p.id);
     }
-    out.push({ code: def.code, value: ids.size, participantIds: [...ids].sort(), lineage });
+    out.push({ code: def.code, value: ids.size, participantIds: [...ids].sort(), lineage: rowRuns(rows, where) });
   }
+  return out;
+}
+
+/**
+ * The ID cells of qualifying rows as runs (`A2:A4051`): a figure built from 100 000 rows needs a handful of
+ * ranges, not 100 000 cell references.
+ */
+function rowRuns(rows: readonly number[], where: { sheet: string; idColumn: number }): CellRef[] {
+  const sorted = [...new Set(rows)].sort((a, b) => a - b);
+  const out: CellRef[] = [];
+  let start = sorted[0];
+  let end = start;
+  const flush = () => {
+    if (start === undefined || end === undefined) return;
+    const first = cellRefOf(start, where.idColumn);
+    out.push({ sheet: where.sheet, cell: start === end ? first : `${first}:${cellRefOf(end, where.idColumn)}`, raw: '' });
+  };
+  for (const row of sorted.slice(1)) {
+    if (row === (end ?? 0) + 1) end = row;
+    else {
+      flush();
+      start = row;
+      end = row;
+    }
+  }
+  flush();
   return out;
 }

@@ -215,7 +215,11 @@ export interface NormalisedSubmission {
   /** Sheet name of the participants sheet as found (for lineage). */
   indicators: TypedIndicatorValue[];
   derived: DerivedIndicatorValue[];
-  participants: ParticipantRecord[];
+  /**
+   * How many participant rows were accepted. The rows themselves are not kept: only what the indicators need (the
+   * qualifying pseudonyms per indicator) is stored — data minimisation, and a 100 000-row upload stays small.
+   */
+  participantRows: number;
   expenditure: ExpenditureLine[];
   narrative: Narrative;
   warnings: ValidationIssue[];

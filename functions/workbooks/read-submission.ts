@@ -24,9 +24,9 @@ import {
 } from '../core/types';
 import { AGE_GROUP_VALUES, SUBMISSION_SHEETS, sheetSpec } from '../core/workbook-schema';
 import { cellText } from './cell-values';
-import { FieldReader, foundText, isEmail } from './field-reader';
-import type { WorkbookData } from './read-xlsx';
-import { findSheet, missingSheetIssue, readForm, readTable } from './sheet-table';
+import { type CellAt, FieldReader, foundText, isEmail } from './field-reader';
+import type { CellValue, WorkbookData } from './read-xlsx';
+import { findSheet, missingSheetIssue, readForm, readTable, type TableRow } from './sheet-table';
 
 export interface SubmissionContext {
   /** The registry in force; null when none was accepted yet. */
@@ -48,10 +48,58 @@ const NARRATIVE_MAX = 10_000;
 
 /** Does a participant ID look like personal data? Returns a masked description of what it looks like. */
 export function personalDataShape(id: string): string | null {
-  if (/\d{6}\s*-?\s*\d{5}/.test(id)) return 'personas kods / personal code (######-#####)';
-  if (/[^\s@]+@[^\s@]+\.[^\s@]+/.test(id)) return 'e-pasts / e-mail (…@…)';
+  // The length and `@` checks only skip regular expressions that could not match (this runs once per row).
+  if (id.length >= 11 && /\d{6}\s*-?\s*\d{5}/.test(id)) return 'personas kods / personal code (######-#####)';
+  if (id.includes('@') && /[^\s@]+@[^\s@]+\.[^\s@]+/.test(id)) return 'e-pasts / e-mail (…@…)';
   if (/^\p{Lu}\p{Ll}+(?:[\s-]+\p{Lu}\p{Ll}+)+$/u.test(id.trim())) return 'vārds uzvārds / a full name';
   return null;
+}
+
+/**
+ * A table cell as the FieldReader takes it. Its A1 address is built only when an issue asks for it: most cells
+ * have none, and building a reference for every cell of a 100 000-row sheet was a large part of validating it.
+ */
+class TableCell implements CellAt {
+  readonly value: CellValue | undefined;
+
+  constructor(
+    private readonly row: TableRow,
+    readonly sheet: string,
+    private readonly column: string,
+  ) {
+    this.value = row.get(column);
+  }
+
+  get cell(): string {
+    return this.row.ref(this.column);
+  }
+}
+
+/** Allowed values by lower-case spelling; the first of any that collide, as `FieldReader.oneOf` would find. */
+function lowerCaseLookup<T extends string>(allowed: readonly T[]): Map<string, T> {
+  const lookup = new Map<string, T>();
+  for (const value of allowed) if (!lookup.has(value.toLowerCase())) lookup.set(value.toLowerCase(), value);
+  return lookup;
+}
+
+/**
+ * `f.oneOf` with its common case, a text cell holding an allowed value, answered by one lookup (it runs for
+ * several cells of every participant row). Anything else goes through `f.oneOf`, which reports it.
+ */
+function oneOf<T extends string>(
+  f: FieldReader,
+  at: CellAt,
+  lookup: Map<string, T>,
+  allowed: readonly T[],
+  required = false,
+  code?: Parameters<FieldReader['oneOf']>[3],
+): T | null {
+  const v = at.value;
+  if (typeof v === 'string') {
+    const hit = lookup.get(v.trim().toLowerCase());
+    if (hit !== undefined) return hit;
+  }
+  return f.oneOf(at, allowed, required, code);
 }
 
 export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: SubmissionContext): SubmissionResult {
@@ -138,7 +186,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     const firstSeen = new Map<string, string>();
     for (const row of table?.rows ?? []) {
       const sheet = indicatorSheet.name;
-      const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+      const at = (id: string) => new TableCell(row, sheet, id);
       const codeText = f.text(at('code'), true);
       const def = codeText ? catalogue.get(codeText) : undefined;
       if (codeText && !def) {
@@ -179,8 +227,11 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     idColumn = table?.columns.get('participantId') ?? 1;
     const sheet = participantSheet.name;
     const seen = new Set<string>();
+    const activities = lowerCaseLookup(ACTIVITIES);
+    const levels = lowerCaseLookup(CEFR_LEVELS);
+    const ageGroups = lowerCaseLookup(AGE_GROUP_VALUES);
     for (const row of table?.rows ?? []) {
-      const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+      const at = (id: string) => new TableCell(row, sheet, id);
       const id = f.text(at('participantId'), true);
       const shape = id ? personalDataShape(id) : null;
       if (id && shape)
@@ -189,7 +240,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
           { sheet, cell: row.ref('participantId') },
           { found: shape, expected: 'P-00123' },
         );
-      const activity = f.oneOf(at('activity'), ACTIVITIES, true);
+      const activity = oneOf(f, at('activity'), activities, ACTIVITIES, true);
       const start = f.date(at('startDate'));
       const end = f.date(at('endDate'));
       if (start && end && end < start)
@@ -198,8 +249,22 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
           { sheet, cell: row.ref('endDate') },
           { found: end, expected: `≥ ${start}` },
         );
-      const levelStart = f.oneOf(at('levelStart'), CEFR_LEVELS, false, 'participant-level-invalid') as CefrLevel | null;
-      const levelEnd = f.oneOf(at('levelEnd'), CEFR_LEVELS, false, 'participant-level-invalid') as CefrLevel | null;
+      const levelStart: CefrLevel | null = oneOf(
+        f,
+        at('levelStart'),
+        levels,
+        CEFR_LEVELS,
+        false,
+        'participant-level-invalid',
+      );
+      const levelEnd: CefrLevel | null = oneOf(
+        f,
+        at('levelEnd'),
+        levels,
+        CEFR_LEVELS,
+        false,
+        'participant-level-invalid',
+      );
       if (levelStart && levelEnd && CEFR_LEVELS.indexOf(levelEnd) < CEFR_LEVELS.indexOf(levelStart)) {
         f.add(
           'participant-level-decreased',
@@ -209,7 +274,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       }
       const helpful = f.yesNo(at('helpful'));
       const vulnerable = f.yesNo(at('vulnerable'));
-      const ageGroup = f.oneOf(at('ageGroup'), AGE_GROUP_VALUES);
+      const ageGroup = oneOf(f, at('ageGroup'), ageGroups, AGE_GROUP_VALUES);
       const sex = cellText(row.get('sex')) || null;
       if (id && activity && !shape) {
         const key = `${id}\u0000${activity}`;
@@ -263,7 +328,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       (registry?.budget ?? []).filter((b) => b.projectId === projectId).map((b) => b.category.toLowerCase()),
     );
     for (const row of table?.rows ?? []) {
-      const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+      const at = (id: string) => new TableCell(row, sheet, id);
       const category = f.text(at('category'), true);
       const amountAt = at('amount');
       const amount = f.number(amountAt, { required: true });
@@ -303,7 +368,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     period,
     indicators,
     derived,
-    participants,
+    participantRows: participants.length,
     expenditure,
     narrative,
     warnings: f.issues.filter((i) => i.severity === 'warning'),

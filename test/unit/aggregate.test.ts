@@ -60,7 +60,7 @@ function submission(
       lineage: { sheet: 'Rādītāji', cell: `C${i + 2}`, raw: String(value) },
     })),
     derived: deriveIndicators(participants, catalogue.all, { sheet: 'Dalībnieki', idColumn: 1 }),
-    participants,
+    participantRows: participants.length,
     expenditure: [],
     narrative: { achievements: null, problems: null, nextSteps: null },
     warnings: [],
