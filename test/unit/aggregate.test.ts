@@ -85,14 +85,9 @@ describe('unique counting across periods', () => {
     expect(quarterlySum).toBe(4);
   });
 
-  it('lists every participant ID cell as lineage, without the pseudonym', () => {
+  it('lists the participant ID cells as lineage (runs of rows), without the pseudonyms', () => {
     const value = aggregateIndicator(def('O.2.3.1'), history, '2025-Q2');
-    expect(value.contributions.map((c) => `${c.period}:${c.cell.cell}`)).toEqual([
-      '2025-Q1:A2',
-      '2025-Q1:A3',
-      '2025-Q2:A2',
-      '2025-Q2:A3',
-    ]);
+    expect(value.contributions.map((c) => `${c.period}:${c.cell.cell}`)).toEqual(['2025-Q1:A2:A3', '2025-Q2:A2:A3']);
     expect(value.contributions.every((c) => c.cell.raw === '')).toBe(true);
   });
 
@@ -155,5 +150,15 @@ describe('progress status (DESIGN §5)', () => {
   it('projects the cumulative value linearly to the end date', () => {
     expect(linearForecast(300, 0.25)).toBe(1200);
     expect(linearForecast(10, 0)).toBeNull();
+  });
+});
+
+describe('participant lineage runs', () => {
+  it('compresses qualifying rows into runs and keeps gaps apart', () => {
+    const rows = [2, 3, 4, 7, 9, 10].map((row, i) => person(`P-${i}`, 'language-course', row));
+    rows.push(person('P-x', 'civic-course', 5));
+    const [derived] = deriveIndicators(rows, [def('O.2.3.1')], { sheet: 'Dalībnieki', idColumn: 2 });
+    expect(derived?.lineage.map((c) => c.cell)).toEqual(['B2:B4', 'B7', 'B9:B10']);
+    expect(derived?.value).toBe(6);
   });
 });
