@@ -59,7 +59,11 @@ function rowRuns(rows: readonly number[], where: { sheet: string; idColumn: numb
   const flush = () => {
     if (start === undefined || end === undefined) return;
     const first = cellRefOf(start, where.idColumn);
-    out.push({ sheet: where.sheet, cell: start === end ? first : `${first}:${cellRefOf(end, where.idColumn)}`, raw: '' });
+    out.push({
+      sheet: where.sheet,
+      cell: start === end ? first : `${first}:${cellRefOf(end, where.idColumn)}`,
+      raw: '',
+    });
   };
   for (const row of sorted.slice(1)) {
     if (row === (end ?? 0) + 1) end = row;
