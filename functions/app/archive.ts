@@ -14,7 +14,7 @@ import { parseRegistry } from '../workbooks/read-registry';
 import { parseSubmission } from '../workbooks/read-submission';
 import { readXlsx } from '../workbooks/read-xlsx';
 import { CODE_VERSION } from './code-version';
-import { jsonBytes, parseJson, sha256Hex } from './deps';
+import { jsonBytes, parseJson, recordBytes, sha256Hex } from './deps';
 import { renderProgrammeFiles, renderProjectFiles } from './generate';
 import { mapLimit } from './map-limit';
 import type { RevisionInputs, RevisionPlan } from './revisions';
@@ -788,7 +788,7 @@ function sourceMismatch(
 
 function rederivationDiff(again: unknown, stored: unknown, storedBytes: Uint8Array): string[] {
   if (!again) return ['the upload no longer parses into a record'];
-  if (sameBytes(jsonBytes(again), storedBytes)) return [];
+  if (sameBytes(recordBytes(again), storedBytes)) return [];
   const fields = differingFields(again, stored);
   return [`differs from its re-derivation in: ${fields.length ? fields.join(', ') : '(formatting only)'}`];
 }

@@ -26,3 +26,11 @@ export function jsonBytes(value: unknown, options: { compact?: boolean } = {}): 
 export function parseJson<T>(bytes: Uint8Array): T {
   return JSON.parse(decoder.decode(bytes)) as T;
 }
+
+/**
+ * A normalised record (submission, registry version) as stored: compact, because a 100 000-row submission must
+ * serialise within the ingest's memory budget. One function, so ingest and `archive verify` agree to the byte.
+ */
+export function recordBytes(record: unknown): Uint8Array {
+  return jsonBytes(record, { compact: true });
+}

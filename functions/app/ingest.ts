@@ -14,7 +14,7 @@ import { buildAnnotatedWorkbook } from '../workbooks/annotate-workbook';
 import { parseRegistry } from '../workbooks/read-registry';
 import { parseSubmission } from '../workbooks/read-submission';
 import { readXlsx, type WorkbookData } from '../workbooks/read-xlsx';
-import { type Deps, jsonBytes, sha256Hex } from './deps';
+import { type Deps, jsonBytes, recordBytes, sha256Hex } from './deps';
 import { type SendOnceResult, sendOnce, UnsentMailError } from './ledger';
 import { loadRegistryInForce } from './registry-store';
 
@@ -105,7 +105,7 @@ export async function ingestObject(
     const result = parseRegistry(read.workbook, source);
     if (result.registry) {
       const recordKey = keys.registryVersion(object.version);
-      await putOnce(deps, recordKey, result.registry);
+      await putOnce(deps, recordKey, recordBytes(result.registry));
       outcome = { status: 'accepted', kind, key, recordKey, warnings: result.issues.length, mail: 'none' };
     } else {
       outcome = await reject(deps, source, 'registry', kind, result.issues, null, null, null, read.workbook);
@@ -121,8 +121,7 @@ export async function ingestObject(
       // Let the workbook go before the record is serialised: together they would not fit the memory budget.
       read = null;
       const recordKey = keys.submission(s.period, s.projectId, object.version);
-      // Compact: a submission with 100 000 participant rows must serialise within the ingest's memory budget.
-      await putOnce(deps, recordKey, jsonBytes(s, { compact: true }));
+      await putOnce(deps, recordKey, recordBytes(s));
       const to = registry?.projects.find((p) => p.id === s.projectId)?.coordinatorEmails ?? [];
       const mail = await receiptMail(deps, source, to, () =>
         composeAcceptanceMail({
