@@ -183,7 +183,7 @@ export async function renderProjectStep(
   const plan = await resolvePlan(deps, ref);
   if (!plan.projectIds.includes(projectId))
     throw new Error(`project ${projectId} is not in ${plan.period} r${plan.revision}`);
-  const loaded = inputs ?? (await loadRevisionInputs(deps, plan));
+  const loaded = inputs ?? (await loadRevisionInputs(deps, plan, projectId));
   const { files } = await renderProjectFiles(plan, loaded, projectId);
   const outputs: ManifestOutput[] = [];
   for (const f of files) outputs.push(await putOutput(deps, f.key, f.bytes, f.contentType));

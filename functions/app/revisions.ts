@@ -76,14 +76,22 @@ export async function resolvePlan(deps: Pick<Deps, 'store'>, ref: RevisionPlan |
 export async function loadRevisionInputs(
   deps: Pick<Deps, 'store'>,
   ref: { period: string; revision: number; registry: { version: string }; sources: readonly ManifestSource[] },
+  /** Only this project's submissions: a render step needs no other project's records. */
+  projectId?: string,
 ): Promise<RevisionInputs> {
   const registry = await readJson<Registry>(deps, keys.registryVersion(ref.registry.version));
   if (!registry)
     throw new Error(`registry version ${ref.registry.version} of ${ref.period} r${ref.revision} is missing`);
-  const submissions = await mapLimit(ref.sources, 16, async (source) => {
+  const sources = projectId === undefined ? ref.sources : ref.sources.filter((s) => isRecordOf(s.recordKey, projectId));
+  const submissions = await mapLimit(sources, 16, async (source) => {
     const s = await readJson<NormalisedSubmission>(deps, source.recordKey);
     if (!s) throw new Error(`submission record ${source.recordKey} of ${ref.period} r${ref.revision} is missing`);
     return s;
   });
   return { registry, submissions };
+}
+
+/** Whether `submissions/<period>/<projectId>/<version>.json` belongs to the project. */
+function isRecordOf(recordKey: string, projectId: string): boolean {
+  return recordKey.split('/')[2] === projectId;
 }

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: the figures of issue 8 with their goals, printed as a table and written to
+ * `bench-results/latest.json`. Every comparison is measured in this run, side by side; times are medians.
+ *
+ * Flags: `--full` also measures the 2 000-project programme; `--rounds=N` repetitions for medians (default 5);
+ * `--only=ingest,render,scale,lambda` runs some sections; `--sizes=50,500` other programme sizes for section 3;
+ * `--keep` keeps the scratch folder.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildChildren } from './lib/build';
+import type { BenchContext, SectionResult } from './lib/context';
+import { probeCores } from './lib/cores';
+import { prepareSample } from './lib/sample';
+import { printTable } from './lib/table';
+import { benchIngest } from './sections/ingest';
+import { benchLambda } from './sections/lambda';
+import { benchRender } from './sections/render';
+import { benchScale } from './sections/scale';
+
+/** In order: the Lambda costs use the scale section's figures when it ran. */
+const SECTIONS = {
+  ingest: benchIngest,
+  render: benchRender,
+  scale: benchScale,
+  lambda: benchLambda,
+} as const satisfies Record<
+  string,
+  (ctx: BenchContext, previous: Record<string, SectionResult>) => Promise<SectionResult>
+>;
+type SectionName = keyof typeof SECTIONS;
+
+function option(name: string): string | undefined {
+  const prefix = `--${name}=`;
+  return process.argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const full = process.argv.includes('--full');
+const keep = process.argv.includes('--keep');
+const rounds = Number(option('rounds') ?? 5);
+const only = (option('only')?.split(',') ?? Object.keys(SECTIONS)) as SectionName[];
+const started = Date.now();
+const loadAtStart = loadavg()[0]!.toFixed(1);
+const coresAtStart = (await probeCores()).toFixed(1);
+const log = (message: string) =>
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+
+const resultsDir = join(root, 'bench-results');
+await mkdir(resultsDir, { recursive: true });
+const work = await mkdtemp(join(tmpdir(), 'pmif-bench-'));
+try {
+  log('building the child scripts');
+  const children = await buildChildren(root, join(resultsDir, '.build'));
+  log('writing and reading the sample programme');
+  const sample = await prepareSample(join(work, 'sample'));
+  const sizes = option('sizes')?.split(',').map(Number);
+  const ctx: BenchContext = {
+    root,
+    work,
+    children,
+    sample,
+    rounds,
+    full,
+    log,
+    ...(sizes ? { scaleSizes: sizes } : {}),
+  };
+  const results: Record<string, SectionResult> = {};
+  for (const name of only) {
+    if (!(name in SECTIONS)) throw new Error(`unknown section ${name}; sections: ${Object.keys(SECTIONS).join(', ')}`);
+  }
+  for (const name of Object.keys(SECTIONS) as SectionName[]) {
+    if (only.includes(name)) results[name] = await SECTIONS[name](ctx, results);
+  }
+  const figures = Object.values(results).flatMap((r) => r.figures);
+  const machine = {
+    cpus: `${availableParallelism()} × ${cpus()[0]?.model ?? 'unknown'}`,
+    memory: `${Math.round(totalmem() / 1024 ** 3)} GB`,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    // Other work on the machine skews wall times (ratios within a round much less): the load says how much.
+    load: `load average ${loadAtStart} at start, ${loadavg()[0]!.toFixed(1)} at end`,
+    cores: `cores obtained by ${availableParallelism()} busy threads: ${coresAtStart} at start, ${(await probeCores()).toFixed(1)} at end`,
+  };
+  const notes = Object.values(results).flatMap((r) => r.notes ?? []);
+  const table = [printTable(figures, machine), ...notes].join('\n\n');
+  process.stdout.write(`\n${table}\n`);
+  await writeFile(join(resultsDir, 'latest.md'), `${table}\n`);
+  const out = {
+    date: new Date().toISOString(),
+    machine,
+    rounds,
+    full,
+    figures,
+    sections: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.data])),
+  };
+  await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+  log(`wrote bench-results/latest.json and latest.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+} finally {
+  if (!keep) await rm(work, { recursive: true, force: true });
+}
