@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { submissionsInForce } from '../core/aggregate';
+import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { keys } from '../core/keys';
 import type { Manifest, ManifestOutput, ManifestSource } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
@@ -35,8 +36,6 @@ export { latestManifest, loadRevisionInputs, type PlanRef, type RevisionInputs, 
 
 /** Below this many projects a period renders on the main thread by default. */
 export const PARALLEL_FROM_PROJECTS = 24;
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export type PlanOutcome =
   | { status: 'planned'; plan: RevisionPlan; resumed: boolean }
@@ -167,7 +166,7 @@ export async function renderProjectFiles(plan: RevisionPlan, inputs: RevisionInp
       {
         key: keys.projectReport(plan.period, plan.revision, projectId, 'xlsx'),
         bytes: await renderProjectXlsx(model, plan.language),
-        contentType: XLSX_TYPE,
+        contentType: XLSX_CONTENT_TYPE,
       },
     ],
   };
@@ -218,7 +217,7 @@ export async function renderProgrammeFiles(
       {
         key: keys.programmeReport(plan.period, plan.revision, 'xlsx'),
         bytes: await renderProgrammeXlsx(programme, plan.language),
-        contentType: XLSX_TYPE,
+        contentType: XLSX_CONTENT_TYPE,
       },
     ],
   };

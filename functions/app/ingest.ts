@@ -5,11 +5,12 @@
  * receipt e-mail (through the mail ledger: one per object version, never two) → ingest receipt (marks it done).
  */
 
+import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { isXlsxKey, keys, parseInboxKey } from '../core/keys';
 import { rigaDate } from '../core/period';
 import { AlreadyExistsError, type OutgoingMail } from '../core/ports';
 import type { Registry, Rejection, SourceRef, ValidationIssue } from '../core/types';
-import { composeAcceptanceMail, composeRejectionMail, XLSX_CONTENT_TYPE } from '../mail/compose-mails';
+import { composeAcceptanceMail, composeRejectionMail } from '../mail/compose-mails';
 import { buildAnnotatedWorkbook } from '../workbooks/annotate-workbook';
 import { parseRegistry } from '../workbooks/read-registry';
 import { parseSubmission } from '../workbooks/read-submission';

@@ -1,15 +1,17 @@
-/** A1 addresses, for lineage built in core (the workbook reader has its own for parsing). */
-export function columnName(col: number): string {
-  let n = col;
-  let name = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    name = String.fromCharCode(65 + r) + name;
-    n = Math.floor((n - 1) / 26);
-  }
-  return name;
+/** A1 addresses: one implementation for the readers, the writers and the lineage built in core. */
+
+/** Column letters from a 1-based column number: `columnLetter(28) === 'AB'`. */
+export function columnLetter(col: number): string {
+  if (!Number.isInteger(col) || col < 1) throw new RangeError(`not a column number: ${col}`);
+  let letters = '';
+  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
 }
 
-export function cellRefOf(row: number, col: number): string {
-  return `${columnName(col)}${row}`;
+/** An A1 reference from 1-based row and column: `cellRef(5, 28) === 'AB5'`. */
+export function cellRef(row: number, col: number): string {
+  return `${columnLetter(col)}${row}`;
 }
+
+/** The content type of every XLSX the product writes (reports, annotated copies, templates). */
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

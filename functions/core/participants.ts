@@ -2,7 +2,7 @@
  * Participant-based indicators: computed from pseudonymous participant rows by the catalogue's rules.
  * A person counts once per indicator, however many rows or activities qualify.
  */
-import { cellRefOf } from './cells';
+import { cellRef } from './cells';
 import {
   CEFR_LEVELS,
   type CellRef,
@@ -58,10 +58,10 @@ function rowRuns(rows: readonly number[], where: { sheet: string; idColumn: numb
   let end = start;
   const flush = () => {
     if (start === undefined || end === undefined) return;
-    const first = cellRefOf(start, where.idColumn);
+    const first = cellRef(start, where.idColumn);
     out.push({
       sheet: where.sheet,
-      cell: start === end ? first : `${first}:${cellRefOf(end, where.idColumn)}`,
+      cell: start === end ? first : `${first}:${cellRef(end, where.idColumn)}`,
       raw: '',
     });
   };

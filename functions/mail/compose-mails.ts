@@ -7,6 +7,7 @@
  * No personal data goes in: project ids, titles, figures, storage keys and the coordinator's own (already masked)
  * cell values only; participant IDs never reach this module.
  */
+import { XLSX_CONTENT_TYPE } from '../core/cells';
 import type { MailAttachment, OutgoingMail } from '../core/ports';
 import {
   type IndicatorStatus,
@@ -30,7 +31,7 @@ import {
 } from './mail-text';
 
 export const PDF_CONTENT_TYPE = 'application/pdf';
-export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { XLSX_CONTENT_TYPE };
 
 /**
  * Largest message the managers' mail may become with the project reports attached. SES (and many mail servers)

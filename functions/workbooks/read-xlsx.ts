@@ -4,8 +4,10 @@
  * parser fed in chunks. Nothing is allocated by what the file declares (dimensions, whole-sheet ranges): data
  * validations, conditional formats and the like are simply not read, and every count is capped.
  */
+
 import { TextDecoder } from 'node:util';
 import { SaxesParser } from 'saxes';
+import { cellRef, columnLetter } from '../core/cells';
 import type { Bilingual } from '../core/types';
 import { serialToIsoDate } from './cell-values';
 import { findEntry, inflateEntry, openZip, ReadFailure, type ZipArchive, type ZipEntry } from './zip-guard';
@@ -204,18 +206,7 @@ export function readXlsx(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): R
   }
 }
 
-/** Column letters from a 1-based column number: 1 → `A`, 28 → `AB`. */
-export function columnLetter(col: number): string {
-  if (!Number.isInteger(col) || col < 1) throw new RangeError(`not a column number: ${col}`);
-  let letters = '';
-  for (let n = col; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return letters;
-}
-
-/** An A1 reference from 1-based row and column: `cellRef(5, 28) === 'AB5'`. */
-export function cellRef(row: number, col: number): string {
-  return `${columnLetter(col)}${row}`;
-}
+export { cellRef, columnLetter };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Workbook structure

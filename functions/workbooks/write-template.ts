@@ -4,7 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { standardIndicators } from '../core/catalogue';
-import { columnName } from '../core/cells';
+import { columnLetter } from '../core/cells';
 import { ACTIVITIES, type Bilingual, CEFR_LEVELS, type IndicatorDef } from '../core/types';
 import {
   type ColumnKind,
@@ -80,7 +80,7 @@ class ListSheet {
       list = { column: this.lists.size + 1, title, values };
       this.lists.set(key, list);
     }
-    const letter = columnName(list.column);
+    const letter = columnLetter(list.column);
     return `'${LISTS_SHEET}'!$${letter}$2:$${letter}$${list.values.length + 1}`;
   }
 
@@ -451,7 +451,7 @@ function addSpecSheet(
     if (format) wsColumn.numFmt = format;
     const dropDown = dropDownFor(kind, sheet, column, lists, codeRange);
     if (dropDown) {
-      const letter = columnName(index);
+      const letter = columnLetter(index);
       ws.dataValidations.add(`${letter}2:${letter}${TEMPLATE_LAST_ROW}`, validation(dropDown));
     }
   });
@@ -522,7 +522,7 @@ export function writeFormValues(sheet: LaidOutSheet, values: Record<string, Cell
 export function cellAddress(sheet: LaidOutSheet, columnId: string, row = 0): string | null {
   const index = sheet.columns.findIndex((column) => column.id === columnId);
   if (index < 0) return null;
-  return sheet.spec.layout === 'form' ? `B${index + 1}` : `${columnName(index + 1)}${row + 2}`;
+  return sheet.spec.layout === 'form' ? `B${index + 1}` : `${columnLetter(index + 1)}${row + 2}`;
 }
 
 /**

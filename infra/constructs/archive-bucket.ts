@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { RetentionMode } from '../config';
+import { secureBucketProps } from './secure-bucket';
 
 /** Properties of {@link ArchiveBucket}. */
 export interface ArchiveBucketProps {
@@ -35,20 +36,8 @@ export class ArchiveBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
+      ...secureBucketProps(this.key, props.accessLogs, 'archive/'),
       objectLockEnabled: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'archive/',
-      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
-      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
     });
     // Set on the L1 in years: the L2 turns a Duration into days, and 3650 days fall two or three days short of
     // ten calendar years.

@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { secureBucketProps } from './secure-bucket';
 
 /** Properties of {@link DataBucket}. */
 export interface DataBucketProps {
@@ -26,20 +27,7 @@ export class DataBucket extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: this.key,
-      // One data key per bucket and hour instead of one KMS request per object: cheaper, same protection.
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      serverAccessLogsBucket: props.accessLogs,
-      serverAccessLogsPrefix: 'data/',
-      targetObjectKeyFormat: s3.TargetObjectKeyFormat.partitionedPrefix(s3.PartitionDateSource.EVENT_TIME),
-      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      ...secureBucketProps(this.key, props.accessLogs, 'data/'),
     });
   }
 }
