@@ -33,8 +33,8 @@ export type FunctionName = keyof typeof HANDLERS;
 
 /** The esbuild settings every handler is bundled with. */
 export const BUNDLE = {
-  /** Must match the Lambda runtime (nodejs22.x). */
-  target: 'node22',
+  /** Must match the Lambda runtime (nodejs24.x). */
+  target: 'node24',
   /** pdfkit 0.20 bundled as CommonJS crashes at load (empty `import.meta.url`); as ESM it works. */
   format: 'esm',
   /** The output file NodejsFunction writes for ESM; the Lambda handler is `index.<export>`. */
@@ -43,8 +43,12 @@ export const BUNDLE = {
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   /** Any `.ttf` a module imports is emitted next to the bundle instead of being inlined. */
   loader: { '.ttf': 'file' } as Record<string, 'file'>,
-  /** The Lambda Node.js runtime provides the AWS SDK v3. */
-  external: ['@aws-sdk/*'],
+  /**
+   * Nothing is left to the runtime: the pinned `@aws-sdk` clients the tests ran are bundled. Lambda's built-in SDK
+   * is whatever version the runtime carries that day; older ones send no checksum with Object Lock uploads (every
+   * report write fails) or drop `If-None-Match` (create-only writes silently overwrite).
+   */
+  external: [] as string[],
   minify: true,
   sourcemap: true,
   sourcesContent: false,
@@ -124,6 +128,8 @@ export interface LocalBundle {
   files: BundleFile[];
   /** Names the bundle exports (from esbuild's metafile). */
   exports: string[];
+  /** Modules the bundle still imports from outside itself (Node built-ins only, when nothing is left external). */
+  externalImports: string[];
 }
 
 /**
@@ -146,5 +152,6 @@ export async function bundleLocally(root: string, handler: HandlerEntry, outDir:
     .filter((f) => statSync(f).isFile())
     .map((f) => ({ path: relative(outDir, f), bytes: statSync(f).size }))
     .sort((a, b) => a.path.localeCompare(b.path));
-  return { dir: outDir, files, exports: main?.[1].exports ?? [] };
+  const externalImports = [...new Set((main?.[1].imports ?? []).filter((i) => i.external).map((i) => i.path))].sort();
+  return { dir: outDir, files, exports: main?.[1].exports ?? [], externalImports };
 }

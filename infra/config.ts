@@ -77,7 +77,7 @@ export const DEFAULTS = {
   deadlineDays: 15,
   reminderDays: 5,
   mapConcurrency: 10,
-  logRetentionDays: 90,
+  logRetentionDays: 365,
   logLevel: 'INFO',
   ingestReservedConcurrency: 10,
 } as const;

@@ -2,7 +2,7 @@
  * The whole product on AWS, wiring only: each concern is a construct in `infra/constructs/`. See docs/deploy.md for
  * a picture of what this creates.
  */
-import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -18,6 +18,7 @@ import { CoordinatorUploadRole } from './constructs/coordinator-upload-role';
 import { DataBucket } from './constructs/data-bucket';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { GenerateWorkflow } from './constructs/generate-workflow';
+import { LogKey } from './constructs/log-key';
 import { MailIdentity } from './constructs/mail-identity';
 import { acknowledgeNotificationsHandler } from './constructs/notifications-handler';
 import { OperatorAlarms } from './constructs/operator-alarms';
@@ -25,7 +26,15 @@ import { AuditorReadRole, ManagerReadRole } from './constructs/reader-roles';
 import { ReportFunction, type ReportFunctionProps } from './constructs/report-function';
 import { ReportingSchedule } from './constructs/reporting-schedule';
 import { reportingCalendar } from './reporting-calendar';
-import { ARCHIVE, DATA, ENV, INGEST_TRIGGERS, METRICS_NAMESPACE, SERVICE_NAME } from './storage-layout';
+import {
+  ALARMED_METRICS,
+  ARCHIVE,
+  DATA,
+  ENV,
+  INGEST_TRIGGERS,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+} from './storage-layout';
 
 /** Properties of {@link ReportingStack}. */
 export interface ReportingStackProps extends StackProps {
@@ -60,6 +69,7 @@ export class ReportingStack extends Stack {
       retentionYears: config.retentionYears,
     });
     const mail = new MailIdentity(this, 'Mail', { identity: config.sesIdentity });
+    const logKey = new LogKey(this, 'LogKey');
     const alarms = new OperatorAlarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
 
     // Where failed events wait
@@ -84,6 +94,7 @@ export class ReportingStack extends Stack {
         [ENV.logLevel]: config.logLevel,
       },
       logRetention: config.logRetention,
+      logKey: logKey.key,
       logLevel: config.logLevel,
       projectRoot: props.projectRoot,
       skipBundling: config.skipBundling,
@@ -206,11 +217,14 @@ export class ReportingStack extends Stack {
       deliver: deliver.fn,
       maxConcurrency: config.mapConcurrency,
       logRetention: config.logRetention,
+      logKey: logKey.key,
     });
 
     // The calendar
     const calendar = reportingCalendar(config.deadlineDays, config.reminderDays);
-    const group = new scheduler.ScheduleGroup(this, 'Schedules');
+    // The group holds only the schedules, which the stack re-creates; its generated name would be reused by a stack
+    // re-created under the same name, so it goes with the stack rather than being kept.
+    const group = new scheduler.ScheduleGroup(this, 'Schedules', { removalPolicy: RemovalPolicy.DESTROY });
     new ReportingSchedule(this, 'RemindSchedule', {
       days: calendar.remind,
       hour: RUN_HOUR,
@@ -253,6 +267,11 @@ export class ReportingStack extends Stack {
     alarms.onDeadLetters('IngestFailures', ingestFailures.queue);
     alarms.onDeadLetters('RemindFailures', remindFailures.queue);
     alarms.onDeadLetters('ScheduleFailures', scheduleFailures.queue);
+    // What succeeds as far as Lambda is concerned but still needs a person: an e-mail that did not reach its
+    // recipient, an upload that failed or a registry that was refused.
+    for (const metric of Object.values(ALARMED_METRICS)) {
+      for (const service of metric.services) alarms.onJobMetric(metric.name, service, metric.description);
+    }
 
     // People
     const principal = (arn: string | undefined): iam.IPrincipal =>

@@ -48,3 +48,34 @@ export const ENV = {
 /** Powertools service name and metrics namespace. */
 export const SERVICE_NAME = 'pmif-reports';
 export const METRICS_NAMESPACE = 'PmifReports';
+
+/**
+ * The product's own metrics that an operator must hear about, each with the jobs (`service` dimension) that publish
+ * it; restated from `functions/aws/metric-names.ts` (a test checks they agree).
+ */
+export const ALARMED_METRICS = {
+  deliveriesGaveUp: {
+    name: 'DeliveriesGaveUp',
+    services: ['ingest', 'deliver', 'remind'],
+    description:
+      'An e-mail was given up on (SES refused it for good, or it failed three times): the recipient has not got it. The log line "<event>.gave-up" names the ledger slot; fix the cause, then resend (deliver --resend-in-doubt).',
+  },
+  deliveriesInDoubt: {
+    name: 'DeliveriesInDoubt',
+    services: ['ingest', 'deliver', 'remind'],
+    description:
+      'An e-mail may or may not have gone out (a crash or timeout between send and ledger). It is never resent by itself: check whether it arrived, then confirm or resend it.',
+  },
+  ingestFailures: {
+    name: 'IngestFailures',
+    services: ['ingest'],
+    description:
+      'An upload could not be ingested (an error, not a refusal): Lambda retries it, then it lands in the IngestFailures queue. The log line "ingest.record-failed" names the key.',
+  },
+  registryRejected: {
+    name: 'RegistryRejected',
+    services: ['ingest'],
+    description:
+      'A registry workbook was refused. A registry has no coordinator to mail: read rejections/registry/ in the data bucket and upload a corrected workbook.',
+  },
+} as const;

@@ -11,6 +11,8 @@ export const METRIC = {
   uploadsAccepted: 'UploadsAccepted',
   /** Uploads refused with a rejection record (a user mistake, not a fault). */
   uploadsRejected: 'UploadsRejected',
+  /** Registry workbooks refused (also counted in `UploadsRejected`); a registry has no coordinator to mail. Alarm on > 0. */
+  registryRejected: 'RegistryRejected',
   /** Event records skipped: already ingested, gone, or not an upload. */
   uploadsSkipped: 'UploadsSkipped',
   /** Event records that failed with an error (retried by Lambda, then the on-failure queue). */

@@ -14,6 +14,7 @@ import {
   type ObjectCreatedEvent,
   throwIfAnyFailed,
 } from '../aws/s3-event';
+import { keys } from '../core/keys';
 
 /** One record's result; rejection issues stay in the rejection record, not in the summary. */
 export type IngestRecordSummary =
@@ -43,11 +44,13 @@ export function createIngestHandler(runtime: AwsRuntime) {
       );
       const summary: IngestSummary = { records: results.length, accepted: 0, rejected: 0, skipped: 0, results: [] };
       const receipts = { inDoubt: 0, gaveUp: 0 };
+      let registryRejected = 0;
       for (const r of results) {
         if (r.ok) {
           summary[r.value.status]++;
           if (r.value.status !== 'skipped' && r.value.mail === 'in-doubt') receipts.inDoubt++;
           if (r.value.status !== 'skipped' && r.value.mail === 'gave-up') receipts.gaveUp++;
+          if (r.value.status === 'rejected' && r.value.key.startsWith(keys.registryPrefix)) registryRejected++;
           summary.results.push(summarise(r.value, r.index));
         } else {
           deps.log.error('ingest.record-failed', failureLogFields(r));
@@ -57,6 +60,7 @@ export function createIngestHandler(runtime: AwsRuntime) {
       metrics.count(METRIC.uploadsAccepted, summary.accepted);
       metrics.count(METRIC.uploadsRejected, summary.rejected);
       metrics.count(METRIC.uploadsSkipped, summary.skipped);
+      metrics.count(METRIC.registryRejected, registryRejected);
       metrics.count(METRIC.ingestFailures, results.length - summary.accepted - summary.rejected - summary.skipped);
       metrics.count(METRIC.deliveriesInDoubt, receipts.inDoubt);
       metrics.count(METRIC.deliveriesGaveUp, receipts.gaveUp);

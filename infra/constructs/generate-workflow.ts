@@ -1,4 +1,5 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -21,6 +22,8 @@ export interface GenerateWorkflowProps {
   /** Projects rendered at once (an inline Map allows up to 40). */
   readonly maxConcurrency: number;
   readonly logRetention: logs.RetentionDays;
+  /** Encrypts the execution log group. */
+  readonly logKey: kms.IKey;
 }
 
 /**
@@ -132,9 +135,12 @@ export class GenerateWorkflow extends Construct {
     );
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing with each log group.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-generate`,
+      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing with each log group. The log
+      // group is kept when the stack is deleted, so the rest of the name comes from the stack's id (a UUID per
+      // creation): a stack re-created under the same name gets a new log group instead of failing on the old one.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-generate-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
       retention: props.logRetention,
+      encryptionKey: props.logKey,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'pmif-reports: plan → render each project → programme summary and manifest → deliver',

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../storage-layout';
 
 /** Properties of {@link OperatorAlarms}. */
 export interface OperatorAlarmsProps {
@@ -38,6 +39,7 @@ export class OperatorAlarms extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
       }),
     );
     this.topic = new sns.Topic(this, 'Topic', {
@@ -45,6 +47,20 @@ export class OperatorAlarms extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
+    // `enforceSSL` gives the topic a policy of its own, holding only the TLS deny; it replaces SNS's default policy,
+    // so nothing, CloudWatch included, could publish. Allow CloudWatch alarms of this account, and only those.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
+        },
+      }),
+    );
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     this.action = new actions.SnsAction(this.topic);
   }
@@ -96,6 +112,25 @@ export class OperatorAlarms extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       `The ${name} dead-letter queue holds a message: an event was given up on. Read it, fix the cause, then replay or delete it.`,
+    );
+  }
+
+  /**
+   * Any non-zero value of one of the product's own metrics (Embedded Metric Format, namespace `PmifReports`, one
+   * `service` dimension per job), e.g. an e-mail the ledger gave up on: the function succeeded, so no error alarm
+   * would fire.
+   */
+  onJobMetric(metricName: string, service: string, description: string): cloudwatch.Alarm {
+    return this.alarm(
+      `${metricName}${service[0]?.toUpperCase()}${service.slice(1)}`,
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      description,
     );
   }
 }

@@ -4,7 +4,9 @@
  * The assertion tests elsewhere synthesize with placeholders; this is the test that the code deploys.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -20,10 +22,9 @@ import {
 import { PROJECT_ROOT } from '../../infra/reporting-app';
 import { ENV } from '../../infra/storage-layout';
 
-// Inside the repository so that a bundle's external `@aws-sdk/*` imports resolve from node_modules, as the
-// Lambda runtime provides them; cdk.out is ignored by git.
-mkdirSync(join(PROJECT_ROOT, 'cdk.out'), { recursive: true });
-const work = mkdtempSync(join(PROJECT_ROOT, 'cdk.out', 'bundle-test-'));
+// Outside the repository, where no node_modules can be found: a bundle must hold everything it imports, the AWS SDK
+// included (the Lambda runtime's own SDK is not the one the tests ran).
+const work = mkdtempSync(join(tmpdir(), 'pmif-bundle-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The four handler files, each with the exports the stack runs and whether it carries the fonts. */
@@ -75,6 +76,7 @@ describe.each(entries)('$entry', ({ entry, exportNames, fonts, handler }) => {
     const outDir = join(work, entry.split('/').at(-2)!);
     const bundle = await bundleLocally(PROJECT_ROOT, handler, outDir);
     expect(bundle.exports).toEqual(expect.arrayContaining(exportNames));
+    expect(bundle.externalImports.filter((i) => !isBuiltin(i))).toEqual([]);
     const paths = bundle.files.map((f) => f.path);
     expect(paths).toContain(BUNDLE.outFile);
     for (const font of BUNDLE.fonts.files) {

@@ -15,7 +15,7 @@ describe('readConfig', () => {
       deadlineDays: 15,
       reminderDays: 5,
       mapConcurrency: 10,
-      logRetention: RetentionDays.THREE_MONTHS,
+      logRetention: RetentionDays.ONE_YEAR,
       logLevel: 'INFO',
       coordinatorProjects: [],
       ingestReservedConcurrency: 10,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import type { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
 import type { GenerateWorkflow } from '../../infra/constructs/generate-workflow';
 import type { OperatorAlarms } from '../../infra/constructs/operator-alarms';
 import type { ReportFunction } from '../../infra/constructs/report-function';
-import { DATA, ENV, INGEST_TRIGGERS } from '../../infra/storage-layout';
+import { DATA, ENV, INGEST_TRIGGERS, METRICS_NAMESPACE } from '../../infra/storage-layout';
 import { type PluginReport, resourcesOf, type Synthesized, synthesize } from './synth';
 import { flatten, logicalIdOf, stateMachineDefinition } from './template-helpers';
 
@@ -79,6 +80,7 @@ interface FunctionProps {
 
 interface AlarmProps {
   MetricName: string;
+  Namespace: string;
   Dimensions: { Name: string; Value: unknown }[];
   AlarmActions: unknown[];
   OKActions: unknown[];
@@ -405,7 +407,7 @@ describe('generate workflow', () => {
       },
     });
     expect(synth.json.Resources[logicalIdOf(synth.stack, workflow.logGroup)]?.Properties).toMatchObject({
-      RetentionInDays: 90,
+      RetentionInDays: 365,
     });
   });
 });
@@ -413,17 +415,17 @@ describe('generate workflow', () => {
 describe('functions', () => {
   const props = (name: (typeof FUNCTIONS)[number]) => propsOf<FunctionProps>(fnId(name));
 
-  it('run Node 22 on ARM64 with active tracing, JSON logs and their own log group with retention', () => {
+  it('run Node 24 on ARM64 with active tracing, JSON logs and their own log group with retention', () => {
     for (const name of FUNCTIONS) {
       const p = props(name);
-      expect(p.Runtime).toBe('nodejs22.x');
+      expect(p.Runtime).toBe('nodejs24.x');
       expect(p.Architectures).toEqual(['arm64']);
       expect(p.TracingConfig).toEqual({ Mode: 'Active' });
       expect(p.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
       const logGroup = p.LoggingConfig.LogGroup.Ref;
       expect(synth.json.Resources[logGroup]).toMatchObject({
         Type: 'AWS::Logs::LogGroup',
-        Properties: { RetentionInDays: 90 },
+        Properties: { RetentionInDays: 365 },
       });
     }
   });
@@ -510,6 +512,34 @@ describe('queues and alarms', () => {
     });
   });
 
+  it('lets CloudWatch alarms of this account, and nothing else, publish to the topic', () => {
+    const [[, policy]] = resourcesOf(synth.json, 'AWS::SNS::TopicPolicy') as [[string, Record<string, unknown>]];
+    expect(policy.Topics).toEqual([{ Ref: topic() }]);
+    const statements = (policy.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topic() },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    const condition = allows[0]?.Condition as { ArnLike: Record<string, unknown> } | undefined;
+    expect(flatten(condition?.ArnLike['aws:SourceArn'])).toBe(
+      'arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*',
+    );
+    // The encrypted topic: CloudWatch may use its key too, for this account only.
+    const keyId = flatten(propsOf<{ KmsMasterKeyId: unknown }>(topic()).KmsMasterKeyId).replace(/^<|\.Arn>$/g, '');
+    const keyPolicy = propsOf<{ KeyPolicy: { Statement: Record<string, unknown>[] } }>(keyId).KeyPolicy;
+    expect(keyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    );
+  });
+
   it('alarms on every function error, failed or timed-out execution and dead letter, to the topic', () => {
     const alarms = resourcesOf(synth.json, 'AWS::CloudWatch::Alarm').map(([id]) => propsOf<AlarmProps>(id));
     for (const a of alarms) {
@@ -517,7 +547,10 @@ describe('queues and alarms', () => {
       expect(a.OKActions).toEqual([{ Ref: topic() }]);
       expect(a).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1 });
     }
-    const watched = alarms.map((a) => `${a.MetricName} ${a.Dimensions.map((d) => flatten(d.Value)).join(',')}`);
+    const watched = alarms.map(
+      (a) =>
+        `${a.MetricName} ${a.Dimensions.map((d) => `${d.Name === 'service' ? 'service=' : ''}${flatten(d.Value)}`).join(',')}`,
+    );
     const stateMachine = logicalIdOf(synth.stack, child<GenerateWorkflow>('Generate').stateMachine);
     expect(watched.sort()).toEqual(
       [
@@ -528,8 +561,74 @@ describe('queues and alarms', () => {
           (q) =>
             `ApproximateNumberOfMessagesVisible <${logicalIdOf(synth.stack, child<DeadLetterQueue>(q).queue)}.QueueName>`,
         ),
+        // Mail that did not reach its recipient, from every job that sends mail; failed uploads; refused registries.
+        ...['ingest', 'deliver', 'remind'].flatMap((job) => [
+          `DeliveriesGaveUp service=${job}`,
+          `DeliveriesInDoubt service=${job}`,
+        ]),
+        'IngestFailures service=ingest',
+        'RegistryRejected service=ingest',
       ].sort(),
     );
+    for (const a of alarms.filter((a) => a.Dimensions.some((d) => d.Name === 'service'))) {
+      expect(a.Namespace).toBe(METRICS_NAMESPACE);
+    }
+  });
+});
+
+describe('deleting and re-creating the stack', () => {
+  /**
+   * Properties that give a resource its physical name (a generic rule: any `…Name` property but display and metric
+   * names, plus the few types named by another property). A kept resource named so would make a re-created stack
+   * fail on it.
+   */
+  const NAMING = /^(?!Display|Metric|Alarm|Policy)\w*Name$/;
+  const NAMED_BY: Record<string, string> = { 'AWS::SES::EmailIdentity': 'EmailIdentity' };
+  const physicalNames = (type: string, p: Record<string, unknown>) =>
+    Object.entries(p).filter(([k]) => NAMING.test(k) || NAMED_BY[type] === k);
+
+  it('keeps no resource under a name a re-created stack would reuse', () => {
+    const kept = Object.entries(synth.json.Resources).filter(
+      ([, r]) => (r as { DeletionPolicy?: string }).DeletionPolicy === 'Retain',
+    );
+    expect(kept.length).toBeGreaterThan(5);
+    const clashes = kept.flatMap(([id, r]) =>
+      physicalNames(r.Type, r.Properties ?? {})
+        // A name derived from the stack's id (a UUID per creation) is new every time.
+        .filter(([, v]) => !JSON.stringify(v).includes('AWS::StackId'))
+        .map(([k, v]) => `${id} (${r.Type}) ${k}=${flatten(v)}`),
+    );
+    expect(clashes).toEqual([]);
+  });
+
+  it('the rule catches a kept log group with a fixed name (control)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Control');
+    new logs.LogGroup(stack, 'Fixed', { logGroupName: '/aws/vendedlogs/states/fixed' });
+    const json = app.synth().getStackByName('Control').template as Synthesized['json'];
+    const [r] = Object.values(json.Resources) as ({
+      DeletionPolicy?: string;
+    } & Synthesized['json']['Resources'][string])[];
+    expect(r?.DeletionPolicy).toBe('Retain');
+    expect(physicalNames(r?.Type ?? '', r?.Properties ?? {}).map(([k]) => k)).toEqual(['LogGroupName']);
+  });
+
+  it('names the state machine log group under /aws/vendedlogs/ with the stack id in it', () => {
+    const workflow = child<GenerateWorkflow>('Generate');
+    const name = propsOf<{ LogGroupName: unknown }>(logicalIdOf(synth.stack, workflow.logGroup)).LogGroupName;
+    expect(JSON.stringify(name)).toContain('AWS::StackId');
+    expect(JSON.stringify(name)).toContain('/aws/vendedlogs/states/');
+  });
+
+  it('encrypts every log group with the log key and keeps them a year by default', () => {
+    const groups = resourcesOf(synth.json, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(7);
+    const keys = new Set(groups.map(([, p]) => flatten(p.KmsKeyId)));
+    expect(keys.size).toBe(1);
+    for (const [, p] of groups) expect(p.RetentionInDays).toBe(365);
+    const keyId = [...keys][0]!.replace(/^<|\.Arn>$/g, '');
+    expect(synth.json.Resources[keyId]).toMatchObject({ Type: 'AWS::KMS::Key', DeletionPolicy: 'Retain' });
+    expect(propsOf<{ EnableKeyRotation: boolean }>(keyId).EnableKeyRotation).toBe(true);
   });
 });
 

@@ -1,7 +1,14 @@
 /** infra/ restates the key prefixes (it may not import runtime code); they must agree with the one key module. */
 import { describe, expect, it } from 'vitest';
+import { METRIC, METRICS_NAMESPACE } from '../../functions/aws/metric-names';
 import { isXlsxKey, keys } from '../../functions/core/keys';
-import { ARCHIVE, DATA, INGEST_TRIGGERS } from '../../infra/storage-layout';
+import {
+  ALARMED_METRICS,
+  ARCHIVE,
+  DATA,
+  METRICS_NAMESPACE as INFRA_NAMESPACE,
+  INGEST_TRIGGERS,
+} from '../../infra/storage-layout';
 
 describe('storage layout', () => {
   it('names the same prefixes as functions/core/keys.ts', () => {
@@ -42,5 +49,11 @@ describe('storage layout', () => {
 
   it('triggers ingest only for keys the runtime treats as workbooks', () => {
     for (const suffix of INGEST_TRIGGERS.suffixes) expect(isXlsxKey(`inbox/p/file${suffix}`)).toBe(true);
+  });
+
+  it('alarms on metrics the handlers publish, under the namespace they publish to', () => {
+    expect(INFRA_NAMESPACE).toBe(METRICS_NAMESPACE);
+    const published = new Set<string>(Object.values(METRIC));
+    for (const metric of Object.values(ALARMED_METRICS)) expect(published.has(metric.name), metric.name).toBe(true);
   });
 });

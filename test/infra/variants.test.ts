@@ -40,7 +40,7 @@ describe('context parameters', () => {
     const [[, sm]] = resourcesOf(json, 'AWS::StepFunctions::StateMachine') as [[string, Record<string, unknown>]];
     expect(stateMachineDefinition(sm).States.RenderProjects?.MaxConcurrency).toBe(25);
     for (const [, group] of resourcesOf(json, 'AWS::Logs::LogGroup')) expect(group.RetentionInDays).toBe(90);
-    const functions = resourcesOf(json, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x');
+    const functions = resourcesOf(json, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs24.x');
     expect(functions).toHaveLength(6);
     for (const [, p] of functions) {
       expect(p.ReservedConcurrentExecutions).toBeUndefined();
@@ -59,7 +59,7 @@ describe('context parameters', () => {
     });
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'pmif.example.lv' });
     expect(Object.keys(template.findOutputs('*')).filter((k) => /^DkimRecord[1-3]$/.test(k))).toHaveLength(3);
-    for (const [, p] of resourcesOf(json, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs22.x')) {
+    for (const [, p] of resourcesOf(json, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs24.x')) {
       expect((p.Environment as { Variables: Record<string, unknown> }).Variables.MAIL_FROM).toBe(
         'parskati@pmif.example.lv',
       );
