@@ -45,6 +45,22 @@ export const ISSUE_MESSAGES = {
   'period-after-end': { lv: 'Periods ir pēc projekta beigām.', en: 'The period is after the project ends.' },
   'period-in-future': { lv: 'Periods vēl nav sācies.', en: 'The period has not started yet.' },
   'indicator-unknown': { lv: 'Nezināms rādītāja kods.', en: 'Unknown indicator code.' },
+  'indicator-renumbered': {
+    lv: 'Šī koda nozīme ir mainījusies: Regulas 2021/1147 VIII pielikums SO4 rezultātu rādītājus numurē R.4.3–R.4.5 (agrāk R.4.4–R.4.6). Izmantojiet gaidīto kodu.',
+    en: "This code's meaning moved: Regulation 2021/1147 Annex VIII numbers the SO4 results R.4.3–R.4.5 (formerly R.4.4–R.4.6). Use the expected code.",
+  },
+  'indicator-replaced': {
+    lv: 'Šis 2014.–2020. gada rādītāja kods ir aizstāts ar Regulas 516/2014 IV pielikuma kodu. Izmantojiet gaidīto kodu.',
+    en: 'This 2014-2020 indicator code was replaced by a code that names the Regulation 516/2014 Annex IV item. Use the expected code.',
+  },
+  'indicator-programme-specific': {
+    lv: 'Šis nav kopējais rādītājs: programmas specifiskos rādītājus nosaka reģistra lapa Rādītāji.',
+    en: "This is not a common indicator: programme-specific indicators are defined in the registry's Indicators sheet.",
+  },
+  'indicator-breakdown-exceeds-parent': {
+    lv: 'Sadalījuma ("tostarp") vērtība pārsniedz rādītāja, kura daļa tā ir, vērtību.',
+    en: 'An "of which" value exceeds the value of the indicator it is part of.',
+  },
   'indicator-duplicate': { lv: 'Rādītājs norādīts vairākas reizes.', en: 'The indicator is given more than once.' },
   'indicator-no-target': {
     lv: 'Projektam šim rādītājam nav mērķa vērtības.',
@@ -73,6 +89,22 @@ export const ISSUE_MESSAGES = {
   'participant-duplicate': {
     lv: 'Dalībnieks ar šo aktivitāti norādīts vairākas reizes.',
     en: 'The participant is listed more than once for this activity.',
+  },
+  'age-group-not-split': {
+    lv: 'Vecuma grupa 18+ vairs netiek lietota: norādiet 18-60 vai >60. Šīs personas atskaitē parādītas kā "18+ nesadalīts".',
+    en: 'The age group 18+ is no longer used: give 18-60 or >60. These persons are reported as "18+ not split".',
+  },
+  'breakdown-not-person': {
+    lv: 'Dzimuma un vecuma sadalījums attiecas tikai uz rādītājiem, ko mēra personās.',
+    en: 'A gender and age breakdown applies only to indicators counted in persons.',
+  },
+  'breakdown-without-value': {
+    lv: 'Sadalījums rādītājam, kura vērtība lapā Rādītāji nav norādīta.',
+    en: 'A breakdown for an indicator with no value on the Indicators sheet.',
+  },
+  'breakdown-sum-mismatch': {
+    lv: 'Sadalījuma rindu summa nesakrīt ar rādītāja vērtību periodā.',
+    en: "The breakdown rows do not add up to the indicator's value this period.",
   },
   'expenditure-negative': { lv: 'Izdevumi nedrīkst būt negatīvi.', en: 'Expenditure must not be negative.' },
   'expenditure-category-unknown': {

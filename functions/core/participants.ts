@@ -7,9 +7,11 @@ import {
   CEFR_LEVELS,
   type CellRef,
   type DerivedIndicatorValue,
+  type Gender,
   type IndicatorDef,
   type ParticipantRecord,
   type ParticipantRule,
+  type PersonProfile,
 } from './types';
 
 export function qualifies(p: ParticipantRecord, rule: ParticipantRule): boolean {
@@ -75,4 +77,40 @@ function rowRuns(rows: readonly number[], where: { sheet: string; idColumn: numb
   }
   flush();
   return out;
+}
+
+/**
+ * Gender and age bracket of every pseudonym that qualified for some indicator, and nothing else about them. A
+ * person is counted in the bracket of their first activity: the row with the earliest start date (undated rows
+ * last, then sheet order); a gender given on any later row fills one left unknown.
+ */
+export function personProfiles(
+  participants: readonly ParticipantRecord[],
+  derived: readonly DerivedIndicatorValue[],
+): Record<string, PersonProfile> {
+  const wanted = new Set<string>();
+  for (const d of derived) for (const id of d.participantIds) wanted.add(id);
+  const first = new Map<string, ParticipantRecord>();
+  const gender = new Map<string, Gender>();
+  for (const p of participants) {
+    if (!wanted.has(p.id)) continue;
+    const seen = first.get(p.id);
+    if (!seen || earlier(p, seen)) first.set(p.id, p);
+    if (p.gender !== 'unknown' && !gender.has(p.id)) gender.set(p.id, p.gender);
+  }
+  const out: Record<string, PersonProfile> = {};
+  for (const id of [...first.keys()].sort()) {
+    const p = first.get(id)!;
+    out[id] = `${p.gender !== 'unknown' ? p.gender : (gender.get(id) ?? 'unknown')}/${p.ageBracket}`;
+  }
+  return out;
+}
+
+function earlier(a: ParticipantRecord, b: ParticipantRecord): boolean {
+  if (a.start !== b.start) {
+    if (a.start === null) return false;
+    if (b.start === null) return true;
+    return a.start < b.start;
+  }
+  return a.row < b.row;
 }

@@ -2,7 +2,7 @@
  * The report model: everything a project or programme report shows, computed once in core and rendered by
  * the PDF and XLSX renderers. Language-neutral (names carry both languages); no wall-clock time inside.
  */
-import type { Aggregation, Bilingual, Fund, IsoDate, SpecificObjective } from './types';
+import type { Aggregation, Bilingual, Fund, IndicatorType, IsoDate, SpecificObjective } from './types';
 
 export const STATUSES = ['achieved', 'on-track', 'at-risk', 'behind', 'no-target'] as const;
 export type IndicatorStatus = (typeof STATUSES)[number];
@@ -44,7 +44,7 @@ export interface IndicatorRow {
   code: string;
   name: Bilingual;
   unit: Bilingual;
-  type: 'output' | 'result';
+  type: IndicatorType;
   aggregation: Aggregation;
   /** Where the figure comes from: typed values, participant rows, or nothing reported yet. */
   origin: 'typed' | 'participants' | 'none';

@@ -31,6 +31,20 @@ export const ACTIVITIES = [
 ] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 
+/** Gender as reported (Annex VIII asks every person indicator by gender); `unknown` = not known. */
+export const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+/**
+ * Age at the start of the person's first activity in the project, in the Annex VIII brackets. `18+` is the old
+ * template's unsplit adult bracket ("18+ not split"); `unknown` = not known.
+ */
+export const AGE_BRACKETS = ['<18', '18-60', '>60', '18+', 'unknown'] as const;
+export type AgeBracket = (typeof AGE_BRACKETS)[number];
+
+/** One person's profile as kept in a record: `<gender>/<bracket>`, e.g. `female/18-60`. */
+export type PersonProfile = `${Gender}/${AgeBracket}`;
+
 export const CEFR_LEVELS = ['A0', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'] as const;
 export type CefrLevel = (typeof CEFR_LEVELS)[number];
 
@@ -48,13 +62,27 @@ export interface ParticipantRule {
   vulnerable?: boolean;
 }
 
+/** Where a Latvian indicator name comes from: the registry (official), the Latvian programme, or our translation. */
+export type NameSource = 'official' | 'programme' | 'working translation';
+
+/** Annex VIII types; Annex IV (2014-2020) does not classify its indicators, and we do not guess. */
+export type IndicatorType = 'output' | 'result' | 'not classified';
+
 export interface IndicatorDef {
   code: string;
   /** `AMIF-2021-2027`, `AMIF-2014-2020`, or `programme` for registry-defined indicators. */
   catalogue: 'AMIF-2021-2027' | 'AMIF-2014-2020' | 'programme';
+  /** The specific objective the Annex lists it under (common indicators only). */
+  specificObjective?: SpecificObjective;
+  /** The Annex item it reproduces, e.g. `SO1 1.2` or `Annex IV (a)(i) sub-category`. */
+  annexItem?: string;
+  /** "Of which" items: the code of the indicator this one is a part of; never exceeds it. */
+  breakdownOf?: string;
+  /** Names as the legal text words them; "the number of …" breakdowns are capitalised only when displayed. */
   name: Bilingual;
+  nameLvSource?: NameSource;
   unit: Bilingual;
-  type: 'output' | 'result';
+  type: IndicatorType;
   aggregation: Aggregation;
   /** Counts must be whole numbers. */
   integer: boolean;
@@ -177,8 +205,8 @@ export interface ParticipantRecord {
   levelStart: CefrLevel | null;
   levelEnd: CefrLevel | null;
   helpful: boolean | null;
-  sex: string | null;
-  ageGroup: string | null;
+  gender: Gender;
+  ageBracket: AgeBracket;
   vulnerable: boolean | null;
   /** Row number on the participants sheet. */
   row: number;
@@ -201,7 +229,15 @@ export interface Narrative {
   nextSteps: NarrativeText | null;
 }
 
-export const SUBMISSION_SCHEMA_VERSION = 1;
+/** A typed person indicator's breakdown, from the `Sadalījums` / `Breakdown` sheet; its cells add up to the value. */
+export interface TypedBreakdown {
+  code: string;
+  cells: { gender: Gender; age: AgeBracket; value: number; lineage: CellRef }[];
+}
+
+/** Written from now on; readers accept every version listed in {@link SUBMISSION_SCHEMA_VERSIONS}. */
+export const SUBMISSION_SCHEMA_VERSION = 2;
+export const SUBMISSION_SCHEMA_VERSIONS = [2] as const;
 
 /** One accepted upload, normalised. */
 export interface NormalisedSubmission {
@@ -210,6 +246,8 @@ export interface NormalisedSubmission {
   source: SourceRef;
   /** Registry version the submission was validated against. */
   registryVersion: string;
+  /** Edition of the common indicator catalogues it was validated against. */
+  catalogueVersion: string;
   projectId: string;
   period: string;
   /** Sheet name of the participants sheet as found (for lineage). */
@@ -220,6 +258,13 @@ export interface NormalisedSubmission {
    * qualifying pseudonyms per indicator) is stored — data minimisation, and a 100 000-row upload stays small.
    */
   participantRows: number;
+  /**
+   * Gender and age bracket per qualifying pseudonym (nothing else about the person is kept): the bracket of the
+   * person's first activity in this submission.
+   */
+  profiles: Record<string, PersonProfile>;
+  /** Breakdowns of typed person indicators. */
+  breakdowns: TypedBreakdown[];
   expenditure: ExpenditureLine[];
   narrative: Narrative;
   warnings: ValidationIssue[];

@@ -16,6 +16,8 @@ export interface ColumnSpec {
   values?: readonly string[];
   /** Help text for the template's instruction sheet. */
   help?: Bilingual;
+  /** Older header names still accepted (e.g. `Sex` for `Gender`). */
+  aliases?: readonly string[];
 }
 
 export interface SheetSpec {
@@ -42,8 +44,10 @@ export const ROLE_VALUES = ['vadītājs', 'manager', 'revidents', 'auditor'] as 
 export const LANGUAGE_VALUES = ['lv', 'en'] as const;
 export const AGGREGATION_VALUES = ['sum', 'unique', 'latest'] as const;
 export const YES_NO_VALUES = ['Jā', 'Nē', 'Yes', 'No'] as const;
-export const SEX_VALUES = ['S', 'V', 'F', 'M', 'X'] as const;
-export const AGE_GROUP_VALUES = ['<18', '18+'] as const;
+/** The template's drop-down; the old `S`/`V`/`F`/`M`/`X` stay accepted (see `parseGender`). Empty = not known. */
+export const GENDER_VALUES = ['sieviete', 'vīrietis', 'cits', 'female', 'male', 'other'] as const;
+/** The Annex VIII brackets; the old `18+` stays accepted with a warning (see `parseAgeBracket`). */
+export const AGE_GROUP_VALUES = ['<18', '18-60', '>60'] as const;
 
 export const REGISTRY_SHEETS: SheetSpec[] = [
   {
@@ -116,6 +120,20 @@ export const REGISTRY_SHEETS: SheetSpec[] = [
     ],
   },
   {
+    id: 'programmeTargets',
+    name: { lv: 'Programmas mērķi', en: 'Programme targets' },
+    required: false,
+    layout: 'table',
+    columns: [
+      c('indicatorCode', 'Rādītāja kods', 'Indicator code', 'text', true),
+      c('baseline', 'Bāzes vērtība', 'Baseline', 'number', false, {
+        help: { lv: 'Tikai rezultātu rādītājiem.', en: 'Result indicators only.' },
+      }),
+      c('milestone2024', 'Starpposma vērtība 2024', 'Milestone 2024', 'number', false),
+      c('target2029', 'Mērķa vērtība 2029', 'Target 2029', 'number', false),
+    ],
+  },
+  {
     id: 'settings',
     name: { lv: 'Iestatījumi', en: 'Settings' },
     required: false,
@@ -172,9 +190,27 @@ export const SUBMISSION_SHEETS: SheetSpec[] = [
       c('levelStart', 'Sākuma līmenis', 'Level at start', 'enum', false),
       c('levelEnd', 'Beigu līmenis', 'Level at end', 'enum', false),
       c('helpful', 'Noderīgs integrācijai', 'Helpful for integration', 'yes-no', false, { values: YES_NO_VALUES }),
-      c('sex', 'Dzimums', 'Sex', 'text', false),
-      c('ageGroup', 'Vecuma grupa', 'Age group', 'enum', false, { values: AGE_GROUP_VALUES }),
+      c('gender', 'Dzimums', 'Gender', 'enum', false, { values: GENDER_VALUES, aliases: ['Sex'] }),
+      c('ageGroup', 'Vecuma grupa', 'Age group', 'enum', false, {
+        values: AGE_GROUP_VALUES,
+        help: {
+          lv: 'Vecums pirmās aktivitātes sākumā projektā: <18, 18-60 vai >60.',
+          en: "Age when the person's first activity in the project started: <18, 18-60 or >60.",
+        },
+      }),
       c('vulnerable', 'Neaizsargāts', 'Vulnerable', 'yes-no', false, { values: YES_NO_VALUES }),
+    ],
+  },
+  {
+    id: 'breakdown',
+    name: { lv: 'Sadalījums', en: 'Breakdown' },
+    required: false,
+    layout: 'table',
+    columns: [
+      c('code', 'Kods', 'Code', 'text', true),
+      c('gender', 'Dzimums', 'Gender', 'enum', false, { values: GENDER_VALUES }),
+      c('ageGroup', 'Vecuma grupa', 'Age group', 'enum', false, { values: AGE_GROUP_VALUES }),
+      c('value', 'Vērtība periodā', 'Value this period', 'integer', true),
     ],
   },
   {

@@ -218,6 +218,21 @@ const PROGRAMME_INDICATORS: ProgrammeIndicatorRow[] = [
     unit: 'konsultācijas',
     aggregation: 'sum',
   },
+  // The 2014-2020 programme's own indicators: not in Reg. 516/2014 Annex IV, so the registry defines them.
+  {
+    code: 'SO2.N1',
+    nameLv: 'Latviešu valodas kursu dalībnieku skaits',
+    nameEn: 'Number of participants in Latvian language courses',
+    unit: 'dalībnieki',
+    aggregation: 'sum',
+  },
+  {
+    code: 'SO2.N2',
+    nameLv: 'Sociālās orientācijas kursu dalībnieku skaits',
+    nameEn: 'Number of participants in social orientation courses',
+    unit: 'dalībnieki',
+    aggregation: 'sum',
+  },
 ];
 
 /** The programme indicators as the registry reader should produce them (unit given in Latvian only). */
@@ -254,7 +269,7 @@ export interface ParticipantRow {
   levelStart: string | null;
   levelEnd: string | null;
   helpful: 'Jā' | 'Nē' | null;
-  sex: string | null;
+  gender: string | null;
   ageGroup: string | null;
   vulnerable: 'Jā' | 'Nē' | null;
 }
@@ -271,7 +286,7 @@ interface Enrolment {
   /** Reported only in the quarter the activity ends. */
   levelEnd: CefrLevel | null;
   helpful: boolean | null;
-  sex: string;
+  gender: string;
   ageGroup: string;
   vulnerable: boolean | null;
 }
@@ -294,7 +309,7 @@ function rowsForQuarter(enrolments: Enrolment[], quarter: Quarter): ParticipantR
         levelStart: e.levelStart,
         levelEnd: ends ? e.levelEnd : null,
         helpful: ends ? yesNo(e.helpful) : null,
-        sex: e.sex,
+        gender: e.gender || null,
         ageGroup: e.ageGroup,
         vulnerable: yesNo(e.vulnerable),
       };
@@ -321,15 +336,30 @@ export function countQualifying(rule: ParticipantRule, rows: ParticipantRow[]): 
 }
 
 interface PersonTraits {
-  sex: string;
+  gender: string;
   ageGroup: string;
   vulnerable: boolean | null;
 }
 
+/** Every gender value occurs: a few persons say "other" and for a few it is not known (empty cell). */
+function drawGender(rng: () => number, male: number): string {
+  const r = rng();
+  if (r < 0.02) return 'cits';
+  if (r < 0.04) return '';
+  return r < 0.04 + male * 0.96 ? 'vīrietis' : 'sieviete';
+}
+
+/** The Annex VIII brackets, about one adult in twelve over 60. */
+function drawAgeGroup(rng: () => number, minor: number): string {
+  const r = rng();
+  if (r < minor) return '<18';
+  return r > 1 - (1 - minor) / 12 ? '>60' : '18-60';
+}
+
 function traits(rng: () => number, shares: { male: number; minor: number; vulnerable: number }): PersonTraits {
   return {
-    sex: chance(rng, shares.male) ? 'V' : 'S',
-    ageGroup: chance(rng, shares.minor) ? '<18' : '18+',
+    gender: drawGender(rng, shares.male),
+    ageGroup: drawAgeGroup(rng, shares.minor),
     vulnerable: chance(rng, shares.vulnerable),
   };
 }
@@ -490,8 +520,8 @@ const PROJECTS: ProjectSpec[] = [
                 levelStart: null,
                 levelEnd: null,
                 helpful: null,
-                sex: chance(rng, 0.3) ? 'V' : 'S',
-                ageGroup: '18+',
+                gender: chance(rng, 0.3) ? 'vīrietis' : 'sieviete',
+                ageGroup: chance(rng, 0.1) ? '>60' : '18-60',
                 vulnerable: null,
               },
               index,
@@ -769,8 +799,8 @@ const PROJECTS: ProjectSpec[] = [
     },
     catalogue: 'AMIF-2014-2020',
     targets: [
-      { code: 'SO3.C3', target: 280, milestone: 140, milestoneDate: '2020-12-31' },
-      { code: 'SO3.C2', target: 140, milestone: 70, milestoneDate: '2020-12-31' },
+      { code: 'IV-c-iii', target: 280, milestone: 140, milestoneDate: '2020-12-31' },
+      { code: 'IV-c-ii', target: 140, milestone: 70, milestoneDate: '2020-12-31' },
       { code: 'P.2', target: 56, milestone: 28, milestoneDate: '2020-12-31' },
     ],
     budget: [
@@ -840,7 +870,7 @@ const PROJECTS: ProjectSpec[] = [
     },
     catalogue: 'AMIF-2014-2020',
     targets: [
-      { code: 'SO1.C1', target: 80, milestone: 40, milestoneDate: '2020-06-30' },
+      { code: 'C1', target: 80, milestone: 40, milestoneDate: '2020-06-30' },
       { code: 'P.5', target: 10, milestone: 6, milestoneDate: '2020-06-30' },
     ],
     budget: [

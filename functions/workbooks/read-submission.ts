@@ -2,9 +2,9 @@
  * The coordinator's submission workbook (DESIGN §4.2) → a validated, normalised submission with lineage,
  * or the issues that stop it. Issues are values: one pass names every wrong cell.
  */
-import { buildCatalogue, type Catalogue, normaliseCode } from '../core/catalogue';
+import { buildCatalogue, CATALOGUE_VERSION, type Catalogue, normaliseCode } from '../core/catalogue';
 import { hasErrors, issue } from '../core/issue-codes';
-import { deriveIndicators } from '../core/participants';
+import { deriveIndicators, personProfiles } from '../core/participants';
 import { formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
 import {
   ACTIVITIES,
@@ -22,9 +22,16 @@ import {
   type TypedIndicatorValue,
   type ValidationIssue,
 } from '../core/types';
-import { AGE_GROUP_VALUES, SUBMISSION_SHEETS, sheetSpec } from '../core/workbook-schema';
+import { SUBMISSION_SHEETS, sheetSpec } from '../core/workbook-schema';
 import { cellText } from './cell-values';
 import { type CellAt, FieldReader, foundText, isEmail } from './field-reader';
+import {
+  breakdownExcessIssues,
+  movedCodeIssue,
+  readAgeBracket,
+  readBreakdownSheet,
+  readGender,
+} from './read-breakdown';
 import type { CellValue, WorkbookData } from './read-xlsx';
 import { findSheet, missingSheetIssue, readForm, readTable, type TableRow } from './sheet-table';
 
@@ -188,8 +195,11 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       const sheet = indicatorSheet.name;
       const at = (id: string) => new TableCell(row, sheet, id);
       const codeText = f.text(at('code'), true);
-      const def = codeText ? catalogue.get(codeText) : undefined;
-      if (codeText && !def) {
+      const known = codeText ? catalogue.get(codeText) : undefined;
+      const moved = codeText ? movedCodeIssue(codeText, cellText(row.get('name')), known !== undefined) : null;
+      const def = moved ? undefined : known;
+      if (moved) f.add(moved.code, { sheet, cell: row.ref('code') }, { found: codeText!, expected: moved.expected });
+      else if (codeText && !def) {
         f.add('indicator-unknown', { sheet, cell: row.ref('code') }, { found: foundText(row.get('code')) });
       }
       if (def && firstSeen.has(def.code)) {
@@ -229,7 +239,6 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     const seen = new Set<string>();
     const activities = lowerCaseLookup(ACTIVITIES);
     const levels = lowerCaseLookup(CEFR_LEVELS);
-    const ageGroups = lowerCaseLookup(AGE_GROUP_VALUES);
     for (const row of table?.rows ?? []) {
       const at = (id: string) => new TableCell(row, sheet, id);
       const id = f.text(at('participantId'), true);
@@ -274,8 +283,8 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       }
       const helpful = f.yesNo(at('helpful'));
       const vulnerable = f.yesNo(at('vulnerable'));
-      const ageGroup = oneOf(f, at('ageGroup'), ageGroups, AGE_GROUP_VALUES);
-      const sex = cellText(row.get('sex')) || null;
+      const gender = readGender(f, at('gender'));
+      const ageBracket = readAgeBracket(f, at('ageGroup'));
       if (id && activity && !shape) {
         const key = `${id}\u0000${activity}`;
         if (seen.has(key)) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
@@ -288,8 +297,8 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
           levelStart,
           levelEnd,
           helpful,
-          sex,
-          ageGroup,
+          gender: gender ?? 'unknown',
+          ageBracket: ageBracket ?? 'unknown',
           vulnerable,
           row: row.row,
         });
@@ -314,6 +323,9 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       );
     }
   }
+
+  const breakdowns = readBreakdownSheet(workbook, f, catalogue, indicators);
+  f.issues.push(...breakdownExcessIssues(catalogue, indicators, participantSheet ? derived : []));
 
   // Expenditure.
   const expenditure: ExpenditureLine[] = [];
@@ -364,11 +376,14 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     kind: 'submission',
     source,
     registryVersion: registry?.source.version ?? '',
+    catalogueVersion: CATALOGUE_VERSION,
     projectId,
     period,
     indicators,
     derived,
     participantRows: participants.length,
+    profiles: personProfiles(participants, derived),
+    breakdowns,
     expenditure,
     narrative,
     warnings: f.issues.filter((i) => i.severity === 'warning'),

@@ -22,7 +22,7 @@ export function missingSheetIssue(spec: SheetSpec): ValidationIssue {
 }
 
 function columnMatches(text: string, column: ColumnSpec): boolean {
-  return nameMatches(text, [column.name.lv, column.name.en]);
+  return nameMatches(text, [column.name.lv, column.name.en, ...(column.aliases ?? [])]);
 }
 
 /** One data row: cells by column id, with their A1 addresses. */

@@ -103,6 +103,7 @@ const T = {
   no: { lv: 'Nē', en: 'No' },
   output: { lv: 'Iznākums', en: 'Output' },
   result: { lv: 'Rezultāts', en: 'Result' },
+  'not classified': { lv: 'Nav klasificēts (IV pielikums)', en: 'Not classified (Annex IV)' },
   category: { lv: 'Izmaksu kategorija', en: 'Cost category' },
   planned: { lv: 'Plānots', en: 'Planned' },
   ofPlanned: { lv: '% no plānotā', en: '% of planned' },

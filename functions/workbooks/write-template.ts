@@ -10,7 +10,6 @@ import {
   type ColumnKind,
   type ColumnSpec,
   REGISTRY_SHEETS,
-  SEX_VALUES,
   type SheetSpec,
   SUBMISSION_SHEETS,
   YES_NO_VALUES,
@@ -191,7 +190,18 @@ const EXTRA_HELP: Record<string, Bilingual> = {
     lv: 'Dalībnieka atbilde aptaujā pēc aktivitātes beigām.',
     en: "The participant's answer in the survey after the activity.",
   },
-  'submission:participants:sex': { lv: 'S, V vai X (F, M).', en: 'F, M or X (S, V).' },
+  'submission:participants:gender': {
+    lv: 'sieviete, vīrietis vai cits; tukšs = nav zināms.',
+    en: 'female, male or other; empty = not known.',
+  },
+  'submission:breakdown:code': {
+    lv: 'Personās mērīts rādītājs, kura vērtība ievadīta lapā Rādītāji (bez dalībnieku rindām).',
+    en: 'A person indicator whose value is typed on the Indicators sheet (no participant rows).',
+  },
+  'submission:breakdown:value': {
+    lv: 'Viena rādītāja rindu summa = tā vērtība periodā.',
+    en: 'The rows of one indicator add up to its value this period.',
+  },
   'submission:expenditure:category': {
     lv: 'Izmaksu kategorija tieši tā, kā projekta budžetā reģistrā.',
     en: 'The cost category exactly as in the project budget in the registry.',
@@ -388,12 +398,10 @@ function dropDownFor(
   codeRange: string | null,
 ): DropDown | null {
   const isCodeColumn =
-    (kind === 'submission' && sheet.id === 'indicators' && column.id === 'code') ||
+    (kind === 'submission' && (sheet.id === 'indicators' || sheet.id === 'breakdown') && column.id === 'code') ||
+    (kind === 'registry' && sheet.id === 'programmeTargets' && column.id === 'indicatorCode') ||
     (kind === 'registry' && sheet.id === 'targets' && column.id === 'indicatorCode');
   if (isCodeColumn) return codeRange ? { formula: codeRange, strict: false } : null;
-  if (kind === 'submission' && sheet.id === 'participants' && column.id === 'sex') {
-    return { formula: lists.range('sex', 'Dzimums / Sex', SEX_VALUES), strict: false };
-  }
   const values = allowedValues(sheet, column);
   if (!values) return null;
   return { formula: lists.range(values.join('\u0001'), `${column.name.lv} / ${column.name.en}`, values), strict: true };

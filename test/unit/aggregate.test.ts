@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateIndicator, submissionsInForce } from '../../functions/core/aggregate';
 import { buildCatalogue } from '../../functions/core/catalogue';
-import { deriveIndicators } from '../../functions/core/participants';
+import { deriveIndicators, personProfiles } from '../../functions/core/participants';
 import { indicatorStatus, linearForecast } from '../../functions/core/report-model';
 import type { IndicatorDef, NormalisedSubmission, ParticipantRecord } from '../../functions/core/types';
 
@@ -26,8 +26,8 @@ function person(
     levelStart: null,
     levelEnd: null,
     helpful: null,
-    sex: null,
-    ageGroup: null,
+    gender: 'unknown',
+    ageBracket: 'unknown',
     vulnerable: null,
     row,
     ...extra,
@@ -41,7 +41,7 @@ function submission(
 ): NormalisedSubmission {
   const version = opts.version ?? `v-${period}`;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: 'submission',
     source: {
       key: `inbox/p/${period}.xlsx`,
@@ -51,6 +51,7 @@ function submission(
       uploadedAt: opts.uploadedAt ?? `${period.slice(0, 4)}-12-01T00:00:00.000Z`,
     },
     registryVersion: 'r1',
+    catalogueVersion: 'test',
     projectId: 'p',
     period,
     indicators: Object.entries(opts.typed ?? {}).map(([code, value], i) => ({
@@ -61,6 +62,11 @@ function submission(
     })),
     derived: deriveIndicators(participants, catalogue.all, { sheet: 'Dalībnieki', idColumn: 1 }),
     participantRows: participants.length,
+    profiles: personProfiles(
+      participants,
+      deriveIndicators(participants, catalogue.all, { sheet: 'Dalībnieki', idColumn: 1 }),
+    ),
+    breakdowns: [],
     expenditure: [],
     narrative: { achievements: null, problems: null, nextSteps: null },
     warnings: [],
