@@ -3,4 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../functions/cli/main.ts');
+const { runCli } = await import('../functions/cli/program.ts');
+await runCli(process.argv);

@@ -9,8 +9,8 @@ import { parseJson } from '../app/deps';
 import { keys, parseReportKey } from '../core/keys';
 import type { Manifest } from '../core/manifest';
 import { SAMPLE_NOW, writeSampleData } from '../sample/write-sample';
+import { runWithProgress, summariseRun } from './commands/run';
 import { localDeps } from './local-deps';
-import { runWithProgress, summariseRun } from './main';
 
 const repo = resolve(import.meta.dirname, '..', '..');
 

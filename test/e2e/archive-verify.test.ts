@@ -33,7 +33,7 @@ import {
 } from '../../functions/app/generate';
 import { ingestObject } from '../../functions/app/ingest';
 import { loadRegistryInForce } from '../../functions/app/registry-store';
-import { buildProgram } from '../../functions/cli/main';
+import { buildProgram } from '../../functions/cli/program';
 import { periodsDue } from '../../functions/core/calendar';
 import { keys } from '../../functions/core/keys';
 import type { Manifest } from '../../functions/core/manifest';

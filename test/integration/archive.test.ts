@@ -28,7 +28,7 @@ import { codeVersion } from '../../functions/app/code-version';
 import type { Deps } from '../../functions/app/deps';
 import { finishRevision, loadRevisionInputs, planRevision, renderProjectStep } from '../../functions/app/generate';
 import { ingestObject } from '../../functions/app/ingest';
-import { archiveCommand, parseExpiry } from '../../functions/cli/archive-command';
+import { archiveCommand, parseExpiry } from '../../functions/cli/commands/archive';
 import { keys } from '../../functions/core/keys';
 import type { Manifest } from '../../functions/core/manifest';
 import { AlreadyExistsError, type ObjectStore, StoreError, silentLogger } from '../../functions/core/ports';

@@ -6,10 +6,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { FolderStore } from '../adapters/folder-store';
-import { RoutedStore } from '../adapters/routed-store';
-import { MAX_PRESIGN_SECONDS, S3ArchiveControl } from '../adapters/s3-archive-control';
-import { S3Store } from '../adapters/s3-store';
+import { FolderStore } from '../../adapters/folder-store';
+import { RoutedStore } from '../../adapters/routed-store';
+import { MAX_PRESIGN_SECONDS, S3ArchiveControl } from '../../adapters/s3-archive-control';
+import { S3Store } from '../../adapters/s3-store';
 import {
   type ArchiveDeps,
   archivedPeriods,
@@ -20,10 +20,10 @@ import {
   presignArchive,
   type VerifyReport,
   verifyPeriod,
-} from '../app/archive';
-import { keys } from '../core/keys';
-import { formatPeriod, parsePeriod } from '../core/period';
-import { silentLogger } from '../core/ports';
+} from '../../app/archive';
+import { keys } from '../../core/keys';
+import { silentLogger } from '../../core/ports';
+import { periodFlag, periodOption, revisionOption, storeFlag } from '../options';
 
 /** What tests (or another host) inject; the command line itself passes none of these. */
 export interface ArchiveCommandOptions {
@@ -41,18 +41,6 @@ interface StorageFlags {
   store?: string;
   bucket?: string;
   archiveBucket?: string;
-}
-
-function periodArg(value: string): string {
-  const p = parsePeriod(value);
-  if (!p) throw new InvalidArgumentError('expected a period such as 2025-Q3');
-  return formatPeriod(p);
-}
-
-function revisionArg(value: string): number {
-  const n = Number(value.replace(/^r/i, ''));
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a revision number such as 2');
-  return n;
 }
 
 /** `3600`, `90s`, `30m`, `12h`, `7d` → seconds; at most 7 days (the SigV4 limit). */
@@ -86,7 +74,7 @@ export function formatDuration(seconds: number): string {
 
 function withStorage(command: Command): Command {
   return command
-    .option('--store <dir>', 'the store folder (local runtime)')
+    .addOption(storeFlag('the store folder (local runtime)', false))
     .option('--bucket <name>', 'the S3 data bucket (uploads, records)')
     .option('--archive-bucket <name>', 'the S3 archive bucket (reports/, Object Lock)');
 }
@@ -150,7 +138,7 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
     archive
       .command('list')
       .description('archived revisions: dates, code version, manifest SHA-256, report files with their hashes')
-      .option('--period <period>', 'only this period', periodArg)
+      .addOption(periodFlag('only this period', false))
       .option('--project <id>', 'only this project (or "programme")')
       .option('--json', 'print JSON'),
   ).action(async (opts: StorageFlags & { period?: string; project?: string; json?: boolean }) => {
@@ -174,9 +162,9 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
     archive
       .command('get')
       .description("one report's files, its manifest and plan, and the source workbooks it was built from")
-      .argument('<period>', 'e.g. 2025-Q3', periodArg)
+      .argument('<period>', 'e.g. 2025-Q3', periodOption)
       .argument('<report>', 'a project ID, or "programme"')
-      .option('--revision <n>', 'the revision (default: the latest)', revisionArg)
+      .option('--revision <n>', 'the revision (default: the latest)', revisionOption)
       .option('--out <dir>', 'write the files here')
       .option('--url', 'print presigned download links instead (S3 only)')
       .addOption(
@@ -231,7 +219,7 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       )
       .argument('[periods...]', 'periods such as 2025-Q3')
       .option('--all', 'every archived period')
-      .option('--revision <n>', 'only this revision (default: every complete revision)', revisionArg)
+      .option('--revision <n>', 'only this revision (default: every complete revision)', revisionOption)
       .option('--manifest-sha256 <hex>', "the manifest's SHA-256 as noted elsewhere (e.g. from archive list)")
       .option('--quiet', 'print only mismatches and one line per revision'),
   ).action(
@@ -240,7 +228,7 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       opts: StorageFlags & { all?: boolean; revision?: number; manifestSha256?: string; quiet?: boolean },
     ) => {
       const deps = openStorage(opts, options);
-      const periods = opts.all ? await archivedPeriods(deps) : periodArgs.map(periodArg);
+      const periods = opts.all ? await archivedPeriods(deps) : periodArgs.map(periodOption);
       if (periods.length === 0)
         throw new InvalidArgumentError(
           opts.all ? `nothing archived in ${deps.where}` : 'give one or more periods, or --all',
@@ -271,8 +259,8 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
     archive
       .command('hold')
       .description("place a legal hold on every object of a period's revisions (S3: PutObjectLegalHold ON)")
-      .argument('<period>', 'e.g. 2025-Q3', periodArg)
-      .option('--revision <n>', 'only this revision (default: every revision of the period)', revisionArg),
+      .argument('<period>', 'e.g. 2025-Q3', periodOption)
+      .option('--revision <n>', 'only this revision (default: every revision of the period)', revisionOption),
   ).action(async (period: string, opts: StorageFlags & { revision?: number }) => {
     const deps = openStorage(opts, options);
     const outcome = await holdPeriod(deps, period, { revision: opts.revision });

@@ -1,0 +1,63 @@
+/**
+ * The dry run behind `pmif-reports validate`: read one workbook as ingest would, decide whether it is a registry or
+ * a submission, and return every issue without storing anything.
+ */
+import { nameMatches } from '../core/names';
+import type { IsoDate, Registry, SourceRef, ValidationIssue } from '../core/types';
+import { REGISTRY_SHEETS } from '../core/workbook-schema';
+import { parseRegistry } from '../workbooks/read-registry';
+import { parseSubmission } from '../workbooks/read-submission';
+import { readXlsx } from '../workbooks/read-xlsx';
+
+/** A registry to check a submission against, and the registry's own errors (which then precede the submission's). */
+export interface RegistryToCheckAgainst {
+  registry: Registry | null;
+  issues: ValidationIssue[];
+}
+
+export interface ValidateWorkbookOptions {
+  /** The source reference a workbook would get under `key` (the caller knows how its store versions bytes). */
+  source: (bytes: Uint8Array, key: string) => SourceRef;
+  /** The registry a submission is checked against; asked for only when the workbook is a submission. */
+  registry: () => Promise<RegistryToCheckAgainst>;
+  /** The inbox folder the file would be uploaded to, if known. */
+  project?: string;
+  /** Today in Riga, for period checks; asked for only when the workbook is a submission. */
+  today: () => IsoDate;
+}
+
+export function isRegistryWorkbook(sheetNames: string[]): boolean {
+  const projects = REGISTRY_SHEETS[0]!;
+  return sheetNames.some((n) => nameMatches(n, [projects.name.lv, projects.name.en]));
+}
+
+/** Read and parse a registry workbook file, as `validate --registry` checks submissions against it. */
+export function readRegistryWorkbook(bytes: Uint8Array, source: SourceRef): RegistryToCheckAgainst {
+  const read = readXlsx(bytes);
+  if (!read.ok)
+    return { registry: null, issues: [{ severity: 'error', code: read.problem.code, message: read.problem.message }] };
+  return parseRegistry(read.workbook, source);
+}
+
+/** Every issue ingest would find in the workbook `name` (its file name), errors and warnings alike. */
+export async function validateWorkbook(
+  bytes: Uint8Array,
+  name: string,
+  options: ValidateWorkbookOptions,
+): Promise<ValidationIssue[]> {
+  const read = readXlsx(bytes);
+  if (!read.ok) {
+    const p = read.problem;
+    return [{ severity: 'error', code: p.code, message: p.message, ...(p.found ? { found: p.found } : {}) }];
+  }
+  if (isRegistryWorkbook(read.workbook.sheets.map((s) => s.name)))
+    return parseRegistry(read.workbook, options.source(bytes, `registry/${name}`)).issues;
+  const against = await options.registry();
+  const registryIssues = against.issues.filter((i) => i.severity === 'error');
+  const result = parseSubmission(read.workbook, options.source(bytes, `inbox/${options.project ?? '_'}/${name}`), {
+    registry: against.registry,
+    folder: options.project ?? null,
+    today: options.today(),
+  });
+  return [...registryIssues, ...result.issues];
+}

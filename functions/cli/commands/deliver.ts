@@ -1,0 +1,42 @@
+/** `pmif-reports deliver`: e-mail a period's latest revision, once per recipient and revision. */
+import { type Command, InvalidArgumentError } from 'commander';
+import { deliverPeriod } from '../../app/deliver';
+import { localDeps } from '../local-deps';
+import { nowFlag, outboxFlag, periodFlag, storeFlag, verboseFlag } from '../options';
+
+/** Adds the command to `program`, inheriting its settings (as `program.command` does). */
+export function deliverCommand(program: Command): Command {
+  return program
+    .command('deliver')
+    .description('e-mail the latest revision of a period to the managers (once per recipient and revision)')
+    .addOption(periodFlag('e.g. 2025-Q3'))
+    .addOption(storeFlag('the store folder'))
+    .addOption(outboxFlag())
+    .addOption(nowFlag('the time to act at'))
+    .option(
+      '--resend-in-doubt',
+      'after checking they did not get it: send once more to recipients in doubt or given up',
+    )
+    .option('--confirm-in-doubt', 'after checking they got it: record the recipients in doubt as sent')
+    .addOption(verboseFlag())
+    .action(
+      async (opts: {
+        period: string;
+        store: string;
+        outbox?: string;
+        now?: string;
+        resendInDoubt?: boolean;
+        confirmInDoubt?: boolean;
+        verbose?: boolean;
+      }) => {
+        if (opts.resendInDoubt && opts.confirmInDoubt)
+          throw new InvalidArgumentError('--resend-in-doubt and --confirm-in-doubt exclude each other');
+        const deps = localDeps(opts);
+        const resolve = opts.resendInDoubt ? 'resend' : opts.confirmInDoubt ? 'confirm' : undefined;
+        const outcome = await deliverPeriod(deps, opts.period, resolve ? { resolve } : {});
+        process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+        // In doubt or given up: a person must look (see the ledger's comment in app/ledger.ts).
+        process.exitCode = outcome.inDoubt + outcome.gaveUp > 0 ? 1 : 0;
+      },
+    );
+}

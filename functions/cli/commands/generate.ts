@@ -1,0 +1,31 @@
+/** `pmif-reports generate`: one period's reports, a new revision only when its sources changed. */
+import type { Command } from 'commander';
+import { generatePeriod } from '../../app/generate';
+import type { Lang } from '../../core/types';
+import { localDeps } from '../local-deps';
+import { langOption, nowFlag, periodFlag, storeFlag, verboseFlag } from '../options';
+import { progressReporter } from '../progress';
+
+/** Adds the command to `program`, inheriting its settings (as `program.command` does). */
+export function generateCommand(program: Command): Command {
+  return program
+    .command('generate')
+    .description("generate a period's project and programme reports (a new revision only when sources changed)")
+    .addOption(periodFlag('e.g. 2025-Q3'))
+    .addOption(storeFlag('the store folder'))
+    .option('--lang <lang>', 'report language: lv (default) or en', langOption)
+    .addOption(nowFlag('generated-at time (default: the system clock)'))
+    .addOption(verboseFlag())
+    .action(async (opts: { period: string; store: string; lang?: Lang; now?: string; verbose?: boolean }) => {
+      const deps = localDeps(opts);
+      const bar = progressReporter(`generate ${opts.period}`);
+      const outcome = await generatePeriod(deps, {
+        period: opts.period,
+        lang: opts.lang,
+        onProgress: (d, t) => bar.update(d, t),
+      });
+      bar.stop();
+      process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+      process.exitCode = outcome.status === 'no-registry' ? 1 : 0;
+    });
+}

@@ -1,0 +1,63 @@
+/** `pmif-reports ingest`: put workbooks where an upload would land, and ingest them as the bucket event would. */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { ingestObject } from '../../app/ingest';
+import { isRegistryWorkbook } from '../../app/validate-workbook';
+import { nameMatches } from '../../core/names';
+import type { WorkbookData } from '../../workbooks/read-xlsx';
+import { readXlsx } from '../../workbooks/read-xlsx';
+import { formatIssueTable } from '../format-issues';
+import { localDeps } from '../local-deps';
+import { nowFlag, storeFlag, verboseFlag } from '../options';
+
+/** The project ID a submission names, to choose its inbox folder when ingesting from the command line. */
+function peekProjectId(workbook: WorkbookData): string | null {
+  const sheet = workbook.sheets.find((s) => nameMatches(s.name, ['Projekts', 'Project']));
+  for (const row of sheet?.rows ?? []) {
+    const label = row.cells[0];
+    if (typeof label === 'string' && nameMatches(label, ['Projekta ID', 'Project ID'])) {
+      const value = row.cells.slice(1).find((c) => typeof c === 'string' && c.trim());
+      if (typeof value === 'string' && /^[a-z0-9-]+$/i.test(value.trim())) return value.trim().toLowerCase();
+    }
+  }
+  return null;
+}
+
+/** Adds the command to `program`, inheriting its settings (as `program.command` does). */
+export function ingestCommand(program: Command): Command {
+  return program
+    .command('ingest')
+    .description('put workbooks into the store (registry/ or inbox/<project>/) and ingest them')
+    .argument('<files...>', '.xlsx workbooks')
+    .addOption(storeFlag('the store folder (laid out like the bucket)'))
+    .option('--project <id>', 'inbox folder for submissions (default: the project ID inside the workbook)')
+    .addOption(nowFlag('the time to act at'))
+    .addOption(verboseFlag())
+    .action(async (files: string[], opts: { store: string; project?: string; now?: string; verbose?: boolean }) => {
+      const deps = localDeps(opts);
+      let failed = false;
+      for (const file of files) {
+        const bytes = new Uint8Array(await readFile(file));
+        const read = readXlsx(bytes);
+        const asRegistry = read.ok && isRegistryWorkbook(read.workbook.sheets.map((s) => s.name));
+        const folder = opts.project ?? (read.ok ? peekProjectId(read.workbook) : null) ?? '_unknown';
+        const key = asRegistry ? `registry/${basename(file)}` : `inbox/${folder}/${basename(file)}`;
+        await deps.store.put(key, bytes);
+        const outcome = await ingestObject(deps, key);
+        if (outcome.status === 'rejected') {
+          failed = true;
+          process.stdout.write(
+            `${file}: NORAIDĪTS / REJECTED → ${outcome.recordKey}\n${formatIssueTable(outcome.issues)}\n`,
+          );
+        } else if (outcome.status === 'accepted') {
+          process.stdout.write(
+            `${file}: PIEŅEMTS / ACCEPTED → ${outcome.recordKey} (${outcome.warnings} brīdinājumi / warnings)\n`,
+          );
+        } else {
+          process.stdout.write(`${file}: ${outcome.reason}\n`);
+        }
+      }
+      process.exitCode = failed ? 1 : 0;
+    });
+}

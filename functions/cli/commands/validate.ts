@@ -1,0 +1,65 @@
+/** `pmif-reports validate`: the dry run of ingest on one workbook, every issue printed, nothing stored. */
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { contentVersion, FolderStore } from '../../adapters/folder-store';
+import { sha256Hex } from '../../app/deps';
+import { loadRegistryInForce } from '../../app/registry-store';
+import { readRegistryWorkbook, validateWorkbook } from '../../app/validate-workbook';
+import { hasErrors } from '../../core/issue-codes';
+import { rigaDate } from '../../core/period';
+import type { SourceRef } from '../../core/types';
+import { formatIssueTable } from '../format-issues';
+import { parseNow } from '../local-deps';
+import { nowFlag, storeFlag } from '../options';
+
+/** A file's source reference as the folder store would version it (uploaded at the epoch: a dry run has no time). */
+function fileSource(bytes: Uint8Array, key: string): SourceRef {
+  return {
+    key,
+    version: contentVersion(bytes),
+    sha256: sha256Hex(bytes),
+    bytes: bytes.byteLength,
+    uploadedAt: new Date(0).toISOString(),
+  };
+}
+
+/** Adds the command to `program`, inheriting its settings (as `program.command` does). */
+export function validateCommand(program: Command): Command {
+  return program
+    .command('validate')
+    .description('dry run: check a submission or registry workbook and print every issue (exit 1 on any error)')
+    .argument('<file>', 'the .xlsx workbook')
+    .option('--registry <file>', 'registry workbook to validate against')
+    .addOption(storeFlag('store whose registry in force to validate against', false))
+    .option('--project <id>', 'the inbox folder the file would be uploaded to')
+    .addOption(nowFlag('today, for period checks (default: the system clock)'))
+    .option('--json', 'print the issues as JSON')
+    .action(
+      async (
+        file: string,
+        opts: { registry?: string; store?: string; project?: string; now?: string; json?: boolean },
+      ) => {
+        const bytes = new Uint8Array(await readFile(file));
+        const issues = await validateWorkbook(bytes, basename(file), {
+          source: fileSource,
+          project: opts.project,
+          today: () => rigaDate(opts.now ? parseNow(opts.now) : new Date()),
+          registry: async () => {
+            if (opts.registry) {
+              const registryBytes = new Uint8Array(await readFile(opts.registry));
+              return readRegistryWorkbook(
+                registryBytes,
+                fileSource(registryBytes, `registry/${basename(opts.registry)}`),
+              );
+            }
+            if (opts.store)
+              return { registry: await loadRegistryInForce(new FolderStore(resolve(opts.store))), issues: [] };
+            return { registry: null, issues: [] };
+          },
+        });
+        process.stdout.write(opts.json ? `${JSON.stringify(issues, null, 2)}\n` : `${formatIssueTable(issues)}\n`);
+        process.exitCode = hasErrors(issues) ? 1 : 0;
+      },
+    );
+}

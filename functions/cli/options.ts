@@ -1,0 +1,46 @@
+/** The options several commands share, declared and parsed once. */
+import { InvalidArgumentError, Option } from 'commander';
+import { formatPeriod, parsePeriod } from '../core/period';
+import type { Lang } from '../core/types';
+
+/** `2025-q3`, `2025-Q3` → `2025-Q3`. */
+export function periodOption(value: string): string {
+  const p = parsePeriod(value);
+  if (!p) throw new InvalidArgumentError('expected a period such as 2025-Q3');
+  return formatPeriod(p);
+}
+
+/** `2`, `r2` → 2. */
+export function revisionOption(value: string): number {
+  const n = Number(value.replace(/^r/i, ''));
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a revision number such as 2');
+  return n;
+}
+
+export function langOption(value: string): Lang {
+  if (value !== 'lv' && value !== 'en') throw new InvalidArgumentError('expected lv or en');
+  return value;
+}
+
+/** `--period <period>`, parsed by {@link periodOption}. */
+export function periodFlag(description: string, required = true): Option {
+  return new Option('--period <period>', description).makeOptionMandatory(required).argParser(periodOption);
+}
+
+/** `--store <dir>`: the folder laid out like the bucket (see local-deps.ts). */
+export function storeFlag(description: string, required = true): Option {
+  return new Option('--store <dir>', description).makeOptionMandatory(required);
+}
+
+/** `--now <date>`: a date (06:00 Riga) or an instant, parsed by `parseNow` in local-deps.ts. */
+export function nowFlag(description: string): Option {
+  return new Option('--now <date>', description);
+}
+
+export function outboxFlag(): Option {
+  return new Option('--outbox <dir>', 'where .eml files are written (default: outbox/ beside the store)');
+}
+
+export function verboseFlag(): Option {
+  return new Option('--verbose', 'JSON logs on stderr');
+}
