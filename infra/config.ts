@@ -18,6 +18,11 @@ export interface MailIdentityConfig {
   value: string;
   /** True when no identity was given and a placeholder is used (synth works; a deployment could not send mail). */
   placeholder: boolean;
+  /**
+   * The identity already exists in the account and region (made by hand, or by another deployment): the stack
+   * sends from it but never creates, changes or deletes it.
+   */
+  existing: boolean;
 }
 
 /** Everything the stack is built from. */
@@ -52,6 +57,7 @@ export interface ReportingConfig {
 export const CONTEXT = {
   stackName: 'pmif:stackName',
   sesIdentity: 'pmif:sesIdentity',
+  sesIdentityExisting: 'pmif:sesIdentityExisting',
   mailFrom: 'pmif:mailFrom',
   alarmEmail: 'pmif:alarmEmail',
   retentionMode: 'pmif:retentionMode',
@@ -161,19 +167,29 @@ export function readConfig(get: (key: string) => unknown): ReportingConfig {
   if (!STACK_NAME.test(stackName))
     problems.push(`${CONTEXT.stackName}: not a valid stack name: ${JSON.stringify(stackName)}`);
 
+  const flag = (key: string): boolean => {
+    const raw = text(key)?.toLowerCase();
+    if (raw !== undefined && raw !== 'true' && raw !== 'false') {
+      problems.push(`${key}: expected true or false, got ${JSON.stringify(raw)}`);
+    }
+    return raw === 'true';
+  };
+
   const identityRaw = text(CONTEXT.sesIdentity);
+  const existing = flag(CONTEXT.sesIdentityExisting);
   let sesIdentity: MailIdentityConfig;
   if (identityRaw === undefined) {
-    sesIdentity = { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true };
+    sesIdentity = { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true, existing: false };
+    if (existing) problems.push(`${CONTEXT.sesIdentityExisting}: needs ${CONTEXT.sesIdentity}, the identity to use`);
   } else if (EMAIL.test(identityRaw)) {
-    sesIdentity = { kind: 'email', value: identityRaw.toLowerCase(), placeholder: false };
+    sesIdentity = { kind: 'email', value: identityRaw.toLowerCase(), placeholder: false, existing };
   } else if (DOMAIN.test(identityRaw)) {
-    sesIdentity = { kind: 'domain', value: identityRaw.toLowerCase(), placeholder: false };
+    sesIdentity = { kind: 'domain', value: identityRaw.toLowerCase(), placeholder: false, existing };
   } else {
     problems.push(
       `${CONTEXT.sesIdentity}: expected a domain (example.lv) or an address (reports@example.lv), got ${JSON.stringify(identityRaw)}`,
     );
-    sesIdentity = { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true };
+    sesIdentity = { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true, existing: false };
   }
 
   const mailFromRaw = text(CONTEXT.mailFrom)?.toLowerCase();
@@ -252,10 +268,7 @@ export function readConfig(get: (key: string) => unknown): ReportingConfig {
       ' or "none"',
     );
 
-  const skip = text(CONTEXT.skipBundling)?.toLowerCase();
-  if (skip !== undefined && skip !== 'true' && skip !== 'false') {
-    problems.push(`${CONTEXT.skipBundling}: expected true or false, got ${JSON.stringify(skip)}`);
-  }
+  const skipBundling = flag(CONTEXT.skipBundling);
 
   const config: ReportingConfig = {
     stackName,
@@ -269,7 +282,7 @@ export function readConfig(get: (key: string) => unknown): ReportingConfig {
     logRetention: nearestRetention(logRetentionDays),
     logLevel,
     coordinatorProjects,
-    skipBundling: skip === 'true',
+    skipBundling,
   };
   if (alarmEmail !== undefined) config.alarmEmail = alarmEmail;
   if (ingestReservedConcurrency !== undefined) config.ingestReservedConcurrency = ingestReservedConcurrency;

@@ -68,7 +68,7 @@ export class ReportingStack extends Stack {
       retentionMode: config.retentionMode,
       retentionYears: config.retentionYears,
     });
-    const mail = new MailIdentity(this, 'Mail', { identity: config.sesIdentity });
+    const mail = new MailIdentity(this, 'Mail', { identity: config.sesIdentity, mailFrom: config.mailFrom });
     const logKey = new LogKey(this, 'LogKey');
     const alarms = new OperatorAlarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
 

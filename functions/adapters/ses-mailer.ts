@@ -44,9 +44,14 @@ function toMailError(err: unknown): MailError {
   });
 }
 
-function domainOf(from: string): string {
+/** The bare address of a From header (`Name <a@b.lv>` → `a@b.lv`). */
+function addressOf(from: string): string | undefined {
   const [first] = addressparser(from, { flatten: true });
-  const domain = first?.address?.split('@')[1];
+  return first?.address || undefined;
+}
+
+function domainOf(from: string): string {
+  const domain = addressOf(from)?.split('@')[1];
   return domain && /^[A-Za-z0-9.-]+$/.test(domain) ? domain : 'pmif-reports.local';
 }
 
@@ -62,10 +67,13 @@ export class SesMailer implements Mailer {
     const messageId = `<${mailDigest(mail).slice(0, 32)}@${this.options.domain ?? domainOf(mail.from)}>`;
     const raw = await composeRawMessage(mail, this.options.clock.now(), messageId).catch(notBuilt);
     let sesId: string | undefined;
+    const fromAddress = addressOf(mail.from);
     try {
       const res = await this.options.client.send(
         new SendEmailCommand({
           Content: { Raw: { Data: raw } },
+          // Stated as well as in the header: send permission is conditioned on it (`ses:FromAddress`).
+          ...(fromAddress ? { FromEmailAddress: fromAddress } : {}),
           ...(this.options.configurationSet ? { ConfigurationSetName: this.options.configurationSet } : {}),
         }),
       );

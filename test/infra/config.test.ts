@@ -9,7 +9,7 @@ describe('readConfig', () => {
     const config = readConfig(from({}));
     expect(config).toMatchObject({
       stackName: 'PmifReports',
-      sesIdentity: { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true },
+      sesIdentity: { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true, existing: false },
       retentionMode: 'GOVERNANCE',
       retentionYears: 10,
       deadlineDays: 15,
@@ -38,7 +38,12 @@ describe('readConfig', () => {
         'pmif:auditorPrincipal': '123456789012',
       }),
     );
-    expect(config.sesIdentity).toEqual({ kind: 'domain', value: 'zinojumi.example.lv', placeholder: false });
+    expect(config.sesIdentity).toEqual({
+      kind: 'domain',
+      value: 'zinojumi.example.lv',
+      placeholder: false,
+      existing: false,
+    });
     expect(config.mailFrom).toBe('reports@zinojumi.example.lv');
     expect(config.retentionMode).toBe('COMPLIANCE');
     expect(config.retentionYears).toBe(12);
@@ -56,6 +61,16 @@ describe('readConfig', () => {
     ).toBe('pmif@lists.example.lv');
     expect(() => readConfig(from({ 'pmif:sesIdentity': 'example.lv', 'pmif:mailFrom': 'x@example.com' }))).toThrow(
       /not covered by the SES identity example\.lv/,
+    );
+  });
+
+  it('uses an existing identity only when one is named', () => {
+    expect(
+      readConfig(from({ 'pmif:sesIdentity': 'example.lv', 'pmif:sesIdentityExisting': 'true' })).sesIdentity,
+    ).toEqual({ kind: 'domain', value: 'example.lv', placeholder: false, existing: true });
+    expect(() => readConfig(from({ 'pmif:sesIdentityExisting': 'true' }))).toThrow(/pmif:sesIdentityExisting: needs/);
+    expect(() => readConfig(from({ 'pmif:sesIdentity': 'example.lv', 'pmif:sesIdentityExisting': 'yes' }))).toThrow(
+      /expected true or false/,
     );
   });
 

@@ -49,6 +49,23 @@ describe('context parameters', () => {
     }
   });
 
+  it('uses an identity that already exists without creating it (nothing to delete with the stack)', () => {
+    const { json, reports } = synthesize({
+      'pmif:sesIdentity': 'example.lv',
+      'pmif:sesIdentityExisting': 'true',
+      'pmif:mailFrom': 'pmif@example.lv',
+    });
+    expect(resourcesOf(json, 'AWS::SES::EmailIdentity')).toEqual([]);
+    const senders = [...identityStatementsByRole(json).values()]
+      .flat()
+      .filter((s) => s.actions.includes('ses:SendRawEmail'));
+    expect(senders).toHaveLength(3);
+    for (const s of senders) {
+      expect(s.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'pmif@example.lv', 'ses:ApiVersion': '2' } });
+    }
+    expect(reports.flatMap((r) => r.violations.map((v) => v.ruleName))).toEqual([]);
+  });
+
   it('verifies a domain identity (DKIM records as outputs), mails from inside it and subscribes the operator', () => {
     const { template, json, reports } = synthesize({
       'pmif:sesIdentity': 'pmif.example.lv',
