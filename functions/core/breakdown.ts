@@ -102,3 +102,29 @@ export function personBreakdown(def: IndicatorDef, history: readonly PeriodSubmi
   }
   return out;
 }
+
+/** Row and column names of a breakdown, shared by the PDF, the XLSX and the transmission so they never drift. */
+export const GENDER_LABELS: Record<Gender, { lv: string; en: string }> = {
+  female: { lv: 'Sievietes', en: 'Female' },
+  male: { lv: 'Vīrieši', en: 'Male' },
+  other: { lv: 'Cits', en: 'Other' },
+  unknown: { lv: 'Nav zināms', en: 'Not known' },
+};
+
+export const AGE_LABELS: Record<AgeBracket, { lv: string; en: string }> = {
+  '<18': { lv: '<18', en: '<18' },
+  '18-60': { lv: '18-60', en: '18-60' },
+  '>60': { lv: '>60', en: '>60' },
+  '18+': { lv: '18+ nesadalīts', en: '18+ not split' },
+  unknown: { lv: 'Vecums nav zināms', en: 'Age not known' },
+};
+
+export const BREAKDOWN_TEXT = {
+  title: { lv: 'Dzimums un vecuma grupa', en: 'Gender and age bracket' },
+  intro: {
+    lv: 'Personās mērītie rādītāji kumulatīvi, unikālas personas, pēc dzimuma un vecuma pirmās aktivitātes sākumā (Regulas 2021/1147 VIII pielikums).',
+    en: "Person indicators cumulatively, unique persons, by gender and by age at the start of the person's first activity (Reg. 2021/1147 Annex VIII).",
+  },
+  gender: { lv: 'Dzimums', en: 'Gender' },
+  total: { lv: 'Kopā', en: 'Total' },
+} as const;

@@ -10,7 +10,8 @@ import {
   type PeriodSubmissions,
   submissionsInForce,
 } from './aggregate';
-import { buildCatalogue, normaliseCode } from './catalogue';
+import { emptyBreakdown, personBreakdown, sumBreakdowns } from './breakdown';
+import { buildCatalogue, displayName, isPersonIndicator, normaliseCode } from './catalogue';
 import {
   comparePeriods,
   elapsedShare,
@@ -136,6 +137,23 @@ function projectIndicators(
   return defs;
 }
 
+/** Cumulatively, too, a breakdown never exceeds its parent; a breach is shown (the period check refuses uploads). */
+function ofWhichWarnings(rows: readonly IndicatorRow[]): DataWarning[] {
+  const out: DataWarning[] = [];
+  for (const row of rows) {
+    const parent = row.breakdownOf ? rows.find((r) => r.code === row.breakdownOf) : undefined;
+    if (!parent || row.cumulative <= parent.cumulative) continue;
+    out.push({
+      code: 'breakdown-exceeds-parent',
+      message: {
+        lv: `${row.code} kumulatīvi (${row.cumulative}) pārsniedz ${parent.code} (${parent.cumulative}), kura daļa tas ir.`,
+        en: `${row.code} cumulatively (${row.cumulative}) exceeds ${parent.code} (${parent.cumulative}), of which it is part.`,
+      },
+    });
+  }
+  return out;
+}
+
 export function buildProjectReport(inputs: ReportInputs & { projectId: string }): ProjectReportModel {
   const { registry, period, revision, generatedAt } = inputs;
   const project = registry.projects.find((p) => p.id === inputs.projectId);
@@ -183,7 +201,7 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
       (series.find((pt) => pt.periodEnd >= target.milestoneDate!)?.cumulative ?? value.cumulative) < target.milestone;
     return {
       code: def.code,
-      name: def.name,
+      name: { lv: displayName(def, 'lv'), en: displayName(def, 'en') },
       unit: def.unit,
       type: def.type,
       aggregation: def.aggregation,
@@ -200,8 +218,11 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
       forecast: def.aggregation === 'latest' ? null : linearForecast(value.cumulative, elapsed),
       milestoneMissed,
       series,
+      ...(isPersonIndicator(def) ? { breakdown: personBreakdown(def, history, period) } : {}),
+      ...(def.breakdownOf ? { breakdownOf: def.breakdownOf } : {}),
     };
   });
+  warnings.push(...ofWhichWarnings(indicators));
 
   const spending = aggregateExpenditure(history, period);
   const categories = registry.budget
@@ -363,6 +384,7 @@ export function buildProgrammeReport(input: {
       row.cumulative += i.cumulative;
       row.target += i.target ?? 0;
       row.projects += 1;
+      if (i.breakdown) row.breakdown = sumBreakdowns([row.breakdown ?? emptyBreakdown(), i.breakdown]);
       byCode.set(i.code, row);
     }
   }

@@ -2,6 +2,7 @@
  * The report model: everything a project or programme report shows, computed once in core and rendered by
  * the PDF and XLSX renderers. Language-neutral (names carry both languages); no wall-clock time inside.
  */
+import type { Breakdown } from './breakdown';
 import type { Aggregation, Bilingual, Fund, IndicatorType, IsoDate, SpecificObjective } from './types';
 
 export const STATUSES = ['achieved', 'on-track', 'at-risk', 'behind', 'no-target'] as const;
@@ -65,6 +66,10 @@ export interface IndicatorRow {
   /** Milestone date passed and the milestone value not reached. */
   milestoneMissed: boolean;
   series: SeriesPoint[];
+  /** Person indicators only: cumulative gender × age-bracket breakdown (unique persons); cells add up to it. */
+  breakdown?: Breakdown;
+  /** "Of which" items: the code of the indicator this one is part of. */
+  breakdownOf?: string;
 }
 
 export interface FinanceCategory {
@@ -171,6 +176,8 @@ export interface CommonIndicatorRow {
   cumulative: number;
   target: number;
   projects: number;
+  /** Person indicators: the projects' breakdowns summed cell by cell. */
+  breakdown?: Breakdown;
 }
 
 export interface ReportChange {

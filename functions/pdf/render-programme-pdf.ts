@@ -25,6 +25,7 @@ import {
 } from '../core/report-types';
 import type { Lang } from '../core/types';
 import { drawFacts, drawKpis } from './blocks';
+import { drawBreakdowns } from './breakdown-section';
 import { ReportCanvas } from './document';
 import { changeFigureLabel, label, pick, statusLabel, submissionLabel } from './labels';
 import { type CellContent, drawTable, type TableOptions, tableKeepHeight } from './table';
@@ -48,6 +49,7 @@ export async function renderProgrammePdf(model: ProgrammeReportModel, lang: Lang
   drawCover(canvas, model);
   drawProjects(canvas, model);
   drawIndicators(canvas, model.indicators);
+  drawBreakdowns(canvas, model.indicators);
   drawFinance(canvas, model);
   if (model.changes.length > 0) drawChanges(canvas, model);
   canvas.writeFooters(`${label(lang, 'programmeReportTitle')} · ${model.period} · r${model.revision}`);

@@ -30,6 +30,7 @@ import {
 } from '../core/report-types';
 import type { Lang } from '../core/types';
 import { drawBars, drawFacts, drawStatusChips, drawStatusLegend, type Fact } from './blocks';
+import { drawBreakdowns } from './breakdown-section';
 import { chartTitleHeight, drawProgressChart, type ProgressChartSpec } from './chart';
 import { ReportCanvas } from './document';
 import {
@@ -73,6 +74,7 @@ export async function renderProjectPdf(model: ProjectReportModel, lang: Lang): P
   drawFinance(canvas, model);
   drawNarrative(canvas, model);
   drawWarnings(canvas, model);
+  drawBreakdowns(canvas, model.indicators);
   drawLineage(canvas, model.lineage);
   canvas.writeFooters(
     `${model.project.id} · ${model.period} · r${model.revision} · ${label(lang, 'projectReportTitle')}`,

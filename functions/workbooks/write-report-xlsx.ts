@@ -5,6 +5,7 @@
  */
 import type { Cell, Style, Worksheet } from 'exceljs';
 import ExcelJS from 'exceljs';
+import { AGE_LABELS, BREAKDOWN_TEXT, type Breakdown, GENDER_LABELS } from '../core/breakdown';
 import {
   type IndicatorRow,
   type IndicatorStatus,
@@ -17,7 +18,7 @@ import {
   SUBMISSION_STATUS_LABELS,
   type SubmissionStatus,
 } from '../core/report-types';
-import type { Bilingual, IsoDate, Lang } from '../core/types';
+import { AGE_BRACKETS, type Bilingual, GENDERS, type IsoDate, type Lang } from '../core/types';
 import { repackDeterministic } from './deterministic-zip';
 import { safeCellText } from './safe-text';
 
@@ -29,6 +30,7 @@ export const XLSX_SHEETS = {
   lineage: 'Izcelsme',
   projects: 'Projekti',
   changes: 'Izmaiņas',
+  breakdown: 'Dzimums un vecums',
 } as const;
 
 const CREATOR = 'pmif-reports';
@@ -447,6 +449,12 @@ export async function renderProjectXlsx(model: ProjectReportModel, lang: Lang): 
   writeProjectSummary(addSheet(workbook, XLSX_SHEETS.summary, options), model, lang);
   writeProjectIndicators(addSheet(workbook, XLSX_SHEETS.indicators, { ...options, frozenColumns: 1 }), model, lang);
   writeProjectFinance(addSheet(workbook, XLSX_SHEETS.finance, options), model, lang);
+  if (model.indicators.some((i) => i.breakdown))
+    writeBreakdowns(
+      addSheet(workbook, XLSX_SHEETS.breakdown, { ...options, frozenColumns: 1 }),
+      model.indicators,
+      lang,
+    );
   writeLineage(addSheet(workbook, XLSX_SHEETS.lineage, options), model, lang);
   return finish(workbook);
 }
@@ -519,6 +527,71 @@ function writeProjectIndicators(sheet: Worksheet, model: ProjectReportModel, lan
   ];
   const lastRow = writeTable(sheet, lang, columns, model.indicators);
   colourByLabel(sheet, 11, lastRow, statusColours(lang));
+}
+
+interface BreakdownRow {
+  code: string;
+  name: Bilingual;
+  gender: Bilingual;
+  counts: number[];
+  total: number;
+  isTotal: boolean;
+}
+
+/**
+ * Gender × age bracket of every person indicator, cumulative, unique persons: four gender rows and a total row per
+ * indicator, so the cells of one indicator add up to its cumulative value (and filter by code).
+ */
+function writeBreakdowns(
+  sheet: Worksheet,
+  items: readonly { code: string; name: Bilingual; breakdown?: Breakdown }[],
+  lang: Lang,
+): void {
+  const rows: BreakdownRow[] = [];
+  for (const item of items) {
+    const b = item.breakdown;
+    if (!b) continue;
+    for (const g of GENDERS) {
+      const counts = AGE_BRACKETS.map((a) => b.counts[g][a]);
+      rows.push({ ...item, gender: GENDER_LABELS[g], counts, total: sum(counts), isTotal: false });
+    }
+    const counts = AGE_BRACKETS.map((a) => sum(GENDERS.map((g) => b.counts[g][a])));
+    rows.push({ ...item, gender: BREAKDOWN_TEXT.total, counts, total: b.total, isTotal: true });
+  }
+  const emphasise = (c: Cell, r: BreakdownRow) => {
+    if (r.isTotal) bold(c);
+  };
+  const columns: Column<BreakdownRow>[] = [
+    { header: T.code, width: 10, maxWidth: 16, put: (c, r) => text(c, r.code) },
+    { header: T.name, width: 30, maxWidth: 60, wrap: true, put: (c, r) => text(c, r.name[lang]) },
+    {
+      header: BREAKDOWN_TEXT.gender,
+      width: 14,
+      put: (c, r) => {
+        text(c, r.gender[lang]);
+        emphasise(c, r);
+      },
+    },
+    ...AGE_BRACKETS.map(
+      (a, k): Column<BreakdownRow> => ({
+        header: AGE_LABELS[a],
+        width: 12,
+        put: (c, r) => {
+          number(c, r.counts[k]!, FMT.count);
+          emphasise(c, r);
+        },
+      }),
+    ),
+    {
+      header: BREAKDOWN_TEXT.total,
+      width: 10,
+      put: (c, r) => {
+        number(c, r.total, FMT.count);
+        bold(c);
+      },
+    },
+  ];
+  writeTable(sheet, lang, columns, rows);
 }
 
 /** One format per indicator row, so a fractional baseline does not make the target look rounded. */
@@ -603,6 +676,12 @@ export async function renderProgrammeXlsx(model: ProgrammeReportModel, lang: Lan
   writeProgrammeProjects(addSheet(workbook, XLSX_SHEETS.projects, { ...options, frozenColumns: 1 }), model, lang);
   writeProgrammeIndicators(addSheet(workbook, XLSX_SHEETS.indicators, { ...options, frozenColumns: 1 }), model, lang);
   writeProgrammeFinance(addSheet(workbook, XLSX_SHEETS.finance, options), model, lang);
+  if (model.indicators.some((i) => i.breakdown))
+    writeBreakdowns(
+      addSheet(workbook, XLSX_SHEETS.breakdown, { ...options, frozenColumns: 1 }),
+      model.indicators,
+      lang,
+    );
   if (model.changes.length > 0) writeChanges(addSheet(workbook, XLSX_SHEETS.changes, options), model, lang);
   return finish(workbook);
 }
