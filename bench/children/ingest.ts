@@ -54,8 +54,8 @@ async function run(method: IngestMethod, bytes: Uint8Array, context: IngestConte
   const { readXlsx, parseSubmission } =
     method === 'ours'
       ? {
-          ...(await import('../../functions/workbooks/read-xlsx')),
-          ...(await import('../../functions/workbooks/read-submission')),
+          ...(await import('../../functions/intake/read-xlsx')),
+          ...(await import('../../functions/intake/read-submission')),
         }
       : ({} as never);
   const XLSX = method.startsWith('sheetjs') ? await import('xlsx') : (undefined as never);

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { contentVersion } from '../../functions/adapters/folder-store';
 import { sha256Hex } from '../../functions/app/deps';
 import type { NormalisedSubmission, Registry, SourceRef } from '../../functions/core/types';
+import { parseRegistry } from '../../functions/intake/read-registry';
+import { parseSubmission } from '../../functions/intake/read-submission';
+import { readXlsx } from '../../functions/intake/read-xlsx';
 import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
-import { parseRegistry } from '../../functions/workbooks/read-registry';
-import { parseSubmission } from '../../functions/workbooks/read-submission';
-import { readXlsx } from '../../functions/workbooks/read-xlsx';
 
 export interface SampleSet {
   dir: string;

@@ -5,9 +5,9 @@
 import { nameMatches } from '../core/names';
 import type { IsoDate, Registry, SourceRef, ValidationIssue } from '../core/types';
 import { REGISTRY_SHEETS } from '../core/workbook-schema';
-import { parseRegistry } from '../workbooks/read-registry';
-import { parseSubmission } from '../workbooks/read-submission';
-import { readXlsx } from '../workbooks/read-xlsx';
+import { parseRegistry } from '../intake/read-registry';
+import { parseSubmission } from '../intake/read-submission';
+import { readXlsx } from '../intake/read-xlsx';
 
 /** A registry to check a submission against, and the registry's own errors (which then precede the submission's). */
 export interface RegistryToCheckAgainst {

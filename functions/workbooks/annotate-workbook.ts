@@ -8,7 +8,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { ValidationIssue } from '../core/types';
-import type { CellValue, WorkbookData } from './read-xlsx';
+import type { CellValue, WorkbookData } from '../intake/read-xlsx';
 import { safeCellText } from './safe-text';
 import { writeWorkbookBytes } from './write-template';
 

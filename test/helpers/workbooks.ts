@@ -1,7 +1,7 @@
 /** Build workbooks in tests the way other tools would: plain exceljs, our own template code not involved. */
 import ExcelJS from 'exceljs';
 import type { Registry, SourceRef } from '../../functions/core/types';
-import { readXlsx, type WorkbookData } from '../../functions/workbooks/read-xlsx';
+import { readXlsx, type WorkbookData } from '../../functions/intake/read-xlsx';
 
 export type SheetRows = (string | number | boolean | Date | null | { formula: string; result?: unknown })[][];
 

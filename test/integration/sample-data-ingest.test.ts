@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateIndicator, submissionsInForce } from '../../functions/core/aggregate';
 import { buildCatalogue } from '../../functions/core/catalogue';
 import type { NormalisedSubmission, Registry, SourceRef } from '../../functions/core/types';
+import { parseRegistry } from '../../functions/intake/read-registry';
+import { parseSubmission } from '../../functions/intake/read-submission';
+import { readXlsx } from '../../functions/intake/read-xlsx';
 import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
-import { parseRegistry } from '../../functions/workbooks/read-registry';
-import { parseSubmission } from '../../functions/workbooks/read-submission';
-import { readXlsx } from '../../functions/workbooks/read-xlsx';
 
 let dir: string;
 let sample: SampleManifest;

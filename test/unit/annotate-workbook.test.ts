@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { parseSubmission } from '../../functions/intake/read-submission';
 import { buildAnnotatedWorkbook, ISSUES_SHEET } from '../../functions/workbooks/annotate-workbook';
-import { parseSubmission } from '../../functions/workbooks/read-submission';
 import { source, testRegistry, workbook } from '../helpers/workbooks';
 
 async function load(bytes: Uint8Array) {

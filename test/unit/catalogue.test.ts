@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalogue, displayName, isPersonIndicator } from '../../functions/core/catalogue';
 import type { IndicatorDef } from '../../functions/core/types';
-import { parseSubmission } from '../../functions/workbooks/read-submission';
+import { parseSubmission } from '../../functions/intake/read-submission';
 import amif2014 from '../../templates/catalogue/amif-2014-2020.json' with { type: 'json' };
 import amif2021 from '../../templates/catalogue/amif-2021-2027.json' with { type: 'json' };
 import verified from '../fixtures/verified-indicators.json' with { type: 'json' };

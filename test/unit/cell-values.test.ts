@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellText, parseDate, parseNumber, parsePercent, serialToIsoDate } from '../../functions/workbooks/cell-values';
-import type { CellValue } from '../../functions/workbooks/read-xlsx';
+import { cellText, parseDate, parseNumber, parsePercent, serialToIsoDate } from '../../functions/intake/cell-values';
+import type { CellValue } from '../../functions/intake/read-xlsx';
 
 const date = (iso: string, serial: number): CellValue => ({ t: 'date', iso, serial });
 const error: CellValue = { t: 'error', code: '#DIV/0!' };

@@ -7,7 +7,7 @@ import { submissionsInForce } from '../../functions/core/aggregate';
 import { personBreakdown } from '../../functions/core/breakdown';
 import { buildCatalogue } from '../../functions/core/catalogue';
 import { parseAgeBracket, parseGender } from '../../functions/core/person-values';
-import { parseSubmission } from '../../functions/workbooks/read-submission';
+import { parseSubmission } from '../../functions/intake/read-submission';
 import { type SheetRows, source, testRegistry, workbook } from '../helpers/workbooks';
 
 const ctx = { registry: testRegistry(), folder: 'lv-courses', today: '2026-01-01' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRegistry } from '../../functions/workbooks/read-registry';
+import { parseRegistry } from '../../functions/intake/read-registry';
 import { source, workbook } from '../helpers/workbooks';
 
 const projectsHeader = [

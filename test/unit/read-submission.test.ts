@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSubmission } from '../../functions/workbooks/read-submission';
+import { parseSubmission } from '../../functions/intake/read-submission';
 import { source, testRegistry, workbook } from '../helpers/workbooks';
 
 const ctx = { registry: testRegistry(), folder: 'lv-courses', today: '2025-11-01' };

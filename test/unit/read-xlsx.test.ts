@@ -9,7 +9,7 @@ import {
   type ReadResult,
   readXlsx,
   type WorkbookData,
-} from '../../functions/workbooks/read-xlsx';
+} from '../../functions/intake/read-xlsx';
 import {
   concat,
   deflatedEntry,
