@@ -2,7 +2,8 @@
  * Normalising cell values for the validators: display text, numbers, percents and calendar dates from whatever a
  * coordinator typed (a real number, or text such as `1 234,50 EUR` or `15.03.2025.`). Pure functions.
  */
-import type { CellValue } from './read-xlsx';
+import { formatIsoDate, serialToIsoDate } from './excel-dates';
+import type { CellValue } from './workbook-data';
 
 /** The outcome of reading a cell as a T: nothing there, a value, or why it is not one. */
 export type Parsed<T> =
@@ -134,36 +135,6 @@ function daysInMonth(y: number, m: number): number {
 function calendarDate(y: number, m: number, d: number): Parsed<string> {
   if (y < 1900 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return NOT_DATE;
   return ok(formatIsoDate(y, m, d));
-}
-
-function formatIsoDate(y: number, m: number, d: number): string {
-  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
-}
-
-/** Days from 1899-12-30 (Excel's day 0 once past its phantom leap day) to 1970-01-01. */
-const EXCEL_EPOCH_TO_UNIX_DAYS = 25_569;
-/** 1904-01-01 is serial 0 in the 1904 date system and serial 1462 in the 1900 one. */
-const DATE_1904_OFFSET = 1462;
-
-/**
- * The calendar date of an Excel serial (the time of day is dropped). The 1900 system copies Lotus 1-2-3's
- * 29 February 1900, which never was: serials from 61 on count from 1899-12-30, serials below 60 are one day
- * later than that count, and serial 60 itself (the phantom day) is given as 1900-02-28.
- */
-export function serialToIsoDate(serial: number, date1904: boolean): string {
-  if (!Number.isFinite(serial)) throw new RangeError(`not a date serial: ${serial}`);
-  let days = Math.floor(serial) + (date1904 ? DATE_1904_OFFSET : 0);
-  if (days < 60) days += 1;
-  // Civil date from a day count (H. Hinnant's algorithm): no Date object, as the reader calls this per cell.
-  const z = days - EXCEL_EPOCH_TO_UNIX_DAYS + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return formatIsoDate(yoe + era * 400 + (m <= 2 ? 1 : 0), m, d);
 }
 
 const NON_FINITE_WORDS = /^[+\-\u2212]?(?:infinity|inf|∞|nan)$/i;

@@ -5,7 +5,7 @@
 import { type IssueCode, issue } from '../core/issue-codes';
 import type { IsoDate, ValidationIssue } from '../core/types';
 import { cellText, type Parsed, parseDate, parseNumber, parsePercent } from './cell-values';
-import type { CellValue } from './read-xlsx';
+import type { CellValue } from './workbook-data';
 
 export interface CellAt {
   value: CellValue | undefined;

@@ -19,8 +19,8 @@ import type {
 import { SUBMISSION_SHEETS, sheetSpec } from '../core/workbook-schema';
 import { cellText } from './cell-values';
 import { type CellAt, type FieldReader, foundText } from './field-reader';
-import type { WorkbookData } from './read-xlsx';
 import { findSheet, readTable } from './sheet-table';
+import type { WorkbookData } from './workbook-data';
 
 const GENDER_EXPECTED = 'sieviete, vīrietis, cits, female, male, other (tukšs = nav zināms / empty = not known)';
 const AGE_EXPECTED = '<18, 18-60, >60 (tukšs = nav zināms / empty = not known)';

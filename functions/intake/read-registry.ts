@@ -22,8 +22,8 @@ import {
 } from '../core/types';
 import { REGISTRY_SHEETS, sheetSpec } from '../core/workbook-schema';
 import { FieldReader, foundText, isEmail } from './field-reader';
-import type { WorkbookData } from './read-xlsx';
 import { findSheet, missingSheetIssue, readForm, readTable, type Table } from './sheet-table';
+import type { WorkbookData } from './workbook-data';
 
 export interface RegistryResult {
   registry: Registry | null;

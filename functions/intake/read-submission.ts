@@ -32,8 +32,8 @@ import {
   readBreakdownSheet,
   readGender,
 } from './read-breakdown';
-import type { CellValue, WorkbookData } from './read-xlsx';
 import { findSheet, missingSheetIssue, readForm, readTable, type TableRow } from './sheet-table';
+import type { CellValue, WorkbookData } from './workbook-data';
 
 export interface SubmissionContext {
   /** The registry in force; null when none was accepted yet. */

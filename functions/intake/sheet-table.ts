@@ -2,12 +2,14 @@
  * Finding sheets, header rows and columns by name (DESIGN §4): Latvian or English, case-, space- and
  * diacritic-insensitive, in any column order, with extra columns and sheets ignored.
  */
+
+import { cellRef } from '../core/cells';
 import { issue } from '../core/issue-codes';
 import { nameMatches } from '../core/names';
 import type { ValidationIssue } from '../core/types';
 import type { ColumnSpec, SheetSpec } from '../core/workbook-schema';
 import { cellText } from './cell-values';
-import { type CellValue, cellRef, type SheetData, type WorkbookData } from './read-xlsx';
+import type { CellValue, SheetData, WorkbookData } from './workbook-data';
 
 /** How far down a header row may sit (titles and notes above it are common). */
 const HEADER_SEARCH_ROWS = 30;

@@ -7,7 +7,7 @@
 
 import * as zlib from 'node:zlib';
 import { Inflate } from 'fflate';
-import type { ReadLimits, ReadProblemCode } from './read-xlsx';
+import type { ReadLimits, ReadProblemCode } from './workbook-data';
 
 /** Limits the guard enforces (a subset of the reader's). */
 export type GuardLimits = Pick<

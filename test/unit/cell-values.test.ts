@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cellText, parseDate, parseNumber, parsePercent, serialToIsoDate } from '../../functions/intake/cell-values';
+import { cellText, parseDate, parseNumber, parsePercent } from '../../functions/intake/cell-values';
+import { serialToIsoDate } from '../../functions/intake/excel-dates';
 import type { CellValue } from '../../functions/intake/read-xlsx';
 
 const date = (iso: string, serial: number): CellValue => ({ t: 'date', iso, serial });
