@@ -51,7 +51,7 @@ export const METRICS_NAMESPACE = 'PmifReports';
 
 /**
  * The product's own metrics that an operator must hear about, each with the jobs (`service` dimension) that publish
- * it; restated from `functions/aws/metric-names.ts` (a test checks they agree).
+ * it; restated from `functions/core/metric-names.ts` (a test checks they agree).
  */
 export const ALARMED_METRICS = {
   deliveriesGaveUp: {

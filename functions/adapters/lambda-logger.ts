@@ -7,7 +7,7 @@ import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import type { MetricName } from '../aws/metric-names';
+import type { MetricName } from '../core/metric-names';
 import type { LogFields, Logger } from '../core/ports';
 
 /** The core's log port on Powertools Logger. Events are the message; fields become top-level JSON keys. */

@@ -12,9 +12,9 @@ import { SesMailer } from '../adapters/ses-mailer';
 import { systemClock } from '../adapters/system-clock';
 import type { Deps } from '../app/deps';
 import { keys } from '../core/keys';
+import { METRICS_NAMESPACE } from '../core/metric-names';
 import { type Clock, type Logger, silentLogger } from '../core/ports';
 import { type AwsConfig, readConfig } from './config';
-import { METRICS_NAMESPACE } from './metric-names';
 
 /** The Lambda functions, as named in logs (`service`) and metrics (`service` dimension). */
 export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind';

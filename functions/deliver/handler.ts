@@ -7,8 +7,8 @@ import { type DeliverOptions, type DeliverOutcome, deliverPeriod } from '../app/
 import { UnsentMailError } from '../app/ledger';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import { periodField } from '../aws/invocation-events';
-import { METRIC } from '../aws/metric-names';
 import { BadEventError } from '../aws/s3-event';
+import { METRIC } from '../core/metric-names';
 
 export interface DeliverEvent {
   period: string;

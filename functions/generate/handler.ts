@@ -10,10 +10,10 @@ import type { PlanRef, RevisionPlan } from '../app/revisions';
 import { planCorrections } from '../aws/corrections';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import { modeField, type PlanMode, periodField, planField, projectIdField } from '../aws/invocation-events';
-import { METRIC } from '../aws/metric-names';
 import { scheduledGeneratePeriod } from '../aws/schedule';
 import { keys } from '../core/keys';
 import type { ManifestOutput } from '../core/manifest';
+import { METRIC } from '../core/metric-names';
 
 /** Input of the plan step. No period: the scheduled run decides it (see `aws/schedule.ts`). */
 export interface PlanEvent {

@@ -6,7 +6,6 @@
 import type { Context } from 'aws-lambda';
 import { type IngestOutcome, ingestObject } from '../app/ingest';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
-import { METRIC } from '../aws/metric-names';
 import {
   eventRecords,
   failureLogFields,
@@ -15,6 +14,7 @@ import {
   throwIfAnyFailed,
 } from '../aws/s3-event';
 import { keys } from '../core/keys';
+import { METRIC } from '../core/metric-names';
 
 /** One record's result; rejection issues stay in the rejection record, not in the summary. */
 export type IngestRecordSummary =

@@ -7,8 +7,8 @@ import { UnsentMailError } from '../app/ledger';
 import { type RemindOutcome, remindPeriod } from '../app/remind';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import { periodField } from '../aws/invocation-events';
-import { METRIC } from '../aws/metric-names';
 import { scheduledReminderPeriod } from '../aws/schedule';
+import { METRIC } from '../core/metric-names';
 
 /** No period: the one whose reminder window contains today (Europe/Riga). */
 export interface RemindEvent {

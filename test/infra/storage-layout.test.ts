@@ -1,7 +1,7 @@
 /** infra/ restates the key prefixes (it may not import runtime code); they must agree with the one key module. */
 import { describe, expect, it } from 'vitest';
-import { METRIC, METRICS_NAMESPACE } from '../../functions/aws/metric-names';
 import { isXlsxKey, keys } from '../../functions/core/keys';
+import { METRIC, METRICS_NAMESPACE } from '../../functions/core/metric-names';
 import {
   ALARMED_METRICS,
   ARCHIVE,

@@ -10,8 +10,8 @@ import { fixedClock } from '../../functions/adapters/system-clock';
 import type { RevisionPlan } from '../../functions/app/generate';
 import { type AwsConfig, ConfigError, readConfig } from '../../functions/aws/config';
 import type { AwsRuntime } from '../../functions/aws/deps';
-import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../functions/aws/metric-names';
 import { BadEventError, decodeEventKey, eventRecords, RecordsFailedError } from '../../functions/aws/s3-event';
+import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../functions/core/metric-names';
 import {
   type LogFields,
   type Logger,
