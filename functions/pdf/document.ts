@@ -5,8 +5,10 @@
  */
 import PDFDocument from 'pdfkit';
 import type { Lang } from '../core/types';
+import { bufferPageContent } from './content-stream';
 import { FONT_NAMES, fontSources, rememberParsedFonts } from './fonts';
 import { pageOf } from './labels';
+import { cacheCurrentFont } from './text-cache';
 import { COLOURS, SIZES } from './theme';
 
 /** What identifies a document in its metadata. */
@@ -69,6 +71,8 @@ export class ReportCanvas {
       this.doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
       this.doc.on('error', reject);
     });
+    cacheCurrentFont(this.doc);
+    bufferPageContent(this.doc);
     this.doc.fillColor(COLOURS.text);
   }
 
@@ -109,6 +113,7 @@ export class ReportCanvas {
   /** Set font face and size in one call. */
   font(bold: boolean, size: number): this {
     this.doc.font(bold ? FONT_NAMES.bold : FONT_NAMES.regular).fontSize(size);
+    cacheCurrentFont(this.doc);
     return this;
   }
 

@@ -4,6 +4,7 @@
  * never split and never runs into the footer.
  */
 import type { ReportCanvas } from './document';
+import { drawWrapped, placeLine, type WrappedText, wrapText } from './text-cache';
 import { COLOURS, hex } from './theme';
 
 /** Horizontal alignment of a column. */
@@ -58,13 +59,46 @@ const PAD_Y = 3;
 const LINE_GAP = 0.5;
 const MARKER = 6;
 const NOTE_GAP = 1;
+/**
+ * Line breaks the Unicode line breaker must honour. Text with one goes through pdfkit's wrapper when drawn: a
+ * forced break ending the last line that fits makes pdfkit append an ellipsis, which the lines kept from
+ * measuring would not show.
+ */
+const HARD_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
 
-/** A cell ready to draw: its content, its one-line width, and whether it must wrap. */
-interface Sized extends CellContent {
+/**
+ * A cell ready to draw: its content, its one-line width, and whether it must wrap. Every field is always present,
+ * so that all cells share one object shape and the drawing loop reads them at full speed.
+ */
+interface Sized {
+  text: string;
+  bold: boolean;
+  color: string | undefined;
+  marker: string | undefined;
+  fill: string | undefined;
+  note: string | undefined;
+  strip: string | undefined;
   /** Width of the text on one line, in the cell's font. */
   natural: number;
   /** The text does not fit on one line of its column (or has line breaks) and goes through pdfkit's wrapper. */
   wraps: boolean;
+  /** Its lines as the wrapper broke them when measuring, drawn as they are; null for pdfkit to wrap when drawn. */
+  wrapped: WrappedText | null;
+}
+
+function sized(cell: CellContent, natural: number, wraps: boolean, wrapped: WrappedText | null): Sized {
+  return {
+    text: cell.text,
+    bold: cell.bold ?? false,
+    color: cell.color,
+    marker: cell.marker,
+    fill: cell.fill,
+    note: cell.note,
+    strip: cell.strip,
+    natural,
+    wraps,
+    wrapped,
+  };
 }
 
 interface Measured {
@@ -120,22 +154,24 @@ function layoutTable<R>(canvas: ReportCanvas, options: TableOptions<R>): TableLa
 
   const measureRow = (cells: CellContent[], naturals: number[], allBold: boolean): Measured => {
     let height = 0;
-    const sized = cells.map((cell, i): Sized => {
+    const measured = cells.map((cell, i): Sized => {
       const textWidth = widths[i]! - 2 * PAD_X - (cell.marker ? MARKER + 3 : 0);
       const wraps = naturals[i]! > textWidth || cell.text.includes('\n');
       let h = oneLine;
+      let wrapped: WrappedText | null = null;
       if (wraps) {
         canvas.font(allBold || (cell.bold ?? false), size);
-        h = doc.heightOfString(cell.text, { width: textWidth, lineGap: LINE_GAP });
+        wrapped = HARD_BREAK.test(cell.text) ? null : wrapText(doc, cell.text, textWidth, LINE_GAP);
+        h = wrapped ? wrapped.height : doc.heightOfString(cell.text, { width: textWidth, lineGap: LINE_GAP });
       }
       if (cell.note) {
         canvas.font(false, size - 0.5);
         h += NOTE_GAP + doc.heightOfString(cell.note, { width: textWidth, lineGap: LINE_GAP });
       }
       height = Math.max(height, h);
-      return { ...cell, natural: naturals[i]!, wraps };
+      return sized(cell, naturals[i]!, wraps, wrapped);
     });
-    return { cells: sized, height: height + 2 * PAD_Y };
+    return { cells: measured, height: height + 2 * PAD_Y };
   };
 
   const header = measureRow(
@@ -173,7 +209,7 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
     const height = Math.min(row.height, maxRowHeight);
     if (fill) doc.rect(canvas.left, y, canvas.width, height).fillColor(fill).fill();
     let x = canvas.left;
-    row.cells.forEach((cell, i) => {
+    row.cells.forEach((cell: Sized, i) => {
       const w = widths[i]!;
       const align = aligns[i]!;
       if (cell.fill) doc.rect(x, y, w, height).fillColor(hex(cell.fill)).fill();
@@ -193,10 +229,13 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
         textX += MARKER + 3;
         textWidth -= MARKER + 3;
       }
-      canvas.font(allBold || (cell.bold ?? false), size);
+      canvas.font(allBold || cell.bold, size);
       doc.fillColor(cell.color ? hex(cell.color) : COLOURS.text);
       const textHeight = height - 2 * PAD_Y + 0.5;
-      if (cell.wraps) {
+      if (cell.wrapped && row.height <= maxRowHeight) {
+        // Lines broken once, when measuring; a clipped row goes through pdfkit for its ellipsis.
+        drawWrapped(doc, cell.wrapped, textX, y + PAD_Y, align, LINE_GAP);
+      } else if (cell.wraps) {
         doc.text(cell.text, textX, y + PAD_Y, {
           width: textWidth,
           align,
@@ -208,7 +247,7 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
         // One line: place it ourselves and skip pdfkit's line wrapper (the same glyphs at the same baseline).
         const offset =
           align === 'right' ? textWidth - cell.natural : align === 'center' ? (textWidth - cell.natural) / 2 : 0;
-        doc.text(cell.text, textX + offset, y + PAD_Y, { lineBreak: false, lineGap: LINE_GAP });
+        placeLine(doc, cell.text, textX + offset, y + PAD_Y);
       }
       // A wrapped text leaves the cursor under itself; a placed line does not move it.
       const textBottom = cell.wraps ? doc.y : y + PAD_Y + doc.currentLineHeight(true) + LINE_GAP;
