@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock, Logger, Mailer, ObjectStore } from '../core/ports';
+import type { Clock, LinkKeys, Logger, Mailer, ObjectStore } from '../core/ports';
 
 /** What every use case gets: a plain object of ports, no container. */
 export interface Deps {
@@ -9,6 +9,15 @@ export interface Deps {
   log: Logger;
   /** Sender address for every e-mail. */
   mailFrom: string;
+  /** Upload links in coordinators' e-mails (DESIGN §2); without it, mails carry none. */
+  links?: UploadLinkConfig;
+}
+
+/** Where the drop page is served and the keys that sign its links. */
+export interface UploadLinkConfig {
+  /** The page's origin and path prefix, e.g. `http://localhost:8787/` or the Function URL. */
+  baseUrl: string;
+  keys: LinkKeys;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

@@ -6,7 +6,7 @@
  */
 
 import { XLSX_CONTENT_TYPE } from '../core/cells';
-import { isXlsxKey, keys, parseInboxKey } from '../core/keys';
+import { isXlsxKey, keys, linkUploadPeriod, parseInboxKey } from '../core/keys';
 import { rigaDate } from '../core/period';
 import { AlreadyExistsError, type OutgoingMail } from '../core/ports';
 import type { Registry, Rejection, SourceRef, ValidationIssue } from '../core/types';
@@ -18,6 +18,7 @@ import { buildAnnotatedWorkbook } from '../workbooks/annotate-workbook';
 import { type Deps, jsonBytes, recordBytes, sha256Hex } from './deps';
 import { type SendOnceResult, sendOnce, UnsentMailError } from './ledger';
 import { loadRegistryInForce } from './registry-store';
+import { uploadLinkFor } from './upload-links';
 
 /** What became of the coordinator's e-mail about an upload (`none`: nobody to tell). */
 export type ReceiptMail = Exclude<SendOnceResult['status'], 'failed'> | 'none';
@@ -116,6 +117,7 @@ export async function ingestObject(
       registry,
       folder: inbox!.folder,
       today: rigaDate(deps.clock.now()),
+      linkPeriod: linkUploadPeriod(key),
     });
     if (result.submission) {
       const s = result.submission;
@@ -124,6 +126,7 @@ export async function ingestObject(
       const recordKey = keys.submission(s.period, s.projectId, object.version);
       await putOnce(deps, recordKey, recordBytes(s));
       const to = registry?.projects.find((p) => p.id === s.projectId)?.coordinatorEmails ?? [];
+      const uploadLink = to.length > 0 ? await uploadLinkFor(deps, registry, s.projectId, s.period) : undefined;
       const mail = await receiptMail(deps, source, to, () =>
         composeAcceptanceMail({
           from: deps.mailFrom,
@@ -133,6 +136,7 @@ export async function ingestObject(
           sourceKey: key,
           sha256: source.sha256,
           warnings: s.warnings,
+          uploadLink,
         }),
       );
       outcome = { status: 'accepted', kind, key, recordKey, warnings: s.warnings.length, mail };
@@ -187,6 +191,9 @@ async function reject(
   const project =
     registry?.projects.find((p) => p.id === (projectId ?? folder)) ?? registry?.projects.find((p) => p.id === folder);
   const to = project?.coordinatorEmails ?? [];
+  // The link is for the upload's period when the workbook (or the link it came through) names one.
+  const linkPeriod = period ?? linkUploadPeriod(source.key);
+  const uploadLink = project && to.length > 0 ? await uploadLinkFor(deps, registry, project.id, linkPeriod) : undefined;
   const mail = await receiptMail(deps, source, to, () =>
     composeRejectionMail({
       from: deps.mailFrom,
@@ -195,6 +202,7 @@ async function reject(
       sourceKey: source.key,
       issues,
       annotated: { filename: annotatedName(source.key), content: annotated },
+      uploadLink,
     }),
   );
   return { status: 'rejected', kind, key: source.key, recordKey, issues, mail };

@@ -11,6 +11,7 @@ import { composeReminderMail } from '../mail/compose-mails';
 import type { Deps } from './deps';
 import { sendOnce, UnsentMailError } from './ledger';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
+import { uploadLinkFor } from './upload-links';
 
 /** Project ids by what became of their reminder. */
 export interface RemindOutcome {
@@ -51,6 +52,7 @@ export async function remindPeriod(deps: Deps, period: string): Promise<RemindOu
       continue;
     }
     if (project.coordinatorEmails.length === 0) continue;
+    const uploadLink = await uploadLinkFor(deps, registry, project.id, period);
     const result = await sendOnce(deps, {
       slot: keys.reminderSlot(period, project.id),
       event: 'remind',
@@ -63,6 +65,7 @@ export async function remindPeriod(deps: Deps, period: string): Promise<RemindOu
           projectTitle: project.title,
           period,
           deadline,
+          uploadLink,
         }),
     });
     const list = {

@@ -1,6 +1,7 @@
 /** The local runtime's composition root: a folder as the bucket, an outbox folder as the mail server. */
 import { dirname, join, resolve } from 'node:path';
 import { FolderStore } from '../adapters/folder-store';
+import { KeyFileLinkKeys } from '../adapters/key-file';
 import { OutboxMailer } from '../adapters/outbox-mailer';
 import { fixedClock, jsonLogger, systemClock } from '../adapters/system-clock';
 import type { Deps } from '../app/deps';
@@ -13,7 +14,14 @@ export interface LocalOptions {
   outbox?: string;
   now?: string;
   verbose?: boolean;
+  /** The port `serve` listens on: the upload links in e-mails point to `http://localhost:<port>/` (default 8787). */
+  port?: number;
+  /** The upload-link key file (default: `link-keys.json` beside the store). */
+  linkKeys?: string;
 }
+
+/** Where `serve` listens unless told otherwise, and so where local upload links point. */
+export const DEFAULT_LINK_PORT = 8787;
 
 /** Parse `--now`: a date (06:00 Riga, when the scheduler runs) or a full ISO instant. */
 export function parseNow(text: string): Date {
@@ -27,7 +35,12 @@ export function defaultOutbox(store: string): string {
   return join(dirname(resolve(store)), 'outbox');
 }
 
-export function localDeps(options: LocalOptions): Deps & { outboxDir: string } {
+/** The key file that signs local upload links: beside the store, never inside it (the store plays the bucket). */
+export function defaultLinkKeyFile(store: string): string {
+  return join(dirname(resolve(store)), 'link-keys.json');
+}
+
+export function localDeps(options: LocalOptions): Deps & { outboxDir: string; links: NonNullable<Deps['links']> } {
   const clock = options.now ? fixedClock(parseNow(options.now)) : systemClock;
   const outboxDir = options.outbox ?? defaultOutbox(options.store);
   return {
@@ -36,6 +49,10 @@ export function localDeps(options: LocalOptions): Deps & { outboxDir: string } {
     clock,
     log: options.verbose ? jsonLogger((line) => process.stderr.write(`${line}\n`)) : silentLogger,
     mailFrom: LOCAL_MAIL_FROM,
+    links: {
+      baseUrl: `http://localhost:${options.port ?? DEFAULT_LINK_PORT}/`,
+      keys: new KeyFileLinkKeys(options.linkKeys ?? defaultLinkKeyFile(options.store)),
+    },
     outboxDir,
   };
 }

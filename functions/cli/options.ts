@@ -44,3 +44,20 @@ export function outboxFlag(): Option {
 export function verboseFlag(): Option {
   return new Option('--verbose', 'JSON logs on stderr');
 }
+
+/** `8787` → 8787; 0 picks a free port. */
+export function portOption(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('expected a port number');
+  return port;
+}
+
+/** `--port <n>`: where `serve` listens, and so where local upload links in e-mails point. */
+export function portFlag(description: string): Option {
+  return new Option('--port <n>', description).argParser(portOption);
+}
+
+/** `--link-keys <file>`: the key file that signs local upload links. */
+export function linkKeysFlag(): Option {
+  return new Option('--link-keys <file>', 'upload-link key file (default: link-keys.json beside the store)');
+}

@@ -8,7 +8,9 @@ import { archiveCommand } from './commands/archive';
 import { deliverCommand } from './commands/deliver';
 import { generateCommand } from './commands/generate';
 import { ingestCommand } from './commands/ingest';
+import { linkKeysCommand } from './commands/link-keys';
 import { runCommand } from './commands/run';
+import { serveCommand } from './commands/serve';
 import { templateCommand } from './commands/template';
 import { validateCommand } from './commands/validate';
 
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   deliverCommand(program);
   runCommand(program);
   program.addCommand(archiveCommand());
+  serveCommand(program);
+  program.addCommand(linkKeysCommand());
   return program;
 }
 

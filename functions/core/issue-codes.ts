@@ -43,6 +43,10 @@ export const ISSUE_MESSAGES = {
   },
   'period-before-start': { lv: 'Periods ir pirms projekta sākuma.', en: 'The period is before the project starts.' },
   'period-after-end': { lv: 'Periods ir pēc projekta beigām.', en: 'The period is after the project ends.' },
+  'period-not-link-period': {
+    lv: 'Darbgrāmata ir par citu periodu nekā augšupielādes saite. Izmantojiet saiti no e-pasta par šo periodu.',
+    en: "The workbook is for another period than the upload link. Use the link from that period's e-mail.",
+  },
   'period-in-future': { lv: 'Periods vēl nav sācies.', en: 'The period has not started yet.' },
   'indicator-unknown': { lv: 'Nezināms rādītāja kods.', en: 'Unknown indicator code.' },
   'indicator-renumbered': {

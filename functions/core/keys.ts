@@ -46,6 +46,10 @@ export const keys = {
   ingested(sourceKey: string, sourceVersion: string): string {
     return `ingested/${sourceKey.replace(/[^A-Za-z0-9._/-]/g, '_')}/${check('version', sourceVersion, VERSION)}.json`;
   },
+  /** Every ingest receipt of one source key (one per version). */
+  ingestedOf(sourceKey: string): string {
+    return `ingested/${sourceKey.replace(/[^A-Za-z0-9._/-]/g, '_')}/`;
+  },
   reportsOf(period: string): string {
     return `reports/${check('period', period, PERIOD)}/`;
   },
@@ -97,6 +101,24 @@ export const keys = {
     return attempt === 1 ? `${slot}.json` : `${slot}.attempt-${attempt}.json`;
   },
 };
+
+/**
+ * An upload through a link: `inbox/<project>/<period>--<stamp>--<original name>.xlsx`. The key names the period the
+ * link was for (ingest refuses a workbook for another period) and the coordinator's own file name; the stamp keeps
+ * two uploads of the same file apart (the folder store has no versions).
+ */
+export function linkUploadKey(projectId: string, period: string, stamp: string, fileName: string): string {
+  check('upload stamp', stamp, /^[0-9]{8}T[0-9]{6}Z-[a-z0-9]{4,16}$/);
+  check('upload file name', fileName, /^[^/\\]{1,120}\.xlsx$/u);
+  return `inbox/${check('project id', projectId, PROJECT_ID)}/${check('period', period, PERIOD)}--${stamp}--${fileName}`;
+}
+
+/** The period a link upload's key names; null for any other inbox key. */
+export function linkUploadPeriod(key: string): string | null {
+  const inbox = parseInboxKey(key);
+  const m = inbox && /^(\d{4}-Q[1-4])--[0-9]{8}T[0-9]{6}Z-[a-z0-9]{4,16}--/.exec(inbox.file);
+  return m ? m[1]! : null;
+}
 
 /** A ledger attempt key → its slot and attempt number; null for anything else. */
 export function parseLedgerKey(key: string): { slot: string; attempt: number } | null {

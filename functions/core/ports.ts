@@ -120,3 +120,28 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Where the keys that sign upload links live (a local key file, AWS Secrets Manager). Returns the current key and,
+ * during a rotation, the previous one; see `signed-link.ts`.
+ */
+export interface LinkKeys {
+  keyRing(): Promise<import('./signed-link').SigningKeyRing>;
+}
+
+/** A form upload the browser sends straight to the store: where to POST and the fields to send before the file. */
+export interface PresignedPost {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * Hands out a short-lived permission to upload exactly one key (an S3 presigned POST, or the local server's
+ * equivalent): only that key, only this content type, at most `maxBytes`, only until it expires.
+ */
+export interface UploadGate {
+  presignPost(
+    key: string,
+    limits: { maxBytes: number; contentType: string; expiresInSeconds: number },
+  ): Promise<PresignedPost>;
+}

@@ -42,6 +42,8 @@ export interface SubmissionContext {
   folder: string | null;
   /** Today's date in Europe/Riga, to refuse periods that have not started. */
   today: IsoDate;
+  /** The period of the upload link it came through (its key names it); the workbook must be for that period. */
+  linkPeriod?: string | null;
 }
 
 export interface SubmissionResult {
@@ -155,6 +157,9 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     }
     if (projectId && ctx.folder !== null && ctx.folder.toLowerCase() !== projectId) {
       f.add('project-folder-mismatch', { sheet, cell: idField!.ref }, { found: projectId, expected: ctx.folder });
+    }
+    if (period && periodField && ctx.linkPeriod && period !== ctx.linkPeriod) {
+      f.add('period-not-link-period', { sheet, cell: periodField.ref }, { found: period, expected: ctx.linkPeriod });
     }
     if (project && period && periodField) {
       const p = parsePeriod(period)!;

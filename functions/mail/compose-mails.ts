@@ -83,6 +83,8 @@ export interface AcceptanceMailInput {
   sourceKey: string;
   sha256: string;
   warnings: ValidationIssue[];
+  /** The coordinators' personal upload link (drop page) for this project and period, if links are configured. */
+  uploadLink?: string | undefined;
 }
 
 /** Input of {@link composeRejectionMail}. */
@@ -95,6 +97,8 @@ export interface RejectionMailInput {
   issues: ValidationIssue[];
   /** The coordinator's workbook with the wrong cells highlighted. */
   annotated?: { filename: string; content: Uint8Array };
+  /** The upload link for a corrected workbook (the upload's period, or the project's next due one). */
+  uploadLink?: string | undefined;
 }
 
 /** Input of {@link composeReminderMail}. */
@@ -108,6 +112,8 @@ export interface ReminderMailInput {
   deadline: string;
   /** Where to upload (e.g. the project's inbox prefix, from `keys.ts`); omitted from the text when not given. */
   uploadTo?: string;
+  /** The coordinators' personal upload link (drop page) for this project and period. */
+  uploadLink?: string | undefined;
 }
 
 /**
@@ -330,6 +336,7 @@ export function composeAcceptanceMail(input: AcceptanceMailInput): OutgoingMail 
   if (input.warnings.length > 0) {
     blocks.push({ kind: 'h2', text: both(MAIL_TEXT.warningsHeading) }, ...issueBlocks(input.warnings, order, false));
   }
+  blocks.push(...uploadLinkBlocks(input.uploadLink, order, MAIL_SENTENCES.linkAfterAcceptance));
   blocks.push({ kind: 'p', text: both(MAIL_TEXT.automatic), tone: 'muted' });
   return bilingualMail(input, subject, blocks, order[0], []);
 }
@@ -362,6 +369,7 @@ export function composeRejectionMail(input: RejectionMailInput): OutgoingMail {
     },
     { kind: 'h2', text: both(MAIL_TEXT.issuesHeading) },
     ...issueBlocks(sortIssues(input.issues), order, true),
+    ...uploadLinkBlocks(input.uploadLink, order, MAIL_SENTENCES.linkAfterRejection),
     { kind: 'p', text: both(MAIL_TEXT.automatic), tone: 'muted' },
   );
   const attachments: MailAttachment[] = annotated
@@ -397,6 +405,7 @@ export function composeReminderMail(input: ReminderMailInput): OutgoingMail {
         [both(MAIL_TEXT.deadlineLabel), { text: input.deadline, bold: true }],
       ],
     },
+    ...uploadLinkBlocks(input.uploadLink, order, MAIL_SENTENCES.linkInReminder),
     { kind: 'p', text: both(MAIL_TEXT.automatic), tone: 'muted' },
   );
   return bilingualMail(input, subject, blocks, 'lv', []);
@@ -497,7 +506,8 @@ function sheetRef(sheet: string): string {
   return /^[\p{L}_][\p{L}\p{N}_.]*$/u.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`;
 }
 
-function issueLocation(issue: ValidationIssue, order: [Lang, Lang]): string {
+/** Where an issue is, as the mail and the drop page show it: `Sheet!B7`, a sheet, or "whole file". */
+export function issueLocation(issue: ValidationIssue, order: [Lang, Lang]): string {
   if (issue.sheet && issue.cell) return `${sheetRef(issue.sheet)}!${issue.cell}`;
   if (issue.sheet) return sheetRef(issue.sheet);
   if (issue.cell) return issue.cell;
@@ -534,6 +544,16 @@ function issueBlocks(issues: ValidationIssue[], order: [Lang, Lang], detailed: b
   return blocks;
 }
 
+/** The upload link: a sentence in each language and the link itself (a button in HTML, the address in text). */
+function uploadLinkBlocks(link: string | undefined, order: [Lang, Lang], sentence: Bilingual): Block[] {
+  if (!link) return [];
+  return [
+    { kind: 'h2', text: order.map((l) => MAIL_TEXT.uploadLinkHeading[l]).join(' / ') },
+    ...order.map((l): Block => ({ kind: 'p', text: sentence[l], lang: l })),
+    { kind: 'link', label: order.map((l) => MAIL_TEXT.uploadLinkLabel[l]).join(' / '), href: link },
+  ];
+}
+
 // --- Layout: one list of blocks, rendered as HTML and as plain text ----------------------------------------------
 
 /** A table cell: plain text, optionally styled. Text is always escaped when rendered as HTML. */
@@ -550,7 +570,8 @@ type Block =
   | { kind: 'p'; text: string; tone?: 'notice' | 'muted'; lang?: Lang }
   | { kind: 'fields'; rows: [string, Cell][] }
   | { kind: 'table'; columns: Column[]; rows: Cell[][] }
-  | { kind: 'list'; items: string[] };
+  | { kind: 'list'; items: string[] }
+  | { kind: 'link'; label: string; href: string };
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
 const MONO = "font-family:Consolas,'Courier New',monospace;";
@@ -567,6 +588,7 @@ const STYLE = {
   th: `font-weight:bold;background:#EEF1F5;${BORDER}padding:6px 8px;vertical-align:top;`,
   td: `${BORDER}padding:6px 8px;vertical-align:top;`,
   li: `${FONT}font-size:14px;margin:0 0 4px 0;`,
+  button: `${FONT}font-size:15px;font-weight:bold;color:#FFFFFF;background:#1F4E79;padding:10px 16px;text-decoration:none;display:inline-block;`,
 };
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -626,6 +648,12 @@ function htmlBlock(block: Block): string {
         .join('');
       return `<table cellpadding="0" cellspacing="0" style="${STYLE.table}">${head}${body}</table>`;
     }
+    case 'link':
+      // A plain, visible link with the address beside it: some clients strip buttons, everyone can copy an address.
+      return (
+        `<p style="${STYLE.p}"><a href="${escapeHtml(block.href)}" style="${STYLE.button}">${escapeHtml(block.label)}</a></p>` +
+        `<p style="${STYLE.muted}margin-top:0;word-break:break-all;">${escapeHtml(block.href)}</p>`
+      );
     case 'list':
       return `<ul style="margin:0 0 12px 0;padding-left:20px;">${block.items
         .map((item) => `<li style="${STYLE.li}">${escapeHtml(item)}</li>`)
@@ -663,6 +691,8 @@ function textBlock(block: Block): string {
         .join('\n');
     case 'list':
       return block.items.map((item) => `- ${item}`).join('\n');
+    case 'link':
+      return `${block.label}:\n${block.href}`;
   }
 }
 

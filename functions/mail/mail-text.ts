@@ -10,6 +10,8 @@ export { formatMoney as formatEur, formatNumber, formatPercent, formatQuantity }
 /** Fixed labels and sentences. Sentences with values are the functions in {@link MAIL_SENTENCES}. */
 export const MAIL_TEXT = {
   managerSubject: { lv: 'PMIF progresa pārskats', en: 'PMIF progress report' },
+  uploadLinkHeading: { lv: 'Augšupielādes saite', en: 'Upload link' },
+  uploadLinkLabel: { lv: 'Augšupielādēt darbgrāmatu', en: 'Upload the workbook' },
   correctedPrefix: { lv: 'Labots pārskats', en: 'Corrected report' },
   periodLabel: { lv: 'Periods', en: 'Period' },
   deadlineLabel: { lv: 'Iesniegšanas termiņš', en: 'Submission deadline' },
@@ -71,6 +73,18 @@ export const MAIL_TEXT = {
 
 /** Sentences that carry values. Values are inserted as plain text; the HTML layer escapes the result. */
 export const MAIL_SENTENCES = {
+  linkInReminder: {
+    lv: 'Darbgrāmatu var augšupielādēt pa šo personīgo saiti, bez AWS konta. Tā der tikai šim projektam un periodam.',
+    en: 'You can upload the workbook through this personal link, no AWS account needed. It works for this project and period only.',
+  },
+  linkAfterAcceptance: {
+    lv: 'Ja jāiesniedz labojums, augšupielādējiet jauno versiju pa šo personīgo saiti (šim projektam un periodam).',
+    en: 'To send a correction, upload the new version through this personal link (for this project and period).',
+  },
+  linkAfterRejection: {
+    lv: 'Izlabojiet kļūdas un augšupielādējiet darbgrāmatu vēlreiz pa šo personīgo saiti.',
+    en: 'Correct the issues and upload the workbook again through this personal link.',
+  },
   correctedIntro: (revision: number): Bilingual => ({
     lv: `Šī ir labotā redakcija r${revision}; tā aizstāj iepriekš nosūtīto pārskatu par šo periodu.`,
     en: `This is corrected revision r${revision}; it replaces the report sent earlier for this period.`,

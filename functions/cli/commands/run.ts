@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { runAll } from '../../app/run';
 import { localDeps } from '../local-deps';
-import { nowFlag, outboxFlag, storeFlag, verboseFlag } from '../options';
+import { linkKeysFlag, nowFlag, outboxFlag, portFlag, storeFlag, verboseFlag } from '../options';
 import { progressReporter } from '../progress';
 
 export async function runWithProgress(deps: Parameters<typeof runAll>[0]) {
@@ -42,10 +42,21 @@ export function runCommand(program: Command): Command {
     .addOption(storeFlag('the store folder'))
     .addOption(outboxFlag())
     .addOption(nowFlag('act as if it were this date (06:00 Riga) or instant'))
+    .addOption(portFlag('port of `serve`: upload links in e-mails point to http://localhost:PORT (default 8787)'))
+    .addOption(linkKeysFlag())
     .addOption(verboseFlag())
-    .action(async (opts: { store: string; outbox?: string; now?: string; verbose?: boolean }) => {
-      const deps = localDeps(opts);
-      const result = await runWithProgress(deps);
-      process.stdout.write(`${summariseRun(result)}\n`);
-    });
+    .action(
+      async (opts: {
+        store: string;
+        outbox?: string;
+        now?: string;
+        port?: number;
+        linkKeys?: string;
+        verbose?: boolean;
+      }) => {
+        const deps = localDeps(opts);
+        const result = await runWithProgress(deps);
+        process.stdout.write(`${summariseRun(result)}\n`);
+      },
+    );
 }
