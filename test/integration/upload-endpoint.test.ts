@@ -17,7 +17,7 @@ import { localDeps, parseNow } from '../../functions/cli/local-deps';
 import { type RunningServer, startServer } from '../../functions/cli/serve';
 import type { SigningKeyRing } from '../../functions/core/signed-link';
 import { signUploadLink, verifyUploadLink } from '../../functions/core/upload-link';
-import { readXlsx } from '../../functions/workbooks/read-xlsx';
+import { readXlsx } from '../../functions/intake/read-xlsx';
 import { type SmallProgramme, smallProgramme, stage } from '../helpers/small-programme';
 
 const NOW = '2025-10-10';
