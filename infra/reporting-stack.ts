@@ -2,7 +2,7 @@
  * The whole product on AWS, wiring only: each concern is a construct in `infra/constructs/`. See docs/deploy.md for
  * a picture of what this creates.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Aspects, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -18,6 +18,7 @@ import { CoordinatorUploadRole } from './constructs/coordinator-upload-role';
 import { DataBucket } from './constructs/data-bucket';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { GenerateWorkflow } from './constructs/generate-workflow';
+import { KeyGrantsForAwsServicesOnly } from './constructs/key-grants';
 import { LogKey } from './constructs/log-key';
 import { MailIdentity } from './constructs/mail-identity';
 import { acknowledgeNotificationsHandler } from './constructs/notifications-handler';
@@ -57,6 +58,7 @@ export class ReportingStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     Tags.of(this).add('application', SERVICE_NAME);
+    Aspects.of(this).add(new KeyGrantsForAwsServicesOnly());
 
     // Storage
     const accessLogs = new AccessLogBucket(this, 'AccessLogs', {

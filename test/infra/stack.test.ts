@@ -2,11 +2,13 @@
  * What matters about the stack, asserted on the synthesized template (default context): storage safety, the upload
  * trigger, the calendar, the workflow, the functions, the queues and alarms, and cdk-nag.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -19,6 +21,7 @@ import type { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
 import type { GenerateWorkflow } from '../../infra/constructs/generate-workflow';
 import type { OperatorAlarms } from '../../infra/constructs/operator-alarms';
 import type { ReportFunction } from '../../infra/constructs/report-function';
+import { DISABLED_CONTROL_TOWER_RULES, PROJECT_ROOT } from '../../infra/reporting-app';
 import { DATA, ENV, INGEST_TRIGGERS, METRICS_NAMESPACE } from '../../infra/storage-layout';
 import { type PluginReport, resourcesOf, type Synthesized, synthesize } from './synth';
 import { flatten, logicalIdOf, stateMachineDefinition } from './template-helpers';
@@ -663,6 +666,51 @@ describe('cdk-nag', () => {
       // Expected with the default context: no SES identity given (variants.test.ts checks it goes with one).
       .filter((v) => v !== 'Construct Annotations: Annotation::pmif:sesIdentity');
     expect(others).toEqual([]);
+  });
+
+  it('runs the Control Tower proactive controls (control: a bare bucket and queue fail some)', () => {
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'pmif-guard-')),
+      context: { '@aws-cdk/core:failSynthOnValidationErrors': false },
+    });
+    const stack = new Stack(app, 'Control');
+    new s3.Bucket(stack, 'Bare');
+    new kms.Key(stack, 'Key');
+    Validations.of(app).addPlugins(new CfnGuardValidator({ controlTowerRulesEnabled: true }));
+    const reports = JSON.parse(readFileSync(join(app.synth().directory, 'validation-report.json'), 'utf8'))
+      .pluginReports as PluginReport[];
+    const guard = reports.find((r) => r.pluginName === 'cdk-validator-cfnguard');
+    expect(guard?.violations.map((v) => v.ruleName)).toEqual(
+      expect.arrayContaining(['kms_create_grant_aws_service_check', 's3_bucket_default_encryption_kms_check']),
+    );
+  });
+
+  it('has no Control Tower findings beyond the rules disabled with a reason, each a rule the plugin ships', () => {
+    const guard = synth.reports.find((r) => r.pluginName === 'cdk-validator-cfnguard');
+    expect(guard?.violations ?? []).toEqual([]);
+    const shipped = readdirSync(
+      join(PROJECT_ROOT, 'node_modules/@cdklabs/cdk-validator-cfnguard/rules/control-tower/cfn-guard'),
+      { recursive: true, encoding: 'utf8' },
+    ).map((f) => basename(f, '.guard'));
+    for (const [rule, reason] of Object.entries(DISABLED_CONTROL_TOWER_RULES)) {
+      expect(shipped, rule).toContain(rule);
+      expect(reason.length, rule).toBeGreaterThan(80);
+    }
+  });
+
+  it('lets only AWS services create grants on any of the keys (CT.KMS.PR.3)', () => {
+    const keys = resourcesOf(synth.json, 'AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThanOrEqual(4);
+    for (const [, p] of keys) {
+      expect((p.KeyPolicy as { Statement: unknown[] }).Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'kms:CreateGrant',
+          Principal: { AWS: '*' },
+          Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+        }),
+      );
+    }
   });
 
   it('acknowledges each finding by its exact id, with a reason', () => {
