@@ -62,12 +62,14 @@ const FOLDER_RULES: Record<string, readonly string[]> = {
   app: ['core', 'intake', 'pdf', 'mail', 'workbooks'],
   adapters: ['core'],
   aws: ['core', 'app', 'adapters'],
-  cli: ['core', 'app', 'adapters', 'intake', 'workbooks', 'sample'],
+  cli: ['core', 'app', 'adapters', 'intake', 'workbooks', 'sample', 'upload'],
   sample: ['core', 'workbooks'],
   ingest: ['core', 'app', 'aws'],
   generate: ['core', 'app', 'aws'],
   deliver: ['core', 'app', 'aws'],
   remind: ['core', 'app', 'aws'],
+  // The drop page and its endpoint's HTTP framing, shared by `serve` (cli) and the upload Lambda.
+  upload: ['core', 'app', 'aws'],
 };
 
 const inFunctions = (file: string) => file.startsWith('functions/');
