@@ -4,7 +4,6 @@
  * pseudonymous IDs until the sheet holds `rows` rows. Validates without errors against the sample registry.
  */
 import { writeFile } from 'node:fs/promises';
-import { buildSampleData, type SampleSubmission, sampleCatalogue } from '../../functions/sample/sample-projects';
 import type { LaidOutSheet } from '../../functions/workbooks/write-template';
 import {
   type CellInput,
@@ -13,6 +12,7 @@ import {
   writeTableRows,
   writeWorkbookBytes,
 } from '../../functions/workbooks/write-template';
+import { buildSampleData, type SampleSubmission, sampleCatalogue } from '../../sample/sample-projects';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

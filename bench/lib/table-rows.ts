@@ -2,7 +2,7 @@
  * The rows of the rendering comparison: a lineage-style table (the longest table a report has), the same rows
  * for our PDF table and for the XLSX that LibreOffice converts.
  */
-import { mulberry32 } from '../../functions/sample/sample-projects';
+import { mulberry32 } from '../../sample/sample-projects';
 
 export interface BenchTableRow {
   no: number;

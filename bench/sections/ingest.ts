@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contentVersion } from '../../functions/adapters/folder-store';
 import { sha256Hex } from '../../functions/app/deps';
-import { SAMPLE_NOW } from '../../functions/sample/write-sample';
+import { SAMPLE_NOW } from '../../sample/write-sample';
 import { writeBigSubmission } from '../lib/big-submission';
 import { ChildFailedError, runChild } from '../lib/child';
 import { BENCH_PERIOD, type BenchContext, type Figure, type SectionResult } from '../lib/context';

@@ -39,7 +39,7 @@ import { keys } from '../../functions/core/keys';
 import type { Manifest } from '../../functions/core/manifest';
 import { StoreError, silentLogger } from '../../functions/core/ports';
 import { activeProjects } from '../../functions/core/report-model';
-import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
+import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../sample/write-sample';
 
 const root = join(import.meta.dirname, '..', '..');
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -26,7 +26,7 @@ import { createDeliverHandler } from '../../functions/deliver/handler';
 import { createGenerateHandlers, type PlanResult } from '../../functions/generate/handler';
 import { createIngestHandler, type IngestSummary } from '../../functions/ingest/handler';
 import { createRemindHandler } from '../../functions/remind/handler';
-import { type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
+import { type SampleManifest, writeSampleData } from '../../sample/write-sample';
 import { emulateConditionalWrites, encodeEventKey, type RunningS3rver, startS3rver } from '../helpers/s3rver';
 import { type RunningSesServer, type StoredMail, startSesServer } from '../helpers/ses-server';
 

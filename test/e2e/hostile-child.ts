@@ -16,7 +16,7 @@ import type { Deps } from '../../functions/app/deps';
 import { ingestObject } from '../../functions/app/ingest';
 import { keys } from '../../functions/core/keys';
 import { silentLogger } from '../../functions/core/ports';
-import { SAMPLE_NOW } from '../../functions/sample/write-sample';
+import { SAMPLE_NOW } from '../../sample/write-sample';
 
 /** Starts the result line, so stray output of the code under test cannot be mistaken for it. */
 export const RESULT_MARKER = 'HOSTILE-RESULT ';

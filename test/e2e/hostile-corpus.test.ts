@@ -21,7 +21,7 @@ import { fixedClock } from '../../functions/adapters/system-clock';
 import { ingestObject } from '../../functions/app/ingest';
 import { keys, parseInboxKey } from '../../functions/core/keys';
 import { silentLogger } from '../../functions/core/ports';
-import { SAMPLE_NOW } from '../../functions/sample/write-sample';
+import { SAMPLE_NOW } from '../../sample/write-sample';
 import {
   type CaseIndexEntry,
   CORPUS_DIR,

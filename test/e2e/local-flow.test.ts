@@ -27,7 +27,7 @@ import { formatQuantity } from '../../functions/core/format';
 import { keys } from '../../functions/core/keys';
 import { silentLogger } from '../../functions/core/ports';
 import { activeProjects } from '../../functions/core/report-model';
-import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
+import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../sample/write-sample';
 
 const PERIOD = '2025-Q3';
 const PROJECTS = ['latvian-language', 'civic-orientation'];

@@ -18,7 +18,7 @@ import type { Manifest } from '../../functions/core/manifest';
 import { diffFigures } from '../../functions/core/report-model';
 import { SUBMISSION_STATUS_LABELS } from '../../functions/core/report-types';
 import { MAIL_TEXT } from '../../functions/mail/mail-text';
-import type { SampleData, SubmissionContent } from '../../functions/sample/sample-projects';
+import type { SampleData, SubmissionContent } from '../../sample/sample-projects';
 import { injectFaults, type SentMail } from '../helpers/faults';
 import {
   correctedUpload,

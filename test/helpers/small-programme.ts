@@ -17,8 +17,8 @@ import {
   type SampleData,
   type SampleRegistry,
   type SubmissionContent,
-} from '../../functions/sample/sample-projects';
-import { sampleRegistryBytes, sampleSubmissionBytes } from '../../functions/sample/write-sample';
+} from '../../sample/sample-projects';
+import { sampleRegistryBytes, sampleSubmissionBytes } from '../../sample/write-sample';
 
 export const SMALL_PROJECTS = ['pmlp-reception', 'one-stop-shop'];
 

@@ -32,7 +32,7 @@ import { archiveCommand, parseExpiry } from '../../functions/cli/commands/archiv
 import { keys } from '../../functions/core/keys';
 import type { Manifest } from '../../functions/core/manifest';
 import { AlreadyExistsError, type ObjectStore, StoreError, silentLogger } from '../../functions/core/ports';
-import { type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
+import { type SampleManifest, writeSampleData } from '../../sample/write-sample';
 import { emulateConditionalWrites, httpResponse, type RunningS3rver, startS3rver } from '../helpers/s3rver';
 
 const bytes = (s: string) => new TextEncoder().encode(s);

@@ -15,7 +15,7 @@ import { ingestObject } from '../../functions/app/ingest';
 import { ProjectRenderError, renderProjectsInWorkers } from '../../functions/app/parallel-render';
 import { keys } from '../../functions/core/keys';
 import { silentLogger } from '../../functions/core/ports';
-import { SAMPLE_NOW, writeSampleData } from '../../functions/sample/write-sample';
+import { SAMPLE_NOW, writeSampleData } from '../../sample/write-sample';
 
 const PERIOD = '2025-Q3';
 const GENERATED_AT = '2025-10-16T04:00:00.000Z';

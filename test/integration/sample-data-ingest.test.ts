@@ -9,7 +9,7 @@ import type { NormalisedSubmission, Registry, SourceRef } from '../../functions/
 import { parseRegistry } from '../../functions/intake/read-registry';
 import { parseSubmission } from '../../functions/intake/read-submission';
 import { readXlsx } from '../../functions/intake/read-xlsx';
-import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
+import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../sample/write-sample';
 
 let dir: string;
 let sample: SampleManifest;

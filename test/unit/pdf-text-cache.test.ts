@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { bufferPageContent } from '../../functions/pdf/content-stream';
 import { FONT_NAMES, fontPaths } from '../../functions/pdf/fonts';
 import { cacheCurrentFont, drawWrapped, placeLine, wrapText } from '../../functions/pdf/text-cache';
-import { mulberry32 } from '../../functions/sample/sample-projects';
+import { mulberry32 } from '../../sample/sample-projects';
 
 const PIECES = [
   'Dalībnieku',

@@ -4,8 +4,8 @@ import { join, relative } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUE_MESSAGES } from '../../functions/core/issue-codes';
-import { buildSampleData } from '../../functions/sample/sample-projects';
-import { type SampleManifest, writeSampleData } from '../../functions/sample/write-sample';
+import { buildSampleData } from '../../sample/sample-projects';
+import { type SampleManifest, writeSampleData } from '../../sample/write-sample';
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

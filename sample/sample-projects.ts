@@ -6,8 +6,8 @@
  * Where amif.md gives no figure (some dates, contract numbers, beneficiaries, costs, emails), the value here is an
  * invented, plausible one; every e-mail address, person name and participant ID is fictional.
  */
-import { standardIndicators } from '../core/catalogue';
-import type { IssueCode } from '../core/issue-codes';
+import { standardIndicators } from '../functions/core/catalogue';
+import type { IssueCode } from '../functions/core/issue-codes';
 import {
   type Activity,
   type Aggregation,
@@ -22,7 +22,7 @@ import {
   type Settings,
   type Severity,
   type Target,
-} from '../core/types';
+} from '../functions/core/types';
 
 /** Seed of the whole sample; change it and every figure moves. */
 export const SAMPLE_SEED = 20_250_930;

@@ -5,14 +5,14 @@
  */
 import { copyFile, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { parseJson } from '../app/deps';
-import { keys, parseReportKey } from '../core/keys';
-import type { Manifest } from '../core/manifest';
-import { SAMPLE_NOW, writeSampleData } from '../sample/write-sample';
-import { runWithProgress, summariseRun } from './commands/run';
-import { localDeps } from './local-deps';
+import { parseJson } from '../functions/app/deps';
+import { runWithProgress, summariseRun } from '../functions/cli/commands/run';
+import { localDeps } from '../functions/cli/local-deps';
+import { keys, parseReportKey } from '../functions/core/keys';
+import type { Manifest } from '../functions/core/manifest';
+import { SAMPLE_NOW, writeSampleData } from './write-sample';
 
-const repo = resolve(import.meta.dirname, '..', '..');
+const repo = resolve(import.meta.dirname, '..');
 
 async function place(from: string, to: string): Promise<void> {
   await mkdir(dirname(to), { recursive: true });

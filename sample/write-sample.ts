@@ -4,10 +4,10 @@
  */
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { standardIndicators } from '../core/catalogue';
-import type { IssueCode } from '../core/issue-codes';
-import type { Severity } from '../core/types';
-import { SUBMISSION_SHEETS, sheetSpec } from '../core/workbook-schema';
+import { standardIndicators } from '../functions/core/catalogue';
+import type { IssueCode } from '../functions/core/issue-codes';
+import type { Severity } from '../functions/core/types';
+import { SUBMISSION_SHEETS, sheetSpec } from '../functions/core/workbook-schema';
 import {
   type CellInput,
   cellAddress,
@@ -17,7 +17,7 @@ import {
   writeFormValues,
   writeTableRows,
   writeWorkbookBytes,
-} from '../workbooks/write-template';
+} from '../functions/workbooks/write-template';
 import {
   buildSampleData,
   type PlantedIssue,
