@@ -1146,7 +1146,8 @@ function mistake(
     catalogue: source.catalogue,
     omitSheets: extra.omitSheets ?? [],
     omitColumns: extra.omitColumns ?? [],
-    uploadedAt: source.uploadedAt,
+    // An hour after the regular upload: a second upload of the period is later, so "newest wins" is not a tie.
+    uploadedAt: new Date(Date.parse(source.uploadedAt) + 3_600_000).toISOString(),
     planted,
   };
 }

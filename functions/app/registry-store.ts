@@ -4,6 +4,7 @@
  */
 import { keys } from '../core/keys';
 import type { ObjectStore } from '../core/ports';
+import { upgradeSubmission } from '../core/submission-record';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import { parseJson } from './deps';
 import { mapLimit } from './map-limit';
@@ -31,7 +32,7 @@ export async function loadSubmissions(store: ObjectStore, period?: string): Prom
   const infos = (await store.list(prefix)).filter((info) => info.key.endsWith('.json'));
   const loaded = await mapLimit(infos, 16, async (info) => {
     const obj = await store.get(info.key);
-    return obj ? parseJson<NormalisedSubmission>(obj.bytes) : null;
+    return obj ? upgradeSubmission(parseJson<NormalisedSubmission>(obj.bytes)) : null;
   });
   return loaded.filter((s): s is NormalisedSubmission => s !== null);
 }

@@ -6,11 +6,19 @@
 import { comparePeriods, periodFromKey } from './period';
 import type { CellRef, IndicatorDef, NormalisedSubmission, SourceRef } from './types';
 
-/** Newest accepted upload wins; ties broken by key then version so the choice never depends on listing order. */
+/**
+ * Upload order (DESIGN §5): the later upload time wins; at the same time, the later version (the store's version
+ * order). Never the file name: a coordinator's correction called `a.xlsx` must not lose to `b.xlsx`.
+ */
+export function uploadedAfter(a: SourceRef, b: SourceRef): boolean {
+  const [ta, tb] = [Date.parse(a.uploadedAt), Date.parse(b.uploadedAt)];
+  if (ta !== tb && !Number.isNaN(ta) && !Number.isNaN(tb)) return ta > tb;
+  if (a.uploadedAt !== b.uploadedAt) return a.uploadedAt > b.uploadedAt;
+  return a.version > b.version;
+}
+
 function newer(a: NormalisedSubmission, b: NormalisedSubmission): boolean {
-  if (a.source.uploadedAt !== b.source.uploadedAt) return a.source.uploadedAt > b.source.uploadedAt;
-  if (a.source.key !== b.source.key) return a.source.key > b.source.key;
-  return a.source.version > b.source.version;
+  return uploadedAfter(a.source, b.source);
 }
 
 export interface PeriodSubmissions {
@@ -128,7 +136,7 @@ export function aggregateIndicator(
   return { thisPeriod, cumulative, origin, contributions, summedTypedPersons };
 }
 
-/** Spending this period and cumulative, per category, from the submissions in force. */
+/** Spending this period and cumulative in whole cents, per budget line, from the submissions in force. */
 export function aggregateExpenditure(history: readonly PeriodSubmissions[], period: string) {
   const limit = periodFromKey(period);
   const categories = new Map<string, { thisPeriod: number; cumulative: number; contributions: Contribution[] }>();
@@ -137,8 +145,8 @@ export function aggregateExpenditure(history: readonly PeriodSubmissions[], peri
     for (const line of h.inForce.expenditure) {
       const key = line.category;
       const entry = categories.get(key) ?? { thisPeriod: 0, cumulative: 0, contributions: [] };
-      entry.cumulative += line.amount;
-      if (h.period === period) entry.thisPeriod += line.amount;
+      entry.cumulative += line.amountCents;
+      if (h.period === period) entry.thisPeriod += line.amountCents;
       entry.contributions.push({ period: h.period, source: h.inForce.source, cell: line.lineage });
       categories.set(key, entry);
     }

@@ -111,9 +111,30 @@ export const ISSUE_MESSAGES = {
     en: "The breakdown rows do not add up to the indicator's value this period.",
   },
   'expenditure-negative': { lv: 'Izdevumi nedrīkst būt negatīvi.', en: 'Expenditure must not be negative.' },
-  'expenditure-category-unknown': {
-    lv: 'Izmaksu kategorija nav projekta budžetā.',
-    en: 'The cost category is not in the project budget.',
+  // An error a later registry can lift (a budget line added): the upload is kept and re-examined then.
+  'category-not-in-budget': {
+    lv: 'Izmaksu kategorija nav projekta budžetā; izmantojiet kādu no budžeta pozīcijām.',
+    en: 'The cost category is not a budget line of the project; use one of the budget lines.',
+  },
+  'total-row-mismatch': {
+    lv: 'Kopsummas rinda neatbilst rindu summai; kopsumma nav skaitīta, izmantota rindu summa.',
+    en: 'The total row differs from the sum of the rows; the total is not counted, the sum of the rows is used.',
+  },
+  'cell-duplicate': {
+    lv: 'Šūna darbgrāmatas failā norādīta divreiz ar dažādām vērtībām; saglabājiet failu vēlreiz Excel.',
+    en: 'The cell is given twice in the workbook file; save the file again in Excel.',
+  },
+  'row-duplicate': {
+    lv: 'Rinda darbgrāmatas failā norādīta divreiz; saglabājiet failu vēlreiz Excel.',
+    en: 'The row is given twice in the workbook file; save the file again in Excel.',
+  },
+  'participant-id-variants': {
+    lv: 'Viens dalībnieka ID uzrakstīts dažādi (lielie/mazie burti, atstarpes vai neredzamas rakstzīmes); skaitīts kā viena persona.',
+    en: 'One participant ID is written in different ways (case, spaces or invisible characters); counted as one person.',
+  },
+  'date-implausible': {
+    lv: 'Datums, visticamāk, nav domāts tāds (tukša vai kļūdaina Excel datuma vērtība, vai vairāk nekā gadu ārpus projekta laika).',
+    en: 'The date is unlikely to be meant (an empty or faulty Excel date value, or more than a year outside the project).',
   },
   'text-too-long': { lv: 'Teksts ir par garu.', en: 'The text is too long.' },
   // Registry.

@@ -3,6 +3,7 @@
  * A person counts once per indicator, however many rows or activities qualify.
  */
 import { cellRef } from './cells';
+import { canonicalParticipantId } from './participant-id';
 import {
   CEFR_LEVELS,
   type CellRef,
@@ -42,7 +43,8 @@ export function deriveIndicators(
     for (const p of participants) {
       if (!qualifies(p, def.rule)) continue;
       rows.push(p.row);
-      ids.add(p.id);
+      // One person, one ID: `O-17`, `o-17` and `O-17` + a zero-width space are the same person.
+      ids.add(canonicalParticipantId(p.id));
     }
     out.push({ code: def.code, value: ids.size, participantIds: [...ids].sort(), lineage: rowRuns(rows, where) });
   }
@@ -93,10 +95,12 @@ export function personProfiles(
   const first = new Map<string, ParticipantRecord>();
   const gender = new Map<string, Gender>();
   for (const p of participants) {
-    if (!wanted.has(p.id)) continue;
-    const seen = first.get(p.id);
-    if (!seen || earlier(p, seen)) first.set(p.id, p);
-    if (p.gender !== 'unknown' && !gender.has(p.id)) gender.set(p.id, p.gender);
+    // Keyed like the derived values: by the canonical ID, so every spelling of a person is one profile.
+    const id = canonicalParticipantId(p.id);
+    if (!wanted.has(id)) continue;
+    const seen = first.get(id);
+    if (!seen || earlier(p, seen)) first.set(id, p);
+    if (p.gender !== 'unknown' && !gender.has(id)) gender.set(id, p.gender);
   }
   const out: Record<string, PersonProfile> = {};
   for (const id of [...first.keys()].sort()) {

@@ -12,6 +12,7 @@ import {
 } from './aggregate';
 import { emptyBreakdown, personBreakdown, sumBreakdowns } from './breakdown';
 import { buildCatalogue, displayName, isPersonIndicator, normaliseCode } from './catalogue';
+import { centsToEuros, splitShares, sumCents, toCents } from './money';
 import {
   comparePeriods,
   elapsedShare,
@@ -19,6 +20,7 @@ import {
   isOnTime,
   periodEnd,
   periodFromKey,
+  periodOfDate,
   periodStart,
   periodsBetween,
   submissionDeadline,
@@ -37,24 +39,35 @@ import type {
   SeriesPoint,
   SubmissionStatus,
 } from './report-types';
-import { STATUSES } from './report-types';
+import { STATUSES, SUPERSEDED_FIGURE } from './report-types';
 import type { IndicatorDef, NormalisedSubmission, Project, Registry } from './types';
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
-/** DESIGN §5 progress status. */
-export function indicatorStatus(achievement: number | null, expected: number): IndicatorStatus {
+/**
+ * DESIGN §5 progress status. From the project's last period on (`final`) there is no "on track" left to be: a
+ * target is achieved or not.
+ */
+export function indicatorStatus(achievement: number | null, expected: number, final = false): IndicatorStatus {
   if (achievement === null) return 'no-target';
   if (achievement >= 1) return 'achieved';
+  if (final) return 'not-achieved';
   if (achievement >= 0.9 * expected) return 'on-track';
   if (achievement >= 0.6 * expected) return 'at-risk';
   return 'behind';
 }
 
-/** Linear projection of a cumulative value to the end date; null before any time has elapsed. */
-export function linearForecast(cumulative: number, elapsed: number): number | null {
+/**
+ * Linear projection of a cumulative value to the end date; null before any time has elapsed. Counts are
+ * projected in whole units (1 522 participants, not 1 521,8); other values to one decimal.
+ */
+export function linearForecast(cumulative: number, elapsed: number, wholeUnits = false): number | null {
   if (elapsed <= 0) return null;
-  return Math.round((cumulative / elapsed) * 10) / 10;
+  const projected = cumulative / elapsed;
+  return wholeUnits ? Math.round(projected) : Math.round(projected * 10) / 10;
+}
+
+/** True from the project's last period on (its end date falls in or before `period`). */
+export function isFinalPeriod(project: Project, period: string): boolean {
+  return comparePeriods(periodFromKey(period), periodOfDate(project.end)) >= 0;
 }
 
 export interface ReportInputs {
@@ -114,6 +127,32 @@ function lineageRows(figure: string, contributions: readonly Contribution[]): Li
   return rows;
 }
 
+/**
+ * Every superseded upload of the project up to the period, marked as such (DESIGN §5: nothing lost). It cites the
+ * file, not a cell: none of its values is printed.
+ */
+function supersededRows(history: readonly PeriodSubmissions[]): LineageRow[] {
+  const rows: LineageRow[] = [];
+  for (const h of history) {
+    for (const s of h.all) {
+      if (s === h.inForce) continue;
+      rows.push({
+        figure: SUPERSEDED_FIGURE,
+        period: h.period,
+        sourceKey: s.source.key,
+        sourceVersion: s.source.version,
+        sha256: s.source.sha256,
+        uploadedAt: s.source.uploadedAt,
+        sheet: '',
+        cell: '',
+        raw: '',
+        superseded: true,
+      });
+    }
+  }
+  return rows;
+}
+
 /** Indicators shown for a project: those with a target, plus any reported without one. */
 function projectIndicators(
   registry: Registry,
@@ -165,6 +204,7 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
     period,
   );
   const elapsed = elapsedShare(project.start, project.end, end);
+  const final = isFinalPeriod(project, period);
   const deadline = submissionDeadline(p, registry.settings.deadlineDays);
   const current = history.find((h) => h.period === period);
   const warnings: DataWarning[] = [];
@@ -193,12 +233,7 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
     }));
     const targetValue = target?.target ?? null;
     const achievement = targetValue !== null && targetValue > 0 ? value.cumulative / targetValue : null;
-    const milestoneMissed =
-      !!target &&
-      target.milestone !== null &&
-      target.milestoneDate !== null &&
-      target.milestoneDate <= end &&
-      (series.find((pt) => pt.periodEnd >= target.milestoneDate!)?.cumulative ?? value.cumulative) < target.milestone;
+    const milestone = milestoneOutcome(target, series, end, value.cumulative);
     return {
       code: def.code,
       name: { lv: displayName(def, 'lv'), en: displayName(def, 'en') },
@@ -214,9 +249,10 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
       cumulative: value.cumulative,
       achievement,
       expected: elapsed,
-      status: indicatorStatus(achievement, elapsed),
-      forecast: def.aggregation === 'latest' ? null : linearForecast(value.cumulative, elapsed),
-      milestoneMissed,
+      status: indicatorStatus(achievement, elapsed, final),
+      forecast: def.aggregation === 'latest' ? null : linearForecast(value.cumulative, elapsed, def.integer),
+      milestoneMissed: milestone.missed,
+      milestoneMetIn: milestone.metIn,
       series,
       ...(isPersonIndicator(def) ? { breakdown: personBreakdown(def, history, period) } : {}),
       ...(def.breakdownOf ? { breakdownOf: def.breakdownOf } : {}),
@@ -224,38 +260,11 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
   });
   warnings.push(...ofWhichWarnings(indicators));
 
-  const spending = aggregateExpenditure(history, period);
-  const categories = registry.budget
-    .filter((b) => b.projectId === project.id)
-    .map((b) => {
-      const s = spending.get(b.category);
-      return {
-        category: b.category,
-        planned: b.planned,
-        thisPeriod: round2(s?.thisPeriod ?? 0),
-        cumulative: round2(s?.cumulative ?? 0),
-      };
-    });
-  for (const [category, s] of spending) {
-    if (!categories.some((c) => c.category === category)) {
-      categories.push({ category, planned: 0, thisPeriod: round2(s.thisPeriod), cumulative: round2(s.cumulative) });
-    }
-    lineage.push(...lineageRows(`finance:${category}`, s.contributions));
+  const finance = projectFinance(registry, project, history, period, elapsed);
+  for (const [category, contributions] of finance.contributions) {
+    lineage.push(...lineageRows(`finance:${category}`, contributions));
   }
-  const spentThisPeriod = round2(categories.reduce((a, c) => a + c.thisPeriod, 0));
-  const spentCumulative = round2(categories.reduce((a, c) => a + c.cumulative, 0));
-  const euShare = round2((spentCumulative * project.euRatePercent) / 100);
-  const finance: FinanceSummary = {
-    eligibleCost: project.eligibleCost,
-    euRatePercent: project.euRatePercent,
-    spentThisPeriod,
-    spentCumulative,
-    absorption: project.eligibleCost > 0 ? spentCumulative / project.eligibleCost : 0,
-    elapsed,
-    euShare,
-    nationalShare: round2(spentCumulative - euShare),
-    categories,
-  };
+  lineage.push(...supersededRows(history));
 
   for (const w of current?.inForce.warnings ?? []) {
     const warning: DataWarning = { code: w.code, message: w.message };
@@ -300,11 +309,76 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
       deadline,
     },
     indicators,
-    finance,
+    finance: finance.summary,
     narrative,
     warnings,
     lineage,
   };
+}
+
+/** When a milestone was due and whether it was met on its date, or in which later period. */
+function milestoneOutcome(
+  target: Registry['targets'][number] | undefined,
+  series: readonly SeriesPoint[],
+  end: string,
+  cumulative: number,
+): { missed: boolean; metIn: string | null } {
+  if (!target || target.milestone === null || target.milestoneDate === null || target.milestoneDate > end) {
+    return { missed: false, metIn: null };
+  }
+  const { milestone, milestoneDate } = target;
+  const atDate = series.find((pt) => pt.periodEnd >= milestoneDate)?.cumulative ?? cumulative;
+  if (atDate >= milestone) return { missed: false, metIn: null };
+  const later = series.find((pt) => pt.periodEnd > milestoneDate && pt.cumulative >= milestone);
+  return { missed: true, metIn: later?.period ?? null };
+}
+
+/**
+ * Spending, absorption and shares in integer cents (see `money.ts`), shown as euros. Spending lines are keyed by
+ * the budget line the reader matched them to; a line no budget knows cannot reach here (it is refused at ingest),
+ * but one from a record stored before that rule is still shown rather than lost.
+ */
+function projectFinance(
+  registry: Registry,
+  project: Project,
+  history: readonly PeriodSubmissions[],
+  period: string,
+  elapsed: number,
+): { summary: FinanceSummary; contributions: Map<string, Contribution[]> } {
+  const spending = aggregateExpenditure(history, period);
+  const lines = registry.budget
+    .filter((b) => b.projectId === project.id)
+    .map((b) => {
+      const s = spending.get(b.category);
+      return { category: b.category, planned: b.planned, thisCents: s?.thisPeriod ?? 0, cumCents: s?.cumulative ?? 0 };
+    });
+  const contributions = new Map<string, Contribution[]>();
+  for (const [category, s] of spending) {
+    if (!lines.some((c) => c.category === category)) {
+      lines.push({ category, planned: 0, thisCents: s.thisPeriod, cumCents: s.cumulative });
+    }
+    contributions.set(category, s.contributions);
+  }
+  const spentCents = sumCents(lines.map((c) => c.cumCents));
+  const eligibleCents = toCents(project.eligibleCost) ?? 0;
+  const { euCents, nationalCents } = splitShares(spentCents, project.euRatePercent);
+  const summary: FinanceSummary = {
+    eligibleCost: centsToEuros(eligibleCents),
+    euRatePercent: project.euRatePercent,
+    spentThisPeriod: centsToEuros(sumCents(lines.map((c) => c.thisCents))),
+    spentCumulative: centsToEuros(spentCents),
+    absorption: eligibleCents > 0 ? spentCents / eligibleCents : 0,
+    elapsed,
+    euShare: centsToEuros(euCents),
+    nationalShare: centsToEuros(nationalCents),
+    categories: lines.map((c) => ({
+      category: c.category,
+      planned: c.planned,
+      thisPeriod: centsToEuros(c.thisCents),
+      cumulative: centsToEuros(c.cumCents),
+    })),
+  };
+  return { summary, contributions };
 }
 
 /** Projects whose dates overlap the period. */
@@ -378,20 +452,34 @@ export function buildProgrammeReport(input: {
         thisPeriod: 0,
         cumulative: 0,
         target: 0,
+        cumulativeWithTarget: 0,
+        achievement: null,
         projects: 0,
       };
       row.thisPeriod += i.thisPeriod;
       row.cumulative += i.cumulative;
-      row.target += i.target ?? 0;
+      // % of target compares like with like: values and targets of the same projects (those with a target).
+      if (i.target !== null && i.target > 0) {
+        row.target += i.target;
+        row.cumulativeWithTarget += i.cumulative;
+      }
+      row.achievement = row.target > 0 ? row.cumulativeWithTarget / row.target : null;
       row.projects += 1;
       if (i.breakdown) row.breakdown = sumBreakdowns([row.breakdown ?? emptyBreakdown(), i.breakdown]);
       byCode.set(i.code, row);
     }
   }
   const indicators = [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));
-  const eligibleCost = round2(sorted.reduce((a, m) => a + m.finance.eligibleCost, 0));
-  const spentCumulative = round2(sorted.reduce((a, m) => a + m.finance.spentCumulative, 0));
-  const euShare = round2(sorted.reduce((a, m) => a + m.finance.euShare, 0));
+  // Totals in integer cents: each project's figure is already whole cents, so the sums are exact.
+  const cents = (pick: (m: ProjectReportModel) => number) => sumCents(sorted.map((m) => toCents(pick(m)) ?? 0));
+  const eligibleCents = cents((m) => m.finance.eligibleCost);
+  const spentCents = cents((m) => m.finance.spentCumulative);
+  const euCents = cents((m) => m.finance.euShare);
+  const [eligibleCost, spentCumulative, euShare] = [eligibleCents, spentCents, euCents].map(centsToEuros) as [
+    number,
+    number,
+    number,
+  ];
   const ids = (status: SubmissionStatus) => projects.filter((r) => r.submission === status).map((r) => r.id);
   return {
     kind: 'programme',
@@ -405,11 +493,11 @@ export function buildProgrammeReport(input: {
     indicators,
     finance: {
       eligibleCost,
-      spentThisPeriod: round2(sorted.reduce((a, m) => a + m.finance.spentThisPeriod, 0)),
+      spentThisPeriod: centsToEuros(cents((m) => m.finance.spentThisPeriod)),
       spentCumulative,
       euShare,
-      nationalShare: round2(spentCumulative - euShare),
-      absorption: eligibleCost > 0 ? spentCumulative / eligibleCost : 0,
+      nationalShare: centsToEuros(spentCents - euCents),
+      absorption: eligibleCents > 0 ? spentCents / eligibleCents : 0,
     },
     completeness: { onTime: ids('on-time'), late: ids('late'), missing: ids('missing') },
     changes: input.changes ?? [],

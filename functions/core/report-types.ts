@@ -5,7 +5,7 @@
 import type { Breakdown } from './breakdown';
 import type { Aggregation, Bilingual, Fund, IndicatorType, IsoDate, SpecificObjective } from './types';
 
-export const STATUSES = ['achieved', 'on-track', 'at-risk', 'behind', 'no-target'] as const;
+export const STATUSES = ['achieved', 'on-track', 'at-risk', 'behind', 'not-achieved', 'no-target'] as const;
 export type IndicatorStatus = (typeof STATUSES)[number];
 
 export const STATUS_LABELS: Record<IndicatorStatus, Bilingual> = {
@@ -13,6 +13,7 @@ export const STATUS_LABELS: Record<IndicatorStatus, Bilingual> = {
   'on-track': { lv: 'Atbilst plānam', en: 'On track' },
   'at-risk': { lv: 'Risks', en: 'At risk' },
   behind: { lv: 'Atpaliek', en: 'Behind' },
+  'not-achieved': { lv: 'Nav sasniegts', en: 'Not achieved' },
   'no-target': { lv: 'Nav mērķa', en: 'No target' },
 };
 
@@ -22,6 +23,7 @@ export const STATUS_COLOURS: Record<IndicatorStatus, string> = {
   'on-track': '2E7D32',
   'at-risk': 'E0A100',
   behind: 'C62828',
+  'not-achieved': '6A1B9A',
   'no-target': '757575',
 };
 
@@ -63,8 +65,10 @@ export interface IndicatorRow {
   status: IndicatorStatus;
   /** Linear projection of the cumulative value to the project's end date; null when it cannot be made. */
   forecast: number | null;
-  /** Milestone date passed and the milestone value not reached. */
+  /** The milestone was not reached on its date (judged at the period containing the milestone date). */
   milestoneMissed: boolean;
+  /** A missed milestone reached later: the period in which it was first reached; null otherwise. */
+  milestoneMetIn: string | null;
   series: SeriesPoint[];
   /** Person indicators only: cumulative gender × age-bracket breakdown (unique persons); cells add up to it. */
   breakdown?: Breakdown;
@@ -107,7 +111,12 @@ export interface LineageRow {
   cell: string;
   /** Raw cell text; empty for participant ID cells (pseudonyms never leave the submissions store). */
   raw: string;
+  /** An earlier upload of the period, replaced by a newer one: listed (figure `superseded`), not counted. */
+  superseded?: true;
 }
+
+/** The lineage `figure` of a superseded upload's row. */
+export const SUPERSEDED_FIGURE = 'superseded';
 
 export interface DataWarning {
   code: string;
@@ -174,7 +183,12 @@ export interface CommonIndicatorRow {
   /** Sum across projects (unique persons within each project, summed across projects). */
   thisPeriod: number;
   cumulative: number;
+  /** Sum of the targets of the projects that have one. */
   target: number;
+  /** Sum of the cumulative values of those same projects: the numerator of % of target. */
+  cumulativeWithTarget: number;
+  /** cumulativeWithTarget / target; null when no project has a target. */
+  achievement: number | null;
   projects: number;
   /** Person indicators: the projects' breakdowns summed cell by cell. */
   breakdown?: Breakdown;

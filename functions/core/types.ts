@@ -176,6 +176,11 @@ export interface ValidationIssue {
   /** What was found (masked where it could be personal data). */
   found?: string;
   expected?: string;
+  /**
+   * The cell's value was refused as personal data: every copy that goes back (the annotated workbook) shows this
+   * mask instead of the value, and `found` holds the mask too.
+   */
+  mask?: string;
 }
 
 /** An indicator value typed by the coordinator for this period. */
@@ -213,8 +218,10 @@ export interface ParticipantRecord {
 }
 
 export interface ExpenditureLine {
+  /** The project's budget line, as the registry spells it (the upload may spell it differently). */
   category: string;
-  amount: number;
+  /** Whole cents (see `money.ts`): money is never summed as binary fractions of a euro. */
+  amountCents: number;
   lineage: CellRef;
 }
 
@@ -236,8 +243,9 @@ export interface TypedBreakdown {
 }
 
 /** Written from now on; readers accept every version listed in {@link SUBMISSION_SCHEMA_VERSIONS}. */
-export const SUBMISSION_SCHEMA_VERSION = 2;
-export const SUBMISSION_SCHEMA_VERSIONS = [2] as const;
+/** 3: money in whole cents (`amountCents`), participant IDs in canonical form; 2 is read and upgraded. */
+export const SUBMISSION_SCHEMA_VERSION = 3;
+export const SUBMISSION_SCHEMA_VERSIONS = [2, 3] as const;
 
 /** One accepted upload, normalised. */
 export interface NormalisedSubmission {

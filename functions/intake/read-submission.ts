@@ -4,6 +4,7 @@
  */
 import { buildCatalogue, CATALOGUE_VERSION, type Catalogue, normaliseCode } from '../core/catalogue';
 import { hasErrors, issue } from '../core/issue-codes';
+import { toCents } from '../core/money';
 import { deriveIndicators, personProfiles } from '../core/participants';
 import { formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
 import {
@@ -359,14 +360,18 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       }
       if (category && project && categories.size > 0 && !categories.has(category.toLowerCase())) {
         f.add(
-          'expenditure-category-unknown',
+          'category-not-in-budget',
           { sheet, cell: row.ref('category') },
           { found: foundText(row.get('category')) },
           'warning',
         );
       }
       if (category && amount !== null) {
-        expenditure.push({ category, amount, lineage: { sheet, cell: amountAt.cell, raw: cellText(amountAt.value) } });
+        expenditure.push({
+          category,
+          amountCents: toCents(amount) ?? 0,
+          lineage: { sheet, cell: amountAt.cell, raw: cellText(amountAt.value) },
+        });
       }
     }
   }

@@ -6,6 +6,7 @@ import {
   type IndicatorStatus,
   STATUS_LABELS,
   SUBMISSION_STATUS_LABELS,
+  SUPERSEDED_FIGURE,
   type SubmissionStatus,
 } from '../core/report-types';
 import type { Bilingual, Fund, Lang, SpecificObjective } from '../core/types';
@@ -153,6 +154,10 @@ const STATUS_RULES: Record<IndicatorStatus, Bilingual> = {
   'on-track': { lv: 'izpilde ≥ 90 % no sagaidāmās', en: 'achievement ≥ 90% of expected' },
   'at-risk': { lv: 'izpilde ≥ 60 % no sagaidāmās', en: 'achievement ≥ 60% of expected' },
   behind: { lv: 'izpilde < 60 % no sagaidāmās', en: 'achievement < 60% of expected' },
+  'not-achieved': {
+    lv: 'projekta pēdējā periodā vai vēlāk: uzkrātā vērtība < 100 % no mērķa',
+    en: "from the project's last period on: cumulative value < 100% of target",
+  },
   'no-target': { lv: 'mērķa vērtība nav noteikta', en: 'no target value set' },
 };
 
@@ -199,13 +204,16 @@ export function milestoneFootnote(
   milestone: string,
   date: string,
   atDue: { value: string; date: string } | null,
+  metIn: string | null = null,
 ): string {
   if (lang === 'lv') {
     const then = atDue ? ` (${atDue.date} uzkrāti ${atDue.value})` : '';
-    return `${mark} ${code}: starpposma vērtība ${milestone} līdz ${date} nav sasniegta${then}.`;
+    const later = metIn ? ` Sasniegta vēlāk: ${metIn}.` : '';
+    return `${mark} ${code}: starpposma vērtība ${milestone} līdz ${date} nav sasniegta noteiktajā datumā${then}.${later}`;
   }
   const then = atDue ? ` (${atDue.value} at ${atDue.date})` : '';
-  return `${mark} ${code}: milestone of ${milestone} by ${date} not reached${then}.`;
+  const later = metIn ? ` Met later, in ${metIn}.` : '';
+  return `${mark} ${code}: milestone of ${milestone} by ${date} missed on its date${then}.${later}`;
 }
 
 const FUNDS: Record<Fund, Bilingual> = {
@@ -241,6 +249,7 @@ export function objectiveLabel(lang: Lang, objective: SpecificObjective): string
 
 /** A lineage `figure` for print: finance figures are stored as `finance:<category>`. */
 export function figureLabel(lang: Lang, figure: string): string {
+  if (figure === SUPERSEDED_FIGURE) return lang === 'lv' ? 'Aizstāts (nav skaitīts)' : 'Superseded (not counted)';
   return figure.startsWith('finance:') ? `${label(lang, 'financeFigure')}: ${figure.slice(8)}` : figure;
 }
 

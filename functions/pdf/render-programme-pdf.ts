@@ -211,7 +211,8 @@ function drawIndicators(canvas: ReportCanvas, rows: CommonIndicatorRow[]): void 
         header: label(lang, 'percentOfTarget'),
         fit: 'content',
         align: 'right',
-        cell: (r) => (r.target > 0 ? formatPercent(r.cumulative / r.target, lang) : DASH),
+        // Values and targets of the same projects (those with a target), never all values over some targets.
+        cell: (r) => (r.achievement !== null ? formatPercent(r.achievement, lang) : DASH),
       },
       {
         header: label(lang, 'projectsCount'),

@@ -268,6 +268,7 @@ function drawIndicators(canvas: ReportCanvas, model: ProjectReportModel): void {
         milestone,
         date,
         atDue ? { value: formatQuantity(atDue.cumulative, lang), date: formatDate(atDue.periodEnd, lang) } : null,
+        row.milestoneMetIn,
       );
       canvas.paragraph(text, { size: SIZES.small, color: COLOURS.muted, after: 2 });
     }
@@ -470,7 +471,8 @@ function drawLineage(canvas: ReportCanvas, lineage: LineageRow[]): void {
         fit: 'words',
         align: 'right',
         // Participant ID cells carry no raw text by design; say so rather than leave a blank an auditor might query.
-        cell: (r) => (r.raw === '' ? { text: label(lang, 'participantCell'), color: COLOURS.muted } : r.raw),
+        cell: (r) =>
+          r.superseded ? '' : r.raw === '' ? { text: label(lang, 'participantCell'), color: COLOURS.muted } : r.raw,
       },
       { header: label(lang, 'uploaded'), fit: 'words', cell: (r) => formatDateTime(r.uploadedAt, lang) },
       { header: 'SHA-256', fit: 'content', cell: (r) => shortHash(r.sha256) },

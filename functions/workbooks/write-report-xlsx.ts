@@ -100,7 +100,10 @@ const T = {
   forecast: { lv: 'Prognoze projekta beigās', en: 'Forecast at project end' },
   milestone: { lv: 'Starpposma vērtība', en: 'Milestone' },
   milestoneDate: { lv: 'Starpposma datums', en: 'Milestone date' },
-  milestoneMissed: { lv: 'Starpposms nav sasniegts', en: 'Milestone missed' },
+  milestoneMissed: { lv: 'Starpposms nesasniegts noteiktajā datumā', en: 'Milestone missed on its date' },
+  metLater: { lv: 'Jā; sasniegts vēlāk', en: 'Yes; met later' },
+  superseded: { lv: 'Aizstāts (nav skaitīts)', en: 'Superseded (not counted)' },
+  cumulativeWithTarget: { lv: 'Kopā projektos ar mērķi', en: 'Cumulative in projects with a target' },
   yes: { lv: 'Jā', en: 'Yes' },
   no: { lv: 'Nē', en: 'No' },
   output: { lv: 'Iznākums', en: 'Output' },
@@ -523,7 +526,7 @@ function writeProjectIndicators(sheet: Worksheet, model: ProjectReportModel, lan
     { header: T.forecast, width: 13, put: (c, i) => number(c, i.forecast, rowFormat(i)) },
     { header: T.milestone, width: 12, put: (c, i) => number(c, i.milestone, rowFormat(i)) },
     { header: T.milestoneDate, width: 12, put: (c, i) => date(c, i.milestoneDate) },
-    { header: T.milestoneMissed, width: 13, put: (c, i) => text(c, (i.milestoneMissed ? T.yes : T.no)[lang]) },
+    { header: T.milestoneMissed, width: 16, put: (c, i) => text(c, milestoneText(i, lang)) },
   ];
   const lastRow = writeTable(sheet, lang, columns, model.indicators);
   colourByLabel(sheet, 11, lastRow, statusColours(lang));
@@ -594,6 +597,12 @@ function writeBreakdowns(
   writeTable(sheet, lang, columns, rows);
 }
 
+/** "Missed on its date", and when it was met later. */
+function milestoneText(i: IndicatorRow, lang: Lang): string {
+  if (!i.milestoneMissed) return T.no[lang];
+  return i.milestoneMetIn ? `${T.metLater[lang]}: ${i.milestoneMetIn}` : T.yes[lang];
+}
+
 /** One format per indicator row, so a fractional baseline does not make the target look rounded. */
 function rowFormat(i: IndicatorRow): string {
   return countFormat(i.baseline, i.target, i.thisPeriod, i.cumulative, i.milestone);
@@ -642,7 +651,7 @@ function writeProjectFinance(sheet: Worksheet, model: ProjectReportModel, lang: 
 
 function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
   const columns: Column<ProjectReportModel['lineage'][number]>[] = [
-    { header: T.figure, width: 12, maxWidth: 40, put: (c, l) => text(c, l.figure) },
+    { header: T.figure, width: 12, maxWidth: 40, put: (c, l) => text(c, l.superseded ? T.superseded[lang] : l.figure) },
     { header: T.period, width: 10, put: (c, l) => text(c, l.period) },
     { header: T.sourceKey, width: 24, maxWidth: 60, put: (c, l) => text(c, l.sourceKey) },
     { header: T.sourceVersion, width: 12, maxWidth: 36, put: (c, l) => text(c, l.sourceVersion) },
@@ -757,7 +766,7 @@ function writeProgrammeProjects(sheet: Worksheet, model: ProgrammeReportModel, l
 function writeProgrammeIndicators(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
   type Row = ProgrammeReportModel['indicators'][number];
   const format = (i: Row) => countFormat(i.target, i.thisPeriod, i.cumulative);
-  // Columns D (target) and F (cumulative) feed the live % of target in column G.
+  // Columns D (targets) and G (values of the projects with those targets) feed the live % of target in column H.
   const columns: Column<Row>[] = [
     { header: T.code, width: 10, maxWidth: 16, put: (c, i) => text(c, i.code) },
     { header: T.name, width: 30, maxWidth: 60, wrap: true, put: (c, i) => text(c, i.name[lang]) },
@@ -765,11 +774,11 @@ function writeProgrammeIndicators(sheet: Worksheet, model: ProgrammeReportModel,
     { header: T.targetSum, width: 12, put: (c, i) => number(c, i.target, format(i)) },
     { header: T.thisPeriod, width: 11, put: (c, i) => number(c, i.thisPeriod, format(i)) },
     { header: T.cumulative, width: 12, put: (c, i) => number(c, i.cumulative, format(i)) },
+    { header: T.cumulativeWithTarget, width: 14, put: (c, i) => number(c, i.cumulativeWithTarget, format(i)) },
     {
       header: T.ofTarget,
       width: 10,
-      put: (c, i, r) =>
-        formula(c, `IF(D${r}>0,F${r}/D${r},"")`, i.target > 0 ? i.cumulative / i.target : null, FMT.percent),
+      put: (c, i, r) => formula(c, `IF(D${r}>0,G${r}/D${r},"")`, i.achievement, FMT.percent),
     },
     { header: T.projectCount, width: 10, put: (c, i) => number(c, i.projects, FMT.count) },
   ];

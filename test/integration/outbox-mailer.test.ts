@@ -39,7 +39,7 @@ function programme(): ProgrammeReportModel {
     beneficiary: 'Biedrība',
     fund: 'AMIF-2021-2027' as const,
     submission,
-    statusCounts: { achieved: 1, 'on-track': 1, 'at-risk': 1, behind: 0, 'no-target': 0 },
+    statusCounts: { achieved: 1, 'on-track': 1, 'at-risk': 1, behind: 0, 'not-achieved': 0, 'no-target': 0 },
     eligibleCost: 100_000,
     spentCumulative: 25_000,
     absorption: 0.25,

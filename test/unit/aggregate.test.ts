@@ -41,7 +41,7 @@ function submission(
 ): NormalisedSubmission {
   const version = opts.version ?? `v-${period}`;
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     kind: 'submission',
     source: {
       key: `inbox/p/${period}.xlsx`,

@@ -95,7 +95,7 @@ describe('renderProjectPdf', () => {
     // The footnote gives the value when the milestone fell due (2024-Q4), not today's.
     const due = model.indicators.find((r) => r.code === 'R.2.9')!.series.find((p) => p.period === '2024-Q4')!;
     expect(lv.all).toContain(
-      `starpposma vērtība 1 000 līdz 31.12.2024 nav sasniegta (31.12.2024 uzkrāti ${due.cumulative}).`,
+      `starpposma vērtība 1 000 līdz 31.12.2024 nav sasniegta noteiktajā datumā (31.12.2024 uzkrāti ${due.cumulative}).`,
     );
   });
 

@@ -42,7 +42,11 @@ describe('a submission workbook from another tool', () => {
     expect(s.derived.find((d) => d.code === 'R.2.8')).toMatchObject({ value: 2, participantIds: ['P-001', 'P-003'] });
     expect(s.derived.find((d) => d.code === 'R.2.9')?.lineage.map((c) => c.cell)).toEqual(['B2', 'B4']);
     expect(s.expenditure).toEqual([
-      { category: 'Personāla izmaksas', amount: 12345.6, lineage: { sheet: 'Izdevumi', cell: 'A2', raw: '12 345,60' } },
+      {
+        category: 'Personāla izmaksas',
+        amountCents: 1_234_560,
+        lineage: { sheet: 'Izdevumi', cell: 'A2', raw: '12 345,60' },
+      },
     ]);
   });
 

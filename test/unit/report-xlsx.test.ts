@@ -278,7 +278,7 @@ describe('renderProjectXlsx', () => {
       'Forecast at project end',
       'Milestone',
       'Milestone date',
-      'Milestone missed',
+      'Milestone missed on its date',
     ]);
     expectPlainString(cellAt(indicators, 'B2'), model.indicators[0]!.name.en);
     expectPlainString(cellAt(indicators, 'K2'), STATUS_LABELS.achieved.en);
@@ -373,8 +373,8 @@ describe('renderProgrammeXlsx', () => {
       'Izmaiņas',
     ]);
     expectTableSetup(sheetOf(workbook, 'Kopsavilkums'), null);
-    expectTableSetup(sheetOf(workbook, 'Projekti'), `A1:N${model.projects.length + 1}`);
-    expectTableSetup(sheetOf(workbook, 'Rādītāji'), `A1:H${model.indicators.length + 1}`);
+    expectTableSetup(sheetOf(workbook, 'Projekti'), `A1:O${model.projects.length + 1}`);
+    expectTableSetup(sheetOf(workbook, 'Rādītāji'), `A1:I${model.indicators.length + 1}`);
     expectTableSetup(sheetOf(workbook, 'Finanses'), `A1:D${model.projects.length + 1}`);
     expectTableSetup(sheetOf(workbook, 'Izmaiņas'), `A1:E${model.changes.length + 1}`);
   });
@@ -397,10 +397,10 @@ describe('renderProgrammeXlsx', () => {
       STATUSES.forEach((status, s) => {
         expectNumber(sheet.getRow(r).getCell(6 + s), project.statusCounts[status], '#,##0');
       });
-      expectNumber(cellAt(sheet, `K${r}`), project.eligibleCost, MONEY);
-      expectNumber(cellAt(sheet, `L${r}`), project.spentCumulative, MONEY);
-      expectNumber(cellAt(sheet, `M${r}`), project.absorption, PERCENT);
-      expectNumber(cellAt(sheet, `N${r}`), project.elapsed, PERCENT);
+      expectNumber(cellAt(sheet, `L${r}`), project.eligibleCost, MONEY);
+      expectNumber(cellAt(sheet, `M${r}`), project.spentCumulative, MONEY);
+      expectNumber(cellAt(sheet, `N${r}`), project.absorption, PERCENT);
+      expectNumber(cellAt(sheet, `O${r}`), project.elapsed, PERCENT);
     });
     const [format] = conditionalFormats(sheet);
     expect(format?.ref).toBe(`E2:E${model.projects.length + 1}`);
@@ -421,11 +421,13 @@ describe('renderProgrammeXlsx', () => {
       expectNumber(cellAt(sheet, `D${r}`), indicator.target, '#,##0');
       expectNumber(cellAt(sheet, `E${r}`), indicator.thisPeriod, '#,##0');
       expectNumber(cellAt(sheet, `F${r}`), indicator.cumulative, '#,##0');
-      expect(cellAt(sheet, `G${r}`).formula).toBe(`IF(D${r}>0,F${r}/D${r},"")`);
-      expect(cachedResult(cellAt(sheet, `G${r}`))).toBe(
-        indicator.target > 0 ? indicator.cumulative / indicator.target : '',
+      // % of target: values and targets of the same projects (those with a target).
+      expectNumber(cellAt(sheet, `G${r}`), indicator.cumulativeWithTarget, '#,##0');
+      expect(cellAt(sheet, `H${r}`).formula).toBe(`IF(D${r}>0,G${r}/D${r},"")`);
+      expect(cachedResult(cellAt(sheet, `H${r}`))).toBe(
+        indicator.target > 0 ? indicator.cumulativeWithTarget / indicator.target : '',
       );
-      expectNumber(cellAt(sheet, `H${r}`), indicator.projects, '#,##0');
+      expectNumber(cellAt(sheet, `I${r}`), indicator.projects, '#,##0');
     });
   });
 
@@ -482,7 +484,8 @@ describe('renderProgrammeXlsx', () => {
     expect(projects.getRow(1).getCell(1).value).toBe('Project ID');
     expect(projects.getRow(1).getCell(5).value).toBe('Submission');
     expectPlainString(cellAt(projects, 'E2'), SUBMISSION_STATUS_LABELS.late.en);
-    expect(sheetOf(english, 'Rādītāji').getRow(1).getCell(7).value).toBe('% of target');
+    expect(sheetOf(english, 'Rādītāji').getRow(1).getCell(7).value).toBe('Cumulative in projects with a target');
+    expect(sheetOf(english, 'Rādītāji').getRow(1).getCell(8).value).toBe('% of target');
     expect(sheetOf(english, 'Izmaiņas').getRow(1).getCell(3).value).toBe('Previous revision');
     expectPlainString(labelledValue(sheetOf(english, 'Kopsavilkums'), 'Reporting period'), model.period);
   });

@@ -1,0 +1,58 @@
+/**
+ * One person, one ID (DESIGN §4.2). Participant IDs are typed by hand, pasted from other systems and exported by
+ * web tools, so the same pseudonym arrives as `O-17`, `o-17`, `O-17` + a zero-width space or with a no-break
+ * space. They are compared in a canonical form, so such variants count as one person.
+ */
+
+/** Invisible and bidirectional formatting characters: zero-width spaces and joiners, BOM, LRM/RLM, isolates. */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * The canonical form of a participant ID: Unicode NFKC (full-width letters and digits, no-break spaces);
+ * invisible and bidirectional characters removed; outer whitespace trimmed and inner whitespace collapsed to one
+ * space; case folded (to upper case).
+ */
+export function canonicalParticipantId(raw: string): string {
+  // Case is folded to upper (through lower, so ß and ẞ agree): usual pseudonyms keep their spelling.
+  return raw.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim().toLowerCase().toUpperCase();
+}
+
+/** True when the text holds a character a reader cannot see (it is then shown with `showInvisible`). */
+export function hasInvisible(text: string): boolean {
+  INVISIBLE.lastIndex = 0;
+  return INVISIBLE.test(text) || /[\u00a0\u2000-\u200a\u202f\u205f\u3000]/u.test(text);
+}
+
+/**
+ * The text with every invisible character, and every space other than the plain one, made visible as its code
+ * point (`O.2.3.1⟨U+200B⟩`), so a message about a found value shows what is actually in the cell.
+ */
+export function showInvisible(text: string): string {
+  return text.replace(
+    /[\p{Cf}\p{Default_Ignorable_Code_Point}\u00a0\u2000-\u200a\u202f\u205f\u3000]/gu,
+    (ch) => `⟨U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`,
+  );
+}
+
+/** A group of rows whose IDs differ as written but are one person in canonical form. */
+export interface IdVariantGroup {
+  canonical: string;
+  rows: number[];
+}
+
+/** The IDs written in more than one way: each such person with the rows of every spelling. */
+export function participantIdVariants(entries: readonly { id: string; row: number }[]): IdVariantGroup[] {
+  const byCanonical = new Map<string, { spellings: Set<string>; rows: number[] }>();
+  for (const e of entries) {
+    const key = canonicalParticipantId(e.id);
+    const group = byCanonical.get(key) ?? { spellings: new Set<string>(), rows: [] };
+    group.spellings.add(e.id);
+    group.rows.push(e.row);
+    byCanonical.set(key, group);
+  }
+  const out: IdVariantGroup[] = [];
+  for (const [canonical, g] of byCanonical) {
+    if (g.spellings.size > 1) out.push({ canonical, rows: [...new Set(g.rows)].sort((a, b) => a - b) });
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+/**
+ * Stored submission records of an earlier schema, read as the current one: records already in a store keep
+ * working after an upgrade, and their figures follow today's rules (money in cents, one ID per person).
+ */
+import { toCents } from './money';
+import { canonicalParticipantId } from './participant-id';
+import { type NormalisedSubmission, SUBMISSION_SCHEMA_VERSION } from './types';
+
+interface SchemaOneLine {
+  category: string;
+  amount?: number;
+  amountCents?: number;
+  lineage: NormalisedSubmission['expenditure'][number]['lineage'];
+}
+
+/** A parsed record as the current schema (schemas 1 and 2 kept euros as floats and IDs as written). */
+export function upgradeSubmission(record: NormalisedSubmission): NormalisedSubmission {
+  if ((record.schemaVersion as number) === SUBMISSION_SCHEMA_VERSION) return record;
+  // Fields are read defensively: a record is upgraded before anything checks its shape.
+  const lines = (record.expenditure ?? []) as unknown as SchemaOneLine[];
+  return {
+    ...record,
+    schemaVersion: SUBMISSION_SCHEMA_VERSION,
+    expenditure: lines.map((l) => ({
+      category: l.category,
+      amountCents: l.amountCents ?? toCents(l.amount ?? 0) ?? 0,
+      lineage: l.lineage,
+    })),
+    profiles: Object.fromEntries(
+      Object.entries(record.profiles ?? {})
+        .map(([id, profile]) => [canonicalParticipantId(id), profile] as const)
+        .reverse(),
+    ),
+    derived: (record.derived ?? []).map((d) => {
+      const ids = [...new Set(d.participantIds.map(canonicalParticipantId))].sort();
+      return { ...d, participantIds: ids, value: ids.length };
+    }),
+  };
+}
