@@ -3,6 +3,7 @@
  * into the store's `registry/` and `inbox/`, run as the scheduler would on the sample's "today", and print what
  * was produced and where.
  */
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseJson } from '../functions/app/deps';
@@ -12,7 +13,15 @@ import { keys, parseReportKey } from '../functions/core/keys';
 import type { Manifest } from '../functions/core/manifest';
 import { SAMPLE_NOW, writeSampleData } from './write-sample';
 
-const repo = resolve(import.meta.dirname, '..');
+/** The repository root: the nearest folder up with a package.json (this file runs from sample/ or from dist/cli/). */
+function findRepo(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '..');
+  }
+}
+
+const repo = findRepo(resolve(import.meta.dirname, '..'));
 
 async function place(from: string, to: string): Promise<void> {
   await mkdir(dirname(to), { recursive: true });

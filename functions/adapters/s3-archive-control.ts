@@ -4,10 +4,9 @@
  */
 import { GetObjectCommand, PutObjectLegalHoldCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { type ArchiveControl, StoreError } from '../core/ports';
+import { type ArchiveControl, MAX_PRESIGN_SECONDS, StoreError } from '../core/ports';
 
-/** SigV4 presigned URLs live at most 7 days. */
-export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+export { MAX_PRESIGN_SECONDS };
 
 /** Options of {@link S3ArchiveControl}. */
 export interface S3ArchiveControlOptions {

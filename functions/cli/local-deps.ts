@@ -6,6 +6,7 @@ import { OutboxMailer } from '../adapters/outbox-mailer';
 import { fixedClock, jsonLogger, systemClock } from '../adapters/system-clock';
 import type { Deps } from '../app/deps';
 import { silentLogger } from '../core/ports';
+import { parseNow } from './options';
 
 export const LOCAL_MAIL_FROM = 'pmif-reports@localhost';
 
@@ -22,14 +23,6 @@ export interface LocalOptions {
 
 /** Where `serve` listens unless told otherwise, and so where local upload links point. */
 export const DEFAULT_LINK_PORT = 8787;
-
-/** Parse `--now`: a date (06:00 Riga, when the scheduler runs) or a full ISO instant. */
-export function parseNow(text: string): Date {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T06:00:00+02:00` : text;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new Error(`--now: not a date or time: ${text}`);
-  return date;
-}
 
 export function defaultOutbox(store: string): string {
   return join(dirname(resolve(store)), 'outbox');

@@ -32,7 +32,7 @@ export function storeFlag(description: string, required = true): Option {
   return new Option('--store <dir>', description).makeOptionMandatory(required);
 }
 
-/** `--now <date>`: a date (06:00 Riga) or an instant, parsed by `parseNow` in local-deps.ts. */
+/** `--now <date>`: a date (06:00 Riga) or an instant, parsed by {@link parseNow}. */
 export function nowFlag(description: string): Option {
   return new Option('--now <date>', description);
 }
@@ -60,4 +60,12 @@ export function portFlag(description: string): Option {
 /** `--link-keys <file>`: the key file that signs local upload links. */
 export function linkKeysFlag(): Option {
   return new Option('--link-keys <file>', 'upload-link key file (default: link-keys.json beside the store)');
+}
+
+/** Parse `--now`: a date (06:00 Riga, when the scheduler runs) or a full ISO instant. */
+export function parseNow(text: string): Date {
+  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T06:00:00+02:00` : text;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`--now: not a date or time: ${text}`);
+  return date;
 }

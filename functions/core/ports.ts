@@ -34,6 +34,9 @@ export interface ObjectStore {
   list(prefix: string): Promise<ObjectInfo[]>;
 }
 
+/** SigV4 presigned URLs live at most 7 days: the longest a {@link ArchiveControl} download link can be valid. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
 /**
  * What the auditor's archive needs beyond {@link ObjectStore}: legal holds and time-limited downloads. Optional:
  * a store that cannot do something says so ({@link ArchiveControl.canHold}, no `presignGet`).

@@ -4,25 +4,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { FolderStore } from '../../adapters/folder-store';
-import { RoutedStore } from '../../adapters/routed-store';
-import { MAX_PRESIGN_SECONDS, S3ArchiveControl } from '../../adapters/s3-archive-control';
-import { S3Store } from '../../adapters/s3-store';
-import {
-  type ArchiveDeps,
-  archivedPeriods,
-  createVerifySession,
-  getArchive,
-  holdPeriod,
-  listArchive,
-  presignArchive,
-  type VerifyReport,
-  verifyPeriod,
-} from '../../app/archive';
+import type { ArchiveDeps, VerifyReport } from '../../app/archive';
 import { keys } from '../../core/keys';
-import { silentLogger } from '../../core/ports';
+import { MAX_PRESIGN_SECONDS, silentLogger } from '../../core/ports';
 import { periodFlag, periodOption, revisionOption, storeFlag } from '../options';
 
 /** What tests (or another host) inject; the command line itself passes none of these. */
@@ -79,13 +65,26 @@ function withStorage(command: Command): Command {
     .option('--archive-bucket <name>', 'the S3 archive bucket (reports/, Object Lock)');
 }
 
-/** The archive's storage from the flags: a folder, or the two buckets routed as the stack lays them out. */
-function openStorage(flags: StorageFlags, options: ArchiveCommandOptions): ArchiveDeps & { where: string } {
+/**
+ * The archive's storage from the flags: a folder, or the two buckets routed as the stack lays them out. The
+ * adapters load here, when a subcommand runs: the AWS SDK only for `--bucket`, never for `--help`.
+ */
+async function openStorage(
+  flags: StorageFlags,
+  options: ArchiveCommandOptions,
+): Promise<ArchiveDeps & { where: string }> {
   if (flags.store && !flags.bucket && !flags.archiveBucket) {
+    const { FolderStore } = await import('../../adapters/folder-store');
     const store = new FolderStore(resolve(flags.store));
     return { store, control: store, log: silentLogger, where: resolve(flags.store) };
   }
   if (!flags.store && flags.bucket && flags.archiveBucket) {
+    const [{ S3Client }, { RoutedStore }, { S3ArchiveControl }, { S3Store }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../../adapters/routed-store'),
+      import('../../adapters/s3-archive-control'),
+      import('../../adapters/s3-store'),
+    ]);
     const client = options.s3Client ?? new S3Client({});
     const versioned = options.versioned ?? true;
     const data = new S3Store({ client, bucket: flags.bucket, versioned });
@@ -142,7 +141,8 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       .option('--project <id>', 'only this project (or "programme")')
       .option('--json', 'print JSON'),
   ).action(async (opts: StorageFlags & { period?: string; project?: string; json?: boolean }) => {
-    const deps = openStorage(opts, options);
+    const deps = await openStorage(opts, options);
+    const { listArchive } = await import('../../app/archive');
     const rows = await listArchive(deps, { period: opts.period, project: opts.project });
     if (opts.json) {
       write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -178,7 +178,8 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       report: string,
       opts: StorageFlags & { revision?: number; out?: string; url?: boolean; expires: number },
     ) => {
-      const deps = openStorage(opts, options);
+      const deps = await openStorage(opts, options);
+      const { getArchive, presignArchive } = await import('../../app/archive');
       const query = { period, subject: report, revision: opts.revision };
       if (opts.url) {
         const signedAt = now();
@@ -227,7 +228,8 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       periodArgs: string[],
       opts: StorageFlags & { all?: boolean; revision?: number; manifestSha256?: string; quiet?: boolean },
     ) => {
-      const deps = openStorage(opts, options);
+      const deps = await openStorage(opts, options);
+      const { archivedPeriods, createVerifySession, verifyPeriod } = await import('../../app/archive');
       const periods = opts.all ? await archivedPeriods(deps) : periodArgs.map(periodOption);
       if (periods.length === 0)
         throw new InvalidArgumentError(
@@ -262,7 +264,8 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       .argument('<period>', 'e.g. 2025-Q3', periodOption)
       .option('--revision <n>', 'only this revision (default: every revision of the period)', revisionOption),
   ).action(async (period: string, opts: StorageFlags & { revision?: number }) => {
-    const deps = openStorage(opts, options);
+    const deps = await openStorage(opts, options);
+    const { holdPeriod } = await import('../../app/archive');
     const outcome = await holdPeriod(deps, period, { revision: opts.revision });
     for (const h of outcome.held) write(`held      ${h.key}  (version ${h.version})\n`);
     for (const n of outcome.notHeld) write(`not held  ${n.key}  (version ${n.version}): ${n.reason}\n`);

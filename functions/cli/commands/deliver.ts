@@ -1,7 +1,5 @@
 /** `pmif-reports deliver`: e-mail a period's latest revision, once per recipient and revision. */
 import { type Command, InvalidArgumentError } from 'commander';
-import { deliverPeriod } from '../../app/deliver';
-import { localDeps } from '../local-deps';
 import { nowFlag, outboxFlag, periodFlag, storeFlag, verboseFlag } from '../options';
 
 /** Adds the command to `program`, inheriting its settings (as `program.command` does). */
@@ -31,6 +29,10 @@ export function deliverCommand(program: Command): Command {
       }) => {
         if (opts.resendInDoubt && opts.confirmInDoubt)
           throw new InvalidArgumentError('--resend-in-doubt and --confirm-in-doubt exclude each other');
+        const [{ deliverPeriod }, { localDeps }] = await Promise.all([
+          import('../../app/deliver'),
+          import('../local-deps'),
+        ]);
         const deps = localDeps(opts);
         const resolve = opts.resendInDoubt ? 'resend' : opts.confirmInDoubt ? 'confirm' : undefined;
         const outcome = await deliverPeriod(deps, opts.period, resolve ? { resolve } : {});

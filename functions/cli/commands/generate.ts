@@ -1,10 +1,7 @@
 /** `pmif-reports generate`: one period's reports, a new revision only when its sources changed. */
 import type { Command } from 'commander';
-import { generatePeriod } from '../../app/generate';
 import type { Lang } from '../../core/types';
-import { localDeps } from '../local-deps';
 import { langOption, nowFlag, periodFlag, storeFlag, verboseFlag } from '../options';
-import { progressReporter } from '../progress';
 
 /** Adds the command to `program`, inheriting its settings (as `program.command` does). */
 export function generateCommand(program: Command): Command {
@@ -17,6 +14,12 @@ export function generateCommand(program: Command): Command {
     .addOption(nowFlag('generated-at time (default: the system clock)'))
     .addOption(verboseFlag())
     .action(async (opts: { period: string; store: string; lang?: Lang; now?: string; verbose?: boolean }) => {
+      // The renderers (pdfkit, exceljs) load when reports are generated, not for --help.
+      const [{ generatePeriod }, { localDeps }, { progressReporter }] = await Promise.all([
+        import('../../app/generate'),
+        import('../local-deps'),
+        import('../progress'),
+      ]);
       const deps = localDeps(opts);
       const bar = progressReporter(`generate ${opts.period}`);
       const outcome = await generatePeriod(deps, {

@@ -2,13 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { ingestObject } from '../../app/ingest';
-import { isRegistryWorkbook } from '../../app/validate-workbook';
 import { nameMatches } from '../../core/names';
 import type { WorkbookData } from '../../intake/read-xlsx';
-import { readXlsx } from '../../intake/read-xlsx';
 import { formatIssueTable } from '../format-issues';
-import { localDeps } from '../local-deps';
 import { nowFlag, storeFlag, verboseFlag } from '../options';
 
 /** The project ID a submission names, to choose its inbox folder when ingesting from the command line. */
@@ -35,6 +31,13 @@ export function ingestCommand(program: Command): Command {
     .addOption(nowFlag('the time to act at'))
     .addOption(verboseFlag())
     .action(async (files: string[], opts: { store: string; project?: string; now?: string; verbose?: boolean }) => {
+      // Loaded when the command runs: --help and the other commands never load ingest's workbook code.
+      const [{ ingestObject }, { isRegistryWorkbook }, { readXlsx }, { localDeps }] = await Promise.all([
+        import('../../app/ingest'),
+        import('../../app/validate-workbook'),
+        import('../../intake/read-xlsx'),
+        import('../local-deps'),
+      ]);
       const deps = localDeps(opts);
       let failed = false;
       for (const file of files) {

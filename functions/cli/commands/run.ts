@@ -1,11 +1,11 @@
 /** `pmif-reports run`: what the scheduler does, in one go (also the heart of `npm start`). */
 import type { Command } from 'commander';
-import { runAll } from '../../app/run';
-import { localDeps } from '../local-deps';
+import type { runAll } from '../../app/run';
 import { linkKeysFlag, nowFlag, outboxFlag, portFlag, storeFlag, verboseFlag } from '../options';
-import { progressReporter } from '../progress';
 
+/** The whole flow with a progress bar per stage; everything it needs loads when it runs. */
 export async function runWithProgress(deps: Parameters<typeof runAll>[0]) {
+  const [{ runAll }, { progressReporter }] = await Promise.all([import('../../app/run'), import('../progress')]);
   const bars = new Map<string, ReturnType<typeof progressReporter>>();
   const result = await runAll(deps, (p) => {
     let bar = bars.get(p.stage);
@@ -54,6 +54,7 @@ export function runCommand(program: Command): Command {
         linkKeys?: string;
         verbose?: boolean;
       }) => {
+        const { localDeps } = await import('../local-deps');
         const deps = localDeps(opts);
         const result = await runWithProgress(deps);
         process.stdout.write(`${summariseRun(result)}\n`);

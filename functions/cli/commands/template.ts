@@ -2,8 +2,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { standardIndicators } from '../../core/catalogue';
-import { buildRegistryTemplate, buildSubmissionTemplate } from '../../workbooks/write-template';
 import { periodFlag } from '../options';
 
 /** Adds the command to `program`, inheriting its settings (as `program.command` does). */
@@ -16,6 +14,11 @@ export function templateCommand(program: Command): Command {
     .option('--project <id>', 'pre-fill the project ID (submission)')
     .addOption(periodFlag('pre-fill the period (submission)', false))
     .action(async (kind: string, opts: { out: string; project?: string; period?: string }) => {
+      // exceljs loads when a template is written, not for --help.
+      const [{ buildRegistryTemplate, buildSubmissionTemplate }, { standardIndicators }] = await Promise.all([
+        import('../../workbooks/write-template'),
+        import('../../core/catalogue'),
+      ]);
       let bytes: Uint8Array;
       if (kind === 'registry') bytes = await buildRegistryTemplate();
       else if (kind === 'submission') {

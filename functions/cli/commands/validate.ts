@@ -2,16 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { contentVersion, FolderStore } from '../../adapters/folder-store';
+import { contentVersion } from '../../adapters/folder-store';
 import { sha256Hex } from '../../app/deps';
-import { loadRegistryInForce } from '../../app/registry-store';
-import { readRegistryWorkbook, validateWorkbook } from '../../app/validate-workbook';
 import { hasErrors } from '../../core/issue-codes';
 import { rigaDate } from '../../core/period';
 import type { SourceRef } from '../../core/types';
 import { formatIssueTable } from '../format-issues';
-import { parseNow } from '../local-deps';
-import { nowFlag, storeFlag } from '../options';
+import { nowFlag, parseNow, storeFlag } from '../options';
 
 /** A file's source reference as the folder store would version it (uploaded at the epoch: a dry run has no time). */
 function fileSource(bytes: Uint8Array, key: string): SourceRef {
@@ -40,6 +37,8 @@ export function validateCommand(program: Command): Command {
         file: string,
         opts: { registry?: string; store?: string; project?: string; now?: string; json?: boolean },
       ) => {
+        // Loaded when the command runs, so that --help and the other commands never load the workbook reader.
+        const { readRegistryWorkbook, validateWorkbook } = await import('../../app/validate-workbook');
         const bytes = new Uint8Array(await readFile(file));
         const issues = await validateWorkbook(bytes, basename(file), {
           source: fileSource,
@@ -53,8 +52,13 @@ export function validateCommand(program: Command): Command {
                 fileSource(registryBytes, `registry/${basename(opts.registry)}`),
               );
             }
-            if (opts.store)
+            if (opts.store) {
+              const [{ FolderStore }, { loadRegistryInForce }] = await Promise.all([
+                import('../../adapters/folder-store'),
+                import('../../app/registry-store'),
+              ]);
               return { registry: await loadRegistryInForce(new FolderStore(resolve(opts.store))), issues: [] };
+            }
             return { registry: null, issues: [] };
           },
         });

@@ -1,0 +1,74 @@
+/**
+ * The shipped command line is the bundle in dist/cli (scripts/build-cli.ts, built by `prepare` at `npm ci`). These
+ * tests build it again in memory and compare it with what is on disk, so a bundle older than its sources fails
+ * here rather than running stale code; and they check that `--help` and `validate` load only what they use.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { CLI_OUT_DIR, cliBuildOptions } from '../../scripts/build-cli';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const outDir = join(root, CLI_OUT_DIR);
+const bin = join(root, 'bin', 'pmif-reports.js');
+
+/** Packages a bundle file loads at once (static imports), following the bundle's own chunks. */
+function staticPackages(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gms)) {
+      const spec = (m[1] ?? m[2])!;
+      if (spec.startsWith('.')) visit(join(dirname(file), spec));
+      else if (!spec.startsWith('node:'))
+        packages.add(
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
+    }
+  };
+  visit(entry);
+  return packages;
+}
+
+describe('the CLI bundle', () => {
+  it('is built and as fresh as its sources (run `npm run build` after changing them)', async () => {
+    expect(existsSync(join(outDir, 'main.js')), 'dist/cli/main.js: run `npm run build`').toBe(true);
+    const result = await build({ ...cliBuildOptions(root), write: false });
+    const built = new Map(result.outputFiles.map((f) => [relative(outDir, f.path), f.text]));
+    const onDisk = readdirSync(outDir).sort();
+    expect(onDisk, 'the files in dist/cli').toEqual([...built.keys()].sort());
+    for (const [name, text] of built) {
+      expect(readFileSync(join(outDir, name), 'utf8') === text, `dist/cli/${name} differs from a fresh build`).toBe(
+        true,
+      );
+    }
+  }, 60_000);
+
+  it('loads only commander and the period library for --help, and the workbook reader for validate', () => {
+    expect([...staticPackages(join(outDir, 'main.js'))].sort()).toEqual(['@date-fns/tz', 'commander']);
+    const validate = readdirSync(outDir).find((f) => f.startsWith('validate-workbook-'));
+    expect(validate).toBeDefined();
+    expect([...staticPackages(join(outDir, validate!))].sort()).toEqual(['@date-fns/tz', 'fflate', 'saxes']);
+  });
+
+  it('runs from bin/pmif-reports.js: --help lists every command, validate answers for a workbook', () => {
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    for (const command of ['validate', 'ingest', 'template', 'generate', 'deliver', 'run', 'archive'])
+      expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    const notAWorkbook = spawnSync(process.execPath, [bin, 'validate', join(root, 'package.json')], {
+      encoding: 'utf8',
+    });
+    // The file is refused with the reader's own plain-words error, not a crash.
+    expect(notAWorkbook.status).toBe(1);
+    expect(notAWorkbook.stdout).toMatch(/KĻŪDA|ERROR/);
+  }, 60_000);
+});
