@@ -8,6 +8,8 @@ import type { Deps } from '../app/deps';
 import { silentLogger } from '../core/ports';
 import { parseNow } from './options';
 
+export { parseNow };
+
 export const LOCAL_MAIL_FROM = 'pmif-reports@localhost';
 
 export interface LocalOptions {

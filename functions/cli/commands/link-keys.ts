@@ -3,20 +3,27 @@
  * makes a new current key and keeps the old one as previous (mailed links keep working); revoke-previous drops it.
  */
 import { Command } from 'commander';
-import { revokePreviousKey, rotateKeyFile } from '../../adapters/key-file';
-import { defaultLinkKeyFile } from '../local-deps';
 import { linkKeysFlag, storeFlag } from '../options';
+
+/** The key file adapter and the default path load when a subcommand runs, not for --help. */
+async function keyFile() {
+  const [adapter, { defaultLinkKeyFile }] = await Promise.all([
+    import('../../adapters/key-file'),
+    import('../local-deps'),
+  ]);
+  return { ...adapter, defaultLinkKeyFile };
+}
 
 export function linkKeysCommand(): Command {
   const keys = new Command('link-keys').description('rotate or revoke the keys that sign upload links (local mode)');
-  const file = (opts: { store: string; linkKeys?: string }) => opts.linkKeys ?? defaultLinkKeyFile(opts.store);
   keys
     .command('rotate')
     .description('new current key; the old one stays valid as the previous key, so mailed links keep working')
     .addOption(storeFlag('the store folder'))
     .addOption(linkKeysFlag())
     .action(async (opts: { store: string; linkKeys?: string }) => {
-      await rotateKeyFile(file(opts));
+      const { rotateKeyFile, defaultLinkKeyFile } = await keyFile();
+      await rotateKeyFile(opts.linkKeys ?? defaultLinkKeyFile(opts.store));
       process.stdout.write('rotated: new links use the new key; links signed with the previous key still work\n');
     });
   keys
@@ -25,7 +32,8 @@ export function linkKeysCommand(): Command {
     .addOption(storeFlag('the store folder'))
     .addOption(linkKeysFlag())
     .action(async (opts: { store: string; linkKeys?: string }) => {
-      await revokePreviousKey(file(opts));
+      const { revokePreviousKey, defaultLinkKeyFile } = await keyFile();
+      await revokePreviousKey(opts.linkKeys ?? defaultLinkKeyFile(opts.store));
       process.stdout.write('revoked: links signed with the previous key no longer work\n');
     });
   return keys;

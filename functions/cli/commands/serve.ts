@@ -1,7 +1,6 @@
 /** `pmif-reports serve`: the drop page and its upload endpoint on http://localhost:PORT over the folder store. */
 import type { Command } from 'commander';
 import { linkKeysFlag, nowFlag, outboxFlag, portFlag, storeFlag, verboseFlag } from '../options';
-import { startServer } from '../serve';
 
 export function serveCommand(program: Command): Command {
   return program
@@ -22,6 +21,7 @@ export function serveCommand(program: Command): Command {
         linkKeys?: string;
         verbose?: boolean;
       }) => {
+        const { startServer } = await import('../serve');
         const server = await startServer(opts);
         process.stdout.write(`Drop page: ${server.origin}/upload?t=… (open the link in an e-mail). Ctrl+C stops.\n`);
         const stop = () => void server.idle().then(() => server.close());
