@@ -7,8 +7,11 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseJson } from '../functions/app/deps';
+import { loadRegistryInForce } from '../functions/app/registry-store';
+import { uploadLinkFor } from '../functions/app/upload-links';
 import { runWithProgress, summariseRun } from '../functions/cli/commands/run';
-import { localDeps } from '../functions/cli/local-deps';
+import { DEFAULT_LINK_PORT, localDeps } from '../functions/cli/local-deps';
+import { portOption } from '../functions/cli/options';
 import { keys, parseReportKey } from '../functions/core/keys';
 import type { Manifest } from '../functions/core/manifest';
 import { SAMPLE_NOW, writeSampleData } from './write-sample';
@@ -51,7 +54,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Store (bucket) → ${rel(bucket)}; outbox → ${rel(outbox)}; today = ${SAMPLE_NOW} (Europe/Riga)\n\n`,
   );
-  const deps = localDeps({ store: bucket, outbox, now: SAMPLE_NOW });
+  // `npm start -- --port N`: the port `serve` will listen on, which the upload links in the e-mails name.
+  const portAt = process.argv.indexOf('--port');
+  const port = portAt > 0 ? portOption(process.argv[portAt + 1] ?? '') : DEFAULT_LINK_PORT;
+  const deps = localDeps({ store: bucket, outbox, now: SAMPLE_NOW, port });
   const result = await runWithProgress(deps);
 
   const rows: string[][] = [
@@ -96,7 +102,21 @@ async function main(): Promise<void> {
   process.stdout.write(`Project reports: ${rel(join(bucket, 'reports'))}/<period>/r<n>/<project>.pdf|.xlsx\n`);
   process.stdout.write(`Rejections (planted mistakes): ${rejections.length} → ${rel(join(bucket, 'rejections'))}\n`);
   process.stdout.write(`E-mails (.eml): ${emails.length} → ${rel(outbox)}\n`);
+  await printDropPage(deps, rel(bucket), port);
   process.stdout.write(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
+}
+
+/** How to try the drop page: the command that serves it, and one sample project's upload link. */
+async function printDropPage(deps: ReturnType<typeof localDeps>, bucket: string, port: number): Promise<void> {
+  const registry = await loadRegistryInForce(deps.store);
+  // The project that runs longest: its link is for its next due period (or its last one, once it has ended).
+  const project = registry?.projects.toSorted((a, b) => (a.end < b.end ? 1 : a.end > b.end ? -1 : 0))[0];
+  const link = project && (await uploadLinkFor(deps, registry, project.id, null));
+  const portFlag = port === DEFAULT_LINK_PORT ? '' : ` --port ${port}`;
+  process.stdout.write(
+    `\nDrop page (upload links in the e-mails): npm run cli -- serve --store ${bucket} --now ${SAMPLE_NOW}${portFlag}\n`,
+  );
+  if (project && link) process.stdout.write(`  then open the link of ${project.id}: ${link}\n`);
 }
 
 main().catch((err: unknown) => {

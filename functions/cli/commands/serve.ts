@@ -21,6 +21,7 @@ export function serveCommand(program: Command): Command {
         linkKeys?: string;
         verbose?: boolean;
       }) => {
+        // Loaded when it runs: `--help` stays light (see scripts/build-cli.ts).
         const { startServer } = await import('../serve');
         const server = await startServer(opts);
         process.stdout.write(`Drop page: ${server.origin}/upload?t=… (open the link in an e-mail). Ctrl+C stops.\n`);
