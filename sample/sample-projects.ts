@@ -17,6 +17,7 @@ import {
   type IndicatorDef,
   type IsoDate,
   type ParticipantRule,
+  type ProgrammeTarget,
   type Project,
   type Recipient,
   type Settings,
@@ -932,7 +933,37 @@ export interface SampleRegistry {
   recipients: Recipient[];
   /** Rows of the optional `Rādītāji` sheet. */
   indicators: ProgrammeIndicatorRow[];
+  /** Rows of the optional `Programmas mērķi` sheet: the programme's performance framework. */
+  programmeTargets: ProgrammeTarget[];
   settings: Settings;
+}
+
+/**
+ * The programme's milestone 2024 and target 2029 for every common indicator the sample projects target: a quarter
+ * above what the selected projects plan (more calls are expected), rounded up to tens. Milestones are for outputs
+ * only (CPR Art. 16), baselines for results only.
+ */
+function sampleProgrammeTargets(): ProgrammeTarget[] {
+  const planned = new Map<string, number>();
+  for (const { project, targets } of PROJECTS) {
+    if (project.fund !== 'AMIF-2021-2027') continue;
+    for (const t of targets) {
+      if (!SAMPLE_CATALOGUES['AMIF-2021-2027'].some((d) => d.code === t.code)) continue;
+      planned.set(t.code, (planned.get(t.code) ?? 0) + t.target);
+    }
+  }
+  return [...planned.entries()]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([code, sum]) => {
+      const target2029 = Math.ceil((sum * 1.25) / 10) * 10;
+      const result = code.startsWith('R.');
+      return {
+        indicatorCode: code,
+        baseline: result ? 0 : null,
+        milestone2024: result ? null : Math.round(target2029 * 0.3),
+        target2029,
+      };
+    });
 }
 
 const RECIPIENTS: Recipient[] = [
@@ -964,6 +995,7 @@ export function buildSampleRegistry(): SampleRegistry {
     budget: PROJECTS.flatMap((p) => p.budget.map((b) => ({ projectId: p.project.id, ...b }))),
     recipients: RECIPIENTS,
     indicators: PROGRAMME_INDICATORS,
+    programmeTargets: sampleProgrammeTargets(),
     settings: { deadlineDays: 15, reminderDays: 5 },
   };
 }

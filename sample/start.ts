@@ -100,6 +100,11 @@ async function main(): Promise<void> {
   const emails = (await readdir(outbox).catch(() => [])).filter((f) => f.endsWith('.eml'));
   process.stdout.write(`\n${summariseRun(result)}\n`);
   process.stdout.write(`Project reports: ${rel(join(bucket, 'reports'))}/<period>/r<n>/<project>.pdf|.xlsx\n`);
+  for (const t of result.transmitted) {
+    if (t.status === 'no-registry') continue;
+    const lv = rel(join(bucket, keys.transmission(t.cutoff, t.revision, 'lv')));
+    process.stdout.write(`Art. 42 transmission (cut-off ${t.cutoff}, r${t.revision}): ${lv} (+ .en.xlsx)\n`);
+  }
   process.stdout.write(`Rejections (planted mistakes): ${rejections.length} → ${rel(join(bucket, 'rejections'))}\n`);
   process.stdout.write(`E-mails (.eml): ${emails.length} → ${rel(outbox)}\n`);
   await printDropPage(deps, rel(bucket), port);

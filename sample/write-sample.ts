@@ -101,6 +101,7 @@ function registryWorkbook(registry: SampleRegistry) {
     })),
   );
   fillTable(sheet('indicators'), registry.indicators);
+  fillTable(sheet('programmeTargets'), registry.programmeTargets);
   const settings = sheet('settings');
   if (settings) writeFormValues(settings, { ...registry.settings });
   return laidOut.workbook;

@@ -6,7 +6,7 @@
  * the caller knows a repeat is due (the repeat sends only what failed).
  */
 
-import { periodInReminderWindow, periodsDue } from '../core/calendar';
+import { latestDueCutoff, periodInReminderWindow, periodsDue } from '../core/calendar';
 import { keys } from '../core/keys';
 import { rigaDate } from '../core/period';
 import { activeProjects } from '../core/report-model';
@@ -17,9 +17,15 @@ import { type IngestOutcome, ingestObject } from './ingest';
 import { UnsentMailError } from './ledger';
 import { loadRegistryInForce } from './registry-store';
 import { type RemindOutcome, remindPeriod } from './remind';
+import {
+  deliverTransmission,
+  produceTransmission,
+  type TransmissionDeliverOutcome,
+  type TransmissionOutcome,
+} from './transmission';
 
 export interface RunProgress {
-  stage: 'ingest' | 'generate' | 'deliver';
+  stage: 'ingest' | 'generate' | 'deliver' | 'transmission';
   done: number;
   total: number;
   label: string;
@@ -30,6 +36,9 @@ export interface RunResult {
   reminded: RemindOutcome[];
   generated: GenerateOutcome[];
   delivered: DeliverOutcome[];
+  /** The Art. 42 transmission of the latest due cut-off, and its delivery (none before the first is due). */
+  transmitted: TransmissionOutcome[];
+  transmissionsDelivered: TransmissionDeliverOutcome[];
 }
 
 export interface RunOptions {
@@ -42,7 +51,14 @@ export async function runAll(
   onProgress?: (p: RunProgress) => void,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const result: RunResult = { ingested: [], reminded: [], generated: [], delivered: [] };
+  const result: RunResult = {
+    ingested: [],
+    reminded: [],
+    generated: [],
+    delivered: [],
+    transmitted: [],
+    transmissionsDelivered: [],
+  };
   const unsent: UnsentMailError[] = [];
   /** Runs a step; a failed mail is remembered (its outcome kept when it has one) and the run goes on. */
   const mailing = async <T>(step: () => Promise<T>, keep: (outcome: T) => void): Promise<void> => {
@@ -94,6 +110,16 @@ export async function runAll(
       (o) => result.delivered.push(o),
     );
     onProgress?.({ stage: 'deliver', done: ++done, total: periods.length, label: period });
+  }
+  // After the Q4 and Q2 deadlines: the Art. 42 transmission of the latest due cut-off, to the programme's managers.
+  const cutoff = latestDueCutoff(registry, today);
+  if (cutoff) {
+    result.transmitted.push(await produceTransmission(deps, { cutoff }));
+    await mailing(
+      () => deliverTransmission(deps, cutoff),
+      (o) => result.transmissionsDelivered.push(o),
+    );
+    onProgress?.({ stage: 'transmission', done: 1, total: 1, label: cutoff });
   }
   return finish(result, unsent);
 }

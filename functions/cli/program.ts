@@ -12,6 +12,7 @@ import { linkKeysCommand } from './commands/link-keys';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { templateCommand } from './commands/template';
+import { transmissionCommand } from './commands/transmission';
 import { validateCommand } from './commands/validate';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   generateCommand(program);
   deliverCommand(program);
   runCommand(program);
+  transmissionCommand(program);
   program.addCommand(archiveCommand());
   serveCommand(program);
   program.addCommand(linkKeysCommand());

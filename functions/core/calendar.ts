@@ -42,3 +42,18 @@ export function periodInReminderWindow(registry: Registry, today: string): strin
   }
   return null;
 }
+
+/**
+ * The latest Art. 42 indicator cut-off (30 June or 31 December) whose quarter's submission deadline is over on
+ * `today`, if an AMIF 2021-2027 project had started by then. Data for it are due by 31 July / 31 January.
+ */
+export function latestDueCutoff(registry: Registry, today: string): string | null {
+  const year = Number(today.slice(0, 4));
+  const candidates = [`${year}-12-31`, `${year}-06-30`, `${year - 1}-12-31`, `${year - 1}-06-30`];
+  for (const cutoff of candidates) {
+    if (addDays(cutoff, registry.settings.deadlineDays) >= today) continue;
+    const started = registry.projects.some((p) => p.fund === 'AMIF-2021-2027' && p.start <= cutoff);
+    return started ? cutoff : null;
+  }
+  return null;
+}

@@ -6,6 +6,7 @@ const PROJECT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const PERIOD = /^\d{4}-Q[1-4]$/;
 /** Versions are S3 version ids or content hashes; keep them to a safe alphabet. */
 const VERSION = /^[A-Za-z0-9._-]{1,1024}$/;
+const CUTOFF = /^\d{4}-(?:06-30|12-31)$/;
 const LEDGER_SLOT = /^deliveries\/[A-Za-z0-9._/-]+$/;
 
 export function isProjectId(id: string): boolean {
@@ -95,6 +96,26 @@ export const keys = {
   uploadMailSlot(sourceKey: string, sourceVersion: string): string {
     return `deliveries/uploads/${sourceKey.replace(/[^A-Za-z0-9._/-]/g, '_')}/${check('version', sourceVersion, VERSION)}`;
   },
+  /** Art. 42 transmissions (DESIGN §3): `transmissions/<cutoff>/r<n>/…`, archived like reports. */
+  transmissionsPrefix: 'transmissions/',
+  transmissionRevisionPrefix(cutoff: string, revision: number): string {
+    if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);
+    return `transmissions/${check('cut-off', cutoff, CUTOFF)}/r${revision}/`;
+  },
+  /** The Latvian edition is `transmission.xlsx`, the English one `transmission.en.xlsx`. */
+  transmission(cutoff: string, revision: number, lang: 'lv' | 'en'): string {
+    return `${keys.transmissionRevisionPrefix(cutoff, revision)}transmission${lang === 'en' ? '.en' : ''}.xlsx`;
+  },
+  transmissionPlan(cutoff: string, revision: number): string {
+    return `${keys.transmissionRevisionPrefix(cutoff, revision)}plan.json`;
+  },
+  transmissionManifest(cutoff: string, revision: number): string {
+    return `${keys.transmissionRevisionPrefix(cutoff, revision)}manifest.json`;
+  },
+  /** A manager's transmission e-mail: one per cut-off, revision and recipient. */
+  transmissionDeliverySlot(cutoff: string, revision: number, recipientHash: string): string {
+    return `deliveries/${keys.transmissionRevisionPrefix(cutoff, revision)}${check('recipient hash', recipientHash, /^[a-f0-9]{16,64}$/)}`;
+  },
   ledgerAttempt(slot: string, attempt: number): string {
     if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`invalid ledger attempt ${attempt}`);
     check('ledger slot', slot, LEDGER_SLOT);
@@ -137,6 +158,13 @@ export function parseInboxKey(key: string): InboxKey | null {
   const m = /^inbox\/([^/]+)\/([^/]+)$/.exec(key);
   if (!m) return null;
   return { folder: m[1]!, file: m[2]! };
+}
+
+/** `transmissions/<cutoff>/r<n>/<file>` → its parts. */
+export function parseTransmissionKey(key: string): { cutoff: string; revision: number; file: string } | null {
+  const m = /^transmissions\/(\d{4}-(?:06-30|12-31))\/r(\d+)\/([^/]+)$/.exec(key);
+  if (!m) return null;
+  return { cutoff: m[1]!, revision: Number(m[2]), file: m[3]! };
 }
 
 /** `reports/<period>/r<n>/<file>` → its parts. */

@@ -130,6 +130,15 @@ export interface Target {
   target: number;
 }
 
+/** The programme's performance framework for one indicator (registry sheet `Programmas mērķi`), for Art. 42. */
+export interface ProgrammeTarget {
+  indicatorCode: string;
+  /** Result indicators only. */
+  baseline: number | null;
+  milestone2024: number | null;
+  target2029: number | null;
+}
+
 export interface BudgetLine {
   projectId: string;
   category: string;
@@ -161,6 +170,8 @@ export interface Registry {
   recipients: Recipient[];
   /** Programme-specific indicators from the `Rādītāji` sheet. */
   indicators: IndicatorDef[];
+  /** From the optional `Programmas mērķi` sheet; absent in registries read before it existed. */
+  programmeTargets?: ProgrammeTarget[];
   settings: Settings;
 }
 

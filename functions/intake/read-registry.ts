@@ -11,6 +11,7 @@ import {
   DEFAULT_SETTINGS,
   FUNDS,
   type IndicatorDef,
+  type ProgrammeTarget,
   type Project,
   type Recipient,
   type Registry,
@@ -179,6 +180,27 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
     }
   }
 
+  const programmeTargets: ProgrammeTarget[] = [];
+  const programmeTable = tables.get('programmeTargets');
+  const seenTargets = new Set<string>();
+  for (const row of programmeTable?.rows ?? []) {
+    const sheet = programmeTable!.sheet.name;
+    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
+    const code = f.text(at('indicatorCode'), true);
+    const def = code ? catalogue.get(code) : undefined;
+    if (code && !def)
+      f.add('registry-target-unknown-indicator', { sheet, cell: row.ref('indicatorCode') }, { found: code });
+    if (def && seenTargets.has(def.code))
+      f.add('indicator-duplicate', { sheet, cell: row.ref('indicatorCode') }, { found: def.code });
+    const baseline = f.number(at('baseline'), { min: 0 });
+    const milestone2024 = f.number(at('milestone2024'), { min: 0 });
+    const target2029 = f.number(at('target2029'), { min: 0 });
+    if (def && !seenTargets.has(def.code)) {
+      seenTargets.add(def.code);
+      programmeTargets.push({ indicatorCode: def.code, baseline, milestone2024, target2029 });
+    }
+  }
+
   const budget: BudgetLine[] = [];
   const budgetTable = tables.get('budget');
   for (const row of budgetTable?.rows ?? []) {
@@ -245,6 +267,7 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
       budget,
       recipients,
       indicators,
+      programmeTargets,
       settings,
     },
     issues: f.issues,

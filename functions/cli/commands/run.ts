@@ -31,6 +31,11 @@ export function summariseRun(result: Awaited<ReturnType<typeof runAll>>): string
     `Ingested: ${count('accepted')} accepted, ${count('rejected')} rejected, ${count('skipped')} already done`,
     `Reports: ${generated} period revision(s) generated, ${result.generated.length - generated} unchanged`,
     `E-mails: ${sent} sent${attention}`,
+    ...result.transmitted.map((t) =>
+      t.status === 'no-registry'
+        ? `Art. 42 transmission ${t.cutoff}: no registry`
+        : `Art. 42 transmission ${t.cutoff}: r${t.revision} ${t.status}, ${result.transmissionsDelivered.reduce((a, d) => a + d.sent, 0)} e-mail(s) sent`,
+    ),
   ].join('\n');
 }
 
