@@ -17,7 +17,7 @@ import { buildProjectReport } from '../../functions/core/report-model';
 import { CutoffError, cutoffPeriod } from '../../functions/core/transmission';
 import type { NormalisedSubmission, Project, Registry } from '../../functions/core/types';
 import { renderProjectPdf } from '../../functions/pdf/render-project-pdf';
-import { parseSubmission } from '../../functions/workbooks/read-submission';
+import { parseSubmission } from '../../functions/intake/read-submission';
 import { renderProjectXlsx } from '../../functions/workbooks/write-report-xlsx';
 import annex from '../fixtures/verified-indicators.json' with { type: 'json' };
 import { localDeps, recordingLogger } from '../helpers/small-programme';
