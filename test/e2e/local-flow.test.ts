@@ -179,6 +179,13 @@ describe('local flow on sample data', () => {
     const result = await runAll({ ...deps, clock: fixedClock(new Date('2025-10-20T04:00:00Z')) });
     expect(result.ingested.every((i) => i.status === 'skipped')).toBe(true);
     expect(result.generated.find((g) => g.period === PERIOD)?.status).toBe('unchanged');
-    expect((await readdir(outbox)).length).toBe(before + result.delivered.reduce((a, d) => a + d.sent, 0));
+    const sent = [...result.delivered, ...result.transmissionsDelivered].reduce((a, d) => a + d.sent, 0);
+    expect((await readdir(outbox)).length).toBe(before + sent);
+    // The Art. 42 transmission of the latest due cut-off exists once; a further run leaves it as it is.
+    expect(result.transmitted.map((t) => t.status === 'no-registry' || t.cutoff)).toEqual(['2025-06-30']);
+    const again = await runAll({ ...deps, clock: fixedClock(new Date('2025-10-20T04:00:00Z')) });
+    expect(again.transmitted.map((t) => t.status)).toEqual(['unchanged']);
+    expect(again.transmissionsDelivered.reduce((a, d) => a + d.sent + d.alreadySent, 0)).toBeGreaterThan(0);
+    expect(again.transmissionsDelivered.reduce((a, d) => a + d.sent, 0)).toBe(0);
   });
 });
