@@ -87,10 +87,14 @@ const WRITE_POINTS: [RegExp, string][] = [
   [/^reports\/[^/]+\/r\d+\/manifest\.json$/, 'manifest'],
   [/^reports\/[^/]+\/r\d+\/[^/]+\.pdf$/, 'project PDF'],
   [/^reports\/[^/]+\/r\d+\/[^/]+\.xlsx$/, 'project XLSX'],
+  [/^transmissions\/[^/]+\/r\d+\/plan\.json$/, 'transmission plan'],
+  [/^transmissions\/[^/]+\/r\d+\/[^/]+\.xlsx$/, 'transmission XLSX'],
+  [/^transmissions\/[^/]+\/r\d+\/manifest\.json$/, 'transmission manifest'],
 ];
 
-function mailKind(slotOrDelivery: string): 'receipt mail' | 'reminder' | 'report mail' {
+function mailKind(slotOrDelivery: string): 'receipt mail' | 'reminder' | 'report mail' | 'transmission mail' {
   if (/(^|\/)uploads\//.test(slotOrDelivery)) return 'receipt mail';
+  if (/(^|\/)transmissions\//.test(slotOrDelivery)) return 'transmission mail';
   return /\/reminders\//.test(slotOrDelivery) ? 'reminder' : 'report mail';
 }
 
@@ -141,7 +145,8 @@ function sendCases(): Case[] {
   const kinds: [string, RegExp][] = [
     ['receipt mail', /^uploads\//],
     ['reminder', /\/reminders\//],
-    ['report mail', /\/r\d+\//],
+    ['report mail', /Q\d\/r\d+\//],
+    ['transmission mail', /transmissions\//],
   ];
   for (const [kind, match] of kinds) {
     cases.push(
@@ -159,7 +164,7 @@ function sendCases(): Case[] {
   }
   cases.push({
     point: 'report mail delivered, reply lost',
-    rules: [{ op: 'send', match: /\/r\d+\//, effect: 'fail', when: 'after' }],
+    rules: [{ op: 'send', match: /Q\d\/r\d+\//, effect: 'fail', when: 'after' }],
     expect: 'in-doubt',
   });
   return cases;
@@ -223,15 +228,22 @@ async function runCase(c: Case): Promise<Row> {
     if (!slot || snap.get(diff[0]!) !== 'in-doubt' || reference.snap.get(diff[0]!) !== 'sent')
       problems.push(`expected one slot in doubt, store differs: ${diff.join(', ') || 'nowhere'}`);
     else {
-      const event = { 'receipt mail': 'ingest.receipt', reminder: 'remind', 'report mail': 'deliver' }[mailKind(slot)];
+      const event = {
+        'receipt mail': 'ingest.receipt',
+        reminder: 'remind',
+        'report mail': 'deliver',
+        'transmission mail': 'transmission.deliver',
+      }[mailKind(slot)];
       if (!(warnings.length === 1 && warnings[0]!.event === `${event}.in-doubt`))
         problems.push(`second run reported ${warnings.map((w) => w.event).join(', ') || 'nothing'}`);
       const reported =
         mailKind(slot) === 'report mail'
           ? result?.delivered.reduce((n, d) => n + d.inDoubt, 0)
-          : mailKind(slot) === 'reminder'
-            ? result?.reminded.reduce((n, r) => n + r.inDoubt.length, 0)
-            : result?.ingested.filter((i) => i.status !== 'skipped' && i.mail === 'in-doubt').length;
+          : mailKind(slot) === 'transmission mail'
+            ? result?.transmissionsDelivered.reduce((n, d) => n + d.inDoubt, 0)
+            : mailKind(slot) === 'reminder'
+              ? result?.reminded.reduce((n, r) => n + r.inDoubt.length, 0)
+              : result?.ingested.filter((i) => i.status !== 'skipped' && i.mail === 'in-doubt').length;
       if (reported !== 1) problems.push(`second run's outcome counts ${reported} in doubt`);
     }
   }
@@ -283,11 +295,13 @@ afterAll(async () => {
 describe('fault matrix on a small sample programme', () => {
   it('the fault-free run sends each coordinator and manager mail once', () => {
     const counts = mailCounts(reference.sent);
-    // 4 acceptances + 1 rejection, 1 reminder, 2 periods × 3 managers.
+    // 4 acceptances + 1 rejection, 1 reminder, 2 periods × 3 managers, the 2023-06-30 transmission × 2 managers
+    // of the whole programme.
     expect(reference.sent.map((m) => mailKind(m.delivery)).sort()).toEqual([
       ...Array(5).fill('receipt mail'),
       'reminder',
       ...Array(6).fill('report mail'),
+      ...Array(2).fill('transmission mail'),
     ]);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
@@ -315,6 +329,11 @@ describe('fault matrix on a small sample programme', () => {
         'manifest',
         'ledger: report mail claim',
         'ledger: report mail record sent',
+        'transmission plan',
+        'transmission XLSX',
+        'transmission manifest',
+        'ledger: transmission mail claim',
+        'ledger: transmission mail record sent',
       ]),
     );
     for (const c of cases) rows.push(await runCase(c));
