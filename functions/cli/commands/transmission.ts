@@ -3,22 +3,17 @@
  * (CPR Annex VII Tables 7 and 11) at a 30 June or 31 December cut-off, archived under `transmissions/<cutoff>/`
  * (a new revision only when a figure changed); `--out` also copies the edition of `--lang` to a file.
  */
-import { writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError } from 'commander';
-import { produceTransmission } from '../../app/transmission';
-import { keys } from '../../core/keys';
-import { CutoffError, cutoffPeriod } from '../../core/transmission';
 import type { Lang } from '../../core/types';
-import { localDeps } from '../local-deps';
 import { langOption, nowFlag, storeFlag, verboseFlag } from '../options';
 
+/** The same rule as `cutoffPeriod` (core/transmission.ts), checked here so --help loads no report code. */
 function cutoffOption(value: string): string {
-  try {
-    cutoffPeriod(value);
-  } catch (err) {
-    if (err instanceof CutoffError) throw new InvalidArgumentError(err.message);
-    throw err;
-  }
+  if (!/^\d{4}-(?:06-30|12-31)$/.test(value))
+    throw new InvalidArgumentError(
+      `"${value}" nav rādītāju nosūtīšanas datums: derīgi ir tikai GGGG-06-30 un GGGG-12-31 (KNR 42. pants). / ` +
+        `"${value}" is not an indicator cut-off: only YYYY-06-30 and YYYY-12-31 are (CPR Art. 42).`,
+    );
   return value;
 }
 
@@ -35,6 +30,13 @@ export function transmissionCommand(program: Command): Command {
     .addOption(verboseFlag())
     .action(
       async (opts: { cutoff: string; store: string; out?: string; lang?: Lang; now?: string; verbose?: boolean }) => {
+        // The workbook writer (exceljs) loads when a transmission is produced, not for --help.
+        const [{ writeFile }, { produceTransmission }, { keys }, { localDeps }] = await Promise.all([
+          import('node:fs/promises'),
+          import('../../app/transmission'),
+          import('../../core/keys'),
+          import('../local-deps'),
+        ]);
         const deps = localDeps(opts);
         const outcome = await produceTransmission(deps, { cutoff: opts.cutoff });
         if (outcome.status !== 'no-registry' && opts.out) {
