@@ -15,6 +15,8 @@ export const CONFIG_KEYS = {
   mailFrom: 'MAIL_FROM',
   logLevel: 'LOG_LEVEL',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  uploadPageUrl: 'UPLOAD_PAGE_URL',
+  linkKeySecret: 'LINK_KEY_SECRET',
 } as const;
 
 /** Validated configuration of the AWS runtime. */
@@ -28,6 +30,8 @@ export interface AwsConfig {
   logLevel: LogLevelName;
   /** SES configuration set for delivery events (bounces, complaints); none when unset. */
   sesConfigurationSet?: string;
+  /** Upload links: the drop page's base URL and the Secrets Manager secret whose versions sign them (both or none). */
+  uploadLinks?: { pageUrl: string; secretId: string };
 }
 
 /** Every problem found in the environment, in one error. */
@@ -97,8 +101,18 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
+  const pageUrl = value(CONFIG_KEYS.uploadPageUrl);
+  const secretId = value(CONFIG_KEYS.linkKeySecret);
+  if ((pageUrl === undefined) !== (secretId === undefined)) {
+    problems.push(`${CONFIG_KEYS.uploadPageUrl} and ${CONFIG_KEYS.linkKeySecret} go together: set both or neither`);
+  }
+  if (pageUrl !== undefined && !/^https:\/\/[^\s/]+\/?$/.test(pageUrl)) {
+    problems.push(`${CONFIG_KEYS.uploadPageUrl} must be an https:// origin: ${JSON.stringify(pageUrl)}`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   const config: AwsConfig = { dataBucket, archiveBucket, mailFrom, logLevel: logLevel ?? 'INFO' };
   if (sesConfigurationSet !== undefined) config.sesConfigurationSet = sesConfigurationSet;
+  if (pageUrl !== undefined && secretId !== undefined) config.uploadLinks = { pageUrl, secretId };
   return config;
 }

@@ -3,26 +3,31 @@
  * buckets as one store, SES as the mailer, the system clock, Powertools logs and metrics.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { type JobMetrics, lambdaTelemetry } from '../adapters/lambda-logger';
 import { RoutedStore } from '../adapters/routed-store';
 import { S3Store } from '../adapters/s3-store';
+import { S3UploadGate } from '../adapters/s3-upload-gate';
+import { SecretsManagerLinkKeys } from '../adapters/secrets-manager-link-keys';
 import { SesMailer } from '../adapters/ses-mailer';
 import { systemClock } from '../adapters/system-clock';
 import type { Deps } from '../app/deps';
+import type { EndpointDeps } from '../app/upload-endpoint';
 import { keys } from '../core/keys';
 import { METRICS_NAMESPACE } from '../core/metric-names';
 import { type Clock, type Logger, silentLogger } from '../core/ports';
-import { type AwsConfig, readConfig } from './config';
+import { type AwsConfig, CONFIG_KEYS, readConfig } from './config';
 
 /** The Lambda functions, as named in logs (`service`) and metrics (`service` dimension). */
-export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind';
+export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind' | 'upload';
 
 /** What tests (or another host) replace; production passes none of these. */
 export interface AwsOverrides {
   s3Client?: S3Client;
   sesClient?: SESv2Client;
+  secretsClient?: SecretsManagerClient;
   clock?: Clock;
   log?: Logger;
   metrics?: JobMetrics;
@@ -51,6 +56,17 @@ export function awsDeps(config: AwsConfig, overrides: AwsOverrides = {}): Deps {
     clock,
     log: overrides.log ?? silentLogger,
     mailFrom: config.mailFrom,
+    ...(config.uploadLinks
+      ? {
+          links: {
+            baseUrl: config.uploadLinks.pageUrl,
+            keys: new SecretsManagerLinkKeys({
+              client: overrides.secretsClient ?? new SecretsManagerClient({}),
+              secretId: config.uploadLinks.secretId,
+            }),
+          },
+        }
+      : {}),
   };
 }
 
@@ -105,4 +121,19 @@ export function onColdStart<T>(job: JobName, create: (runtime: AwsRuntime) => T)
   };
   if (process.env.AWS_LAMBDA_FUNCTION_NAME) get();
   return get;
+}
+
+/**
+ * The drop page endpoint's deps: the job's store, clock, log and link keys, and presigned POSTs into the data
+ * bucket signed by `s3Client` (default: the Lambda's own credentials). Throws when upload links are not configured.
+ */
+export function endpointDeps(runtime: AwsRuntime, s3Client?: S3Client): EndpointDeps {
+  const { deps, config } = runtime;
+  if (!deps.links)
+    throw new Error(`the upload endpoint needs ${CONFIG_KEYS.uploadPageUrl} and ${CONFIG_KEYS.linkKeySecret}`);
+  return {
+    ...deps,
+    keys: deps.links.keys,
+    gate: new S3UploadGate({ client: s3Client ?? new S3Client({}), bucket: config.dataBucket }),
+  };
 }
