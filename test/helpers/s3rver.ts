@@ -100,6 +100,13 @@ interface MiddlewareArgs {
 type Next = (args: MiddlewareArgs) => Promise<{ response: unknown; output?: unknown }>;
 
 /**
+ * Conditional PUTs in flight, per bucket and key, shared by every emulating client: two runs of a handler have
+ * clients of their own, and a check-and-write that is atomic per client only would let both win (found when the
+ * flow ran two deliver runs at once; moto, which checks on the server, sent each mail once).
+ */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
  * s3rver ignores `If-None-Match`. This puts S3's behaviour in front of it, at the HTTP layer of the test client:
  * a PUT that carries `If-None-Match: *` (as sent by the adapter, header and all) on a key that exists gets S3's
  * 412 PreconditionFailed response, which the SDK's own deserializer turns into its error, so the adapter's
@@ -107,7 +114,6 @@ type Next = (args: MiddlewareArgs) => Promise<{ response: unknown; output?: unkn
  * atomic as in S3. Production never sees this: only the test client is wrapped.
  */
 export function emulateConditionalWrites(client: S3Client): void {
-  const queues = new Map<string, Promise<unknown>>();
   const serialised = <T>(id: string, work: () => Promise<T>): Promise<T> => {
     const previous = queues.get(id) ?? Promise.resolve();
     const run = previous.then(work, work);
