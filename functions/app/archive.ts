@@ -5,7 +5,13 @@
  * rebuilds the manifest, and says per file whether it is what the archive claims.
  */
 import { keys, parseInboxKey, parseReportKey } from '../core/keys';
-import type { Manifest, ManifestOutput, ManifestSource } from '../core/manifest';
+import {
+  buildManifest,
+  type Manifest,
+  type ManifestOutput,
+  type ManifestSource,
+  revisionBasis,
+} from '../core/manifest';
 import { parsePeriod, periodStart, rigaDate } from '../core/period';
 import type { ArchiveControl, Logger, ObjectStore } from '../core/ports';
 import type { FigureSnapshot } from '../core/report-model';
@@ -419,29 +425,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.byteLength === b.byteLength && Buffer.from(a).equals(Buffer.from(b));
 }
 
-/** The manifest `finishRevision` writes for this plan and these outputs: field order matters, it is compared by byte. */
-function rebuildManifest(
-  plan: RevisionPlan,
-  outputs: ManifestOutput[],
-  completeness: Manifest['completeness'],
-  figures: FigureSnapshot,
-): Manifest {
-  return {
-    schemaVersion: 1,
-    kind: 'manifest',
-    period: plan.period,
-    revision: plan.revision,
-    generatedAt: plan.generatedAt,
-    language: plan.language,
-    codeVersion: plan.codeVersion,
-    registry: plan.registry,
-    sources: plan.sources,
-    outputs,
-    completeness,
-    figures,
-  };
-}
-
 /** A plan rebuilt from the manifest, when the plan itself is gone: outputs can still be re-rendered and compared. */
 function planFromManifest(m: Manifest): RevisionPlan {
   const projectIds = m.outputs
@@ -449,18 +432,7 @@ function planFromManifest(m: Manifest): RevisionPlan {
     .filter((k) => k.endsWith('.pdf'))
     .map((k) => subjectOf(k)!)
     .filter((id) => id !== PROGRAMME);
-  return {
-    schemaVersion: 1,
-    kind: 'plan',
-    period: m.period,
-    revision: m.revision,
-    generatedAt: m.generatedAt,
-    language: m.language,
-    codeVersion: m.codeVersion,
-    registry: m.registry,
-    sources: m.sources,
-    projectIds,
-  };
+  return { schemaVersion: 1, kind: 'plan', ...revisionBasis(m), projectIds };
 }
 
 function isPlanShaped(p: RevisionPlan | null): p is RevisionPlan {
@@ -751,7 +723,7 @@ export async function verifyRevision(
         sha256: sha256Hex(bytes),
         bytes: bytes.byteLength,
       }));
-      const rebuilt = rebuildManifest(plan, outputs, programmeFacts.completeness, programmeFacts.figures);
+      const rebuilt = buildManifest(plan, outputs, programmeFacts.completeness, programmeFacts.figures);
       if (sameBytes(jsonBytes(rebuilt), manifestRead.bytes)) findings.push('rebuilt byte-identical');
       else {
         const fields = differingFields(rebuilt, manifest);

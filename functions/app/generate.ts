@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { submissionsInForce } from '../core/aggregate';
 import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { keys } from '../core/keys';
-import type { Manifest, ManifestOutput, ManifestSource } from '../core/manifest';
+import { buildManifest, type Manifest, type ManifestOutput, type ManifestSource } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
@@ -244,20 +244,7 @@ export async function finishRevision(
     }
   }
   for (const f of files) outputs.push(await putOutput(deps, f.key, f.bytes, f.contentType));
-  const manifest: Manifest = {
-    schemaVersion: 1,
-    kind: 'manifest',
-    period: plan.period,
-    revision: plan.revision,
-    generatedAt: plan.generatedAt,
-    language: plan.language,
-    codeVersion: plan.codeVersion,
-    registry: plan.registry,
-    sources: plan.sources,
-    outputs,
-    completeness: programme.completeness,
-    figures,
-  };
+  const manifest = buildManifest(plan, outputs, programme.completeness, figures);
   await putOutput(deps, keys.manifest(plan.period, plan.revision), jsonBytes(manifest), 'application/json');
   deps.log.info('generate.done', {
     period: plan.period,

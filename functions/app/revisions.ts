@@ -3,22 +3,15 @@
  * the exact inputs they name. Kept apart from rendering so delivery and verification need no renderer to load it.
  */
 import { keys, parseReportKey } from '../core/keys';
-import type { Manifest, ManifestSource } from '../core/manifest';
-import type { Lang, NormalisedSubmission, Registry } from '../core/types';
+import type { Manifest, ManifestSource, RevisionBasis } from '../core/manifest';
+import type { NormalisedSubmission, Registry } from '../core/types';
 import { type Deps, parseJson } from './deps';
 import { mapLimit } from './map-limit';
 
 /** What a revision is built from, fixed before any file is written. */
-export interface RevisionPlan {
+export interface RevisionPlan extends RevisionBasis {
   schemaVersion: 1;
   kind: 'plan';
-  period: string;
-  revision: number;
-  generatedAt: string;
-  language: Lang;
-  codeVersion: string;
-  registry: { key: string; version: string; sha256: string };
-  sources: ManifestSource[];
   projectIds: string[];
 }
 

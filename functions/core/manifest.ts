@@ -19,9 +19,8 @@ export interface ManifestOutput {
   bytes: number;
 }
 
-export interface Manifest {
-  schemaVersion: 1;
-  kind: 'manifest';
+/** What a revision is built from, fixed when it is planned: its plan and its manifest both carry it. */
+export interface RevisionBasis {
   period: string;
   revision: number;
   generatedAt: string;
@@ -29,11 +28,42 @@ export interface Manifest {
   codeVersion: string;
   registry: { key: string; version: string; sha256: string };
   sources: ManifestSource[];
+}
+
+export interface Manifest extends RevisionBasis {
+  schemaVersion: 1;
+  kind: 'manifest';
   outputs: ManifestOutput[];
   /** Which active projects submitted on time, late, or not at all. */
   completeness: { onTime: string[]; late: string[]; missing: string[] };
   /** Cumulative figures per project, to list what a later revision changed. */
   figures: FigureSnapshot;
+}
+
+/**
+ * The manifest of a revision. Generate writes it and archive verify rebuilds it with this one function, then compares
+ * the two byte for byte: the order of the fields here is the order of the bytes.
+ */
+export function buildManifest(
+  basis: RevisionBasis,
+  outputs: ManifestOutput[],
+  completeness: Manifest['completeness'],
+  figures: FigureSnapshot,
+): Manifest {
+  return { schemaVersion: 1, kind: 'manifest', ...revisionBasis(basis), outputs, completeness, figures };
+}
+
+/** The basis fields alone, in their written order (plans and manifests are stored as JSON and hashed). */
+export function revisionBasis(b: RevisionBasis): RevisionBasis {
+  return {
+    period: b.period,
+    revision: b.revision,
+    generatedAt: b.generatedAt,
+    language: b.language,
+    codeVersion: b.codeVersion,
+    registry: b.registry,
+    sources: b.sources,
+  };
 }
 
 /** A stable fingerprint of the sources a revision was built from: a different set means a new revision. */
