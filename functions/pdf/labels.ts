@@ -2,6 +2,8 @@
  * Every visible text of the PDF reports, in Latvian (the default) and English. Status and submission labels come
  * from `report-types.ts` so the PDF and the XLSX always name a status the same way.
  */
+
+import { LABELS, type LabelKey } from '../core/labels';
 import {
   type IndicatorStatus,
   STATUS_LABELS,
@@ -11,121 +13,11 @@ import {
 } from '../core/report-types';
 import type { Bilingual, Fund, Lang, SpecificObjective } from '../core/types';
 
-const TEXT = {
-  // Shared
-  fundLine: { lv: 'Patvēruma, migrācijas un integrācijas fonds', en: 'Asylum, Migration and Integration Fund' },
-  period: { lv: 'Periods', en: 'Period' },
-  revision: { lv: 'Redakcija', en: 'Revision' },
-  generatedAt: { lv: 'Sagatavots', en: 'Generated' },
-  rigaTime: { lv: 'Rīgas laiks', en: 'Riga time' },
-  deadline: { lv: 'Iesniegšanas termiņš', en: 'Submission deadline' },
-  notProvided: { lv: 'Nav sniegts.', en: 'Not provided.' },
-  total: { lv: 'Kopā', en: 'Total' },
-  project: { lv: 'Projekts', en: 'Project' },
-  beneficiary: { lv: 'Finansējuma saņēmējs', en: 'Beneficiary' },
-  code: { lv: 'Kods', en: 'Code' },
-  name: { lv: 'Nosaukums', en: 'Name' },
-  unit: { lv: 'Mērv.', en: 'Unit' },
-  eligibleCost: { lv: 'Attiecināmās izmaksas', en: 'Eligible cost' },
-  spentThisPeriod: { lv: 'Izlietots periodā', en: 'Spent this period' },
-  spentCumulative: { lv: 'Izlietots kopā', en: 'Spent to date' },
-  absorption: { lv: 'Finansējuma apguve', en: 'Absorption' },
-  timeElapsed: { lv: 'Laika patēriņš', en: 'Time elapsed' },
-  euShare: { lv: 't. sk. ES līdzfinansējums', en: 'of which EU co-financing' },
-  euCoFinancing: { lv: 'ES līdzfinansējums', en: 'EU co-financing' },
-  nationalShare: { lv: 't. sk. valsts finansējums', en: 'of which national funding' },
-  statusLegendTitle: { lv: 'Statusu nozīme', en: 'What the statuses mean' },
-
-  // Project report
-  projectReportTitle: { lv: 'Progresa pārskats', en: 'Progress report' },
-  projectId: { lv: 'Projekta ID', en: 'Project ID' },
-  contractNo: { lv: 'Līguma Nr.', en: 'Contract No.' },
-  fund: { lv: 'Fonds', en: 'Fund' },
-  specificObjective: { lv: 'Specifiskais mērķis', en: 'Specific objective' },
-  projectDates: { lv: 'Projekta īstenošana', en: 'Project duration' },
-  submission: { lv: 'Iesniegums', en: 'Submission' },
-  uploadedAt: { lv: 'augšupielādēts', en: 'uploaded' },
-  summary: { lv: 'Kopsavilkums', en: 'Summary' },
-  indicatorStatuses: { lv: 'Rādītāju statusi', en: 'Indicator statuses' },
-  indicators: { lv: 'Rādītāji', en: 'Indicators' },
-  baseline: { lv: 'Bāzes vērt.', en: 'Baseline' },
-  target: { lv: 'Mērķis', en: 'Target' },
-  thisPeriod: { lv: 'Periodā', en: 'This period' },
-  cumulative: { lv: 'Kopā', en: 'To date' },
-  percentOfTarget: { lv: '% no mērķa', en: '% of target' },
-  expectedPercent: { lv: 'Sagaid. %', en: 'Expected %' },
-  status: { lv: 'Statuss', en: 'Status' },
-  forecast: { lv: 'Prognoze', en: 'Forecast' },
-  charts: { lv: 'Progress laikā', en: 'Progress over time' },
-  chartsIntro: {
-    lv: 'Uzkrātā faktiskā vērtība pārskata periodu beigās salīdzinājumā ar lineāru plānu no bāzes vērtības projekta sākumā līdz mērķa vērtībai projekta beigās.',
-    en: 'Cumulative actual value at the end of each reporting period, compared with a linear plan from the baseline at the project start to the target at the project end.',
-  },
-  noCharts: { lv: 'Nav rādītāju ar mērķa vērtību.', en: 'No indicator has a target.' },
-  legendPlan: { lv: 'Plāns', en: 'Plan' },
-  legendActual: { lv: 'Faktiski (uzkrāti)', en: 'Actual (cumulative)' },
-  legendMilestone: { lv: 'Starpposma vērtība', en: 'Milestone' },
-  finance: { lv: 'Finanses', en: 'Finance' },
-  costCategory: { lv: 'Izmaksu kategorija', en: 'Cost category' },
-  plannedEur: { lv: 'Plānots, EUR', en: 'Planned, EUR' },
-  thisPeriodEur: { lv: 'Periodā, EUR', en: 'This period, EUR' },
-  cumulativeEur: { lv: 'Kopā, EUR', en: 'To date, EUR' },
-  percentOfPlanned: { lv: '% no plānotā', en: '% of planned' },
-  narrative: { lv: 'Koordinatora komentārs', en: "Coordinator's narrative" },
-  achievements: { lv: 'Sasniegumi', en: 'Achievements' },
-  problems: { lv: 'Problēmas', en: 'Problems' },
-  nextSteps: { lv: 'Nākamie soļi', en: 'Next steps' },
-  warnings: { lv: 'Datu kvalitātes brīdinājumi', en: 'Data-quality warnings' },
-  noWarnings: { lv: 'Brīdinājumu nav.', en: 'No warnings.' },
-  location: { lv: 'Vieta', en: 'Location' },
-  message: { lv: 'Ziņojums', en: 'Message' },
-  lineage: { lv: 'Pielikums. Datu izcelsme', en: 'Appendix. Data lineage' },
-  lineageIntro: {
-    lv: 'Katrs pārskatā norādītais skaitlis un avota šūna, no kuras tas iegūts. Fails un versija identificē precīzu augšupielādēto objektu; pilnas SHA-256 vērtības ir pārskata manifestā. Dalībnieku identifikatori netiek drukāti: to šūnām vērtības vietā norādīts „(ID)”.',
-    en: 'Every figure in this report and the source cell it comes from. File and version identify the exact uploaded object; the full SHA-256 values are in the report manifest. Participant identifiers are never printed: their cells show “(ID)” instead of a value.',
-  },
-  noLineage: { lv: 'Nav avota datu.', en: 'No source data.' },
-  figure: { lv: 'Skaitlis', en: 'Figure' },
-  file: { lv: 'Fails', en: 'File' },
-  version: { lv: 'Versija', en: 'Version' },
-  cell: { lv: 'Šūna', en: 'Cell' },
-  uploaded: { lv: 'Augšupielādēts', en: 'Uploaded' },
-  rawValue: { lv: 'Vērtība', en: 'Value' },
-  participantCell: { lv: '(ID)', en: '(ID)' },
-  financeFigure: { lv: 'izdevumi', en: 'expenditure' },
-  expenditureEur: { lv: 'Izdevumi, EUR', en: 'Expenditure, EUR' },
-  milestoneMark: { lv: 'Starpposma vērtība nav sasniegta', en: 'Milestone missed' },
-
-  // Programme report
-  programmeReportTitle: { lv: 'Programmas kopsavilkums', en: 'Programme summary' },
-  completeness: { lv: 'Iesniegumu pilnīgums', en: 'Submission completeness' },
-  programmeFinance: { lv: 'Programmas finanses', en: 'Programme finance' },
-  projectsStatuses: { lv: 'Projekti un rādītāju statusi', en: 'Projects and indicator statuses' },
-  submissionStatus: { lv: 'Iesniegums', en: 'Submission' },
-  commonIndicators: { lv: 'Kopējie rādītāji (visi projekti)', en: 'Common indicators (all projects)' },
-  projectsCount: { lv: 'Projekti', en: 'Projects' },
-  financeTotals: { lv: 'Finanses pa projektiem', en: 'Finance by project' },
-  eligibleCostEur: { lv: 'Attiecināmās, EUR', en: 'Eligible, EUR' },
-  spentCumulativeEur: { lv: 'Izlietots, EUR', en: 'Spent, EUR' },
-  absorptionShort: { lv: 'Apguve', en: 'Absorption' },
-  elapsedShort: { lv: 'Laiks', en: 'Elapsed' },
-  changes: { lv: 'Labots pārskats — izmaiņas', en: 'Corrected report — changes' },
-  changesIntro: {
-    lv: 'Skaitļi, kas mainījušies salīdzinājumā ar iepriekšējo šī perioda redakciju (vēlāk saņemtu labojumu dēļ).',
-    en: 'Figures that changed since the previous revision of this period (because corrections arrived later).',
-  },
-  oldValue: { lv: 'Iepriekš', en: 'Before' },
-  newValue: { lv: 'Tagad', en: 'Now' },
-  difference: { lv: 'Starpība', en: 'Difference' },
-  none: { lv: 'nav', en: 'none' },
-} satisfies Record<string, Bilingual>;
-
-/** A key of the label dictionary. */
-export type LabelKey = keyof typeof TEXT;
+export type { LabelKey };
 
 /** The label for `key` in `lang`. */
 export function label(lang: Lang, key: LabelKey): string {
-  return TEXT[key][lang];
+  return LABELS[key][lang];
 }
 
 /** A bilingual value in the report language. */

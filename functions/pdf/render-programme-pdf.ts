@@ -146,7 +146,7 @@ function drawProjects(canvas: ReportCanvas, model: ProgrammeReportModel): void {
       { header: label(lang, 'project'), width: 190, cell: (p) => ({ text: p.title, note: p.id }) },
       { header: label(lang, 'beneficiary'), width: 110, cell: (p) => p.beneficiary },
       {
-        header: label(lang, 'submissionStatus'),
+        header: label(lang, 'submission'),
         fit: 'words',
         cell: (p) => ({ text: submissionLabel(lang, p.submission), marker: SUBMISSION_COLOURS[p.submission] }),
       },

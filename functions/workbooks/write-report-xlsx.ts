@@ -6,6 +6,7 @@
 import type { Cell, Style, Worksheet } from 'exceljs';
 import ExcelJS from 'exceljs';
 import { AGE_LABELS, BREAKDOWN_TEXT, type Breakdown, GENDER_LABELS } from '../core/breakdown';
+import { LABELS as T } from '../core/labels';
 import {
   type IndicatorRow,
   type IndicatorStatus,
@@ -53,88 +54,6 @@ const SUBMISSION_COLOURS: Record<SubmissionStatus, string> = {
   late: STATUS_COLOURS['at-risk'],
   missing: STATUS_COLOURS.behind,
 };
-
-const T = {
-  field: { lv: 'Pozīcija', en: 'Item' },
-  value: { lv: 'Vērtība', en: 'Value' },
-  projectReport: { lv: 'PMIF projekta pārskats', en: 'AMIF project report' },
-  programmeReport: { lv: 'PMIF programmas kopsavilkums', en: 'AMIF programme summary' },
-  footer: { lv: 'Lapa &P no &N', en: 'Page &P of &N' },
-  projectId: { lv: 'Projekta ID', en: 'Project ID' },
-  contractNo: { lv: 'Līguma Nr.', en: 'Contract No.' },
-  title: { lv: 'Projekta nosaukums', en: 'Project title' },
-  beneficiary: { lv: 'Finansējuma saņēmējs', en: 'Beneficiary' },
-  fund: { lv: 'Fonds', en: 'Fund' },
-  specificObjective: { lv: 'Specifiskais mērķis', en: 'Specific objective' },
-  projectStart: { lv: 'Projekta sākums', en: 'Project start' },
-  projectEnd: { lv: 'Projekta beigas', en: 'Project end' },
-  eligibleCost: { lv: 'Attiecināmās izmaksas', en: 'Eligible cost' },
-  euRate: { lv: 'ES līdzfinansējuma likme', en: 'EU co-financing rate' },
-  period: { lv: 'Pārskata periods', en: 'Reporting period' },
-  periodStart: { lv: 'Perioda sākums', en: 'Period start' },
-  periodEnd: { lv: 'Perioda beigas', en: 'Period end' },
-  revision: { lv: 'Redakcija', en: 'Revision' },
-  generatedAt: { lv: 'Sagatavots (UTC)', en: 'Generated at (UTC)' },
-  submissionStatus: { lv: 'Iesniegšanas statuss', en: 'Submission status' },
-  deadline: { lv: 'Iesniegšanas termiņš', en: 'Submission deadline' },
-  submittedAt: { lv: 'Iesniegts (UTC)', en: 'Submitted at (UTC)' },
-  submittedFile: { lv: 'Iesniegtā datne', en: 'Submitted file' },
-  elapsed: { lv: 'Pagājušais laiks', en: 'Time elapsed' },
-  absorption: { lv: 'Finanšu apguve', en: 'Absorption' },
-  indicatorsWithStatus: { lv: 'Rādītāji ar statusu', en: 'Indicators with status' },
-  achievements: { lv: 'Sasniegumi', en: 'Achievements' },
-  problems: { lv: 'Problēmas', en: 'Problems' },
-  nextSteps: { lv: 'Turpmākie soļi', en: 'Next steps' },
-  warning: { lv: 'Datu kvalitātes brīdinājums', en: 'Data-quality warning' },
-  code: { lv: 'Kods', en: 'Code' },
-  name: { lv: 'Nosaukums', en: 'Name' },
-  unit: { lv: 'Mērvienība', en: 'Unit' },
-  type: { lv: 'Veids', en: 'Type' },
-  baseline: { lv: 'Bāzes vērtība', en: 'Baseline' },
-  target: { lv: 'Mērķa vērtība', en: 'Target' },
-  thisPeriod: { lv: 'Šajā periodā', en: 'This period' },
-  cumulative: { lv: 'Kumulatīvi', en: 'Cumulative' },
-  ofTarget: { lv: '% no mērķa', en: '% of target' },
-  expected: { lv: 'Sagaidāmais %', en: 'Expected %' },
-  status: { lv: 'Statuss', en: 'Status' },
-  forecast: { lv: 'Prognoze projekta beigās', en: 'Forecast at project end' },
-  milestone: { lv: 'Starpposma vērtība', en: 'Milestone' },
-  milestoneDate: { lv: 'Starpposma datums', en: 'Milestone date' },
-  milestoneMissed: { lv: 'Starpposms nesasniegts noteiktajā datumā', en: 'Milestone missed on its date' },
-  metLater: { lv: 'Jā; sasniegts vēlāk', en: 'Yes; met later' },
-  superseded: { lv: 'Aizstāts (nav skaitīts)', en: 'Superseded (not counted)' },
-  cumulativeWithTarget: { lv: 'Kopā projektos ar mērķi', en: 'Cumulative in projects with a target' },
-  yes: { lv: 'Jā', en: 'Yes' },
-  no: { lv: 'Nē', en: 'No' },
-  output: { lv: 'Iznākums', en: 'Output' },
-  result: { lv: 'Rezultāts', en: 'Result' },
-  'not classified': { lv: 'Nav klasificēts (IV pielikums)', en: 'Not classified (Annex IV)' },
-  category: { lv: 'Izmaksu kategorija', en: 'Cost category' },
-  planned: { lv: 'Plānots', en: 'Planned' },
-  ofPlanned: { lv: '% no plānotā', en: '% of planned' },
-  total: { lv: 'Kopā', en: 'Total' },
-  spentThisPeriod: { lv: 'Izlietots šajā periodā', en: 'Spent this period' },
-  spentCumulative: { lv: 'Izlietots kumulatīvi', en: 'Spent to date' },
-  euShare: { lv: 'ES daļa', en: 'EU share' },
-  nationalShare: { lv: 'Valsts daļa', en: 'National share' },
-  figure: { lv: 'Skaitlis', en: 'Figure' },
-  sourceKey: { lv: 'Avota datne', en: 'Source file' },
-  sourceVersion: { lv: 'Versija', en: 'Version' },
-  sheet: { lv: 'Lapa', en: 'Sheet' },
-  cell: { lv: 'Šūna', en: 'Cell' },
-  raw: { lv: 'Vērtība avotā', en: 'Raw value' },
-  uploadedAt: { lv: 'Augšupielādēts (UTC)', en: 'Uploaded at (UTC)' },
-  sha256: { lv: 'SHA-256', en: 'SHA-256' },
-  projectCount: { lv: 'Projektu skaits', en: 'Projects' },
-  submission: { lv: 'Iesniegšana', en: 'Submission' },
-  projectsWithSubmission: { lv: 'Projekti', en: 'Projects' },
-  project: { lv: 'Projekts', en: 'Project' },
-  oldValue: { lv: 'Iepriekšējā redakcijā', en: 'Previous revision' },
-  newValue: { lv: 'Šajā redakcijā', en: 'This revision' },
-  difference: { lv: 'Starpība', en: 'Difference' },
-  financeFigure: { lv: 'Finanses: izlietots kumulatīvi', en: 'Finance: spent to date' },
-  targetSum: { lv: 'Mērķa vērtību summa', en: 'Sum of targets' },
-} satisfies Record<string, Bilingual>;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Cell writers. Formulas are only ever built here from cell addresses; user text goes through safeCellText.
@@ -326,7 +245,7 @@ interface SummaryRow {
 /** A label | value list: the report's facts in a fixed reading order (no autofilter: it is not a table to sort). */
 function writeSummary(sheet: Worksheet, lang: Lang, rows: SummaryRow[]): void {
   sheet.getRow(1).getCell(1).value = T.field[lang];
-  sheet.getRow(1).getCell(2).value = T.value[lang];
+  sheet.getRow(1).getCell(2).value = T.rawValue[lang];
   styleHeaderRow(sheet, 2);
   rows.forEach((row, r) => {
     const sheetRow = sheet.getRow(r + 2);
@@ -468,7 +387,7 @@ function writeProjectSummary(sheet: Worksheet, model: ProjectReportModel, lang: 
   const rows: SummaryRow[] = [
     { label: T.projectId, put: (c) => text(c, project.id) },
     { label: T.contractNo, put: (c) => text(c, project.contractNo) },
-    { label: T.title, put: (c) => text(c, project.title) },
+    { label: T.projectTitle, put: (c) => text(c, project.title) },
     { label: T.beneficiary, put: (c) => text(c, project.beneficiary) },
     { label: T.fund, put: (c) => text(c, project.fund) },
     { label: T.specificObjective, put: (c) => text(c, project.specificObjective) },
@@ -476,26 +395,26 @@ function writeProjectSummary(sheet: Worksheet, model: ProjectReportModel, lang: 
     { label: T.projectEnd, put: (c) => date(c, project.end) },
     { label: T.eligibleCost, put: (c) => number(c, project.eligibleCost, FMT.money) },
     { label: T.euRate, put: (c) => number(c, project.euRatePercent / 100, FMT.percent) },
-    { label: T.period, put: (c) => text(c, model.period) },
+    { label: T.reportingPeriod, put: (c) => text(c, model.period) },
     { label: T.periodStart, put: (c) => date(c, model.periodStart) },
     { label: T.periodEnd, put: (c) => date(c, model.periodEnd) },
     { label: T.revision, put: (c) => number(c, model.revision, FMT.count) },
-    { label: T.generatedAt, put: (c) => timestamp(c, model.generatedAt) },
+    { label: T.generatedAtUtc, put: (c) => timestamp(c, model.generatedAt) },
     { label: T.submissionStatus, put: (c) => text(c, SUBMISSION_STATUS_LABELS[submission.status][lang]) },
     { label: T.deadline, put: (c) => date(c, submission.deadline) },
     { label: T.submittedAt, put: (c) => timestamp(c, submission.uploadedAt) },
     { label: T.submittedFile, put: (c) => text(c, submission.sourceKey) },
     { label: T.elapsed, put: (c) => number(c, model.elapsed, FMT.percent) },
-    { label: T.absorption, put: (c) => number(c, finance.absorption, FMT.percent) },
+    { label: T.financeAbsorption, put: (c) => number(c, finance.absorption, FMT.percent) },
     ...STATUSES.map((s) => ({
       label: `${T.indicatorsWithStatus[lang]}: ${STATUS_LABELS[s][lang]}`,
       put: (c: Cell) => number(c, counts[s], FMT.count),
     })),
     { label: T.achievements, put: (c) => text(c, model.narrative?.achievements ?? null) },
     { label: T.problems, put: (c) => text(c, model.narrative?.problems ?? null) },
-    { label: T.nextSteps, put: (c) => text(c, model.narrative?.nextSteps ?? null) },
+    { label: T.furtherSteps, put: (c) => text(c, model.narrative?.nextSteps ?? null) },
     ...model.warnings.map((w) => ({
-      label: T.warning,
+      label: T.dataQualityWarning,
       put: (c: Cell) => {
         const where = w.sheet ? ` (${w.sheet}${w.cell ? `!${w.cell}` : ''})` : '';
         text(c, `${w.code}: ${w.message[lang]}${where}`);
@@ -510,21 +429,21 @@ function writeProjectIndicators(sheet: Worksheet, model: ProjectReportModel, lan
   const columns: Column<IndicatorRow>[] = [
     { header: T.code, width: 10, maxWidth: 16, put: (c, i) => text(c, i.code) },
     { header: T.name, width: 30, maxWidth: 60, wrap: true, put: (c, i) => text(c, i.name[lang]) },
-    { header: T.unit, width: 10, maxWidth: 20, put: (c, i) => text(c, i.unit[lang]) },
+    { header: T.unitOfMeasure, width: 10, maxWidth: 20, put: (c, i) => text(c, i.unit[lang]) },
     { header: T.type, width: 11, put: (c, i) => text(c, T[i.type][lang]) },
-    { header: T.baseline, width: 11, put: (c, i) => number(c, i.baseline, rowFormat(i)) },
-    { header: T.target, width: 11, put: (c, i) => number(c, i.target, rowFormat(i)) },
-    { header: T.thisPeriod, width: 11, put: (c, i) => number(c, i.thisPeriod, rowFormat(i)) },
-    { header: T.cumulative, width: 12, put: (c, i) => number(c, i.cumulative, rowFormat(i)) },
+    { header: T.baselineValue, width: 11, put: (c, i) => number(c, i.baseline, rowFormat(i)) },
+    { header: T.targetValue, width: 11, put: (c, i) => number(c, i.target, rowFormat(i)) },
+    { header: T.inThisPeriod, width: 11, put: (c, i) => number(c, i.thisPeriod, rowFormat(i)) },
+    { header: T.cumulatively, width: 12, put: (c, i) => number(c, i.cumulative, rowFormat(i)) },
     {
-      header: T.ofTarget,
+      header: T.percentOfTarget,
       width: 10,
       put: (c, i, r) => formula(c, `IF(F${r}>0,H${r}/F${r},"")`, i.achievement, FMT.percent),
     },
-    { header: T.expected, width: 11, put: (c, i) => number(c, i.expected, FMT.percent) },
+    { header: T.expectedShare, width: 11, put: (c, i) => number(c, i.expected, FMT.percent) },
     { header: T.status, width: 16, put: (c, i) => text(c, STATUS_LABELS[i.status][lang]) },
-    { header: T.forecast, width: 13, put: (c, i) => number(c, i.forecast, rowFormat(i)) },
-    { header: T.milestone, width: 12, put: (c, i) => number(c, i.milestone, rowFormat(i)) },
+    { header: T.forecastAtEnd, width: 13, put: (c, i) => number(c, i.forecast, rowFormat(i)) },
+    { header: T.legendMilestone, width: 12, put: (c, i) => number(c, i.milestone, rowFormat(i)) },
     { header: T.milestoneDate, width: 12, put: (c, i) => date(c, i.milestoneDate) },
     { header: T.milestoneMissed, width: 16, put: (c, i) => text(c, milestoneText(i, lang)) },
   ];
@@ -611,12 +530,12 @@ function rowFormat(i: IndicatorRow): string {
 function writeProjectFinance(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
   const { finance } = model;
   const columns: Column<ProjectReportModel['finance']['categories'][number]>[] = [
-    { header: T.category, width: 22, maxWidth: 50, wrap: true, put: (c, f) => text(c, f.category) },
+    { header: T.costCategory, width: 22, maxWidth: 50, wrap: true, put: (c, f) => text(c, f.category) },
     { header: T.planned, width: 16, put: (c, f) => number(c, f.planned, FMT.money) },
-    { header: T.thisPeriod, width: 16, put: (c, f) => number(c, f.thisPeriod, FMT.money) },
-    { header: T.cumulative, width: 16, put: (c, f) => number(c, f.cumulative, FMT.money) },
+    { header: T.inThisPeriod, width: 16, put: (c, f) => number(c, f.thisPeriod, FMT.money) },
+    { header: T.cumulatively, width: 16, put: (c, f) => number(c, f.cumulative, FMT.money) },
     {
-      header: T.ofPlanned,
+      header: T.percentOfPlanned,
       width: 12,
       put: (c, f, r) =>
         formula(c, `IF(B${r}>0,D${r}/B${r},"")`, f.planned > 0 ? f.cumulative / f.planned : null, FMT.percent),
@@ -639,26 +558,26 @@ function writeProjectFinance(sheet: Worksheet, model: ProjectReportModel, lang: 
   );
   addFinanceFacts(sheet, lang, totalsRow + 2, [
     [T.eligibleCost, finance.eligibleCost, FMT.money],
-    [T.spentThisPeriod, finance.spentThisPeriod, FMT.money],
-    [T.spentCumulative, finance.spentCumulative, FMT.money],
-    [T.absorption, finance.absorption, FMT.percent],
+    [T.spentInThisPeriod, finance.spentThisPeriod, FMT.money],
+    [T.spentCumulatively, finance.spentCumulative, FMT.money],
+    [T.financeAbsorption, finance.absorption, FMT.percent],
     [T.elapsed, finance.elapsed, FMT.percent],
     [T.euRate, finance.euRatePercent / 100, FMT.percent],
-    [T.euShare, finance.euShare, FMT.money],
-    [T.nationalShare, finance.nationalShare, FMT.money],
+    [T.euPart, finance.euShare, FMT.money],
+    [T.nationalPart, finance.nationalShare, FMT.money],
   ]);
 }
 
 function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
   const columns: Column<ProjectReportModel['lineage'][number]>[] = [
     { header: T.figure, width: 12, maxWidth: 40, put: (c, l) => text(c, l.superseded ? T.superseded[lang] : l.figure) },
-    { header: T.period, width: 10, put: (c, l) => text(c, l.period) },
+    { header: T.reportingPeriod, width: 10, put: (c, l) => text(c, l.period) },
     { header: T.sourceKey, width: 24, maxWidth: 60, put: (c, l) => text(c, l.sourceKey) },
-    { header: T.sourceVersion, width: 12, maxWidth: 36, put: (c, l) => text(c, l.sourceVersion) },
+    { header: T.version, width: 12, maxWidth: 36, put: (c, l) => text(c, l.sourceVersion) },
     { header: T.sheet, width: 12, maxWidth: 32, put: (c, l) => text(c, l.sheet) },
     { header: T.cell, width: 8, put: (c, l) => text(c, l.cell) },
     { header: T.raw, width: 14, maxWidth: 50, wrap: true, put: (c, l) => text(c, l.raw) },
-    { header: T.uploadedAt, width: 20, put: (c, l) => timestamp(c, l.uploadedAt) },
+    { header: T.uploadedAtUtc, width: 20, put: (c, l) => timestamp(c, l.uploadedAt) },
     { header: T.sha256, width: 66, put: (c, l) => text(c, l.sha256) },
   ];
   writeTable(sheet, lang, columns, model.lineage);
@@ -706,25 +625,25 @@ function writeProgrammeSummary(sheet: Worksheet, model: ProgrammeReportModel, la
     ['missing', completeness.missing],
   ];
   const rows: SummaryRow[] = [
-    { label: T.period, put: (c) => text(c, model.period) },
+    { label: T.reportingPeriod, put: (c) => text(c, model.period) },
     { label: T.periodStart, put: (c) => date(c, model.periodStart) },
     { label: T.periodEnd, put: (c) => date(c, model.periodEnd) },
     { label: T.revision, put: (c) => number(c, model.revision, FMT.count) },
-    { label: T.generatedAt, put: (c) => timestamp(c, model.generatedAt) },
+    { label: T.generatedAtUtc, put: (c) => timestamp(c, model.generatedAt) },
     { label: T.deadline, put: (c) => date(c, model.deadline) },
     { label: T.projectCount, put: (c) => number(c, model.projects.length, FMT.count) },
     { label: T.eligibleCost, put: (c) => number(c, finance.eligibleCost, FMT.money) },
-    { label: T.spentThisPeriod, put: (c) => number(c, finance.spentThisPeriod, FMT.money) },
-    { label: T.spentCumulative, put: (c) => number(c, finance.spentCumulative, FMT.money) },
-    { label: T.absorption, put: (c) => number(c, finance.absorption, FMT.percent) },
-    { label: T.euShare, put: (c) => number(c, finance.euShare, FMT.money) },
-    { label: T.nationalShare, put: (c) => number(c, finance.nationalShare, FMT.money) },
+    { label: T.spentInThisPeriod, put: (c) => number(c, finance.spentThisPeriod, FMT.money) },
+    { label: T.spentCumulatively, put: (c) => number(c, finance.spentCumulative, FMT.money) },
+    { label: T.financeAbsorption, put: (c) => number(c, finance.absorption, FMT.percent) },
+    { label: T.euPart, put: (c) => number(c, finance.euShare, FMT.money) },
+    { label: T.nationalPart, put: (c) => number(c, finance.nationalShare, FMT.money) },
     ...groups.map(([status, ids]) => ({
       label: SUBMISSION_STATUS_LABELS[status],
       put: (c: Cell) => number(c, ids.length, FMT.count),
     })),
     ...groups.map(([status, ids]) => ({
-      label: `${SUBMISSION_STATUS_LABELS[status][lang]}: ${T.projectsWithSubmission[lang].toLowerCase()}`,
+      label: `${SUBMISSION_STATUS_LABELS[status][lang]}: ${T.projectsCount[lang].toLowerCase()}`,
       put: (c: Cell) => text(c, ids.join(', ')),
     })),
     ...STATUSES.map((s) => ({
@@ -742,7 +661,7 @@ function writeProgrammeProjects(sheet: Worksheet, model: ProgrammeReportModel, l
     { header: T.name, width: 30, maxWidth: 50, wrap: true, put: (c, p) => text(c, p.title) },
     { header: T.beneficiary, width: 24, maxWidth: 40, wrap: true, put: (c, p) => text(c, p.beneficiary) },
     { header: T.fund, width: 16, put: (c, p) => text(c, p.fund) },
-    { header: T.submission, width: 19, put: (c, p) => text(c, SUBMISSION_STATUS_LABELS[p.submission][lang]) },
+    { header: T.submitting, width: 19, put: (c, p) => text(c, SUBMISSION_STATUS_LABELS[p.submission][lang]) },
     ...STATUSES.map(
       (s): Column<Row> => ({
         header: STATUS_LABELS[s],
@@ -751,8 +670,8 @@ function writeProgrammeProjects(sheet: Worksheet, model: ProgrammeReportModel, l
       }),
     ),
     { header: T.eligibleCost, width: 17, put: (c, p) => number(c, p.eligibleCost, FMT.money) },
-    { header: T.spentCumulative, width: 17, put: (c, p) => number(c, p.spentCumulative, FMT.money) },
-    { header: T.absorption, width: 11, put: (c, p) => number(c, p.absorption, FMT.percent) },
+    { header: T.spentCumulatively, width: 17, put: (c, p) => number(c, p.spentCumulative, FMT.money) },
+    { header: T.financeAbsorption, width: 11, put: (c, p) => number(c, p.absorption, FMT.percent) },
     { header: T.elapsed, width: 11, put: (c, p) => number(c, p.elapsed, FMT.percent) },
   ];
   const lastRow = writeTable(sheet, lang, columns, model.projects);
@@ -770,13 +689,13 @@ function writeProgrammeIndicators(sheet: Worksheet, model: ProgrammeReportModel,
   const columns: Column<Row>[] = [
     { header: T.code, width: 10, maxWidth: 16, put: (c, i) => text(c, i.code) },
     { header: T.name, width: 30, maxWidth: 60, wrap: true, put: (c, i) => text(c, i.name[lang]) },
-    { header: T.unit, width: 10, maxWidth: 20, put: (c, i) => text(c, i.unit[lang]) },
+    { header: T.unitOfMeasure, width: 10, maxWidth: 20, put: (c, i) => text(c, i.unit[lang]) },
     { header: T.targetSum, width: 12, put: (c, i) => number(c, i.target, format(i)) },
-    { header: T.thisPeriod, width: 11, put: (c, i) => number(c, i.thisPeriod, format(i)) },
-    { header: T.cumulative, width: 12, put: (c, i) => number(c, i.cumulative, format(i)) },
+    { header: T.inThisPeriod, width: 11, put: (c, i) => number(c, i.thisPeriod, format(i)) },
+    { header: T.cumulatively, width: 12, put: (c, i) => number(c, i.cumulative, format(i)) },
     { header: T.cumulativeWithTarget, width: 14, put: (c, i) => number(c, i.cumulativeWithTarget, format(i)) },
     {
-      header: T.ofTarget,
+      header: T.percentOfTarget,
       width: 10,
       put: (c, i, r) => formula(c, `IF(D${r}>0,G${r}/D${r},"")`, i.achievement, FMT.percent),
     },
@@ -790,8 +709,8 @@ function writeProgrammeFinance(sheet: Worksheet, model: ProgrammeReportModel, la
   const columns: Column<Row>[] = [
     { header: T.project, width: 14, maxWidth: 24, put: (c, p) => text(c, p.id) },
     { header: T.eligibleCost, width: 17, put: (c, p) => number(c, p.eligibleCost, FMT.money) },
-    { header: T.spentCumulative, width: 17, put: (c, p) => number(c, p.spentCumulative, FMT.money) },
-    { header: T.absorption, width: 11, put: (c, p) => number(c, p.absorption, FMT.percent) },
+    { header: T.spentCumulatively, width: 17, put: (c, p) => number(c, p.spentCumulative, FMT.money) },
+    { header: T.financeAbsorption, width: 11, put: (c, p) => number(c, p.absorption, FMT.percent) },
   ];
   const lastRow = writeTable(sheet, lang, columns, model.projects);
   const totalsRow = lastRow + 1;
@@ -810,11 +729,11 @@ function writeProgrammeFinance(sheet: Worksheet, model: ProgrammeReportModel, la
   const { finance } = model;
   addFinanceFacts(sheet, lang, totalsRow + 2, [
     [T.eligibleCost, finance.eligibleCost, FMT.money],
-    [T.spentThisPeriod, finance.spentThisPeriod, FMT.money],
-    [T.spentCumulative, finance.spentCumulative, FMT.money],
-    [T.absorption, finance.absorption, FMT.percent],
-    [T.euShare, finance.euShare, FMT.money],
-    [T.nationalShare, finance.nationalShare, FMT.money],
+    [T.spentInThisPeriod, finance.spentThisPeriod, FMT.money],
+    [T.spentCumulatively, finance.spentCumulative, FMT.money],
+    [T.financeAbsorption, finance.absorption, FMT.percent],
+    [T.euPart, finance.euShare, FMT.money],
+    [T.nationalPart, finance.nationalShare, FMT.money],
   ]);
 }
 
@@ -826,10 +745,10 @@ function writeChanges(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang)
       header: T.figure,
       width: 12,
       maxWidth: 36,
-      put: (c, ch) => text(c, ch.figure === 'finance' ? T.financeFigure[lang] : ch.figure),
+      put: (c, ch) => text(c, ch.figure === 'finance' ? T.financeSpentToDate[lang] : ch.figure),
     },
-    { header: T.oldValue, width: 16, put: (c, ch) => number(c, ch.old, format(ch)) },
-    { header: T.newValue, width: 16, put: (c, ch) => number(c, ch.new, format(ch)) },
+    { header: T.previousRevision, width: 16, put: (c, ch) => number(c, ch.old, format(ch)) },
+    { header: T.thisRevision, width: 16, put: (c, ch) => number(c, ch.new, format(ch)) },
     { header: T.difference, width: 16, put: (c, ch, r) => formula(c, `D${r}-C${r}`, ch.new - ch.old, format(ch)) },
   ];
   writeTable(sheet, lang, columns, model.changes);
