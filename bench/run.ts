@@ -3,7 +3,7 @@
  * `bench-results/latest.json`. Every comparison is measured in this run, side by side; times are medians.
  *
  * Flags: `--full` also measures the 2 000-project programme; `--rounds=N` repetitions for medians (default 5);
- * `--only=ingest,render,scale,lambda` runs some sections; `--sizes=50,500` other programme sizes for section 3;
+ * `--only=cli,ingest,render,scale,lambda` runs some sections; `--sizes=50,500` other programme sizes for section 3;
  * `--keep` keeps the scratch folder.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import type { BenchContext, SectionResult } from './lib/context';
 import { probeCores } from './lib/cores';
 import { prepareSample } from './lib/sample';
 import { printTable } from './lib/table';
+import { benchCli } from './sections/cli';
 import { benchIngest } from './sections/ingest';
 import { benchLambda } from './sections/lambda';
 import { benchRender } from './sections/render';
@@ -22,6 +23,7 @@ import { benchScale } from './sections/scale';
 
 /** In order: the Lambda costs use the scale section's figures when it ran. */
 const SECTIONS = {
+  cli: benchCli,
   ingest: benchIngest,
   render: benchRender,
   scale: benchScale,

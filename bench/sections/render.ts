@@ -81,8 +81,10 @@ export async function benchRender(ctx: BenchContext): Promise<SectionResult> {
   }
   figures.push({
     section,
-    name: `one project report, PDF + XLSX (${projectId}), warm median`,
+    name: `one project report, PDF + XLSX, one edition (${projectId}), warm median`,
     value: ms(median(warm)),
+    goal: '≤ 80 ms',
+    met: median(warm) <= 80,
   });
   figures.push({ section, name: 'the same, first render in a fresh process', value: ms(median(firsts)) });
   data.project = { projectId, firstMs: firsts, warmMs: warm, ...sizes };
@@ -137,6 +139,7 @@ export async function benchRender(ctx: BenchContext): Promise<SectionResult> {
       name: `${tableName}, LibreOffice --convert-to pdf: whole process`,
       value: `${ms(median(libre))} (${pdfPages(loPdf)} pages)`,
     });
+    // LibreOffice's whole process against our render in a running process (as a render Lambda or worker is).
     const warmRatio = median(libre) / median(ours.warm);
     figures.push({
       section,
@@ -149,8 +152,8 @@ export async function benchRender(ctx: BenchContext): Promise<SectionResult> {
       section,
       name: 'LibreOffice ÷ ours, whole process each (start, import, render, write)',
       value: `${round(ratio)}×`,
-      goal: '≥ 10×',
-      met: ratio >= 10,
+      goal: '≥ 3×',
+      met: ratio >= 3,
     });
     data.table = {
       rows: TABLE_ROWS,
@@ -160,7 +163,12 @@ export async function benchRender(ctx: BenchContext): Promise<SectionResult> {
       warmRatio,
     };
   } else {
-    figures.push({ section, name: 'LibreOffice ÷ ours', value: `not measured (${lo.reason})`, goal: '≥ 10×' });
+    figures.push({
+      section,
+      name: 'LibreOffice ÷ ours',
+      value: `not measured (${lo.reason})`,
+      goal: '≥ 10× warm, ≥ 3× whole process',
+    });
   }
   return { figures, data };
 }
