@@ -4,24 +4,26 @@
  * cut-off. The expected figures are counted here from the rows the test wrote, not with the product's code.
  * The same breakdown is then read back from the project PDF text, the project XLSX and the transmission XLSX.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordBytes } from '../../functions/app/deps';
+import { getTransmission, listTransmissions, verifyTransmission } from '../../functions/app/archive-transmissions';
+import { ingestObject } from '../../functions/app/ingest';
+import { loadSubmissions } from '../../functions/app/registry-store';
 import { produceTransmission, transmissionRevisions } from '../../functions/app/transmission';
 import { keys } from '../../functions/core/keys';
 import { buildProjectReport } from '../../functions/core/report-model';
 import { CutoffError, cutoffPeriod } from '../../functions/core/transmission';
 import type { NormalisedSubmission, Project, Registry } from '../../functions/core/types';
-import { parseSubmission } from '../../functions/intake/read-submission';
 import { renderProjectPdf } from '../../functions/pdf/render-project-pdf';
 import { renderProjectXlsx } from '../../functions/workbooks/write-report-xlsx';
+import { sampleRegistryBytes } from '../../sample/write-sample';
 import annex from '../fixtures/verified-indicators.json' with { type: 'json' };
-import { localDeps, recordingLogger } from '../helpers/small-programme';
-import { type SheetRows, workbook } from '../helpers/workbooks';
+import { localDeps, recordingLogger, stage, type Upload } from '../helpers/small-programme';
+import { type SheetRows, workbookBytes } from '../helpers/workbooks';
 
 const CUTOFF = '2025-12-31';
 const LEVELS = ['A0', 'A1', 'A2', 'B1', 'B2', 'C1', 'C2'];
@@ -151,7 +153,8 @@ const QUARTER_START: Record<string, string> = { Q1: '01-15', Q2: '04-15', Q3: '0
   }
 }
 
-async function submission(projectId: string, period: string): Promise<NormalisedSubmission> {
+/** The coordinator's workbook for one project and period, as another tool would write it. */
+async function submissionBytes(projectId: string, period: string, o22Extra = 0): Promise<Uint8Array> {
   const { rows, o22 } = plan.get(`${projectId} ${period}`)!;
   const participants: SheetRows = [
     ['Dalībnieka ID', 'Aktivitāte', 'Sākuma datums', 'Sākuma līmenis', 'Beigu līmenis', 'Dzimums', 'Vecuma grupa'],
@@ -165,31 +168,22 @@ async function submission(projectId: string, period: string): Promise<Normalised
       r.person.age[0],
     ]),
   ];
-  const indicators: SheetRows = [
-    ['Kods', 'Vērtība periodā'],
-    [projectId === 'delta' ? 'IV-b-iii' : 'O.2.2', o22],
-  ];
-  const wb = await workbook({
+  return workbookBytes({
     Projekts: [
       ['Projekta ID', projectId],
       ['Periods', period],
     ],
-    Rādītāji: indicators,
+    Rādītāji: [
+      ['Kods', 'Vērtība periodā'],
+      [projectId === 'delta' ? 'IV-b-iii' : 'O.2.2', o22 + o22Extra],
+    ],
     Dalībnieki: participants,
     Izdevumi: [['Izmaksu kategorija', 'Summa periodā, EUR']],
   });
-  const uploadedAt = `${period.slice(0, 4)}-${{ Q1: '04', Q2: '07', Q3: '10', Q4: '12' }[period.slice(5)]}-05T08:00:00.000Z`;
-  const source = {
-    key: `inbox/${projectId}/${period}.xlsx`,
-    version: `v-${period}`,
-    sha256: '0'.repeat(64),
-    bytes: 1,
-    uploadedAt,
-  };
-  const result = parseSubmission(wb, source, { registry, folder: projectId, today: '2026-06-01' });
-  if (!result.submission) throw new Error(JSON.stringify(result.issues));
-  return result.submission;
 }
+
+const uploadTime = (period: string) =>
+  `${period.slice(0, 4)}-${{ Q1: '04', Q2: '07', Q3: '10', Q4: '12' }[period.slice(5)]}-05T08:00:00.000Z`;
 
 /** The expected cumulative figures at the cut-off, counted from the rows above. */
 function expected() {
@@ -228,6 +222,7 @@ function expected() {
 }
 
 let dir: string;
+let deps: ReturnType<typeof localDeps>;
 let records: NormalisedSubmission[];
 let transmission: ExcelJS.Workbook;
 const want = expected();
@@ -268,27 +263,35 @@ function exportRows(wb: ExcelJS.Workbook): ExportRow[] {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pmif-transmission-'));
-  const deps = localDeps(
-    join(dir, 'bucket'),
-    join(dir, 'outbox'),
-    new Date('2026-02-20T08:00:00Z'),
-    recordingLogger([]),
-  );
-  await deps.store.put(keys.registryVersion('reg1'), recordBytes(registry));
-  records = [];
+  const bucket = join(dir, 'bucket');
+  deps = localDeps(bucket, join(dir, 'outbox'), new Date('2026-06-01T08:00:00Z'), recordingLogger([]));
+  const { programmeTargets, indicators, ...rest } = registry;
+  const uploads: Upload[] = [
+    {
+      key: 'registry/registry.xlsx',
+      uploadedAt: '2024-01-01T00:00:00.000Z',
+      bytes: await sampleRegistryBytes({ ...rest, indicators: [], programmeTargets: programmeTargets ?? [] }),
+    },
+  ];
+  void indicators;
   for (const [projectId, periods] of Object.entries(PERIODS))
-    for (const period of periods) {
-      const s = await submission(projectId, period);
-      records.push(s);
-      await deps.store.put(keys.submission(period, projectId, s.source.version), recordBytes(s));
-    }
+    for (const period of periods)
+      uploads.push({
+        key: `inbox/${projectId}/${period}.xlsx`,
+        uploadedAt: uploadTime(period),
+        bytes: await submissionBytes(projectId, period),
+      });
+  await stage(bucket, uploads);
+  for (const u of uploads) expect((await ingestObject(deps, u.key)).status, u.key).toBe('accepted');
+  records = await loadSubmissions(deps.store);
+  expect(records).toHaveLength(uploads.length - 1);
   const outcome = await produceTransmission(deps, { cutoff: CUTOFF });
   expect(outcome.status).toBe('generated');
   transmission = await load((await deps.store.get(keys.transmission(CUTOFF, 1, 'en')))!.bytes);
   // Same sources: no new revision.
   expect((await produceTransmission(deps, { cutoff: CUTOFF })).status).toBe('unchanged');
   expect(await transmissionRevisions(deps, CUTOFF)).toEqual({ complete: 1, planned: 1 });
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -410,5 +413,44 @@ describe('the same breakdown in the project report', () => {
         code,
       ).toBe(cumulative);
     }
+  });
+});
+
+describe('the archived transmission', () => {
+  it('is listed, handed over with hash-checked sources, and verified by re-rendering both editions', async () => {
+    const listed = await listTransmissions(deps, { cutoff: CUTOFF });
+    expect(listed.map((r) => [r.cutoff, r.revision, r.status, r.outputs.length])).toEqual([[CUTOFF, 1, 'complete', 2]]);
+    const got = await getTransmission(deps, { cutoff: CUTOFF });
+    expect(got.items.filter((i) => i.hashOk === false)).toEqual([]);
+    expect(got.items.filter((i) => i.role === 'source').length).toBe(
+      [...plan.keys()].filter((k) => !k.startsWith('delta') && !k.endsWith('2026-Q1')).length,
+    );
+    const report = await verifyTransmission(deps, CUTOFF);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks.filter((c) => c.subject === 'output').map((c) => c.findings)).toEqual([
+      ['re-render identical'],
+      ['re-render identical'],
+    ]);
+  });
+
+  it('gets a new revision only when a figure changes, and verify names a tampered file', async () => {
+    // The coordinator corrects 2025-Q4 in January: five more authorities supported.
+    const corrected: Upload = {
+      key: 'inbox/bravo/2025-Q4-labots.xlsx',
+      uploadedAt: '2026-01-10T08:00:00.000Z',
+      bytes: await submissionBytes('bravo', '2025-Q4', 5),
+    };
+    await stage(join(dir, 'bucket'), [corrected]);
+    expect((await ingestObject(deps, corrected.key)).status).toBe('accepted');
+    const outcome = await produceTransmission(deps, { cutoff: CUTOFF });
+    expect(outcome).toMatchObject({ status: 'generated', revision: 2 });
+    const r2 = exportRows(await load((await deps.store.get(keys.transmission(CUTOFF, 2, 'en')))!.bytes));
+    expect(r2.find((r) => r.id === 'O.2.2' && r.breakdown === '')!.achieved).toBe(want.values.get('O.2.2')! + 5);
+    // Tamper with r1's Latvian edition on disk: verify says which file.
+    const path = join(dir, 'bucket', ...keys.transmission(CUTOFF, 1, 'lv').split('/'));
+    await writeFile(path, new Uint8Array([1, 2, 3]));
+    const report = await verifyTransmission(deps, CUTOFF, { revision: 1 });
+    expect(report.ok).toBe(false);
+    expect(report.checks.filter((c) => !c.ok).map((c) => c.key)).toEqual([keys.transmission(CUTOFF, 1, 'lv')]);
   });
 });

@@ -11,6 +11,13 @@ import { keys } from '../../core/keys';
 import { MAX_PRESIGN_SECONDS, silentLogger } from '../../core/ports';
 import { periodFlag, periodOption, revisionOption, storeFlag } from '../options';
 
+const CUTOFF = /^\d{4}-(?:06-30|12-31)$/;
+
+/** A report period (`2025-Q3`), or an Art. 42 cut-off (`2025-12-31`) for the transmission archived at it. */
+function periodOrCutoff(value: string): string {
+  return CUTOFF.test(value) ? value : periodOption(value);
+}
+
 /** What tests (or another host) inject; the command line itself passes none of these. */
 export interface ArchiveCommandOptions {
   /** The S3 client for `--bucket`; default: a client with the AWS default credential chain and region. */
@@ -139,31 +146,65 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       .description('archived revisions: dates, code version, manifest SHA-256, report files with their hashes')
       .addOption(periodFlag('only this period', false))
       .option('--project <id>', 'only this project (or "programme")')
+      .option('--transmissions', 'the Art. 42 transmissions instead (transmissions/<cutoff>/r<n>/)')
+      .option('--cutoff <date>', 'only the transmissions at this cut-off, e.g. 2025-12-31')
       .option('--json', 'print JSON'),
-  ).action(async (opts: StorageFlags & { period?: string; project?: string; json?: boolean }) => {
-    const deps = await openStorage(opts, options);
-    const { listArchive } = await import('../../app/archive');
-    const rows = await listArchive(deps, { period: opts.period, project: opts.project });
-    if (opts.json) {
-      write(`${JSON.stringify(rows, null, 2)}\n`);
-      return;
-    }
-    if (rows.length === 0) write(`nothing archived${opts.period ? ` for ${opts.period}` : ''} in ${deps.where}\n`);
-    for (const r of rows) {
-      write(
-        `${r.period} r${r.revision}  ${r.status}  generated ${r.generatedAt ?? '?'}  ${r.codeVersion ?? '?'}  ` +
-          `${r.sources} sources  manifest sha256 ${r.manifestSha256 ?? '—'}\n`,
-      );
-      for (const o of r.outputs) write(`  ${o.key}  ${o.bytes} B  sha256 ${o.sha256}\n`);
-    }
-  });
+  ).action(
+    async (
+      opts: StorageFlags & {
+        period?: string;
+        project?: string;
+        transmissions?: boolean;
+        cutoff?: string;
+        json?: boolean;
+      },
+    ) => {
+      const deps = await openStorage(opts, options);
+      const onlyTransmissions = opts.transmissions || opts.cutoff !== undefined;
+      const both = !onlyTransmissions && opts.period === undefined && opts.project === undefined;
+      if (onlyTransmissions || both) {
+        const { listTransmissions } = await import('../../app/archive-transmissions');
+        const rows = await listTransmissions(deps, { cutoff: opts.cutoff });
+        if (onlyTransmissions && opts.json) {
+          write(`${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        if (!opts.json)
+          for (const r of rows) {
+            write(
+              `transmission ${r.cutoff} r${r.revision}  ${r.status}  generated ${r.generatedAt ?? '?'}  ${r.codeVersion ?? '?'}  ` +
+                `${r.sources} sources  manifest sha256 ${r.manifestSha256 ?? '—'}\n`,
+            );
+            for (const o of r.outputs) write(`  ${o.key}  ${o.bytes} B  sha256 ${o.sha256}\n`);
+          }
+        if (onlyTransmissions) {
+          if (rows.length === 0) write(`no transmission archived in ${deps.where}\n`);
+          return;
+        }
+      }
+      const { listArchive } = await import('../../app/archive');
+      const rows = await listArchive(deps, { period: opts.period, project: opts.project });
+      if (opts.json) {
+        write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      if (rows.length === 0) write(`nothing archived${opts.period ? ` for ${opts.period}` : ''} in ${deps.where}\n`);
+      for (const r of rows) {
+        write(
+          `${r.period} r${r.revision}  ${r.status}  generated ${r.generatedAt ?? '?'}  ${r.codeVersion ?? '?'}  ` +
+            `${r.sources} sources  manifest sha256 ${r.manifestSha256 ?? '—'}\n`,
+        );
+        for (const o of r.outputs) write(`  ${o.key}  ${o.bytes} B  sha256 ${o.sha256}\n`);
+      }
+    },
+  );
 
   withStorage(
     archive
       .command('get')
       .description("one report's files, its manifest and plan, and the source workbooks it was built from")
-      .argument('<period>', 'e.g. 2025-Q3', periodOption)
-      .argument('<report>', 'a project ID, or "programme"')
+      .argument('<period>', 'e.g. 2025-Q3, or a cut-off such as 2025-12-31 for its transmission', periodOrCutoff)
+      .argument('<report>', 'a project ID, or "programme" (or "transmission" with a cut-off)')
       .option('--revision <n>', 'the revision (default: the latest)', revisionOption)
       .option('--out <dir>', 'write the files here')
       .option('--url', 'print presigned download links instead (S3 only)')
@@ -181,6 +222,27 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       const deps = await openStorage(opts, options);
       const { getArchive, presignArchive } = await import('../../app/archive');
       const query = { period, subject: report, revision: opts.revision };
+      if (CUTOFF.test(period)) {
+        if (report !== 'transmission')
+          throw new InvalidArgumentError(`a cut-off names a transmission: archive get ${period} transmission`);
+        if (!opts.out) throw new InvalidArgumentError('give --out DIR');
+        const { getTransmission } = await import('../../app/archive-transmissions');
+        const fetched = await getTransmission(deps, { cutoff: period, revision: opts.revision });
+        let bad = 0;
+        for (const item of fetched.items) {
+          const path = inside(opts.out, item.path);
+          await mkdir(dirname(path), { recursive: true });
+          await writeFile(path, item.bytes);
+          if (item.hashOk === false) bad++;
+          const verdict = item.hashOk === null ? '' : item.hashOk ? '  hash ok' : '  MISMATCH with the manifest';
+          write(
+            `${item.role.padEnd(8)} ${join(opts.out, ...item.path.split('/'))}  sha256 ${item.actualSha256}${verdict}\n`,
+          );
+        }
+        write(`transmission ${period} r${fetched.revision}: ${fetched.items.length} files written to ${opts.out}\n`);
+        process.exitCode = bad > 0 ? 1 : 0;
+        return;
+      }
       if (opts.url) {
         const signedAt = now();
         const links = await presignArchive(deps, query, { expiresInSeconds: opts.expires, now: signedAt });
@@ -218,7 +280,7 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
         're-read every source by version and check its hash, re-derive its record, re-render every report and ' +
           'rebuild the manifest; exit 1 on any mismatch, naming the file',
       )
-      .argument('[periods...]', 'periods such as 2025-Q3')
+      .argument('[periods...]', 'periods such as 2025-Q3, or cut-offs such as 2025-12-31 (transmissions)')
       .option('--all', 'every archived period')
       .option('--revision <n>', 'only this revision (default: every complete revision)', revisionOption)
       .option('--manifest-sha256 <hex>', "the manifest's SHA-256 as noted elsewhere (e.g. from archive list)")
@@ -230,7 +292,10 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
     ) => {
       const deps = await openStorage(opts, options);
       const { archivedPeriods, createVerifySession, verifyPeriod } = await import('../../app/archive');
-      const periods = opts.all ? await archivedPeriods(deps) : periodArgs.map(periodOption);
+      const { archivedCutoffs, verifyTransmission } = await import('../../app/archive-transmissions');
+      const periods = opts.all
+        ? [...(await archivedPeriods(deps)), ...(await archivedCutoffs(deps))]
+        : periodArgs.map(periodOrCutoff);
       if (periods.length === 0)
         throw new InvalidArgumentError(
           opts.all ? `nothing archived in ${deps.where}` : 'give one or more periods, or --all',
@@ -241,11 +306,13 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       let failed = 0;
       let verified = 0;
       for (const period of periods) {
-        const reports = await verifyPeriod(deps, period, {
-          revision: opts.revision,
-          session,
-          expectManifestSha256: opts.manifestSha256,
-        });
+        const reports = CUTOFF.test(period)
+          ? [await verifyTransmission(deps, period, { revision: opts.revision })]
+          : await verifyPeriod(deps, period, {
+              revision: opts.revision,
+              session,
+              expectManifestSha256: opts.manifestSha256,
+            });
         for (const report of reports) {
           write(`${formatVerifyReport(report, { quiet: opts.quiet })}\n`);
           if (report.ok) verified++;

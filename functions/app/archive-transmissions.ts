@@ -1,0 +1,227 @@
+/**
+ * The auditor archive for Art. 42 transmissions (`transmissions/<cutoff>/r<n>/`), as `archive.ts` is for reports:
+ * list the revisions, get one with its manifest, plan and the uploads behind it (each hash-checked), and verify
+ * by re-reading every source by version, rebuilding the transmission from the archived records and re-rendering
+ * both editions to the same bytes.
+ */
+import { keys, parseTransmissionKey } from '../core/keys';
+import type { ManifestOutput } from '../core/manifest';
+import type { ObjectStore } from '../core/ports';
+import { buildTransmission, transmissionFigures } from '../core/transmission';
+import type { NormalisedSubmission, Registry } from '../core/types';
+import { renderTransmissionXlsx } from '../workbooks/write-transmission-xlsx';
+import { type ArchiveItem, ArchiveLookupError, type FetchedItem, type VerifyCheck, type VerifyReport } from './archive';
+import { CODE_VERSION } from './code-version';
+import { parseJson, sha256Hex } from './deps';
+import { mapLimit } from './map-limit';
+import type { TransmissionManifest } from './transmission';
+
+export interface ArchivedTransmission {
+  cutoff: string;
+  revision: number;
+  status: 'complete' | 'incomplete' | 'unreadable';
+  generatedAt: string | null;
+  codeVersion: string | null;
+  manifestKey: string;
+  manifestSha256: string | null;
+  outputs: ManifestOutput[];
+  sources: number;
+}
+
+function tryParse<T>(bytes: Uint8Array | undefined): T | null {
+  if (!bytes) return null;
+  try {
+    return parseJson<T>(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** cut-off → revision → file names. */
+async function archived(store: ObjectStore, cutoff?: string): Promise<Map<string, Map<number, Set<string>>>> {
+  const out = new Map<string, Map<number, Set<string>>>();
+  for (const info of await store.list(cutoff ? `${keys.transmissionsPrefix}${cutoff}/` : keys.transmissionsPrefix)) {
+    const parsed = parseTransmissionKey(info.key);
+    if (!parsed) continue;
+    const revisions = out.get(parsed.cutoff) ?? new Map<number, Set<string>>();
+    out.set(parsed.cutoff, revisions);
+    const files = revisions.get(parsed.revision) ?? new Set<string>();
+    revisions.set(parsed.revision, files);
+    files.add(parsed.file);
+  }
+  return out;
+}
+
+const isManifest = (m: TransmissionManifest | null): m is TransmissionManifest =>
+  !!m && m.kind === 'transmission-manifest' && Array.isArray(m.outputs) && Array.isArray(m.sources);
+
+/** Every archived transmission revision, oldest cut-off first. */
+export async function listTransmissions(
+  deps: { store: ObjectStore },
+  filter: { cutoff?: string } = {},
+): Promise<ArchivedTransmission[]> {
+  const out: ArchivedTransmission[] = [];
+  const all = await archived(deps.store, filter.cutoff);
+  for (const cutoff of [...all.keys()].sort()) {
+    const revisions = all.get(cutoff)!;
+    for (const revision of [...revisions.keys()].sort((a, b) => a - b)) {
+      const manifestKey = keys.transmissionManifest(cutoff, revision);
+      const row: ArchivedTransmission = {
+        cutoff,
+        revision,
+        status: 'incomplete',
+        generatedAt: null,
+        codeVersion: null,
+        manifestKey,
+        manifestSha256: null,
+        outputs: [],
+        sources: 0,
+      };
+      if (revisions.get(revision)!.has('manifest.json')) {
+        const obj = await deps.store.get(manifestKey);
+        row.manifestSha256 = obj ? sha256Hex(obj.bytes) : null;
+        const manifest = tryParse<TransmissionManifest>(obj?.bytes);
+        if (isManifest(manifest)) {
+          Object.assign(row, {
+            status: 'complete',
+            generatedAt: manifest.generatedAt,
+            codeVersion: manifest.codeVersion,
+            outputs: manifest.outputs,
+            sources: manifest.sources.length,
+          });
+        } else row.status = 'unreadable';
+      }
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+async function readManifest(store: ObjectStore, cutoff: string, revision?: number) {
+  const complete = (await listTransmissions({ store }, { cutoff })).filter((r) => r.status !== 'incomplete');
+  const chosen = revision === undefined ? complete.at(-1) : complete.find((r) => r.revision === revision);
+  if (!chosen) throw new ArchiveLookupError(`no archived transmission ${cutoff}${revision ? ` r${revision}` : ''}`);
+  const obj = await store.get(chosen.manifestKey);
+  const manifest = tryParse<TransmissionManifest>(obj?.bytes);
+  if (!obj || !isManifest(manifest))
+    throw new ArchiveLookupError(`${chosen.manifestKey} does not parse: run archive verify ${cutoff}`);
+  return { manifest, manifestKey: chosen.manifestKey, manifestSha256: sha256Hex(obj.bytes) };
+}
+
+/** What `archive get <cutoff> transmission` hands over: both editions, manifest, plan, registry and uploads. */
+export async function getTransmission(
+  deps: { store: ObjectStore },
+  query: { cutoff: string; revision?: number },
+): Promise<{ cutoff: string; revision: number; items: FetchedItem[] }> {
+  const { manifest, manifestKey } = await readManifest(deps.store, query.cutoff, query.revision);
+  const base = (key: string) => key.slice(key.lastIndexOf('/') + 1);
+  const items: ArchiveItem[] = [
+    ...manifest.outputs.map((o): ArchiveItem => ({ role: 'report', key: o.key, sha256: o.sha256, path: base(o.key) })),
+    { role: 'manifest', key: manifestKey, path: 'manifest.json' },
+    { role: 'plan', key: keys.transmissionPlan(manifest.cutoff, manifest.revision), path: 'plan.json' },
+    {
+      role: 'registry',
+      key: manifest.registry.key,
+      version: manifest.registry.version,
+      sha256: manifest.registry.sha256,
+      path: `sources/${manifest.registry.key}`,
+    },
+    ...manifest.sources.map(
+      (s): ArchiveItem => ({
+        role: 'source',
+        key: s.key,
+        version: s.version,
+        sha256: s.sha256,
+        path: `sources/${s.key.replace(/(\.[^./]*)?$/, `@${s.version}$1`)}`.replace(/\.\.+/g, '_'),
+      }),
+    ),
+  ];
+  const fetched = await mapLimit(items, 8, async (item): Promise<FetchedItem> => {
+    const obj = await deps.store.get(item.key, item.version);
+    if (!obj)
+      throw new ArchiveLookupError(`${item.key} is missing from the archive: run archive verify ${query.cutoff}`);
+    const actualSha256 = sha256Hex(obj.bytes);
+    return { ...item, bytes: obj.bytes, actualSha256, hashOk: item.sha256 ? actualSha256 === item.sha256 : null };
+  });
+  return { cutoff: manifest.cutoff, revision: manifest.revision, items: fetched };
+}
+
+/** Hash-check what the manifest lists and rebuild the transmission from the archived records, byte for byte. */
+export async function verifyTransmission(
+  deps: { store: ObjectStore },
+  cutoff: string,
+  options: { revision?: number } = {},
+): Promise<VerifyReport> {
+  const { manifest, manifestSha256 } = await readManifest(deps.store, cutoff, options.revision);
+  const checks: VerifyCheck[] = [];
+  const check = (subject: VerifyCheck['subject'], key: string, ok: boolean, finding: string) =>
+    checks.push({ subject, key, ok, findings: [finding] });
+  const raw = await deps.store.get(manifest.registry.key, manifest.registry.version);
+  check(
+    'registry',
+    manifest.registry.key,
+    !!raw && sha256Hex(raw.bytes) === manifest.registry.sha256,
+    raw ? 'hash checked' : 'missing',
+  );
+  const registry = tryParse<Registry>((await deps.store.get(keys.registryVersion(manifest.registry.version)))?.bytes);
+  check(
+    'record',
+    keys.registryVersion(manifest.registry.version),
+    !!registry,
+    registry ? 'readable' : 'missing or unreadable',
+  );
+  const records: NormalisedSubmission[] = [];
+  for (const s of manifest.sources) {
+    const upload = await deps.store.get(s.key, s.version);
+    check('source', s.key, !!upload && sha256Hex(upload.bytes) === s.sha256, upload ? 'hash checked' : 'missing');
+    const record = tryParse<NormalisedSubmission>((await deps.store.get(s.recordKey))?.bytes);
+    check('record', s.recordKey, !!record, record ? 'readable' : 'missing or unreadable');
+    if (record) records.push(record);
+  }
+  if (registry) {
+    const model = buildTransmission({
+      registry,
+      submissions: records,
+      cutoff: manifest.cutoff,
+      revision: manifest.revision,
+      generatedAt: manifest.generatedAt,
+    });
+    const same = JSON.stringify(transmissionFigures(model)) === JSON.stringify(manifest.figures);
+    check(
+      'revision',
+      keys.transmissionManifest(cutoff, manifest.revision),
+      same,
+      same ? 'figures rebuilt identical' : 'figures differ',
+    );
+    for (const output of manifest.outputs) {
+      const lang = output.key.endsWith('.en.xlsx') ? 'en' : 'lv';
+      const again = sha256Hex(await renderTransmissionXlsx(model, lang));
+      const stored = await deps.store.get(output.key);
+      const storedOk = !!stored && sha256Hex(stored.bytes) === output.sha256;
+      check(
+        'output',
+        output.key,
+        storedOk && again === output.sha256,
+        storedOk
+          ? again === output.sha256
+            ? 're-render identical'
+            : 're-render differs'
+          : 'stored file differs from the manifest',
+      );
+    }
+  }
+  return {
+    period: cutoff,
+    revision: manifest.revision,
+    ok: checks.every((c) => c.ok),
+    generatedAt: manifest.generatedAt,
+    codeVersion: { archived: manifest.codeVersion, running: CODE_VERSION },
+    manifestSha256,
+    checks,
+  };
+}
+
+/** Every cut-off with an archived transmission. */
+export async function archivedCutoffs(deps: { store: ObjectStore }): Promise<string[]> {
+  return [...(await archived(deps.store)).keys()].sort();
+}
