@@ -13,9 +13,24 @@ interface SchemaOneLine {
   lineage: NormalisedSubmission['expenditure'][number]['lineage'];
 }
 
+/** A stored record this code cannot read: written by a newer version of it, or not a record at all. */
+export class RecordSchemaError extends Error {
+  constructor(readonly found: unknown) {
+    super(
+      `submission record of schema ${JSON.stringify(found)}: this code reads schemas 1 to ${SUBMISSION_SCHEMA_VERSION}; ` +
+        'a newer record is read by the code that wrote it (see the archived code bundle)',
+    );
+    this.name = 'RecordSchemaError';
+  }
+}
+
 /** A parsed record as the current schema (schemas 1 and 2 kept euros as floats and IDs as written). */
 export function upgradeSubmission(record: NormalisedSubmission): NormalisedSubmission {
-  if ((record.schemaVersion as number) === SUBMISSION_SCHEMA_VERSION) return record;
+  const version = record.schemaVersion as unknown;
+  // Never guess at a newer schema: reading it as an old one would change figures silently.
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > SUBMISSION_SCHEMA_VERSION)
+    throw new RecordSchemaError(version);
+  if (version === SUBMISSION_SCHEMA_VERSION) return record;
   // Fields are read defensively: a record is upgraded before anything checks its shape.
   const lines = (record.expenditure ?? []) as unknown as SchemaOneLine[];
   return {
