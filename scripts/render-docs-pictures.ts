@@ -1,9 +1,10 @@
 /**
  * Regenerate the report pictures in `docs/` from the sample run: `npm start`, then `npm run docs:pictures`.
- * Needs `pdftoppm` (Debian package poppler-utils).
+ * Needs `pdftoppm` (Debian package poppler-utils), and LibreOffice (`soffice`) for the transmission workbook.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const repo = resolve(import.meta.dirname, '..');
@@ -29,3 +30,24 @@ for (const [pdf, first, last, out] of pictures) {
   ]);
   console.log(`docs/${out}-*.png from ${pdf}`);
 }
+
+// The Art. 42 transmission of the sample (English edition), as LibreOffice prints it: the top of Table 7.
+const transmission = join(
+  repo,
+  '.local',
+  'demo',
+  'bucket',
+  'transmissions',
+  '2026-06-30',
+  'r1',
+  'transmission.en.xlsx',
+);
+if (!existsSync(transmission)) throw new Error(`${transmission} is missing: run \`npm start\` first`);
+const work = mkdtempSync(join(tmpdir(), 'pmif-pictures-'));
+execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', work, transmission], { stdio: 'ignore' });
+execFileSync('pdftoppm', [
+  ...['-png', '-r', '110', '-f', '1', '-l', '1', '-x', '0', '-y', '0', '-W', '1280', '-H', '720', '-singlefile'],
+  join(work, 'transmission.en.pdf'),
+  join(repo, 'docs', 'transmission-table7'),
+]);
+console.log('docs/transmission-table7.png from transmission.en.xlsx');

@@ -100,8 +100,8 @@ export class FolderStore implements ObjectStore, ArchiveControl {
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<{ version: string }> {
     const path = this.path(key);
     if (await this.isHeld(key)) throw new StoreError(`${key} is under legal hold and cannot be overwritten`);
-    // An archived report is written once: a plain put is create-only too, and refused rather than "already done".
-    const archived = key.startsWith(keys.reportsPrefix);
+    // An archived report or transmission is written once: a plain put is create-only too, refused, not "already done".
+    const archived = key.startsWith(keys.reportsPrefix) || key.startsWith(keys.transmissionsPrefix);
     try {
       await mkdir(dirname(path), { recursive: true });
       const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

@@ -62,6 +62,28 @@ type ColumnId = keyof typeof COL;
 
 const WIDTH: Partial<Record<ColumnId, number>> = { name: 48, breakdown: 48, comments: 40, so: 11, id: 8 };
 
+/** Points per line of 11-point text. */
+const LINE_HEIGHT = 15;
+
+/** Lines a wrapped text cell needs at a column width in characters (a generous estimate: never too few). */
+function wrappedLines(cell: Cell, width: number): number {
+  const text = typeof cell.value === 'string' ? cell.value : '';
+  if (!text) return 1;
+  let lines = 0;
+  for (const paragraph of text.split('\n')) {
+    let line = 0;
+    lines += 1;
+    for (const word of paragraph.split(' ')) {
+      const add = line === 0 ? word.length : word.length + 1;
+      if (line + add > width * 0.9 && line > 0) {
+        lines += 1;
+        line = word.length;
+      } else line += add;
+    }
+  }
+  return lines;
+}
+
 function text(cell: Cell, value: string | null): void {
   cell.value = value === null || value === '' ? null : safeCellText(value);
 }
@@ -117,14 +139,20 @@ function writeTable(ws: Worksheet, model: TransmissionModel, table: 7 | 11, lang
   const rows = model.rows.filter((r) => r.table === table);
   rows.forEach((row, r) => {
     const sheetRow = ws.getRow(r + 3);
+    let lines = 1;
     spec.columns.forEach((id, i) => {
       const cell = sheetRow.getCell(i + 1);
       put(cell, id, row, lang);
-      if (id === 'name' || id === 'breakdown' || id === 'comments')
+      if (id === 'name' || id === 'breakdown' || id === 'comments') {
         cell.alignment = { wrapText: true, vertical: 'top' };
+        lines = Math.max(lines, wrappedLines(cell, WIDTH[id] ?? 14));
+      } else cell.alignment = { vertical: 'top' };
       if (row.kind === 'indicator') cell.font = { bold: true };
     });
+    // LibreOffice does not grow a row to its wrapped text by itself: set the height, so no line is hidden.
+    sheetRow.height = LINE_HEIGHT * lines + 3;
   });
+  header.height = LINE_HEIGHT * 3 + 3;
   const last = rows.length + 2;
   ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: last, column: spec.columns.length } };
   const note = ws.getCell(`A${last + 2}`);
