@@ -477,35 +477,21 @@ export async function verifyRevision(
   revision: number,
   options: { session?: VerifySession; expectManifestSha256?: string } = {},
 ): Promise<VerifyReport> {
-  const { store } = deps;
-  const session = options.session ?? createVerifySession();
   const checks: VerifyCheck[] = [];
-  const check = (subject: VerifyCheck['subject'], key: string, findings: string[], failures: string[]) =>
-    checks.push({ subject, key, ok: failures.length === 0, findings: [...failures, ...findings] });
-
-  // The plan: what the revision was built from, fixed before any file was written.
-  const planKey = keys.plan(period, revision);
-  const planRead = await readJsonObject<RevisionPlan>(store, planKey);
-  let plan: RevisionPlan | null = null;
-  if (!planRead) check('plan', planKey, [], ['missing from the archive']);
-  else if (!isPlanShaped(planRead.value)) check('plan', planKey, [], ['does not parse as a plan']);
-  else if (planRead.value.period !== period || planRead.value.revision !== revision)
-    check('plan', planKey, [], [`names ${planRead.value.period} r${planRead.value.revision}`]);
-  else {
-    plan = planRead.value;
-    // Written as canonical JSON: any other bytes (even the same content re-spaced) mean the file was changed.
-    const canonical = sameBytes(jsonBytes(plan), planRead.bytes);
-    check(
-      'plan',
-      planKey,
-      canonical ? ['parses, names this revision', 'canonical bytes'] : ['parses, names this revision'],
-      canonical ? [] : ['same content, other bytes than the canonical plan'],
-    );
-  }
+  const ctx: VerifyContext = {
+    store: deps.store,
+    session: options.session ?? createVerifySession(),
+    period,
+    revision,
+    registries: new Map(),
+    check: (subject, key, findings, failures) =>
+      checks.push({ subject, key, ok: failures.length === 0, findings: [...failures, ...findings] }),
+  };
+  const plan = await verifyPlan(ctx);
 
   // The manifest, read now and judged last (its rebuild needs the re-rendered outputs).
   const manifestKey = keys.manifest(period, revision);
-  const manifestRead = await readJsonObject<Manifest>(store, manifestKey);
+  const manifestRead = await readJsonObject<Manifest>(deps.store, manifestKey);
   const manifestSha256 = manifestRead ? sha256Hex(manifestRead.bytes) : null;
   const manifest = manifestRead && isManifestShaped(manifestRead.value) ? manifestRead.value : null;
   const basis = plan ?? (manifest ? planFromManifest(manifest) : null);
@@ -519,94 +505,169 @@ export async function verifyRevision(
     checks,
   });
   if (!basis) {
-    check('manifest', manifestKey, [], [manifestRead ? 'does not parse as a manifest' : 'missing from the archive']);
+    ctx.check(
+      'manifest',
+      manifestKey,
+      [],
+      [manifestRead ? 'does not parse as a manifest' : 'missing from the archive'],
+    );
     return report();
   }
   // Hashes as the manifest records them (the auditor's document); the plan's when the manifest is unreadable.
-  const recorded = new Map((manifest?.sources ?? basis.sources).map((s) => [`${s.key}\n${s.version}`, s.sha256]));
   const recordedRegistrySha = manifest?.registry.sha256 ?? basis.registry.sha256;
+  const registryEntry = await verifyRegistry(ctx, basis.registry.version, recordedRegistrySha, basis.registry.key);
+  const submissions = await verifySubmissions(ctx, basis, manifest?.sources ?? basis.sources);
+  const rerender = await rerenderRevision(ctx, basis, registryEntry, submissions);
+  const outputKeys = await verifyOutputs(ctx, manifest, rerender);
 
-  /** A raw upload by key and version, hashed; returns its bytes when they are the recorded ones. */
-  const checkRaw = async (
-    subject: 'registry' | 'source',
-    key: string,
-    version: string,
-    expectedSha: string,
-  ): Promise<Uint8Array | null> => {
-    const label = `${key}@${version}`;
-    const obj = await store.get(key, version);
-    if (!obj) {
-      const current = await store.get(key);
-      check(
-        subject,
-        label,
-        [],
-        [
-          `version ${version} is not in the store`,
-          current
-            ? `the current content is version ${current.version}, sha256 ${short(sha256Hex(current.bytes))}`
-            : 'no object under this key',
-        ],
-      );
-      return null;
-    }
-    const actual = sha256Hex(obj.bytes);
-    if (actual !== expectedSha) {
-      check(subject, label, [], [`sha256 ${short(actual)} ≠ manifest ${short(expectedSha)}`]);
-      return null;
-    }
-    check(subject, label, ['hash ok'], []);
-    return obj.bytes;
-  };
+  // Nothing else belongs in the revision's folder.
+  const expected = new Set([keys.plan(period, revision), manifestKey, ...outputKeys]);
+  for (const info of await deps.store.list(keys.revisionPrefix(period, revision))) {
+    if (!expected.has(info.key)) ctx.check('revision', info.key, [], ['not part of the revision (unexpected object)']);
+  }
+  verifyManifest(ctx, { key: manifestKey, read: manifestRead, manifest, plan, sha256: manifestSha256 }, rerender, {
+    expectSha256: options.expectManifestSha256,
+  });
+  return report();
+}
 
-  // The registry in force, and every registry a submission was validated against.
-  const registries = new Map<string, { registry: Registry; recordSha: string } | null>();
-  const checkRegistry = async (version: string, expectedSha?: string, expectedKey?: string) => {
-    if (registries.has(version)) return registries.get(version) ?? null;
-    registries.set(version, null);
-    const recordKey = keys.registryVersion(version);
-    const record = await readJsonObject<Registry>(store, recordKey);
-    const registry = record?.value ?? null;
-    const rawKey = expectedKey ?? registry?.source?.key;
-    if (!rawKey) {
-      check('registry', recordKey, [], [record ? 'record does not parse' : 'record missing from the archive']);
-      return null;
-    }
-    const raw = await checkRaw('registry', rawKey, version, expectedSha ?? registry?.source?.sha256 ?? '');
-    if (!record || !registry) {
-      check('record', recordKey, [], [record ? 'does not parse' : 'missing from the archive']);
-      return null;
-    }
-    const failures = sourceMismatch(registry.source, rawKey, version, expectedSha);
-    let findings: string[] = [];
-    if (raw && failures.length === 0) {
-      const cacheKey = `registry\n${sha256Hex(raw)}\n${sha256Hex(record.bytes)}`;
-      let diff = session.rederived.get(cacheKey);
-      if (!diff) {
-        const read = readXlsx(raw);
-        const again = read.ok ? parseRegistry(read.workbook, registry.source).registry : null;
-        diff = rederivationDiff(again, registry, record.bytes);
-        session.rederived.set(cacheKey, diff);
-      }
-      failures.push(...diff);
-      findings = ['names its upload', 're-derived identical'];
-    } else if (!raw) failures.push('not re-derived: its upload failed its check');
-    check('record', recordKey, findings, failures);
-    const entry = { registry, recordSha: sha256Hex(record.bytes) };
-    registries.set(version, entry);
-    return entry;
-  };
+/** What the phases of one revision's verification share: where to read, what was re-derived, and the checks. */
+interface VerifyContext {
+  store: ObjectStore;
+  session: VerifySession;
+  period: string;
+  revision: number;
+  /** Registry versions already checked in this revision (null: checked and failed). */
+  registries: Map<string, RegistryEntry | null>;
+  check(subject: VerifyCheck['subject'], key: string, findings: string[], failures: string[]): void;
+}
 
-  const registryEntry = await checkRegistry(basis.registry.version, recordedRegistrySha, basis.registry.key);
+interface RegistryEntry {
+  registry: Registry;
+  recordSha: string;
+}
 
-  // Submissions: raw upload, record, and the record re-derived from the upload.
+/** What re-rendering the revision from its plan produced. */
+interface Rerender {
+  rendered: Map<string, Uint8Array>;
+  programmeFacts: { completeness: Manifest['completeness']; figures: FigureSnapshot } | null;
+  failures: string[];
+}
+
+/** The plan: what the revision was built from, fixed before any file was written. */
+async function verifyPlan(ctx: VerifyContext): Promise<RevisionPlan | null> {
+  const { period, revision } = ctx;
+  const planKey = keys.plan(period, revision);
+  const planRead = await readJsonObject<RevisionPlan>(ctx.store, planKey);
+  if (!planRead) ctx.check('plan', planKey, [], ['missing from the archive']);
+  else if (!isPlanShaped(planRead.value)) ctx.check('plan', planKey, [], ['does not parse as a plan']);
+  else if (planRead.value.period !== period || planRead.value.revision !== revision)
+    ctx.check('plan', planKey, [], [`names ${planRead.value.period} r${planRead.value.revision}`]);
+  else {
+    const plan = planRead.value;
+    // Written as canonical JSON: any other bytes (even the same content re-spaced) mean the file was changed.
+    const canonical = sameBytes(jsonBytes(plan), planRead.bytes);
+    ctx.check(
+      'plan',
+      planKey,
+      canonical ? ['parses, names this revision', 'canonical bytes'] : ['parses, names this revision'],
+      canonical ? [] : ['same content, other bytes than the canonical plan'],
+    );
+    return plan;
+  }
+  return null;
+}
+
+/** A raw upload by key and version, hashed; returns its bytes when they are the recorded ones. */
+async function verifyRaw(
+  ctx: VerifyContext,
+  subject: 'registry' | 'source',
+  key: string,
+  version: string,
+  expectedSha: string,
+): Promise<Uint8Array | null> {
+  const label = `${key}@${version}`;
+  const obj = await ctx.store.get(key, version);
+  if (!obj) {
+    const current = await ctx.store.get(key);
+    ctx.check(
+      subject,
+      label,
+      [],
+      [
+        `version ${version} is not in the store`,
+        current
+          ? `the current content is version ${current.version}, sha256 ${short(sha256Hex(current.bytes))}`
+          : 'no object under this key',
+      ],
+    );
+    return null;
+  }
+  const actual = sha256Hex(obj.bytes);
+  if (actual !== expectedSha) {
+    ctx.check(subject, label, [], [`sha256 ${short(actual)} ≠ manifest ${short(expectedSha)}`]);
+    return null;
+  }
+  ctx.check(subject, label, ['hash ok'], []);
+  return obj.bytes;
+}
+
+/** The registry in force, or one a submission was validated against: its upload, its record, re-derived. */
+async function verifyRegistry(
+  ctx: VerifyContext,
+  version: string,
+  expectedSha?: string,
+  expectedKey?: string,
+): Promise<RegistryEntry | null> {
+  if (ctx.registries.has(version)) return ctx.registries.get(version) ?? null;
+  ctx.registries.set(version, null);
+  const recordKey = keys.registryVersion(version);
+  const record = await readJsonObject<Registry>(ctx.store, recordKey);
+  const registry = record?.value ?? null;
+  const rawKey = expectedKey ?? registry?.source?.key;
+  if (!rawKey) {
+    ctx.check('registry', recordKey, [], [record ? 'record does not parse' : 'record missing from the archive']);
+    return null;
+  }
+  const raw = await verifyRaw(ctx, 'registry', rawKey, version, expectedSha ?? registry?.source?.sha256 ?? '');
+  if (!record || !registry) {
+    ctx.check('record', recordKey, [], [record ? 'does not parse' : 'missing from the archive']);
+    return null;
+  }
+  const failures = sourceMismatch(registry.source, rawKey, version, expectedSha);
+  let findings: string[] = [];
+  if (raw && failures.length === 0) {
+    const cacheKey = `registry\n${sha256Hex(raw)}\n${sha256Hex(record.bytes)}`;
+    let diff = ctx.session.rederived.get(cacheKey);
+    if (!diff) {
+      const read = readXlsx(raw);
+      const again = read.ok ? parseRegistry(read.workbook, registry.source).registry : null;
+      diff = rederivationDiff(again, registry, record.bytes);
+      ctx.session.rederived.set(cacheKey, diff);
+    }
+    failures.push(...diff);
+    findings = ['names its upload', 're-derived identical'];
+  } else if (!raw) failures.push('not re-derived: its upload failed its check');
+  ctx.check('record', recordKey, findings, failures);
+  const entry = { registry, recordSha: sha256Hex(record.bytes) };
+  ctx.registries.set(version, entry);
+  return entry;
+}
+
+/** Submissions: raw upload, record, and the record re-derived from the upload (null where a record is unusable). */
+async function verifySubmissions(
+  ctx: VerifyContext,
+  basis: RevisionPlan,
+  recordedSources: readonly ManifestSource[],
+): Promise<(NormalisedSubmission | null)[]> {
+  const recorded = new Map(recordedSources.map((s) => [`${s.key}\n${s.version}`, s.sha256]));
   const submissions: (NormalisedSubmission | null)[] = [];
   for (const s of basis.sources) {
-    const raw = await checkRaw('source', s.key, s.version, recorded.get(`${s.key}\n${s.version}`) ?? s.sha256);
-    const record = await readJsonObject<NormalisedSubmission>(store, s.recordKey);
+    const raw = await verifyRaw(ctx, 'source', s.key, s.version, recorded.get(`${s.key}\n${s.version}`) ?? s.sha256);
+    const record = await readJsonObject<NormalisedSubmission>(ctx.store, s.recordKey);
     const submission = record?.value ?? null;
     if (!record || !submission || submission.kind !== 'submission') {
-      check('record', s.recordKey, [], [record ? 'does not parse as a submission' : 'missing from the archive']);
+      ctx.check('record', s.recordKey, [], [record ? 'does not parse as a submission' : 'missing from the archive']);
       submissions.push(null);
       continue;
     }
@@ -614,73 +675,85 @@ export async function verifyRevision(
     const failures = sourceMismatch(submission.source, s.key, s.version, s.sha256);
     let findings: string[] = [];
     const validatedAgainst = submission.registryVersion
-      ? await checkRegistry(submission.registryVersion)
+      ? await verifyRegistry(ctx, submission.registryVersion)
       : { registry: null, recordSha: '' };
     if (!raw) failures.push('not re-derived: its upload failed its check');
     else if (!validatedAgainst)
       failures.push(`not re-derived: registry ${submission.registryVersion} failed its check`);
     else if (failures.length === 0) {
       const cacheKey = `submission\n${sha256Hex(raw)}\n${sha256Hex(record.bytes)}\n${validatedAgainst.recordSha}`;
-      let diff = session.rederived.get(cacheKey);
+      let diff = ctx.session.rederived.get(cacheKey);
       if (!diff) {
         diff = rederiveSubmission(raw, submission, validatedAgainst.registry, s.key, record.bytes);
-        session.rederived.set(cacheKey, diff);
+        ctx.session.rederived.set(cacheKey, diff);
       }
       failures.push(...diff);
       findings = ['names its upload', 're-derived identical'];
     }
-    check('record', s.recordKey, findings, failures);
+    ctx.check('record', s.recordKey, findings, failures);
   }
+  return submissions;
+}
 
-  // Re-render every output from the plan.
-  const rendered = new Map<string, Uint8Array>();
-  let programmeFacts: { completeness: Manifest['completeness']; figures: FigureSnapshot } | null = null;
-  const renderFailures: string[] = [];
-  const inputsOk = registryEntry !== null && submissions.every((s) => s !== null);
-  if (!inputsOk) renderFailures.push('not re-rendered: an input failed its check');
-  else {
-    const inputs: RevisionInputs = {
-      registry: registryEntry.registry,
-      submissions: submissions as NormalisedSubmission[],
-    };
-    const sourceSha = new Map(basis.sources.map((s) => [`${s.key}\n${s.version}`, s.sha256]));
-    try {
-      for (const projectId of basis.projectIds) {
-        const { model, files } = await renderProjectFiles(basis, inputs, projectId);
-        for (const f of files) rendered.set(f.key, f.bytes);
-        const unlisted = model.lineage.filter(
-          (row) => sourceSha.get(`${row.sourceKey}\n${row.sourceVersion}`) !== row.sha256,
-        );
-        const pdfKey = keys.projectReport(basis.period, basis.revision, projectId, 'pdf');
-        check(
-          'lineage',
-          pdfKey,
-          [`${model.lineage.length} source cells, each from a manifest source with its SHA-256`],
-          unlisted.length ? [`${unlisted.length} source cells cite an upload the manifest does not list`] : [],
-        );
-      }
-      let previous: FigureSnapshot | null = null;
-      if (revision > 1) {
-        const before = await readJsonObject<Manifest>(store, keys.manifest(period, revision - 1));
-        if (!before?.value || typeof before.value.figures !== 'object')
-          throw new Error(`the previous revision's manifest r${revision - 1} is missing or unreadable`);
-        previous = before.value.figures;
-      }
-      const programme = await renderProgrammeFiles(basis, inputs, previous);
-      for (const f of programme.files) rendered.set(f.key, f.bytes);
-      programmeFacts = { completeness: programme.programme.completeness, figures: programme.figures };
-    } catch (err) {
-      renderFailures.push(`re-render failed: ${err instanceof Error ? err.message : String(err)}`);
+/** Re-render every output from the plan, checking each project's lineage against the plan's sources on the way. */
+async function rerenderRevision(
+  ctx: VerifyContext,
+  basis: RevisionPlan,
+  registryEntry: RegistryEntry | null,
+  submissions: (NormalisedSubmission | null)[],
+): Promise<Rerender> {
+  const out: Rerender = { rendered: new Map(), programmeFacts: null, failures: [] };
+  if (registryEntry === null || !submissions.every((s) => s !== null)) {
+    out.failures.push('not re-rendered: an input failed its check');
+    return out;
+  }
+  const inputs: RevisionInputs = {
+    registry: registryEntry.registry,
+    submissions: submissions as NormalisedSubmission[],
+  };
+  const sourceSha = new Map(basis.sources.map((s) => [`${s.key}\n${s.version}`, s.sha256]));
+  try {
+    for (const projectId of basis.projectIds) {
+      const { model, files } = await renderProjectFiles(basis, inputs, projectId);
+      for (const f of files) out.rendered.set(f.key, f.bytes);
+      const unlisted = model.lineage.filter(
+        (row) => sourceSha.get(`${row.sourceKey}\n${row.sourceVersion}`) !== row.sha256,
+      );
+      const pdfKey = keys.projectReport(basis.period, basis.revision, projectId, 'pdf');
+      ctx.check(
+        'lineage',
+        pdfKey,
+        [`${model.lineage.length} source cells, each from a manifest source with its SHA-256`],
+        unlisted.length ? [`${unlisted.length} source cells cite an upload the manifest does not list`] : [],
+      );
     }
+    const programme = await renderProgrammeFiles(basis, inputs, await previousFigures(ctx));
+    for (const f of programme.files) out.rendered.set(f.key, f.bytes);
+    out.programmeFacts = { completeness: programme.programme.completeness, figures: programme.figures };
+  } catch (err) {
+    out.failures.push(`re-render failed: ${err instanceof Error ? err.message : String(err)}`);
   }
+  return out;
+}
 
-  // Every output: archived, listed with its hash, and the same bytes as the re-render.
+/** The figures of the previous revision, which the programme report lists changes against. */
+async function previousFigures(ctx: VerifyContext): Promise<FigureSnapshot | null> {
+  if (ctx.revision <= 1) return null;
+  const before = await readJsonObject<Manifest>(ctx.store, keys.manifest(ctx.period, ctx.revision - 1));
+  if (!before?.value || typeof before.value.figures !== 'object')
+    throw new Error(`the previous revision's manifest r${ctx.revision - 1} is missing or unreadable`);
+  return before.value.figures;
+}
+
+/** Every output: archived, listed with its hash, and the same bytes as the re-render. Returns the keys checked. */
+async function verifyOutputs(ctx: VerifyContext, manifest: Manifest | null, rerender: Rerender): Promise<string[]> {
+  const { rendered } = rerender;
   const listed = new Map((manifest?.outputs ?? []).map((o) => [o.key, o]));
   const outputKeys = [...new Set([...rendered.keys(), ...listed.keys()])];
   for (const key of outputKeys) {
-    const obj = await store.get(key);
+    const obj = await ctx.store.get(key);
     const findings: string[] = [];
-    const failures: string[] = [...renderFailures];
+    const failures: string[] = [...rerender.failures];
     const entry = listed.get(key);
     if (!obj) failures.push('missing from the archive');
     else {
@@ -695,21 +768,31 @@ export async function verifyRevision(
       const again = rendered.get(key);
       if (again && sameBytes(again, obj.bytes)) findings.push('re-render identical');
       else if (again) failures.push(`re-render differs (sha256 ${short(sha256Hex(again))})`);
-      else if (renderFailures.length === 0) failures.push('not produced by the plan');
+      else if (rerender.failures.length === 0) failures.push('not produced by the plan');
     }
-    check('output', key, findings, failures);
+    ctx.check('output', key, findings, failures);
   }
+  return outputKeys;
+}
 
-  // Nothing else belongs in the revision's folder.
-  const expected = new Set([planKey, manifestKey, ...outputKeys]);
-  for (const info of await store.list(keys.revisionPrefix(period, revision))) {
-    if (!expected.has(info.key)) check('revision', info.key, [], ['not part of the revision (unexpected object)']);
-  }
-
-  // The manifest itself.
+/** The manifest itself: parses, repeats the plan, equals the one rebuilt from the re-render, has the expected hash. */
+function verifyManifest(
+  ctx: VerifyContext,
+  archived: {
+    key: string;
+    read: { bytes: Uint8Array } | null;
+    manifest: Manifest | null;
+    plan: RevisionPlan | null;
+    sha256: string | null;
+  },
+  rerender: Rerender,
+  options: { expectSha256?: string },
+): void {
+  const { read, manifest, plan, sha256 } = archived;
+  const { rendered, programmeFacts } = rerender;
   const failures: string[] = [];
   const findings: string[] = [];
-  if (!manifestRead) failures.push('missing from the archive');
+  if (!read) failures.push('missing from the archive');
   else if (!manifest) failures.push('does not parse as a manifest');
   else {
     findings.push('parses');
@@ -724,7 +807,7 @@ export async function verifyRevision(
         bytes: bytes.byteLength,
       }));
       const rebuilt = buildManifest(plan, outputs, programmeFacts.completeness, programmeFacts.figures);
-      if (sameBytes(jsonBytes(rebuilt), manifestRead.bytes)) findings.push('rebuilt byte-identical');
+      if (sameBytes(jsonBytes(rebuilt), read.bytes)) findings.push('rebuilt byte-identical');
       else {
         const fields = differingFields(rebuilt, manifest);
         failures.push(
@@ -735,12 +818,11 @@ export async function verifyRevision(
       }
     } else failures.push('not rebuilt: the plan or a re-render is missing');
   }
-  if (options.expectManifestSha256 !== undefined) {
-    if (manifestSha256 === options.expectManifestSha256.toLowerCase()) findings.push('sha256 as expected');
-    else failures.push(`sha256 ${short(manifestSha256)} ≠ expected ${short(options.expectManifestSha256)}`);
+  if (options.expectSha256 !== undefined) {
+    if (sha256 === options.expectSha256.toLowerCase()) findings.push('sha256 as expected');
+    else failures.push(`sha256 ${short(sha256)} ≠ expected ${short(options.expectSha256)}`);
   }
-  check('manifest', manifestKey, [...findings, `sha256 ${manifestSha256 ?? '—'}`], failures);
-  return report();
+  ctx.check('manifest', archived.key, [...findings, `sha256 ${sha256 ?? '—'}`], failures);
 }
 
 /** What in a record does not name the source it should. */
