@@ -86,18 +86,17 @@ export function readBreakdownSheet(
   f.issues.push(...issues);
   const byCode = new Map<string, TypedBreakdown & { firstCell: string }>();
   for (const row of table?.rows ?? []) {
-    const at = (id: string): CellAt => ({ value: row.get(id), sheet: sheet.name, cell: row.ref(id) });
-    const codeText = f.text(at('code'), true);
+    const codeText = f.text(row.at('code'), true);
     const moved = codeText ? movedCodeIssue(codeText, '', catalogue.get(codeText) !== undefined) : null;
     const def = codeText && !moved ? catalogue.get(codeText) : undefined;
     if (moved)
       f.add(moved.code, { sheet: sheet.name, cell: row.ref('code') }, { found: codeText!, expected: moved.expected });
-    else if (codeText && !def) f.add('indicator-unknown', at('code'), { found: foundText(row.get('code')) });
+    else if (codeText && !def) f.add('indicator-unknown', row.at('code'), { found: foundText(row.get('code')) });
     else if (def && !isPersonIndicator(def))
-      f.add('breakdown-not-person', at('code'), { found: def.code, expected: `${def.unit.lv} / ${def.unit.en}` });
-    const gender = readGender(f, at('gender'));
-    const age = readAgeBracket(f, at('ageGroup'));
-    const value = f.number(at('value'), { required: true, min: 0, integer: true });
+      f.add('breakdown-not-person', row.at('code'), { found: def.code, expected: `${def.unit.lv} / ${def.unit.en}` });
+    const gender = readGender(f, row.at('gender'));
+    const age = readAgeBracket(f, row.at('ageGroup'));
+    const value = f.number(row.at('value'), { required: true, min: 0, integer: true });
     if (!def || !isPersonIndicator(def) || gender === null || age === null || value === null) continue;
     const entry = byCode.get(def.code) ?? { code: def.code, cells: [], firstCell: row.ref('value') };
     entry.cells.push({

@@ -55,13 +55,11 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
   // Programme-specific indicators first: targets may refer to them.
   const indicators: IndicatorDef[] = [];
   for (const row of tables.get('indicators')?.rows ?? []) {
-    const sheet = tables.get('indicators')!.sheet.name;
-    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
-    const code = f.text(at('code'), true);
-    const nameLv = f.text(at('nameLv'), true);
-    const nameEn = f.text(at('nameEn'), true);
-    const unit = f.text(at('unit')) ?? 'skaits / count';
-    const aggregation: Aggregation = f.oneOf(at('aggregation'), AGGREGATIONS) ?? 'sum';
+    const code = f.text(row.at('code'), true);
+    const nameLv = f.text(row.at('nameLv'), true);
+    const nameEn = f.text(row.at('nameEn'), true);
+    const unit = f.text(row.at('unit')) ?? 'skaits / count';
+    const aggregation: Aggregation = f.oneOf(row.at('aggregation'), AGGREGATIONS) ?? 'sum';
     if (code && nameLv && nameEn) {
       const [unitLv, unitEn] = unit.includes('/') ? unit.split('/').map((s) => s.trim()) : [unit, unit];
       indicators.push({
@@ -82,8 +80,7 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
   const seen = new Map<string, string>();
   for (const row of projectsTable?.rows ?? []) {
     const sheet = projectsTable!.sheet.name;
-    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
-    const id = f.text(at('projectId'), true);
+    const id = f.text(row.at('projectId'), true);
     if (id !== null && !isProjectId(id)) {
       f.add(
         'registry-project-id-invalid',
@@ -97,17 +94,17 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
         { found: id, expected: `≠ ${seen.get(id)}` },
       );
     }
-    const contractNo = f.text(at('contractNo'), true);
-    const title = f.text(at('title'), true);
-    const beneficiary = f.text(at('beneficiary'), true);
-    const fund = f.oneOf(at('fund'), FUNDS, true);
-    const so = f.oneOf(at('specificObjective'), SPECIFIC_OBJECTIVES, true);
-    const start = f.date(at('start'), true);
-    const end = f.date(at('end'), true);
+    const contractNo = f.text(row.at('contractNo'), true);
+    const title = f.text(row.at('title'), true);
+    const beneficiary = f.text(row.at('beneficiary'), true);
+    const fund = f.oneOf(row.at('fund'), FUNDS, true);
+    const so = f.oneOf(row.at('specificObjective'), SPECIFIC_OBJECTIVES, true);
+    const start = f.date(row.at('start'), true);
+    const end = f.date(row.at('end'), true);
     if (start && end && end < start)
       f.add('registry-end-before-start', { sheet, cell: row.ref('end') }, { found: end, expected: `≥ ${start}` });
-    const eligibleCost = f.number(at('eligibleCost'), { required: true, min: 0 });
-    const rateAt = at('euRate');
+    const eligibleCost = f.number(row.at('eligibleCost'), { required: true, min: 0 });
+    const rateAt = row.at('euRate');
     const rate = f.number(rateAt, { required: true, percent: true });
     if (rate !== null && (rate < 0 || rate > 100)) {
       f.add(
@@ -116,7 +113,7 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
         { found: foundText(rateAt.value), expected: '0–100 %' },
       );
     }
-    const emails = splitList(f.text(at('coordinatorEmail'), true));
+    const emails = splitList(f.text(row.at('coordinatorEmail'), true));
     for (const email of emails) {
       if (!isEmail(email))
         f.add(
@@ -162,19 +159,18 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
   const targetsTable = tables.get('targets');
   for (const row of targetsTable?.rows ?? []) {
     const sheet = targetsTable!.sheet.name;
-    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
-    const projectId = f.text(at('projectId'), true);
+    const projectId = f.text(row.at('projectId'), true);
     if (projectId && !seen.has(projectId)) {
       f.add('registry-target-unknown-project', { sheet, cell: row.ref('projectId') }, { found: projectId });
     }
-    const code = f.text(at('indicatorCode'), true);
+    const code = f.text(row.at('indicatorCode'), true);
     const def = code ? catalogue.get(code) : undefined;
     if (code && !def)
       f.add('registry-target-unknown-indicator', { sheet, cell: row.ref('indicatorCode') }, { found: code });
-    const baseline = f.number(at('baseline'), { min: 0 }) ?? 0;
-    const milestone = f.number(at('milestone'), { min: 0 });
-    const milestoneDate = f.date(at('milestoneDate'));
-    const target = f.number(at('target'), { required: true, min: 0 });
+    const baseline = f.number(row.at('baseline'), { min: 0 }) ?? 0;
+    const milestone = f.number(row.at('milestone'), { min: 0 });
+    const milestoneDate = f.date(row.at('milestoneDate'));
+    const target = f.number(row.at('target'), { required: true, min: 0 });
     if (projectId && def && target !== null && projectIds.has(projectId)) {
       targets.push({ projectId, indicatorCode: def.code, baseline, milestone, milestoneDate, target });
     }
@@ -185,16 +181,15 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
   const seenTargets = new Set<string>();
   for (const row of programmeTable?.rows ?? []) {
     const sheet = programmeTable!.sheet.name;
-    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
-    const code = f.text(at('indicatorCode'), true);
+    const code = f.text(row.at('indicatorCode'), true);
     const def = code ? catalogue.get(code) : undefined;
     if (code && !def)
       f.add('registry-target-unknown-indicator', { sheet, cell: row.ref('indicatorCode') }, { found: code });
     if (def && seenTargets.has(def.code))
       f.add('indicator-duplicate', { sheet, cell: row.ref('indicatorCode') }, { found: def.code });
-    const baseline = f.number(at('baseline'), { min: 0 });
-    const milestone2024 = f.number(at('milestone2024'), { min: 0 });
-    const target2029 = f.number(at('target2029'), { min: 0 });
+    const baseline = f.number(row.at('baseline'), { min: 0 });
+    const milestone2024 = f.number(row.at('milestone2024'), { min: 0 });
+    const target2029 = f.number(row.at('target2029'), { min: 0 });
     if (def && !seenTargets.has(def.code)) {
       seenTargets.add(def.code);
       programmeTargets.push({ indicatorCode: def.code, baseline, milestone2024, target2029 });
@@ -205,12 +200,11 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
   const budgetTable = tables.get('budget');
   for (const row of budgetTable?.rows ?? []) {
     const sheet = budgetTable!.sheet.name;
-    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
-    const projectId = f.text(at('projectId'), true);
+    const projectId = f.text(row.at('projectId'), true);
     if (projectId && !seen.has(projectId))
       f.add('registry-target-unknown-project', { sheet, cell: row.ref('projectId') }, { found: projectId });
-    const category = f.text(at('category'), true);
-    const planned = f.number(at('planned'), { required: true, min: 0 });
+    const category = f.text(row.at('category'), true);
+    const planned = f.number(row.at('planned'), { required: true, min: 0 });
     if (projectId && category && planned !== null && projectIds.has(projectId))
       budget.push({ projectId, category, planned });
   }
@@ -219,17 +213,16 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
   const recipientsTable = tables.get('recipients');
   for (const row of recipientsTable?.rows ?? []) {
     const sheet = recipientsTable!.sheet.name;
-    const at = (id: string) => ({ value: row.get(id), sheet, cell: row.ref(id) });
-    const email = f.text(at('email'), true);
+    const email = f.text(row.at('email'), true);
     if (email && !isEmail(email))
       f.add(
         'registry-email-invalid',
         { sheet, cell: row.ref('email') },
         { found: email, expected: 'vards@iestade.lv' },
       );
-    const role = f.oneOf(at('role'), ['vadītājs', 'manager', 'revidents', 'auditor'] as const, true);
-    const language = f.oneOf(at('language'), ['lv', 'en'] as const) ?? 'lv';
-    const list = splitList(f.text(at('projects')));
+    const role = f.oneOf(row.at('role'), ['vadītājs', 'manager', 'revidents', 'auditor'] as const, true);
+    const language = f.oneOf(row.at('language'), ['lv', 'en'] as const) ?? 'lv';
+    const list = splitList(f.text(row.at('projects')));
     for (const p of list) {
       if (!seen.has(p)) f.add('registry-target-unknown-project', { sheet, cell: row.ref('projects') }, { found: p });
     }

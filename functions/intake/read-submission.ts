@@ -33,8 +33,8 @@ import {
   readBreakdownSheet,
   readGender,
 } from './read-breakdown';
-import { findSheet, missingSheetIssue, readForm, readTable, type TableRow } from './sheet-table';
-import type { CellValue, WorkbookData } from './workbook-data';
+import { findSheet, missingSheetIssue, readForm, readTable } from './sheet-table';
+import type { WorkbookData } from './workbook-data';
 
 export interface SubmissionContext {
   /** The registry in force; null when none was accepted yet. */
@@ -63,26 +63,6 @@ export function personalDataShape(id: string): string | null {
   if (id.includes('@') && /[^\s@]+@[^\s@]+\.[^\s@]+/.test(id)) return 'e-pasts / e-mail (…@…)';
   if (/^\p{Lu}\p{Ll}+(?:[\s-]+\p{Lu}\p{Ll}+)+$/u.test(id.trim())) return 'vārds uzvārds / a full name';
   return null;
-}
-
-/**
- * A table cell as the FieldReader takes it. Its A1 address is built only when an issue asks for it: most cells
- * have none, and building a reference for every cell of a 100 000-row sheet was a large part of validating it.
- */
-class TableCell implements CellAt {
-  readonly value: CellValue | undefined;
-
-  constructor(
-    private readonly row: TableRow,
-    readonly sheet: string,
-    private readonly column: string,
-  ) {
-    this.value = row.get(column);
-  }
-
-  get cell(): string {
-    return this.row.ref(this.column);
-  }
 }
 
 /** Allowed values by lower-case spelling; the first of any that collide, as `FieldReader.oneOf` would find. */
@@ -199,8 +179,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     const firstSeen = new Map<string, string>();
     for (const row of table?.rows ?? []) {
       const sheet = indicatorSheet.name;
-      const at = (id: string) => new TableCell(row, sheet, id);
-      const codeText = f.text(at('code'), true);
+      const codeText = f.text(row.at('code'), true);
       const known = codeText ? catalogue.get(codeText) : undefined;
       const moved = codeText ? movedCodeIssue(codeText, cellText(row.get('name')), known !== undefined) : null;
       const def = moved ? undefined : known;
@@ -217,7 +196,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
         continue;
       }
       if (def) firstSeen.set(def.code, row.ref('code'));
-      const value = f.number(at('value'), { required: true, min: 0, integer: def?.integer ?? false });
+      const value = f.number(row.at('value'), { required: true, min: 0, integer: def?.integer ?? false });
       if (def && project && !targetCodes.has(normaliseCode(def.code))) {
         f.add('indicator-no-target', { sheet, cell: row.ref('code') }, { found: def.code }, 'warning');
       }
@@ -246,8 +225,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
     const activities = lowerCaseLookup(ACTIVITIES);
     const levels = lowerCaseLookup(CEFR_LEVELS);
     for (const row of table?.rows ?? []) {
-      const at = (id: string) => new TableCell(row, sheet, id);
-      const id = f.text(at('participantId'), true);
+      const id = f.text(row.at('participantId'), true);
       const shape = id ? personalDataShape(id) : null;
       if (id && shape)
         f.add(
@@ -255,9 +233,9 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
           { sheet, cell: row.ref('participantId') },
           { found: shape, expected: 'P-00123' },
         );
-      const activity = oneOf(f, at('activity'), activities, ACTIVITIES, true);
-      const start = f.date(at('startDate'));
-      const end = f.date(at('endDate'));
+      const activity = oneOf(f, row.at('activity'), activities, ACTIVITIES, true);
+      const start = f.date(row.at('startDate'));
+      const end = f.date(row.at('endDate'));
       if (start && end && end < start)
         f.add(
           'participant-dates-reversed',
@@ -266,7 +244,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
         );
       const levelStart: CefrLevel | null = oneOf(
         f,
-        at('levelStart'),
+        row.at('levelStart'),
         levels,
         CEFR_LEVELS,
         false,
@@ -274,7 +252,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       );
       const levelEnd: CefrLevel | null = oneOf(
         f,
-        at('levelEnd'),
+        row.at('levelEnd'),
         levels,
         CEFR_LEVELS,
         false,
@@ -287,10 +265,10 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
           { found: `${levelStart} → ${levelEnd}`, expected: `≥ ${levelStart}` },
         );
       }
-      const helpful = f.yesNo(at('helpful'));
-      const vulnerable = f.yesNo(at('vulnerable'));
-      const gender = readGender(f, at('gender'));
-      const ageBracket = readAgeBracket(f, at('ageGroup'));
+      const helpful = f.yesNo(row.at('helpful'));
+      const vulnerable = f.yesNo(row.at('vulnerable'));
+      const gender = readGender(f, row.at('gender'));
+      const ageBracket = readAgeBracket(f, row.at('ageGroup'));
       if (id && activity && !shape) {
         const key = `${id}\u0000${activity}`;
         if (seen.has(key)) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
@@ -346,9 +324,8 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       (registry?.budget ?? []).filter((b) => b.projectId === projectId).map((b) => b.category.toLowerCase()),
     );
     for (const row of table?.rows ?? []) {
-      const at = (id: string) => new TableCell(row, sheet, id);
-      const category = f.text(at('category'), true);
-      const amountAt = at('amount');
+      const category = f.text(row.at('category'), true);
+      const amountAt = row.at('amount');
       const amount = f.number(amountAt, { required: true });
       if (amount !== null && amount < 0) {
         f.add(

@@ -9,6 +9,7 @@ import { nameMatches } from '../core/names';
 import type { ValidationIssue } from '../core/types';
 import type { ColumnSpec, SheetSpec } from '../core/workbook-schema';
 import { cellText } from './cell-values';
+import type { CellAt } from './field-reader';
 import type { CellValue, SheetData, WorkbookData } from './workbook-data';
 
 /** How far down a header row may sit (titles and notes above it are common). */
@@ -32,6 +33,25 @@ export interface TableRow {
   row: number;
   get(columnId: string): CellValue | undefined;
   ref(columnId: string): string;
+  /** The cell of a column with its sheet and address, as the field reader takes it. */
+  at(columnId: string): CellAt;
+}
+
+/** A row's cell for the field reader. The address is worked out only when an issue needs it (this runs per cell). */
+class TableCell implements CellAt {
+  readonly value: CellValue | undefined;
+
+  constructor(
+    private readonly row: Pick<TableRow, 'get' | 'ref'>,
+    readonly sheet: string,
+    private readonly column: string,
+  ) {
+    this.value = row.get(column);
+  }
+
+  get cell(): string {
+    return this.row.ref(this.column);
+  }
 }
 
 export interface Table {
@@ -82,14 +102,16 @@ export function readTable(sheet: SheetData, spec: SheetSpec): { table: Table | n
       return v !== undefined && cellText(v) !== '';
     });
     if (!anyValue) continue;
-    rows.push({
+    const row: TableRow = {
       row: r.row,
       get: (id) => {
         const col = columns.get(id);
         return col === undefined ? undefined : r.cells[col - 1];
       },
       ref: (id) => cellRef(r.row, columns.get(id) ?? 1),
-    });
+      at: (id) => new TableCell(row, sheet.name, id),
+    };
+    rows.push(row);
   }
   issues.push(...mergeIssues(sheet, headerRow));
   return { table: { sheet, headerRow, columns, rows }, issues };
