@@ -11,12 +11,14 @@ import {
   ACTIVITIES,
   CEFR_LEVELS,
   type CefrLevel,
+  type DerivedIndicatorValue,
   type ExpenditureLine,
   type IsoDate,
   type Narrative,
   type NarrativeText,
   type NormalisedSubmission,
   type ParticipantRecord,
+  type Project,
   type Registry,
   type SourceRef,
   SUBMISSION_SCHEMA_VERSION,
@@ -98,7 +100,54 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
   if (!registry) f.issues.push(issue('registry-missing', 'error'));
   const catalogue: Catalogue = buildCatalogue(registry?.indicators ?? []);
 
-  // Project sheet: who and when.
+  const { projectId, period } = readProjectSheet(workbook, f, ctx);
+  const project = projectId ? registry?.projects.find((p) => p.id === projectId) : undefined;
+  const targetCodes = new Set(
+    (registry?.targets ?? []).filter((t) => t.projectId === projectId).map((t) => normaliseCode(t.indicatorCode)),
+  );
+
+  const indicators = readIndicators(workbook, f, catalogue, project, targetCodes);
+  const people = readParticipants(workbook, f);
+  const { participants } = people;
+  const derived = deriveAndCompare(f, catalogue, project, targetCodes, people, indicators);
+
+  const breakdowns = readBreakdownSheet(workbook, f, catalogue, indicators);
+  f.issues.push(...breakdownExcessIssues(catalogue, indicators, people.sheet !== null ? derived : []));
+
+  const expenditure = readExpenditure(workbook, f, registry, projectId, project);
+
+  const narrative = readNarrative(workbook, f);
+
+  if (hasErrors(f.issues) || !projectId || !period) {
+    return { submission: null, issues: f.issues, projectId, period };
+  }
+  const submission: NormalisedSubmission = {
+    schemaVersion: SUBMISSION_SCHEMA_VERSION,
+    kind: 'submission',
+    source,
+    registryVersion: registry?.source.version ?? '',
+    catalogueVersion: CATALOGUE_VERSION,
+    projectId,
+    period,
+    indicators,
+    derived,
+    participantRows: participants.length,
+    profiles: personProfiles(participants, derived),
+    breakdowns,
+    expenditure,
+    narrative,
+    warnings: f.issues.filter((i) => i.severity === 'warning'),
+  };
+  return { submission, issues: f.issues, projectId, period };
+}
+
+/** Project sheet: who and when (project ID and period), checked against the registry, the folder and today. */
+function readProjectSheet(
+  workbook: WorkbookData,
+  f: FieldReader,
+  ctx: SubmissionContext,
+): { projectId: string | null; period: string | null } {
+  const registry = ctx.registry;
   const projectSpec = sheetSpec(SUBMISSION_SHEETS, 'project');
   const projectSheet = findSheet(workbook, projectSpec);
   let projectId: string | null = null;
@@ -163,12 +212,17 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       );
     }
   }
-  const project = projectId ? registry?.projects.find((p) => p.id === projectId) : undefined;
-  const targetCodes = new Set(
-    (registry?.targets ?? []).filter((t) => t.projectId === projectId).map((t) => normaliseCode(t.indicatorCode)),
-  );
+  return { projectId, period };
+}
 
-  // Indicators typed for the period.
+/** Indicators typed for the period: known codes, once each, with a value; a warning where the project has no target. */
+function readIndicators(
+  workbook: WorkbookData,
+  f: FieldReader,
+  catalogue: Catalogue,
+  project: Project | undefined,
+  targetCodes: Set<string>,
+): TypedIndicatorValue[] {
   const indicators: TypedIndicatorValue[] = [];
   const indicatorSpec = sheetSpec(SUBMISSION_SHEETS, 'indicators');
   const indicatorSheet = findSheet(workbook, indicatorSpec);
@@ -210,8 +264,14 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       }
     }
   }
+  return indicators;
+}
 
-  // Participants: pseudonymous rows from which person-based indicators are computed.
+/** Participants: pseudonymous rows from which person-based indicators are computed. */
+function readParticipants(
+  workbook: WorkbookData,
+  f: FieldReader,
+): { participants: ParticipantRecord[]; sheet: string | null; idColumn: number } {
   const participants: ParticipantRecord[] = [];
   const participantSpec = sheetSpec(SUBMISSION_SHEETS, 'participants');
   const participantSheet = findSheet(workbook, participantSpec);
@@ -289,13 +349,27 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       }
     }
   }
+  return { participants, sheet: participantSheet?.name ?? null, idColumn };
+}
+
+/** Person-based indicators derived from the participant rows, and a warning where a typed value disagrees. */
+function deriveAndCompare(
+  f: FieldReader,
+  catalogue: Catalogue,
+  project: Project | undefined,
+  targetCodes: Set<string>,
+  people: { participants: ParticipantRecord[]; sheet: string | null; idColumn: number },
+  indicators: readonly TypedIndicatorValue[],
+): DerivedIndicatorValue[] {
+  const { participants, idColumn } = people;
   // Only indicators that concern this project: its targets, and its own fund's catalogue.
   const relevant = catalogue.all.filter((d) => targetCodes.has(normaliseCode(d.code)) || d.catalogue === project?.fund);
-  const derived = participantSheet
-    ? deriveIndicators(participants, relevant, { sheet: participantSheet.name, idColumn }).filter(
-        (d) => d.value > 0 || targetCodes.has(normaliseCode(d.code)),
-      )
-    : [];
+  const derived =
+    people.sheet !== null
+      ? deriveIndicators(participants, relevant, { sheet: people.sheet, idColumn }).filter(
+          (d) => d.value > 0 || targetCodes.has(normaliseCode(d.code)),
+        )
+      : [];
   for (const d of derived) {
     const typed = indicators.find((t) => t.code === d.code);
     if (typed && typed.value !== d.value) {
@@ -307,11 +381,17 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       );
     }
   }
+  return derived;
+}
 
-  const breakdowns = readBreakdownSheet(workbook, f, catalogue, indicators);
-  f.issues.push(...breakdownExcessIssues(catalogue, indicators, participantSheet ? derived : []));
-
-  // Expenditure.
+/** Expenditure: amounts by cost category, never negative; a warning for a category outside the project's budget. */
+function readExpenditure(
+  workbook: WorkbookData,
+  f: FieldReader,
+  registry: Registry | null,
+  projectId: string | null,
+  project: Project | undefined,
+): ExpenditureLine[] {
   const expenditure: ExpenditureLine[] = [];
   const expenditureSpec = sheetSpec(SUBMISSION_SHEETS, 'expenditure');
   const expenditureSheet = findSheet(workbook, expenditureSpec);
@@ -352,30 +432,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
       }
     }
   }
-
-  const narrative = readNarrative(workbook, f);
-
-  if (hasErrors(f.issues) || !projectId || !period) {
-    return { submission: null, issues: f.issues, projectId, period };
-  }
-  const submission: NormalisedSubmission = {
-    schemaVersion: SUBMISSION_SCHEMA_VERSION,
-    kind: 'submission',
-    source,
-    registryVersion: registry?.source.version ?? '',
-    catalogueVersion: CATALOGUE_VERSION,
-    projectId,
-    period,
-    indicators,
-    derived,
-    participantRows: participants.length,
-    profiles: personProfiles(participants, derived),
-    breakdowns,
-    expenditure,
-    narrative,
-    warnings: f.issues.filter((i) => i.severity === 'warning'),
-  };
-  return { submission, issues: f.issues, projectId, period };
+  return expenditure;
 }
 
 /** Progress sheet: either a header row with one text row below, or label | value rows. */
