@@ -1,7 +1,7 @@
 /**
  * The programme registry workbook (DESIGN §4.1) → a validated {@link Registry}, or the issues that stop it.
  */
-import { buildCatalogue } from '../core/catalogue';
+import { buildCatalogue, type Catalogue } from '../core/catalogue';
 import { hasErrors, issue } from '../core/issue-codes';
 import { isProjectId } from '../core/keys';
 import {
@@ -53,8 +53,39 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
   }
 
   // Programme-specific indicators first: targets may refer to them.
+  const indicators = readIndicatorRows(f, tables.get('indicators'));
+  const catalogue = buildCatalogue(indicators);
+  const { projects, seen } = readProjects(f, tables.get('projects'));
+  const projectIds = new Set(projects.map((p) => p.id));
+  const known = { seen, projectIds };
+  const targets = readTargets(f, tables.get('targets'), catalogue, known);
+  const programmeTargets = readProgrammeTargets(f, tables.get('programmeTargets'), catalogue);
+  const budget = readBudget(f, tables.get('budget'), known);
+  const recipients = readRecipients(f, tables.get('recipients'), seen);
+  const settings = readSettings(workbook, f);
+
+  if (hasErrors(f.issues)) return { registry: null, issues: f.issues };
+  return {
+    registry: {
+      schemaVersion: 1,
+      kind: 'registry',
+      source,
+      projects,
+      targets,
+      budget,
+      recipients,
+      indicators,
+      programmeTargets,
+      settings,
+    },
+    issues: f.issues,
+  };
+}
+
+/** Programme-specific indicators (the registry's own sheet), as catalogue definitions. */
+function readIndicatorRows(f: FieldReader, table: Table | undefined): IndicatorDef[] {
   const indicators: IndicatorDef[] = [];
-  for (const row of tables.get('indicators')?.rows ?? []) {
+  for (const row of table?.rows ?? []) {
     const code = f.text(row.at('code'), true);
     const nameLv = f.text(row.at('nameLv'), true);
     const nameEn = f.text(row.at('nameEn'), true);
@@ -73,10 +104,15 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
       });
     }
   }
-  const catalogue = buildCatalogue(indicators);
+  return indicators;
+}
 
+/** Projects: one valid row each; `seen` maps each project ID to the cell that first named it. */
+function readProjects(
+  f: FieldReader,
+  projectsTable: Table | undefined,
+): { projects: Project[]; seen: Map<string, string> } {
   const projects: Project[] = [];
-  const projectsTable = tables.get('projects');
   const seen = new Map<string, string>();
   for (const row of projectsTable?.rows ?? []) {
     const sheet = projectsTable!.sheet.name;
@@ -153,10 +189,18 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
   if (projectsTable && projectsTable.rows.length === 0) {
     f.issues.push(issue('registry-no-projects', 'error', { sheet: projectsTable.sheet.name }));
   }
-  const projectIds = new Set(projects.map((p) => p.id));
+  return { projects, seen };
+}
 
+/** Project targets, for known projects and indicators. */
+function readTargets(
+  f: FieldReader,
+  targetsTable: Table | undefined,
+  catalogue: Catalogue,
+  known: { seen: Map<string, string>; projectIds: Set<string> },
+): Target[] {
   const targets: Target[] = [];
-  const targetsTable = tables.get('targets');
+  const { seen, projectIds } = known;
   for (const row of targetsTable?.rows ?? []) {
     const sheet = targetsTable!.sheet.name;
     const projectId = f.text(row.at('projectId'), true);
@@ -175,9 +219,16 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
       targets.push({ projectId, indicatorCode: def.code, baseline, milestone, milestoneDate, target });
     }
   }
+  return targets;
+}
 
+/** Programme targets: one per indicator. */
+function readProgrammeTargets(
+  f: FieldReader,
+  programmeTable: Table | undefined,
+  catalogue: Catalogue,
+): ProgrammeTarget[] {
   const programmeTargets: ProgrammeTarget[] = [];
-  const programmeTable = tables.get('programmeTargets');
   const seenTargets = new Set<string>();
   for (const row of programmeTable?.rows ?? []) {
     const sheet = programmeTable!.sheet.name;
@@ -195,9 +246,17 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
       programmeTargets.push({ indicatorCode: def.code, baseline, milestone2024, target2029 });
     }
   }
+  return programmeTargets;
+}
 
+/** Budget lines by project and cost category. */
+function readBudget(
+  f: FieldReader,
+  budgetTable: Table | undefined,
+  known: { seen: Map<string, string>; projectIds: Set<string> },
+): BudgetLine[] {
   const budget: BudgetLine[] = [];
-  const budgetTable = tables.get('budget');
+  const { seen, projectIds } = known;
   for (const row of budgetTable?.rows ?? []) {
     const sheet = budgetTable!.sheet.name;
     const projectId = f.text(row.at('projectId'), true);
@@ -208,9 +267,12 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
     if (projectId && category && planned !== null && projectIds.has(projectId))
       budget.push({ projectId, category, planned });
   }
+  return budget;
+}
 
+/** Recipients of the reports: managers and auditors, with their projects and language. */
+function readRecipients(f: FieldReader, recipientsTable: Table | undefined, seen: Map<string, string>): Recipient[] {
   const recipients: Recipient[] = [];
-  const recipientsTable = tables.get('recipients');
   for (const row of recipientsTable?.rows ?? []) {
     const sheet = recipientsTable!.sheet.name;
     const email = f.text(row.at('email'), true);
@@ -235,7 +297,11 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
       });
     }
   }
+  return recipients;
+}
 
+/** Settings: the defaults, overridden by the sheet where it gives a whole number. */
+function readSettings(workbook: WorkbookData, f: FieldReader): Settings {
   const settings: Settings = { ...DEFAULT_SETTINGS };
   const settingsSpec = sheetSpec(REGISTRY_SHEETS, 'settings');
   const settingsSheet = findSheet(workbook, settingsSpec);
@@ -248,21 +314,5 @@ export function parseRegistry(workbook: WorkbookData, source: SourceRef): Regist
       if (n !== null) settings[id] = n;
     }
   }
-
-  if (hasErrors(f.issues)) return { registry: null, issues: f.issues };
-  return {
-    registry: {
-      schemaVersion: 1,
-      kind: 'registry',
-      source,
-      projects,
-      targets,
-      budget,
-      recipients,
-      indicators,
-      programmeTargets,
-      settings,
-    },
-    issues: f.issues,
-  };
+  return settings;
 }
