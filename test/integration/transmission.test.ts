@@ -4,7 +4,7 @@
  * cut-off. The expected figures are counted here from the rows the test wrote, not with the product's code.
  * The same breakdown is then read back from the project PDF text, the project XLSX and the transmission XLSX.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -14,6 +14,7 @@ import { getTransmission, listTransmissions, verifyTransmission } from '../../fu
 import { ingestObject } from '../../functions/app/ingest';
 import { loadSubmissions } from '../../functions/app/registry-store';
 import { produceTransmission, transmissionRevisions } from '../../functions/app/transmission';
+import { buildProgram } from '../../functions/cli/program';
 import { keys } from '../../functions/core/keys';
 import { buildProjectReport } from '../../functions/core/report-model';
 import { CutoffError, cutoffPeriod } from '../../functions/core/transmission';
@@ -452,5 +453,46 @@ describe('the archived transmission', () => {
     const report = await verifyTransmission(deps, CUTOFF, { revision: 1 });
     expect(report.ok).toBe(false);
     expect(report.checks.filter((c) => !c.ok).map((c) => c.key)).toEqual([keys.transmission(CUTOFF, 1, 'lv')]);
+  });
+});
+
+describe('pmif-reports transmission', () => {
+  const cli = async (...args: string[]) => {
+    const errors: string[] = [];
+    const program = buildProgram();
+    program.exitOverride();
+    for (const command of program.commands) {
+      command.exitOverride();
+      command.configureOutput({ writeErr: (t) => void errors.push(t), writeOut: () => undefined });
+    }
+    let failed = false;
+    try {
+      await program.parseAsync(['node', 'pmif-reports', ...args]);
+    } catch {
+      failed = true;
+    }
+    return { failed, errors: errors.join('') };
+  };
+
+  it('refuses a cut-off that is not 30 June or 31 December, saying which dates are', async () => {
+    for (const bad of ['2025-09-30', '2025-12-30', '31.12.2025']) {
+      const run = await cli('transmission', '--cutoff', bad, '--store', join(dir, 'bucket'));
+      expect(run.failed, bad).toBe(true);
+      expect(run.errors, bad).toContain('only YYYY-06-30 and YYYY-12-31');
+    }
+  });
+
+  it('writes the edition asked for to --out', async () => {
+    const out = join(dir, 'out.xlsx');
+    const stdout = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      await cli('transmission', '--cutoff', CUTOFF, '--store', join(dir, 'bucket'), '--out', out, '--lang', 'en');
+    } finally {
+      process.stdout.write = stdout;
+      process.exitCode = 0;
+    }
+    const rows = exportRows(await load(new Uint8Array(await readFile(out))));
+    expect(rows.length).toBe(exportRows(transmission).length);
   });
 });
