@@ -63,15 +63,26 @@ export const BUNDLE = {
     files: ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'],
     to: 'fonts',
   },
+  /**
+   * PDF/A needs an output intent: pdfkit embeds the sRGB ICC profile it ships, reading it from `data/` next to its
+   * own module, which in a bundle is the bundle's folder.
+   */
+  colourProfile: {
+    from: 'node_modules/pdfkit/js/data',
+    files: ['sRGB_IEC61966_2_1.icc'],
+    to: 'data',
+  },
 } as const;
 
-/** Shell commands that copy the fonts into a bundle's output folder. */
+/** Shell commands that copy what the PDF renderer reads at run time (fonts, colour profile) into a bundle. */
 export function fontCopyCommands(inputDir: string, outputDir: string): string[] {
-  const target = join(outputDir, BUNDLE.fonts.to);
-  return [
-    `mkdir -p "${target}"`,
-    ...BUNDLE.fonts.files.map((f) => `cp "${join(inputDir, BUNDLE.fonts.from, f)}" "${join(target, f)}"`),
-  ];
+  return [BUNDLE.fonts, BUNDLE.colourProfile].flatMap((asset) => {
+    const target = join(outputDir, asset.to);
+    return [
+      `mkdir -p "${target}"`,
+      ...asset.files.map((f) => `cp "${join(inputDir, asset.from, f)}" "${join(target, f)}"`),
+    ];
+  });
 }
 
 /** NodejsFunction bundling options for a handler. */

@@ -4,7 +4,7 @@
  * re-derives its normalised record from the raw upload, re-renders every output from the revision's plan and
  * rebuilds the manifest, and says per file whether it is what the archive claims.
  */
-import { keys, parseInboxKey, parseReportKey } from '../core/keys';
+import { keys, parseInboxKey, parseReportFile, parseReportKey } from '../core/keys';
 import {
   buildManifest,
   type Manifest,
@@ -15,7 +15,7 @@ import {
 import { parsePeriod, periodStart, rigaDate } from '../core/period';
 import type { ArchiveControl, Logger, ObjectStore } from '../core/ports';
 import type { FigureSnapshot } from '../core/report-model';
-import type { NormalisedSubmission, Registry } from '../core/types';
+import type { Lang, NormalisedSubmission, Registry } from '../core/types';
 import { parseRegistry } from '../intake/read-registry';
 import { parseSubmission } from '../intake/read-submission';
 import { readXlsx } from '../intake/read-xlsx';
@@ -92,11 +92,16 @@ async function chooseRevision(store: ObjectStore, period: string, revision?: num
   return revision;
 }
 
-/** The report a key is: a project's id, or `programme`. */
+/** The report a key is: a project's id, or `programme` (any edition). */
 function subjectOf(key: string): string | null {
   const file = parseReportKey(key)?.file;
-  const m = file ? /^(.+)\.(pdf|xlsx)$/.exec(file) : null;
-  return m ? m[1]! : null;
+  return file ? (parseReportFile(file)?.subject ?? null) : null;
+}
+
+/** The edition a report key is (`lv` for the unsuffixed names). */
+function editionOfKey(key: string): Lang | null {
+  const file = parseReportKey(key)?.file;
+  return file ? (parseReportFile(file)?.edition ?? null) : null;
 }
 
 // ─── list ────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -195,6 +200,8 @@ export interface ArchiveQuery {
   subject: string;
   /** Default: the latest complete revision. */
   revision?: number;
+  /** Only this edition's report files (`lv`: `<id>.pdf`, `en`: `<id>.en.pdf`); default: every edition. */
+  edition?: Lang;
 }
 
 /** A key's segments made safe as a relative path (no `.`/`..`/empty segments), so a key cannot escape the folder. */
@@ -225,10 +232,18 @@ export async function selectArchiveItems(
   if (!manifest || !Array.isArray(manifest.outputs) || !Array.isArray(manifest.sources)) {
     throw new ArchiveLookupError(`${manifestKey} does not parse: run archive verify ${period} --revision ${revision}`);
   }
-  const reports = manifest.outputs.filter((o) => subjectOf(o.key) === subject);
-  if (reports.length === 0) {
+  const ofSubject = manifest.outputs.filter((o) => subjectOf(o.key) === subject);
+  if (ofSubject.length === 0) {
     const known = [...new Set(manifest.outputs.map((o) => subjectOf(o.key)))].join(', ');
     throw new ArchiveLookupError(`${period} r${revision} has no report "${subject}" (it has: ${known})`);
+  }
+  const reports =
+    query.edition === undefined ? ofSubject : ofSubject.filter((o) => editionOfKey(o.key) === query.edition);
+  if (reports.length === 0) {
+    const known = [...new Set(ofSubject.map((o) => editionOfKey(o.key)))].join(', ');
+    throw new ArchiveLookupError(
+      `${period} r${revision} has no ${query.edition} edition of "${subject}" (it has: ${known})`,
+    );
   }
   let sources: ManifestSource[] = manifest.sources;
   if (subject !== PROGRAMME) {
@@ -427,11 +442,15 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** A plan rebuilt from the manifest, when the plan itself is gone: outputs can still be re-rendered and compared. */
 function planFromManifest(m: Manifest): RevisionPlan {
-  const projectIds = m.outputs
-    .map((o) => o.key)
-    .filter((k) => k.endsWith('.pdf'))
-    .map((k) => subjectOf(k)!)
-    .filter((id) => id !== PROGRAMME);
+  const projectIds = [
+    ...new Set(
+      m.outputs
+        .map((o) => o.key)
+        .filter((k) => k.endsWith('.pdf'))
+        .map((k) => subjectOf(k)!)
+        .filter((id) => id !== PROGRAMME),
+    ),
+  ];
   return { schemaVersion: 1, kind: 'plan', ...revisionBasis(m), projectIds };
 }
 
@@ -457,7 +476,16 @@ function isManifestShaped(m: Manifest | null): m is Manifest {
 }
 
 /** Fields the plan fixes and the manifest must repeat unchanged. */
-const PLAN_FIELDS = ['period', 'revision', 'generatedAt', 'language', 'codeVersion', 'registry', 'sources'] as const;
+const PLAN_FIELDS = [
+  'period',
+  'revision',
+  'generatedAt',
+  'language',
+  'editions',
+  'codeVersion',
+  'registry',
+  'sources',
+] as const;
 
 /**
  * Verify one complete revision. Nothing read is trusted; every object is named in a check:

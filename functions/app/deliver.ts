@@ -4,6 +4,7 @@
  * failure is retried by a later run, and a send whose outcome is unknown is reported, never repeated blindly.
  */
 import { createHash } from 'node:crypto';
+import { editionFor } from '../core/editions';
 import { keys } from '../core/keys';
 import type { Manifest } from '../core/manifest';
 import {
@@ -13,7 +14,7 @@ import {
   diffFigures,
   type FigureSnapshot,
 } from '../core/report-model';
-import type { Recipient } from '../core/types';
+import type { Lang, Recipient } from '../core/types';
 import { composeManagerMail } from '../mail/compose-mails';
 import { type Deps, parseJson } from './deps';
 import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
@@ -73,13 +74,18 @@ export async function deliverPeriod(deps: Deps, period: string, options: Deliver
     projects: models,
   });
   if (revision > 1) programme.changes = diffFigures(await previousFigures(deps, period, revision), manifest.figures);
-  let programmeFiles: Promise<[Uint8Array, Uint8Array]> | undefined;
-  const readProgramme = () => {
-    programmeFiles ??= Promise.all([
-      read(keys.programmeReport(period, revision, 'pdf')),
-      read(keys.programmeReport(period, revision, 'xlsx')),
-    ]);
-    return programmeFiles;
+  // Each manager gets the edition of their language (revisions from before editions have one, which all get).
+  const programmeFiles = new Map<Lang, Promise<[Uint8Array, Uint8Array]>>();
+  const readProgramme = (edition: Lang) => {
+    let files = programmeFiles.get(edition);
+    if (!files) {
+      files = Promise.all([
+        read(keys.programmeReport(period, revision, 'pdf', edition)),
+        read(keys.programmeReport(period, revision, 'xlsx', edition)),
+      ]);
+      programmeFiles.set(edition, files);
+    }
+    return files;
   };
 
   const outcome: DeliverOutcome = { period, revision, ...emptyCounts() };
@@ -93,13 +99,14 @@ export async function deliverPeriod(deps: Deps, period: string, options: Deliver
       about: { period, revision, recipient: hash },
       resolve: options.resolve,
       compose: async () => {
-        const [programmePdf, programmeXlsx] = await readProgramme();
+        const edition = editionFor(manifest, recipient.language).fileEdition;
+        const [programmePdf, programmeXlsx] = await readProgramme(edition);
         const projectFiles = await Promise.all(
           models
             .filter((m) => recipientSees(recipient, m.project.id))
             .map(async (m) => {
-              const pdfKey = keys.projectReport(period, revision, m.project.id, 'pdf');
-              const xlsxKey = keys.projectReport(period, revision, m.project.id, 'xlsx');
+              const pdfKey = keys.projectReport(period, revision, m.project.id, 'pdf', edition);
+              const xlsxKey = keys.projectReport(period, revision, m.project.id, 'xlsx', edition);
               return {
                 projectId: m.project.id,
                 title: m.project.title,

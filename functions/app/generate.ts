@@ -7,19 +7,19 @@
 import { availableParallelism } from 'node:os';
 import { submissionsInForce } from '../core/aggregate';
 import { XLSX_CONTENT_TYPE } from '../core/cells';
+import { EDITIONS, editionsOf } from '../core/editions';
 import { keys } from '../core/keys';
 import { buildManifest, type Manifest, type ManifestOutput, type ManifestSource } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
 import { revisionNeeded } from '../core/revision-policy';
-import type { Lang } from '../core/types';
 import { renderProgrammePdf } from '../pdf/render-programme-pdf';
 import { renderProjectPdf } from '../pdf/render-project-pdf';
 import { renderProgrammeXlsx, renderProjectXlsx } from '../workbooks/write-report-xlsx';
 import { CODE_VERSION } from './code-version';
 import { type Deps, jsonBytes, sha256Hex } from './deps';
-import { renderProjectsInWorkers } from './parallel-render';
+import { type RenderedFile, renderProjectsInWorkers } from './parallel-render';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
 import {
   latestManifest,
@@ -49,7 +49,6 @@ export type GenerateOutcome =
 
 export interface GenerateOptions {
   period: string;
-  lang?: Lang;
   /** Report timestamp (an input, so re-rendering gives the same bytes); defaults to the clock. */
   generatedAt?: string;
   /** Called after each project, for progress bars. */
@@ -64,7 +63,7 @@ export interface GenerateOptions {
 /** Step 1: decide whether a new revision is due and fix what it is built from. */
 export async function planRevision(
   deps: Deps,
-  options: { period: string; lang?: Lang; generatedAt?: string },
+  options: { period: string; generatedAt?: string },
 ): Promise<PlanOutcome> {
   const { period } = options;
   const { complete, planned } = await revisionsOf(deps, period);
@@ -105,7 +104,8 @@ export async function planRevision(
     period,
     revision: complete + 1,
     generatedAt: options.generatedAt ?? deps.clock.now().toISOString(),
-    language: options.lang ?? 'lv',
+    language: EDITIONS[0]!,
+    editions: [...EDITIONS],
     codeVersion: CODE_VERSION,
     registry: { key: registry.source.key, version: registry.source.version, sha256: registry.source.sha256 },
     sources,
@@ -152,24 +152,25 @@ export function projectModel(plan: RevisionPlan, inputs: RevisionInputs, project
   });
 }
 
-/** The bytes of one project's report files; pure given the plan and its inputs (used by `verify` too). */
+/** The bytes of one project's report files, every edition; pure given the plan and its inputs (used by `verify` too). */
 export async function renderProjectFiles(plan: RevisionPlan, inputs: RevisionInputs, projectId: string) {
   const model = projectModel(plan, inputs, projectId);
-  return {
-    model,
-    files: [
+  const files: RenderedFile[] = [];
+  for (const { lang, fileEdition } of editionsOf(plan)) {
+    files.push(
       {
-        key: keys.projectReport(plan.period, plan.revision, projectId, 'pdf'),
-        bytes: await renderProjectPdf(model, plan.language),
+        key: keys.projectReport(plan.period, plan.revision, projectId, 'pdf', fileEdition),
+        bytes: await renderProjectPdf(model, lang),
         contentType: 'application/pdf',
       },
       {
-        key: keys.projectReport(plan.period, plan.revision, projectId, 'xlsx'),
-        bytes: await renderProjectXlsx(model, plan.language),
+        key: keys.projectReport(plan.period, plan.revision, projectId, 'xlsx', fileEdition),
+        bytes: await renderProjectXlsx(model, lang),
         contentType: XLSX_CONTENT_TYPE,
       },
-    ],
-  };
+    );
+  }
+  return { model, files };
 }
 
 /** Step 2 (fan-out): one project's PDF and XLSX. */
@@ -205,22 +206,31 @@ export async function renderProgrammeFiles(
     projects: models,
     changes: previousFigures ? diffFigures(previousFigures, figures) : [],
   });
-  return {
-    programme,
-    figures,
-    files: [
+  const files: RenderedFile[] = [];
+  for (const { lang, fileEdition } of editionsOf(plan)) {
+    files.push(
       {
-        key: keys.programmeReport(plan.period, plan.revision, 'pdf'),
-        bytes: await renderProgrammePdf(programme, plan.language),
+        key: keys.programmeReport(plan.period, plan.revision, 'pdf', fileEdition),
+        bytes: await renderProgrammePdf(programme, lang),
         contentType: 'application/pdf',
       },
       {
-        key: keys.programmeReport(plan.period, plan.revision, 'xlsx'),
-        bytes: await renderProgrammeXlsx(programme, plan.language),
+        key: keys.programmeReport(plan.period, plan.revision, 'xlsx', fileEdition),
+        bytes: await renderProgrammeXlsx(programme, lang),
         contentType: XLSX_CONTENT_TYPE,
       },
-    ],
-  };
+    );
+  }
+  return { programme, figures, files };
+}
+
+/** Every file a project's report is archived as in this revision: each edition's PDF and XLSX. */
+function projectOutputKeys(plan: RevisionPlan, projectId: string): string[] {
+  return editionsOf(plan).flatMap(({ fileEdition }) =>
+    (['pdf', 'xlsx'] as const).map((ext) =>
+      keys.projectReport(plan.period, plan.revision, projectId, ext, fileEdition),
+    ),
+  );
 }
 
 /** Step 3: the programme summary, then the manifest (last). */
@@ -236,8 +246,7 @@ export async function finishRevision(
   const { programme, figures, files } = await renderProgrammeFiles(plan, loaded, previous?.figures ?? null);
   const outputs: ManifestOutput[] = [];
   for (const id of plan.projectIds) {
-    for (const ext of ['pdf', 'xlsx'] as const) {
-      const key = keys.projectReport(plan.period, plan.revision, id, ext);
+    for (const key of projectOutputKeys(plan, id)) {
       const obj = await deps.store.get(key);
       if (!obj) throw new Error(`${key} is missing: render every project before finishing the revision`);
       outputs.push({ key, sha256: sha256Hex(obj.bytes), bytes: obj.bytes.byteLength });

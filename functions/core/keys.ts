@@ -2,6 +2,9 @@
  * Storage keys (DESIGN §3): built and parsed here only. The same keys are used on disk and in S3.
  */
 
+import { editionSuffix } from './editions';
+import type { Lang } from './types';
+
 const PROJECT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const PERIOD = /^\d{4}-Q[1-4]$/;
 /** Versions are S3 version ids or content hashes; keep them to a safe alphabet. */
@@ -58,11 +61,19 @@ export const keys = {
     if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);
     return `reports/${check('period', period, PERIOD)}/r${revision}/`;
   },
-  projectReport(period: string, revision: number, projectId: string, ext: 'pdf' | 'xlsx'): string {
-    return `${keys.revisionPrefix(period, revision)}${check('project id', projectId, PROJECT_ID)}.${ext}`;
+  /** A project's report file in one edition (see `editions.ts`): `<projectId>.pdf`, `<projectId>.en.pdf`. */
+  projectReport(
+    period: string,
+    revision: number,
+    projectId: string,
+    ext: 'pdf' | 'xlsx',
+    edition: Lang = 'lv',
+  ): string {
+    return `${keys.revisionPrefix(period, revision)}${check('project id', projectId, PROJECT_ID)}${editionSuffix(edition)}.${ext}`;
   },
-  programmeReport(period: string, revision: number, ext: 'pdf' | 'xlsx'): string {
-    return `${keys.revisionPrefix(period, revision)}programme.${ext}`;
+  /** The programme summary in one edition: `programme.xlsx`, `programme.en.xlsx`. */
+  programmeReport(period: string, revision: number, ext: 'pdf' | 'xlsx', edition: Lang = 'lv'): string {
+    return `${keys.revisionPrefix(period, revision)}programme${editionSuffix(edition)}.${ext}`;
   },
   /** What a revision is built from, written before any report file (see app/revisions.ts). */
   plan(period: string, revision: number): string {
@@ -165,6 +176,13 @@ export function parseTransmissionKey(key: string): { cutoff: string; revision: n
   const m = /^transmissions\/(\d{4}-(?:06-30|12-31))\/r(\d+)\/([^/]+)$/.exec(key);
   if (!m) return null;
   return { cutoff: m[1]!, revision: Number(m[2]), file: m[3]! };
+}
+
+/** A report file's name → the report (a project id or `programme`), its edition and its format; null otherwise. */
+export function parseReportFile(file: string): { subject: string; edition: Lang; ext: 'pdf' | 'xlsx' } | null {
+  const m = /^([a-z0-9-]+?)(?:\.(en))?\.(pdf|xlsx)$/.exec(file);
+  if (!m) return null;
+  return { subject: m[1]!, edition: (m[2] as Lang | undefined) ?? 'lv', ext: m[3] as 'pdf' | 'xlsx' };
 }
 
 /** `reports/<period>/r<n>/<file>` → its parts. */

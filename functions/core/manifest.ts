@@ -24,7 +24,10 @@ export interface RevisionBasis {
   period: string;
   revision: number;
   generatedAt: string;
+  /** The first edition's language; before editions existed, the one language rendered. */
   language: Lang;
+  /** Every edition rendered (`editions.ts`); absent in manifests written before editions existed. */
+  editions?: Lang[];
   codeVersion: string;
   registry: { key: string; version: string; sha256: string };
   sources: ManifestSource[];
@@ -60,6 +63,7 @@ export function revisionBasis(b: RevisionBasis): RevisionBasis {
     revision: b.revision,
     generatedAt: b.generatedAt,
     language: b.language,
+    ...(b.editions ? { editions: b.editions } : {}),
     codeVersion: b.codeVersion,
     registry: b.registry,
     sources: b.sources,

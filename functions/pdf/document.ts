@@ -35,6 +35,8 @@ export class ReportCanvas {
   readonly doc: PDFKit.PDFDocument;
   readonly lang: Lang;
   private readonly bytes: Promise<Uint8Array>;
+  /** The outline entry of the section being written. */
+  private section: PDFKit.PDFOutline | undefined;
 
   constructor(options: ReportDocumentOptions) {
     this.lang = options.lang;
@@ -43,6 +45,10 @@ export class ReportCanvas {
     const stamp = new Date(Number.isNaN(parsed) ? 0 : parsed);
     const sources = fontSources();
     this.doc = new PDFDocument({
+      // PDF/A-2b (ISO 19005-2, level B): pdfkit adds the pdfaid XMP entries, the sRGB output intent and embeds every
+      // font; PDF/A-2 is based on PDF 1.7, and pdfkit writes XMP metadata only from PDF 1.4 on.
+      subset: 'PDF/A-2b',
+      pdfVersion: '1.7',
       size: 'A4',
       layout: options.layout,
       margins: MARGINS,
@@ -73,6 +79,7 @@ export class ReportCanvas {
     });
     cacheCurrentFont(this.doc);
     bufferPageContent(this.doc);
+    writeXmpInfo(this.doc, options);
     this.doc.fillColor(COLOURS.text);
   }
 
@@ -150,11 +157,28 @@ export class ReportCanvas {
     const h = this.measure(text, this.width);
     if (this.y > this.top + 0.5) this.gap(14);
     this.ensureSpace(h + 8 + keepWith);
+    this.section = this.doc.outline.addItem(text, this.here());
     this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width });
     const ruleY = this.y + 3;
     this.doc.moveTo(this.left, ruleY).lineTo(this.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
     this.y = ruleY + 8;
     this.doc.fillColor(COLOURS.text);
+  }
+
+  /**
+   * Where the cursor is, as an outline destination: this page, scrolled to the cursor's line (pdfkit takes these
+   * options though its typings list `expanded` only; it subtracts `left` from the page width, so the width gives 0).
+   */
+  private here(): { expanded?: boolean } {
+    return { fit: false, top: this.y, left: this.doc.page.width, zoom: 0 } as { expanded?: boolean };
+  }
+
+  /**
+   * A bookmark under the current section (the first-level entries are the section headings), pointing at the
+   * cursor's line: an indicator in the indicator table, a project in the programme summary.
+   */
+  bookmark(text: string): void {
+    (this.section ?? this.doc.outline).addItem(text, this.here());
   }
 
   /** A smaller heading inside a section. */
@@ -219,4 +243,49 @@ export class ReportCanvas {
     this.doc.end();
     return this.bytes;
   }
+}
+
+/** Text for an XML element's content. */
+function xmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** `2026-11-16T04:00:00Z`: XMP dates, to the second like the Info dictionary's. */
+function xmpDate(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+/**
+ * PDF/A requires the XMP packet to repeat the Info dictionary (title, subject, creator, producer, both dates).
+ * pdfkit's own XMP writer leaves the modification date out and writes titles unescaped (a project title with
+ * "&" would break the packet), so this document writes that part itself, plus the document language.
+ */
+function writeXmpInfo(doc: PDFKit.PDFDocument, options: ReportDocumentOptions): void {
+  const host = doc as unknown as { _addInfo: () => void; appendXML: (xml: string) => void; info: PDFKit.DocumentInfo };
+  host._addInfo = () => {
+    const info = host.info;
+    const stamp = info.CreationDate ?? new Date(0);
+    const modified = info.ModDate ?? stamp;
+    const lang = options.lang === 'lv' ? 'lv-LV' : 'en-GB';
+    const alt = (value: string) => `<rdf:Alt><rdf:li xml:lang="x-default">${xmlText(value)}</rdf:li></rdf:Alt>`;
+    host.appendXML(
+      [
+        '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">',
+        `<xmp:CreateDate>${xmpDate(stamp)}</xmp:CreateDate>`,
+        `<xmp:ModifyDate>${xmpDate(modified)}</xmp:ModifyDate>`,
+        `<xmp:MetadataDate>${xmpDate(modified)}</xmp:MetadataDate>`,
+        `<xmp:CreatorTool>${xmlText(info.Creator ?? '')}</xmp:CreatorTool>`,
+        '</rdf:Description>',
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+        '<dc:format>application/pdf</dc:format>',
+        `<dc:title>${alt(info.Title ?? '')}</dc:title>`,
+        `<dc:description>${alt(info.Subject ?? '')}</dc:description>`,
+        `<dc:language><rdf:Bag><rdf:li>${lang}</rdf:li></rdf:Bag></dc:language>`,
+        '</rdf:Description>',
+        '<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">',
+        `<pdf:Producer>${xmlText(info.Producer ?? '')}</pdf:Producer>`,
+        '</rdf:Description>',
+      ].join('\n'),
+    );
+  };
 }

@@ -139,6 +139,21 @@ export function objectiveLabel(lang: Lang, objective: SpecificObjective): string
   return name ? `${objective} — ${name}` : objective;
 }
 
+/** After the ranges a figure cites in print: how many more there are, and where. */
+export function moreRanges(lang: Lang, count: string, n: number): string {
+  if (lang === 'en') return `and ${count} more range${n === 1 ? '' : 's'} (sheet “Lineage” of the XLSX)`;
+  // Latvian plural: 1, 21, 31… (not 11) take the singular.
+  const one = n % 10 === 1 && n % 100 !== 11;
+  return `un vēl ${count} ${one ? 'diapazons' : 'diapazoni'} (XLSX lapā „Izcelsme”)`;
+}
+
+/** Where the cell-level lineage is, under the compact appendix. */
+export function lineageWhere(lang: Lang, cells: string): string {
+  return lang === 'lv'
+    ? `Katra šūna atsevišķi (kopā ${cells}) ar tās vērtību ir uzskaitīta šī pārskata XLSX datnes lapā „Izcelsme”; katra avota faila versija un SHA-256 un normalizētais ieraksts ir pārskata redakcijas manifestā (manifest.json).`
+    : `Each cell on its own (${cells} in all), with its value, is listed on the sheet “Lineage” of this report's XLSX file; every source file's version and SHA-256 and its normalised record are in the revision's manifest (manifest.json).`;
+}
+
 /** A lineage `figure` for print: finance figures are stored as `finance:<category>`. */
 export function figureLabel(lang: Lang, figure: string): string {
   if (figure === SUPERSEDED_FIGURE) return lang === 'lv' ? 'Aizstāts (nav skaitīts)' : 'Superseded (not counted)';

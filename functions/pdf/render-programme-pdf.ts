@@ -223,6 +223,7 @@ function drawIndicators(canvas: ReportCanvas, rows: CommonIndicatorRow[]): void 
     ],
   };
   canvas.sectionTitle(label(lang, 'commonIndicators'), tableKeepHeight(canvas, table));
+  for (const row of rows) canvas.bookmark(`${row.code} — ${pick(row.name, lang)}`);
   drawTable(canvas, table);
 }
 

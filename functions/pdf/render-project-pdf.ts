@@ -16,8 +16,8 @@ import {
   formatQuantity,
   formatRate,
   shortHash,
-  shortVersion,
 } from '../core/format';
+import { type LineageGroup, type LineageSource, summariseLineage } from '../core/lineage-summary';
 import {
   type DataWarning,
   type FinanceCategory,
@@ -39,7 +39,9 @@ import {
   figureLabel,
   fundLabel,
   label,
+  lineageWhere,
   milestoneFootnote,
+  moreRanges,
   objectiveLabel,
   pick,
   spentSentence,
@@ -250,6 +252,8 @@ function drawIndicators(canvas: ReportCanvas, model: ProjectReportModel): void {
     ],
   };
   canvas.sectionTitle(label(lang, 'indicators'), tableKeepHeight(canvas, table));
+  // Each indicator is a bookmark under the section, so a reader jumps to it from the outline.
+  for (const row of model.indicators) canvas.bookmark(`${row.code} — ${pick(row.name, lang)}`);
   drawTable(canvas, table);
 
   const missed = model.indicators.filter((r) => r.milestoneMissed);
@@ -446,36 +450,90 @@ function drawWarnings(canvas: ReportCanvas, model: ProjectReportModel): void {
 
 function drawLineage(canvas: ReportCanvas, lineage: LineageRow[]): void {
   const { lang } = canvas;
-  // The appendix always starts on its own page: it is what auditors print separately.
-  canvas.newPage();
-  canvas.sectionTitle(label(lang, 'lineage'));
+  // The appendix follows the report (a heading never sits alone at a page's foot); the outline leads to it.
+  canvas.sectionTitle(label(lang, 'lineage'), 120);
   canvas.paragraph(label(lang, 'lineageIntro'), { size: SIZES.small, color: COLOURS.muted, after: 8 });
   if (lineage.length === 0) {
     canvas.paragraph(label(lang, 'noLineage'), { color: COLOURS.muted });
     return;
   }
-  drawTable<LineageRow>(canvas, {
+  const summary = summariseLineage(lineage);
+  // Where each single cell is listed: said up front, since the tables below cite ranges.
+  canvas.paragraph(lineageWhere(lang, formatNumber(summary.cells, lang)), {
+    size: SIZES.small,
+    color: COLOURS.muted,
+    after: 8,
+  });
+  canvas.subTitle(label(lang, 'lineageFigures'));
+  drawTable<LineageGroup>(canvas, {
     fontSize: 6.5,
-    rows: lineage,
+    rows: summary.groups,
     columns: [
+      // A spending figure is named by its cost category: the sheet column already says it is spending.
       {
-        header: `${label(lang, 'figure')} / ${label(lang, 'period').toLowerCase()}`,
-        width: 80,
-        cell: (r) => ({ text: figureLabel(lang, r.figure), note: r.period }),
+        header: label(lang, 'figure'),
+        width: 34,
+        cell: (g) =>
+          g.figure.startsWith('finance:') ? g.figure.slice('finance:'.length) : figureLabel(lang, g.figure),
       },
-      { header: label(lang, 'file'), width: 130, cell: (r) => r.sourceKey },
-      { header: label(lang, 'version'), fit: 'content', cell: (r) => shortVersion(r.sourceVersion) },
-      { header: label(lang, 'cell'), fit: 'content', cell: (r) => formatCellRef(r.sheet, r.cell) },
+      // The source's number leads to its full key, version, period and upload time in the table below.
       {
-        header: label(lang, 'rawValue'),
-        fit: 'words',
-        align: 'right',
-        // Participant ID cells carry no raw text by design; say so rather than leave a blank an auditor might query.
-        cell: (r) =>
-          r.superseded ? '' : r.raw === '' ? { text: label(lang, 'participantCell'), color: COLOURS.muted } : r.raw,
+        header: label(lang, 'source'),
+        fit: 'content',
+        cell: (g) =>
+          g.sources.length === 1 ? `[${g.source.number}] ${basename(g.source.key)}` : sourceNumbers(g.sources),
       },
-      { header: label(lang, 'uploaded'), fit: 'words', cell: (r) => formatDateTime(r.uploadedAt, lang) },
-      { header: 'SHA-256', fit: 'content', cell: (r) => shortHash(r.sha256) },
+      { header: label(lang, 'sheet'), fit: 'words', cell: (g) => g.sheet },
+      { header: label(lang, 'cellRanges'), width: 66, cell: (g) => printedRanges(g.ranges, lang) },
+      { header: label(lang, 'cellCount'), fit: 'content', align: 'right', cell: (g) => formatNumber(g.cells, lang) },
+      {
+        header: 'SHA-256',
+        fit: 'content',
+        cell: (g) => (g.sources.length === 1 ? shortHash(g.source.sha256) : label(lang, 'perSource')),
+      },
     ],
   });
+  canvas.y += 8;
+  canvas.subTitle(label(lang, 'lineageSources'), 40);
+  drawTable<LineageSource>(canvas, {
+    fontSize: 6.5,
+    rows: summary.sources,
+    columns: [
+      { header: 'Nr.', fit: 'content', align: 'right', cell: (s) => `[${s.number}]` },
+      {
+        header: label(lang, 'file'),
+        width: 120,
+        cell: (s) => ({ text: s.key, note: `${label(lang, 'version')} ${s.version}` }),
+      },
+      { header: label(lang, 'period'), fit: 'content', cell: (s) => s.period },
+      { header: label(lang, 'uploaded'), fit: 'words', cell: (s) => formatDateTime(s.uploadedAt, lang) },
+      { header: 'SHA-256', width: 110, cell: (s) => s.sha256 },
+    ],
+  });
+}
+
+/** Ranges cited in print; past {@link PRINTED_RANGES} the rest are counted (each is in the XLSX lineage sheet). */
+const PRINTED_RANGES = 10;
+
+function printedRanges(ranges: readonly string[], lang: Lang): string {
+  const shown = ranges.slice(0, PRINTED_RANGES).join(', ');
+  const rest = ranges.length - PRINTED_RANGES;
+  return rest > 0 ? `${shown} ${moreRanges(lang, formatNumber(rest, lang), rest)}` : shown;
+}
+
+/** `[1]–[9]`, `[2], [4]`: the uploads a row's cells come from, runs of consecutive numbers joined. */
+function sourceNumbers(sources: readonly LineageSource[]): string {
+  const numbers = sources.map((s) => s.number).sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < numbers.length; ) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
+    runs.push(j > i ? `[${numbers[i]}]–[${numbers[j]}]` : `[${numbers[i]}]`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}
+
+function basename(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
 }

@@ -21,18 +21,22 @@ import {
 } from '../core/report-types';
 import { AGE_BRACKETS, type Bilingual, GENDERS, type IsoDate, type Lang } from '../core/types';
 import { repackDeterministic } from './deterministic-zip';
+import { fitSheetLayout } from './fit-layout';
 import { safeCellText } from './safe-text';
 
-/** Sheet names are part of the contract with readers (and auditors' macros): Latvian in English reports too. */
+/**
+ * Sheet names are part of the contract with readers (and auditors' macros): each edition names its sheets in its
+ * own language, the Latvian ones unchanged since the first release.
+ */
 export const XLSX_SHEETS = {
-  summary: 'Kopsavilkums',
-  indicators: 'Rādītāji',
-  finance: 'Finanses',
-  lineage: 'Izcelsme',
-  projects: 'Projekti',
-  changes: 'Izmaiņas',
-  breakdown: 'Dzimums un vecums',
-} as const;
+  summary: { lv: 'Kopsavilkums', en: 'Summary' },
+  indicators: { lv: 'Rādītāji', en: 'Indicators' },
+  finance: { lv: 'Finanses', en: 'Finance' },
+  lineage: { lv: 'Izcelsme', en: 'Lineage' },
+  projects: { lv: 'Projekti', en: 'Projects' },
+  changes: { lv: 'Izmaiņas', en: 'Changes' },
+  breakdown: { lv: 'Dzimums un vecums', en: 'Gender and age' },
+} as const satisfies Record<string, Bilingual>;
 
 const CREATOR = 'pmif-reports';
 
@@ -309,6 +313,8 @@ function newWorkbook(generatedAt: string, title: string): ExcelJS.Workbook {
 }
 
 async function finish(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
+  // Widths and heights as the widest common font draws them, so no office suite shows `###` or a clipped row.
+  workbook.eachSheet(fitSheetLayout);
   // Stored, not deflated: repackDeterministic compresses every entry again, so deflating here is wasted work.
   const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
   return repackDeterministic(new Uint8Array(buffer as ArrayBuffer));
@@ -368,16 +374,20 @@ export async function renderProjectXlsx(model: ProjectReportModel, lang: Lang): 
   const workbook = newWorkbook(model.generatedAt, heading);
   const options: SheetOptions = { lang, heading };
 
-  writeProjectSummary(addSheet(workbook, XLSX_SHEETS.summary, options), model, lang);
-  writeProjectIndicators(addSheet(workbook, XLSX_SHEETS.indicators, { ...options, frozenColumns: 1 }), model, lang);
-  writeProjectFinance(addSheet(workbook, XLSX_SHEETS.finance, options), model, lang);
+  writeProjectSummary(addSheet(workbook, XLSX_SHEETS.summary[lang], options), model, lang);
+  writeProjectIndicators(
+    addSheet(workbook, XLSX_SHEETS.indicators[lang], { ...options, frozenColumns: 1 }),
+    model,
+    lang,
+  );
+  writeProjectFinance(addSheet(workbook, XLSX_SHEETS.finance[lang], options), model, lang);
   if (model.indicators.some((i) => i.breakdown))
     writeBreakdowns(
-      addSheet(workbook, XLSX_SHEETS.breakdown, { ...options, frozenColumns: 1 }),
+      addSheet(workbook, XLSX_SHEETS.breakdown[lang], { ...options, frozenColumns: 1 }),
       model.indicators,
       lang,
     );
-  writeLineage(addSheet(workbook, XLSX_SHEETS.lineage, options), model, lang);
+  writeLineage(addSheet(workbook, XLSX_SHEETS.lineage[lang], options), model, lang);
   return finish(workbook);
 }
 
@@ -600,17 +610,21 @@ export async function renderProgrammeXlsx(model: ProgrammeReportModel, lang: Lan
   const workbook = newWorkbook(model.generatedAt, heading);
   const options: SheetOptions = { lang, heading };
 
-  writeProgrammeSummary(addSheet(workbook, XLSX_SHEETS.summary, options), model, lang);
-  writeProgrammeProjects(addSheet(workbook, XLSX_SHEETS.projects, { ...options, frozenColumns: 1 }), model, lang);
-  writeProgrammeIndicators(addSheet(workbook, XLSX_SHEETS.indicators, { ...options, frozenColumns: 1 }), model, lang);
-  writeProgrammeFinance(addSheet(workbook, XLSX_SHEETS.finance, options), model, lang);
+  writeProgrammeSummary(addSheet(workbook, XLSX_SHEETS.summary[lang], options), model, lang);
+  writeProgrammeProjects(addSheet(workbook, XLSX_SHEETS.projects[lang], { ...options, frozenColumns: 1 }), model, lang);
+  writeProgrammeIndicators(
+    addSheet(workbook, XLSX_SHEETS.indicators[lang], { ...options, frozenColumns: 1 }),
+    model,
+    lang,
+  );
+  writeProgrammeFinance(addSheet(workbook, XLSX_SHEETS.finance[lang], options), model, lang);
   if (model.indicators.some((i) => i.breakdown))
     writeBreakdowns(
-      addSheet(workbook, XLSX_SHEETS.breakdown, { ...options, frozenColumns: 1 }),
+      addSheet(workbook, XLSX_SHEETS.breakdown[lang], { ...options, frozenColumns: 1 }),
       model.indicators,
       lang,
     );
-  if (model.changes.length > 0) writeChanges(addSheet(workbook, XLSX_SHEETS.changes, options), model, lang);
+  if (model.changes.length > 0) writeChanges(addSheet(workbook, XLSX_SHEETS.changes[lang], options), model, lang);
   return finish(workbook);
 }
 

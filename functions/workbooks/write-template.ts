@@ -15,6 +15,7 @@ import {
   YES_NO_VALUES,
 } from '../core/workbook-schema';
 import { repackDeterministic } from './deterministic-zip';
+import { fitSheetLayout, LINE_POINTS, wrappedLines } from './fit-layout';
 
 /** Last row that carries drop-down lists. Bounded on purpose: whole-column validations make exceljs loads crawl. */
 export const TEMPLATE_LAST_ROW = 2000;
@@ -23,6 +24,8 @@ export const TEMPLATE_LAST_ROW = 2000;
 const FIXED_DOCUMENT_DATE = new Date(Date.UTC(2024, 0, 1, 0, 0, 0));
 
 const INSTRUCTIONS_SHEET = 'Norādījumi';
+/** Column widths of the instruction sheet (sheet, column, required, help LV, help EN): about one A4 page wide. */
+const INSTRUCTION_WIDTHS = [16, 22, 12, 33, 33] as const;
 const CATALOGUE_SHEET = 'Katalogs';
 const LISTS_SHEET = 'Saraksti';
 
@@ -308,23 +311,40 @@ function columnWidth(column: ColumnSpec): number {
 }
 
 function addInstructionsSheet(workbook: ExcelJS.Workbook, kind: 'registry' | 'submission', sheets: SheetSpec[]): void {
-  const ws = workbook.addWorksheet(INSTRUCTIONS_SHEET);
-  ws.columns = [{ width: 26 }, { width: 34 }, { width: 12 }, { width: 70 }, { width: 70 }];
+  // Printed on A4 portrait, one page wide: the columns add up to about a page, and the long help wraps.
+  const ws = workbook.addWorksheet(INSTRUCTIONS_SHEET, {
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'portrait',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '5:5',
+      margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+  });
+  ws.columns = INSTRUCTION_WIDTHS.map((width) => ({ width }));
   const title = ws.getCell('A1');
   title.value = kind === 'registry' ? 'Norādījumi / Instructions — reģistrs' : 'Norādījumi / Instructions — pārskats';
   title.font = { bold: true, size: 14 };
   const general = GENERAL_HELP[kind];
   ws.getCell('A2').value = general.lv;
   ws.getCell('A3').value = general.en;
-  for (const row of [2, 3]) {
+  const across = INSTRUCTION_WIDTHS.reduce((a, b) => a + b, 0);
+  for (const [row, text] of [
+    [2, general.lv],
+    [3, general.en],
+  ] as const) {
     ws.mergeCells(row, 1, row, 5);
-    ws.getRow(row).height = 45;
+    // A merged cell is never grown by an office suite: its height is stored for the lines it wraps to.
+    ws.getRow(row).height = wrappedLines(text, across) * LINE_POINTS + 4;
     ws.getCell(row, 1).alignment = { wrapText: true, vertical: 'top' };
   }
 
   const header = ws.getRow(5);
   header.values = ['Lapa / Sheet', 'Kolonna / Column', 'Obligāta / Required', 'Apraksts', 'Description'];
   header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'top' };
   header.eachCell((cell) => {
     cell.fill = HEADER_FILL;
   });
@@ -539,6 +559,7 @@ export function cellAddress(sheet: LaidOutSheet, columnId: string, row = 0): str
  */
 export async function buildRegistryTemplate(options: { catalogue?: IndicatorDef[] } = {}): Promise<Uint8Array> {
   const { workbook } = layOutRegistryWorkbook({ catalogue: options.catalogue ?? [] });
+  workbook.eachSheet(fitSheetLayout);
   return writeWorkbookBytes(workbook);
 }
 
@@ -554,6 +575,7 @@ export async function buildSubmissionTemplate(options: {
   const { workbook, sheets } = layOutSubmissionWorkbook({ catalogue: options.catalogue });
   const project = sheets.get('project');
   if (project) writeFormValues(project, { projectId: options.projectId, period: options.period });
+  workbook.eachSheet(fitSheetLayout);
   return writeWorkbookBytes(workbook);
 }
 

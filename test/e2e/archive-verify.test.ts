@@ -149,7 +149,7 @@ beforeAll(async () => {
   const session = createVerifySession();
   reports = [];
   for (const period of periods) reports.push(...(await verifyPeriod(deps, period, { session })));
-}, 400_000);
+}, 900_000);
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 

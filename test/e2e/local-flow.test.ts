@@ -25,6 +25,7 @@ import {
 import { runAll } from '../../functions/app/run';
 import { formatQuantity } from '../../functions/core/format';
 import { keys } from '../../functions/core/keys';
+import { summariseLineage } from '../../functions/core/lineage-summary';
 import { silentLogger } from '../../functions/core/ports';
 import { activeProjects } from '../../functions/core/report-model';
 import { SAMPLE_NOW, type SampleManifest, writeSampleData } from '../../sample/write-sample';
@@ -95,13 +96,22 @@ describe('local flow on sample data', () => {
     // Every active project gets a report, whether or not it submitted (the others show as missing).
     expect(active).toEqual(expect.arrayContaining(PROJECTS));
     expect(manifest.completeness.missing.sort()).toEqual(active.filter((p) => !PROJECTS.includes(p)).sort());
+    // Both editions of every report: Latvian under the historical names, English with `.en` before the extension.
+    expect(manifest.editions).toEqual(['lv', 'en']);
     expect(manifest.outputs.map((o) => o.key).sort()).toEqual(
-      [
-        ...active.flatMap((p) => [keys.projectReport(PERIOD, 1, p, 'pdf'), keys.projectReport(PERIOD, 1, p, 'xlsx')]),
-        keys.programmeReport(PERIOD, 1, 'pdf'),
-        keys.programmeReport(PERIOD, 1, 'xlsx'),
-      ].sort(),
+      (['lv', 'en'] as const)
+        .flatMap((e) => [
+          ...active.flatMap((p) => [
+            keys.projectReport(PERIOD, 1, p, 'pdf', e),
+            keys.projectReport(PERIOD, 1, p, 'xlsx', e),
+          ]),
+          keys.programmeReport(PERIOD, 1, 'pdf', e),
+          keys.programmeReport(PERIOD, 1, 'xlsx', e),
+        ])
+        .sort(),
     );
+    expect(manifest.outputs.map((o) => o.key)).toContain(`reports/${PERIOD}/r1/latvian-language.en.pdf`);
+    expect(manifest.outputs.map((o) => o.key)).toContain(`reports/${PERIOD}/r1/programme.en.xlsx`);
     for (const o of manifest.outputs) {
       const obj = await deps.store.get(o.key);
       expect(sha(obj!.bytes)).toBe(o.sha256);
@@ -120,6 +130,45 @@ describe('local flow on sample data', () => {
     }
     expect(text).toContain('Dalībnieku skaits valodu kursos kopā');
     expect(text).toMatch(/Lapa 1 no \d+/);
+  });
+
+  it('keeps the latvian-language 2025-Q3 PDF to 6 pages, each figure tracing to its cells through the XLSX and manifest', async () => {
+    const manifest = (await latestManifest(deps, PERIOD))!;
+    const model = await modelOf('latvian-language');
+    const pdfBytes = (await deps.store.get(keys.projectReport(PERIOD, 1, 'latvian-language', 'pdf')))!.bytes;
+    const pdf = await getDocumentProxy(new Uint8Array(pdfBytes));
+    expect(pdf.numPages).toBeLessThanOrEqual(6);
+    const text = (await pdfText(pdfBytes)).replace(/\s+/g, ' ');
+    expect(text).toContain('lapā „Izcelsme”');
+    expect(text).toContain('manifest.json');
+    // The XLSX lineage sheet, row by row: figure, period, key, version, sheet, cell, value, uploaded, SHA-256.
+    const wb = new ExcelJS.Workbook();
+    const xlsx = (await deps.store.get(keys.projectReport(PERIOD, 1, 'latvian-language', 'xlsx')))!.bytes;
+    await wb.xlsx.load(Buffer.from(xlsx) as unknown as ArrayBuffer);
+    const cellsOf = new Map<string, Set<string>>();
+    wb.getWorksheet('Izcelsme')!.eachRow((row, n) => {
+      if (n === 1) return;
+      const v = (i: number) => String(row.getCell(i).value ?? '');
+      const id = [v(3), v(4), v(5)].join('|');
+      const set = cellsOf.get(id) ?? new Set<string>();
+      cellsOf.set(id, set);
+      set.add(v(6));
+    });
+    const sources = new Map(manifest.sources.map((s) => [`${s.key}|${s.version}`, s.sha256]));
+    const groups = summariseLineage(model.lineage).groups;
+    expect(groups.length).toBeGreaterThan(10);
+    for (const g of groups) {
+      // Printed: the figure's upload (by file name) and its cell count.
+      expect(text).toContain(g.source.key.slice(g.source.key.lastIndexOf('/') + 1));
+      // The upload is a manifest source with the SHA-256 the appendix prints.
+      expect(sources.get(`${g.source.key}|${g.source.version}`)).toBe(g.source.sha256);
+      expect(text.replace(/ /g, '')).toContain(g.source.sha256);
+      // The XLSX lists the cells the ranges cover, of that upload and sheet.
+      const listed = cellsOf.get(`${g.source.key}|${g.source.version}|${g.sheet}`);
+      expect(listed, `${g.figure} ${g.source.key}`).toBeDefined();
+      for (const range of g.ranges)
+        expect(listed!.has(range) || [...listed!].some((c) => c.startsWith(`${range.split(':')[0]}`))).toBe(true);
+    }
   });
 
   it('writes XLSX cells equal to the report model, with cached formula results', async () => {
@@ -151,7 +200,48 @@ describe('local flow on sample data', () => {
     );
     const { renderProjectFiles } = await import('../../functions/app/generate');
     const again = await renderProjectFiles(plan, await loadRevisionInputs(deps, plan), 'civic-orientation');
+    expect(again.files.map((f) => f.key)).toContain(keys.projectReport(PERIOD, 1, 'civic-orientation', 'pdf', 'en'));
     for (const f of again.files) expect(sha(f.bytes)).toBe(manifest.outputs.find((o) => o.key === f.key)?.sha256);
+  });
+
+  it("attaches each manager's own edition: English reports to an English reader, Latvian to a Latvian one", async () => {
+    const files = (await readdir(outbox)).filter((f) => f.endsWith('.eml'));
+    const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(outbox, f)))));
+    const reports = mails.filter((m) => m.attachments.some((a) => a.filename?.endsWith('.pdf')));
+    const english = reports.filter((m) => /progress report/i.test(m.subject ?? ''));
+    const latvian = reports.filter((m) => /progresa pārskats/i.test(m.subject ?? ''));
+    expect(english.length).toBeGreaterThan(0);
+    expect(latvian.length).toBeGreaterThan(0);
+    for (const [mails, lang] of [
+      [english, 'en'],
+      [latvian, 'lv'],
+    ] as const) {
+      for (const mail of mails) {
+        const pdfs = mail.attachments.filter((a) => a.filename?.endsWith('.pdf'));
+        const xlsxs = mail.attachments.filter((a) => a.filename?.endsWith('.xlsx'));
+        expect(pdfs.length).toBeGreaterThan(0);
+        for (const a of pdfs) {
+          const text = await pdfText(a.content);
+          if (a.filename?.startsWith('programme')) continue;
+          expect(text).toContain(lang === 'en' ? 'Progress report' : 'Progresa pārskats');
+          expect(text).not.toContain(lang === 'en' ? 'Progresa pārskats' : 'Progress report');
+        }
+        for (const a of xlsxs) {
+          const wb = new ExcelJS.Workbook();
+          await wb.xlsx.load(a.content as unknown as ArrayBuffer);
+          const names = wb.worksheets.map((w) => w.name);
+          if (a.filename?.startsWith('programme')) continue;
+          const english = ['Summary', 'Indicators', 'Finance', 'Lineage'];
+          const latvian = ['Kopsavilkums', 'Rādītāji', 'Finanses', 'Izcelsme'];
+          expect(names).toEqual(expect.arrayContaining(lang === 'en' ? english : latvian));
+          for (const name of lang === 'en' ? latvian : english) expect(names).not.toContain(name);
+        }
+        // Byte-equal to the archived edition of the recipient's language.
+        const programmePdf = pdfs.find((a) => a.filename?.startsWith('programme'))!;
+        const archived = (await deps.store.get(keys.programmeReport(PERIOD, 1, 'pdf', lang)))!.bytes;
+        expect(sha(programmePdf.content)).toBe(sha(archived));
+      }
+    }
   });
 
   it('e-mails each manager once, in their language, with attachments byte-equal to the archive', async () => {
@@ -174,7 +264,7 @@ describe('local flow on sample data', () => {
     expect((await deliverPeriod(deps, PERIOD)).sent).toBe(0);
   });
 
-  it('runs the whole flow again without doing anything twice', async () => {
+  it('runs the whole flow again without doing anything twice', { timeout: 300_000 }, async () => {
     const before = (await readdir(outbox)).length;
     const result = await runAll({ ...deps, clock: fixedClock(new Date('2025-10-20T04:00:00Z')) });
     expect(result.ingested.every((i) => i.status === 'skipped')).toBe(true);

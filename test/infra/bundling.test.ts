@@ -57,11 +57,13 @@ describe('bundling options', () => {
     expect(api.outfile).toBe(join('/out', BUNDLE.outFile));
   });
 
-  it('copies the fonts only into the bundles that render PDFs', () => {
+  it('copies the fonts and the colour profile only into the bundles that render PDFs', () => {
     expect(nodejsBundling(HANDLERS.renderProject).commandHooks?.afterBundling('/in', '/out')).toEqual([
       'mkdir -p "/out/fonts"',
       'cp "/in/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "/out/fonts/DejaVuSans.ttf"',
       'cp "/in/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" "/out/fonts/DejaVuSans-Bold.ttf"',
+      'mkdir -p "/out/data"',
+      'cp "/in/node_modules/pdfkit/js/data/sRGB_IEC61966_2_1.icc" "/out/data/sRGB_IEC61966_2_1.icc"',
     ]);
     expect(nodejsBundling(HANDLERS.ingest).commandHooks?.afterBundling('/in', '/out')).toEqual([]);
   });
@@ -83,6 +85,8 @@ describe.each(entries)('$entry', ({ entry, exportNames, fonts, handler }) => {
       // functions/pdf/fonts.ts looks in `fonts/` next to the running module.
       expect(paths.includes(join(BUNDLE.fonts.to, font))).toBe(fonts);
     }
+    // pdfkit reads the sRGB profile of the PDF/A output intent from `data/` next to the running module.
+    expect(paths.includes(join(BUNDLE.colourProfile.to, BUNDLE.colourProfile.files[0]))).toBe(fonts);
     // Load it in a fresh Node process with the environment the stack sets, the way the runtime imports a handler.
     const env = {
       ...process.env,

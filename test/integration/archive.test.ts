@@ -330,8 +330,9 @@ describe('archive on S3 (s3rver, data and archive buckets)', () => {
       [manifest.registry.key, manifest.registry.sha256],
     ]);
     const urls = lines.filter((l) => l.startsWith('  http')).map((l) => l.trim());
+    // Both editions' PDF and XLSX, the manifest and plan, the registry and the project's uploads.
     expect(urls.length).toBe(
-      2 + 2 + 1 + manifest.sources.filter((s) => s.key.startsWith('inbox/one-stop-shop/')).length,
+      4 + 2 + 1 + manifest.sources.filter((s) => s.key.startsWith('inbox/one-stop-shop/')).length,
     );
     for (const url of urls) {
       const u = new URL(url);
@@ -352,6 +353,19 @@ describe('archive on S3 (s3rver, data and archive buckets)', () => {
     expect(await expired.text()).toContain('Request has expired');
   });
 
+  it('get --edition: only that edition of the report, with the same manifest, plan and sources', async () => {
+    const all = await archiveCli(uploader, 'get', '2023-Q2', 'one-stop-shop', '--url');
+    const english = await archiveCli(uploader, 'get', '2023-Q2', 'one-stop-shop', '--url', '--edition', 'en');
+    const reports = (lines: string[]) => lines.filter((l) => l.startsWith('report ')).map((l) => l.trim());
+    expect(reports(english.lines)).toEqual(['report   one-stop-shop.en.pdf', 'report   one-stop-shop.en.xlsx']);
+    expect(reports(all.lines)).toHaveLength(4);
+    const rest = (lines: string[]) => lines.filter((l) => /^(manifest|plan|registry|source) /.test(l));
+    expect(rest(english.lines)).toEqual(rest(all.lines));
+    await expect(archiveCli(uploader, 'get', '2023-Q2', 'one-stop-shop', '--url', '--edition', 'de')).rejects.toThrow(
+      /expected lv or en/,
+    );
+  });
+
   it('get --url --expires: up to 7 days, stated and signed; longer is refused', async () => {
     const { lines } = await archiveCli(uploader, 'get', '2023-Q2', 'programme', '--url', '--expires', '7d');
     expect(lines[0]).toContain('valid for 7 d until 2023-07-27T10:00:00.000Z');
@@ -370,20 +384,19 @@ describe('archive on S3 (s3rver, data and archive buckets)', () => {
     expect(exitCode).toBe(0);
     const revisionKeys = [
       'manifest.json',
-      'one-stop-shop.pdf',
-      'one-stop-shop.xlsx',
       'plan.json',
-      'pmlp-reception.pdf',
-      'pmlp-reception.xlsx',
-      'programme.pdf',
-      'programme.xlsx',
+      ...['one-stop-shop', 'pmlp-reception', 'programme'].flatMap((r) =>
+        ['pdf', 'xlsx', 'en.pdf', 'en.xlsx'].map((ext) => `${r}.${ext}`),
+      ),
     ].map((f) => `${keys.revisionPrefix('2023-Q2', 1)}${f}`);
-    expect(holdRequests.map((r) => r.key).sort()).toEqual(revisionKeys);
+    expect(holdRequests.map((r) => r.key).sort()).toEqual(revisionKeys.sort());
     for (const r of holdRequests) expect(r).toMatchObject({ bucket: ARCHIVE, status: 'ON', query: 'legal-hold' });
     const notHeld = lines.filter((l) => l.startsWith('not held'));
     expect(notHeld.length).toBeGreaterThan(0);
     for (const l of notHeld) expect(l).toMatch(/^not held {2}(inbox|submissions|registry|registry-versions)\//);
-    expect(lines.at(-1)).toBe(`2023-Q2 r1: 8 objects under legal hold, ${notHeld.length} not holdable here`);
+    expect(lines.at(-1)).toBe(
+      `2023-Q2 r1: ${revisionKeys.length} objects under legal hold, ${notHeld.length} not holdable here`,
+    );
   });
 
   it('hold reaches the server as a real request (s3rver refuses it, surfaced as a StoreError)', async () => {

@@ -258,10 +258,10 @@ describe('renderProjectXlsx', () => {
     expect(sha256(later)).not.toBe(sha256(bytes));
   });
 
-  it('uses English headers and labels but Latvian sheet names when asked for English', async () => {
+  it('names sheets, headers and labels in English in the English edition', async () => {
     const english = await load(await renderProjectXlsx(model, 'en'));
-    expect(english.worksheets.map((s) => s.name)).toEqual(['Kopsavilkums', 'Rādītāji', 'Finanses', 'Izcelsme']);
-    const indicators = sheetOf(english, 'Rādītāji');
+    expect(english.worksheets.map((s) => s.name)).toEqual(['Summary', 'Indicators', 'Finance', 'Lineage']);
+    const indicators = sheetOf(english, 'Indicators');
     expect(indicators.getRow(1).values).toEqual([
       undefined,
       'Code',
@@ -285,9 +285,9 @@ describe('renderProjectXlsx', () => {
     const rules = conditionalFormats(indicators)[0]?.rules as { formulae: string[] }[];
     expect(rules[1]?.formulae[0]).toContain(`"${STATUS_LABELS['on-track'].en}"`);
     expect(indicators.headerFooter.oddFooter).toBe('&CPage &P of &N');
-    expectPlainString(labelledValue(sheetOf(english, 'Kopsavilkums'), 'Project title'), model.project.title);
-    expect(sheetOf(english, 'Finanses').getRow(1).getCell(2).value).toBe('Planned');
-    expect(sheetOf(english, 'Izcelsme').getRow(1).getCell(8).value).toBe('Uploaded at (UTC)');
+    expectPlainString(labelledValue(sheetOf(english, 'Summary'), 'Project title'), model.project.title);
+    expect(sheetOf(english, 'Finance').getRow(1).getCell(2).value).toBe('Planned');
+    expect(sheetOf(english, 'Lineage').getRow(1).getCell(8).value).toBe('Uploaded at (UTC)');
   });
 
   it('writes formula-looking user text as plain strings everywhere it appears', async () => {
@@ -478,16 +478,17 @@ describe('renderProgrammeXlsx', () => {
     expect(sha256(await renderProgrammeXlsx(programmeModel(), 'lv'))).toBe(sha256(bytes));
   });
 
-  it('uses English headers when asked for English', async () => {
+  it('names sheets and headers in English in the English edition', async () => {
     const english = await load(await renderProgrammeXlsx(model, 'en'));
-    const projects = sheetOf(english, 'Projekti');
+    expect(english.worksheets.map((s) => s.name)).toEqual(['Summary', 'Projects', 'Indicators', 'Finance', 'Changes']);
+    const projects = sheetOf(english, 'Projects');
     expect(projects.getRow(1).getCell(1).value).toBe('Project ID');
     expect(projects.getRow(1).getCell(5).value).toBe('Submission');
     expectPlainString(cellAt(projects, 'E2'), SUBMISSION_STATUS_LABELS.late.en);
-    expect(sheetOf(english, 'Rādītāji').getRow(1).getCell(7).value).toBe('Cumulative in projects with a target');
-    expect(sheetOf(english, 'Rādītāji').getRow(1).getCell(8).value).toBe('% of target');
-    expect(sheetOf(english, 'Izmaiņas').getRow(1).getCell(3).value).toBe('Previous revision');
-    expectPlainString(labelledValue(sheetOf(english, 'Kopsavilkums'), 'Reporting period'), model.period);
+    expect(sheetOf(english, 'Indicators').getRow(1).getCell(7).value).toBe('Cumulative in projects with a target');
+    expect(sheetOf(english, 'Indicators').getRow(1).getCell(8).value).toBe('% of target');
+    expect(sheetOf(english, 'Changes').getRow(1).getCell(3).value).toBe('Previous revision');
+    expectPlainString(labelledValue(sheetOf(english, 'Summary'), 'Reporting period'), model.period);
   });
 
   it('keeps hostile project titles as text', async () => {

@@ -9,7 +9,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ArchiveDeps, VerifyReport } from '../../app/archive';
 import { keys } from '../../core/keys';
 import { MAX_PRESIGN_SECONDS, silentLogger } from '../../core/ports';
-import { periodFlag, periodOption, revisionOption, storeFlag } from '../options';
+import type { Lang } from '../../core/types';
+import { langOption, periodFlag, periodOption, revisionOption, storeFlag } from '../options';
 
 const CUTOFF = /^\d{4}-(?:06-30|12-31)$/;
 
@@ -206,6 +207,7 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       .argument('<period>', 'e.g. 2025-Q3, or a cut-off such as 2025-12-31 for its transmission', periodOrCutoff)
       .argument('<report>', 'a project ID, or "programme" (or "transmission" with a cut-off)')
       .option('--revision <n>', 'the revision (default: the latest)', revisionOption)
+      .option('--edition <lang>', 'only this edition: lv (<id>.pdf) or en (<id>.en.pdf); default: both', langOption)
       .option('--out <dir>', 'write the files here')
       .option('--url', 'print presigned download links instead (S3 only)')
       .addOption(
@@ -217,11 +219,11 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
     async (
       period: string,
       report: string,
-      opts: StorageFlags & { revision?: number; out?: string; url?: boolean; expires: number },
+      opts: StorageFlags & { revision?: number; edition?: Lang; out?: string; url?: boolean; expires: number },
     ) => {
       const deps = await openStorage(opts, options);
       const { getArchive, presignArchive } = await import('../../app/archive');
-      const query = { period, subject: report, revision: opts.revision };
+      const query = { period, subject: report, revision: opts.revision, edition: opts.edition };
       if (CUTOFF.test(period)) {
         if (report !== 'transmission')
           throw new InvalidArgumentError(`a cut-off names a transmission: archive get ${period} transmission`);

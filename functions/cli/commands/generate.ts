@@ -1,19 +1,19 @@
 /** `pmif-reports generate`: one period's reports, a new revision only when its sources changed. */
 import type { Command } from 'commander';
-import type { Lang } from '../../core/types';
-import { langOption, nowFlag, periodFlag, storeFlag, verboseFlag } from '../options';
+import { nowFlag, periodFlag, storeFlag, verboseFlag } from '../options';
 
 /** Adds the command to `program`, inheriting its settings (as `program.command` does). */
 export function generateCommand(program: Command): Command {
   return program
     .command('generate')
-    .description("generate a period's project and programme reports (a new revision only when sources changed)")
+    .description(
+      "generate a period's project and programme reports, each in Latvian and English (a new revision only when sources changed)",
+    )
     .addOption(periodFlag('e.g. 2025-Q3'))
     .addOption(storeFlag('the store folder'))
-    .option('--lang <lang>', 'report language: lv (default) or en', langOption)
     .addOption(nowFlag('generated-at time (default: the system clock)'))
     .addOption(verboseFlag())
-    .action(async (opts: { period: string; store: string; lang?: Lang; now?: string; verbose?: boolean }) => {
+    .action(async (opts: { period: string; store: string; now?: string; verbose?: boolean }) => {
       // The renderers (pdfkit, exceljs) load when reports are generated, not for --help.
       const [{ generatePeriod }, { localDeps }, { progressReporter }] = await Promise.all([
         import('../../app/generate'),
@@ -24,7 +24,6 @@ export function generateCommand(program: Command): Command {
       const bar = progressReporter(`generate ${opts.period}`);
       const outcome = await generatePeriod(deps, {
         period: opts.period,
-        lang: opts.lang,
         onProgress: (d, t) => bar.update(d, t),
       });
       bar.stop();

@@ -1,0 +1,149 @@
+/**
+ * Column widths and row heights that hold in every office suite. Excel measures a column in widths of Calibri's
+ * digit; LibreOffice keeps that physical width but draws the text in whatever font it has — on a machine without
+ * Calibri or Carlito that is DejaVu Sans, about a third wider — and shows `###` for a number that does not fit. It
+ * also never grows a row by itself when a file stores no height. So every sheet is measured here as DejaVu Sans
+ * would draw it (the widest common fallback): each column gets at least the width of its widest formatted value
+ * (bold included), and each row with wrapped text a stored height for the lines it wraps to at its column's width.
+ */
+import type { Cell, Worksheet } from 'exceljs';
+
+/** Advance widths of DejaVu Sans (em), by character class; bold is about 9 % wider. */
+const NARROW = new Set([..."ijlIt.,:;!|'’`()[]{} "]);
+const WIDE = new Set([...'mwMW%@—']);
+const DIGITS = /[0-9]/;
+
+function advance(ch: string): number {
+  if (DIGITS.test(ch)) return 0.636;
+  if (ch === ' ' || ch === '\u00a0') return 0.318;
+  if (NARROW.has(ch)) return 0.34;
+  if (WIDE.has(ch)) return 0.98;
+  if (ch === '-' || ch === '/' || ch === '*') return 0.5;
+  if (ch >= 'A' && ch <= 'Z') return 0.74;
+  // Latvian capitals with diacritics are as wide as their base letters.
+  if (ch.toLowerCase() !== ch) return 0.74;
+  return 0.62;
+}
+
+/** Points per Excel width unit: Calibri 11's digit is 7 px at 96 dpi. */
+const POINTS_PER_UNIT = 5.25;
+/** Cell padding LibreOffice and Excel leave on both sides together, in width units. */
+const PADDING_UNITS = 1.2;
+/** Line height of 11 pt text with its leading, in points (Excel's default row is 15 pt). */
+export const LINE_POINTS = 15;
+/** A column never grows past this many units for one value; longer text wraps instead. */
+const MAX_AUTO_WIDTH = 70;
+
+/** Width of `text` in Excel column units, drawn in DejaVu Sans at `size` points. */
+export function textUnits(text: string, options: { bold?: boolean; size?: number } = {}): number {
+  const size = options.size ?? 11;
+  let em = 0;
+  for (const ch of text) em += advance(ch);
+  return (em * size * (options.bold ? 1.12 : 1.02)) / POINTS_PER_UNIT;
+}
+
+function group(integer: string): string {
+  return integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A number as its format shows it (the character count matters, not the locale's separators). */
+function formatted(value: number, numFmt: string | undefined): string {
+  const fmt = numFmt ?? 'General';
+  const suffix = /"([^"]*)"/.exec(fmt)?.[1];
+  if (fmt.includes('%')) {
+    const decimals = /0\.(0+)%/.exec(fmt)?.[1]?.length ?? 0;
+    return `${(value * 100).toFixed(decimals)}%`;
+  }
+  if (/[dmy]{2}/i.test(fmt)) return fmt.replace(/"/g, ''); // dates: as long as their pattern
+  const decimals = /0\.(0+)/.exec(fmt)?.[1]?.length ?? (Number.isInteger(value) ? 0 : 2);
+  const [int, frac] = Math.abs(value).toFixed(decimals).split('.');
+  const body = fmt.includes(',') ? group(int!) : int!;
+  return `${value < 0 ? '-' : ''}${body}${frac ? `.${frac}` : ''}${suffix ? ` ${suffix}` : ''}`;
+}
+
+/** What a cell shows: its text, or its number, date or formula result as formatted. */
+export function displayedText(cell: Cell): string {
+  const value = cell.value as unknown;
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return formatted(value, cell.numFmt);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return formatted(0, cell.numFmt || 'dd.mm.yyyy');
+  if (typeof value === 'object') {
+    const v = value as { result?: unknown; richText?: { text: string }[]; text?: string };
+    if (v.richText) return v.richText.map((r) => r.text).join('');
+    if (typeof v.text === 'string') return v.text;
+    if (typeof v.result === 'number') return formatted(v.result, cell.numFmt);
+    if (typeof v.result === 'string') return v.result;
+    if (v.result instanceof Date) return formatted(0, cell.numFmt || 'dd.mm.yyyy');
+  }
+  return String(value);
+}
+
+/** Lines `text` wraps to in a column `units` wide: greedy, between words, a too-long word broken. */
+export function wrappedLines(text: string, units: number, bold = false): number {
+  const room = Math.max(1, units - PADDING_UNITS);
+  let lines = 0;
+  for (const paragraph of text.split('\n')) {
+    let used = 0;
+    lines += 1;
+    for (const word of paragraph.split(' ')) {
+      const w = textUnits(word, { bold });
+      const gap = used === 0 ? 0 : textUnits(' ', { bold });
+      if (used + gap + w <= room) used += gap + w;
+      else if (w <= room) {
+        lines += used === 0 ? 0 : 1;
+        used = w;
+      } else {
+        // A word longer than the column is broken across lines.
+        const extra = Math.ceil((used + gap + w) / room) - 1;
+        lines += extra;
+        used = (used + gap + w) % room;
+      }
+    }
+  }
+  return lines;
+}
+
+function isBold(cell: Cell): boolean {
+  return cell.font?.bold === true;
+}
+
+/**
+ * Fit one sheet: widen each column to its widest unwrapped value (a text longer than {@link MAX_AUTO_WIDTH}
+ * wraps instead), then give every row holding wrapped text the height of its longest cell.
+ */
+export function fitSheetLayout(sheet: Worksheet): void {
+  const needed = new Map<number, number>();
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      if (cell.alignment?.wrapText || cell.isMerged) return;
+      const widest = Math.max(
+        ...displayedText(cell)
+          .split('\n')
+          .map((line) => textUnits(line, { bold: isBold(cell) })),
+      );
+      if (widest + PADDING_UNITS > MAX_AUTO_WIDTH && typeof cell.value === 'string') {
+        cell.alignment = { ...cell.alignment, wrapText: true, vertical: 'top' };
+        return;
+      }
+      needed.set(col, Math.max(needed.get(col) ?? 0, widest + PADDING_UNITS));
+    });
+  });
+  for (const [col, units] of needed) {
+    const column = sheet.getColumn(col);
+    const current = column.width ?? 8.43;
+    if (units > current) column.width = Math.min(Math.ceil(units * 10) / 10, MAX_AUTO_WIDTH);
+  }
+  sheet.eachRow({ includeEmpty: false }, (row) => {
+    let lines = 1;
+    let wraps = false;
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      if (!cell.alignment?.wrapText || cell.isMerged) return;
+      wraps = true;
+      const width = sheet.getColumn(col).width ?? 8.43;
+      lines = Math.max(lines, wrappedLines(displayedText(cell), width, isBold(cell)));
+    });
+    if (wraps) row.height = Math.max(row.height ?? 0, lines * LINE_POINTS + 2);
+  });
+}
