@@ -5,17 +5,17 @@
  * execution re-run resumes the same revision and writes the same bytes.
  */
 import type { Context } from 'aws-lambda';
+import { planCorrections } from '../app/corrections';
 import { finishRevision, planRevision, renderProjectStep } from '../app/generate';
 import type { PlanRef, RevisionPlan } from '../app/revisions';
-import { planCorrections } from '../aws/corrections';
+import { scheduledGeneratePeriod } from '../app/schedule';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import { modeField, type PlanMode, periodField, planField, projectIdField } from '../aws/invocation-events';
-import { scheduledGeneratePeriod } from '../aws/schedule';
 import { keys } from '../core/keys';
 import type { ManifestOutput } from '../core/manifest';
 import { METRIC } from '../core/metric-names';
 
-/** Input of the plan step. No period: the scheduled run decides it (see `aws/schedule.ts`). */
+/** Input of the plan step. No period: the scheduled run decides it (see `app/schedule.ts`). */
 export interface PlanEvent {
   period?: string;
   mode?: PlanMode;

@@ -5,9 +5,9 @@
 import type { Context } from 'aws-lambda';
 import { UnsentMailError } from '../app/ledger';
 import { type RemindOutcome, remindPeriod } from '../app/remind';
+import { scheduledReminderPeriod } from '../app/schedule';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import { periodField } from '../aws/invocation-events';
-import { scheduledReminderPeriod } from '../aws/schedule';
 import { METRIC } from '../core/metric-names';
 
 /** No period: the one whose reminder window contains today (Europe/Riga). */

@@ -2,8 +2,8 @@
  * Corrections runs: late or corrected uploads after a period was reported produce a new revision. Kept apart from
  * `schedule.ts` because planning pulls in the renderers, which the reminder function does not need.
  */
-import type { Deps } from '../app/deps';
-import { type PlanOutcome, planRevision } from '../app/generate';
+import type { Deps } from './deps';
+import { type PlanOutcome, planRevision } from './generate';
 import { duePeriods } from './schedule';
 
 /** How many of the latest due periods a corrections run looks at: a year of quarters. */

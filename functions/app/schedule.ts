@@ -4,11 +4,11 @@
  * from the registry in force and the clock, with the same rules as the local runner (`app/run.ts`).
  */
 
-import type { Deps } from '../app/deps';
-import { loadRegistryInForce } from '../app/registry-store';
 import { periodInReminderWindow, periodsDue } from '../core/calendar';
 import { rigaDate } from '../core/period';
 import { activeProjects } from '../core/report-model';
+import type { Deps } from './deps';
+import { loadRegistryInForce } from './registry-store';
 
 /** Due periods (deadline over, Riga time) with at least one active project, oldest first. */
 export async function duePeriods(deps: Deps): Promise<string[] | null> {
