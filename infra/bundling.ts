@@ -27,6 +27,7 @@ export const HANDLERS = {
   finish: { entry: 'functions/generate/handler.ts', exportName: 'finishHandler', fonts: true },
   deliver: { entry: 'functions/deliver/handler.ts', exportName: 'handler', fonts: false },
   remind: { entry: 'functions/remind/handler.ts', exportName: 'handler', fonts: false },
+  upload: { entry: 'functions/upload/handler.ts', exportName: 'handler', fonts: false },
 } as const satisfies Record<string, HandlerEntry>;
 
 export type FunctionName = keyof typeof HANDLERS;

@@ -21,6 +21,12 @@ export const DISABLED_CONTROL_TOWER_RULES: Record<string, string> = {
   // lambda_inside_vpc_check
   'ct-lambda-pr-3':
     'The functions reach only S3, SES and CloudWatch, all public AWS endpoints over TLS with IAM authorisation; there is no private resource to reach, and a VPC would add NAT gateways or five interface endpoints (about $40 a month per AZ) for nothing.',
+  // lambda_function_public_access_prohibited_check
+  'ct-lambda-pr-2':
+    "Flags only the upload endpoint's Function URL permission (principal *): coordinators have no AWS identity, so the drop page is public by design. Each request is authorised in the handler by the link's HMAC-signed token (project, period, expiry), uploads go through a presigned POST for one key, and reserved concurrency throttles it.",
+  // lambda_function_url_auth_check
+  'ct-lambda-pr-5':
+    "The upload endpoint's Function URL has AuthType NONE for the same reason: the signed link is the authorisation (an IAM-authorised URL would need the AWS credentials coordinators do not have). No other function has a URL.",
   // s3_bucket_default_encryption_kms_check
   'ct-s3-pr-10':
     'Flags only the access-log bucket: S3 server access logs can be delivered only to a bucket with SSE-S3, not SSE-KMS. The data and archive buckets use their own KMS keys (asserted in test/infra/stack.test.ts).',

@@ -26,6 +26,7 @@ import { OperatorAlarms } from './constructs/operator-alarms';
 import { AuditorReadRole, ManagerReadRole } from './constructs/reader-roles';
 import { ReportFunction, type ReportFunctionProps } from './constructs/report-function';
 import { ReportingSchedule } from './constructs/reporting-schedule';
+import { UploadEndpoint } from './constructs/upload-endpoint';
 import { reportingCalendar } from './reporting-calendar';
 import {
   ALARMED_METRICS,
@@ -197,6 +198,10 @@ export class ReportingStack extends Stack {
     });
     for (const sender of [ingest, deliver, remind]) mail.grantSend(sender.role);
 
+    // The coordinators' drop page and endpoint; every reminder and receipt carries a signed upload link to it.
+    const uploads = new UploadEndpoint(this, 'Uploads', { shared, data });
+    for (const mailer of [ingest, remind]) uploads.grantLinks(mailer);
+
     // Uploads start ingest; ingest's own outputs live under other prefixes and never do. Direct S3 notifications
     // rather than EventBridge: S3 filters on prefix and suffix itself, the event reaches Lambda within seconds (the
     // receipt is due within a minute), Lambda's retries and on-failure queue catch what fails, and there is no bus
@@ -263,6 +268,7 @@ export class ReportingStack extends Stack {
       Finish: finish,
       Deliver: deliver,
       Remind: remind,
+      Upload: uploads.function,
     };
     for (const [name, f] of Object.entries(functions)) alarms.onFunctionErrors(name, f.fn);
     alarms.onStateMachineFailures('Generate', workflow.stateMachine);
@@ -293,6 +299,10 @@ export class ReportingStack extends Stack {
     new AuditorReadRole(this, 'Auditors', { archive, data, assumedBy: principal(config.auditorPrincipal) });
     new ArchiveHoldRole(this, 'ArchiveHold', { archive, data, assumedBy: principal(config.auditorPrincipal) });
 
+    new CfnOutput(this, 'UploadPageUrl', {
+      value: uploads.url.url,
+      description: 'The drop page (Function URL): coordinators reach it through the signed links in their e-mails',
+    });
     new CfnOutput(this, 'DataBucketName', {
       value: data.bucket.bucketName,
       description: 'Uploads go to inbox/<projectId>/ and registry/',

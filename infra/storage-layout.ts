@@ -43,6 +43,9 @@ export const ENV = {
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'LOG_LEVEL',
+  /** Upload links (functions/aws/config.ts): the secret that signs them, and the drop page's URL for e-mails. */
+  linkKeySecret: 'LINK_KEY_SECRET',
+  uploadPageUrl: 'UPLOAD_PAGE_URL',
 } as const;
 
 /** Powertools service name and metrics namespace. */

@@ -30,6 +30,7 @@ const MEMORY_MB: Record<FunctionName, number> = {
   finish: 1024,
   deliver: 1024,
   remind: 512,
+  upload: 512,
 };
 
 /** Projects rendered at once by the Map (`pmif:mapConcurrency`, default in `infra/config.ts`). */

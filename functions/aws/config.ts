@@ -30,8 +30,13 @@ export interface AwsConfig {
   logLevel: LogLevelName;
   /** SES configuration set for delivery events (bounces, complaints); none when unset. */
   sesConfigurationSet?: string;
-  /** Upload links: the drop page's base URL and the Secrets Manager secret whose versions sign them (both or none). */
-  uploadLinks?: { pageUrl: string; secretId: string };
+  /** The Secrets Manager secret whose versions sign upload links (the upload endpoint and every mailing job). */
+  linkKeySecret?: string;
+  /**
+   * The drop page's URL (the Function URL) for links in e-mails; needs {@link linkKeySecret}. The endpoint itself has
+   * none: its own URL in its own environment would be a CloudFormation cycle, and the page links relatively.
+   */
+  uploadPageUrl?: string;
 }
 
 /** Every problem found in the environment, in one error. */
@@ -103,8 +108,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
 
   const pageUrl = value(CONFIG_KEYS.uploadPageUrl);
   const secretId = value(CONFIG_KEYS.linkKeySecret);
-  if ((pageUrl === undefined) !== (secretId === undefined)) {
-    problems.push(`${CONFIG_KEYS.uploadPageUrl} and ${CONFIG_KEYS.linkKeySecret} go together: set both or neither`);
+  if (pageUrl !== undefined && secretId === undefined) {
+    problems.push(`${CONFIG_KEYS.uploadPageUrl} needs ${CONFIG_KEYS.linkKeySecret} (the key that signs the links)`);
   }
   if (pageUrl !== undefined && !/^https:\/\/[^\s/]+\/?$/.test(pageUrl)) {
     problems.push(`${CONFIG_KEYS.uploadPageUrl} must be an https:// origin: ${JSON.stringify(pageUrl)}`);
@@ -113,6 +118,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0) throw new ConfigError(problems);
   const config: AwsConfig = { dataBucket, archiveBucket, mailFrom, logLevel: logLevel ?? 'INFO' };
   if (sesConfigurationSet !== undefined) config.sesConfigurationSet = sesConfigurationSet;
-  if (pageUrl !== undefined && secretId !== undefined) config.uploadLinks = { pageUrl, secretId };
+  if (secretId !== undefined) config.linkKeySecret = secretId;
+  if (pageUrl !== undefined) config.uploadPageUrl = pageUrl;
   return config;
 }

@@ -18,7 +18,7 @@ import type { EndpointDeps } from '../app/upload-endpoint';
 import { keys } from '../core/keys';
 import { METRICS_NAMESPACE } from '../core/metric-names';
 import { type Clock, type Logger, silentLogger } from '../core/ports';
-import { type AwsConfig, CONFIG_KEYS, readConfig } from './config';
+import { type AwsConfig, CONFIG_KEYS, ConfigError, readConfig } from './config';
 
 /** The Lambda functions, as named in logs (`service`) and metrics (`service` dimension). */
 export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind' | 'upload';
@@ -56,18 +56,14 @@ export function awsDeps(config: AwsConfig, overrides: AwsOverrides = {}): Deps {
     clock,
     log: overrides.log ?? silentLogger,
     mailFrom: config.mailFrom,
-    ...(config.uploadLinks
-      ? {
-          links: {
-            baseUrl: config.uploadLinks.pageUrl,
-            keys: new SecretsManagerLinkKeys({
-              client: overrides.secretsClient ?? new SecretsManagerClient({}),
-              secretId: config.uploadLinks.secretId,
-            }),
-          },
-        }
+    ...(config.uploadPageUrl && config.linkKeySecret
+      ? { links: { baseUrl: config.uploadPageUrl, keys: linkKeys(config.linkKeySecret, overrides) } }
       : {}),
   };
+}
+
+function linkKeys(secretId: string, overrides: AwsOverrides): SecretsManagerLinkKeys {
+  return new SecretsManagerLinkKeys({ client: overrides.secretsClient ?? new SecretsManagerClient({}), secretId });
 }
 
 /** One job's wiring, built once per Lambda container. */
@@ -127,13 +123,15 @@ export function onColdStart<T>(job: JobName, create: (runtime: AwsRuntime) => T)
  * The drop page endpoint's deps: the job's store, clock, log and link keys, and presigned POSTs into the data
  * bucket signed by `s3Client` (default: the Lambda's own credentials). Throws when upload links are not configured.
  */
-export function endpointDeps(runtime: AwsRuntime, s3Client?: S3Client): EndpointDeps {
+export function endpointDeps(
+  runtime: AwsRuntime,
+  overrides: Pick<AwsOverrides, 's3Client' | 'secretsClient'> = {},
+): EndpointDeps {
   const { deps, config } = runtime;
-  if (!deps.links)
-    throw new Error(`the upload endpoint needs ${CONFIG_KEYS.uploadPageUrl} and ${CONFIG_KEYS.linkKeySecret}`);
+  if (!config.linkKeySecret) throw new ConfigError([`the upload endpoint needs ${CONFIG_KEYS.linkKeySecret}`]);
   return {
     ...deps,
-    keys: deps.links.keys,
-    gate: new S3UploadGate({ client: s3Client ?? new S3Client({}), bucket: config.dataBucket }),
+    keys: deps.links?.keys ?? linkKeys(config.linkKeySecret, overrides),
+    gate: new S3UploadGate({ client: overrides.s3Client ?? new S3Client({}), bucket: config.dataBucket }),
   };
 }

@@ -4,6 +4,7 @@
  * the page uploads straight to S3 with the presigned POST this endpoint hands out.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type AwsRuntime, endpointDeps, onColdStart } from '../aws/deps';
 import { type EndpointResponse, faultResponse, handleEndpointRequest, MAX_JSON_BODY } from './router';
@@ -19,9 +20,12 @@ function toResult(response: EndpointResponse): APIGatewayProxyStructuredResultV2
 }
 
 /** The handler on a given runtime; `s3Client` signs the presigned POSTs (tests point it at moto). */
-export function createUploadHandler(runtime: AwsRuntime, options: { s3Client?: S3Client; region?: string } = {}) {
+export function createUploadHandler(
+  runtime: AwsRuntime,
+  options: { s3Client?: S3Client; secretsClient?: SecretsManagerClient; region?: string } = {},
+) {
   const { deps, config } = runtime;
-  const endpoint = endpointDeps(runtime, options.s3Client);
+  const endpoint = endpointDeps(runtime, options);
   const region = options.region ?? process.env.AWS_REGION ?? 'eu-north-1';
   const uploadOrigin = `https://${config.dataBucket}.s3.${region}.amazonaws.com`;
   return (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyStructuredResultV2> =>
