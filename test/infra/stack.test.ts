@@ -21,6 +21,7 @@ import type { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
 import type { GenerateWorkflow } from '../../infra/constructs/generate-workflow';
 import type { OperatorAlarms } from '../../infra/constructs/operator-alarms';
 import type { ReportFunction } from '../../infra/constructs/report-function';
+import type { UploadEndpoint } from '../../infra/constructs/upload-endpoint';
 import { DISABLED_CONTROL_TOWER_RULES, PROJECT_ROOT } from '../../infra/reporting-app';
 import { DATA, ENV, INGEST_TRIGGERS, METRICS_NAMESPACE } from '../../infra/storage-layout';
 import { type PluginReport, resourcesOf, type Synthesized, synthesize } from './synth';
@@ -558,6 +559,7 @@ describe('queues and alarms', () => {
     expect(watched.sort()).toEqual(
       [
         ...FUNCTIONS.map((f) => `Errors <${fnId(f)}>`),
+        `Errors <${logicalIdOf(synth.stack, child<UploadEndpoint>('Uploads').function.fn)}>`,
         `ExecutionsFailed <${stateMachine}>`,
         `ExecutionsTimedOut <${stateMachine}>`,
         ...(['IngestFailures', 'RemindFailures', 'ScheduleFailures'] as const).map(
@@ -625,7 +627,8 @@ describe('deleting and re-creating the stack', () => {
 
   it('encrypts every log group with the log key and keeps them a year by default', () => {
     const groups = resourcesOf(synth.json, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(7);
+    // One per function (the six jobs and the upload endpoint) and the state machine's.
+    expect(groups).toHaveLength(8);
     const keys = new Set(groups.map(([, p]) => flatten(p.KmsKeyId)));
     expect(keys.size).toBe(1);
     for (const [, p] of groups) expect(p.RetentionInDays).toBe(365);
