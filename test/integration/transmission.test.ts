@@ -374,7 +374,8 @@ describe('the same breakdown in the project report', () => {
   it('adds up to the cumulative unique count in the XLSX cells, for O.2.3.1 and R.2.8', async () => {
     const m = model();
     const wb = await load(await renderProjectXlsx(m, 'en'));
-    const ws = wb.getWorksheet('Dzimums un vecums')!;
+    // The English edition names the sheet in English (the Latvian one: 'Dzimums un vecums').
+    const ws = wb.getWorksheet('Gender and age')!;
     for (const code of ['O.2.3.1', 'R.2.8']) {
       const cumulative = m.indicators.find((i) => i.code === code)!.cumulative;
       let cells = 0;
