@@ -1,9 +1,10 @@
 /**
  * Regenerate the report pictures in `docs/` from the sample run: `npm start`, then `npm run docs:pictures`.
- * Needs `pdftoppm` (Debian package poppler-utils), and LibreOffice (`soffice`) for the transmission workbook.
+ * Needs `pdftoppm` (Debian package poppler-utils), LibreOffice (`soffice`) for the workbooks, and Chromium
+ * (`chromium`) for the managers' e-mail as a browser shows it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -11,6 +12,7 @@ const repo = resolve(import.meta.dirname, '..');
 const reports = join(repo, '.local', 'demo', 'bucket', 'reports', '2025-Q3', 'r1');
 const pictures: [pdf: string, first: number, last: number, out: string][] = [
   ['latvian-language.pdf', 1, 2, 'report-project'],
+  ['latvian-language.en.pdf', 1, 1, 'report-project-en'],
   ['programme.pdf', 1, 2, 'report-programme'],
 ];
 
@@ -51,3 +53,53 @@ execFileSync('pdftoppm', [
   join(repo, 'docs', 'transmission-table7'),
 ]);
 console.log('docs/transmission-table7.png from transmission.en.xlsx');
+
+// One annotated workbook sent back with a rejection, as LibreOffice prints its first sheet (the issue list).
+const rejections = join(repo, '.local', 'demo', 'bucket', 'rejections');
+const annotated = readdirSync(rejections, { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.xlsx'))
+  .sort()[0];
+if (!annotated) throw new Error(`no annotated workbook under ${rejections}: run \`npm start\` first`);
+execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', work, join(rejections, annotated)], {
+  stdio: 'ignore',
+});
+const annotatedPdf = join(
+  work,
+  `${annotated
+    .split('/')
+    .at(-1)!
+    .replace(/\.xlsx$/, '')}.pdf`,
+);
+execFileSync('pdftoppm', [
+  ...['-png', '-r', '90', '-f', '1', '-l', '1', '-singlefile'],
+  annotatedPdf,
+  join(repo, 'docs', 'annotated-workbook'),
+]);
+console.log(`docs/annotated-workbook.png from rejections/${annotated}`);
+
+// The managers' report e-mail as Chromium renders its HTML body (the first Latvian one in the outbox).
+const outbox = join(repo, '.local', 'demo', 'outbox');
+const mails = readdirSync(outbox)
+  .filter((f) => f.endsWith('.eml'))
+  .sort()
+  .map((f) => readFileSync(join(outbox, f), 'utf8'));
+const manager = mails.find((m) => /^Subject: .*(progresa|PMIF)/im.test(m) && m.includes('text/html'));
+if (!manager) throw new Error(`no managers' e-mail in ${outbox}: run \`npm start\` first`);
+const { simpleParser } = await import('mailparser');
+const parsed = await simpleParser(manager);
+const html = join(work, 'managers-mail.html');
+writeFileSync(html, typeof parsed.html === 'string' ? parsed.html : '');
+execFileSync(
+  'chromium',
+  [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--hide-scrollbars',
+    `--screenshot=${join(repo, 'docs', 'managers-mail.png')}`,
+    '--window-size=900,1400',
+    `file://${html}`,
+  ],
+  { stdio: 'ignore' },
+);
+console.log('docs/managers-mail.png from the outbox');
