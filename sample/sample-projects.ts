@@ -9,6 +9,16 @@
 import { standardIndicators } from '../functions/core/catalogue';
 import type { IssueCode } from '../functions/core/issue-codes';
 import {
+  addDays,
+  daysBetween,
+  elapsedShare,
+  formatPeriod,
+  periodEnd,
+  periodStart,
+  periodsBetween,
+  rigaWallClock,
+} from '../functions/core/period';
+import {
   type Activity,
   type Aggregation,
   type BudgetLine,
@@ -54,26 +64,8 @@ const jitter = (rng: () => number, n: number, spread: number): number =>
   Math.max(0, Math.round(n * (1 + (rng() * 2 - 1) * spread)));
 
 // ---------------------------------------------------------------------------------------------------------------
-// Calendar (zone-less calendar dates; quarters of Europe/Riga)
-
-const DAY_MS = 86_400_000;
-
-function toMs(date: IsoDate): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Date.UTC(y!, m! - 1, d!);
-}
-
-function fromMs(ms: number): IsoDate {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-function addDays(date: IsoDate, days: number): IsoDate {
-  return fromMs(toMs(date) + days * DAY_MS);
-}
-
-function daysInclusive(from: IsoDate, to: IsoDate): number {
-  return Math.round((toMs(to) - toMs(from)) / DAY_MS) + 1;
-}
+// Calendar: the programme's own period arithmetic (functions/core/period.ts), so the sample's quarters, deadlines
+// and upload times are the ones the runtime computes.
 
 function maxDate(a: IsoDate, b: IsoDate): IsoDate {
   return a > b ? a : b;
@@ -95,67 +87,34 @@ interface Quarter {
   activeEnd: IsoDate;
 }
 
-function quarterOf(date: IsoDate): { year: number; quarter: number } {
-  const [y, m] = date.split('-').map(Number);
-  return { year: y!, quarter: Math.floor((m! - 1) / 3) + 1 };
-}
-
-function quarterBounds(year: number, quarter: number): { start: IsoDate; end: IsoDate } {
-  const start = fromMs(Date.UTC(year, (quarter - 1) * 3, 1));
-  const end = fromMs(Date.UTC(year, quarter * 3, 1) - DAY_MS);
-  return { start, end };
-}
-
 /** Every quarter that overlaps the project's dates, in order. */
 function projectQuarters(project: Project): Quarter[] {
-  const quarters: Quarter[] = [];
-  let { year, quarter } = quarterOf(project.start);
-  const last = quarterOf(project.end);
-  while (year < last.year || (year === last.year && quarter <= last.quarter)) {
-    const { start, end } = quarterBounds(year, quarter);
-    quarters.push({
-      index: quarters.length,
-      period: `${year}-Q${quarter}`,
+  return periodsBetween(project.start, project.end).map((p, index) => {
+    const start = periodStart(p);
+    const end = periodEnd(p);
+    return {
+      index,
+      period: formatPeriod(p),
       start,
       end,
       activeStart: maxDate(start, project.start),
       activeEnd: minDate(end, project.end),
-    });
-    quarter++;
-    if (quarter > 4) {
-      quarter = 1;
-      year++;
-    }
-  }
-  return quarters;
+    };
+  });
 }
 
-/** Share of the project's duration elapsed at the end of `date` (0..1), as DESIGN §5 defines "expected". */
-function elapsedShare(project: Project, date: IsoDate): number {
-  if (date < project.start) return 0;
-  if (date >= project.end) return 1;
-  return daysInclusive(project.start, date) / daysInclusive(project.start, project.end);
+/** Share of the project's duration elapsed at the end of `date` (0..1): "expected" in docs/architecture.md. */
+function projectElapsed(project: Project, date: IsoDate): number {
+  return elapsedShare(project.start, project.end, date);
 }
 
 function dateBetween(rng: () => number, from: IsoDate, to: IsoDate): IsoDate {
-  return addDays(from, intBetween(rng, 0, Math.max(0, daysInclusive(from, to) - 1)));
+  return addDays(from, intBetween(rng, 0, Math.max(0, daysBetween(from, to))));
 }
 
-/** Whether a UTC instant falls in EU summer time (last Sunday of March 01:00 UTC .. last Sunday of October). */
-function isEuSummerTime(ms: number): boolean {
-  const year = new Date(ms).getUTCFullYear();
-  const lastSunday = (month: number): number => {
-    const lastDay = new Date(Date.UTC(year, month + 1, 0));
-    return Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
-  };
-  return ms >= lastSunday(2) && ms < lastSunday(9);
-}
-
-/** A Europe/Riga wall-clock time as an ISO UTC instant (Riga is UTC+2, UTC+3 in summer). */
+/** A Europe/Riga wall-clock time as an ISO UTC instant. */
 export function rigaTimeToIso(date: IsoDate, hour: number, minute: number): string {
-  const wall = toMs(date) + (hour * 60 + minute) * 60_000;
-  const offsetHours = isEuSummerTime(wall - 2 * 3_600_000) ? 3 : 2;
-  return new Date(wall - offsetHours * 3_600_000).toISOString();
+  return rigaWallClock(date, hour, minute).toISOString();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1091,7 +1050,7 @@ function expenditureByQuarter(spec: ProjectSpec, quarters: Quarter[]): { categor
   const { eligibleCost } = spec.project;
   let previous = 0;
   return quarters.map((quarter) => {
-    const elapsed = elapsedShare(spec.project, quarter.activeEnd);
+    const elapsed = projectElapsed(spec.project, quarter.activeEnd);
     // The first quarter is a ramp-up: contracts and hiring come before most spending.
     const cumulative = spec.absorption(elapsed) * (quarter.index === 0 ? 0.6 : 1);
     const total = Math.max(0, (cumulative - previous) * eligibleCost * (1 + (rng() * 2 - 1) * 0.08));

@@ -94,8 +94,13 @@ export function rigaDate(instant: Date): IsoDate {
 
 /** The instant a Riga calendar day starts. */
 export function rigaStartOfDay(date: IsoDate): Date {
+  return rigaWallClock(date, 0, 0);
+}
+
+/** The instant a Riga wall-clock time happens on a calendar day (the zone's own summer-time rule applies). */
+export function rigaWallClock(date: IsoDate, hour: number, minute: number): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, PROGRAMME_ZONE).getTime());
+  return new Date(new TZDate(y, m - 1, d, hour, minute, 0, PROGRAMME_ZONE).getTime());
 }
 
 /** Submission deadline: the last day on which an upload is on time (period end + deadline days). */
