@@ -299,6 +299,10 @@ export class ReportingStack extends Stack {
     new AuditorReadRole(this, 'Auditors', { archive, data, assumedBy: principal(config.auditorPrincipal) });
     new ArchiveHoldRole(this, 'ArchiveHold', { archive, data, assumedBy: principal(config.auditorPrincipal) });
 
+    new CfnOutput(this, 'LinkKeySecretArn', {
+      value: uploads.linkKeys.secretArn,
+      description: 'Signs upload links: put-secret-value rotates (old value stays valid as AWSPREVIOUS); see README',
+    });
     new CfnOutput(this, 'UploadPageUrl', {
       value: uploads.url.url,
       description: 'The drop page (Function URL): coordinators reach it through the signed links in their e-mails',

@@ -26,7 +26,8 @@ dd { margin: 0; }
 input[type=file] { font: inherit; max-width: 100%; }
 button, .button { font: inherit; font-weight: 600; color: #fff; background: #1f4e79; border: 0; border-radius: 4px;
   padding: .6rem 1.2rem; cursor: pointer; text-decoration: none; display: inline-block; }
-button:disabled { background: #6b7782; cursor: not-allowed; }
+button:disabled { background: #5b6670; cursor: not-allowed; }
+button .en, .button .en { color: inherit; }
 a { color: #1f4e79; }
 :focus-visible { outline: 3px solid #e0a100; outline-offset: 2px; }
 progress { width: 100%; height: 1.25rem; margin-top: .75rem; }

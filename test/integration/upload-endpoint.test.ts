@@ -10,6 +10,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore } from '../../functions/adapters/folder-store';
 import { KeyFileLinkKeys, revokePreviousKey, rotateKeyFile } from '../../functions/adapters/key-file';
+import { ingestObject } from '../../functions/app/ingest';
 import { loadRegistryInForce } from '../../functions/app/registry-store';
 import { runAll } from '../../functions/app/run';
 import { uploadLinkFor } from '../../functions/app/upload-links';
@@ -18,7 +19,7 @@ import { type RunningServer, startServer } from '../../functions/cli/serve';
 import type { SigningKeyRing } from '../../functions/core/signed-link';
 import { signUploadLink, verifyUploadLink } from '../../functions/core/upload-link';
 import { readXlsx } from '../../functions/intake/read-xlsx';
-import { type SmallProgramme, smallProgramme, stage } from '../helpers/small-programme';
+import { correctedUpload, type SmallProgramme, smallProgramme, stage } from '../helpers/small-programme';
 
 const NOW = '2025-10-10';
 let dir: string;
@@ -228,6 +229,28 @@ describe('drop page endpoint (serve)', () => {
     expect((await verdict(upload)).status).toBe(403);
     expect((await verdict('x.y')).status).toBe(403);
     expect((await fetch(`${server.origin}/api/annotated?v=${encodeURIComponent(upload)}`)).status).toBe(403);
+  });
+
+  it("links a rejection whose period cannot be read to the project's next due period", async () => {
+    const bad = await correctedUpload(
+      programme.data,
+      'one-stop-shop',
+      '2025-Q2',
+      (c) => {
+        c.period = 'ceturtais';
+      },
+      { key: 'inbox/one-stop-shop/bez-perioda.xlsx', uploadedAt: '2025-10-09T08:00:00.000Z' },
+    );
+    await stage(bucket, [bad]);
+    const deps = localDeps({ store: bucket, outbox, now: NOW, port: Number(new URL(server.origin).port) });
+    expect((await ingestObject(deps, bad.key)).status).toBe('rejected');
+    const files = (await readdir(outbox)).filter((f) => f.endsWith('.eml'));
+    const mails = await Promise.all(files.map(async (f) => simpleParser(await readFile(join(outbox, f)))));
+    const mail = mails.find((m) => String(m.headers.get('x-pmif-delivery')).includes('bez-perioda'))!;
+    const link = /http:\/\/localhost:\d+\/upload\?t=[A-Za-z0-9_.%-]+/.exec(mail.text ?? '')![0];
+    const v = verifyUploadLink(await deps.links.keys.keyRing(), tokenOf(link), parseNow(NOW));
+    // On 10 October 2025 the next deadline ahead is 2025-Q3's (15 October).
+    expect(v.ok && v.scope).toEqual({ project: 'one-stop-shop', period: '2025-Q3' });
   });
 
   it('puts a link into every reminder and receipt the flow wrote, naming the mail project and period', async () => {
