@@ -164,6 +164,15 @@ export const ISSUE_MESSAGES = {
 export type IssueCode = keyof typeof ISSUE_MESSAGES;
 
 /** Build an issue from its code. */
+/**
+ * What a repeated key should have been, in words: the row that already gave it (`A5` → row 5), in both languages,
+ * since the expected text is shown beside both messages.
+ */
+export function alreadyGivenIn(ref: string | undefined): string {
+  const row = ref ? /(\d+)$/.exec(ref)?.[1] : undefined;
+  return row ? `jau norādīts ${row}. rindā / already given in row ${row}` : 'jau norādīts / already given';
+}
+
 export function issue(
   code: IssueCode,
   severity: Severity,

@@ -2,7 +2,7 @@
  * The programme registry workbook (DESIGN §4.1) → a validated {@link Registry}, or the issues that stop it.
  */
 import { buildCatalogue, type Catalogue } from '../core/catalogue';
-import { hasErrors, issue } from '../core/issue-codes';
+import { alreadyGivenIn, hasErrors, issue } from '../core/issue-codes';
 import { isProjectId } from '../core/keys';
 import {
   AGGREGATIONS,
@@ -127,7 +127,7 @@ function readProjects(
       f.add(
         'registry-duplicate-project',
         { sheet, cell: row.ref('projectId') },
-        { found: id, expected: `≠ ${seen.get(id)}` },
+        { found: id, expected: alreadyGivenIn(seen.get(id)) },
       );
     }
     const contractNo = f.text(row.at('contractNo'), true);

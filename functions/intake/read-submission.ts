@@ -3,7 +3,7 @@
  * or the issues that stop it. Issues are values: one pass names every wrong cell.
  */
 import { buildCatalogue, CATALOGUE_VERSION, type Catalogue, normaliseCode } from '../core/catalogue';
-import { hasErrors, issue } from '../core/issue-codes';
+import { alreadyGivenIn, hasErrors, issue } from '../core/issue-codes';
 import { toCents } from '../core/money';
 import { deriveIndicators, personProfiles } from '../core/participants';
 import { formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
@@ -245,7 +245,7 @@ function readIndicators(
         f.add(
           'indicator-duplicate',
           { sheet, cell: row.ref('code') },
-          { found: def.code, expected: `≠ ${firstSeen.get(def.code)}` },
+          { found: def.code, expected: alreadyGivenIn(firstSeen.get(def.code)) },
         );
         continue;
       }

@@ -8,6 +8,8 @@
  * cell values only; participant IDs never reach this module.
  */
 import { XLSX_CONTENT_TYPE } from '../core/cells';
+import { formatDate, formatDateTime } from '../core/format';
+import { LABELS } from '../core/labels';
 import type { MailAttachment, OutgoingMail } from '../core/ports';
 import {
   type IndicatorStatus,
@@ -189,9 +191,13 @@ function managerBlocks(
     {
       kind: 'fields',
       rows: [
-        [t(MAIL_TEXT.periodLabel), `${p.period} (${p.periodStart} – ${p.periodEnd})`],
-        [t(MAIL_TEXT.deadlineLabel), p.deadline],
-        [t(MAIL_TEXT.generatedLabel), formatTimestamp(p.generatedAt)],
+        [
+          t(MAIL_TEXT.periodLabel),
+          `${p.period} (${formatDate(p.periodStart, lang)} – ${formatDate(p.periodEnd, lang)})`,
+        ],
+        [t(MAIL_TEXT.deadlineLabel), formatDate(p.deadline, lang)],
+        // Every time a person reads is Riga time, and says so (the reports print the same).
+        [t(MAIL_TEXT.generatedLabel), `${formatDateTime(p.generatedAt, lang)} (${LABELS.rigaTime[lang]})`],
       ],
     },
   ];
@@ -308,8 +314,9 @@ function managerBlocks(
 }
 
 /**
- * The coordinator's receipt for an accepted upload: which file (key and SHA-256, so they can tell which of several
- * uploads it was) and any warnings. Bilingual; `lang` only decides which language comes first.
+ * The coordinator's receipt for an accepted upload: the project, the period and the file by its name (the name
+ * tells them which of several uploads it was), and any warnings. Bilingual; `lang` only decides which language
+ * comes first.
  */
 export function composeAcceptanceMail(input: AcceptanceMailInput): OutgoingMail {
   const order = languageOrder(input.lang);
@@ -329,8 +336,8 @@ export function composeAcceptanceMail(input: AcceptanceMailInput): OutgoingMail 
     rows: [
       [both(MAIL_TEXT.projectId), input.projectId],
       [both(MAIL_TEXT.periodLabel), input.period],
-      [both(MAIL_TEXT.file), { text: input.sourceKey, mono: true }],
-      ['SHA-256', { text: input.sha256, mono: true }],
+      // The file by the name the coordinator gave it, not the storage key.
+      [both(MAIL_TEXT.file), basename(input.sourceKey)],
     ],
   });
   if (input.warnings.length > 0) {
@@ -351,7 +358,7 @@ export function composeRejectionMail(input: RejectionMailInput): OutgoingMail {
   const label = input.projectId ?? basename(input.sourceKey);
   const subject = `PMIF ${label}: ${both(MAIL_TEXT.rejectedSubject)}`;
   const errors = input.issues.filter((i) => i.severity === 'error').length;
-  const rejected = MAIL_SENTENCES.rejected(input.sourceKey, errors);
+  const rejected = MAIL_SENTENCES.rejected(basename(input.sourceKey), errors);
   const annotated = input.annotated;
 
   const blocks: Block[] = [{ kind: 'h1', text: both(MAIL_TEXT.rejectedHeading) }];
@@ -364,7 +371,7 @@ export function composeRejectionMail(input: RejectionMailInput): OutgoingMail {
       kind: 'fields',
       rows: [
         [both(MAIL_TEXT.projectId), input.projectId ?? both(MAIL_TEXT.unknownProject)],
-        [both(MAIL_TEXT.file), { text: input.sourceKey, mono: true }],
+        [both(MAIL_TEXT.file), basename(input.sourceKey)],
       ],
     },
     { kind: 'h2', text: both(MAIL_TEXT.issuesHeading) },
@@ -477,12 +484,6 @@ function figureLabel(change: ReportChange, names: Map<string, string>, lang: Lan
 
 function changeValue(change: ReportChange, value: number, lang: Lang): string {
   return change.figure === 'finance' ? formatNumber(value, lang, 2, 2) : formatQuantity(value, lang);
-}
-
-/** `2025-10-16T06:00:00.000Z` → `2025-10-16 06:00 UTC`; anything else is shown as given. */
-function formatTimestamp(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(iso);
-  return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
 
 /** The limit in the decimal units it is set in: `10 MB`, `2,5 MB`, `20 kB`. */

@@ -122,6 +122,17 @@ const issue = (overrides: Partial<ValidationIssue>): ValidationIssue => ({
 });
 
 describe('composeManagerMail', () => {
+  it('shows times in Riga time and says so, and dates the way each language writes them', () => {
+    // 06:00 UTC on 16 October 2025 is 09:00 in Riga (summer time).
+    const lv = composeManagerMail(managerInput());
+    expect(lv.text).toContain('16.10.2025 09:00 (Rīgas laiks)');
+    expect(lv.text).not.toContain('UTC');
+    expect(lv.text).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b(?! *\()/);
+    const en = composeManagerMail(managerInput({ lang: 'en' }));
+    expect(en.text).toContain('09:00 (Riga time)');
+    expect(en.text).not.toContain('UTC');
+  });
+
   it('writes a Latvian report with the KPI summary, project table and attachment list', () => {
     const mail = composeManagerMail(managerInput());
 
@@ -281,7 +292,7 @@ describe('composeAcceptanceMail', () => {
     sha256: 'a'.repeat(64),
   };
 
-  it('confirms in Latvian, then English, with the file key and SHA-256', () => {
+  it('confirms in Latvian, then English, naming the file by its name, not its storage key or hash', () => {
     const mail = composeAcceptanceMail({ ...base, warnings: [] });
 
     expect(mail.subject).toBe('PMIF valoda-riga 2025-Q3: iesniegums pieņemts / submission accepted');
@@ -290,8 +301,9 @@ describe('composeAcceptanceMail', () => {
     const en = mail.text.indexOf('The progress submission of project valoda-riga for 2025-Q3 has been accepted');
     expect(lv).toBeGreaterThan(0);
     expect(en).toBeGreaterThan(lv);
-    expect(mail.text).toContain('Datne / File: inbox/valoda-riga/ceturksnis 3 — galīgais.xlsx');
-    expect(mail.text).toContain(`SHA-256: ${'a'.repeat(64)}`);
+    expect(mail.text).toContain('Datne / File: ceturksnis 3 — galīgais.xlsx');
+    expect(mail.text).not.toContain('inbox/');
+    expect(mail.text).not.toContain('a'.repeat(64));
     expect(mail.text).not.toContain('Brīdinājumi');
     expect(mail.attachments).toEqual([]);
   });
@@ -371,8 +383,9 @@ describe('composeRejectionMail', () => {
     });
 
     expect(mail.subject).toBe('PMIF valoda-riga: iesniegums noraidīts / submission rejected');
-    expect(mail.text).toContain('Datne inbox/valoda-riga/q3.xlsx netika pieņemta. Kļūdu skaits: 3.');
-    expect(mail.text).toContain('The file inbox/valoda-riga/q3.xlsx was not accepted. Errors: 3.');
+    expect(mail.text).toContain('Datne q3.xlsx netika pieņemta. Kļūdu skaits: 3.');
+    expect(mail.text).toContain('The file q3.xlsx was not accepted. Errors: 3.');
+    expect(mail.text).not.toContain('inbox/valoda-riga/');
     expect(mail.text).toContain(
       'Vieta / Location | Veids / Type | Ziņojums | Message | Atrasts / Found | Gaidīts / Expected',
     );

@@ -55,7 +55,7 @@ export function ingestCommand(program: Command): Command {
           );
         } else if (outcome.status === 'accepted') {
           process.stdout.write(
-            `${file}: PIEŅEMTS / ACCEPTED → ${outcome.recordKey} (${outcome.warnings} brīdinājumi / warnings)\n`,
+            `${file}: PIEŅEMTS / ACCEPTED → ${outcome.recordKey} (${warningCount(outcome.warnings)})\n`,
           );
         } else {
           process.stdout.write(`${file}: ${outcome.reason}\n`);
@@ -63,4 +63,16 @@ export function ingestCommand(program: Command): Command {
       }
       process.exitCode = failed ? 1 : 0;
     });
+}
+
+/** `1 brīdinājums / 1 warning`, `2 brīdinājumi / 2 warnings`, `11 brīdinājumu / 11 warnings`. */
+export function warningCount(n: number): string {
+  // Latvian: 1, 21, 31… (not 11) singular; 0 and 10–20, 30, … genitive plural; the rest nominative plural.
+  const lv =
+    n % 10 === 1 && n % 100 !== 11
+      ? 'brīdinājums'
+      : n % 10 === 0 || (n % 100 >= 11 && n % 100 <= 19)
+        ? 'brīdinājumu'
+        : 'brīdinājumi';
+  return `${n} ${lv} / ${n} ${n === 1 ? 'warning' : 'warnings'}`;
 }
