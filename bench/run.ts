@@ -6,7 +6,7 @@
  * `--only=cli,ingest,render,scale,lambda` runs some sections; `--sizes=50,500` other programme sizes for section 3;
  * `--keep` keeps the scratch folder.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,7 @@ try {
   const table = [printTable(figures, machine), ...notes].join('\n\n');
   process.stdout.write(`\n${table}\n`);
   await writeFile(join(resultsDir, 'latest.md'), `${table}\n`);
+  await writeLatestIntoDocs(join(root, 'docs', 'performance.md'), table);
   const out = {
     date: new Date().toISOString(),
     machine,
@@ -99,7 +100,17 @@ try {
     sections: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.data])),
   };
   await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-  log(`wrote bench-results/latest.json and latest.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+  log(`wrote bench-results/latest.json, latest.md and the table in docs/performance.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
 } finally {
   if (!keep) await rm(work, { recursive: true, force: true });
+}
+
+/** docs/performance.md keeps the latest table between two markers; the text around them is written by hand. */
+async function writeLatestIntoDocs(path: string, table: string): Promise<void> {
+  const doc = await readFile(path, 'utf8');
+  const start = doc.indexOf('<!-- bench:latest:start');
+  const end = doc.indexOf('<!-- bench:latest:end -->');
+  if (start < 0 || end < start) throw new Error(`${path}: the bench:latest markers are missing`);
+  const open = doc.indexOf('\n', start) + 1;
+  await writeFile(path, `${doc.slice(0, open)}\n${table}\n\n${doc.slice(end)}`);
 }

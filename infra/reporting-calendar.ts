@@ -1,6 +1,6 @@
 /**
  * The reporting calendar as cron days. Quarters end on Mar 31, Jun 30, Sep 30 and Dec 31; the submission deadline
- * is `deadlineDays` after the quarter end (inclusive, DESIGN §5), reminders go out `reminderDays` before it and
+ * is `deadlineDays` after the quarter end (inclusive, docs/architecture.md §5), reminders go out `reminderDays` before it and
  * reports are generated the day after it. With the defaults (15, 5): remind on the 10th, deadline on the 15th,
  * generate on the 16th of January, April, July and October.
  *

@@ -1,5 +1,5 @@
 /**
- * The storage layout (DESIGN §3) and the runtime contract the stack hands to the handlers, as the infrastructure
+ * The storage layout (docs/architecture.md §3) and the runtime contract the stack hands to the handlers, as the infrastructure
  * needs them. `infra/` never imports runtime code, so the key prefixes are restated here; a test checks that they
  * agree with `functions/core/keys.ts`, which is where keys are built and parsed.
  */

@@ -15,7 +15,7 @@ import type { IngestChildResult, IngestContext } from '../lib/ingest-methods';
 import { median, round } from '../lib/stats';
 import { benchProject, samplePlan } from './render';
 
-/** eu-central-1 list prices (USD), as stated in the README. */
+/** eu-central-1 list prices (USD), as stated in docs/performance.md. */
 export const PRICES = {
   lambdaArmGbSecond: 0.0000133334,
   lambdaPerMillionRequests: 0.2,

@@ -21,7 +21,7 @@ export function contentVersion(bytes: Uint8Array): string {
 const HOLDS_DIR = '.legal-holds';
 
 /**
- * The embedded default store: a directory laid out exactly like the bucket (DESIGN §3). Writes are atomic
+ * The embedded default store: a directory laid out exactly like the bucket (docs/architecture.md §3). Writes are atomic
  * (temp file + rename), and create-only writes use the `wx` flag so "already exists" is decided by the file system.
  * A file's modification time is its upload time.
  *

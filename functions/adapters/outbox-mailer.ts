@@ -1,5 +1,5 @@
 /**
- * The local runtime's mailer (DESIGN §2): instead of sending, it writes each message as a real RFC 5322 `.eml` file
+ * The local runtime's mailer (docs/architecture.md §2): instead of sending, it writes each message as a real RFC 5322 `.eml` file
  * into an outbox folder, which any mail client opens. The MIME is built by nodemailer's MailComposer, the same bytes
  * an SES adapter would hand to `SendRawEmail` via {@link composeRawMessage}.
  */

@@ -1,5 +1,5 @@
 /**
- * Several buckets as one {@link ObjectStore}: the use cases see one key space (DESIGN §3), while the stack keeps
+ * Several buckets as one {@link ObjectStore}: the use cases see one key space (docs/architecture.md §3), while the stack keeps
  * `reports/` in the Object Lock archive bucket and everything else in the data bucket.
  */
 import type { ObjectInfo, ObjectStore, PutOptions, StoredObject } from '../core/ports';

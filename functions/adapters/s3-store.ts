@@ -1,5 +1,5 @@
 /**
- * The AWS runtime's store (DESIGN §3): one S3 bucket behind the {@link ObjectStore} port. Create-only writes are
+ * The AWS runtime's store (docs/architecture.md §3): one S3 bucket behind the {@link ObjectStore} port. Create-only writes are
  * S3 conditional writes (`If-None-Match: *`), so "already exists" is decided by S3, not by a read before the write.
  */
 import {

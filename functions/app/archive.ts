@@ -1,5 +1,5 @@
 /**
- * The auditor's archive (DESIGN §1, §6): what exists, the files of one report with the exact sources behind it,
+ * The auditor's archive (docs/architecture.md §1, §6): what exists, the files of one report with the exact sources behind it,
  * legal holds, and `verify`, which trusts nothing it reads: it re-reads every source by version, checks its hash,
  * re-derives its normalised record from the raw upload, re-renders every output from the revision's plan and
  * rebuilds the manifest, and says per file whether it is what the archive claims.

@@ -9,7 +9,7 @@ export interface Deps {
   log: Logger;
   /** Sender address for every e-mail. */
   mailFrom: string;
-  /** Upload links in coordinators' e-mails (DESIGN §2); without it, mails carry none. */
+  /** Upload links in coordinators' e-mails (docs/architecture.md §2); without it, mails carry none. */
   links?: UploadLinkConfig;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The mail ledger (DESIGN §2 "exactly once per recipient and revision"; STYLE habit 9 "a ledger before any email").
+ * The mail ledger (docs/architecture.md §2 "exactly once per recipient and revision"; STYLE habit 9 "a ledger before any email").
  *
  * Every e-mail that must go out once is a *slot*: a manager's report for one period, revision and recipient; a
  * coordinator's receipt for one uploaded object version; a reminder for one project and period (`keys.ts` builds

@@ -1,5 +1,5 @@
 /**
- * The registry in force: the newest accepted registry upload (DESIGN §3), stored normalised under
+ * The registry in force: the newest accepted registry upload (docs/architecture.md §3), stored normalised under
  * `registry-versions/`.
  */
 import { keys } from '../core/keys';

@@ -1,5 +1,5 @@
 /**
- * The drop page's endpoint (DESIGN §2), the same for `pmif-reports serve` and the Lambda behind the Function URL:
+ * The drop page's endpoint (docs/architecture.md §2), the same for `pmif-reports serve` and the Lambda behind the Function URL:
  * check the link's token, hand out a fresh presigned POST for one key under `inbox/<project>/`, tell the page what
  * became of that one upload, and give out the pre-filled blank template. Each answer is plain data; the HTTP
  * framing lives in `upload-http.ts`.

@@ -1,5 +1,5 @@
 /**
- * The personal upload link in coordinators' e-mails (DESIGN §1–2): signed for one project and one period, valid
+ * The personal upload link in coordinators' e-mails (docs/architecture.md §1–2): signed for one project and one period, valid
  * until 30 days after the later of the period's deadline and the mail's date (`core/upload-link.ts`).
  */
 import { periodFromKey, rigaDate, submissionDeadline } from '../core/period';

@@ -1,5 +1,5 @@
 /**
- * Aggregation across periods (DESIGN §5): for one project, the submissions in force per period, and each
+ * Aggregation across periods (docs/architecture.md §5): for one project, the submissions in force per period, and each
  * indicator's value this period and cumulative. `unique` counts distinct persons across all periods up to the
  * report period — never the sum of quarterly counts.
  */
@@ -7,7 +7,7 @@ import { comparePeriods, periodFromKey } from './period';
 import type { CellRef, IndicatorDef, NormalisedSubmission, SourceRef } from './types';
 
 /**
- * Upload order (DESIGN §5): the later upload time wins; at the same time, the later version (the store's version
+ * Upload order (docs/architecture.md §5): the later upload time wins; at the same time, the later version (the store's version
  * order). Never the file name: a coordinator's correction called `a.xlsx` must not lose to `b.xlsx`.
  */
 export function uploadedAfter(a: SourceRef, b: SourceRef): boolean {

@@ -1,5 +1,5 @@
 /**
- * Report editions (DESIGN §6): every revision renders each report in Latvian and in English. The Latvian edition
+ * Report editions (docs/architecture.md §6): every revision renders each report in Latvian and in English. The Latvian edition
  * keeps the historical file names (`<projectId>.pdf`, `programme.xlsx`); every other edition adds its language
  * before the extension (`<projectId>.en.pdf`), so archived names never change meaning.
  */

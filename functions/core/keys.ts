@@ -1,5 +1,5 @@
 /**
- * Storage keys (DESIGN §3): built and parsed here only. The same keys are used on disk and in S3.
+ * Storage keys (docs/architecture.md §3): built and parsed here only. The same keys are used on disk and in S3.
  */
 
 import { editionSuffix } from './editions';
@@ -107,7 +107,7 @@ export const keys = {
   uploadMailSlot(sourceKey: string, sourceVersion: string): string {
     return `deliveries/uploads/${sourceKey.replace(/[^A-Za-z0-9._/-]/g, '_')}/${check('version', sourceVersion, VERSION)}`;
   },
-  /** Art. 42 transmissions (DESIGN §3): `transmissions/<cutoff>/r<n>/…`, archived like reports. */
+  /** Art. 42 transmissions (docs/architecture.md §3): `transmissions/<cutoff>/r<n>/…`, archived like reports. */
   transmissionsPrefix: 'transmissions/',
   transmissionRevisionPrefix(cutoff: string, revision: number): string {
     if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);

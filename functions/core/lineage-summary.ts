@@ -1,5 +1,5 @@
 /**
- * The compact lineage a PDF prints (DESIGN §6): per figure and source upload, which sheet and cell ranges it came
+ * The compact lineage a PDF prints (docs/architecture.md §6): per figure and source upload, which sheet and cell ranges it came
  * from and how many cells, instead of one line per cell. A person count cites its participant rows as ranges
  * (`A5:A40, A42:A97`). The cell-level list stays in the XLSX lineage sheet and in the revision's records.
  */

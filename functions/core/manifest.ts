@@ -1,5 +1,5 @@
 /**
- * The manifest of one report revision (DESIGN §6): written last, it marks the revision complete and lists every
+ * The manifest of one report revision (docs/architecture.md §6): written last, it marks the revision complete and lists every
  * source and output with its SHA-256, so an auditor can check and re-render it.
  */
 import type { FigureSnapshot } from './report-model';

@@ -1,5 +1,5 @@
 /**
- * Money in integer cents, end to end (DESIGN §5). Amounts are parsed into whole cents once, summed as integers,
+ * Money in integer cents, end to end (docs/architecture.md §5). Amounts are parsed into whole cents once, summed as integers,
  * and shares are computed from integer cents; a report shows cents / 100, which every renderer prints with two
  * decimals, so the PDF, the XLSX, the e-mail and the manifest carry the same figure.
  *

@@ -1,5 +1,5 @@
 /**
- * One person, one ID (DESIGN §4.2). Participant IDs are typed by hand, pasted from other systems and exported by
+ * One person, one ID (docs/architecture.md §4.2). Participant IDs are typed by hand, pasted from other systems and exported by
  * web tools, so the same pseudonym arrives as `O-17`, `o-17`, `O-17` + a zero-width space or with a no-break
  * space. They are compared in a canonical form, so such variants count as one person.
  */

@@ -1,5 +1,5 @@
 /**
- * The gender and age-group cells of participant and breakdown rows (DESIGN §4.2), as people type them.
+ * The gender and age-group cells of participant and breakdown rows (docs/architecture.md §4.2), as people type them.
  * Latvian and English words, the old one-letter codes, and the age brackets with any dash or spacing.
  */
 import type { AgeBracket, Gender } from './types';

@@ -1,5 +1,5 @@
 /**
- * Building the report models (DESIGN §5–6) from the registry and the submissions in force. Pure: the
+ * Building the report models (docs/architecture.md §5–6) from the registry and the submissions in force. Pure: the
  * generated-at time and revision are inputs, so the same sources always give the same model.
  */
 import {
@@ -43,7 +43,7 @@ import { STATUSES, SUPERSEDED_FIGURE } from './report-types';
 import type { IndicatorDef, NormalisedSubmission, Project, Registry } from './types';
 
 /**
- * DESIGN §5 progress status. From the project's last period on (`final`) there is no "on track" left to be: a
+ * docs/architecture.md §5 progress status. From the project's last period on (`final`) there is no "on track" left to be: a
  * target is achieved or not.
  */
 export function indicatorStatus(achievement: number | null, expected: number, final = false): IndicatorStatus {
@@ -128,7 +128,7 @@ function lineageRows(figure: string, contributions: readonly Contribution[]): Li
 }
 
 /**
- * Every superseded upload of the project up to the period, marked as such (DESIGN §5: nothing lost). It cites the
+ * Every superseded upload of the project up to the period, marked as such (docs/architecture.md §5: nothing lost). It cites the
  * file, not a cell: none of its values is printed.
  */
 function supersededRows(history: readonly PeriodSubmissions[]): LineageRow[] {

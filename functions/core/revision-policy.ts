@@ -1,5 +1,5 @@
 /**
- * When changed sources call for a new revision of an issued period (DESIGN §2 "re-generate on late corrections"):
+ * When changed sources call for a new revision of an issued period (docs/architecture.md §2 "re-generate on late corrections"):
  * a new registry version, or any change to the period's own submissions, always (its lineage changed, even if a
  * re-upload repeats every number); a change to an earlier period's submissions only when it moves this period's
  * figures (cumulative indicator values and spending). A correction to 2024-Q1 thus re-issues 2024-Q1 and those later

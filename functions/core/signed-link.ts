@@ -1,5 +1,5 @@
 /**
- * Signed links (DESIGN §2, upload links): a token that names what it opens (`kind` and a small scope such as project
+ * Signed links (docs/architecture.md §2, upload links): a token that names what it opens (`kind` and a small scope such as project
  * and period) and until when, with an HMAC-SHA256 over exactly that. It carries no AWS credentials: the endpoint
  * that receives it checks it and only then acts with its own, short-lived rights.
  *

@@ -1,5 +1,5 @@
 /**
- * Upload links (DESIGN §1–2): which period a coordinator's link is for, until when it works, and what the drop
+ * Upload links (docs/architecture.md §1–2): which period a coordinator's link is for, until when it works, and what the drop
  * page's endpoint checks before it hands out a presigned POST. Pure: the clock and keys come in as arguments.
  */
 import {

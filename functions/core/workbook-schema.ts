@@ -1,5 +1,5 @@
 /**
- * The workbook contracts of DESIGN §4 as data: every sheet and column with its Latvian and English name.
+ * The workbook contracts of docs/architecture.md §4 as data: every sheet and column with its Latvian and English name.
  * The readers find sheets and columns by these names; the template writer lays them out from the same list,
  * so a template and its reader cannot drift apart.
  */

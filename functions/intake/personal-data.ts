@@ -1,5 +1,5 @@
 /**
- * The personal-data guard (DESIGN §4.2, §7): does a participant ID look like a personal code, an e-mail address
+ * The personal-data guard (docs/architecture.md §4.2, §7): does a participant ID look like a personal code, an e-mail address
  * or a person's name? Participant IDs must be pseudonyms (`P-0001`, `PM-D-001`, `LV-0001`, `IOM-0001`, `A12`,
  * `KM/2024/17`); anything else is refused and its value replaced by a mask wherever it would be shown.
  *

@@ -1,5 +1,5 @@
 /**
- * The person-indicator parts of a submission (DESIGN §4.2): gender and age-group cells, the optional
+ * The person-indicator parts of a submission (docs/architecture.md §4.2): gender and age-group cells, the optional
  * `Sadalījums` / `Breakdown` sheet of typed person indicators, codes whose meaning moved, and the "of which" rule
  * (a breakdown never exceeds its parent).
  */

@@ -1,5 +1,5 @@
 /**
- * The programme registry workbook (DESIGN §4.1) → a validated {@link Registry}, or the issues that stop it.
+ * The programme registry workbook (docs/architecture.md §4.1) → a validated {@link Registry}, or the issues that stop it.
  */
 import { buildCatalogue, type Catalogue } from '../core/catalogue';
 import { alreadyGivenIn, hasErrors, issue } from '../core/issue-codes';

@@ -1,5 +1,5 @@
 /**
- * The coordinator's submission workbook (DESIGN §4.2) → a validated, normalised submission with lineage,
+ * The coordinator's submission workbook (docs/architecture.md §4.2) → a validated, normalised submission with lineage,
  * or the issues that stop it. Issues are values: one pass names every wrong cell.
  */
 import { buildCatalogue, CATALOGUE_VERSION, type Catalogue, normaliseCode } from '../core/catalogue';

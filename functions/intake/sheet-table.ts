@@ -1,5 +1,5 @@
 /**
- * Finding sheets, header rows and columns by name (DESIGN §4): Latvian or English, case-, space- and
+ * Finding sheets, header rows and columns by name (docs/architecture.md §4): Latvian or English, case-, space- and
  * diacritic-insensitive, in any column order, with extra columns and sheets ignored.
  */
 

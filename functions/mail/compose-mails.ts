@@ -1,5 +1,5 @@
 /**
- * The four e-mails of the flow (DESIGN §1): the managers' quarterly report, and the coordinator's acceptance
+ * The four e-mails of the flow (docs/architecture.md §1): the managers' quarterly report, and the coordinator's acceptance
  * receipt, rejection and deadline reminder. Pure: models and bytes in, an {@link OutgoingMail} out; a Mailer sends it.
  *
  * Every mail has a plain-text and an HTML body built from the same blocks, so the two never disagree. The HTML is

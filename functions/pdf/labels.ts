@@ -40,7 +40,7 @@ export function submissionLabel(lang: Lang, status: SubmissionStatus): string {
   return SUBMISSION_STATUS_LABELS[status][lang];
 }
 
-/** What each status means, mirroring the rule in DESIGN §5 (expected = elapsed share of the project). */
+/** What each status means, mirroring the rule in docs/architecture.md §5 (expected = elapsed share of the project). */
 const STATUS_RULES: Record<IndicatorStatus, Bilingual> = {
   achieved: { lv: 'uzkrātā vērtība ≥ 100 % no mērķa', en: 'cumulative value ≥ 100% of target' },
   'on-track': { lv: 'izpilde ≥ 90 % no sagaidāmās', en: 'achievement ≥ 90% of expected' },

@@ -1,5 +1,5 @@
 /**
- * The programme summary (A4 landscape), DESIGN §6: completeness and finance at a glance, projects × indicator
+ * The programme summary (A4 landscape), docs/architecture.md §6: completeness and finance at a glance, projects × indicator
  * statuses, common indicators summed across projects, finance by project, and — in a corrected revision — what
  * changed since the previous one. Bytes depend only on the model and the language.
  */

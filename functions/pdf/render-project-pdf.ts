@@ -1,5 +1,5 @@
 /**
- * The project progress report (A4 portrait), DESIGN §6: cover, summary, indicators, charts, finance, narrative,
+ * The project progress report (A4 portrait), docs/architecture.md §6: cover, summary, indicators, charts, finance, narrative,
  * data-quality warnings, lineage appendix, "Lapa X no Y" footers. Bytes depend only on the model and the language.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The drop page (DESIGN §2): one static page in Latvian and English. Plain HTML, CSS and a small script, served by
+ * The drop page (docs/architecture.md §2): one static page in Latvian and English. Plain HTML, CSS and a small script, served by
  * the endpoint itself from these strings, so nothing is downloaded from elsewhere and the Lambda bundle carries it.
  * The server fills in one JSON block (what the link is for, or why it cannot be used); the script does the rest:
  * pick or drop a file, see its name and size, upload with a progress bar, then poll for that upload's verdict.

@@ -1,6 +1,6 @@
 /**
  * Output safety for user text (titles, narrative, comments, category names, raw lineage values) written into
- * spreadsheets and CSV files. Generated files must never turn user text into a formula (DESIGN §7).
+ * spreadsheets and CSV files. Generated files must never turn user text into a formula (docs/architecture.md §7).
  */
 
 /** Excel's limit for the text of one cell, in UTF-16 code units. */

@@ -1,5 +1,5 @@
 /**
- * Excel renderings of the project and programme reports (DESIGN §6): the same figures as the PDF, as real
+ * Excel renderings of the project and programme reports (docs/architecture.md §6): the same figures as the PDF, as real
  * numbers and dates with number formats, live formulas where a reader may want to follow the arithmetic,
  * frozen headers, autofilters and print setup. Bytes depend only on the model and the language.
  */

@@ -28,7 +28,7 @@ export interface GenerateWorkflowProps {
 
 /**
  * Generate as a Step Functions state machine: plan → (planned?) → render every project, a bounded number at a time
- * → finish (programme summary, manifest last) → deliver. Every step is idempotent (DESIGN §7), so the retries below
+ * → finish (programme summary, manifest last) → deliver. Every step is idempotent (docs/architecture.md §7), so the retries below
  * and a re-run of a failed execution resume the same revision.
  *
  * Input: `{ "mode": "scheduled" }` (the day after the deadline: the plan step picks the period whose deadline has

@@ -8,7 +8,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type CronDay, cronExpression } from '../reporting-calendar';
 
-/** Periods are calendar quarters in Riga (DESIGN §5); the schedules follow its clock, daylight saving included. */
+/** Periods are calendar quarters in Riga (docs/architecture.md §5); the schedules follow its clock, daylight saving included. */
 export const SCHEDULE_TIME_ZONE = TimeZone.EUROPE_RIGA;
 
 /** Properties of {@link ReportingSchedule}. */

@@ -1,5 +1,5 @@
 /**
- * The coordinators' door (DESIGN §2, upload links): the drop page and its endpoint, one Lambda behind a Function URL,
+ * The coordinators' door (docs/architecture.md §2, upload links): the drop page and its endpoint, one Lambda behind a Function URL,
  * so page and API share one origin. The endpoint checks a link's token (HMAC keys in Secrets Manager) and hands the
  * page a presigned POST for one key under `inbox/<project>/`; the browser then uploads straight to the data bucket.
  *
