@@ -9,6 +9,7 @@
 import ExcelJS from 'exceljs';
 import type { ValidationIssue } from '../core/types';
 import type { CellValue, WorkbookData } from '../intake/read-xlsx';
+import { fitSheetLayout } from './fit-layout';
 import { safeCellText } from './safe-text';
 import { writeWorkbookBytes } from './write-template';
 
@@ -29,6 +30,21 @@ function plainValue(value: CellValue | undefined): ExcelJS.CellValue {
   if (value.t === 'date') return new Date(`${value.iso}T00:00:00Z`);
   if (value.t === 'error') return value.code;
   return safeCellText(`=${value.formula}`);
+}
+
+/** Issues about something absent: their cell says where it should be, not a cell that is wrong. */
+const ABSENT = new Set(['column-missing', 'sheet-missing']);
+
+/** Where an issue is, in words: `Rādītāji!C5`, a sheet as a whole, a missing column's header row, or the file. */
+function placeOf(issue: ValidationIssue): string {
+  if (!issue.sheet) return 'visa datne / whole file';
+  const sheet = issue.sheet;
+  if (issue.code === 'column-missing' && issue.cell) {
+    const row = /(\d+)$/.exec(issue.cell)?.[1] ?? '1';
+    return `lapa „${sheet}”, ${row}. rinda / sheet “${sheet}”, row ${row}`;
+  }
+  if (!issue.cell || ABSENT.has(issue.code)) return `lapa „${sheet}” / sheet “${sheet}”`;
+  return `${sheet}!${issue.cell}`;
 }
 
 function quoteSheet(name: string): string {
@@ -63,7 +79,8 @@ export async function buildAnnotatedWorkbook(
   const copied = new Map<string, ExcelJS.Worksheet>();
   if (copy) {
     for (const sheet of workbook.sheets) {
-      const ws = wb.addWorksheet(sheetName(sheet.name, taken));
+      // A sheet hidden in the upload (the lists behind the drop-downs) stays hidden in the copy.
+      const ws = wb.addWorksheet(sheetName(sheet.name, taken), { state: sheet.state });
       copied.set(sheet.name, ws);
       for (const row of sheet.rows) {
         row.cells.forEach((value, index) => {
@@ -81,7 +98,6 @@ export async function buildAnnotatedWorkbook(
     { header: 'Message (EN)', key: 'en', width: 60 },
     { header: 'Atrasts / Found', key: 'found', width: 24 },
     { header: 'Gaidīts / Expected', key: 'expected', width: 28 },
-    { header: 'Kods / Code', key: 'code', width: 26 },
   ];
   const header = list.getRow(1);
   header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
@@ -90,7 +106,7 @@ export async function buildAnnotatedWorkbook(
   });
   issues.forEach((issue, i) => {
     const target = issue.sheet ? copied.get(issue.sheet) : undefined;
-    const where = issue.sheet ? `${issue.sheet}!${issue.cell ?? ''}` : 'visa datne / whole file';
+    const where = placeOf(issue);
     const row = list.addRow({
       n: i + 1,
       cell: safeCellText(where),
@@ -99,14 +115,14 @@ export async function buildAnnotatedWorkbook(
       en: issue.message.en,
       found: safeCellText(issue.found ?? ''),
       expected: safeCellText(issue.expected ?? ''),
-      code: issue.code,
     });
     row.alignment = { wrapText: true, vertical: 'top' };
     const address = issue.cell && /^[A-Z]{1,3}\d{1,7}$/.test(issue.cell) ? issue.cell : 'A1';
     if (target) {
       row.getCell('cell').value = { text: safeCellText(where), hyperlink: `#${quoteSheet(target.name)}!${address}` };
       row.getCell('cell').font = { color: { argb: 'FF0563C1' }, underline: true };
-      if (issue.cell && /^[A-Z]{1,3}\d{1,7}$/.test(issue.cell)) {
+      // Only a cell that holds the problem is marked: a missing column's place is its (correct) header row.
+      if (issue.cell && /^[A-Z]{1,3}\d{1,7}$/.test(issue.cell) && !ABSENT.has(issue.code)) {
         const cell = target.getCell(issue.cell);
         cell.fill = issue.severity === 'error' ? HIGHLIGHT : WARNING_FILL;
         const note = `${issue.message.lv}\n${issue.message.en}${issue.expected ? `\nGaidīts / Expected: ${issue.expected}` : ''}`;
@@ -122,6 +138,7 @@ export async function buildAnnotatedWorkbook(
       en: `The workbook is too large to send back annotated (${cellCount} cells); correct the cells listed in your own file.`,
     }).alignment = { wrapText: true };
   }
-  list.autoFilter = { from: 'A1', to: 'H1' };
+  list.autoFilter = { from: 'A1', to: 'G1' };
+  fitSheetLayout(list);
   return writeWorkbookBytes(wb);
 }

@@ -54,6 +54,56 @@ describe('annotated copy of a refused workbook', () => {
     expect(sheet.getCell('C2').formula).toBeUndefined();
   });
 
+  it('keeps hidden sheets hidden, marks no correct header for a missing column, and names places in words', async () => {
+    const read = await workbook({
+      Projekts: [
+        ['Projekta ID', 'lv-courses'],
+        ['Periods', '2025-Q3'],
+      ],
+      Rādītāji: [
+        ['Kods', 'Komentārs'],
+        ['O.2.3.1', ''],
+      ],
+    });
+    const hidden = {
+      ...read,
+      sheets: [...read.sheets, { ...read.sheets[0]!, name: 'Saraksti', state: 'hidden' as const }],
+    };
+    const { issues } = parseSubmission(hidden, source(), {
+      registry: testRegistry(),
+      folder: 'lv-courses',
+      today: '2025-11-01',
+    });
+    const missingColumn = issues.find((i) => i.code === 'column-missing')!;
+    const missingSheet = issues.find((i) => i.code === 'sheet-missing')!;
+    expect(missingColumn).toBeDefined();
+    expect(missingSheet).toBeDefined();
+    const wb = await load(await buildAnnotatedWorkbook(hidden, issues));
+    expect(wb.getWorksheet('Saraksti')!.state).toBe('hidden');
+    expect(wb.getWorksheet(ISSUES_SHEET)!.state).toBe('visible');
+    // The header row is right; the column is what is missing: nothing in it is highlighted or annotated.
+    const indicators = wb.getWorksheet('Rādītāji')!;
+    expect(indicators.getCell('A1').fill).toBeUndefined();
+    expect(indicators.getCell('A1').note).toBeUndefined();
+    const list = wb.getWorksheet(ISSUES_SHEET)!;
+    const places: string[] = [];
+    const headers = (list.getRow(1).values as unknown[]).map(String);
+    list.eachRow((row, n) => {
+      if (n === 1) return;
+      const v = row.getCell(2).value as string | { text: string };
+      places.push(typeof v === 'string' ? v : v.text);
+    });
+    expect(places).toContain('lapa „Rādītāji”, 1. rinda / sheet “Rādītāji”, row 1');
+    expect(places).toContain(`lapa „${missingSheet.sheet}” / sheet “${missingSheet.sheet}”`);
+    expect(places.some((p) => p.endsWith('!'))).toBe(false);
+    // Issues are explained in words; no internal codes such as column-missing.
+    expect(headers.join(' ')).not.toMatch(/Kods|Code/);
+    list.eachRow((row) => {
+      for (const cell of row.values as unknown[])
+        expect(String(cell ?? '')).not.toMatch(/\b[a-z]+-[a-z]+(-[a-z]+)*\b(?!\.)/);
+    });
+  });
+
   it('explains whole-file problems in plain words when the file could not be read', async () => {
     const wb = await load(
       await buildAnnotatedWorkbook(null, [
