@@ -88,7 +88,7 @@ export class FieldReader {
 
   date(at: CellAt, required = false): IsoDate | null {
     const parsed = parseDate(at.value);
-    const expected = 'dd.mm.gggg / dd.mm.yyyy';
+    const expected = 'dd.mm.gggg / YYYY-MM-DD';
     if (parsed.kind === 'empty') return this.required(at, required, expected);
     if (parsed.kind === 'invalid') return this.invalid(at, parsed, 'value-not-date', expected);
     return parsed.value;

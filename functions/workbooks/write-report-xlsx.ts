@@ -3,10 +3,13 @@
  * numbers and dates with number formats, live formulas where a reader may want to follow the arithmetic,
  * frozen headers, autofilters and print setup. Bytes depend only on the model and the language.
  */
+
+import { TZDate } from '@date-fns/tz';
 import type { Cell, Style, Worksheet } from 'exceljs';
 import ExcelJS from 'exceljs';
 import { AGE_LABELS, BREAKDOWN_TEXT, type Breakdown, GENDER_LABELS } from '../core/breakdown';
 import { LABELS as T } from '../core/labels';
+import { PROGRAMME_ZONE } from '../core/period';
 import {
   type IndicatorRow,
   type IndicatorStatus,
@@ -96,16 +99,29 @@ function date(cell: Cell, iso: IsoDate | null): void {
   cell.numFmt = FMT.date;
 }
 
-/** Instants are shown in UTC (the header says so), matching the manifest and the store's timestamps. */
+/**
+ * Instants are shown as the wall-clock time in Riga (the header says so), like every time a person reads; a
+ * spreadsheet date has no zone, so the Riga time is stored as the cell's date and time.
+ */
 function timestamp(cell: Cell, iso: string | null): void {
   if (iso === null) return;
-  const when = new Date(iso);
-  if (Number.isNaN(when.getTime())) {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) {
     // Lineage timestamps come from object metadata; an odd one is still worth showing as it was.
     text(cell, iso);
     return;
   }
-  cell.value = when;
+  const riga = new TZDate(ms, PROGRAMME_ZONE);
+  cell.value = new Date(
+    Date.UTC(
+      riga.getFullYear(),
+      riga.getMonth(),
+      riga.getDate(),
+      riga.getHours(),
+      riga.getMinutes(),
+      riga.getSeconds(),
+    ),
+  );
   cell.numFmt = FMT.timestamp;
 }
 

@@ -133,7 +133,7 @@ const KIND_TEXT: Record<ColumnKind, Bilingual> = {
   number: { lv: 'Skaitlis.', en: 'A number.' },
   integer: { lv: 'Vesels skaitlis.', en: 'A whole number.' },
   percent: { lv: 'Procenti no 0 līdz 100 (piemēram, 75).', en: 'Percent from 0 to 100 (e.g. 75).' },
-  date: { lv: 'Datums (GGGG-MM-DD).', en: 'A date (YYYY-MM-DD).' },
+  date: { lv: 'Datums (dd.mm.gggg).', en: 'A date (YYYY-MM-DD).' },
   'email-list': {
     lv: 'Viena vai vairākas e-pasta adreses, atdalītas ar semikolu.',
     en: 'One or more e-mail addresses separated by semicolons.',
@@ -297,7 +297,7 @@ function allowedValues(sheet: SheetSpec, column: ColumnSpec): readonly string[] 
 }
 
 function numberFormat(column: ColumnSpec): string | undefined {
-  if (column.kind === 'date') return 'yyyy-mm-dd';
+  if (column.kind === 'date') return 'dd.mm.yyyy';
   if (column.kind === 'integer') return '0';
   if (column.id === 'eligibleCost' || column.id === 'planned' || column.id === 'amount') return '#,##0.00';
   return undefined;

@@ -61,6 +61,25 @@ function expectNumber(cell: Cell, value: number, numFmt: string): void {
   expect(cell.numFmt).toBe(numFmt);
 }
 
+/** An instant as the wall clock in Riga shows it, as a zone-less spreadsheet date-time (computed with Intl). */
+function rigaWallClock(iso: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Riga',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}Z`;
+}
+
 function expectDate(cell: Cell, iso: string, numFmt = 'dd.mm.yyyy'): void {
   expect(cell.value).toBeInstanceOf(Date);
   expect((cell.value as Date).getTime()).toBe(iso.length === 10 ? utc(iso) : Date.parse(iso));
@@ -221,7 +240,7 @@ describe('renderProjectXlsx', () => {
       expectPlainString(cellAt(sheet, `F${r}`), row.cell);
       if (row.raw === '') expect(cellAt(sheet, `G${r}`).value).toBeNull();
       else expectPlainString(cellAt(sheet, `G${r}`), row.raw);
-      expectDate(cellAt(sheet, `H${r}`), row.uploadedAt, 'dd.mm.yyyy hh:mm:ss');
+      expectDate(cellAt(sheet, `H${r}`), rigaWallClock(row.uploadedAt), 'dd.mm.yyyy hh:mm:ss');
       expectPlainString(cellAt(sheet, `I${r}`), row.sha256);
     });
   });
@@ -235,7 +254,11 @@ describe('renderProjectXlsx', () => {
     expectDate(labelledValue(sheet, 'Projekta sākums'), model.project.start);
     expectDate(labelledValue(sheet, 'Perioda beigas'), model.periodEnd);
     expectDate(labelledValue(sheet, 'Iesniegšanas termiņš'), model.submission.deadline);
-    expectDate(labelledValue(sheet, 'Sagatavots (UTC)'), model.generatedAt, 'dd.mm.yyyy hh:mm:ss');
+    expectDate(
+      labelledValue(sheet, 'Sagatavots (Rīgas laiks)'),
+      rigaWallClock(model.generatedAt),
+      'dd.mm.yyyy hh:mm:ss',
+    );
     expectNumber(labelledValue(sheet, 'Redakcija'), model.revision, '#,##0');
     expectPlainString(labelledValue(sheet, 'Iesniegšanas statuss'), SUBMISSION_STATUS_LABELS.late.lv);
     expectNumber(labelledValue(sheet, 'Pagājušais laiks'), model.elapsed, PERCENT);
@@ -287,7 +310,7 @@ describe('renderProjectXlsx', () => {
     expect(indicators.headerFooter.oddFooter).toBe('&CPage &P of &N');
     expectPlainString(labelledValue(sheetOf(english, 'Summary'), 'Project title'), model.project.title);
     expect(sheetOf(english, 'Finance').getRow(1).getCell(2).value).toBe('Planned');
-    expect(sheetOf(english, 'Lineage').getRow(1).getCell(8).value).toBe('Uploaded at (UTC)');
+    expect(sheetOf(english, 'Lineage').getRow(1).getCell(8).value).toBe('Uploaded at (Riga time)');
   });
 
   it('writes formula-looking user text as plain strings everywhere it appears', async () => {
@@ -343,7 +366,7 @@ describe('renderProjectXlsx', () => {
     expect(sheetOf(empty, 'Izcelsme').autoFilter).toBe('A1:I1');
     expect(conditionalFormats(sheetOf(empty, 'Rādītāji'))).toHaveLength(0);
     const summary = sheetOf(empty, 'Kopsavilkums');
-    expect(labelledValue(summary, 'Iesniegts (UTC)').value).toBeNull();
+    expect(labelledValue(summary, 'Iesniegts (Rīgas laiks)').value).toBeNull();
     expect(labelledValue(summary, 'Sasniegumi').value).toBeNull();
   });
 
