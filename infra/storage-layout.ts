@@ -35,7 +35,10 @@ export const INGEST_TRIGGERS = {
   suffixes: ['.xlsx', '.XLSX'],
 } as const;
 
-/** Environment variables every function gets (the handlers' config reads exactly these). */
+/**
+ * The environment variables of the functions: what the stack sets and `functions/aws/config.ts` (`CONFIG_KEYS`)
+ * reads, plus the Powertools settings Powertools reads itself. test/infra/environment.test.ts checks they agree.
+ */
 export const ENV = {
   dataBucket: 'DATA_BUCKET',
   archiveBucket: 'ARCHIVE_BUCKET',
@@ -43,6 +46,11 @@ export const ENV = {
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'LOG_LEVEL',
+  /**
+   * SES configuration set for delivery events, read by functions/aws/config.ts when set. The stack creates none and
+   * does not set it yet, so the functions send without one (test/infra/environment.test.ts keeps the lists in step).
+   */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Upload links (functions/aws/config.ts): the secret that signs them, and the drop page's URL for e-mails. */
   linkKeySecret: 'LINK_KEY_SECRET',
   uploadPageUrl: 'UPLOAD_PAGE_URL',
