@@ -13,6 +13,7 @@ import type { ReportingConfig } from './config';
 import { AccessLogBucket } from './constructs/access-log-bucket';
 import { ArchiveBucket } from './constructs/archive-bucket';
 import { ArchiveHoldRole } from './constructs/archive-hold-role';
+import { PurgeRole } from './constructs/purge-role';
 import { grantBucketAccess } from './constructs/bucket-access';
 import { CoordinatorUploadRole } from './constructs/coordinator-upload-role';
 import { DataBucket } from './constructs/data-bucket';
@@ -298,6 +299,8 @@ export class ReportingStack extends Stack {
     new ManagerReadRole(this, 'Managers', { archive, assumedBy: principal(config.managerPrincipal) });
     new AuditorReadRole(this, 'Auditors', { archive, data, assumedBy: principal(config.auditorPrincipal) });
     new ArchiveHoldRole(this, 'ArchiveHold', { archive, data, assumedBy: principal(config.auditorPrincipal) });
+    // The account's own administrators decide which operator may assume it (no principal of its own to configure).
+    new PurgeRole(this, 'Purge', { data, assumedBy: new iam.AccountRootPrincipal() });
 
     new CfnOutput(this, 'LinkKeySecretArn', {
       value: uploads.linkKeys.secretArn,

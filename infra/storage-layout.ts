@@ -16,6 +16,7 @@ export const DATA = {
   registry: { prefix: 'registry/', holds: "the managing authority's registry workbooks" },
   submissions: { prefix: 'submissions/', holds: 'one normalised record per accepted upload, by period and project' },
   rejections: { prefix: 'rejections/', holds: 'one rejection record (and annotated workbook) per refused upload' },
+  purges: { prefix: 'purges/', holds: 'one record per upload an operator purged: when, why, which hashes' },
   ingested: { prefix: 'ingested/', holds: 'one receipt per ingested object version (makes ingest idempotent)' },
   registryVersions: { prefix: 'registry-versions/', holds: 'one normalised record per accepted registry upload' },
   deliveries: {

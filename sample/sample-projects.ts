@@ -1279,9 +1279,35 @@ function buildMistakes(built: BuiltProject[]): SampleMistake[] {
     const content = copyContent(source);
     const row = indexOfCode(content, 'O.2.3.3');
     content.indicators[row]!.value = Number(content.indicators[row]!.value) + 4;
+    // Spreadsheet habits that must change no figure: a correct "Kopā" row under the expenditure, and one
+    // participant written three more ways (zero-width space, lower case, no-break space), still one person.
+    const total = content.expenditure.reduce((a, e) => a + Math.round(Number(e.amount) * 100), 0) / 100;
+    content.expenditure.push({ category: 'Kopā', amount: total });
+    const people = content.participants!;
+    const first = people[0]!;
+    const variants = [
+      `${first.participantId}\u200b`,
+      first.participantId.toLowerCase(),
+      `${first.participantId}\u00a0`,
+    ];
+    const variantRows = variants.map((participantId) => people.push({ ...first, participantId }) - 1);
     mistakes.push(
       mistake('derived-mismatch', source, content, [
         { code: 'indicator-derived-mismatch', severity: 'warning', sheet: 'indicators', column: 'value', row },
+        {
+          code: 'participant-id-variants',
+          severity: 'warning',
+          sheet: 'participants',
+          column: 'participantId',
+          row: 0,
+        },
+        ...variantRows.map((r) => ({
+          code: 'participant-duplicate' as const,
+          severity: 'warning' as const,
+          sheet: 'participants',
+          column: 'participantId',
+          row: r,
+        })),
       ]),
     );
   }

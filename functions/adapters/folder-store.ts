@@ -6,6 +6,7 @@ import {
   AlreadyExistsError,
   type ArchiveControl,
   type ObjectInfo,
+  type ObjectPurger,
   type ObjectStore,
   type PutOptions,
   type StoredObject,
@@ -29,7 +30,7 @@ const HOLDS_DIR = '.legal-holds';
  * never replaced, and an object under legal hold ({@link FolderStore.hold}) is never replaced either. The port
  * has no delete. (Anyone with access to the folder itself can still change files: `archive verify` detects that.)
  */
-export class FolderStore implements ObjectStore, ArchiveControl {
+export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
   constructor(readonly root: string) {}
 
   private path(key: string): string {
@@ -77,6 +78,16 @@ export class FolderStore implements ObjectStore, ArchiveControl {
     } catch (err) {
       throw new StoreError(`cannot place a legal hold on ${key}`, { cause: err });
     }
+  }
+
+  /** A folder keeps one version per key: the file goes when it still holds that version (a held one never). */
+  async deleteVersion(key: string, version: string): Promise<void> {
+    const current = await this.get(key, version);
+    if (!current) return;
+    if (await this.isHeld(key)) throw new StoreError(`cannot delete ${key}: it is under a legal hold`);
+    await unlink(this.path(key)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw new StoreError(`cannot delete ${key}`, { cause: err });
+    });
   }
 
   async get(key: string, version?: string): Promise<StoredObject | undefined> {

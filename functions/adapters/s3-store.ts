@@ -3,6 +3,7 @@
  * S3 conditional writes (`If-None-Match: *`), so "already exists" is decided by S3, not by a read before the write.
  */
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
@@ -12,6 +13,7 @@ import {
 import {
   AlreadyExistsError,
   type ObjectInfo,
+  type ObjectPurger,
   type ObjectStore,
   type PutOptions,
   type StoredObject,
@@ -70,7 +72,7 @@ function isConditionFailed(err: unknown): boolean {
 const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** One S3 bucket as an {@link ObjectStore}. */
-export class S3Store implements ObjectStore {
+export class S3Store implements ObjectStore, ObjectPurger {
   readonly bucket: string;
   private readonly client: S3Client;
   private readonly versioned: boolean;
@@ -94,6 +96,17 @@ export class S3Store implements ObjectStore {
     }
     if (!etag) throw new StoreError(`${this.where(key)} has no ETag`);
     return etag.replace(/"/g, '');
+  }
+
+  /** Deletes one object version for good (no delete marker): only the purge role is allowed to. */
+  async deleteVersion(key: string, version: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket, Key: key, ...(this.versioned ? { VersionId: version } : {}) }),
+      );
+    } catch (err) {
+      throw new StoreError(`cannot delete ${this.where(key)} version ${version}`, { cause: err });
+    }
   }
 
   async get(key: string, version?: string): Promise<StoredObject | undefined> {

@@ -9,6 +9,7 @@ import { deliverCommand } from './commands/deliver';
 import { generateCommand } from './commands/generate';
 import { ingestCommand } from './commands/ingest';
 import { linkKeysCommand } from './commands/link-keys';
+import { purgeUploadCommand } from './commands/purge-upload';
 import { runCommand } from './commands/run';
 import { serveCommand } from './commands/serve';
 import { templateCommand } from './commands/template';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(archiveCommand());
   serveCommand(program);
   program.addCommand(linkKeysCommand());
+  purgeUploadCommand(program);
   return program;
 }
 

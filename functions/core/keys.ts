@@ -41,6 +41,11 @@ export const keys = {
     const safeFolder = folder.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
     return `rejections/${safeFolder}/${check('version', sourceVersion, VERSION)}.${ext}`;
   },
+  /** The record an operator's purge of one upload version leaves behind (when, why, which hashes). */
+  purge(sourceVersion: string): string {
+    return `purges/${check('version', sourceVersion, VERSION)}.json`;
+  },
+  purgesPrefix: 'purges/',
   /** Accepted registry versions, normalised. */
   registryVersion(sourceVersion: string): string {
     return `registry-versions/${check('version', sourceVersion, VERSION)}.json`;

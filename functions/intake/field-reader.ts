@@ -3,6 +3,7 @@
  * names every wrong cell at once.
  */
 import { type IssueCode, issue } from '../core/issue-codes';
+import { hasInvisible, showInvisible } from '../core/participant-id';
 import type { IsoDate, ValidationIssue } from '../core/types';
 import { cellText, type Parsed, parseDate, parseNumber, parsePercent } from './cell-values';
 import type { CellValue } from './workbook-data';
@@ -13,9 +14,16 @@ export interface CellAt {
   cell: string;
 }
 
-/** Short, safe echo of what a cell held, for the coordinator's own feedback (never for logs). */
+/** A count within this of a whole number is that whole number (binary floating point residue, not a fraction). */
+const WHOLE_NUMBER_TOLERANCE = 1e-9;
+
+/**
+ * Short, safe echo of what a cell held, for the coordinator's own feedback (never for logs). Invisible characters
+ * are shown as their code points (`O.2.3.1⟨U+200B⟩`): otherwise "found O.2.3.1, expected O.2.3.1" explains nothing.
+ */
 export function foundText(value: CellValue | undefined): string {
-  const text = cellText(value);
+  const raw = typeof value === 'string' ? value : cellText(value);
+  const text = hasInvisible(raw) ? showInvisible(raw.trim()) : cellText(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
@@ -79,9 +87,14 @@ export class FieldReader {
       this.add('value-negative', where, { found: foundText(at.value), expected: `≥ ${options.min}` });
       return null;
     }
-    if (options.integer && !Number.isInteger(value)) {
-      this.add('value-not-integer', where, { found: foundText(at.value), expected });
-      return null;
+    if (options.integer) {
+      // A count as Excel shows it: 38.999999999999993 (what a formula leaves behind) is the 39 on the screen.
+      const whole = Math.round(value);
+      if (Math.abs(value - whole) > WHOLE_NUMBER_TOLERANCE) {
+        this.add('value-not-integer', where, { found: foundText(at.value), expected });
+        return null;
+      }
+      return whole;
     }
     return value;
   }
@@ -91,6 +104,11 @@ export class FieldReader {
     const expected = 'dd.mm.gggg / YYYY-MM-DD';
     if (parsed.kind === 'empty') return this.required(at, required, expected);
     if (parsed.kind === 'invalid') return this.invalid(at, parsed, 'value-not-date', expected);
+    const v = at.value;
+    // Serial 0 (an empty date cell shown as 00.01.1900) and 60 (29.02.1900, which never was: Excel's leap-year bug).
+    if (typeof v === 'object' && v.t === 'date' && (Math.floor(v.serial) === 0 || Math.floor(v.serial) === 60)) {
+      this.add('date-implausible', { sheet: at.sheet, cell: at.cell }, { found: foundText(v), expected }, 'warning');
+    }
     return parsed.value;
   }
 

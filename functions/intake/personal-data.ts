@@ -38,6 +38,8 @@ function digitValue(ch: string): number {
 
 /** NFKC, invisible characters dropped, every decimal digit as ASCII. */
 function unmask(value: string): string {
+  // Printable ASCII has no other digits and nothing NFKC changes (most pseudonyms: skip the work).
+  if (/^[ -~]*$/.test(value)) return value;
   return value
     .normalize('NFKC')
     .replace(INVISIBLE, '')
@@ -50,6 +52,10 @@ function unmask(value: string): string {
  * the date part is not a date: no pseudonym scheme needs them, and a mistyped code is still a code.
  */
 function isPersonalCode(text: string): boolean {
+  // Fewer than eleven digits in all cannot hold a code (the common case, answered without a regular expression).
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) digits++;
+  if (digits < 11) return false;
   const runs = text.match(/\d(?:[\s\p{Pd}\p{Zs}\u2212.,/_'’·:]*\d)*/gu) ?? [];
   return runs.some((run) => run.replace(/\D/g, '').length === 11);
 }
@@ -63,6 +69,7 @@ function undisguiseEmail(text: string): string {
 }
 
 function isEmail(text: string): boolean {
+  if (!/[@([{<]|\sat\s/iu.test(text)) return false;
   return /[^\s@]+@[^\s@]+\.[^\s@]{2,}/u.test(undisguiseEmail(text));
 }
 

@@ -3,10 +3,12 @@
  * or the issues that stop it. Issues are values: one pass names every wrong cell.
  */
 import { buildCatalogue, CATALOGUE_VERSION, type Catalogue, normaliseCode } from '../core/catalogue';
+import { cellRef } from '../core/cells';
 import { alreadyGivenIn, hasErrors, issue } from '../core/issue-codes';
 import { toCents } from '../core/money';
+import { canonicalParticipantId, participantIdVariants } from '../core/participant-id';
 import { deriveIndicators, personProfiles } from '../core/participants';
-import { formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
+import { addDays, formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
 import {
   ACTIVITIES,
   CEFR_LEVELS,
@@ -26,8 +28,10 @@ import {
   type ValidationIssue,
 } from '../core/types';
 import { SUBMISSION_SHEETS, sheetSpec } from '../core/workbook-schema';
-import { cellText } from './cell-values';
+import { matchBudgetLine } from './budget-match';
+import { cellText, parseNumber } from './cell-values';
 import { type CellAt, FieldReader, foundText, isEmail } from './field-reader';
+import { describeFinding, findPersonalData } from './personal-data';
 import {
   breakdownExcessIssues,
   movedCodeIssue,
@@ -36,6 +40,7 @@ import {
   readGender,
 } from './read-breakdown';
 import { findSheet, missingSheetIssue, readForm, readTable } from './sheet-table';
+import { isSumAbove, isTotalLabel, TotalChecker, totalMismatchIssue } from './total-rows';
 import type { WorkbookData } from './workbook-data';
 
 export interface SubmissionContext {
@@ -57,15 +62,6 @@ export interface SubmissionResult {
 }
 
 const NARRATIVE_MAX = 10_000;
-
-/** Does a participant ID look like personal data? Returns a masked description of what it looks like. */
-export function personalDataShape(id: string): string | null {
-  // The length and `@` checks only skip regular expressions that could not match (this runs once per row).
-  if (id.length >= 11 && /\d{6}\s*-?\s*\d{5}/.test(id)) return 'personas kods / personal code (######-#####)';
-  if (id.includes('@') && /[^\s@]+@[^\s@]+\.[^\s@]+/.test(id)) return 'e-pasts / e-mail (…@…)';
-  if (/^\p{Lu}\p{Ll}+(?:[\s-]+\p{Lu}\p{Ll}+)+$/u.test(id.trim())) return 'vārds uzvārds / a full name';
-  return null;
-}
 
 /** Allowed values by lower-case spelling; the first of any that collide, as `FieldReader.oneOf` would find. */
 function lowerCaseLookup<T extends string>(allowed: readonly T[]): Map<string, T> {
@@ -107,7 +103,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
   );
 
   const indicators = readIndicators(workbook, f, catalogue, project, targetCodes);
-  const people = readParticipants(workbook, f);
+  const people = readParticipants(workbook, f, project);
   const { participants } = people;
   const derived = deriveAndCompare(f, catalogue, project, targetCodes, people, indicators);
 
@@ -231,8 +227,16 @@ function readIndicators(
     const { table, issues } = readTable(indicatorSheet, indicatorSpec);
     f.issues.push(...issues);
     const firstSeen = new Map<string, string>();
+    const totals = new TotalChecker();
+    const valueColumn = table?.columns.get('value') ?? 3;
     for (const row of table?.rows ?? []) {
       const sheet = indicatorSheet.name;
+      // A "Kopā" row (or a SUM under the values) is no indicator: skipped and checked, like an expenditure total.
+      const label = cellText(row.get('code')) || cellText(row.get('name'));
+      if (isTotalLabel(label) || isSumAbove(row.formula('value'), row.row, valueColumn)) {
+        checkTotal(f, row.at('value'), totals, false);
+        continue;
+      }
       const codeText = f.text(row.at('code'), true);
       const known = codeText ? catalogue.get(codeText) : undefined;
       const moved = codeText ? movedCodeIssue(codeText, cellText(row.get('name')), known !== undefined) : null;
@@ -251,6 +255,7 @@ function readIndicators(
       }
       if (def) firstSeen.set(def.code, row.ref('code'));
       const value = f.number(row.at('value'), { required: true, min: 0, integer: def?.integer ?? false });
+      if (value !== null) totals.add(Math.round(value * 100));
       if (def && project && !targetCodes.has(normaliseCode(def.code))) {
         f.add('indicator-no-target', { sheet, cell: row.ref('code') }, { found: def.code }, 'warning');
       }
@@ -271,6 +276,7 @@ function readIndicators(
 function readParticipants(
   workbook: WorkbookData,
   f: FieldReader,
+  project: Project | undefined,
 ): { participants: ParticipantRecord[]; sheet: string | null; idColumn: number } {
   const participants: ParticipantRecord[] = [];
   const participantSpec = sheetSpec(SUBMISSION_SHEETS, 'participants');
@@ -286,16 +292,26 @@ function readParticipants(
     const levels = lowerCaseLookup(CEFR_LEVELS);
     for (const row of table?.rows ?? []) {
       const id = f.text(row.at('participantId'), true);
-      const shape = id ? personalDataShape(id) : null;
-      if (id && shape)
-        f.add(
-          'participant-id-personal',
-          { sheet, cell: row.ref('participantId') },
-          { found: shape, expected: 'P-00123' },
-        );
+      const shape = id ? findPersonalData(id) : null;
+      if (id && shape) {
+        // The value never leaves this step: every copy shows the mask (DESIGN §7).
+        f.issues.push({
+          ...issue(
+            'participant-id-personal',
+            'error',
+            { sheet, cell: row.ref('participantId') },
+            { found: describeFinding(shape), expected: 'P-00123' },
+          ),
+          mask: shape.mask,
+        });
+      }
       const activity = oneOf(f, row.at('activity'), activities, ACTIVITIES, true);
       const start = f.date(row.at('startDate'));
       const end = f.date(row.at('endDate'));
+      if (project) {
+        checkDateInProject(f, row.at('startDate'), start, project);
+        checkDateInProject(f, row.at('endDate'), end, project);
+      }
       if (start && end && end < start)
         f.add(
           'participant-dates-reversed',
@@ -330,7 +346,7 @@ function readParticipants(
       const gender = readGender(f, row.at('gender'));
       const ageBracket = readAgeBracket(f, row.at('ageGroup'));
       if (id && activity && !shape) {
-        const key = `${id}\u0000${activity}`;
+        const key = `${canonicalParticipantId(id)}\u0000${activity}`;
         if (seen.has(key)) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
         seen.add(key);
         participants.push({
@@ -349,7 +365,37 @@ function readParticipants(
       }
     }
   }
+  if (participantSheet) variantWarnings(f, participants, participantSheet.name, idColumn);
   return { participants, sheet: participantSheet?.name ?? null, idColumn };
+}
+
+/** One person written several ways counts once (the derivation folds IDs); the coordinator is told where. */
+function variantWarnings(f: FieldReader, participants: readonly ParticipantRecord[], sheet: string, idColumn: number) {
+  for (const group of participantIdVariants(participants)) {
+    const cells = group.rows.map((r) => cellRef(r, idColumn));
+    f.add(
+      'participant-id-variants',
+      { sheet, cell: cells[0]! },
+      { found: cells.join(', '), expected: '1 ID = 1 persona / person' },
+      'warning',
+    );
+  }
+}
+
+/** A date more than a year outside the project is not meant (a typo in the year, usually). */
+function checkDateInProject(f: FieldReader, at: CellAt, date: IsoDate | null, project: Project): void {
+  if (date === null) return;
+  const from = addDays(project.start, -366);
+  const to = addDays(project.end, 366);
+  if (date >= from && date <= to) return;
+  // Serial 0 and 60 were already flagged at this cell by the field reader; one warning per cell is enough.
+  if (f.issues.some((i) => i.code === 'date-implausible' && i.cell === at.cell && i.sheet === at.sheet)) return;
+  f.add(
+    'date-implausible',
+    { sheet: at.sheet, cell: at.cell },
+    { found: date, expected: `${from} … ${to}` },
+    'warning',
+  );
 }
 
 /** Person-based indicators derived from the participant rows, and a warning where a typed value disagrees. */
@@ -384,7 +430,10 @@ function deriveAndCompare(
   return derived;
 }
 
-/** Expenditure: amounts by cost category, never negative; a warning for a category outside the project's budget. */
+/**
+ * Expenditure: each row a budget line and its amount in whole cents. A total row is skipped and checked; a
+ * category that is no budget line of the project is refused (money must not vanish from the report).
+ */
 function readExpenditure(
   workbook: WorkbookData,
   f: FieldReader,
@@ -393,46 +442,67 @@ function readExpenditure(
   project: Project | undefined,
 ): ExpenditureLine[] {
   const expenditure: ExpenditureLine[] = [];
-  const expenditureSpec = sheetSpec(SUBMISSION_SHEETS, 'expenditure');
-  const expenditureSheet = findSheet(workbook, expenditureSpec);
-  if (!expenditureSheet) f.issues.push(missingSheetIssue(expenditureSpec));
-  else {
-    const { table, issues } = readTable(expenditureSheet, expenditureSpec);
-    f.issues.push(...issues);
-    const sheet = expenditureSheet.name;
-    const categories = new Set(
-      (registry?.budget ?? []).filter((b) => b.projectId === projectId).map((b) => b.category.toLowerCase()),
-    );
-    for (const row of table?.rows ?? []) {
-      const category = f.text(row.at('category'), true);
-      const amountAt = row.at('amount');
-      const amount = f.number(amountAt, { required: true });
-      if (amount !== null && amount < 0) {
-        f.add(
-          'expenditure-negative',
-          { sheet, cell: amountAt.cell },
-          { found: foundText(amountAt.value), expected: '≥ 0' },
-        );
-        continue;
-      }
-      if (category && project && categories.size > 0 && !categories.has(category.toLowerCase())) {
+  const spec = sheetSpec(SUBMISSION_SHEETS, 'expenditure');
+  const found = findSheet(workbook, spec);
+  if (!found) {
+    f.issues.push(missingSheetIssue(spec));
+    return expenditure;
+  }
+  const { table, issues } = readTable(found, spec);
+  f.issues.push(...issues);
+  const sheet = found.name;
+  const budget = (registry?.budget ?? []).filter((b) => b.projectId === projectId).map((b) => b.category);
+  const amountColumn = table?.columns.get('amount') ?? 2;
+  const totals = new TotalChecker();
+  for (const row of table?.rows ?? []) {
+    const amountAt = row.at('amount');
+    if (isTotalLabel(cellText(row.get('category'))) || isSumAbove(row.formula('amount'), row.row, amountColumn)) {
+      checkTotal(f, amountAt, totals, true);
+      continue;
+    }
+    const category = f.text(row.at('category'), true);
+    const amount = f.number(amountAt, { required: true });
+    if (amount !== null && amount < 0) {
+      f.add(
+        'expenditure-negative',
+        { sheet, cell: amountAt.cell },
+        { found: foundText(amountAt.value), expected: '≥ 0' },
+      );
+      continue;
+    }
+    const cents = amount === null ? null : toCents(amount);
+    if (cents !== null) totals.add(cents);
+    let line: string | null = category;
+    if (category && project && budget.length > 0) {
+      const match = matchBudgetLine(category, budget);
+      line = match.line;
+      if (match.line === null) {
         f.add(
           'category-not-in-budget',
           { sheet, cell: row.ref('category') },
-          { found: foundText(row.get('category')) },
-          'warning',
+          { found: foundText(row.get('category')), expected: match.closest.join('; ') },
         );
       }
-      if (category && amount !== null) {
-        expenditure.push({
-          category,
-          amountCents: toCents(amount) ?? 0,
-          lineage: { sheet, cell: amountAt.cell, raw: cellText(amountAt.value) },
-        });
-      }
+    }
+    if (line && cents !== null) {
+      expenditure.push({
+        category: line,
+        amountCents: cents,
+        lineage: { sheet, cell: amountAt.cell, raw: cellText(amountAt.value) },
+      });
     }
   }
   return expenditure;
+}
+
+/** A total row: not data; a warning naming both numbers when it differs from the rows above. */
+function checkTotal(f: FieldReader, at: CellAt, totals: TotalChecker, money: boolean): void {
+  const parsed = parseNumber(at.value);
+  if (parsed.kind !== 'ok') return;
+  const units = money ? toCents(parsed.value) : Math.round(parsed.value * 100);
+  if (units === null) return;
+  const { ok, rows } = totals.agrees(units);
+  if (!ok) f.issues.push(totalMismatchIssue({ sheet: at.sheet, cell: at.cell }, units / 100, rows / 100, money));
 }
 
 /** Progress sheet: either a header row with one text row below, or label | value rows. */

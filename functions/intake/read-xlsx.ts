@@ -123,18 +123,40 @@ function readWorkbook(bytes: Uint8Array, limits: ReadLimits): WorkbookData {
   return { date1904, sheets: result };
 }
 
-/** Macro-enabled and binary workbooks are refused even when renamed to .xlsx: their content types give them away. */
+/** A number as the file format writes one: decimal, optional sign, fraction and exponent. */
+const DECIMAL_NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** A formula kept beside its value only to recognise totals: `SUM(B2:B40)` needs a few characters. */
+const MAX_KEPT_FORMULA = 200;
+
+/**
+ * Macro-enabled and binary workbooks are refused even when renamed to .xlsx: their content types give them away.
+ * What counts is the type of each part that exists. A declaration no part uses is harmless: SheetJS (behind many
+ * web exports) declares a default type for `.bin` files in every workbook it writes, macros or not.
+ */
 function checkContentTypes(archive: ZipArchive): void {
   const entry = findEntry(archive, '[Content_Types].xml');
   if (!entry) return;
+  const defaults = new Map<string, string>();
+  const overrides = new Map<string, string>();
   parseXmlPart(archive, entry, {
     open(tag) {
-      const name = tag.name;
-      if (name !== 'Default' && name !== 'Override') return;
       const type = tag.attributes.ContentType ?? '';
-      if (MACRO_CONTENT_TYPE.test(type)) throw new ReadFailure('macros', { found: type });
+      if (tag.name === 'Default') defaults.set((tag.attributes.Extension ?? '').toLowerCase(), type);
+      else if (tag.name === 'Override') {
+        overrides.set((tag.attributes.PartName ?? '').replace(/^\//, '').toLowerCase(), type);
+      }
     },
   });
+  for (const name of archive.entries.keys()) {
+    const part = name.toLowerCase();
+    const dot = part.lastIndexOf('.');
+    const type = overrides.get(part) ?? (dot >= 0 ? defaults.get(part.slice(dot + 1)) : undefined) ?? '';
+    if (MACRO_CONTENT_TYPE.test(type)) throw new ReadFailure('macros', { found: type });
+  }
+  // The workbook part's own type says what the file is, even when the part is declared but missing.
+  const workbookType = overrides.get('xl/workbook.xml') ?? '';
+  if (MACRO_CONTENT_TYPE.test(workbookType)) throw new ReadFailure('macros', { found: workbookType });
 }
 
 function readWorkbookPart(archive: ZipArchive): { date1904: boolean; sheets: SheetInfo[] } {
@@ -365,6 +387,8 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
   let lastRow = 0;
   let rowNumber = 0;
   let cells: (CellValue | undefined)[] | undefined;
+  let current: SheetRow | undefined;
+  const rowsSeen = new Set<number>();
 
   // The cell being read.
   let col = 0;
@@ -412,8 +436,11 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
       case undefined:
       case 'n': {
         if (value === undefined || value === '') break;
+        // `Number()` also reads hex, `Infinity` and blanks (as 0): such a "number" is kept as the text it is, so
+        // the cell is judged, and named, where a number is expected.
+        if (!DECIMAL_NUMBER.test(value)) return detach(decodeEscapes(value));
         const n = Number(value);
-        if (Number.isNaN(n)) return fail('xml-invalid', `number "${value.slice(0, 20)}"`, here());
+        if (!Number.isFinite(n)) return detach(decodeEscapes(value));
         if (dateStyles[style] === true) {
           const serial = n + dateOffset;
           if (serial >= 0 && serial < MAX_DATE_SERIAL) {
@@ -471,17 +498,27 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
     }
     if (++context.cells > limits.maxCells) fail('too-many-cells', `more than ${limits.maxCells} cells`, here());
     if (cells === undefined) {
+      // The same row number twice: the second would silently replace values of the first (205 337,45 became 1).
+      if (rowsSeen.has(rowNumber)) fail('row-duplicate', `${rowNumber}`, here());
+      rowsSeen.add(rowNumber);
       cells = [];
       if (rowNumber <= lastRow) ordered = false;
-      rows.push({ row: rowNumber, cells });
+      current = { row: rowNumber, cells };
+      rows.push(current);
     }
+    if (cells[col - 1] !== undefined) fail('cell-duplicate', here(), here());
     cells[col - 1] = v;
+    if (formula !== undefined && typeof v === 'number' && current !== undefined) {
+      current.formulas ??= [];
+      current.formulas[col - 1] = formula.slice(0, MAX_KEPT_FORMULA);
+    }
   };
 
   const openRow = (r: string | undefined) => {
     inRow = true;
     col = 0;
     cells = undefined;
+    current = undefined;
     rowNumber = r === undefined ? 0 : Number(r);
     if (!Number.isInteger(rowNumber) || rowNumber < 0) fail('xml-invalid', `row number "${r?.slice(0, 20)}"`);
   };
@@ -607,21 +644,9 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
   return { name: sheet.name, state: sheet.state, rows: ordered ? rows : sortRows(rows), merges };
 }
 
-/** Rows out of order (never from Excel, possible from other writers): sort them, joining repeated row numbers. */
+/** Rows out of order (never from Excel, possible from other writers): sort them (a repeated row was refused). */
 function sortRows(rows: SheetRow[]): SheetRow[] {
-  const sorted = [...rows].sort((a, b) => a.row - b.row);
-  const out: SheetRow[] = [];
-  for (const row of sorted) {
-    const previous = out[out.length - 1];
-    if (previous?.row !== row.row) {
-      out.push(row);
-      continue;
-    }
-    row.cells.forEach((v, i) => {
-      previous.cells[i] = v;
-    });
-  }
-  return out;
+  return [...rows].sort((a, b) => a.row - b.row);
 }
 
 /** A `t="d"` cell: an ISO 8601 date or date-time. Anything else there is kept as the text it is. */

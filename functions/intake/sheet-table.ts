@@ -35,6 +35,8 @@ export interface TableRow {
   ref(columnId: string): string;
   /** The cell of a column with its sheet and address, as the field reader takes it. */
   at(columnId: string): CellAt;
+  /** The formula behind a calculated cell of the column (a total's `SUM(B2:B9)`), if it has one. */
+  formula(columnId: string): string | undefined;
 }
 
 /** A row's cell for the field reader. The address is worked out only when an issue needs it (this runs per cell). */
@@ -110,6 +112,10 @@ export function readTable(sheet: SheetData, spec: SheetSpec): { table: Table | n
       },
       ref: (id) => cellRef(r.row, columns.get(id) ?? 1),
       at: (id) => new TableCell(row, sheet.name, id),
+      formula: (id) => {
+        const col = columns.get(id);
+        return col === undefined ? undefined : r.formulas?.[col - 1];
+      },
     };
     rows.push(row);
   }

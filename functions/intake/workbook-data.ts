@@ -29,6 +29,11 @@ export interface SheetRow {
   row: number;
   /** Index 0 is column A; sparse (undefined where the row has no value). */
   cells: (CellValue | undefined)[];
+  /**
+   * The formulas of cells that have a calculated value (sparse, like `cells`; absent when the row has none): a
+   * `SUM(B2:B9)` under a column marks a total row, which is not data.
+   */
+  formulas?: (string | undefined)[];
 }
 
 export interface SheetData {
@@ -144,6 +149,14 @@ export const READ_PROBLEM_MESSAGES = {
   'xml-invalid': {
     lv: 'Darbgrāmatas saturs ir bojāts vai satur neatļautas konstrukcijas. Atveriet to programmā Excel, saglabājiet kā Excel darbgrāmatu (.xlsx) un augšupielādējiet vēlreiz.',
     en: 'The workbook’s content is damaged or contains constructs that are not allowed. Open it in Excel, save it as an Excel Workbook (.xlsx) and upload it again.',
+  },
+  'cell-duplicate': {
+    lv: 'Viena šūna darbgrāmatas failā ierakstīta divreiz ar divām vērtībām, un nav zināms, kura ir īstā. Atveriet failu Excel, pārbaudiet šūnu un saglabājiet vēlreiz.',
+    en: 'One cell is written twice in the workbook file, with two values, and which one is meant is unknown. Open the file in Excel, check the cell and save it again.',
+  },
+  'row-duplicate': {
+    lv: 'Viens rindas numurs darbgrāmatas failā ierakstīts divreiz, un nav zināms, kura rinda ir īstā. Atveriet failu Excel, pārbaudiet rindu un saglabājiet vēlreiz.',
+    en: 'One row number is written twice in the workbook file, and which row is meant is unknown. Open the file in Excel, check the row and save it again.',
   },
   'too-many-rows': {
     lv: 'Lapā ir pārāk daudz rindu, vai dati ir ļoti tālu uz leju. Izdzēsiet liekās rindas un saglabājiet vēlreiz.',

@@ -124,6 +124,8 @@ export async function buildAnnotatedWorkbook(
       // Only a cell that holds the problem is marked: a missing column's place is its (correct) header row.
       if (issue.cell && /^[A-Z]{1,3}\d{1,7}$/.test(issue.cell) && !ABSENT.has(issue.code)) {
         const cell = target.getCell(issue.cell);
+        // A value refused as personal data is not sent back, not even to the coordinator who wrote it.
+        if (issue.mask !== undefined) cell.value = issue.mask;
         cell.fill = issue.severity === 'error' ? HIGHLIGHT : WARNING_FILL;
         const note = `${issue.message.lv}\n${issue.message.en}${issue.expected ? `\nGaidīts / Expected: ${issue.expected}` : ''}`;
         const previous = typeof cell.note === 'string' ? `${cell.note}\n\n` : '';

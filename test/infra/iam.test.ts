@@ -67,10 +67,36 @@ describe('every role', () => {
   it('cannot bypass, shorten or reconfigure retention, nor delete anything', () => {
     const forbidden =
       /^s3:(BypassGovernanceRetention|PutObjectRetention|PutBucketObjectLockConfiguration|DeleteObject.*|DeleteBucket.*|PutBucketPolicy|PutLifecycleConfiguration|PutBucketVersioning)$/;
-    const found = allAllowed().flatMap((s) =>
-      s.actions.filter((a) => forbidden.test(a)).map((a) => `${s.source}: ${a}`),
-    );
+    // The purge role's one deletion is asserted on its own below.
+    const purge = roleId('Purge');
+    const found = [...byRole.entries()]
+      .filter(([role]) => role !== purge)
+      .flatMap(([, statements]) => statements.filter((s) => s.effect === 'Allow'))
+      .flatMap((s) => s.actions.filter((a) => forbidden.test(a)).map((a) => `${s.source}: ${a}`));
     expect(found).toEqual([]);
+  });
+
+  it('lets only the purge role delete, and only upload and rejection versions in the data bucket', () => {
+    const deleters = [...byRole.entries()]
+      .filter(([, statements]) =>
+        statements.some((s) => s.effect === 'Allow' && s.actions.some((a) => a.startsWith('s3:Delete'))),
+      )
+      .map(([role]) => role);
+    expect(deleters).toEqual([roleId('Purge')]);
+    expect(grants(roleId('Purge'), 's3')).toEqual(
+      [
+        's3:DeleteObjectVersion data/inbox/*',
+        's3:DeleteObjectVersion data/rejections/*',
+        's3:GetObject data/inbox/*',
+        's3:GetObject data/purges/*',
+        's3:GetObject data/rejections/*',
+        's3:GetObjectVersion data/inbox/*',
+        's3:GetObjectVersion data/purges/*',
+        's3:GetObjectVersion data/rejections/*',
+        's3:PutObject data/purges/*',
+      ].sort(),
+    );
+    expect(synth.json.Resources[roleId('Purge')]?.Properties?.ManagedPolicyArns).toBeUndefined();
   });
 
   it('grants a legal hold only to the archive-hold role', () => {

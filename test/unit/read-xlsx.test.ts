@@ -292,15 +292,44 @@ describe('readXlsx on hand-written parts', () => {
     expect(sheet.rows).toEqual([{ row: 1, cells: [1] }]);
   });
 
-  it('sorts rows a writer left out of order, joining repeated row numbers', () => {
-    const xlsx = oneSheet(
-      '<row r="3"><c r="A3"><v>3</v></c></row><row r="1"><c r="A1"><v>1</v></c></row><row r="3"><c r="B3"><v>4</v></c></row>',
-    );
+  it('sorts rows a writer left out of order', () => {
+    const xlsx = oneSheet('<row r="3"><c r="A3"><v>3</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>');
     const rows = workbookOf(readXlsx(xlsx)).sheets[0]!.rows;
     expect(rows).toEqual([
       { row: 1, cells: [1] },
-      { row: 3, cells: [3, 4] },
+      { row: 3, cells: [3] },
     ]);
+  });
+
+  it('refuses a row number given twice, naming a cell of the second row', () => {
+    // The later row used to win silently: an amount of 205 337,45 became 1.
+    const xlsx = oneSheet(
+      '<row r="3"><c r="A3"><v>205337.45</v></c></row><row r="1"><c r="A1"><v>1</v></c></row><row r="3"><c r="B3"><v>1</v></c></row>',
+    );
+    expect(problemOf(readXlsx(xlsx))).toMatchObject({ code: 'row-duplicate', sheet: 'Data', cell: 'B3' });
+  });
+
+  it('refuses a cell given twice in one row, naming it', () => {
+    const xlsx = oneSheet('<row r="2"><c r="B2"><v>205337.45</v></c><c r="B2"><v>1</v></c></row>');
+    const problem = problemOf(readXlsx(xlsx));
+    expect(problem).toMatchObject({ code: 'cell-duplicate', sheet: 'Data', cell: 'B2' });
+    expect(problem.message.en).toMatch(/twice/);
+  });
+
+  it('keeps hex, NaN, Infinity and blanks in a number cell as text, never as numbers', () => {
+    const cells = ['0x1A', 'NaN', 'Infinity', '-Infinity', '   ', '1e999']
+      .map((v, i) => `<c r="${cellRef(1, i + 1)}"><v>${v}</v></c>`)
+      .join('');
+    const [row] = workbookOf(readXlsx(oneSheet(`<row r="1">${cells}</row>`))).sheets[0]!.rows;
+    expect(row?.cells).toEqual(['0x1A', 'NaN', 'Infinity', '-Infinity', '   ', '1e999']);
+  });
+
+  it('keeps the formula of a calculated cell beside its value (totals are recognised by it)', () => {
+    const xlsx = oneSheet('<row r="4"><c r="A4" t="s"><v>0</v></c><c r="B4"><f>SUM(B2:B3)</f><v>7</v></c></row>', {
+      sharedStrings: sharedStringsXml(['<t>x</t>']),
+    });
+    const [row] = workbookOf(readXlsx(xlsx)).sheets[0]!.rows;
+    expect(row).toEqual({ row: 4, cells: ['x', 7], formulas: [undefined, 'SUM(B2:B3)'] });
   });
 });
 
