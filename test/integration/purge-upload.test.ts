@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FolderStore } from '../../functions/adapters/folder-store';
 import { OutboxMailer } from '../../functions/adapters/outbox-mailer';
@@ -21,9 +22,12 @@ afterAll(() => Promise.all(roots.map((r) => rm(r, { recursive: true, force: true
 
 async function run(args: string[]): Promise<string> {
   let out = '';
-  const { Command } = await import('commander');
   const program = new Command('pmif-reports').exitOverride();
-  purgeUploadCommand(program, { write: (t) => void (out += t) });
+  purgeUploadCommand(program, {
+    write: (t) => {
+      out += t;
+    },
+  });
   await program.parseAsync(['node', 'pmif-reports', ...args]);
   return out;
 }
