@@ -3,12 +3,8 @@
  * (see app/purge-upload.ts). On a store folder (`--store DIR`) or the data bucket (`--bucket NAME`, with the
  * credentials of the stack's purge role: the only role allowed to delete an upload version).
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { type Command, Option } from 'commander';
-import { FolderStore } from '../../adapters/folder-store';
-import { S3Store } from '../../adapters/s3-store';
-import { jsonLogger, systemClock } from '../../adapters/system-clock';
-import { PurgeRefusedError, purgeUpload } from '../../app/purge-upload';
 import { storeFlag } from '../options';
 
 /** What tests inject; the command line passes none. */
@@ -24,6 +20,12 @@ interface Flags {
   bucket?: string;
 }
 
+async function s3Store(bucket: string, client?: S3Client) {
+  const { S3Store } = await import('../../adapters/s3-store');
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  return new S3Store({ client: client ?? new S3Client({}), bucket });
+}
+
 /** Adds the command to `program`. */
 export function purgeUploadCommand(program: Command, options: PurgeCommandOptions = {}): Command {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
@@ -37,9 +39,12 @@ export function purgeUploadCommand(program: Command, options: PurgeCommandOption
     .addOption(new Option('--bucket <name>', 'the data bucket on S3 (run with the purge role)').conflicts('store'))
     .action(async (key: string, flags: Flags) => {
       if (!flags.store && !flags.bucket) throw new Error('give --store DIR or --bucket NAME');
+      // Loaded when the command runs, so `--help` and the other commands stay light (see cli-bundle.test.ts).
+      const { jsonLogger, systemClock } = await import('../../adapters/system-clock');
+      const { PurgeRefusedError, purgeUpload } = await import('../../app/purge-upload');
       const store = flags.store
-        ? new FolderStore(flags.store)
-        : new S3Store({ client: options.s3Client ?? new S3Client({}), bucket: flags.bucket! });
+        ? new (await import('../../adapters/folder-store')).FolderStore(flags.store)
+        : await s3Store(flags.bucket!, options.s3Client);
       try {
         const record = await purgeUpload(
           {
