@@ -11,7 +11,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildChildren } from './lib/build';
-import type { BenchContext, SectionResult } from './lib/context';
+import type { BenchContext, Figure, SectionResult } from './lib/context';
 import { probeCores } from './lib/cores';
 import { prepareSample } from './lib/sample';
 import { printTable } from './lib/table';
@@ -91,6 +91,7 @@ try {
   process.stdout.write(`\n${table}\n`);
   await writeFile(join(resultsDir, 'latest.md'), `${table}\n`);
   await writeLatestIntoDocs(join(root, 'docs', 'performance.md'), table);
+  await writeBetweenMarkers(join(root, 'README.md'), 'bench:goals', goalsTable(figures, machine));
   const out = {
     date: new Date().toISOString(),
     machine,
@@ -100,17 +101,38 @@ try {
     sections: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.data])),
   };
   await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
-  log(`wrote bench-results/latest.json, latest.md and the table in docs/performance.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+  log(
+    `wrote bench-results/latest.json, latest.md and the table in docs/performance.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+  );
 } finally {
   if (!keep) await rm(work, { recursive: true, force: true });
 }
 
 /** docs/performance.md keeps the latest table between two markers; the text around them is written by hand. */
 async function writeLatestIntoDocs(path: string, table: string): Promise<void> {
+  await writeBetweenMarkers(path, 'bench:latest', table);
+}
+
+/** Replace what stands between `<!-- NAME:start … -->` and `<!-- NAME:end -->` in a Markdown file. */
+async function writeBetweenMarkers(path: string, name: string, text: string): Promise<void> {
   const doc = await readFile(path, 'utf8');
-  const start = doc.indexOf('<!-- bench:latest:start');
-  const end = doc.indexOf('<!-- bench:latest:end -->');
-  if (start < 0 || end < start) throw new Error(`${path}: the bench:latest markers are missing`);
+  const start = doc.indexOf(`<!-- ${name}:start`);
+  const end = doc.indexOf(`<!-- ${name}:end -->`);
+  if (start < 0 || end < start) throw new Error(`${path}: the ${name} markers are missing`);
   const open = doc.indexOf('\n', start) + 1;
-  await writeFile(path, `${doc.slice(0, open)}\n${table}\n\n${doc.slice(end)}`);
+  await writeFile(path, `${doc.slice(0, open)}\n${text}\n\n${doc.slice(end)}`);
+}
+
+/** The README's short table: where and when it ran, and every figure that has a goal. */
+function goalsTable(figures: readonly Figure[], machine: Record<string, string>): string {
+  const rows = figures
+    .filter((f) => f.goal)
+    .map((f) => `| ${f.name} | ${f.value} | ${f.goal} | ${f.met === undefined ? '' : f.met ? 'met' : '**missed**'} |`);
+  return [
+    `Run on ${new Date().toISOString().slice(0, 10)}: ${Object.values(machine).join(', ')}.`,
+    '',
+    '| Figure | Measured | Goal | |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
