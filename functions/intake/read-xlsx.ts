@@ -21,7 +21,7 @@ import {
   type SheetRow,
   type WorkbookData,
 } from './workbook-data';
-import { findEntry, inflateEntry, openZip, ReadFailure, type ZipArchive, type ZipEntry } from './zip-guard';
+import { findEntry, inflateEntry, openZip, ReadFailureError, type ZipArchive, type ZipEntry } from './zip-guard';
 
 /**
  * Read an uploaded workbook. Every way the file can be wrong or too big comes back as a {@link ReadProblem};
@@ -31,7 +31,7 @@ export function readXlsx(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): R
   try {
     return { ok: true, workbook: readWorkbook(bytes, { ...DEFAULT_LIMITS, ...limits }) };
   } catch (error) {
-    if (!(error instanceof ReadFailure)) throw error;
+    if (!(error instanceof ReadFailureError)) throw error;
     const { found, sheet, cell } = error.detail;
     const problem: ReadProblem = { code: error.code, message: READ_PROBLEM_MESSAGES[error.code] };
     if (found !== undefined) problem.found = found;
@@ -111,15 +111,15 @@ function readWorkbook(bytes: Uint8Array, limits: ReadLimits): WorkbookData {
     if (!rel?.type.endsWith(REL_WORKSHEET)) continue;
     const part = resolvePartName('xl/', rel.target);
     const entry = findEntry(archive, part);
-    if (!entry) throw new ReadFailure('zip-corrupt', { found: `missing part ${part}`, sheet: sheet.name });
+    if (!entry) throw new ReadFailureError('zip-corrupt', { found: `missing part ${part}`, sheet: sheet.name });
     // Every sheet has a part of its own. Sheets sharing one would have it parsed again for each of them: a small
     // file listing thousands of sheets over one part took the reader a minute.
     if (partsRead.has(entry))
-      throw new ReadFailure('xml-invalid', { found: `sheets sharing ${part}`, sheet: sheet.name });
+      throw new ReadFailureError('xml-invalid', { found: `sheets sharing ${part}`, sheet: sheet.name });
     partsRead.add(entry);
     result.push(readSheet(context, entry, sheet));
   }
-  if (result.length === 0) throw new ReadFailure('no-sheets');
+  if (result.length === 0) throw new ReadFailureError('no-sheets');
   return { date1904, sheets: result };
 }
 
@@ -152,16 +152,16 @@ function checkContentTypes(archive: ZipArchive): void {
     const part = name.toLowerCase();
     const dot = part.lastIndexOf('.');
     const type = overrides.get(part) ?? (dot >= 0 ? defaults.get(part.slice(dot + 1)) : undefined) ?? '';
-    if (MACRO_CONTENT_TYPE.test(type)) throw new ReadFailure('macros', { found: type });
+    if (MACRO_CONTENT_TYPE.test(type)) throw new ReadFailureError('macros', { found: type });
   }
   // The workbook part's own type says what the file is, even when the part is declared but missing.
   const workbookType = overrides.get('xl/workbook.xml') ?? '';
-  if (MACRO_CONTENT_TYPE.test(workbookType)) throw new ReadFailure('macros', { found: workbookType });
+  if (MACRO_CONTENT_TYPE.test(workbookType)) throw new ReadFailureError('macros', { found: workbookType });
 }
 
 function readWorkbookPart(archive: ZipArchive): { date1904: boolean; sheets: SheetInfo[] } {
   const entry = findEntry(archive, 'xl/workbook.xml');
-  if (!entry) throw new ReadFailure('not-xlsx-other', { found: 'zip' });
+  if (!entry) throw new ReadFailureError('not-xlsx-other', { found: 'zip' });
   let date1904 = false;
   const sheets: SheetInfo[] = [];
   parseXmlPart(archive, entry, {
@@ -173,7 +173,7 @@ function readWorkbookPart(archive: ZipArchive): { date1904: boolean; sheets: She
       } else if (name === 'sheet') {
         // Each sheet is a part of the zip, so there cannot be more sheets than entries.
         if (sheets.length >= archive.limits.maxEntries) {
-          throw new ReadFailure('zip-too-many-entries', { found: `more than ${archive.limits.maxEntries} sheets` });
+          throw new ReadFailureError('zip-too-many-entries', { found: `more than ${archive.limits.maxEntries} sheets` });
         }
         const state = tag.attributes.state;
         sheets.push({
@@ -190,7 +190,7 @@ function readWorkbookPart(archive: ZipArchive): { date1904: boolean; sheets: She
   for (const sheet of sheets) {
     const folded = sheet.name.toLowerCase();
     if (seen.has(folded))
-      throw new ReadFailure('xml-invalid', { found: `two sheets named "${sheet.name.slice(0, 40)}"` });
+      throw new ReadFailureError('xml-invalid', { found: `two sheets named "${sheet.name.slice(0, 40)}"` });
     seen.add(folded);
   }
   return { date1904, sheets };
@@ -406,7 +406,7 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
     const detail: { found?: string; sheet: string; cell?: string } = { sheet: sheet.name };
     if (found !== undefined) detail.found = found;
     if (cell !== undefined) detail.cell = cell;
-    throw new ReadFailure(code, detail);
+    throw new ReadFailureError(code, detail);
   };
   const here = () => cellRef(rowNumber, col);
 
@@ -688,7 +688,7 @@ function parseXmlPart(archive: ZipArchive, entry: ZipEntry, handlers: XmlHandler
   const invalid = (found: string) => {
     const detail: { found: string; sheet?: string } = { found: `${entry.name}: ${found}` };
     if (sheet !== undefined) detail.sheet = sheet;
-    return new ReadFailure('xml-invalid', detail);
+    return new ReadFailureError('xml-invalid', detail);
   };
   const parser = new SaxesParser<{ xmlns: false; position: false }>({ xmlns: false, position: false });
   parser.on('doctype', () => {

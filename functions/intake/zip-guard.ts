@@ -16,13 +16,13 @@ export type GuardLimits = Pick<
 >;
 
 /** Why reading stopped: thrown inside the reader, turned into a {@link ReadProblem} value at its boundary. */
-export class ReadFailure extends Error {
+export class ReadFailureError extends Error {
   constructor(
     readonly code: ReadProblemCode,
     readonly detail: { found?: string; sheet?: string; cell?: string } = {},
   ) {
     super(detail.found ? `${code}: ${detail.found}` : code);
-    this.name = 'ReadFailure';
+    this.name = 'ReadFailureError';
   }
 }
 
@@ -151,28 +151,28 @@ function sniffText(b: Uint8Array): ForeignFileKind {
 }
 
 /**
- * Check the file and read its central directory. Throws {@link ReadFailure} for anything that is not a plain,
+ * Check the file and read its central directory. Throws {@link ReadFailureError} for anything that is not a plain,
  * reasonably sized .xlsx: wrong container, damaged zip, too many or too big entries, suspicious ratios, and parts
  * we refuse (macros, external links, embedded objects, ActiveX).
  */
 export function openZip(bytes: Uint8Array, limits: GuardLimits): ZipArchive {
-  if (bytes.length === 0) throw new ReadFailure('file-empty');
+  if (bytes.length === 0) throw new ReadFailureError('file-empty');
   if (bytes.length > limits.maxFileBytes) {
-    throw new ReadFailure('file-too-large', {
+    throw new ReadFailureError('file-too-large', {
       found: `${formatMiB(bytes.length)}; limit ${formatMiB(limits.maxFileBytes)}`,
     });
   }
   const sniffed = sniffFileType(bytes);
-  if (sniffed.kind === 'ole2') throw new ReadFailure('not-xlsx-ole2');
-  if (sniffed.kind === 'other') throw new ReadFailure('not-xlsx-other', { found: sniffed.found });
+  if (sniffed.kind === 'ole2') throw new ReadFailureError('not-xlsx-ole2');
+  if (sniffed.kind === 'other') throw new ReadFailureError('not-xlsx-other', { found: sniffed.found });
 
   const archive: ZipArchive = { bytes, entries: readCentralDirectory(bytes, limits), limits, inflated: 0 };
   screenParts(archive);
   return archive;
 }
 
-function corrupt(found: string): ReadFailure {
-  return new ReadFailure('zip-corrupt', { found });
+function corrupt(found: string): ReadFailureError {
+  return new ReadFailureError('zip-corrupt', { found });
 }
 
 function findEndOfCentralDirectory(b: Uint8Array): number {
@@ -201,7 +201,7 @@ function readCentralDirectory(b: Uint8Array, limits: GuardLimits): Map<string, Z
   }
   // Checked before walking the directory, so a directory claiming millions of entries costs nothing.
   if (count > limits.maxEntries) {
-    throw new ReadFailure('zip-too-many-entries', { found: `${count} entries; limit ${limits.maxEntries}` });
+    throw new ReadFailureError('zip-too-many-entries', { found: `${count} entries; limit ${limits.maxEntries}` });
   }
   if (cdOffset + cdSize > b.length) throw corrupt('central directory outside the file (truncated?)');
 
@@ -234,19 +234,19 @@ function readCentralDirectory(b: Uint8Array, limits: GuardLimits): Map<string, Z
       throw corrupt(`entry ${entry.name} runs past the end of the file (truncated?)`);
     }
     if (entry.size > limits.maxEntryBytes) {
-      throw new ReadFailure('zip-too-large', {
+      throw new ReadFailureError('zip-too-large', {
         found: `${entry.name}: ${formatMiB(entry.size)} unpacked; limit ${formatMiB(limits.maxEntryBytes)}`,
       });
     }
     total += entry.size;
     if (total > limits.maxTotalInflatedBytes) {
-      throw new ReadFailure('zip-too-large', {
+      throw new ReadFailureError('zip-too-large', {
         found: `more than ${formatMiB(limits.maxTotalInflatedBytes)} unpacked`,
       });
     }
     if (entry.size > RATIO_MIN_BYTES && entry.size / Math.max(entry.compressedSize, 1) > limits.maxRatio) {
       const ratio = Math.round(entry.size / Math.max(entry.compressedSize, 1));
-      throw new ReadFailure('zip-ratio', { found: `${entry.name}: ${ratio}:1; limit ${limits.maxRatio}:1` });
+      throw new ReadFailureError('zip-ratio', { found: `${entry.name}: ${ratio}:1; limit ${limits.maxRatio}:1` });
     }
   }
   return entries;
@@ -294,23 +294,24 @@ function screenParts(archive: ZipArchive): void {
 
   if (!archive.entries.has('[Content_Types].xml') && archive.entries.has('mimetype')) {
     const mimetype = new TextDecoder().decode(inflateWhole(archive, 'mimetype', 1024));
-    throw new ReadFailure('not-xlsx-other', {
+    throw new ReadFailureError('not-xlsx-other', {
       found: mimetype.includes('opendocument.spreadsheet') ? 'ODS' : 'unknown',
     });
   }
   for (const name of lower) {
-    if (name.endsWith('vbaproject.bin') || name === 'xl/workbook.bin') throw new ReadFailure('macros', { found: name });
+    if (name.endsWith('vbaproject.bin') || name === 'xl/workbook.bin')
+      throw new ReadFailureError('macros', { found: name });
   }
-  if (anyStartsWith('xl/activex/')) throw new ReadFailure('activex');
-  if (anyStartsWith('xl/embeddings/')) throw new ReadFailure('embedded-objects');
-  if (anyStartsWith('xl/externallinks/')) throw new ReadFailure('external-links');
+  if (anyStartsWith('xl/activex/')) throw new ReadFailureError('activex');
+  if (anyStartsWith('xl/embeddings/')) throw new ReadFailureError('embedded-objects');
+  if (anyStartsWith('xl/externallinks/')) throw new ReadFailureError('external-links');
   if (!lower.has('xl/workbook.xml')) {
     const found: ForeignFileKind = lower.has('word/document.xml')
       ? 'DOCX'
       : lower.has('ppt/presentation.xml')
         ? 'PPTX'
         : 'zip';
-    throw new ReadFailure('not-xlsx-other', { found });
+    throw new ReadFailureError('not-xlsx-other', { found });
   }
 }
 
@@ -345,7 +346,7 @@ function crc32Fallback(data: Uint8Array, value: number): number {
 
 /**
  * Inflate one entry, handing each produced chunk to `onChunk` as it comes (nothing is kept here). Stops with a
- * {@link ReadFailure} the moment the output passes the entry's declared size, the per-entry limit or the
+ * {@link ReadFailureError} the moment the output passes the entry's declared size, the per-entry limit or the
  * archive-wide limit, and checks size and CRC at the end.
  */
 export function inflateEntry(archive: ZipArchive, entry: ZipEntry, onChunk: (chunk: Uint8Array) => void): void {
@@ -369,7 +370,7 @@ export function inflateEntry(archive: ZipArchive, entry: ZipEntry, onChunk: (chu
     produced += chunk.length;
     if (produced > cap) {
       if (produced > limits.maxEntryBytes || archive.inflated + produced > limits.maxTotalInflatedBytes) {
-        throw new ReadFailure('zip-too-large', { found: `${entry.name}: more than ${formatMiB(cap)} unpacked` });
+        throw new ReadFailureError('zip-too-large', { found: `${entry.name}: more than ${formatMiB(cap)} unpacked` });
       }
       throw corrupt(`${entry.name} unpacks to more than its declared ${entry.size} bytes`);
     }
@@ -397,7 +398,7 @@ export function inflateEntry(archive: ZipArchive, entry: ZipEntry, onChunk: (chu
         i = next;
       } while (i < data.length);
     } catch (error) {
-      if (error instanceof ReadFailure || consumerFailed) throw error;
+      if (error instanceof ReadFailureError || consumerFailed) throw error;
       // fflate's own errors: invalid block type, unexpected end of data and the like.
       throw corrupt(`${entry.name}: ${(error as Error).message}`);
     }
