@@ -422,7 +422,10 @@ function deriveAndCompare(
       f.add(
         'indicator-derived-mismatch',
         { sheet: typed.lineage.sheet, cell: typed.lineage.cell },
-        { found: String(typed.value), expected: String(d.value) },
+        {
+          found: `ievadīts ${typed.value} / typed ${typed.value}`,
+          expected: `aprēķināts ${d.value} / computed ${d.value}`,
+        },
         'warning',
       );
     }

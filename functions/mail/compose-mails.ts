@@ -341,7 +341,8 @@ export function composeAcceptanceMail(input: AcceptanceMailInput): OutgoingMail 
     ],
   });
   if (input.warnings.length > 0) {
-    blocks.push({ kind: 'h2', text: both(MAIL_TEXT.warningsHeading) }, ...issueBlocks(input.warnings, order, false));
+    // With what was typed and what is expected (or was computed), so a coordinator sees the difference itself.
+    blocks.push({ kind: 'h2', text: both(MAIL_TEXT.warningsHeading) }, ...issueBlocks(input.warnings, order, true));
   }
   blocks.push(...uploadLinkBlocks(input.uploadLink, order, MAIL_SENTENCES.linkAfterAcceptance));
   blocks.push({ kind: 'p', text: both(MAIL_TEXT.automatic), tone: 'muted' });

@@ -316,6 +316,8 @@ describe('composeAcceptanceMail', () => {
         sheet: 'Rādītāji',
         cell: 'C7',
         message: { lv: 'Vērtība atšķiras <no> aprēķinātās & pārbaudiet.', en: 'Value differs.' },
+        found: 'ievadīts 12 / typed 12',
+        expected: 'aprēķināts 14 / computed 14',
       }),
       issue({
         severity: 'warning',
@@ -334,10 +336,17 @@ describe('composeAcceptanceMail', () => {
 
     expect(mail.text).toContain('Lūdzu, pārskatiet brīdinājumus zemāk (3)');
     expect(mail.text).toContain('Brīdinājumi / Warnings');
-    expect(mail.text).toContain('Vieta / Location | Ziņojums | Message');
-    expect(mail.text).toContain('Rādītāji!C7 | Vērtība atšķiras <no> aprēķinātās & pārbaudiet. | Value differs.');
-    expect(mail.text).toContain('visa datne / whole file | Nav aprakstošās daļas. | No narrative.');
-    expect(mail.text).toContain("'Mana lapa'!B2 | Pārbaudiet. | Check.");
+    // Each warning with what was typed and what was computed or expected.
+    expect(mail.text).toContain(
+      'Vieta / Location | Veids / Type | Ziņojums | Message | Atrasts / Found | Gaidīts / Expected',
+    );
+    expect(mail.text).toContain(
+      'Rādītāji!C7 | Brīdinājums / Warning | Vērtība atšķiras <no> aprēķinātās & pārbaudiet. | Value differs. | ievadīts 12 / typed 12 | aprēķināts 14 / computed 14',
+    );
+    expect(mail.text).toContain(
+      'visa datne / whole file | Brīdinājums / Warning | Nav aprakstošās daļas. | No narrative.',
+    );
+    expect(mail.text).toContain("'Mana lapa'!B2 | Brīdinājums / Warning | Pārbaudiet. | Check.");
     expect(mail.html).toContain('Vērtība atšķiras &lt;no&gt; aprēķinātās &amp; pārbaudiet.');
   });
 
