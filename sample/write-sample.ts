@@ -49,7 +49,7 @@ const REGISTRY_UPLOADED_AT = rigaTimeToIso('2019-03-15', 9, 30);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Dates travel as `YYYY-MM-DD` and are written as real date cells (UTC midnight: zone-less calendar dates). */
-function cellValues(sheet: LaidOutSheet, values: Record<string, CellInput>): Record<string, CellInput> {
+export function cellValues(sheet: LaidOutSheet, values: object): Record<string, CellInput> {
   const out: Record<string, CellInput> = { ...values };
   for (const column of sheet.columns) {
     const value = out[column.id];

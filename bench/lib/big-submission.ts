@@ -13,21 +13,7 @@ import {
   writeWorkbookBytes,
 } from '../../functions/workbooks/write-template';
 import { buildSampleData, type SampleSubmission, sampleCatalogue } from '../../sample/sample-projects';
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Dates are written as real date cells (UTC midnight), as the sample writer does. */
-function cellValues(sheet: LaidOutSheet, values: object): Record<string, CellInput> {
-  const out: Record<string, CellInput> = { ...(values as Record<string, CellInput>) };
-  for (const column of sheet.columns) {
-    const value = out[column.id];
-    if (column.kind === 'date' && typeof value === 'string' && ISO_DATE.test(value)) {
-      const [y, m, d] = value.split('-').map(Number);
-      out[column.id] = new Date(Date.UTC(y!, m! - 1, d!));
-    }
-  }
-  return out;
-}
+import { cellValues } from '../../sample/write-sample';
 
 /** The sample upload with the most participant rows in `period`: the template the big workbook grows from. */
 export function richestSubmission(period: string): SampleSubmission {
