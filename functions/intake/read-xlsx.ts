@@ -173,7 +173,9 @@ function readWorkbookPart(archive: ZipArchive): { date1904: boolean; sheets: She
       } else if (name === 'sheet') {
         // Each sheet is a part of the zip, so there cannot be more sheets than entries.
         if (sheets.length >= archive.limits.maxEntries) {
-          throw new ReadFailureError('zip-too-many-entries', { found: `more than ${archive.limits.maxEntries} sheets` });
+          throw new ReadFailureError('zip-too-many-entries', {
+            found: `more than ${archive.limits.maxEntries} sheets`,
+          });
         }
         const state = tag.attributes.state;
         sheets.push({
