@@ -130,3 +130,14 @@ export function shortHash(sha256: string): string {
 export function shortVersion(version: string): string {
   return version.length > 8 ? `${version.slice(0, 8)}…` : version;
 }
+
+/**
+ * The Latvian form for a count: singular after 1, 21, 31… (not 11); genitive plural after 0, 10–20, 30, 40…;
+ * nominative plural otherwise (`1 ieraksts`, `2 ieraksti`, `11 ierakstu`).
+ */
+export function lvPlural(n: number, one: string, few: string, many: string): string {
+  const abs = Math.abs(n);
+  if (abs % 10 === 1 && abs % 100 !== 11) return one;
+  if (abs % 10 === 0 || (abs % 100 >= 11 && abs % 100 <= 19)) return many;
+  return few;
+}

@@ -2,7 +2,7 @@
  * The words of every e-mail, in Latvian and English, and the number formats that go with each language.
  * Kept apart from the layout so a translator can review the texts in one place.
  */
-import { formatNumber } from '../core/format';
+import { formatNumber, lvPlural } from '../core/format';
 import { LABELS } from '../core/labels';
 import type { Bilingual, Lang } from '../core/types';
 
@@ -89,10 +89,16 @@ export const MAIL_SENTENCES = {
     lv: `${reporting} no ${total}`,
     en: `${reporting} of ${total}`,
   }),
-  projectFilesAttached: (count: number): Bilingual => ({
-    lv: `Pievienoti arī visu ${count} projektu pārskati (PDF un XLSX).`,
-    en: `The reports of all ${count} projects (PDF and XLSX) are attached as well.`,
-  }),
+  projectFilesAttached: (count: number): Bilingual =>
+    count === 1
+      ? {
+          lv: 'Pievienots arī projekta pārskats (PDF un XLSX).',
+          en: "The project's report (PDF and XLSX) is attached as well.",
+        }
+      : {
+          lv: `Pievienoti arī visu ${count} projektu pārskati (PDF un XLSX).`,
+          en: `The reports of all ${count} projects (PDF and XLSX) are attached as well.`,
+        },
   projectFilesListed: (limit: string): Bilingual => ({
     lv:
       `Projektu pārskati nav pievienoti, jo kopā ar tiem e-pasts pārsniegtu ${limit} ierobežojumu. ` +
@@ -118,8 +124,8 @@ export const MAIL_SENTENCES = {
     en: `Attached (${filename}) is your workbook with the wrong cells highlighted.`,
   }),
   moreNotListed: (count: number): Bilingual => ({
-    lv: `Vēl ${count} ieraksti šeit nav uzskaitīti.`,
-    en: `${count} more entries are not listed here.`,
+    lv: `Vēl ${count} ${lvPlural(count, 'ieraksts šeit nav uzskaitīts', 'ieraksti šeit nav uzskaitīti', 'ierakstu šeit nav uzskaitīts')}.`,
+    en: count === 1 ? '1 more entry is not listed here.' : `${count} more entries are not listed here.`,
   }),
   reminder: (projectId: string, title: string, period: string, deadline: string): Bilingual => ({
     lv: `Atgādinām, ka projekta ${projectId} „${title}” progresa pārskata iesniegums par periodu ${period} vēl nav saņemts. Iesniegšanas termiņš ir ${deadline}.`,

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { warningCount } from '../../functions/cli/commands/ingest';
 import { alreadyGivenIn } from '../../functions/core/issue-codes';
+import { MAIL_SENTENCES } from '../../functions/mail/mail-text';
 
 describe('warningCount', () => {
   it.each([
@@ -15,6 +16,19 @@ describe('warningCount', () => {
     [111, '111 brīdinājumu / 111 warnings'],
   ])('%i → %s', (n, text) => {
     expect(warningCount(n)).toBe(text);
+  });
+});
+
+describe('mail sentences with counts', () => {
+  it('use the right Latvian and English forms for one and for many', () => {
+    expect(MAIL_SENTENCES.moreNotListed(1)).toEqual({
+      lv: 'Vēl 1 ieraksts šeit nav uzskaitīts.',
+      en: '1 more entry is not listed here.',
+    });
+    expect(MAIL_SENTENCES.moreNotListed(3).lv).toBe('Vēl 3 ieraksti šeit nav uzskaitīti.');
+    expect(MAIL_SENTENCES.moreNotListed(12).lv).toBe('Vēl 12 ierakstu šeit nav uzskaitīts.');
+    expect(MAIL_SENTENCES.projectFilesAttached(1).lv).toBe('Pievienots arī projekta pārskats (PDF un XLSX).');
+    expect(MAIL_SENTENCES.projectFilesAttached(4).en).toContain('all 4 projects');
   });
 });
 

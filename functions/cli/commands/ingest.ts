@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { lvPlural } from '../../core/format';
 import { nameMatches } from '../../core/names';
 import type { WorkbookData } from '../../intake/read-xlsx';
 import { formatIssueTable } from '../format-issues';
@@ -67,12 +68,5 @@ export function ingestCommand(program: Command): Command {
 
 /** `1 brīdinājums / 1 warning`, `2 brīdinājumi / 2 warnings`, `11 brīdinājumu / 11 warnings`. */
 export function warningCount(n: number): string {
-  // Latvian: 1, 21, 31… (not 11) singular; 0 and 10–20, 30, … genitive plural; the rest nominative plural.
-  const lv =
-    n % 10 === 1 && n % 100 !== 11
-      ? 'brīdinājums'
-      : n % 10 === 0 || (n % 100 >= 11 && n % 100 <= 19)
-        ? 'brīdinājumu'
-        : 'brīdinājumi';
-  return `${n} ${lv} / ${n} ${n === 1 ? 'warning' : 'warnings'}`;
+  return `${n} ${lvPlural(n, 'brīdinājums', 'brīdinājumi', 'brīdinājumu')} / ${n} ${n === 1 ? 'warning' : 'warnings'}`;
 }
