@@ -21,7 +21,7 @@ import { type Clock, type Logger, silentLogger } from '../core/ports';
 import { type AwsConfig, CONFIG_KEYS, ConfigError, readConfig } from './config';
 
 /** The Lambda functions, as named in logs (`service`) and metrics (`service` dimension). */
-export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind' | 'upload';
+export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind' | 'upload' | 'transmission';
 
 /** What tests (or another host) replace; production passes none of these. */
 export interface AwsOverrides {
@@ -47,7 +47,11 @@ export function awsDeps(config: AwsConfig, overrides: AwsOverrides = {}): Deps {
   const archive = new S3Store({ client: s3, bucket: config.archiveBucket, versioned });
   const clock = overrides.clock ?? systemClock;
   return {
-    store: new RoutedStore(data, [{ prefix: keys.reportsPrefix, store: archive }]),
+    // Reports and Art. 42 transmissions are archived alike: in the Object Lock bucket.
+    store: new RoutedStore(data, [
+      { prefix: keys.reportsPrefix, store: archive },
+      { prefix: keys.transmissionsPrefix, store: archive },
+    ]),
     mailer: new SesMailer({
       client: overrides.sesClient ?? new SESv2Client({}),
       clock,

@@ -67,6 +67,7 @@ const FOLDER_RULES: Record<string, readonly string[]> = {
   generate: ['core', 'app', 'aws'],
   deliver: ['core', 'app', 'aws'],
   remind: ['core', 'app', 'aws'],
+  transmission: ['core', 'app', 'aws'],
   // The drop page and its endpoint's HTTP framing, shared by `serve` (cli) and the upload Lambda.
   upload: ['core', 'app', 'aws'],
 };
