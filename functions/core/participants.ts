@@ -8,7 +8,6 @@ import {
   CEFR_LEVELS,
   type CellRef,
   type DerivedIndicatorValue,
-  type Gender,
   type IndicatorDef,
   type ParticipantRecord,
   type ParticipantRule,
@@ -84,28 +83,31 @@ function rowRuns(rows: readonly number[], where: { sheet: string; idColumn: numb
 /**
  * Gender and age bracket of every pseudonym that qualified for some indicator, and nothing else about them. A
  * person is counted in the bracket of their first activity: the row with the earliest start date (undated rows
- * last, then sheet order); a gender given on any later row fills one left unknown.
+ * last, then sheet order). Profiles are interned (there are 20), so 100 000 persons cost 100 000 references.
  */
 export function personProfiles(
   participants: readonly ParticipantRecord[],
   derived: readonly DerivedIndicatorValue[],
 ): Record<string, PersonProfile> {
-  const wanted = new Set<string>();
-  for (const d of derived) for (const id of d.participantIds) wanted.add(id);
-  const first = new Map<string, ParticipantRecord>();
-  const gender = new Map<string, Gender>();
+  const first = new Map<string, ParticipantRecord | null>();
+  for (const d of derived) for (const id of d.participantIds) first.set(id, null);
   for (const p of participants) {
-    // Keyed like the derived values: by the canonical ID, so every spelling of a person is one profile.
-    const id = canonicalParticipantId(p.id);
-    if (!wanted.has(id)) continue;
-    const seen = first.get(id);
-    if (!seen || earlier(p, seen)) first.set(id, p);
-    if (p.gender !== 'unknown' && !gender.has(id)) gender.set(id, p.gender);
+    if (!first.has(p.id)) continue;
+    const seen = first.get(p.id);
+    if (!seen || earlier(p, seen)) first.set(p.id, p);
   }
+  const interned = new Map<string, PersonProfile>();
   const out: Record<string, PersonProfile> = {};
   for (const id of [...first.keys()].sort()) {
-    const p = first.get(id)!;
-    out[id] = `${p.gender !== 'unknown' ? p.gender : (gender.get(id) ?? 'unknown')}/${p.ageBracket}`;
+    const p = first.get(id);
+    if (!p) continue;
+    const text = `${p.gender}/${p.ageBracket}` as PersonProfile;
+    let profile = interned.get(text);
+    if (profile === undefined) {
+      profile = text;
+      interned.set(text, text);
+    }
+    out[id] = profile;
   }
   return out;
 }
