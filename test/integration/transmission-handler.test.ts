@@ -25,7 +25,9 @@ function runtime(deps: Deps): AwsRuntime & { counts: Record<string, number> } {
     config: { dataBucket: 'd', archiveBucket: 'a', mailFrom: deps.mailFrom, logLevel: 'INFO' },
     deps,
     metrics: {
-      count: (name, value = 1) => void (counts[name] = (counts[name] ?? 0) + value),
+      count: (name, value = 1) => {
+        counts[name] = (counts[name] ?? 0) + value;
+      },
       publish: () => undefined,
     },
     invoke: (_context, work) => work(),
