@@ -161,8 +161,9 @@ export class ReportingStack extends Stack {
     grantBucketAccess(ingest.role, 'The ingest function', {
       ...data,
       // deliveries/: the receipt ledger (one acceptance or rejection e-mail per uploaded version).
-      read: [DATA.inbox, DATA.registry, DATA.ingested, DATA.registryVersions, DATA.deliveries],
-      write: [DATA.submissions, DATA.rejections, DATA.ingested, DATA.registryVersions, DATA.deliveries],
+      // pending/: uploads waiting for a registry change or their period (written, read back, re-examined).
+      read: [DATA.inbox, DATA.registry, DATA.ingested, DATA.registryVersions, DATA.deliveries, DATA.pending],
+      write: [DATA.submissions, DATA.rejections, DATA.ingested, DATA.registryVersions, DATA.deliveries, DATA.pending],
       // The event names the exact version uploaded; a later upload to the same key must not be read in its place.
       readVersions: true,
       list: true,
@@ -207,13 +208,9 @@ export class ReportingStack extends Stack {
     // rather than EventBridge: S3 filters on prefix and suffix itself, the event reaches Lambda within seconds (the
     // receipt is due within a minute), Lambda's retries and on-failure queue catch what fails, and there is no bus
     // or rule to pay for or secure; nothing else needs the upload events.
+    // No suffix filter: every object under the prefixes is answered, what ingest cannot take with a refusal.
     for (const prefix of INGEST_TRIGGERS.prefixes) {
-      for (const suffix of INGEST_TRIGGERS.suffixes) {
-        data.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(ingest.fn), {
-          prefix,
-          suffix,
-        });
-      }
+      data.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(ingest.fn), { prefix });
     }
     acknowledgeNotificationsHandler(this);
 
@@ -248,6 +245,16 @@ export class ReportingStack extends Stack {
       description: `Generate and deliver the reports the day after the deadline (quarter end + ${config.deadlineDays} days)`,
       target: { stateMachine: workflow.stateMachine },
       input: { mode: 'scheduled' },
+      group,
+      deadLetterQueue: scheduleFailures.queue,
+    });
+    // Pending uploads whose period began today are decided before the day's runs (a registry upload re-examines too).
+    new ReportingSchedule(this, 'PendingSchedule', {
+      days: 'daily',
+      hour: RUN_HOUR - 1,
+      description: 'Re-examine uploads waiting for their period to begin or for a registry change',
+      target: { function: ingest.fn },
+      input: { reexaminePending: true },
       group,
       deadLetterQueue: scheduleFailures.queue,
     });

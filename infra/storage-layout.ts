@@ -19,6 +19,10 @@ export const DATA = {
   purges: { prefix: 'purges/', holds: 'one record per upload an operator purged: when, why, which hashes' },
   ingested: { prefix: 'ingested/', holds: 'one receipt per ingested object version (makes ingest idempotent)' },
   registryVersions: { prefix: 'registry-versions/', holds: 'one normalised record per accepted registry upload' },
+  pending: {
+    prefix: 'pending/',
+    holds: 'uploads waiting for a registry change or their period to begin, re-examined until decided',
+  },
   deliveries: {
     prefix: 'deliveries/',
     holds: 'the delivery and reminder ledgers, one object per recipient or project',
@@ -30,10 +34,12 @@ export const ARCHIVE = {
   reports: { prefix: 'reports/', holds: 'every revision of every report, its plan and its manifest' },
 } as const satisfies Record<string, StoragePrefix>;
 
-/** Uploads that start ingest: prefix × suffix. Both spellings of the suffix, because S3 filters are case-sensitive. */
+/**
+ * Objects that start ingest: every object under these prefixes, whatever its name (issue 14: every upload gets an
+ * answer, so a `.csv`, a `.Xlsx` or a file in a nested folder reaches ingest, which refuses what it cannot take).
+ */
 export const INGEST_TRIGGERS = {
   prefixes: [DATA.inbox.prefix, DATA.registry.prefix],
-  suffixes: ['.xlsx', '.XLSX'],
 } as const;
 
 /**
@@ -83,6 +89,12 @@ export const ALARMED_METRICS = {
     services: ['ingest'],
     description:
       'An upload could not be ingested (an error, not a refusal): Lambda retries it, then it lands in the IngestFailures queue. The log line "ingest.record-failed" names the key.',
+  },
+  reportIntegrityFailed: {
+    name: 'ReportIntegrityFailed',
+    services: ['deliver'],
+    description:
+      'An archived report file does not match its manifest (SHA-256): nothing of that revision was mailed. The log line "deliver.integrity-failed" names the key; restore the file from its archived version, then deliver again.',
   },
   registryRejected: {
     name: 'RegistryRejected',

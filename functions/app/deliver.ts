@@ -16,9 +16,25 @@ import {
 } from '../core/report-model';
 import type { Lang, Recipient } from '../core/types';
 import { composeManagerMail } from '../mail/compose-mails';
-import { type Deps, parseJson } from './deps';
+import { type Deps, parseJson, sha256Hex } from './deps';
 import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
 import { latestManifest, loadRevisionInputs } from './revisions';
+
+/**
+ * An archived report file does not match its manifest (truncated, overwritten, bit rot): it is never mailed
+ * (issue 14). Nothing of the revision goes out until the file is restored; operators are told (log, metric, alarm).
+ */
+export class ReportIntegrityError extends Error {
+  constructor(
+    readonly key: string,
+    readonly period: string,
+    readonly revision: number,
+    found: string,
+  ) {
+    super(`archived report ${key} (${period} r${revision}) ${found}; nothing was mailed`);
+    this.name = 'ReportIntegrityError';
+  }
+}
 
 /** Recipients are filed under a hash: the ledger's keys carry no e-mail addresses. */
 export function recipientHash(email: string): string {
@@ -49,10 +65,20 @@ export async function deliverPeriod(deps: Deps, period: string, options: Deliver
   if (!manifest) return { period, revision: null, ...emptyCounts() };
   const inputs = await loadRevisionInputs(deps, manifest);
   const { revision } = manifest;
+  // Every attachment is checked against the manifest's SHA-256 before any mail is built with it.
   const read = async (key: string) => {
     const obj = await deps.store.get(key);
-    if (!obj) throw new Error(`archived report ${key} is missing`);
-    return obj.bytes;
+    const listed = manifest.outputs.find((o) => o.key === key);
+    let problem: string | null = null;
+    if (!obj) problem = 'is missing';
+    else if (!listed) problem = 'is not listed in the manifest';
+    else if (sha256Hex(obj.bytes) !== listed.sha256 || obj.bytes.byteLength !== listed.bytes)
+      problem = `does not match the manifest (${obj.bytes.byteLength} bytes, manifest ${listed.bytes})`;
+    if (problem !== null) {
+      deps.log.error('deliver.integrity-failed', { period, revision, key });
+      throw new ReportIntegrityError(key, period, revision, problem);
+    }
+    return obj!.bytes;
   };
   // The models are rebuilt from the manifest's own sources, so the e-mail matches the archived files.
   const registry = inputs.registry;
@@ -74,6 +100,7 @@ export async function deliverPeriod(deps: Deps, period: string, options: Deliver
     projects: models,
   });
   if (revision > 1) programme.changes = diffFigures(await previousFigures(deps, period, revision), manifest.figures);
+  programme.notes = manifest.notes ?? [];
   // Each manager gets the edition of their language (revisions from before editions have one, which all get).
   const programmeFiles = new Map<Lang, Promise<[Uint8Array, Uint8Array]>>();
   const readProgramme = (edition: Lang) => {
@@ -141,5 +168,5 @@ function recipientSees(recipient: Recipient, projectId: string): boolean {
 
 async function previousFigures(deps: Deps, period: string, revision: number): Promise<FigureSnapshot> {
   const obj = await deps.store.get(keys.manifest(period, revision - 1));
-  return obj ? parseJson<Manifest>(obj.bytes).figures : {};
+  return obj ? parseJson<Manifest>(obj.bytes, obj.key).figures : {};
 }

@@ -32,8 +32,28 @@ export function jsonBytes(value: unknown, options: { compact?: boolean } = {}): 
   return encoder.encode(`${options.compact ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
 }
 
-export function parseJson<T>(bytes: Uint8Array): T {
-  return JSON.parse(decoder.decode(bytes)) as T;
+/**
+ * A stored record that cannot be read (truncated, overwritten by hand, half-copied). Names the key, so the one period
+ * or upload that needs it fails with a message an operator can act on, and nothing else stops (issue 14).
+ */
+export class CorruptRecordError extends Error {
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`stored record ${key} is corrupt (not valid JSON); restore it from a previous version or remove it`, options);
+    this.name = 'CorruptRecordError';
+  }
+}
+
+/** Parse stored JSON; `key` names the object in the error when it is not JSON. */
+export function parseJson<T>(bytes: Uint8Array, key?: string): T {
+  try {
+    return JSON.parse(decoder.decode(bytes)) as T;
+  } catch (err) {
+    if (key === undefined || !(err instanceof SyntaxError)) throw err;
+    throw new CorruptRecordError(key, { cause: err });
+  }
 }
 
 /**

@@ -11,16 +11,18 @@ import { EDITIONS, editionsOf } from '../core/editions';
 import { keys } from '../core/keys';
 import { buildManifest, type Manifest, type ManifestOutput, type ManifestSource } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
+import { describeRegistryChanges } from '../core/registry-changes';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
 import { revisionNeeded } from '../core/revision-policy';
+import type { Bilingual, Registry } from '../core/types';
 import { renderProgrammePdf } from '../pdf/render-programme-pdf';
 import { renderProjectPdf } from '../pdf/render-project-pdf';
 import { renderProgrammeXlsx, renderProjectXlsx } from '../workbooks/write-report-xlsx';
 import { CODE_VERSION } from './code-version';
 import { type Deps, jsonBytes, sha256Hex } from './deps';
 import { type RenderedFile, renderProjectsInWorkers } from './parallel-render';
-import { loadRegistryInForce, loadSubmissions } from './registry-store';
+import { loadRegistryInForce, loadSubmissionsUpTo } from './registry-store';
 import {
   latestManifest,
   loadRevisionInputs,
@@ -49,6 +51,8 @@ export type GenerateOutcome =
 
 export interface GenerateOptions {
   period: string;
+  /** An operator's reissue: a new revision whatever the inputs, with this reason in its change list. */
+  reason?: string;
   /** Report timestamp (an input, so re-rendering gives the same bytes); defaults to the clock. */
   generatedAt?: string;
   /** Called after each project, for progress bars. */
@@ -63,7 +67,7 @@ export interface GenerateOptions {
 /** Step 1: decide whether a new revision is due and fix what it is built from. */
 export async function planRevision(
   deps: Deps,
-  options: { period: string; generatedAt?: string },
+  options: { period: string; generatedAt?: string; reason?: string },
 ): Promise<PlanOutcome> {
   const { period } = options;
   const { complete, planned } = await revisionsOf(deps, period);
@@ -75,7 +79,8 @@ export async function planRevision(
   const registry = await loadRegistryInForce(deps.store);
   if (!registry) return { status: 'no-registry' };
   const projects = activeProjects(registry, period);
-  const all = await loadSubmissions(deps.store);
+  // Only this period's and earlier periods' records: a corrupt record of a later period does not stop this one.
+  const all = await loadSubmissionsUpTo(deps.store, period);
   const sources: ManifestSource[] = [];
   for (const project of projects) {
     for (const h of submissionsInForce(
@@ -94,9 +99,20 @@ export async function planRevision(
   }
   sources.sort((a, b) => (a.recordKey < b.recordKey ? -1 : a.recordKey > b.recordKey ? 1 : 0));
   const previous = complete > 0 ? await readJson<Manifest>(deps, keys.manifest(period, complete)) : null;
-  // Unchanged sources, or only earlier periods' sources changed without moving this period's figures.
-  if (previous && !revisionNeeded({ period, previous, registry, sources, submissions: all })) {
-    return { status: 'unchanged', manifest: previous };
+  const notes: Bilingual[] = [];
+  if (options.reason !== undefined)
+    notes.push({ lv: `Pārizdots: ${options.reason}`, en: `Re-issued: ${options.reason}` });
+  // Unchanged inputs, only contacts changed, or only earlier periods' sources changed without moving its figures.
+  if (previous) {
+    const previousRegistry = await readJson<Registry>(deps, keys.registryVersion(previous.registry.version));
+    if (!previousRegistry) throw new Error(`registry version ${previous.registry.version} of ${period} is missing`);
+    // An operator's reissue is a decision, not an inference: it needs no changed input.
+    if (
+      options.reason === undefined &&
+      !revisionNeeded({ period, previous, previousRegistry, registry, sources, submissions: all })
+    )
+      return { status: 'unchanged', manifest: previous };
+    notes.push(...describeRegistryChanges(previousRegistry, registry, period));
   }
   const plan: RevisionPlan = {
     schemaVersion: 1,
@@ -109,6 +125,8 @@ export async function planRevision(
     codeVersion: CODE_VERSION,
     registry: { key: registry.source.key, version: registry.source.version, sha256: registry.source.sha256 },
     sources,
+    ...(options.reason !== undefined ? { reason: options.reason } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
     projectIds: projects.map((p) => p.id),
   };
   try {
@@ -205,6 +223,7 @@ export async function renderProgrammeFiles(
     generatedAt: plan.generatedAt,
     projects: models,
     changes: previousFigures ? diffFigures(previousFigures, figures) : [],
+    notes: plan.notes ?? [],
   });
   const files: RenderedFile[] = [];
   for (const { lang, fileEdition } of editionsOf(plan)) {

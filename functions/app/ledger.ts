@@ -111,7 +111,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 async function readAttempt(deps: Pick<Deps, 'store'>, slot: string, attempt: number): Promise<LedgerAttempt | null> {
   const obj = await deps.store.get(keys.ledgerAttempt(slot, attempt));
   if (!obj) return null;
-  const entry = parseJson<Partial<LedgerAttempt>>(obj.bytes);
+  const entry = parseJson<Partial<LedgerAttempt>>(obj.bytes, obj.key);
   // Entries written before attempts were recorded: a claim with no outcome may or may not have been sent.
   return { ...entry, slot, attempt: entry.attempt ?? attempt, status: entry.status ?? 'in-doubt' } as LedgerAttempt;
 }

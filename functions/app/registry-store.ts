@@ -14,7 +14,7 @@ export async function loadRegistryInForce(store: ObjectStore): Promise<Registry 
   for (const info of await store.list(keys.registryVersionsPrefix)) {
     const obj = await store.get(info.key);
     if (!obj) continue;
-    const registry = parseJson<Registry>(obj.bytes);
+    const registry = parseJson<Registry>(obj.bytes, info.key);
     if (
       !best ||
       registry.source.uploadedAt > best.source.uploadedAt ||
@@ -32,7 +32,20 @@ export async function loadSubmissions(store: ObjectStore, period?: string): Prom
   const infos = (await store.list(prefix)).filter((info) => info.key.endsWith('.json'));
   const loaded = await mapLimit(infos, 16, async (info) => {
     const obj = await store.get(info.key);
-    return obj ? upgradeSubmission(parseJson<NormalisedSubmission>(obj.bytes)) : null;
+    return obj ? upgradeSubmission(parseJson<NormalisedSubmission>(obj.bytes, info.key)) : null;
+  });
+  return loaded.filter((s): s is NormalisedSubmission => s !== null);
+}
+
+/** Every accepted submission of `period` and the periods before it (what a report of `period` may need). */
+export async function loadSubmissionsUpTo(store: ObjectStore, period: string): Promise<NormalisedSubmission[]> {
+  const infos = (await store.list(keys.submissionsPrefix)).filter((info) => {
+    const recordPeriod = info.key.split('/')[1] ?? '';
+    return info.key.endsWith('.json') && /^\d{4}-Q[1-4]$/.test(recordPeriod) && recordPeriod <= period;
+  });
+  const loaded = await mapLimit(infos, 16, async (info) => {
+    const obj = await store.get(info.key);
+    return obj ? upgradeSubmission(parseJson<NormalisedSubmission>(obj.bytes, info.key)) : null;
   });
   return loaded.filter((s): s is NormalisedSubmission => s !== null);
 }

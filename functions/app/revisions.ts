@@ -5,8 +5,9 @@
 import { keys, parseReportKey } from '../core/keys';
 import type { Manifest, ManifestSource, RevisionBasis } from '../core/manifest';
 import type { NormalisedSubmission, Registry } from '../core/types';
-import { type Deps, parseJson } from './deps';
+import type { Deps } from './deps';
 import { mapLimit } from './map-limit';
+import { readRecord } from './records';
 
 /** What a revision is built from, fixed before any file is written. */
 export interface RevisionPlan extends RevisionBasis {
@@ -35,8 +36,7 @@ export interface RevisionInputs {
 }
 
 export async function readJson<T>(deps: Pick<Deps, 'store'>, key: string): Promise<T | null> {
-  const obj = await deps.store.get(key);
-  return obj ? parseJson<T>(obj.bytes) : null;
+  return readRecord<T>(deps, key);
 }
 
 /** The revisions of a period: the latest complete one (with a manifest) and the latest planned one. */

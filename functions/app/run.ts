@@ -1,22 +1,27 @@
 /**
  * The whole local flow, as the scheduler would run it: ingest everything new, remind before a deadline, generate
- * every period whose deadline has passed (a new revision only when its sources changed: see
+ * every period whose deadline has passed (a new revision only when its inputs changed: see
  * `core/revision-policy.ts`), deliver what is undelivered. Every step is safe to repeat and to run twice at once.
- * A mail that certainly failed does not stop the run: the rest is done, then {@link UnsentMailError} is thrown so
- * the caller knows a repeat is due (the repeat sends only what failed).
+ *
+ * Nothing can poison a run (issue 14): a failure in one upload, record or period is caught, named (the key, what
+ * failed, what to do) and the run goes on with everything else; the caller decides the exit code from
+ * {@link RunResult.failures} and the in-doubt counts. A mail that certainly failed is such a failure: the next run
+ * sends only what failed.
  */
 
-import { latestDueCutoff, periodInReminderWindow, periodsDue } from '../core/calendar';
+import { BACKFILL_LIMIT, latestDueCutoff, periodInReminderWindow, periodsDue } from '../core/calendar';
 import { keys } from '../core/keys';
 import { rigaDate } from '../core/period';
 import { activeProjects } from '../core/report-model';
-import { type DeliverOutcome, deliverPeriod } from './deliver';
-import type { Deps } from './deps';
+import type { Registry } from '../core/types';
+import { type DeliverOutcome, deliverPeriod, ReportIntegrityError } from './deliver';
+import { CorruptRecordError, type Deps } from './deps';
 import { type GenerateOutcome, generatePeriod } from './generate';
 import { type IngestOutcome, ingestObject } from './ingest';
 import { UnsentMailError } from './ledger';
 import { loadRegistryInForce } from './registry-store';
 import { type RemindOutcome, remindPeriod } from './remind';
+import { revisionsOf } from './revisions';
 import {
   deliverTransmission,
   produceTransmission,
@@ -24,11 +29,20 @@ import {
   type TransmissionOutcome,
 } from './transmission';
 
+export { BACKFILL_LIMIT };
+
 export interface RunProgress {
   stage: 'ingest' | 'generate' | 'deliver' | 'transmission';
   done: number;
   total: number;
   label: string;
+}
+
+/** One thing a run could not do: which object or period, what went wrong, and what an operator should do. */
+export interface RunFailure {
+  key: string;
+  what: string;
+  todo: string;
 }
 
 export interface RunResult {
@@ -39,11 +53,28 @@ export interface RunResult {
   /** The Art. 42 transmission of the latest due cut-off, and its delivery (none before the first is due). */
   transmitted: TransmissionOutcome[];
   transmissionsDelivered: TransmissionDeliverOutcome[];
+  /** Never-reported periods the run did not issue because there were more than {@link BACKFILL_LIMIT}. */
+  held: string[];
+  failures: RunFailure[];
 }
 
 export interface RunOptions {
   /** Worker threads per period for rendering (see `generate.ts`); default there. */
   workers?: number;
+  /** Issue every due period that was never reported, however many (a first deployment, `npm start`). */
+  backfill?: boolean;
+}
+
+/** What to do about an error, in words an operator can act on. */
+export function failureOf(key: string, err: unknown): RunFailure {
+  const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  if (err instanceof UnsentMailError)
+    return { key, what, todo: 'the mail server refused it; the next run sends what was not sent' };
+  if (err instanceof CorruptRecordError)
+    return { key, what, todo: `restore ${err.key} from an earlier version (or remove it and re-ingest its upload)` };
+  if (err instanceof ReportIntegrityError)
+    return { key, what, todo: `nothing was mailed; restore ${err.key} from the archive, then run again` };
+  return { key, what, todo: 'fix the cause, then run again: finished work is not redone' };
 }
 
 export async function runAll(
@@ -58,74 +89,140 @@ export async function runAll(
     delivered: [],
     transmitted: [],
     transmissionsDelivered: [],
+    held: [],
+    failures: [],
   };
-  const unsent: UnsentMailError[] = [];
-  /** Runs a step; a failed mail is remembered (its outcome kept when it has one) and the run goes on. */
-  const mailing = async <T>(step: () => Promise<T>, keep: (outcome: T) => void): Promise<void> => {
+  /** Runs one step; its failure is recorded under `key` (a mail's failure keeps the step's outcome) and the run goes on. */
+  const guarded = async <T>(key: string, step: () => Promise<T>, keep: (outcome: T) => void): Promise<boolean> => {
     try {
       keep(await step());
+      return true;
     } catch (err) {
-      if (!(err instanceof UnsentMailError)) throw err;
-      unsent.push(err);
-      if (err.outcome) keep(err.outcome as T);
+      if (err instanceof UnsentMailError && err.outcome) keep(err.outcome as T);
+      result.failures.push(failureOf(key, err));
+      deps.log.error('run.step-failed', { key, error: err instanceof Error ? err.name : 'unknown' });
+      return false;
     }
   };
   const byUploadTime = (a: { lastModified: Date; key: string }, b: { lastModified: Date; key: string }) =>
     a.lastModified.getTime() - b.lastModified.getTime() || (a.key < b.key ? -1 : 1);
   // The registry first: submissions are validated against the registry in force.
   const registryUploads = (await deps.store.list(keys.registryPrefix)).sort(byUploadTime);
-  for (const info of registryUploads) result.ingested.push(await ingestObject(deps, info.key));
-  let registry = await loadRegistryInForce(deps.store);
+  for (const info of registryUploads) {
+    await guarded(
+      info.key,
+      () => ingestObject(deps, info.key),
+      (o) => result.ingested.push(o),
+    );
+  }
+  let registry: Registry | null = null;
+  // Without a readable registry nothing can be checked or reported: stop here, named.
+  if (
+    !(await guarded(
+      keys.registryVersionsPrefix,
+      () => loadRegistryInForce(deps.store),
+      (r) => (registry = r),
+    ))
+  )
+    return result;
   const inbox = (await deps.store.list(keys.inboxPrefix)).sort(byUploadTime);
   let done = 0;
   for (const info of inbox) {
-    await mailing(
+    await guarded(
+      info.key,
       () => ingestObject(deps, info.key, { registry }),
       (o) => result.ingested.push(o),
     );
     onProgress?.({ stage: 'ingest', done: ++done, total: inbox.length, label: info.key });
   }
-  registry = await loadRegistryInForce(deps.store);
-  if (!registry) return finish(result, unsent);
+  if (!registry) return result;
+  await reportAndDeliver(deps, registry, result, guarded, onProgress, options);
+  return result;
+}
+
+type Guarded = <T>(key: string, step: () => Promise<T>, keep: (outcome: T) => void) => Promise<boolean>;
+
+async function reportAndDeliver(
+  deps: Deps,
+  registry: Registry,
+  result: RunResult,
+  guarded: Guarded,
+  onProgress: ((p: RunProgress) => void) | undefined,
+  options: RunOptions,
+): Promise<void> {
   const today = rigaDate(deps.clock.now());
   const reminder = periodInReminderWindow(registry, today);
   if (reminder) {
-    await mailing(
+    await guarded(
+      `reminders ${reminder}`,
       () => remindPeriod(deps, reminder),
       (o) => result.reminded.push(o),
     );
   }
-  const periods = periodsDue(registry, today).filter((period) => activeProjects(registry!, period).length > 0);
-  done = 0;
+  const due = periodsDue(registry, today).filter((period) => activeProjects(registry, period).length > 0);
+  const periods = await withinBackfillLimit(deps, due, result, options);
+  let done = 0;
+  const failed = new Set<string>();
   for (const period of periods) {
-    result.generated.push(
-      await generatePeriod(deps, { period, ...(options.workers === undefined ? {} : { workers: options.workers }) }),
+    const ok = await guarded(
+      period,
+      () => generatePeriod(deps, { period, ...(options.workers === undefined ? {} : { workers: options.workers }) }),
+      (o) => result.generated.push(o),
     );
+    if (!ok) failed.add(period);
     onProgress?.({ stage: 'generate', done: ++done, total: periods.length, label: period });
   }
   done = 0;
   for (const period of periods) {
-    await mailing(
-      () => deliverPeriod(deps, period),
-      (o) => result.delivered.push(o),
-    );
+    // A period whose revision failed is not delivered: its last good revision was delivered when it was issued.
+    if (!failed.has(period)) {
+      await guarded(
+        period,
+        () => deliverPeriod(deps, period),
+        (o) => result.delivered.push(o),
+      );
+    }
     onProgress?.({ stage: 'deliver', done: ++done, total: periods.length, label: period });
   }
   // After the Q4 and Q2 deadlines: the Art. 42 transmission of the latest due cut-off, to the programme's managers.
   const cutoff = latestDueCutoff(registry, today);
   if (cutoff) {
-    result.transmitted.push(await produceTransmission(deps, { cutoff }));
-    await mailing(
-      () => deliverTransmission(deps, cutoff),
-      (o) => result.transmissionsDelivered.push(o),
+    const produced = await guarded(
+      `transmission ${cutoff}`,
+      () => produceTransmission(deps, { cutoff }),
+      (o) => result.transmitted.push(o),
     );
+    if (produced) {
+      await guarded(
+        `transmission ${cutoff}`,
+        () => deliverTransmission(deps, cutoff),
+        (o) => result.transmissionsDelivered.push(o),
+      );
+    }
     onProgress?.({ stage: 'transmission', done: 1, total: 1, label: cutoff });
   }
-  return finish(result, unsent);
 }
 
-function finish(result: RunResult, unsent: UnsentMailError[]): RunResult {
-  if (unsent.length === 0) return result;
-  const failed = unsent.reduce((sum, err) => sum + err.failed, 0);
-  throw new UnsentMailError(failed, result, { cause: unsent.length === 1 ? unsent[0] : new AggregateError(unsent) });
+/** The due periods this run may issue: all reported ones, and the never-reported ones unless too many at once. */
+async function withinBackfillLimit(
+  deps: Deps,
+  due: string[],
+  result: RunResult,
+  options: RunOptions,
+): Promise<string[]> {
+  if (options.backfill) return due;
+  const fresh: string[] = [];
+  for (const period of due) {
+    const { planned } = await revisionsOf(deps, period);
+    if (planned === 0) fresh.push(period);
+  }
+  if (fresh.length <= BACKFILL_LIMIT) return due;
+  result.held = fresh;
+  result.failures.push({
+    key: `${fresh[0]} … ${fresh.at(-1)}`,
+    what: `this run would issue ${fresh.length} never-reported periods at once (more than ${BACKFILL_LIMIT}) and mail every manager about each`,
+    todo: 'check the project dates in the registry; if these periods are really due, run again with --backfill',
+  });
+  deps.log.warn('run.backfill-held', { periods: fresh.length, first: fresh[0], last: fresh.at(-1) });
+  return due.filter((p) => !fresh.includes(p));
 }

@@ -9,12 +9,13 @@ import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { keys, parseTransmissionKey } from '../core/keys';
 import type { ManifestOutput, ManifestSource } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
+import { registryWithoutContacts } from '../core/revision-policy';
 import { buildTransmission, cutoffPeriod, type TransmissionModel, transmissionFigures } from '../core/transmission';
-import type { NormalisedSubmission } from '../core/types';
+import type { NormalisedSubmission, Registry } from '../core/types';
 import { composeTransmissionMail } from '../mail/transmission-mail';
 import { renderTransmissionXlsx } from '../workbooks/write-transmission-xlsx';
 import { CODE_VERSION } from './code-version';
-import { recipientHash } from './deliver';
+import { ReportIntegrityError, recipientHash } from './deliver';
 import { type Deps, jsonBytes, parseJson, sha256Hex } from './deps';
 import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
@@ -119,7 +120,17 @@ export async function produceTransmission(
   const figures = transmissionFigures(model);
   if (complete > 0) {
     const previous = await readJson<TransmissionManifest>(deps, keys.transmissionManifest(cutoff, complete));
-    if (previous && JSON.stringify(previous.figures) === JSON.stringify(figures))
+    // Inputs re-issue, software does not (issue 14): with the same uploads in force and the same printed registry
+    // fields (contacts aside), the issued revision stands even if the code running now would compute other figures.
+    const previousRegistry = previous
+      ? await readJson<Registry>(deps, keys.registryVersion(previous.registry.version))
+      : null;
+    const sameInputs =
+      previous !== null &&
+      previousRegistry !== null &&
+      JSON.stringify(previous.sources) === JSON.stringify(sourcesOf(submissions, model)) &&
+      JSON.stringify(registryWithoutContacts(previousRegistry)) === JSON.stringify(registryWithoutContacts(registry));
+    if (previous && (sameInputs || JSON.stringify(previous.figures) === JSON.stringify(figures)))
       return {
         status: 'unchanged',
         cutoff,
@@ -179,7 +190,8 @@ export interface TransmissionDeliverOutcome extends MailCounts {
 export async function deliverTransmission(deps: Deps, cutoff: string): Promise<TransmissionDeliverOutcome> {
   const manifest = await latestTransmission(deps, cutoff);
   if (!manifest) return { cutoff, revision: null, ...emptyCounts() };
-  const registry = await loadRegistryInForce(deps.store);
+  // The revision's own registry: contacts changed later affect later revisions' mail only (issue 14).
+  const registry = await readJson<Registry>(deps, keys.registryVersion(manifest.registry.version));
   const { revision } = manifest;
   const outcome: TransmissionDeliverOutcome = { cutoff, revision, ...emptyCounts() };
   const errors: unknown[] = [];
@@ -198,6 +210,9 @@ export async function deliverTransmission(deps: Deps, cutoff: string): Promise<T
         const xlsxKey = keys.transmission(cutoff, revision, recipient.language);
         const obj = await deps.store.get(xlsxKey);
         if (!obj) throw new Error(`archived transmission ${xlsxKey} is missing`);
+        const listed = manifest.outputs.find((o) => o.key === xlsxKey);
+        if (!listed || sha256Hex(obj.bytes) !== listed.sha256)
+          throw new ReportIntegrityError(xlsxKey, cutoff, revision, 'does not match its manifest');
         return composeTransmissionMail({
           from: deps.mailFrom,
           to: recipient.email,

@@ -6,7 +6,7 @@ import { OutboxMailer } from '../adapters/outbox-mailer';
 import { fixedClock, jsonLogger, systemClock } from '../adapters/system-clock';
 import type { Deps } from '../app/deps';
 import { silentLogger } from '../core/ports';
-import { parseNow } from './options';
+import { openStoreFolder, parseNow } from './options';
 
 export { parseNow };
 
@@ -35,11 +35,15 @@ export function defaultLinkKeyFile(store: string): string {
   return join(dirname(resolve(store)), 'link-keys.json');
 }
 
-export function localDeps(options: LocalOptions): Deps & { outboxDir: string; links: NonNullable<Deps['links']> } {
-  const clock = options.now ? fixedClock(parseNow(options.now)) : systemClock;
+export function localDeps(
+  options: LocalOptions,
+  storeOptions: { mayCreate?: boolean } = {},
+): Deps & { outboxDir: string; links: NonNullable<Deps['links']> } {
+  const clock = options.now !== undefined ? fixedClock(parseNow(options.now)) : systemClock;
+  const store = openStoreFolder(options.store, storeOptions);
   const outboxDir = options.outbox ?? defaultOutbox(options.store);
   return {
-    store: new FolderStore(resolve(options.store)),
+    store: new FolderStore(store),
     mailer: new OutboxMailer(outboxDir, { clock }),
     clock,
     log: options.verbose ? jsonLogger((line) => process.stderr.write(`${line}\n`)) : silentLogger,

@@ -1,13 +1,29 @@
 /** The options several commands share, declared and parsed once. */
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { TZDate } from '@date-fns/tz';
 import { InvalidArgumentError, Option } from 'commander';
-import { formatPeriod, parsePeriod } from '../core/period';
+import { isProjectId } from '../core/keys';
+import { formatPeriod, PROGRAMME_ZONE, parsePeriod } from '../core/period';
 import type { Lang } from '../core/types';
 
-/** `2025-q3`, `2025-Q3` → `2025-Q3`. */
+/**
+ * `2025-q3`, `2025-Q3` → `2025-Q3`. Any quarter of any four-digit year: the archive may hold periods no workbook
+ * would be accepted for today (a registry typo's 1923-Q1 must still be listable and verifiable).
+ */
 export function periodOption(value: string): string {
+  const strict = /^(\d{4})-?[Qq]([1-4])$/.exec(value.trim());
+  if (strict) return `${strict[1]}-Q${strict[2]}`;
   const p = parsePeriod(value);
   if (!p) throw new InvalidArgumentError('expected a period such as 2025-Q3');
   return formatPeriod(p);
+}
+
+/** `--project`: shaped like a project ID or refused (an ID the registry does not know is an ordinary, pending case). */
+export function projectOption(value: string): string {
+  if (!isProjectId(value))
+    throw new InvalidArgumentError('expected a project ID: lower-case letters a-z, digits and hyphens');
+  return value;
 }
 
 /** `2`, `r2` → 2. */
@@ -32,9 +48,17 @@ export function storeFlag(description: string, required = true): Option {
   return new Option('--store <dir>', description).makeOptionMandatory(required);
 }
 
-/** `--now <date>`: a date (06:00 Riga) or an instant, parsed by {@link parseNow}. */
+/** `--now <date>`: ISO 8601 only, checked while parsing (the text is kept; {@link parseNow} reads it). */
 export function nowFlag(description: string): Option {
-  return new Option('--now <date>', description);
+  return new Option('--now <date>', `${description}; ISO 8601 only`).argParser((value: string) => {
+    parseNow(value);
+    return value;
+  });
+}
+
+/** `--init`: allow the command to create a store folder that does not exist yet (never implied). */
+export function initFlag(): Option {
+  return new Option('--init', 'create the store folder if it does not exist (otherwise a missing --store is an error)');
 }
 
 export function outboxFlag(): Option {
@@ -62,10 +86,63 @@ export function linkKeysFlag(): Option {
   return new Option('--link-keys <file>', 'upload-link key file (default: link-keys.json beside the store)');
 }
 
-/** Parse `--now`: a date (06:00 Riga, when the scheduler runs) or a full ISO instant. */
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A real calendar date (no 30 February), as numbers. */
+function calendarDate(y: string, m: string, d: string): [number, number, number] | null {
+  const [year, month, day] = [Number(y), Number(m), Number(d)];
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  const real = probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+  return real ? [year, month, day] : null;
+}
+
+/**
+ * Parse `--now`, ISO 8601 only (issue 14: the CLI never guesses): a date `2025-07-16` means 06:00 in Riga that day,
+ * when the scheduler runs (07:00 UTC+3 in summer is 06:00 Riga: the zone's own offset, summer time included); an
+ * instant must carry its zone (`Z` or `+03:00`). Anything else (`11/12/2026`, `2025-02-30`, an empty value, a time
+ * without a zone) is refused with the accepted forms.
+ */
 export function parseNow(text: string): Date {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T06:00:00+02:00` : text;
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new Error(`--now: not a date or time: ${text}`);
-  return date;
+  const refuse = (why: string) =>
+    new InvalidArgumentError(
+      `--now ${JSON.stringify(text)}: ${why}; use an ISO 8601 date (2025-07-16, 06:00 Riga) or instant with its zone (2025-07-16T06:00:00+03:00, 2025-07-16T03:00:00Z)`,
+    );
+  const date = ISO_DATE.exec(text);
+  if (date) {
+    const ymd = calendarDate(date[1]!, date[2]!, date[3]!);
+    if (!ymd) throw refuse('no such calendar date');
+    return new Date(new TZDate(ymd[0], ymd[1] - 1, ymd[2], 6, 0, 0, PROGRAMME_ZONE).getTime());
+  }
+  const instant = ISO_INSTANT.exec(text);
+  if (!instant) throw refuse('not an ISO 8601 date or instant');
+  if (!calendarDate(instant[1]!, instant[2]!, instant[3]!)) throw refuse('no such calendar date');
+  if (Number(instant[4]) > 23 || Number(instant[5]) > 59 || Number(instant[6] ?? 0) > 59)
+    throw refuse('no such time of day');
+  const parsed = new Date(text);
+  if (Number.isNaN(parsed.getTime())) throw refuse('not an instant');
+  return parsed;
+}
+
+/** `--store` names a folder that is not there: nothing is done. */
+export class StoreMissingError extends Error {
+  constructor(store: string) {
+    super(`--store ${store}: no such folder (a mistyped path is not a new store); to start a new store, add --init`);
+    this.name = 'StoreMissingError';
+  }
+}
+
+/**
+ * The store folder must exist (issue 14: a mistyped `--store` must not quietly start an empty store); `ingest` and
+ * `run` may create it with an explicit `--init`.
+ */
+export function openStoreFolder(store: string, options: { mayCreate?: boolean } = {}): string {
+  const path = resolve(store);
+  if (existsSync(path)) {
+    if (!statSync(path).isDirectory()) throw new Error(`--store ${store}: not a folder`);
+    return path;
+  }
+  if (!options.mayCreate) throw new StoreMissingError(store);
+  mkdirSync(path, { recursive: true });
+  return path;
 }

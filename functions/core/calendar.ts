@@ -14,6 +14,14 @@ import {
 } from './period';
 import type { Registry } from './types';
 
+/**
+ * At most this many never-reported periods are issued by one run unless it is asked to backfill (issue 14). Normal
+ * operation issues one per quarter; a scheduler that was down for up to a year catches up by itself. More at once is
+ * a first deployment over old projects (ask for it: `--backfill`) or a registry mistake (a start year of 1923 would
+ * issue four hundred periods and mail every manager about each).
+ */
+export const BACKFILL_LIMIT = 4;
+
 /** Periods whose submission deadline is over on `today`, from the first project start, oldest first. */
 export function periodsDue(registry: Registry, today: string): string[] {
   if (registry.projects.length === 0) return [];

@@ -136,6 +136,14 @@ export const ISSUE_MESSAGES = {
     lv: 'Datums, visticamāk, nav domāts tāds (tukša vai kļūdaina Excel datuma vērtība, vai vairāk nekā gadu ārpus projekta laika).',
     en: 'The date is unlikely to be meant (an empty or faulty Excel date value, or more than a year outside the project).',
   },
+  'upload-misplaced': {
+    lv: 'Datne nav ievietota pareizajā vietā: augšupielādējiet .xlsx darbgrāmatu tieši projekta mapē inbox/<projekta ID>/.',
+    en: 'The file is not where uploads go: upload an .xlsx workbook directly into the project folder inbox/<project ID>/.',
+  },
+  'annotated-copy-failed': {
+    lv: 'Darbgrāmatas kopiju ar atzīmēm neizdevās izveidot; kļūdas ir uzskaitītas šajā vēstulē.',
+    en: 'The annotated copy of the workbook could not be built; the problems are listed in this message.',
+  },
   'text-too-long': { lv: 'Teksts ir par garu.', en: 'The text is too long.' },
   // Registry.
   'registry-missing': { lv: 'Nav spēkā esoša programmas reģistra.', en: 'There is no programme registry in force.' },
@@ -159,9 +167,34 @@ export const ISSUE_MESSAGES = {
   'registry-target-unknown-project': { lv: 'Mērķis nezināmam projektam.', en: 'A target for an unknown project.' },
   'registry-email-invalid': { lv: 'Nederīga e-pasta adrese.', en: 'Malformed e-mail address.' },
   'registry-no-projects': { lv: 'Reģistrā nav neviena projekta.', en: 'The registry lists no projects.' },
+  'registry-date-outside-programme': {
+    lv: 'Datums ir ārpus fonda plānošanas perioda (pārbaudiet gadu).',
+    en: "The date lies outside the fund's programming period (check the year).",
+  },
 } as const satisfies Record<string, Bilingual>;
 
 export type IssueCode = keyof typeof ISSUE_MESSAGES;
+
+/**
+ * Refusals that a later registry or a later date can lift (issue 14): an upload refused only for these stays
+ * pending and is examined again, instead of being answered with a final "no". Nothing else is liftable: a wrong
+ * cell stays wrong whatever the registry says.
+ */
+export const LIFTABLE_CODES: ReadonlySet<string> = new Set<IssueCode>([
+  'registry-missing',
+  'project-unknown',
+  'period-before-start',
+  'period-after-end',
+  'period-in-future',
+  'category-not-in-budget',
+  'indicator-unknown',
+]);
+
+/** Whether every error among `issues` is liftable (and there is at least one). */
+export function onlyLiftable(issues: readonly ValidationIssue[]): boolean {
+  const errors = issues.filter((i) => i.severity === 'error');
+  return errors.length > 0 && errors.every((i) => LIFTABLE_CODES.has(i.code));
+}
 
 /** Build an issue from its code. */
 /**

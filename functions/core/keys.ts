@@ -21,8 +21,15 @@ function check(kind: string, value: string, pattern: RegExp): string {
   return value;
 }
 
+/**
+ * Rejections of objects that are not where uploads go (issue 14) are filed under this folder: it can never be a
+ * project ID (project IDs are `[a-z0-9-]`), so no project's rejections are mixed with them.
+ */
+export const MISPLACED_FOLDER = '_misplaced';
+
 export const keys = {
   inboxPrefix: 'inbox/',
+  pendingPrefix: 'pending/',
   registryPrefix: 'registry/',
   submissionsPrefix: 'submissions/',
   rejectionsPrefix: 'rejections/',
@@ -46,6 +53,14 @@ export const keys = {
     return `purges/${check('version', sourceVersion, VERSION)}.json`;
   },
   purgesPrefix: 'purges/',
+  /**
+   * An upload refused only for reasons a later registry or date can lift (issue 14): kept as pending, re-examined,
+   * then decided. Mutable: it records the registry and date it was last examined against.
+   */
+  pending(folder: string, sourceVersion: string): string {
+    const safeFolder = folder.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
+    return `pending/${safeFolder}/${check('version', sourceVersion, VERSION)}.json`;
+  },
   /** Accepted registry versions, normalised. */
   registryVersion(sourceVersion: string): string {
     return `registry-versions/${check('version', sourceVersion, VERSION)}.json`;
@@ -132,6 +147,10 @@ export const keys = {
   transmissionDeliverySlot(cutoff: string, revision: number, recipientHash: string): string {
     return `deliveries/${keys.transmissionRevisionPrefix(cutoff, revision)}${check('recipient hash', recipientHash, /^[a-f0-9]{16,64}$/)}`;
   },
+  /** The one "still waiting" mail about an upload pending for a week. */
+  waitingMailSlot(sourceKey: string, sourceVersion: string): string {
+    return `${keys.uploadMailSlot(sourceKey, sourceVersion)}.waiting`;
+  },
   ledgerAttempt(slot: string, attempt: number): string {
     if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`invalid ledger attempt ${attempt}`);
     check('ledger slot', slot, LEDGER_SLOT);
@@ -195,6 +214,34 @@ export function parseReportKey(key: string): { period: string; revision: number;
   const m = /^reports\/(\d{4}-Q[1-4])\/r(\d+)\/([^/]+)$/.exec(key);
   if (!m) return null;
   return { period: m[1]!, revision: Number(m[2]), file: m[3]! };
+}
+
+/**
+ * What an object under `inbox/` or `registry/` is (issue 14: every upload gets an answer). `submission`: exactly
+ * `inbox/<projectId>/<file>.xlsx` (any letter case of the extension: Windows writes `.XLSX`); `registry`:
+ * `registry/…xlsx`; `misplaced`: anything else under those prefixes (the inbox root, nested folders, other
+ * extensions, a folder that is not shaped like a project ID), with the project the first folder names, when it is
+ * shaped like one, so its coordinators can be told. Null: not an upload at all.
+ */
+export type UploadPlace =
+  | { kind: 'registry' }
+  | { kind: 'submission'; folder: string; file: string }
+  | { kind: 'misplaced'; folder: string | null };
+
+export function classifyUpload(key: string): UploadPlace | null {
+  // A "folder" object (the S3 console makes them): no upload.
+  if (key.endsWith('/')) return null;
+  if (key.startsWith('registry/')) {
+    return isXlsxKey(key) && key.length > 'registry/'.length
+      ? { kind: 'registry' }
+      : { kind: 'misplaced', folder: null };
+  }
+  if (!key.startsWith('inbox/')) return null;
+  const parts = key.slice('inbox/'.length).split('/');
+  const first = parts.length > 1 && isProjectId(parts[0]!) ? parts[0]! : null;
+  if (parts.length === 2 && first !== null && isXlsxKey(parts[1]!) && parts[1]!.length > '.xlsx'.length)
+    return { kind: 'submission', folder: first, file: parts[1]! };
+  return { kind: 'misplaced', folder: first };
 }
 
 export function isXlsxKey(key: string): boolean {

@@ -3,7 +3,7 @@
  * source and output with its SHA-256, so an auditor can check and re-render it.
  */
 import type { FigureSnapshot } from './report-model';
-import type { Lang } from './types';
+import type { Bilingual, Lang } from './types';
 
 export interface ManifestSource {
   key: string;
@@ -31,6 +31,10 @@ export interface RevisionBasis {
   codeVersion: string;
   registry: { key: string; version: string; sha256: string };
   sources: ManifestSource[];
+  /** Why an operator re-issued it (`reissue --reason`); absent for a revision its inputs called for. */
+  reason?: string;
+  /** What changed besides figures: the reason, registry fields the reports print (old → new). */
+  notes?: Bilingual[];
 }
 
 export interface Manifest extends RevisionBasis {
@@ -67,6 +71,8 @@ export function revisionBasis(b: RevisionBasis): RevisionBasis {
     codeVersion: b.codeVersion,
     registry: b.registry,
     sources: b.sources,
+    ...(b.reason !== undefined ? { reason: b.reason } : {}),
+    ...(b.notes ? { notes: b.notes } : {}),
   };
 }
 

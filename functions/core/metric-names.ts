@@ -27,6 +27,8 @@ export const METRIC = {
   deliveriesInDoubt: 'DeliveriesInDoubt',
   /** E-mails that failed so often, or so (e.g. a refused address), that the ledger stopped trying. Alarm on > 0. */
   deliveriesGaveUp: 'DeliveriesGaveUp',
+  /** A report file that no longer matches its manifest's SHA-256: nothing of the revision was mailed. Alarm on > 0. */
+  reportIntegrityFailed: 'ReportIntegrityFailed',
   /** Reminder e-mails handed to SES. */
   remindersSent: 'RemindersSent',
 } as const;

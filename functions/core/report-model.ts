@@ -40,7 +40,7 @@ import type {
   SubmissionStatus,
 } from './report-types';
 import { STATUSES, SUPERSEDED_FIGURE } from './report-types';
-import type { IndicatorDef, NormalisedSubmission, Project, Registry } from './types';
+import type { Bilingual, IndicatorDef, NormalisedSubmission, Project, Registry } from './types';
 
 /**
  * docs/architecture.md §5 progress status. From the project's last period on (`final`) there is no "on track" left to be: a
@@ -421,6 +421,7 @@ export function buildProgrammeReport(input: {
   generatedAt: string;
   projects: readonly ProjectReportModel[];
   changes?: ReportChange[];
+  notes?: Bilingual[];
 }): ProgrammeReportModel {
   const { registry, period } = input;
   const p = periodFromKey(period);
@@ -501,6 +502,7 @@ export function buildProgrammeReport(input: {
     },
     completeness: { onTime: ids('on-time'), late: ids('late'), missing: ids('missing') },
     changes: input.changes ?? [],
+    notes: input.notes ?? [],
   };
 }
 

@@ -223,4 +223,6 @@ export interface ProgrammeReportModel {
   completeness: { onTime: string[]; late: string[]; missing: string[] };
   /** Changes since the previous revision of this period (empty for r1). */
   changes: ReportChange[];
+  /** Changes besides figures: an operator's reason for re-issuing, registry fields old → new. */
+  notes?: Bilingual[];
 }

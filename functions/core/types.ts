@@ -10,6 +10,20 @@ export type Bilingual = { lv: string; en: string };
 export const FUNDS = ['AMIF-2021-2027', 'AMIF-2014-2020', 'ESF', 'OTHER'] as const;
 export type Fund = (typeof FUNDS)[number];
 
+/**
+ * The dates a project of each fund may lie within (issue 14: a one-digit typo in a year must be an error at the
+ * cell, not four hundred reports). AMIF 2021-2027: 2021-01-01 to 2029-12-31, the eligibility window of Reg.
+ * 2021/1060 (CPR) Art. 63(2). AMIF 2014-2020: 2014-01-01 to 2024-06-30, Reg. 514/2014 Art. 17(3) as amended by
+ * Reg. 2022/585 (expenditure incurred and paid by the Responsible Authority by 30 June 2024). ESF and OTHER: a
+ * deliberately wide 2007-01-01 to 2035-12-31 (three programming periods), which still catches a wrong century.
+ */
+export const FUND_DATE_WINDOWS: Record<Fund, { from: string; to: string; source: string }> = {
+  'AMIF-2021-2027': { from: '2021-01-01', to: '2029-12-31', source: 'Reg. 2021/1060 Art. 63(2)' },
+  'AMIF-2014-2020': { from: '2014-01-01', to: '2024-06-30', source: 'Reg. 514/2014 Art. 17(3), Reg. 2022/585' },
+  ESF: { from: '2007-01-01', to: '2035-12-31', source: 'programming periods 2007-2013 to 2028-2034' },
+  OTHER: { from: '2007-01-01', to: '2035-12-31', source: 'programming periods 2007-2013 to 2028-2034' },
+};
+
 export const SPECIFIC_OBJECTIVES = ['SO1', 'SO2', 'SO3', 'SO4'] as const;
 export type SpecificObjective = (typeof SPECIFIC_OBJECTIVES)[number];
 

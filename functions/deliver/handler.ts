@@ -3,7 +3,7 @@
  * latest complete revision e-mailed to its managers, exactly once per recipient and revision (the ledger).
  */
 import type { Context } from 'aws-lambda';
-import { type DeliverOptions, type DeliverOutcome, deliverPeriod } from '../app/deliver';
+import { type DeliverOptions, type DeliverOutcome, deliverPeriod, ReportIntegrityError } from '../app/deliver';
 import { UnsentMailError } from '../app/ledger';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import { periodField } from '../aws/invocation-events';
@@ -41,6 +41,8 @@ export function createDeliverHandler(runtime: AwsRuntime) {
       } catch (err) {
         // Some sends certainly failed: count what was done, then fail the step so the state machine retries it.
         if (err instanceof UnsentMailError) count(err.outcome as DeliverOutcome);
+        // A report file that does not match its manifest: nothing was mailed; the alarm tells an operator.
+        if (err instanceof ReportIntegrityError) metrics.count(METRIC.reportIntegrityFailed, 1);
         throw err;
       }
     });

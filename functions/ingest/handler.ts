@@ -5,8 +5,10 @@
  */
 import type { Context } from 'aws-lambda';
 import { type IngestOutcome, ingestObject } from '../app/ingest';
+import { pendingUploads } from '../app/pending';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
 import {
+  BadEventError,
   eventRecords,
   failureLogFields,
   forEachObject,
@@ -25,6 +27,8 @@ export interface IngestSummary {
   records: number;
   accepted: number;
   rejected: number;
+  /** Waiting for a registry change or the period's start (not answered yet). */
+  pending: number;
   skipped: number;
   results: IngestRecordSummary[];
 }
@@ -34,15 +38,60 @@ function summarise(outcome: IngestOutcome, record: number): IngestRecordSummary 
   return { record, key: outcome.key, status: outcome.status, recordKey: outcome.recordKey };
 }
 
+/**
+ * An operator's reprocess (issue 14): `{"reprocess": {"key": "inbox/p/f.xlsx", "version": "<S3 version id>"}}`
+ * decides one stored upload again, keeping its original upload time (copying the object onto itself would make a
+ * new version, a new upload time and a second receipt). Only a different decision is mailed.
+ */
+export interface ReprocessEvent {
+  reprocess: { key: string; version?: string };
+}
+
+/** The daily schedule's `{"reexaminePending": true}`: decide the pending uploads whose period has begun. */
+export interface ReexamineEvent {
+  reexaminePending: true;
+}
+
+function isReprocess(event: unknown): event is ReprocessEvent {
+  const r = (event as Partial<ReprocessEvent> | null)?.reprocess;
+  if (r === undefined) return false;
+  if (typeof r !== 'object' || r === null || typeof r.key !== 'string' || r.key === '')
+    throw new BadEventError('reprocess needs {"reprocess": {"key": "inbox/<project>/<file>.xlsx", "version": "…"}}');
+  if (r.version !== undefined && typeof r.version !== 'string') throw new BadEventError('reprocess.version: a string');
+  return true;
+}
+
 /** The ingest handler on a given runtime (tests pass one wired to local servers). */
 export function createIngestHandler(runtime: AwsRuntime) {
   const { config, deps, metrics } = runtime;
-  return (event: ObjectCreatedEvent, context?: Context): Promise<IngestSummary> =>
+  return (event: ObjectCreatedEvent | ReprocessEvent | ReexamineEvent, context?: Context): Promise<IngestSummary> =>
     runtime.invoke(context, async () => {
-      const results = await forEachObject(eventRecords(event), config.dataBucket, (o) =>
-        ingestObject(deps, o.key, o.versionId ? { version: o.versionId } : {}),
+      const reprocess = isReprocess(event) ? event.reprocess : null;
+      const reexamine = (event as Partial<ReexamineEvent>).reexaminePending === true;
+      const asRecords = (objects: { key: string; version?: string }[]) =>
+        objects.map((o, index) => ({
+          index,
+          object: { bucket: config.dataBucket, key: o.key, ...(o.version ? { versionId: o.version } : {}) },
+        }));
+      const records = reprocess
+        ? asRecords([reprocess])
+        : reexamine
+          ? asRecords(await pendingUploads(deps))
+          : eventRecords(event);
+      const results = await forEachObject(records, config.dataBucket, (o) =>
+        ingestObject(deps, o.key, {
+          ...(o.versionId ? { version: o.versionId } : {}),
+          ...(reprocess ? { reprocess: true } : {}),
+        }),
       );
-      const summary: IngestSummary = { records: results.length, accepted: 0, rejected: 0, skipped: 0, results: [] };
+      const summary: IngestSummary = {
+        records: results.length,
+        accepted: 0,
+        rejected: 0,
+        pending: 0,
+        skipped: 0,
+        results: [],
+      };
       const receipts = { inDoubt: 0, gaveUp: 0 };
       let registryRejected = 0;
       for (const r of results) {
@@ -61,9 +110,19 @@ export function createIngestHandler(runtime: AwsRuntime) {
       metrics.count(METRIC.uploadsRejected, summary.rejected);
       metrics.count(METRIC.uploadsSkipped, summary.skipped);
       metrics.count(METRIC.registryRejected, registryRejected);
-      metrics.count(METRIC.ingestFailures, results.length - summary.accepted - summary.rejected - summary.skipped);
+      metrics.count(
+        METRIC.ingestFailures,
+        results.length - summary.accepted - summary.rejected - summary.pending - summary.skipped,
+      );
       metrics.count(METRIC.deliveriesInDoubt, receipts.inDoubt);
       metrics.count(METRIC.deliveriesGaveUp, receipts.gaveUp);
+      // A new registry may lift what pending uploads wait for: examine them now rather than at tomorrow's schedule.
+      if (!reexamine && results.some((r) => r.ok && r.value.status === 'accepted' && r.value.kind === 'registry')) {
+        for (const p of await pendingUploads(deps)) {
+          const outcome = await ingestObject(deps, p.key, { version: p.version });
+          if (outcome.status !== 'skipped') summary.results.push(summarise(outcome, summary.results.length));
+        }
+      }
       throwIfAnyFailed(results);
       return summary;
     });
@@ -72,5 +131,7 @@ export function createIngestHandler(runtime: AwsRuntime) {
 const handlers = onColdStart('ingest', createIngestHandler);
 
 /** Lambda handler: configured from the environment (`DATA_BUCKET`, `ARCHIVE_BUCKET`, `MAIL_FROM`, `LOG_LEVEL`). */
-export const handler = async (event: ObjectCreatedEvent, context?: Context): Promise<IngestSummary> =>
-  handlers()(event, context);
+export const handler = async (
+  event: ObjectCreatedEvent | ReprocessEvent | ReexamineEvent,
+  context?: Context,
+): Promise<IngestSummary> => handlers()(event, context);

@@ -9,6 +9,7 @@ import {
   type Aggregation,
   type BudgetLine,
   DEFAULT_SETTINGS,
+  FUND_DATE_WINDOWS,
   FUNDS,
   type IndicatorDef,
   type ProgrammeTarget,
@@ -139,6 +140,20 @@ function readProjects(
     const end = f.date(row.at('end'), true);
     if (start && end && end < start)
       f.add('registry-end-before-start', { sheet, cell: row.ref('end') }, { found: end, expected: `≥ ${start}` });
+    if (fund) {
+      const window = FUND_DATE_WINDOWS[fund];
+      for (const [field, date] of [
+        ['start', start],
+        ['end', end],
+      ] as const) {
+        if (date && (date < window.from || date > window.to))
+          f.add(
+            'registry-date-outside-programme',
+            { sheet, cell: row.ref(field) },
+            { found: date, expected: `${window.from} … ${window.to} (${fund}, ${window.source})` },
+          );
+      }
+    }
     const eligibleCost = f.number(row.at('eligibleCost'), { required: true, min: 0 });
     const rateAt = row.at('euRate');
     const rate = f.number(rateAt, { required: true, percent: true });

@@ -101,6 +101,20 @@ export interface RejectionMailInput {
   annotated?: { filename: string; content: Uint8Array };
   /** The upload link for a corrected workbook (the upload's period, or the project's next due one). */
   uploadLink?: string | undefined;
+  /** The project the workbook names, when it is not the folder's project (said so in the message). */
+  namedProject?: string;
+}
+
+/** Input of {@link composeWaitingMail}. */
+export interface WaitingMailInput {
+  from: string;
+  to: string[];
+  projectId: string;
+  sourceKey: string;
+  /** When it was uploaded, `YYYY-MM-DD`. */
+  since: string;
+  /** What it waits for: the liftable issues. */
+  issues: ValidationIssue[];
 }
 
 /** Input of {@link composeReminderMail}. */
@@ -127,7 +141,7 @@ export interface ReminderMailInput {
 export function composeManagerMail(input: ManagerMailInput): OutgoingMail {
   const { lang, programme: p } = input;
   const t = (b: Bilingual) => b[lang];
-  const corrected = p.revision > 1 || p.changes.length > 0;
+  const corrected = p.revision > 1 || p.changes.length > 0 || (p.notes ?? []).length > 0;
   const title = `${t(MAIL_TEXT.managerSubject)} ${p.period} (r${p.revision})`;
   const subject = corrected ? `${t(MAIL_TEXT.correctedPrefix)}: ${title}` : title;
   const maxBytes = input.maxBytes ?? DEFAULT_MAX_MAIL_BYTES;
@@ -205,6 +219,7 @@ function managerBlocks(
   if (corrected) {
     blocks.push({ kind: 'p', text: t(MAIL_SENTENCES.correctedIntro(p.revision)), tone: 'notice' });
     blocks.push({ kind: 'h2', text: t(MAIL_TEXT.changesHeading) });
+    for (const note of p.notes ?? []) blocks.push({ kind: 'p', text: note[lang] });
     if (p.changes.length === 0) blocks.push({ kind: 'p', text: t(MAIL_TEXT.noFigureChanges) });
     else {
       const titles = new Map(p.projects.map((row) => [row.id, row.title]));
@@ -366,6 +381,12 @@ export function composeRejectionMail(input: RejectionMailInput): OutgoingMail {
   for (const l of order) {
     blocks.push({ kind: 'p', text: rejected[l], lang: l });
     if (annotated) blocks.push({ kind: 'p', text: MAIL_SENTENCES.annotatedAttached(annotated.filename)[l], lang: l });
+    if (input.namedProject && input.projectId)
+      blocks.push({
+        kind: 'p',
+        text: MAIL_SENTENCES.otherProjectNamed(input.namedProject, input.projectId)[l],
+        lang: l,
+      });
   }
   blocks.push(
     {
@@ -384,6 +405,32 @@ export function composeRejectionMail(input: RejectionMailInput): OutgoingMail {
     ? [{ filename: safeFilename(annotated.filename), content: annotated.content, contentType: XLSX_CONTENT_TYPE }]
     : [];
   return bilingualMail(input, subject, blocks, 'lv', attachments);
+}
+
+/**
+ * The one mail about an upload still pending after a week (issue 14): neither accepted nor refused, and what it
+ * waits for (a registry change or the period's start), so the coordinator is not left guessing.
+ */
+export function composeWaitingMail(input: WaitingMailInput): OutgoingMail {
+  const order = languageOrder('lv');
+  const both = (b: Bilingual) => order.map((l) => b[l]).join(' / ');
+  const subject = `PMIF ${input.projectId}: ${both(MAIL_TEXT.waitingSubject)}`;
+  const waiting = MAIL_SENTENCES.waiting(input.sourceKey, input.since);
+  const blocks: Block[] = [{ kind: 'h1', text: both(MAIL_TEXT.waitingHeading) }];
+  for (const l of order) blocks.push({ kind: 'p', text: waiting[l], lang: l });
+  blocks.push(
+    {
+      kind: 'fields',
+      rows: [
+        [both(MAIL_TEXT.projectId), input.projectId],
+        [both(MAIL_TEXT.file), { text: input.sourceKey, mono: true }],
+      ],
+    },
+    { kind: 'h2', text: both(MAIL_TEXT.issuesHeading) },
+    ...issueBlocks(sortIssues(input.issues), order, true),
+    { kind: 'p', text: both(MAIL_TEXT.automatic), tone: 'muted' },
+  );
+  return bilingualMail(input, subject, blocks, 'lv', []);
 }
 
 /** A bilingual reminder that a project's submission for the period has not arrived and when it is due. */

@@ -49,6 +49,8 @@ export const MAIL_TEXT = {
   acceptedHeading: LABELS.acceptedHeading,
   rejectedHeading: LABELS.rejectedHeading,
   reminderHeading: LABELS.reminderHeading,
+  waitingHeading: { lv: 'Iesniegums gaida', en: 'Submission waiting' },
+  waitingSubject: { lv: 'iesniegums gaida', en: 'submission waiting' },
   acceptedSubject: LABELS.acceptedSubject,
   rejectedSubject: LABELS.rejectedSubject,
   reminderSubject: LABELS.reminderSubject,
@@ -118,6 +120,14 @@ export const MAIL_SENTENCES = {
   rejected: (sourceKey: string, errors: number): Bilingual => ({
     lv: `Datne ${sourceKey} netika pieņemta. Kļūdu skaits: ${errors}. Izlabojiet visas tabulā norādītās vietas un augšupielādējiet datni vēlreiz; līdz tam šis iesniegums pārskatā netiek ņemts vērā.`,
     en: `The file ${sourceKey} was not accepted. Errors: ${errors}. Correct every place listed in the table and upload the file again; until then this submission is not used in the report.`,
+  }),
+  waiting: (sourceKey: string, since: string): Bilingual => ({
+    lv: `Datne ${sourceKey} (augšupielādēta ${since}) vēl nav ne pieņemta, ne noraidīta: tā gaida, jo pašlaik to nevar pārbaudīt pret reģistru vai datumu (iemesli zemāk). Tā tiks pārbaudīta vēlreiz, tiklīdz mainīsies reģistrs vai sāksies periods; tad saņemsiet atbildi. Ja iemesls ir kļūda datnē, augšupielādējiet labotu datni.`,
+    en: `The file ${sourceKey} (uploaded ${since}) is neither accepted nor rejected yet: it is waiting, because it cannot be checked against the registry or the date now (reasons below). It will be checked again as soon as the registry changes or the period begins, and you will get an answer then. If the reason is a mistake in the file, upload a corrected file.`,
+  }),
+  otherProjectNamed: (named: string, folder: string): Bilingual => ({
+    lv: `Darbgrāmatā norādīts projekts ${named}, bet tā augšupielādēta projekta ${folder} mapē; šī atbilde nosūtīta tikai projekta ${folder} koordinatoriem.`,
+    en: `The workbook names project ${named} but was uploaded into the folder of project ${folder}; this answer goes to the coordinators of ${folder} only.`,
   }),
   annotatedAttached: (filename: string): Bilingual => ({
     lv: `Pielikumā (${filename}) ir jūsu darbgrāmata ar iezīmētām kļūdainajām šūnām.`,

@@ -51,7 +51,7 @@ export async function renderProgrammePdf(model: ProgrammeReportModel, lang: Lang
   drawIndicators(canvas, model.indicators);
   drawBreakdowns(canvas, model.indicators);
   drawFinance(canvas, model);
-  if (model.changes.length > 0) drawChanges(canvas, model);
+  if (model.changes.length > 0 || (model.notes ?? []).length > 0) drawChanges(canvas, model);
   canvas.writeFooters(`${label(lang, 'programmeReportTitle')} · ${model.period} · r${model.revision}`);
   return canvas.finish();
 }
@@ -290,6 +290,9 @@ function drawChanges(canvas: ReportCanvas, model: ProgrammeReportModel): void {
   const { lang } = canvas;
   canvas.sectionTitle(label(lang, 'changes'), 60);
   canvas.paragraph(label(lang, 'changesIntro'), { size: SIZES.small, color: COLOURS.muted, after: 8 });
+  // Changes besides figures (an operator's reason, registry fields old → new), one line each.
+  for (const note of model.notes ?? []) canvas.paragraph(`• ${note[lang]}`, { size: SIZES.small, after: 2 });
+  if (model.changes.length === 0) return;
   const titles = new Map(model.projects.map((p) => [p.id, p.title]));
   // Money keeps its cents; indicator values print as quantities.
   const value = (c: ReportChange, v: number): string =>

@@ -70,7 +70,8 @@ export async function buildAnnotatedWorkbook(
 ): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'pmif-reports';
-  const taken = new Set<string>([ISSUES_SHEET.toLowerCase()]);
+  // `History` is a name exceljs refuses (Excel reserves it): a coordinator's sheet of that name is copied renamed.
+  const taken = new Set<string>([ISSUES_SHEET.toLowerCase(), 'history']);
   const list = wb.addWorksheet(ISSUES_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   const cellCount = workbook?.sheets.reduce((a, s) => a + s.rows.reduce((b, r) => b + r.cells.length, 0), 0) ?? 0;
   const copy = workbook !== null && cellCount <= MAX_ANNOTATED_CELLS;

@@ -8,16 +8,18 @@
  * E-mails are counted at the mailer (every send that reached the outbox), not as outbox files: with a fixed clock a
  * repeated identical mail would overwrite its own file and hide the duplicate.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverPeriod } from '../../functions/app/deliver';
 import type { Deps } from '../../functions/app/deps';
+import { generatePeriod } from '../../functions/app/generate';
 import { ingestObject } from '../../functions/app/ingest';
-import { type RunResult, runAll } from '../../functions/app/run';
+import { type RunOptions, type RunResult, runAll } from '../../functions/app/run';
 import { parseLedgerKey } from '../../functions/core/keys';
 import type { Manifest } from '../../functions/core/manifest';
+import { sampleRegistryBytes } from '../../sample/write-sample';
 import { type FaultRule, injectFaults, type SentMail } from '../helpers/faults';
 import {
   correctedUpload,
@@ -25,12 +27,15 @@ import {
   type LogLine,
   localDeps,
   recordingLogger,
+  registryOf,
+  SMALL_PROJECTS,
   type SmallProgramme,
   smallProgramme,
   snapshot,
   stage,
   type Upload,
 } from '../helpers/small-programme';
+import { renameSheet, workbookBytes } from '../helpers/workbooks';
 
 /** 07:00 in Riga on 12 October 2023: 2023-Q1 and Q2 are due, 2023-Q3 is in its reminder window (deadline 15 Oct). */
 const NOW = new Date('2023-10-12T04:00:00Z');
@@ -197,7 +202,8 @@ async function runCase(c: Case): Promise<Row> {
   const first = faulty(bucket, outbox, c.rules, sent, firstLines);
   let firstRun = 'completed';
   try {
-    await runAll(first.deps, undefined, RUN);
+    const named = (await runAll(first.deps, undefined, RUN)).failures.length;
+    if (named > 0) firstRun = `completed, ${named} failure(s) named`;
   } catch (err) {
     firstRun = `threw ${(err as Error).name}`;
   }
@@ -449,5 +455,348 @@ describe('fault matrix on a small sample programme', () => {
         .map((s) => s.key)
         .sort(),
     ).toEqual(['inbox/pmlp-reception/2023-Q2 labots.xlsx', 'inbox/pmlp-reception/2023-Q2.xlsx']);
+  }, 60_000);
+});
+
+/*
+ * Poison cases (issue 14): what people and machines actually do (a sheet name exceljs refuses, a scheduler with a
+ * wrong clock, a one-digit typo in the registry, a contact change, a truncated record or report file, an upload in
+ * the wrong place). Each is followed by the next correct run, and must converge: the store equals what a correct
+ * run on the same final inputs gives (apart from the named traces of the bad event, such as pending records), and
+ * every mail went out exactly once.
+ */
+describe('poison cases: each converges on the next correct run, nothing lost or sent twice', () => {
+  /** A run through a counting mailer and a recording logger. */
+  async function runAt(bucket: string, outbox: string, now: Date, sent: SentMail[], options: RunOptions = {}) {
+    const lines: LogLine[] = [];
+    const base = localDeps(bucket, outbox, now, recordingLogger(lines));
+    const counted = injectFaults(base, [], { sent });
+    const deps: Deps = { ...base, store: counted.store, mailer: counted.mailer };
+    const result = await runAll(deps, undefined, { ...RUN, ...options });
+    return { result, deps, lines };
+  }
+
+  /** Keys where `actual` differs from `expected`, except keys only `actual` has that `trace` allows. */
+  function divergence(expected: Map<string, string>, actual: Map<string, string>, trace?: RegExp): string[] {
+    return differences(expected, actual).filter((k) => !(trace?.test(k) && !expected.has(k)));
+  }
+
+  /** Problems with the mails: each expected one exactly once, nothing else. */
+  function mailProblems(sent: SentMail[], expected: SentMail[]): string[] {
+    const counts = mailCounts(sent);
+    const problems: string[] = [];
+    for (const [mail] of mailCounts(expected))
+      if (counts.get(mail) !== 1) problems.push(`${counts.get(mail) ?? 0}× ${mail}`);
+    for (const [mail, n] of counts) if (!mailCounts(expected).has(mail)) problems.push(`unexpected ${n}× ${mail}`);
+    return problems;
+  }
+
+  /** A correct run at NOW on a fresh bucket holding `inputs`: what the bad case must converge on. */
+  async function cleanRun(inputs: Upload[]) {
+    const { bucket, outbox } = await freshBucket(inputs);
+    const sent: SentMail[] = [];
+    await runAt(bucket, outbox, NOW, sent);
+    return { snap: await snapshot(bucket), sent };
+  }
+
+  const registryWith = async (edit: (r: ReturnType<typeof registryOf>) => void, key: string, uploadedAt: string) => {
+    const r = structuredClone(registryOf(programme.data, SMALL_PROJECTS));
+    edit(r);
+    return { key, bytes: await sampleRegistryBytes(r), uploadedAt } satisfies Upload;
+  };
+  const submissionsOnly = () => uploads.filter((u) => u.key.startsWith('inbox/'));
+
+  it('the protected sheet name: the refusal is answered and every due period is generated and delivered', async () => {
+    const bad = await workbookBytes({
+      Projekts: [
+        ['Projekta ID', 'one-stop-shop'],
+        ['Periods', '2023-Q2'],
+      ],
+      Rādītāji: [
+        ['Kods', 'Vērtība periodā'],
+        ['P.6', 'daudz'],
+      ],
+      Izdevumi: [['Izmaksu kategorija', 'Summa periodā, EUR']],
+      Placeholder: [['vēsture']],
+    });
+    const history: Upload = {
+      key: 'inbox/one-stop-shop/ar vēsturi.xlsx',
+      bytes: renameSheet(bad, 'Placeholder', 'History'),
+      uploadedAt: '2023-10-06T08:00:00.000Z',
+    };
+    const { bucket, outbox } = await freshBucket([...uploads, history]);
+    const sent: SentMail[] = [];
+    const first = await runAt(bucket, outbox, NOW, sent);
+    expect(first.result.failures).toEqual([]);
+    expect(first.result.ingested.find((i) => i.key === history.key)).toMatchObject({
+      status: 'rejected',
+      mail: 'sent',
+    });
+    // The same run generated and delivered every due period.
+    expect(first.result.generated.map((g) => [g.period, g.status])).toEqual([
+      ['2023-Q1', 'generated'],
+      ['2023-Q2', 'generated'],
+    ]);
+    expect(first.result.delivered.map((d) => [d.period, d.sent])).toEqual([
+      ['2023-Q1', 3],
+      ['2023-Q2', 3],
+    ]);
+    await runAt(bucket, outbox, NOW, sent);
+    const clean = await cleanRun([...uploads, history]);
+    expect(divergence(clean.snap, await snapshot(bucket))).toEqual([]);
+    expect(divergence(reference.snap, await snapshot(bucket), /one-stop-shop/)).toEqual([]);
+    expect(mailProblems(sent, clean.sent)).toEqual([]);
+    expect(sent.filter((m) => m.delivery.includes('ar_v'))).toHaveLength(1);
+  }, 60_000);
+
+  it('the past clock: a run on 2018-01-01 loses no upload; the next, correct run accepts them all', async () => {
+    const { bucket, outbox } = await freshBucket(uploads);
+    const sent: SentMail[] = [];
+    const past = await runAt(bucket, outbox, new Date('2018-01-01T04:00:00Z'), sent);
+    expect(past.result.failures).toEqual([]);
+    const valid = submissionsOnly().filter((u) => u.key !== programme.refused.key);
+    expect(
+      past.result.ingested
+        .filter((i) => i.status === 'pending')
+        .map((i) => i.key)
+        .sort(),
+    ).toEqual(valid.map((u) => u.key).sort());
+    // Nobody is told anything about an upload still pending; the refused one (wrong cells) is answered once.
+    expect(sent.map((m) => m.delivery)).toEqual([expect.stringContaining('indicator-values')]);
+    const right = await runAt(bucket, outbox, NOW, sent);
+    expect(right.result.ingested.filter((i) => i.status === 'accepted' && i.kind === 'submission')).toHaveLength(
+      valid.length,
+    );
+    // The managers' reports show them: the store is the fault-free run's, plus the pending records. The refused
+    // upload (wrong cells) was decided under the wrong clock, so its record also lists "period in the future".
+    expect(
+      divergence(reference.snap, await snapshot(bucket), /^pending\//).filter(
+        (k) => !k.startsWith(`rejections/pmlp-reception/`),
+      ),
+    ).toEqual([]);
+    const manifest = JSON.parse(
+      decoder.decode((await right.deps.store.get('reports/2023-Q2/r1/manifest.json'))!.bytes),
+    ) as Manifest;
+    expect(manifest.completeness.missing).toEqual([]);
+    expect(mailProblems(sent, reference.sent)).toEqual([]);
+  }, 60_000);
+
+  it('the registry typo (start 1923): refused at the cell; the uploads wait and are decided with the fixed registry', async () => {
+    const typo = await registryWith(
+      (r) => {
+        r.projects.find((p) => p.id === 'pmlp-reception')!.start = '1923-01-01';
+      },
+      'registry/registry-typo.xlsx',
+      '2023-01-01T08:00:00.000Z',
+    );
+    const { bucket, outbox } = await freshBucket([typo, ...submissionsOnly()]);
+    const sent: SentMail[] = [];
+    const bad = await runAt(bucket, outbox, NOW, sent);
+    const refused = bad.result.ingested.find((i) => i.key === typo.key);
+    expect(refused).toMatchObject({ status: 'rejected', kind: 'registry' });
+    const where = (refused as { issues: { code: string; sheet?: string; cell?: string }[] }).issues.find(
+      (i) => i.code === 'registry-date-outside-programme',
+    );
+    expect(where?.sheet).toBe('Projekti');
+    expect(where?.cell).toMatch(/^[A-Z]+\d+$/);
+    // No registry in force: nothing reported, nothing mailed, every upload waiting (none refused into the void).
+    expect(bad.result.generated).toEqual([]);
+    expect(sent).toEqual([]);
+    expect(new Set(bad.result.ingested.filter((i) => i.key.startsWith('inbox/')).map((i) => i.status))).toEqual(
+      new Set(['pending']),
+    );
+    await stage(bucket, [programme.registry]);
+    await runAt(bucket, outbox, NOW, sent);
+    const clean = await cleanRun([typo, ...uploads]);
+    expect(divergence(clean.snap, await snapshot(bucket), /^pending\//)).toEqual([]);
+    expect(mailProblems(sent, clean.sent)).toEqual([]);
+  }, 60_000);
+
+  it('the registry typo inside the fund window (start 2021): the run holds the backfill, names it, mails no manager', async () => {
+    const typo = await registryWith(
+      (r) => {
+        r.projects.find((p) => p.id === 'pmlp-reception')!.start = '2021-01-01';
+      },
+      'registry/registry-typo.xlsx',
+      '2023-01-01T08:00:00.000Z',
+    );
+    const { bucket, outbox } = await freshBucket([typo, ...submissionsOnly()]);
+    const sent: SentMail[] = [];
+    const bad = await runAt(bucket, outbox, NOW, sent);
+    expect(bad.result.held).toEqual([
+      '2021-Q1',
+      '2021-Q2',
+      '2021-Q3',
+      '2021-Q4',
+      '2022-Q1',
+      '2022-Q2',
+      '2022-Q3',
+      '2022-Q4',
+      '2023-Q1',
+      '2023-Q2',
+    ]);
+    expect(bad.result.failures.map((f) => f.todo)).toEqual([expect.stringContaining('--backfill')]);
+    expect(bad.result.generated).toEqual([]);
+    expect(sent.filter((m) => mailKind(m.delivery) === 'report mail')).toEqual([]);
+    await stage(bucket, [programme.registry]);
+    const fixed = await runAt(bucket, outbox, NOW, sent);
+    expect(fixed.result.failures).toEqual([]);
+    const clean = await cleanRun([typo, ...uploads]);
+    // The records name the registry each upload was checked against; the reports and every mail are the same.
+    // (The transmission's manifest lists those records' hashes.)
+    expect(
+      differences(clean.snap, await snapshot(bucket)).filter(
+        (k) => !k.startsWith('submissions/') && !/^transmissions\/[^/]+\/r1\/manifest\.json$/.test(k),
+      ),
+    ).toEqual([]);
+    expect(differences(clean.snap, await snapshot(bucket)).length).toBeLessThanOrEqual(submissionsOnly().length + 1);
+    expect(mailProblems(sent, clean.sent)).toEqual([]);
+  }, 60_000);
+
+  it('a contact-only registry change issues no revision and mails no manager; later mail goes to the new addresses', async () => {
+    const { bucket, outbox } = await freshBucket(uploads);
+    const sent: SentMail[] = [];
+    await runAt(bucket, outbox, NOW, sent);
+    const contacts = await registryWith(
+      (r) => {
+        r.projects.find((p) => p.id === 'pmlp-reception')!.coordinatorEmails = ['jauns.koordinators@pmlp.example.lv'];
+        r.recipients[0]!.email = 'jauna.vadiba@iem.example.lv';
+        r.recipients[2]!.language = 'lv';
+      },
+      'registry/registry-kontakti.xlsx',
+      '2023-10-11T08:00:00.000Z',
+    );
+    await stage(bucket, [contacts]);
+    const before = sent.length;
+    const after = await runAt(bucket, outbox, NOW, sent);
+    expect(after.result.generated.map((g) => g.status)).toEqual(['unchanged', 'unchanged']);
+    expect(after.result.transmitted.map((t) => t.status)).toEqual(['unchanged']);
+    expect(sent.length).toBe(before);
+    expect(divergence(reference.snap, await snapshot(bucket), /registry-kontakti|^registry-versions\//)).toEqual([]);
+    expect(mailProblems(sent, reference.sent)).toEqual([]);
+    // Future mail: a correction's receipt and its corrected revision go to the new addresses.
+    const correction = await correctedUpload(
+      programme.data,
+      'pmlp-reception',
+      '2023-Q2',
+      (content) => {
+        content.indicators.find((i) => i.code === 'P.1')!.value = 1900;
+      },
+      { key: 'inbox/pmlp-reception/2023-Q2 labots.xlsx', uploadedAt: '2023-10-11T09:00:00.000Z' },
+    );
+    await stage(bucket, [correction]);
+    await runAt(bucket, outbox, NOW, sent);
+    const later = sent.slice(before);
+    expect(later.find((m) => mailKind(m.delivery) === 'receipt mail')?.to).toEqual([
+      'jauns.koordinators@pmlp.example.lv',
+    ]);
+    const reportsTo = later.filter((m) => mailKind(m.delivery) === 'report mail').flatMap((m) => m.to);
+    expect(reportsTo).toContain('jauna.vadiba@iem.example.lv');
+    expect(reportsTo).not.toContain('pmif.vadiba@iem.example.lv');
+  }, 60_000);
+
+  it('a truncated record: the period that needs it fails with its key, the others go on; restored, it converges', async () => {
+    const correction = await correctedUpload(
+      programme.data,
+      'pmlp-reception',
+      '2023-Q1',
+      (content) => {
+        content.indicators.find((i) => i.code === 'P.1')!.value = 1234;
+      },
+      { key: 'inbox/pmlp-reception/2023-Q1 labots.xlsx', uploadedAt: '2023-10-11T09:00:00.000Z' },
+    );
+    // Expected: the fault-free run, then the correction and a run.
+    const clean = await freshBucket(uploads);
+    const cleanSent: SentMail[] = [];
+    await runAt(clean.bucket, clean.outbox, NOW, cleanSent);
+    await stage(clean.bucket, [correction]);
+    await runAt(clean.bucket, clean.outbox, NOW, cleanSent);
+
+    const { bucket, outbox } = await freshBucket(uploads);
+    const sent: SentMail[] = [];
+    const first = await runAt(bucket, outbox, NOW, sent);
+    await stage(bucket, [correction]);
+    const q2 = (await first.deps.store.list('submissions/2023-Q2/one-stop-shop/'))[0]!.key;
+    const path = join(bucket, ...q2.split('/'));
+    const intact = await readFile(path);
+    await writeFile(path, intact.subarray(0, Math.floor(intact.length / 2)));
+    const bad = await runAt(bucket, outbox, NOW, sent);
+    expect(bad.result.generated.map((g) => [g.period, g.status])).toEqual([['2023-Q1', 'generated']]);
+    // 2023-Q2 and the 2023-06-30 transmission need the record; each fails naming it, 2023-Q1 goes on.
+    expect(bad.result.failures.map((f) => f.key)).toEqual(['2023-Q2', 'transmission 2023-06-30']);
+    for (const f of bad.result.failures) expect(f.what).toContain(q2);
+    expect(bad.result.delivered.map((d) => [d.period, d.sent])).toEqual([['2023-Q1', 3]]);
+    await writeFile(path, intact);
+    await runAt(bucket, outbox, NOW, sent);
+    expect(divergence(await snapshot(clean.bucket), await snapshot(bucket))).toEqual([]);
+    expect(mailProblems(sent, cleanSent)).toEqual([]);
+  }, 90_000);
+
+  it('a truncated report file is never mailed: deliver names it; restored, it converges', async () => {
+    const { bucket, outbox } = await freshBucket(uploads);
+    const sent: SentMail[] = [];
+    const lines: LogLine[] = [];
+    const base = localDeps(bucket, outbox, NOW, recordingLogger(lines));
+    const counted = injectFaults(base, [], { sent });
+    const deps: Deps = { ...base, store: counted.store, mailer: counted.mailer };
+    for (const u of uploads.filter((x) => x.key.startsWith('registry/'))) await ingestObject(deps, u.key);
+    for (const u of submissionsOnly()) await ingestObject(deps, u.key);
+    for (const period of ['2023-Q1', '2023-Q2']) await generatePeriod(deps, { period, workers: 1 });
+    const truncated = 'reports/2023-Q2/r1/one-stop-shop.pdf';
+    const path = join(bucket, ...truncated.split('/'));
+    const intact = await readFile(path);
+    // The folder store refuses to overwrite an archived report: truncate it behind its back, as a disk would.
+    await writeFile(path, intact.subarray(0, intact.length - 100));
+    const bad = await runAt(bucket, outbox, NOW, sent);
+    expect(bad.result.failures.map((f) => [f.key, f.what.includes(truncated)])).toEqual([['2023-Q2', true]]);
+    expect(bad.lines.filter((l) => l.event === 'deliver.integrity-failed').map((l) => l.fields.key)).toEqual([
+      truncated,
+    ]);
+    // 2023-Q1 went out; nothing of 2023-Q2 did.
+    expect(sent.filter((m) => m.delivery.startsWith('2023-Q2/'))).toEqual([]);
+    expect(sent.filter((m) => m.delivery.startsWith('2023-Q1/'))).toHaveLength(3);
+    await writeFile(path, intact);
+    await runAt(bucket, outbox, NOW, sent);
+    expect(divergence(reference.snap, await snapshot(bucket))).toEqual([]);
+    expect(mailProblems(sent, reference.sent)).toEqual([]);
+  }, 60_000);
+
+  it('a misplaced upload is answered, filed apart, and stops nothing', async () => {
+    const misplaced: Upload[] = [
+      { key: 'inbox/2023-Q3.xlsx', bytes: programme.refused.bytes, uploadedAt: '2023-10-06T08:00:00.000Z' },
+      {
+        key: 'inbox/one-stop-shop/2023/2023-Q3.xlsx',
+        bytes: programme.refused.bytes,
+        uploadedAt: '2023-10-06T09:00:00.000Z',
+      },
+      {
+        key: 'inbox/pmlp-reception/2023-Q3.csv',
+        bytes: programme.refused.bytes,
+        uploadedAt: '2023-10-06T10:00:00.000Z',
+      },
+    ];
+    const { bucket, outbox } = await freshBucket([...uploads, ...misplaced]);
+    const sent: SentMail[] = [];
+    const first = await runAt(bucket, outbox, NOW, sent);
+    expect(first.result.failures).toEqual([]);
+    expect(first.result.ingested.filter((i) => misplaced.some((m) => m.key === i.key)).map((i) => i.status)).toEqual([
+      'rejected',
+      'rejected',
+      'rejected',
+    ]);
+    await runAt(bucket, outbox, NOW, sent);
+    expect(divergence(reference.snap, await snapshot(bucket), /_misplaced|2023-Q3\.(csv|xlsx)|2023\/2023-Q3/)).toEqual(
+      [],
+    );
+    expect((await snapshot(bucket)).size - reference.snap.size).toBeGreaterThan(0);
+    // Answered where the folder names a project (two of three), once each.
+    const answers = sent.filter((m) => !reference.sent.some((r) => mailKey(r) === mailKey(m)));
+    expect(answers.map((m) => m.to).sort()).toEqual(
+      [
+        programme.data.registry.projects.find((p) => p.id === 'one-stop-shop')!.coordinatorEmails,
+        programme.data.registry.projects.find((p) => p.id === 'pmlp-reception')!.coordinatorEmails,
+      ].sort(),
+    );
+    expect(mailProblems(sent, [...reference.sent, ...answers])).toEqual([]);
   }, 60_000);
 });

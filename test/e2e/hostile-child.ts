@@ -22,7 +22,7 @@ import { SAMPLE_NOW } from '../../sample/write-sample';
 export const RESULT_MARKER = 'HOSTILE-RESULT ';
 
 export interface ChildReport {
-  outcome: 'accepted' | 'rejected' | 'skipped' | 'crashed';
+  outcome: 'accepted' | 'rejected' | 'pending' | 'skipped' | 'crashed';
   /** Distinct issue codes, sorted: a rejection's issues, or an accepted submission's warnings. */
   codes: string[];
   /** The upload's version (the folder store's content hash). */
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   try {
     const result = await ingestObject(deps, key);
     outcome = result.status === 'skipped' ? 'skipped' : result.status;
-    if (result.status === 'rejected') codes = result.issues.map((i) => i.code);
+    if (result.status === 'rejected' || result.status === 'pending') codes = result.issues.map((i) => i.code);
     if (result.status !== 'skipped') recordKey = result.recordKey;
     if (result.status === 'accepted' && result.kind === 'submission')
       codes = await warningCodes(store, result.recordKey);

@@ -248,6 +248,13 @@ describe('hostile corpus', () => {
         k.startsWith('deliveries/uploads/') ||
         (record.startsWith('rejections/') && k === record.replace(/\.json$/, '.xlsx'));
       expect(added.filter((k) => !allowed(k))).toEqual([]);
+      if (c.expected.outcome === 'pending') {
+        // Not decided: kept pending under the folder it was uploaded to, no receipt (it is examined again), no mail.
+        expect(record).toBe(keys.pending(parseInboxKey(c.key)!.folder, report.version));
+        expect(added).not.toContain(report.receiptKey);
+        expect(added.filter((k) => k.startsWith('deliveries/'))).toEqual([]);
+        return;
+      }
       expect(added).toContain(report.receiptKey);
       if (!(record in report.before)) expect(added).toContain(record);
       if (c.expected.outcome === 'rejected') {

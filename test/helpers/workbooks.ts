@@ -1,5 +1,6 @@
 /** Build workbooks in tests the way other tools would: plain exceljs, our own template code not involved. */
 import ExcelJS from 'exceljs';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import type { Registry, SourceRef } from '../../functions/core/types';
 import { readXlsx, type WorkbookData } from '../../functions/intake/read-xlsx';
 
@@ -92,4 +93,15 @@ export function testRegistry(): Registry {
     indicators: [],
     settings: { deadlineDays: 15, reminderDays: 5 },
   };
+}
+
+/**
+ * Rename a sheet in a built workbook's bytes, to names exceljs refuses to write (`History`) but Excel files carry.
+ */
+export function renameSheet(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  const files = unzipSync(bytes);
+  const workbookXml = strFromU8(files['xl/workbook.xml']!);
+  if (!workbookXml.includes(`name="${from}"`)) throw new Error(`no sheet ${from} to rename`);
+  files['xl/workbook.xml'] = strToU8(workbookXml.replace(`name="${from}"`, `name="${to}"`));
+  return zipSync(files);
 }

@@ -225,21 +225,26 @@ describe('upload trigger', () => {
     });
   };
 
-  it('starts ingest for .xlsx uploads under inbox/ and registry/ only', () => {
+  it('starts ingest for every object under inbox/ and registry/, whatever its name (each gets an answer)', () => {
     expect(filters()).toEqual(
-      ['inbox/', 'registry/'].flatMap((prefix) =>
-        ['.xlsx', '.XLSX'].map((suffix) => ({
-          events: ['s3:ObjectCreated:*'],
-          target: `<${fnId('Ingest')}.Arn>`,
-          prefix,
-          suffix,
-        })),
-      ),
+      ['inbox/', 'registry/'].map((prefix) => ({
+        events: ['s3:ObjectCreated:*'],
+        target: `<${fnId('Ingest')}.Arn>`,
+        prefix,
+        suffix: '',
+      })),
     );
   });
 
   it('is never triggered by what ingest writes', () => {
-    const outputs = [DATA.submissions, DATA.rejections, DATA.ingested, DATA.registryVersions, DATA.deliveries];
+    const outputs = [
+      DATA.submissions,
+      DATA.rejections,
+      DATA.ingested,
+      DATA.registryVersions,
+      DATA.deliveries,
+      DATA.pending,
+    ];
     for (const { prefix } of filters()) {
       for (const out of outputs) {
         expect(out.prefix.startsWith(prefix) || prefix.startsWith(out.prefix)).toBe(false);
@@ -280,6 +285,12 @@ describe('calendar', () => {
         timezone: 'Europe/Riga',
         target: `<${logicalIdOf(synth.stack, child<GenerateWorkflow>('Generate').stateMachine)}>`,
         input: { mode: 'scheduled' },
+      },
+      {
+        expression: 'cron(0 5 * * ? *)',
+        timezone: 'Europe/Riga',
+        target: `<${fnId('Ingest')}.Arn>`,
+        input: { reexaminePending: true },
       },
       {
         expression: 'cron(0 7 * * ? *)',
@@ -573,6 +584,7 @@ describe('queues and alarms', () => {
         ]),
         'IngestFailures service=ingest',
         'RegistryRejected service=ingest',
+        'ReportIntegrityFailed service=deliver',
       ].sort(),
     );
     for (const a of alarms.filter((a) => a.Dimensions.some((d) => d.Name === 'service'))) {

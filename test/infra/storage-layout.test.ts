@@ -1,6 +1,6 @@
 /** infra/ restates the key prefixes (it may not import runtime code); they must agree with the one key module. */
 import { describe, expect, it } from 'vitest';
-import { isXlsxKey, keys } from '../../functions/core/keys';
+import { classifyUpload, keys } from '../../functions/core/keys';
 import { METRIC, METRICS_NAMESPACE } from '../../functions/core/metric-names';
 import {
   ALARMED_METRICS,
@@ -47,8 +47,12 @@ describe('storage layout', () => {
     expect(built.manifest.startsWith(ARCHIVE.reports.prefix)).toBe(true);
   });
 
-  it('triggers ingest only for keys the runtime treats as workbooks', () => {
-    for (const suffix of INGEST_TRIGGERS.suffixes) expect(isXlsxKey(`inbox/p/file${suffix}`)).toBe(true);
+  it('triggers ingest for every object under its prefixes, and the runtime answers each of them', () => {
+    const names = ['p/a.xlsx', 'p/a.XLSX', 'p/a.Xlsx', 'a.xlsx', 'p/2025/a.xlsx', 'p/a.csv', 'p/a', 'P Q/a.xlsx'];
+    for (const prefix of INGEST_TRIGGERS.prefixes) {
+      for (const name of names) expect(classifyUpload(`${prefix}${name}`), `${prefix}${name}`).not.toBeNull();
+    }
+    expect(classifyUpload('inbox/p/a.Xlsx')).toEqual({ kind: 'submission', folder: 'p', file: 'a.Xlsx' });
   });
 
   it('alarms on metrics the handlers publish, under the namespace they publish to', () => {

@@ -179,6 +179,42 @@ describe('S3 event keys', () => {
 });
 
 describe('ingest handler', () => {
+  it("takes an operator's reprocess of one upload version, and refuses a malformed one", async () => {
+    const store = new RecordingStore();
+    const { runtime } = testRuntime(store);
+    const summary = await createIngestHandler(runtime)({
+      reprocess: { key: 'inbox/valoda-riga/Q3.xlsx', version: 'v7' },
+    });
+    expect(store.gets).toEqual(['inbox/valoda-riga/Q3.xlsx']);
+    expect(summary.results).toEqual([
+      { record: 0, key: 'inbox/valoda-riga/Q3.xlsx', status: 'skipped', reason: 'not-found' },
+    ]);
+    await expect(createIngestHandler(runtime)({ reprocess: { key: 7 } } as never)).rejects.toThrow(BadEventError);
+  });
+
+  it("re-examines every pending upload on the daily schedule's event", async () => {
+    const store = new RecordingStore();
+    const pending = {
+      schemaVersion: 1,
+      kind: 'pending',
+      source: { key: 'inbox/valoda-riga/2026-Q1.xlsx', version: 'v3', sha256: 'x', bytes: 1, uploadedAt: '2025-12-20' },
+    };
+    (store as { list: (prefix: string) => Promise<ObjectInfo[]> }).list = async (prefix: string) =>
+      prefix === 'pending/'
+        ? [{ key: 'pending/valoda-riga/v3.json', version: '1', size: 1, lastModified: new Date(0) }]
+        : [];
+    store.get = async (key: string) => {
+      store.gets.push(key);
+      return key === 'pending/valoda-riga/v3.json'
+        ? { key, version: '1', lastModified: new Date(0), bytes: new TextEncoder().encode(JSON.stringify(pending)) }
+        : undefined;
+    };
+    const { runtime } = testRuntime(store);
+    const summary = await createIngestHandler(runtime)({ reexaminePending: true });
+    expect(store.gets).toEqual(['pending/valoda-riga/v3.json', 'inbox/valoda-riga/2026-Q1.xlsx']);
+    expect(summary.records).toBe(1);
+  });
+
   it('processes every record, decoded, and summarises them', async () => {
     const store = new RecordingStore();
     const { runtime, counts, published } = testRuntime(store);
@@ -190,6 +226,7 @@ describe('ingest handler', () => {
       records: 2,
       accepted: 0,
       rejected: 0,
+      pending: 0,
       skipped: 2,
       results: [
         { record: 0, key: 'inbox/valoda-riga/Ceturksnis 3.xlsx', status: 'skipped', reason: 'not-found' },

@@ -10,7 +10,7 @@ import type { ArchiveDeps, VerifyReport } from '../../app/archive';
 import { keys } from '../../core/keys';
 import { MAX_PRESIGN_SECONDS, silentLogger } from '../../core/ports';
 import type { Lang } from '../../core/types';
-import { langOption, periodFlag, periodOption, revisionOption, storeFlag } from '../options';
+import { langOption, openStoreFolder, periodFlag, periodOption, revisionOption, storeFlag } from '../options';
 
 const CUTOFF = /^\d{4}-(?:06-30|12-31)$/;
 
@@ -83,7 +83,7 @@ async function openStorage(
 ): Promise<ArchiveDeps & { where: string }> {
   if (flags.store && !flags.bucket && !flags.archiveBucket) {
     const { FolderStore } = await import('../../adapters/folder-store');
-    const store = new FolderStore(resolve(flags.store));
+    const store = new FolderStore(openStoreFolder(flags.store));
     return { store, control: store, log: silentLogger, where: resolve(flags.store) };
   }
   if (!flags.store && flags.bucket && flags.archiveBucket) {

@@ -17,6 +17,10 @@ export function deliverCommand(program: Command): Command {
     )
     .option('--confirm-in-doubt', 'after checking they got it: record the recipients in doubt as sent')
     .addOption(verboseFlag())
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 delivered (or nothing to deliver), 2 something failed (a report file not matching its manifest is never mailed), 3 a mail in doubt.',
+    )
     .action(
       async (opts: {
         period: string;
@@ -37,8 +41,8 @@ export function deliverCommand(program: Command): Command {
         const resolve = opts.resendInDoubt ? 'resend' : opts.confirmInDoubt ? 'confirm' : undefined;
         const outcome = await deliverPeriod(deps, opts.period, resolve ? { resolve } : {});
         process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-        // In doubt or given up: a person must look (see the ledger's comment in app/ledger.ts).
-        process.exitCode = outcome.inDoubt + outcome.gaveUp > 0 ? 1 : 0;
+        // Given up: something failed (2); in doubt: a person must look (3). See the ledger's comment in app/ledger.ts.
+        process.exitCode = outcome.gaveUp > 0 ? 2 : outcome.inDoubt > 0 ? 3 : 0;
       },
     );
 }

@@ -13,6 +13,7 @@ export function generateCommand(program: Command): Command {
     .addOption(storeFlag('the store folder'))
     .addOption(nowFlag('generated-at time (default: the system clock)'))
     .addOption(verboseFlag())
+    .addHelpText('after', '\nExit codes: 0 generated or unchanged, 2 failed (named on stderr).')
     .action(async (opts: { period: string; store: string; now?: string; verbose?: boolean }) => {
       // The renderers (pdfkit, exceljs) load when reports are generated, not for --help.
       const [{ generatePeriod }, { localDeps }, { progressReporter }] = await Promise.all([
@@ -28,6 +29,7 @@ export function generateCommand(program: Command): Command {
       });
       bar.stop();
       process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-      process.exitCode = outcome.status === 'no-registry' ? 1 : 0;
+      // No registry in force: nothing could be generated, a failure (2), as for `run`.
+      process.exitCode = outcome.status === 'no-registry' ? 2 : 0;
     });
 }

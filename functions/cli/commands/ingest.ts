@@ -6,7 +6,7 @@ import { lvPlural } from '../../core/format';
 import { nameMatches } from '../../core/names';
 import type { WorkbookData } from '../../intake/read-xlsx';
 import { formatIssueTable } from '../format-issues';
-import { nowFlag, storeFlag, verboseFlag } from '../options';
+import { initFlag, nowFlag, projectOption, storeFlag, verboseFlag } from '../options';
 
 /** The project ID a submission names, to choose its inbox folder when ingesting from the command line. */
 function peekProjectId(workbook: WorkbookData): string | null {
@@ -21,6 +21,14 @@ function peekProjectId(workbook: WorkbookData): string | null {
   return null;
 }
 
+interface IngestFlags {
+  store: string;
+  init?: boolean;
+  project?: string;
+  now?: string;
+  verbose?: boolean;
+}
+
 /** Adds the command to `program`, inheriting its settings (as `program.command` does). */
 export function ingestCommand(program: Command): Command {
   return program
@@ -28,10 +36,16 @@ export function ingestCommand(program: Command): Command {
     .description('put workbooks into the store (registry/ or inbox/<project>/) and ingest them')
     .argument('<files...>', '.xlsx workbooks')
     .addOption(storeFlag('the store folder (laid out like the bucket)'))
-    .option('--project <id>', 'inbox folder for submissions (default: the project ID inside the workbook)')
+    .addOption(initFlag())
+    .option(
+      '--project <id>',
+      'inbox folder for submissions, shaped like a project ID [a-z0-9-] (default: the project ID inside the workbook)',
+      projectOption,
+    )
     .addOption(nowFlag('the time to act at'))
     .addOption(verboseFlag())
-    .action(async (files: string[], opts: { store: string; project?: string; now?: string; verbose?: boolean }) => {
+    .addHelpText('after', '\nExit codes: 0 every file accepted, 1 a file refused or waiting (pending), 2 a failure.')
+    .action(async (files: string[], opts: IngestFlags) => {
       // Loaded when the command runs: --help and the other commands never load ingest's workbook code.
       const [{ ingestObject }, { isRegistryWorkbook }, { readXlsx }, { localDeps }] = await Promise.all([
         import('../../app/ingest'),
@@ -39,7 +53,7 @@ export function ingestCommand(program: Command): Command {
         import('../../intake/read-xlsx'),
         import('../local-deps'),
       ]);
-      const deps = localDeps(opts);
+      const deps = localDeps(opts, { mayCreate: Boolean(opts.init) });
       let failed = false;
       for (const file of files) {
         const bytes = new Uint8Array(await readFile(file));
@@ -57,6 +71,11 @@ export function ingestCommand(program: Command): Command {
         } else if (outcome.status === 'accepted') {
           process.stdout.write(
             `${file}: PIEŅEMTS / ACCEPTED → ${outcome.recordKey} (${warningCount(outcome.warnings)})\n`,
+          );
+        } else if (outcome.status === 'pending') {
+          failed = true;
+          process.stdout.write(
+            `${file}: GAIDA / PENDING → ${outcome.recordKey} (examined again when the registry changes or the period begins)\n${formatIssueTable(outcome.issues)}\n`,
           );
         } else {
           process.stdout.write(`${file}: ${outcome.reason}\n`);

@@ -1,6 +1,6 @@
 /** `pmif-reports validate`: the dry run of ingest on one workbook, every issue printed, nothing stored. */
 import { readFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { contentVersion } from '../../adapters/folder-store';
 import { sha256Hex } from '../../app/deps';
@@ -8,7 +8,7 @@ import { hasErrors } from '../../core/issue-codes';
 import { rigaDate } from '../../core/period';
 import type { SourceRef } from '../../core/types';
 import { formatIssueTable } from '../format-issues';
-import { nowFlag, parseNow, storeFlag } from '../options';
+import { nowFlag, openStoreFolder, parseNow, storeFlag } from '../options';
 
 /** A file's source reference as the folder store would version it (uploaded at the epoch: a dry run has no time). */
 function fileSource(bytes: Uint8Array, key: string): SourceRef {
@@ -57,7 +57,7 @@ export function validateCommand(program: Command): Command {
                 import('../../adapters/folder-store'),
                 import('../../app/registry-store'),
               ]);
-              return { registry: await loadRegistryInForce(new FolderStore(resolve(opts.store))), issues: [] };
+              return { registry: await loadRegistryInForce(new FolderStore(openStoreFolder(opts.store))), issues: [] };
             }
             return { registry: null, issues: [] };
           },
