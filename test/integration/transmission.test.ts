@@ -64,7 +64,8 @@ const PROJECTS = [
   project('alpha', '2024-01-01', '2025-06-30'), // ended before the cut-off: its final value counts
   project('bravo', '2025-01-01', '2026-12-31'), // running; its 2026-Q1 upload is after the cut-off
   project('charlie', '2026-02-01', '2027-12-31'), // starts after the cut-off: not counted, but selected
-  project('delta', '2024-01-01', '2026-06-30', 'AMIF-2014-2020'), // other rules: never in the transmission
+  // Other rules: never in the transmission (its dates within AMIF 2014-2020's eligibility, which ends 2024-06-30).
+  project('delta', '2024-01-01', '2024-06-30', 'AMIF-2014-2020'),
 ];
 
 const registry: Registry = {
@@ -123,7 +124,7 @@ const plan = new Map<string, { rows: Row[]; o22: number }>();
 const PERIODS: Record<string, string[]> = {
   alpha: ['2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2'],
   bravo: ['2025-Q1', '2025-Q3', '2025-Q4', '2026-Q1'],
-  delta: ['2025-Q2', '2025-Q4'],
+  delta: ['2024-Q1', '2024-Q2'],
 };
 const QUARTER_START: Record<string, string> = { Q1: '01-15', Q2: '04-15', Q3: '07-15', Q4: '10-15' };
 {
