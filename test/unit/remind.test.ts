@@ -30,7 +30,10 @@ async function setup(rules: FaultRule[] = []) {
   const store = new MemoryStore();
   await store.put(keys.registryVersion('reg1'), jsonBytes(registry()));
   // remind reads only which projects have an accepted submission for the period.
-  await store.put(keys.submission(PERIOD, 'legal-aid', 'v1'), jsonBytes({ projectId: 'legal-aid', period: PERIOD }));
+  await store.put(
+    keys.submission(PERIOD, 'legal-aid', 'v1'),
+    jsonBytes({ schemaVersion: 1, projectId: 'legal-aid', period: PERIOD }),
+  );
   const mailer = new CountingMailer();
   const faults = injectFaults({ store, mailer }, rules);
   const deps = {
