@@ -288,6 +288,8 @@ function readParticipants(
     idColumn = table?.columns.get('participantId') ?? 1;
     const sheet = participantSheet.name;
     const seen = new Set<string>();
+    // Dates more than a year outside the project are flagged; the window is worked out once, not per cell.
+    const window = project ? { from: addDays(project.start, -366), to: addDays(project.end, 366) } : null;
     const activities = lowerCaseLookup(ACTIVITIES);
     const levels = lowerCaseLookup(CEFR_LEVELS);
     for (const row of table?.rows ?? []) {
@@ -308,9 +310,9 @@ function readParticipants(
       const activity = oneOf(f, row.at('activity'), activities, ACTIVITIES, true);
       const start = f.date(row.at('startDate'));
       const end = f.date(row.at('endDate'));
-      if (project) {
-        checkDateInProject(f, row.at('startDate'), start, project);
-        checkDateInProject(f, row.at('endDate'), end, project);
+      if (window) {
+        checkDateInProject(f, row.at('startDate'), start, window);
+        checkDateInProject(f, row.at('endDate'), end, window);
       }
       if (start && end && end < start)
         f.add(
@@ -382,12 +384,15 @@ function variantWarnings(f: FieldReader, participants: readonly ParticipantRecor
   }
 }
 
+interface DateWindow {
+  from: IsoDate;
+  to: IsoDate;
+}
+
 /** A date more than a year outside the project is not meant (a typo in the year, usually). */
-function checkDateInProject(f: FieldReader, at: CellAt, date: IsoDate | null, project: Project): void {
-  if (date === null) return;
-  const from = addDays(project.start, -366);
-  const to = addDays(project.end, 366);
-  if (date >= from && date <= to) return;
+function checkDateInProject(f: FieldReader, at: CellAt, date: IsoDate | null, window: DateWindow): void {
+  if (date === null || (date >= window.from && date <= window.to)) return;
+  const { from, to } = window;
   // Serial 0 and 60 were already flagged at this cell by the field reader; one warning per cell is enough.
   if (f.issues.some((i) => i.code === 'date-implausible' && i.cell === at.cell && i.sheet === at.sheet)) return;
   f.add(
