@@ -6,6 +6,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 
+/**
+ * From this many projects a period is rendered by a Distributed Map (child executions); below it by an inline Map
+ * (no child executions to start, wait for and pay for). An inline Map writes about 7 history events per project,
+ * so 1 000 projects stay at a third of the 25 000-event limit of one execution.
+ */
+export const DISTRIBUTED_FROM = 1000;
+
 /** Properties of {@link GenerateWorkflow}. */
 export interface GenerateWorkflowProps {
   /**
@@ -84,6 +91,24 @@ export class GenerateWorkflow extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
     renderAll.itemProcessor(render);
+    // Above DISTRIBUTED_FROM projects the same step runs in a Distributed Map: each iteration is a child execution
+    // with its own history, so the parent stays far below Step Functions' 25 000-event limit (the inline Map writes
+    // about 7 events per project, which meets the limit near 3 500 projects).
+    const renderMany = new sfn.DistributedMap(this, 'RenderProjectsDistributed', {
+      itemsPath: '$.planned.plan.projectIds',
+      itemSelector: {
+        plan: sfn.JsonPath.objectAt('$.planned.plan'),
+        projectId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+      },
+      maxConcurrency: props.maxConcurrency,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    renderMany.itemProcessor(invoke('RenderProjectInChild', props.renderProject, sfn.JsonPath.DISCARD));
+    const countProjects = new sfn.Pass(this, 'CountProjects', {
+      parameters: { 'count.$': 'States.ArrayLength($.planned.plan.projectIds)' },
+      resultPath: '$.projects',
+    });
     const finish = invoke(
       'Finish',
       props.finish,
@@ -118,11 +143,19 @@ export class GenerateWorkflow extends Construct {
       )
       .otherwise(done);
 
+    renderAll.next(finish).next(deliver).next(moreCorrections);
+    renderMany.next(finish);
+
     const definition = plan.next(
       new sfn.Choice(this, 'Planned?')
         .when(
           sfn.Condition.stringEquals('$.planned.status', 'planned'),
-          renderAll.next(finish).next(deliver).next(moreCorrections),
+          countProjects.next(
+            new sfn.Choice(this, 'ManyProjects?')
+              .when(sfn.Condition.numberGreaterThanEquals('$.projects.count', DISTRIBUTED_FROM), renderMany)
+              .otherwise(renderAll)
+              .afterwards(),
+          ),
         )
         .when(
           sfn.Condition.and(
@@ -158,6 +191,17 @@ export class GenerateWorkflow extends Construct {
       reason:
         'Log delivery (logs:CreateLogDelivery and the other vended-log APIs) and X-Ray (xray:PutTraceSegments and friends) do not support resource-level permissions.',
     });
+    // The Distributed Map starts, watches and stops child executions of this state machine, whose ids it picks.
+    const machineId = Stack.of(this).getLogicalId(this.stateMachine.node.defaultChild as CfnElement);
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}`;
+    const distributedMapPolicy = this.stateMachine.node.findChild('DistributedMapPolicy');
+    for (const suffix of [':*', '/*:*']) {
+      Validations.of(distributedMapPolicy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${executions}${suffix}]`,
+        reason:
+          "The Distributed Map's child executions of this one state machine: their names are chosen by Step Functions at run time, so only a wildcard after the state machine's own name can cover them.",
+      });
+    }
     for (const fn of new Set([props.plan, props.renderProject, props.finish, props.deliver])) {
       const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
       Validations.of(role).acknowledge({

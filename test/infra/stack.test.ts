@@ -3,6 +3,7 @@
  * trigger, the calendar, the workflow, the functions, the queues and alarms, and cdk-nag.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
@@ -13,19 +14,32 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+
+/** asl-validator ships no type declarations; loaded through require and described here as used. */
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText(): string;
+};
+
 import { HANDLERS } from '../../infra/bundling';
 import type { AccessLogBucket } from '../../infra/constructs/access-log-bucket';
 import type { ArchiveBucket } from '../../infra/constructs/archive-bucket';
 import type { DataBucket } from '../../infra/constructs/data-bucket';
 import type { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
-import type { GenerateWorkflow } from '../../infra/constructs/generate-workflow';
+import { DISTRIBUTED_FROM, type GenerateWorkflow } from '../../infra/constructs/generate-workflow';
 import type { OperatorAlarms } from '../../infra/constructs/operator-alarms';
 import type { ReportFunction } from '../../infra/constructs/report-function';
 import type { UploadEndpoint } from '../../infra/constructs/upload-endpoint';
 import { DISABLED_CONTROL_TOWER_RULES, PROJECT_ROOT } from '../../infra/reporting-app';
 import { DATA, ENV, INGEST_TRIGGERS, METRICS_NAMESPACE } from '../../infra/storage-layout';
 import { type PluginReport, resourcesOf, type Synthesized, synthesize } from './synth';
-import { flatten, logicalIdOf, stateMachineDefinition } from './template-helpers';
+import {
+  flatten,
+  logicalIdOf,
+  type State,
+  type StateMachineDefinition,
+  stateMachineDefinition,
+} from './template-helpers';
 
 let synth: Synthesized;
 const child = <T>(path: string) => synth.stack.node.findChild(path) as T;
@@ -332,8 +346,21 @@ describe('generate workflow', () => {
     expect(d.States.Plan?.Parameters).toBeUndefined(); // the whole state: the execution input
     expect(d.States['Planned?']).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Variable: '$.planned.status', StringEquals: 'planned', Next: 'RenderProjects' }, expect.anything()],
+      Choices: [{ Variable: '$.planned.status', StringEquals: 'planned', Next: 'CountProjects' }, expect.anything()],
       Default: 'NothingToDo',
+    });
+    expect(d.States.CountProjects).toMatchObject({
+      Type: 'Pass',
+      Parameters: { 'count.$': 'States.ArrayLength($.planned.plan.projectIds)' },
+      ResultPath: '$.projects',
+      Next: 'ManyProjects?',
+    });
+    expect(d.States['ManyProjects?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.projects.count', NumericGreaterThanEquals: DISTRIBUTED_FROM, Next: 'RenderProjectsDistributed' },
+      ],
+      Default: 'RenderProjects',
     });
     const map = d.States.RenderProjects!;
     expect(map).toMatchObject({
@@ -358,6 +385,44 @@ describe('generate workflow', () => {
       Parameters: { 'period.$': '$.planned.plan.period' },
       Next: 'MoreCorrections?',
     });
+  });
+
+  it(`renders ${DISTRIBUTED_FROM} projects or more in a Distributed Map of child executions, then finishes the same way`, () => {
+    const d = definition();
+    const map = d.States.RenderProjectsDistributed as State & {
+      ItemProcessor: StateMachineDefinition & { ProcessorConfig: Record<string, string> };
+    };
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.planned.plan.projectIds',
+      ItemSelector: { 'plan.$': '$.planned.plan', 'projectId.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 10,
+      ResultPath: null,
+      Next: 'Finish',
+    });
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+    expect(map.ItemProcessor.States.RenderProjectInChild).toMatchObject({
+      Type: 'Task',
+      Resource: `<${fnId('RenderProject')}.Arn>`,
+    });
+    // The inline Map stays far below the 25 000-event history limit (about 7 events per project) under the threshold.
+    expect(DISTRIBUTED_FROM * 7).toBeLessThan(25_000 / 2);
+  });
+
+  it('is a valid Amazon States Language definition (asl-validator)', () => {
+    // As deployed: CloudFormation resolves each function's ARN.
+    const deployed = JSON.parse(
+      JSON.stringify(definition()).replace(
+        /<([A-Za-z0-9]+)\.Arn>/g,
+        'arn:aws:lambda:eu-north-1:123456789012:function:$1',
+      ),
+    );
+    expect(JSON.stringify(deployed)).not.toMatch(/<[^>]+>/);
+    const result = aslValidator(deployed);
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+    // Control: the validator does reject a broken definition.
+    expect(aslValidator({ StartAt: 'Missing', States: {} }).isValid).toBe(false);
   });
 
   it('re-delivers an unchanged period (only to whom the ledger lacks) and loops a corrections run until nothing changed', () => {
