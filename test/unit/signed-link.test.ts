@@ -135,7 +135,7 @@ describe('link upload keys', () => {
     'a/b.xlsx',
     '.xlsx',
     '....xlsx',
-    'x'.repeat(300) + '.XLSX',
+    `${'x'.repeat(300)}.XLSX`,
     'name with\nnewline.xlsx',
   ])('keeps a hostile file name inside the project folder: %j', (name) => {
     const safe = safeUploadName(name);
