@@ -135,12 +135,31 @@ export function formatVerifyReport(report: VerifyReport, options: { quiet?: bool
 
 /** The `archive` command group. */
 export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
-  const write = options.write ?? ((text: string) => void process.stdout.write(text));
-  const now = options.now ?? (() => new Date());
+  const io: ArchiveIo = {
+    options,
+    write: options.write ?? ((text: string) => void process.stdout.write(text)),
+    now: options.now ?? (() => new Date()),
+  };
   const archive = new Command('archive').description(
     'the auditor archive: list revisions, get a report with its sources, verify by re-rendering, place legal holds',
   );
+  addList(archive, io);
+  addGet(archive, io);
+  addVerify(archive, io);
+  addHold(archive, io);
+  return archive;
+}
 
+/** What every archive subcommand writes with and opens storage with. */
+interface ArchiveIo {
+  options: ArchiveCommandOptions;
+  write: (text: string) => void;
+  now: () => Date;
+}
+
+/** `archive list`: archived revisions with their hashes. */
+function addList(archive: Command, io: ArchiveIo): void {
+  const { options, write } = io;
   withStorage(
     archive
       .command('list')
@@ -199,7 +218,11 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       }
     },
   );
+}
 
+/** `archive get`: a report's files and sources, or download links. */
+function addGet(archive: Command, io: ArchiveIo): void {
+  const { options, write, now } = io;
   withStorage(
     archive
       .command('get')
@@ -274,7 +297,11 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       process.exitCode = mismatches > 0 ? 1 : 0;
     },
   );
+}
 
+/** `archive verify`: re-derive, re-render and compare, naming every mismatch. */
+function addVerify(archive: Command, io: ArchiveIo): void {
+  const { options, write } = io;
   withStorage(
     archive
       .command('verify')
@@ -325,7 +352,11 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
       process.exitCode = failed > 0 ? 1 : 0;
     },
   );
+}
 
+/** `archive hold`: a legal hold on every object of a period's revisions. */
+function addHold(archive: Command, io: ArchiveIo): void {
+  const { options, write } = io;
   withStorage(
     archive
       .command('hold')
@@ -343,6 +374,4 @@ export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
         `${outcome.notHeld.length} not holdable here\n`,
     );
   });
-
-  return archive;
 }
