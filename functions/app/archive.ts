@@ -776,7 +776,10 @@ async function previousFigures(ctx: VerifyContext): Promise<FigureSnapshot | nul
 /** Every output: archived, listed with its hash, and the same bytes as the re-render. Returns the keys checked. */
 async function verifyOutputs(ctx: VerifyContext, manifest: Manifest | null, rerender: Rerender): Promise<string[]> {
   const { rendered } = rerender;
-  const listed = new Map((manifest?.outputs ?? []).map((o) => [o.key, o]));
+  // A tampered manifest may list an entry without a key: it is not an output to read (the manifest check fails it).
+  const listed = new Map(
+    (manifest?.outputs ?? []).filter((o) => typeof o?.key === 'string').map((o) => [o.key, o] as const),
+  );
   const outputKeys = [...new Set([...rendered.keys(), ...listed.keys()])];
   for (const key of outputKeys) {
     const obj = await ctx.store.get(key);
