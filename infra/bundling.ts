@@ -17,7 +17,7 @@ export interface HandlerEntry {
 }
 
 /**
- * The six functions and their handlers. The three generate steps share one file (and, with identical options, one
+ * The functions and their handlers. The three generate steps share one file (and, with identical options, one
  * bundle and one asset); they all carry the fonts so that the bundles stay identical.
  */
 export const HANDLERS = {
@@ -28,6 +28,7 @@ export const HANDLERS = {
   deliver: { entry: 'functions/deliver/handler.ts', exportName: 'handler', fonts: false },
   remind: { entry: 'functions/remind/handler.ts', exportName: 'handler', fonts: false },
   upload: { entry: 'functions/upload/handler.ts', exportName: 'handler', fonts: false },
+  transmission: { entry: 'functions/transmission/handler.ts', exportName: 'handler', fonts: false },
 } as const satisfies Record<string, HandlerEntry>;
 
 export type FunctionName = keyof typeof HANDLERS;

@@ -20,6 +20,11 @@ export interface ReportingCalendar {
   deadline: CronDay[];
   remind: CronDay[];
   generate: CronDay[];
+  /**
+   * The Art. 42 transmission (CPR Art. 42): the day after the Q4 and Q2 deadlines, when the 31 December and 30 June
+   * cut-offs become due (the generate day of January and July).
+   */
+  transmission: CronDay[];
 }
 
 /**
@@ -56,9 +61,9 @@ function groupByDay(dates: { month: number; day: number }[]): CronDay[] {
 }
 
 /** The four dates of one event, checked to be the same in a common year and in a leap year. */
-function eventDates(offset: number, event: string): { month: number; day: number }[] {
+function eventDates(offset: number, event: string, quarters = [0, 1, 2, 3]): { month: number; day: number }[] {
   const dates: { month: number; day: number }[] = [];
-  for (let q = 0; q < 4; q++) {
+  for (const q of quarters) {
     // 2025 → Q4 lands in 2026 (common); 2023 → Q4 lands in 2024 (leap).
     const common = afterQuarterEnd(2025, q, offset);
     const leap = afterQuarterEnd(2023, q, offset);
@@ -88,6 +93,8 @@ export function reportingCalendar(deadlineDays: number, reminderDays: number): R
     deadline: groupByDay(eventDates(deadlineDays, 'deadline')),
     remind: groupByDay(eventDates(deadlineDays - reminderDays, 'reminder')),
     generate: groupByDay(eventDates(deadlineDays + 1, 'generate')),
+    // Q2 ends on the 30 June cut-off, Q4 on the 31 December one.
+    transmission: groupByDay(eventDates(deadlineDays + 1, 'transmission', [1, 3])),
   };
 }
 

@@ -83,6 +83,9 @@ export class ReportingStack extends Stack {
     const remindFailures = new DeadLetterQueue(this, 'RemindFailures', {
       purpose: 'reminder runs the remind function failed on after its retries',
     });
+    const transmissionFailures = new DeadLetterQueue(this, 'TransmissionFailures', {
+      purpose: 'Art. 42 transmission runs the transmission function failed on after its retries',
+    });
     const scheduleFailures = new DeadLetterQueue(this, 'ScheduleFailures', {
       purpose: 'scheduled runs EventBridge Scheduler could not start',
     });
@@ -157,6 +160,17 @@ export class ReportingStack extends Stack {
       onFailure: remindFailures.queue,
     });
 
+    const transmission = new ReportFunction(this, 'Transmission', {
+      ...shared,
+      handler: HANDLERS.transmission,
+      description:
+        'pmif-reports transmission: the Art. 42 data transmission of the latest due cut-off, archived and mailed',
+      // Builds every project's cumulative figures and renders both XLSX editions.
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      onFailure: transmissionFailures.queue,
+    });
+
     // Least privilege: each role is given exactly its prefixes; nothing may delete or touch retention.
     grantBucketAccess(ingest.role, 'The ingest function', {
       ...data,
@@ -198,7 +212,21 @@ export class ReportingStack extends Stack {
       write: [DATA.deliveries],
       list: true,
     });
-    for (const sender of [ingest, deliver, remind]) mail.grantSend(sender.role);
+    // Transmissions: registry and submissions in, both editions, plan and manifest out (create-only, Object Lock),
+    // read back to compare figures and to attach; the ledger makes each manager's e-mail go out once.
+    grantBucketAccess(transmission.role, 'The transmission function', {
+      ...data,
+      read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
+      write: [DATA.deliveries],
+      list: true,
+    });
+    grantBucketAccess(transmission.role, 'The transmission function', {
+      ...archive,
+      read: [ARCHIVE.transmissions],
+      write: [ARCHIVE.transmissions],
+      list: true,
+    });
+    for (const sender of [ingest, deliver, remind, transmission]) mail.grantSend(sender.role);
 
     // The coordinators' drop page and endpoint; every reminder and receipt carries a signed upload link to it.
     const uploads = new UploadEndpoint(this, 'Uploads', { shared, data });
@@ -268,6 +296,16 @@ export class ReportingStack extends Stack {
       deadLetterQueue: scheduleFailures.queue,
     });
 
+    new ReportingSchedule(this, 'TransmissionSchedule', {
+      days: calendar.transmission,
+      hour: RUN_HOUR,
+      description: `Produce and mail the Art. 42 transmission the day after the Q4 and Q2 deadlines (quarter end + ${config.deadlineDays} days)`,
+      target: { function: transmission.fn },
+      input: {},
+      group,
+      deadLetterQueue: scheduleFailures.queue,
+    });
+
     // Alarms
     const functions = {
       Ingest: ingest,
@@ -276,12 +314,14 @@ export class ReportingStack extends Stack {
       Finish: finish,
       Deliver: deliver,
       Remind: remind,
+      Transmission: transmission,
       Upload: uploads.function,
     };
     for (const [name, f] of Object.entries(functions)) alarms.onFunctionErrors(name, f.fn);
     alarms.onStateMachineFailures('Generate', workflow.stateMachine);
     alarms.onDeadLetters('IngestFailures', ingestFailures.queue);
     alarms.onDeadLetters('RemindFailures', remindFailures.queue);
+    alarms.onDeadLetters('TransmissionFailures', transmissionFailures.queue);
     alarms.onDeadLetters('ScheduleFailures', scheduleFailures.queue);
     // What succeeds as far as Lambda is concerned but still needs a person: an e-mail that did not reach its
     // recipient, an upload that failed or a registry that was refused.

@@ -32,6 +32,10 @@ export const DATA = {
 /** Prefixes in the archive bucket (Object Lock). */
 export const ARCHIVE = {
   reports: { prefix: 'reports/', holds: 'every revision of every report, its plan and its manifest' },
+  transmissions: {
+    prefix: 'transmissions/',
+    holds: 'every revision of every Art. 42 transmission, its plan and its manifest',
+  },
 } as const satisfies Record<string, StoragePrefix>;
 
 /**
@@ -74,13 +78,13 @@ export const METRICS_NAMESPACE = 'PmifReports';
 export const ALARMED_METRICS = {
   deliveriesGaveUp: {
     name: 'DeliveriesGaveUp',
-    services: ['ingest', 'deliver', 'remind'],
+    services: ['ingest', 'deliver', 'remind', 'transmission'],
     description:
       'An e-mail was given up on (SES refused it for good, or it failed three times): the recipient has not got it. The log line "<event>.gave-up" names the ledger slot; fix the cause, then resend (deliver --resend-in-doubt).',
   },
   deliveriesInDoubt: {
     name: 'DeliveriesInDoubt',
-    services: ['ingest', 'deliver', 'remind'],
+    services: ['ingest', 'deliver', 'remind', 'transmission'],
     description:
       'An e-mail may or may not have gone out (a crash or timeout between send and ledger). It is never resent by itself: check whether it arrived, then confirm or resend it.',
   },

@@ -31,6 +31,7 @@ const MEMORY_MB: Record<FunctionName, number> = {
   deliver: 1024,
   remind: 512,
   upload: 512,
+  transmission: 1024,
 };
 
 /** Projects rendered at once by the Map (`pmif:mapConcurrency`, default in `infra/config.ts`). */

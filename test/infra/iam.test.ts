@@ -38,7 +38,7 @@ const grants = (role: string, service: string) =>
     )
     .sort();
 
-const FUNCTION_ROLES = ['Ingest', 'Plan', 'RenderProject', 'Finish', 'Deliver', 'Remind'];
+const FUNCTION_ROLES = ['Ingest', 'Plan', 'RenderProject', 'Finish', 'Deliver', 'Remind', 'Transmission'];
 
 beforeAll(() => {
   // Template validation runs in stack.test.ts; here only the policies matter.
@@ -122,7 +122,9 @@ describe('every role', () => {
     const senders = [...byRole.entries()].filter(([, st]) =>
       st.some((s) => s.actions.some((a) => a.startsWith('ses:'))),
     );
-    expect(senders.map(([r]) => r).sort()).toEqual([roleId('Ingest'), roleId('Deliver'), roleId('Remind')].sort());
+    expect(senders.map(([r]) => r).sort()).toEqual(
+      [roleId('Ingest'), roleId('Deliver'), roleId('Remind'), roleId('Transmission')].sort(),
+    );
     for (const [role] of senders) {
       expect(grants(role, 'ses')).toEqual(
         ['ses:SendEmail', 'ses:SendRawEmail'].map(
@@ -235,6 +237,31 @@ describe('deliver and remind', () => {
         's3:PutObject data/deliveries/*',
       ].sort(),
     );
+  });
+});
+
+describe('transmission', () => {
+  it('reads the registry, submissions and its ledger, writes its ledger and only transmissions/ in the archive', () => {
+    expect(grants(roleId('Transmission'), 's3')).toEqual(
+      [
+        's3:GetObject archive/transmissions/*',
+        's3:GetObject data/deliveries/*',
+        's3:GetObject data/registry-versions/*',
+        's3:GetObject data/submissions/*',
+        's3:ListBucket archive',
+        's3:ListBucket data',
+        's3:ListBucketVersions archive',
+        's3:ListBucketVersions data',
+        's3:PutObject archive/transmissions/*',
+        's3:PutObject data/deliveries/*',
+      ].sort(),
+    );
+    expect(grants(roleId('Transmission'), 'kms')).toEqual([
+      'kms:Decrypt archive-key',
+      'kms:Decrypt data-key',
+      'kms:GenerateDataKey archive-key',
+      'kms:GenerateDataKey data-key',
+    ]);
   });
 });
 

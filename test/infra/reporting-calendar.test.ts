@@ -8,6 +8,8 @@ describe('reportingCalendar', () => {
     expect(calendar.remind).toEqual([{ day: 10, months: quarterly }]);
     expect(calendar.deadline).toEqual([{ day: 15, months: quarterly }]);
     expect(calendar.generate).toEqual([{ day: 16, months: quarterly }]);
+    // The 31 December and 30 June cut-offs: the day after the Q4 and Q2 deadlines.
+    expect(calendar.transmission).toEqual([{ day: 16, months: [1, 7] }]);
   });
 
   it('follows a deadline into the next month, where month lengths make the days differ', () => {
@@ -21,6 +23,8 @@ describe('reportingCalendar', () => {
       { day: 5, months: [2, 8, 11] },
       { day: 6, months: [5] },
     ]);
+    // Only Q2 and Q4: Dec 31 + 36 = Feb 5, Jun 30 + 36 = Aug 5.
+    expect(calendar.transmission).toEqual([{ day: 5, months: [2, 8] }]);
     // Remind 30 days after the quarter end: Apr 30, Jul 30, Oct 30, Jan 30.
     expect(calendar.remind).toEqual([{ day: 30, months: [1, 4, 7, 10] }]);
   });

@@ -44,7 +44,7 @@ import {
 let synth: Synthesized;
 const child = <T>(path: string) => synth.stack.node.findChild(path) as T;
 
-const FUNCTIONS = ['Ingest', 'Plan', 'RenderProject', 'Finish', 'Deliver', 'Remind'] as const;
+const FUNCTIONS = ['Ingest', 'Plan', 'RenderProject', 'Finish', 'Deliver', 'Remind', 'Transmission'] as const;
 const fnId = (name: (typeof FUNCTIONS)[number]) => logicalIdOf(synth.stack, child<ReportFunction>(name).fn);
 const bucketId = (name: 'Data' | 'Archive' | 'AccessLogs') =>
   logicalIdOf(synth.stack, child<DataBucket | ArchiveBucket | AccessLogBucket>(name).bucket);
@@ -280,7 +280,7 @@ describe('upload trigger', () => {
 describe('calendar', () => {
   const schedules = () => resourcesOf(synth.json, 'AWS::Scheduler::Schedule').map(([id]) => propsOf<ScheduleProps>(id));
 
-  it('reminds on the 10th, generates on the 16th of Jan/Apr/Jul/Oct and looks for corrections daily, in Riga time', () => {
+  it('reminds on the 10th, generates on the 16th of Jan/Apr/Jul/Oct, looks for corrections daily and transmits on the 16th of Jan/Jul, in Riga time', () => {
     const byTarget = schedules().map((s) => ({
       expression: s.ScheduleExpression,
       timezone: s.ScheduleExpressionTimezone,
@@ -311,6 +311,13 @@ describe('calendar', () => {
         timezone: 'Europe/Riga',
         target: `<${logicalIdOf(synth.stack, child<GenerateWorkflow>('Generate').stateMachine)}>`,
         input: { mode: 'corrections' },
+      },
+      {
+        // The Art. 42 transmission: the day after the Q4 and Q2 deadlines (31 December and 30 June cut-offs).
+        expression: 'cron(0 6 16 1,7 ? *)',
+        timezone: 'Europe/Riga',
+        target: `<${fnId('Transmission')}.Arn>`,
+        input: {},
       },
     ]);
   });
@@ -518,6 +525,7 @@ describe('functions', () => {
       Finish: HANDLERS.finish,
       Deliver: HANDLERS.deliver,
       Remind: HANDLERS.remind,
+      Transmission: HANDLERS.transmission,
     };
     for (const name of FUNCTIONS) expect(props(name).Handler).toBe(`index.${expected[name].exportName}`);
   });
@@ -545,6 +553,7 @@ describe('functions', () => {
     for (const [fn, queue] of [
       ['Ingest', 'IngestFailures'],
       ['Remind', 'RemindFailures'],
+      ['Transmission', 'TransmissionFailures'],
     ] as const) {
       synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: fnId(fn) },
@@ -564,7 +573,8 @@ describe('queues and alarms', () => {
 
   it('encrypts every dead-letter queue and refuses plain HTTP', () => {
     const queues = resourcesOf(synth.json, 'AWS::SQS::Queue');
-    expect(queues).toHaveLength(3);
+    // Ingest, remind, transmission and the schedules.
+    expect(queues).toHaveLength(4);
     for (const [queueId, p] of queues) {
       expect(p.SqsManagedSseEnabled).toBe(true);
       expect(p.MessageRetentionPeriod).toBe(14 * 24 * 3600);
@@ -638,12 +648,12 @@ describe('queues and alarms', () => {
         `Errors <${logicalIdOf(synth.stack, child<UploadEndpoint>('Uploads').function.fn)}>`,
         `ExecutionsFailed <${stateMachine}>`,
         `ExecutionsTimedOut <${stateMachine}>`,
-        ...(['IngestFailures', 'RemindFailures', 'ScheduleFailures'] as const).map(
+        ...(['IngestFailures', 'RemindFailures', 'TransmissionFailures', 'ScheduleFailures'] as const).map(
           (q) =>
             `ApproximateNumberOfMessagesVisible <${logicalIdOf(synth.stack, child<DeadLetterQueue>(q).queue)}.QueueName>`,
         ),
         // Mail that did not reach its recipient, from every job that sends mail; failed uploads; refused registries.
-        ...['ingest', 'deliver', 'remind'].flatMap((job) => [
+        ...['ingest', 'deliver', 'remind', 'transmission'].flatMap((job) => [
           `DeliveriesGaveUp service=${job}`,
           `DeliveriesInDoubt service=${job}`,
         ]),
@@ -704,8 +714,8 @@ describe('deleting and re-creating the stack', () => {
 
   it('encrypts every log group with the log key and keeps them a year by default', () => {
     const groups = resourcesOf(synth.json, 'AWS::Logs::LogGroup');
-    // One per function (the six jobs and the upload endpoint) and the state machine's.
-    expect(groups).toHaveLength(8);
+    // One per function (the seven jobs and the upload endpoint) and the state machine's.
+    expect(groups).toHaveLength(9);
     const keys = new Set(groups.map(([, p]) => flatten(p.KmsKeyId)));
     expect(keys.size).toBe(1);
     for (const [, p] of groups) expect(p.RetentionInDays).toBe(365);

@@ -19,6 +19,7 @@ describe('storage layout', () => {
     expect(DATA.deliveries.prefix).toBe(keys.deliveriesPrefix);
     expect(DATA.registryVersions.prefix).toBe(keys.registryVersionsPrefix);
     expect(ARCHIVE.reports.prefix).toBe(keys.reportsPrefix);
+    expect(ARCHIVE.transmissions.prefix).toBe(keys.transmissionsPrefix);
   });
 
   it('covers every key the runtime builds with a prefix the stack grants', () => {
@@ -34,6 +35,10 @@ describe('storage layout', () => {
       plan: keys.plan('2025-Q3', 1),
       report: keys.projectReport('2025-Q3', 1, 'riga-integration', 'pdf'),
       manifest: keys.manifest('2025-Q3', 1),
+      transmissionPlan: keys.transmissionPlan('2025-12-31', 1),
+      transmission: keys.transmission('2025-12-31', 1, 'en'),
+      transmissionManifest: keys.transmissionManifest('2025-12-31', 1),
+      transmissionMail: keys.ledgerAttempt(keys.transmissionDeliverySlot('2025-12-31', 1, 'a'.repeat(32)), 1),
     };
     expect(built.submission.startsWith(DATA.submissions.prefix)).toBe(true);
     expect(built.rejection.startsWith(DATA.rejections.prefix)).toBe(true);
@@ -45,6 +50,10 @@ describe('storage layout', () => {
     expect(built.plan.startsWith(ARCHIVE.reports.prefix)).toBe(true);
     expect(built.report.startsWith(ARCHIVE.reports.prefix)).toBe(true);
     expect(built.manifest.startsWith(ARCHIVE.reports.prefix)).toBe(true);
+    for (const key of [built.transmissionPlan, built.transmission, built.transmissionManifest]) {
+      expect(key.startsWith(ARCHIVE.transmissions.prefix), key).toBe(true);
+    }
+    expect(built.transmissionMail.startsWith(DATA.deliveries.prefix)).toBe(true);
   });
 
   it('triggers ingest for every object under its prefixes, and the runtime answers each of them', () => {

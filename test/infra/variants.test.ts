@@ -27,6 +27,8 @@ describe('context parameters', () => {
       'cron(0 6 5 2,8,11 ? *)',
       'cron(0 6 6 5 ? *)',
       'cron(0 7 * * ? *)',
+      // The transmission: the day after the Q4 and Q2 deadlines only (Feb 5, Aug 5).
+      'cron(0 6 5 2,8 ? *)',
     ]);
   });
 
@@ -41,7 +43,8 @@ describe('context parameters', () => {
     expect(stateMachineDefinition(sm).States.RenderProjects?.MaxConcurrency).toBe(25);
     for (const [, group] of resourcesOf(json, 'AWS::Logs::LogGroup')) expect(group.RetentionInDays).toBe(90);
     const functions = resourcesOf(json, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs24.x');
-    expect(functions).toHaveLength(7);
+    // The seven jobs and the upload endpoint.
+    expect(functions).toHaveLength(8);
     for (const [, p] of functions) {
       // The public upload endpoint keeps its own throttle whatever the ingest setting (upload-endpoint.test.ts).
       if (!String(p.Description).startsWith('pmif-reports upload:'))
@@ -61,7 +64,8 @@ describe('context parameters', () => {
     const senders = [...identityStatementsByRole(json).values()]
       .flat()
       .filter((s) => s.actions.includes('ses:SendRawEmail'));
-    expect(senders).toHaveLength(3);
+    // Ingest, deliver, remind and transmission.
+    expect(senders).toHaveLength(4);
     for (const s of senders) {
       expect(s.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'pmif@example.lv', 'ses:ApiVersion': '2' } });
     }
