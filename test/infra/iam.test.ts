@@ -152,13 +152,13 @@ describe('ingest', () => {
   it('reads uploads and its own records, and writes only submissions, rejections, receipts, registry versions and its mail ledger', () => {
     expect(grants(roleId('Ingest'), 's3')).toEqual(
       [
-        ...['deliveries/*', 'inbox/*', 'ingested/*', 'registry-versions/*', 'registry/*'].flatMap((p) => [
+        ...['deliveries/*', 'inbox/*', 'ingested/*', 'pending/*', 'registry-versions/*', 'registry/*'].flatMap((p) => [
           `s3:GetObject data/${p}`,
           `s3:GetObjectVersion data/${p}`,
         ]),
         's3:ListBucket data',
         's3:ListBucketVersions data',
-        ...['deliveries/*', 'ingested/*', 'registry-versions/*', 'rejections/*', 'submissions/*'].map(
+        ...['deliveries/*', 'ingested/*', 'pending/*', 'registry-versions/*', 'rejections/*', 'submissions/*'].map(
           (p) => `s3:PutObject data/${p}`,
         ),
       ].sort(),

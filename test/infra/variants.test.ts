@@ -26,6 +26,8 @@ describe('context parameters', () => {
       'cron(0 6 30 1,4,7,10 ? *)',
       'cron(0 6 5 2,8,11 ? *)',
       'cron(0 6 6 5 ? *)',
+      // Pending uploads re-examined daily, before the day's runs.
+      'cron(0 5 * * ? *)',
       'cron(0 7 * * ? *)',
       // The transmission: the day after the Q4 and Q2 deadlines only (Feb 5, Aug 5).
       'cron(0 6 5 2,8 ? *)',
