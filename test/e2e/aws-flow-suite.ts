@@ -36,6 +36,8 @@ const GENERATE_AT = new Date('2023-07-16T03:00:00Z');
 /** Inside the 2023-Q2 reminder window (deadline − 5 days .. deadline). */
 const REMIND_AT = new Date('2023-07-12T03:00:00Z');
 const PERIOD = '2023-Q2';
+/** The small programme's one English-reading manager (language `en` in the registry). */
+const ENGLISH_READERS = new Set(['programme.officer@iem.example.lv']);
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
@@ -261,10 +263,12 @@ export function awsFlowSuite(backend: FlowBackend): void {
       const rendered = await Promise.all(
         planned.plan.projectIds.map((projectId) => generate.renderProject({ plan: planned.plan, projectId })),
       );
-      expect(rendered.map((r) => r.outputs.map((o) => o.key))).toEqual([
-        ['reports/2023-Q2/r1/pmlp-reception.pdf', 'reports/2023-Q2/r1/pmlp-reception.xlsx'],
-        ['reports/2023-Q2/r1/one-stop-shop.pdf', 'reports/2023-Q2/r1/one-stop-shop.xlsx'],
-      ]);
+      // Each project in both editions: Latvian, then English (`.en` before the extension).
+      expect(rendered.map((r) => r.outputs.map((o) => o.key))).toEqual(
+        ['pmlp-reception', 'one-stop-shop'].map((id) =>
+          ['.pdf', '.xlsx', '.en.pdf', '.en.xlsx'].map((ext) => `reports/2023-Q2/r1/${id}${ext}`),
+        ),
+      );
       // A retried Map iteration writes nothing new and fails nothing (same bytes).
       await generate.renderProject({ plan: planned.plan, projectId: 'one-stop-shop' });
 
@@ -273,15 +277,21 @@ export function awsFlowSuite(backend: FlowBackend): void {
         period: PERIOD,
         revision: 1,
         manifestKey: 'reports/2023-Q2/r1/manifest.json',
-        outputs: 6,
+        outputs: 12,
       });
       expect(await keysIn(ARCHIVE, 'reports/')).toEqual([
         'reports/2023-Q2/r1/manifest.json',
+        'reports/2023-Q2/r1/one-stop-shop.en.pdf',
+        'reports/2023-Q2/r1/one-stop-shop.en.xlsx',
         'reports/2023-Q2/r1/one-stop-shop.pdf',
         'reports/2023-Q2/r1/one-stop-shop.xlsx',
         'reports/2023-Q2/r1/plan.json',
+        'reports/2023-Q2/r1/pmlp-reception.en.pdf',
+        'reports/2023-Q2/r1/pmlp-reception.en.xlsx',
         'reports/2023-Q2/r1/pmlp-reception.pdf',
         'reports/2023-Q2/r1/pmlp-reception.xlsx',
+        'reports/2023-Q2/r1/programme.en.pdf',
+        'reports/2023-Q2/r1/programme.en.xlsx',
         'reports/2023-Q2/r1/programme.pdf',
         'reports/2023-Q2/r1/programme.xlsx',
       ]);
@@ -335,12 +345,16 @@ export function awsFlowSuite(backend: FlowBackend): void {
       const archived = new Map<string, string>();
       for (const key of await keysIn(ARCHIVE, 'reports/2023-Q2/r1/'))
         archived.set(key, sha256(await readObject(ARCHIVE, key)));
-      const reportKey = (filename: string) => {
+      // An English reader's attachments are the English edition (`.en` before the extension in the archive).
+      const reportKey = (filename: string, en: boolean) => {
         const m = /^(.+)-(\d{4}-Q[1-4])-r(\d+)\.(pdf|xlsx)$/.exec(filename);
-        return m ? `reports/${m[2]}/r${m[3]}/${m[1]}.${m[4]}` : filename;
+        return m ? `reports/${m[2]}/r${m[3]}/${m[1]}${en ? '.en' : ''}.${m[4]}` : filename;
       };
       const attachmentsOf = (mail: StoredMail) =>
-        mail.attachments.map((a) => [reportKey(a.filename ?? ''), sha256(Buffer.from(a.content, 'base64'))]);
+        mail.attachments.map((a) => [
+          reportKey(a.filename ?? '', ENGLISH_READERS.has(mail.destination.to.join())),
+          sha256(Buffer.from(a.content, 'base64')),
+        ]);
       for (const mail of mails) {
         expect(mail.subject).toMatch(/2023-Q2/);
         for (const [key, hash] of attachmentsOf(mail)) expect(hash, key).toBe(archived.get(key!));
@@ -401,11 +415,12 @@ export function awsFlowSuite(backend: FlowBackend): void {
         for (const a of mail.attachments) {
           const m = /^(.+)-2023-Q2-r2\.(pdf|xlsx)$/.exec(a.filename ?? '');
           expect(m, a.filename).not.toBeNull();
-          const archived = await readObject(ARCHIVE, `reports/2023-Q2/r2/${m![1]}.${m![2]}`);
+          const edition = ENGLISH_READERS.has(mail.destination.to.join()) ? '.en' : '';
+          const archived = await readObject(ARCHIVE, `reports/2023-Q2/r2/${m![1]}${edition}.${m![2]}`);
           expect(sha256(Buffer.from(a.content, 'base64'))).toBe(sha256(archived));
         }
       }
-      expect(await keysIn(ARCHIVE, 'reports/2023-Q2/r1/')).toHaveLength(8);
+      expect(await keysIn(ARCHIVE, 'reports/2023-Q2/r1/')).toHaveLength(14);
     });
   });
 }
