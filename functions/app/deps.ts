@@ -11,6 +11,11 @@ export interface Deps {
   mailFrom: string;
   /** Upload links in coordinators' e-mails (docs/architecture.md §2); without it, mails carry none. */
   links?: UploadLinkConfig;
+  /**
+   * Largest managers' e-mail with the reports attached (default 10 MB, `compose-mails.ts`); beyond it reports are
+   * linked instead. Set low in tests and demos to see the linked form with a small programme.
+   */
+  maxMailBytes?: number;
 }
 
 /** Where the drop page is served and the keys that sign its links. */
@@ -18,6 +23,11 @@ export interface UploadLinkConfig {
   /** The page's origin and path prefix, e.g. `http://localhost:8787/` or the Function URL. */
   baseUrl: string;
   keys: LinkKeys;
+  /**
+   * Years the archive keeps a revision (Object Lock retention): auditors' revision pages live that long after the
+   * revision was generated. Default 10 (`DEFAULT_RETENTION_YEARS`, the stack's default retention).
+   */
+  retentionYears?: number;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

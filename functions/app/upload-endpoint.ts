@@ -8,7 +8,7 @@ import { standardIndicators } from '../core/catalogue';
 import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { keys, linkUploadKey, parseInboxKey } from '../core/keys';
 import { periodFromKey, submissionDeadline } from '../core/period';
-import type { Clock, LinkKeys, Logger, ObjectStore, UploadGate } from '../core/ports';
+import type { Clock, DownloadGate, LinkKeys, Logger, ObjectStore, UploadGate } from '../core/ports';
 import { signLink, verifyLink } from '../core/signed-link';
 import type { Bilingual, NormalisedSubmission, Rejection } from '../core/types';
 import {
@@ -27,13 +27,17 @@ import { buildSubmissionTemplate } from '../workbooks/write-template';
 import { parseJson } from './deps';
 import { loadRegistryInForce } from './registry-store';
 
-/** What the endpoint needs: the store (read-only here), the clock, the link keys and the upload gate. */
+/**
+ * What the endpoint needs: the store (read-only here), the clock, the link keys and the upload gate; on S3 also the
+ * presigner of download links (issue 18; locally the endpoint hands out the stored bytes itself).
+ */
 export interface EndpointDeps {
   store: ObjectStore;
   clock: Clock;
   log: Logger;
   keys: LinkKeys;
   gate: UploadGate;
+  downloads?: DownloadGate;
 }
 
 /** A refusal the page shows as it is: an HTTP status and the reason in both languages. */

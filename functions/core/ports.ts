@@ -158,3 +158,15 @@ export interface UploadGate {
     limits: { maxBytes: number; contentType: string; expiresInSeconds: number },
   ): Promise<PresignedPost>;
 }
+
+/**
+ * Hands a browser one archived object for a checked download link (issue 18): on S3 a presigned GET that lives a
+ * few minutes, signed with the endpoint's own role. Without one (the local `serve`), the endpoint streams the
+ * object from the store itself.
+ */
+export interface DownloadGate {
+  presignGet(
+    key: string,
+    options: { expiresInSeconds: number; filename: string; contentType: string },
+  ): Promise<string>;
+}

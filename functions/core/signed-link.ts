@@ -97,7 +97,9 @@ export function verifyLink(ring: SigningKeyRing, token: string, kind: string, no
   if (!key) return { ok: false, reason: 'unknown-key' };
   const expected = mac(key, payload);
   const given = Buffer.from(signature, 'base64url');
-  if (given.byteLength !== expected.byteLength || !timingSafeEqual(given, expected)) {
+  // The last of 43 characters carries 2 unused bits: only the canonical spelling counts, so no altered token passes.
+  const canonical = given.toString('base64url') === signature;
+  if (!canonical || given.byteLength !== expected.byteLength || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'bad-signature' };
   }
   if (claims.kind !== kind) return { ok: false, reason: 'wrong-kind' };

@@ -3,6 +3,8 @@
  * the Function URL: a request in, a response out, no server library. Every answer a person may see is a page or
  * bilingual JSON; nothing returns a stack trace.
  */
+
+import { type DownloadAnswer, openDownload, revisionView } from '../app/download-endpoint';
 import {
   annotatedWorkbook,
   type EndpointDeps,
@@ -15,6 +17,7 @@ import {
 import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { LINK_MESSAGES } from '../core/upload-link';
 import { DROP_PAGE_CSS, DROP_PAGE_SCRIPT, type DropPageState, renderDropPage } from './drop-page';
+import { REVISION_PAGE_CSS, renderLinkRefusalPage, renderRevisionPage } from './revision-page';
 
 export interface EndpointRequest {
   method: string;
@@ -82,6 +85,35 @@ function page(status: number, state: DropPageState, options: RouterOptions): End
   };
 }
 
+/** A page without script: styles from this origin only, nothing else loaded, no form posts anywhere. */
+function htmlPage(status: number, html: string): EndpointResponse {
+  const csp =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+  return {
+    status,
+    headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp },
+    body: html,
+  };
+}
+
+/** A checked download: a redirect to the presigned GET (S3), or the bytes themselves (local `serve`). */
+function downloadResponse(answer: DownloadAnswer): EndpointResponse {
+  if (!answer.ok) return htmlPage(answer.status, renderLinkRefusalPage(answer));
+  if ('redirect' in answer)
+    return { status: 302, headers: { ...SECURITY_HEADERS, location: answer.redirect }, body: '' };
+  const ascii = answer.name.replace(/[^A-Za-z0-9._-]/g, '_');
+  return {
+    status: 200,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-type': answer.contentType,
+      'content-length': String(answer.bytes.byteLength),
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(answer.name)}`,
+    },
+    body: answer.bytes,
+  };
+}
+
 async function dropPage(deps: EndpointDeps, token: string, options: RouterOptions): Promise<EndpointResponse> {
   if (!token) return page(400, { ok: false, message: LINK_MESSAGES.invalid }, options);
   const view = await openLink(deps, token);
@@ -126,6 +158,18 @@ export async function handleEndpointRequest(
         headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' },
         body: DROP_PAGE_CSS,
       };
+    case 'GET /assets/revision.css':
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=300' },
+        body: REVISION_PAGE_CSS,
+      };
+    case 'GET /download':
+      return downloadResponse(await openDownload(deps, t, req.query.get('k')));
+    case 'GET /revision': {
+      const view = await revisionView(deps, t);
+      return htmlPage(view.ok ? 200 : view.status, view.ok ? renderRevisionPage(view) : renderLinkRefusalPage(view));
+    }
     case 'GET /assets/drop.js':
       return {
         status: 200,
