@@ -19,7 +19,10 @@ export interface ManagerReadRoleProps {
   readonly assumedBy: iam.IPrincipal;
 }
 
-/** Managers read the archived reports (every period and revision); they get them by e-mail as well. */
+/**
+ * Managers read the archived reports and Art. 42 transmissions (every period, cut-off and revision); they get
+ * them by e-mail as well, and send the transmission on to the Commission.
+ */
 export class ManagerReadRole extends Construct {
   readonly role: iam.Role;
 
@@ -27,15 +30,15 @@ export class ManagerReadRole extends Construct {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: props.assumedBy,
-      description: 'pmif-reports: managers read archived reports',
+      description: 'pmif-reports: managers read archived reports and transmissions',
     });
     grantBucketAccess(this.role, 'The managers role', {
       ...props.archive,
-      read: [ARCHIVE.reports],
+      read: [ARCHIVE.reports, ARCHIVE.transmissions],
       list: 'read-prefixes',
     });
     new CfnOutput(this, 'RoleArn', {
-      description: 'Role managers assume to read reports/',
+      description: 'Role managers assume to read reports/ and transmissions/',
       value: this.role.roleArn,
     }).overrideLogicalId('ManagersRoleArn');
   }
@@ -50,7 +53,7 @@ export interface AuditorReadRoleProps {
 }
 
 /**
- * Auditors read, and only read: the archived reports, and the sources they were built from (the uploaded
+ * Auditors read, and only read: the archived reports and Art. 42 transmissions, and the sources they were built from (the uploaded
  * workbooks, the registry and its normalised versions, the normalised submissions), every version of each, with
  * retention, legal-hold and checksum metadata. That is what `verify` needs to re-render a report from its sources.
  */
@@ -61,11 +64,11 @@ export class AuditorReadRole extends Construct {
     super(scope, id);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: props.assumedBy,
-      description: 'pmif-reports: auditors read reports and their sources (read-only)',
+      description: 'pmif-reports: auditors read reports, transmissions and their sources (read-only)',
     });
     grantBucketAccess(this.role, 'The auditors role', {
       ...props.archive,
-      read: [ARCHIVE.reports],
+      read: [ARCHIVE.reports, ARCHIVE.transmissions],
       readVersions: true,
       auditMetadata: true,
       list: 'read-prefixes',

@@ -283,21 +283,33 @@ describe('people', () => {
     }
   });
 
-  it('lets managers read reports only', () => {
+  it('lets managers read reports and transmissions only', () => {
     const role = logicalIdOf(synth.stack, child<ManagerReadRole>('Managers').role);
-    expect(grants(role, 's3')).toEqual(['s3:GetObject archive/reports/*', 's3:ListBucket archive']);
+    expect(grants(role, 's3')).toEqual([
+      's3:GetObject archive/reports/*',
+      's3:GetObject archive/transmissions/*',
+      's3:ListBucket archive',
+    ]);
     expect(grants(role, 'kms')).toEqual(['kms:Decrypt archive-key']);
   });
 
-  it('lets auditors read, only read, reports and their sources, every version', () => {
+  it('lets auditors read, only read, reports, transmissions and their sources, every version', () => {
     const role = logicalIdOf(synth.stack, child<AuditorReadRole>('Auditors').role);
     const s3 = grants(role, 's3');
     for (const g of s3) expect(g).toMatch(/^s3:(Get|List)/);
     const readable = new Set(s3.filter((g) => g.startsWith('s3:GetObjectVersion ')).map((g) => g.split(' ')[1]));
     expect([...readable].sort()).toEqual(
-      ['archive/reports/*', 'data/inbox/*', 'data/registry-versions/*', 'data/registry/*', 'data/submissions/*'].sort(),
+      [
+        'archive/reports/*',
+        'archive/transmissions/*',
+        'data/inbox/*',
+        'data/registry-versions/*',
+        'data/registry/*',
+        'data/submissions/*',
+      ].sort(),
     );
     expect(s3).toContain('s3:GetObjectRetention archive/reports/*');
+    expect(s3).toContain('s3:GetObjectRetention archive/transmissions/*');
     expect(grants(role, 'kms')).toEqual(['kms:Decrypt archive-key', 'kms:Decrypt data-key']);
     const listPrefixes = allows(role)
       .filter((s) => s.actions.includes('s3:ListBucket'))
@@ -314,6 +326,8 @@ describe('people', () => {
         'reports/*',
         'submissions/',
         'submissions/*',
+        'transmissions/',
+        'transmissions/*',
       ].sort(),
     );
   });
