@@ -15,13 +15,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FolderStore } from '../../functions/adapters/folder-store';
 import { OutboxMailer } from '../../functions/adapters/outbox-mailer';
 import { fixedClock } from '../../functions/adapters/system-clock';
+import { archivedPeriods } from '../../functions/app/archive/list';
 import {
-  archivedPeriods,
   createVerifySession,
   type VerifyReport,
   verifyPeriod,
   verifyRevision,
-} from '../../functions/app/archive';
+} from '../../functions/app/archive/verify';
 import type { Deps } from '../../functions/app/deps';
 import {
   finishRevision,

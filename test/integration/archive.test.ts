@@ -23,7 +23,7 @@ import { RoutedStore } from '../../functions/adapters/routed-store';
 import { S3ArchiveControl } from '../../functions/adapters/s3-archive-control';
 import { S3Store } from '../../functions/adapters/s3-store';
 import { fixedClock } from '../../functions/adapters/system-clock';
-import { verifyPeriod } from '../../functions/app/archive';
+import { verifyPeriod } from '../../functions/app/archive/verify';
 import { codeVersion } from '../../functions/app/code-version';
 import type { Deps } from '../../functions/app/deps';
 import { finishRevision, loadRevisionInputs, planRevision, renderProjectStep } from '../../functions/app/generate';

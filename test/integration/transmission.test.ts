@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getTransmission, listTransmissions, verifyTransmission } from '../../functions/app/archive-transmissions';
+import { getTransmission, listTransmissions, verifyTransmission } from '../../functions/app/archive/transmissions';
 import { ingestObject } from '../../functions/app/ingest';
 import { loadSubmissions } from '../../functions/app/registry-store';
 import { produceTransmission, transmissionRevisions } from '../../functions/app/transmission';

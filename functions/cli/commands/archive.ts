@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ArchiveDeps, VerifyReport } from '../../app/archive';
+import type { ArchiveDeps } from '../../app/archive/shared';
+import type { VerifyReport } from '../../app/archive/verify';
 import { keys } from '../../core/keys';
 import { MAX_PRESIGN_SECONDS, silentLogger } from '../../core/ports';
 import type { Lang } from '../../core/types';
@@ -183,7 +184,7 @@ function addList(archive: Command, io: ArchiveIo): void {
       const onlyTransmissions = opts.transmissions || opts.cutoff !== undefined;
       const both = !onlyTransmissions && opts.period === undefined && opts.project === undefined;
       if (onlyTransmissions || both) {
-        const { listTransmissions } = await import('../../app/archive-transmissions');
+        const { listTransmissions } = await import('../../app/archive/transmissions');
         const rows = await listTransmissions(deps, { cutoff: opts.cutoff });
         if (onlyTransmissions && opts.json) {
           write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -202,7 +203,7 @@ function addList(archive: Command, io: ArchiveIo): void {
           return;
         }
       }
-      const { listArchive } = await import('../../app/archive');
+      const { listArchive } = await import('../../app/archive/list');
       const rows = await listArchive(deps, { period: opts.period, project: opts.project });
       if (opts.json) {
         write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -245,13 +246,13 @@ function addGet(archive: Command, io: ArchiveIo): void {
       opts: StorageFlags & { revision?: number; edition?: Lang; out?: string; url?: boolean; expires: number },
     ) => {
       const deps = await openStorage(opts, options);
-      const { getArchive, presignArchive } = await import('../../app/archive');
+      const { getArchive, presignArchive } = await import('../../app/archive/get');
       const query = { period, subject: report, revision: opts.revision, edition: opts.edition };
       if (CUTOFF.test(period)) {
         if (report !== 'transmission')
           throw new InvalidArgumentError(`a cut-off names a transmission: archive get ${period} transmission`);
         if (!opts.out) throw new InvalidArgumentError('give --out DIR');
-        const { getTransmission } = await import('../../app/archive-transmissions');
+        const { getTransmission } = await import('../../app/archive/transmissions');
         const fetched = await getTransmission(deps, { cutoff: period, revision: opts.revision });
         let bad = 0;
         for (const item of fetched.items) {
@@ -320,8 +321,9 @@ function addVerify(archive: Command, io: ArchiveIo): void {
       opts: StorageFlags & { all?: boolean; revision?: number; manifestSha256?: string; quiet?: boolean },
     ) => {
       const deps = await openStorage(opts, options);
-      const { archivedPeriods, createVerifySession, verifyPeriod } = await import('../../app/archive');
-      const { archivedCutoffs, verifyTransmission } = await import('../../app/archive-transmissions');
+      const { archivedPeriods } = await import('../../app/archive/list');
+      const { createVerifySession, verifyPeriod } = await import('../../app/archive/verify');
+      const { archivedCutoffs, verifyTransmission } = await import('../../app/archive/transmissions');
       const periods = opts.all
         ? [...(await archivedPeriods(deps)), ...(await archivedCutoffs(deps))]
         : periodArgs.map(periodOrCutoff);
@@ -365,7 +367,7 @@ function addHold(archive: Command, io: ArchiveIo): void {
       .option('--revision <n>', 'only this revision (default: every revision of the period)', revisionOption),
   ).action(async (period: string, opts: StorageFlags & { revision?: number }) => {
     const deps = await openStorage(opts, options);
-    const { holdPeriod } = await import('../../app/archive');
+    const { holdPeriod } = await import('../../app/archive/hold');
     const outcome = await holdPeriod(deps, period, { revision: opts.revision });
     for (const h of outcome.held) write(`held      ${h.key}  (version ${h.version})\n`);
     for (const n of outcome.notHeld) write(`not held  ${n.key}  (version ${n.version}): ${n.reason}\n`);

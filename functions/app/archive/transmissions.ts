@@ -1,20 +1,30 @@
 /**
- * The auditor archive for Art. 42 transmissions (`transmissions/<cutoff>/r<n>/`), as `archive.ts` is for reports:
+ * The auditor archive for Art. 42 transmissions (`transmissions/<cutoff>/r<n>/`), as this folder is for reports:
  * list the revisions, get one with its manifest, plan and the uploads behind it (each hash-checked), and verify
  * by re-reading every source by version, rebuilding the transmission from the archived records and re-rendering
  * both editions to the same bytes.
  */
-import { keys, parseTransmissionKey } from '../core/keys';
-import type { ManifestOutput } from '../core/manifest';
-import type { ObjectStore } from '../core/ports';
-import { buildTransmission, transmissionFigures } from '../core/transmission';
-import type { NormalisedSubmission, Registry } from '../core/types';
-import { renderTransmissionXlsx } from '../workbooks/write-transmission-xlsx';
-import { type ArchiveItem, ArchiveLookupError, type FetchedItem, type VerifyCheck, type VerifyReport } from './archive';
-import { CODE_VERSION } from './code-version';
-import { parseJson, sha256Hex } from './deps';
-import { mapLimit } from './map-limit';
-import type { TransmissionManifest } from './transmission';
+import { keys, parseTransmissionKey } from '../../core/keys';
+import type { ManifestOutput } from '../../core/manifest';
+import type { ObjectStore } from '../../core/ports';
+import { buildTransmission, transmissionFigures } from '../../core/transmission';
+import type { NormalisedSubmission, Registry } from '../../core/types';
+import { renderTransmissionXlsx } from '../../workbooks/write-transmission-xlsx';
+import { CODE_VERSION } from '../code-version';
+import { sha256Hex } from '../deps';
+import type { TransmissionManifest } from '../transmission';
+import {
+  type ArchiveItem,
+  ArchiveLookupError,
+  type FetchedItem,
+  fetchItems,
+  MANIFEST_FILE,
+  type RevisionFolders,
+  revisionFolders,
+  summariseManifest,
+  tryParse,
+} from './shared';
+import type { VerifyCheck, VerifyReport } from './verify-context';
 
 export interface ArchivedTransmission {
   cutoff: string;
@@ -28,28 +38,12 @@ export interface ArchivedTransmission {
   sources: number;
 }
 
-function tryParse<T>(bytes: Uint8Array | undefined): T | null {
-  if (!bytes) return null;
-  try {
-    return parseJson<T>(bytes);
-  } catch {
-    return null;
-  }
-}
-
 /** cut-off → revision → file names. */
-async function archived(store: ObjectStore, cutoff?: string): Promise<Map<string, Map<number, Set<string>>>> {
-  const out = new Map<string, Map<number, Set<string>>>();
-  for (const info of await store.list(cutoff ? `${keys.transmissionsPrefix}${cutoff}/` : keys.transmissionsPrefix)) {
-    const parsed = parseTransmissionKey(info.key);
-    if (!parsed) continue;
-    const revisions = out.get(parsed.cutoff) ?? new Map<number, Set<string>>();
-    out.set(parsed.cutoff, revisions);
-    const files = revisions.get(parsed.revision) ?? new Set<string>();
-    revisions.set(parsed.revision, files);
-    files.add(parsed.file);
-  }
-  return out;
+function archived(store: ObjectStore, cutoff?: string): Promise<RevisionFolders> {
+  return revisionFolders(store, cutoff ? `${keys.transmissionsPrefix}${cutoff}/` : keys.transmissionsPrefix, (key) => {
+    const parsed = parseTransmissionKey(key);
+    return parsed && { folder: parsed.cutoff, revision: parsed.revision, file: parsed.file };
+  });
 }
 
 const isManifest = (m: TransmissionManifest | null): m is TransmissionManifest =>
@@ -77,20 +71,8 @@ export async function listTransmissions(
         outputs: [],
         sources: 0,
       };
-      if (revisions.get(revision)!.has('manifest.json')) {
-        const obj = await deps.store.get(manifestKey);
-        row.manifestSha256 = obj ? sha256Hex(obj.bytes) : null;
-        const manifest = tryParse<TransmissionManifest>(obj?.bytes);
-        if (isManifest(manifest)) {
-          Object.assign(row, {
-            status: 'complete',
-            generatedAt: manifest.generatedAt,
-            codeVersion: manifest.codeVersion,
-            outputs: manifest.outputs,
-            sources: manifest.sources.length,
-          });
-        } else row.status = 'unreadable';
-      }
+      if (revisions.get(revision)!.has(MANIFEST_FILE))
+        Object.assign(row, await summariseManifest(deps.store, manifestKey, isManifest));
       out.push(row);
     }
   }
@@ -136,13 +118,7 @@ export async function getTransmission(
       }),
     ),
   ];
-  const fetched = await mapLimit(items, 8, async (item): Promise<FetchedItem> => {
-    const obj = await deps.store.get(item.key, item.version);
-    if (!obj)
-      throw new ArchiveLookupError(`${item.key} is missing from the archive: run archive verify ${query.cutoff}`);
-    const actualSha256 = sha256Hex(obj.bytes);
-    return { ...item, bytes: obj.bytes, actualSha256, hashOk: item.sha256 ? actualSha256 === item.sha256 : null };
-  });
+  const fetched = await fetchItems(deps.store, items, query.cutoff);
   return { cutoff: manifest.cutoff, revision: manifest.revision, items: fetched };
 }
 

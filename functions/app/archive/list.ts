@@ -1,0 +1,75 @@
+/** `archive list`: every archived revision of the reports, with its status and manifest hash. */
+import { keys } from '../../core/keys';
+import type { ManifestOutput } from '../../core/manifest';
+import type { RevisionPlan } from '../revisions';
+import {
+  type ArchiveDeps,
+  archivedRevisions,
+  isManifestShaped,
+  MANIFEST_FILE,
+  readJsonObject,
+  subjectOf,
+  summariseManifest,
+} from './shared';
+
+/** One revision as `archive list` shows it. */
+export interface ArchivedRevision {
+  period: string;
+  revision: number;
+  /** `complete`: the manifest is there; `incomplete`: planned, not finished; `unreadable`: the manifest does not parse. */
+  status: 'complete' | 'incomplete' | 'unreadable';
+  generatedAt: string | null;
+  codeVersion: string | null;
+  manifestKey: string;
+  /** SHA-256 of the manifest's bytes: note it down, and `archive verify --manifest-sha256` checks it later. */
+  manifestSha256: string | null;
+  /** The report files (only the filtered project's, when a project is given). */
+  outputs: ManifestOutput[];
+  sources: number;
+}
+
+/** Every archived revision, oldest period first, optionally of one period and of one project (or `programme`). */
+export async function listArchive(
+  deps: Pick<ArchiveDeps, 'store'>,
+  filter: { period?: string; project?: string } = {},
+): Promise<ArchivedRevision[]> {
+  const out: ArchivedRevision[] = [];
+  const all = await archivedRevisions(deps.store, filter.period);
+  for (const period of [...all.keys()].sort()) {
+    const revisions = all.get(period)!;
+    for (const revision of [...revisions.keys()].sort((a, b) => a - b)) {
+      const files = revisions.get(revision)!;
+      const manifestKey = keys.manifest(period, revision);
+      const row: ArchivedRevision = {
+        period,
+        revision,
+        status: 'incomplete',
+        generatedAt: null,
+        codeVersion: null,
+        manifestKey,
+        manifestSha256: null,
+        outputs: [],
+        sources: 0,
+      };
+      if (files.has(MANIFEST_FILE)) {
+        Object.assign(row, await summariseManifest(deps.store, manifestKey, isManifestShaped));
+      } else {
+        const plan = (await readJsonObject<RevisionPlan>(deps.store, keys.plan(period, revision)))?.value;
+        row.generatedAt = plan?.generatedAt ?? null;
+        row.codeVersion = plan?.codeVersion ?? null;
+      }
+      if (filter.project !== undefined) {
+        row.outputs = row.outputs.filter((o) => subjectOf(o.key) === filter.project);
+        const named = row.outputs.length > 0 || [...files].some((f) => f.startsWith(`${filter.project}.`));
+        if (!named) continue;
+      }
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+/** Every period that has an archived revision. */
+export async function archivedPeriods(deps: Pick<ArchiveDeps, 'store'>): Promise<string[]> {
+  return [...(await archivedRevisions(deps.store)).keys()].sort();
+}
