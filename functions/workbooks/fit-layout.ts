@@ -34,12 +34,29 @@ export const LINE_POINTS = 15;
 /** A column never grows past this many units for one value; longer text wraps instead. */
 const MAX_AUTO_WIDTH = 70;
 
+/**
+ * Widths in em of strings already measured. A report's sheets repeat the same keys, sheet names, codes and dates
+ * thousands of times (the lineage sheet most), and measuring them character by character was a sixth of a
+ * project report's render time. Bounded, so a long-lived render worker does not grow without limit.
+ */
+const emCache = new Map<string, number>();
+const EM_CACHE_ENTRIES = 20_000;
+
+function emWidth(text: string): number {
+  let em = emCache.get(text);
+  if (em === undefined) {
+    em = 0;
+    for (const ch of text) em += advance(ch);
+    if (emCache.size >= EM_CACHE_ENTRIES) emCache.clear();
+    emCache.set(text, em);
+  }
+  return em;
+}
+
 /** Width of `text` in Excel column units, drawn in DejaVu Sans at `size` points. */
 export function textUnits(text: string, options: { bold?: boolean; size?: number } = {}): number {
   const size = options.size ?? 11;
-  let em = 0;
-  for (const ch of text) em += advance(ch);
-  return (em * size * (options.bold ? 1.12 : 1.02)) / POINTS_PER_UNIT;
+  return (emWidth(text) * size * (options.bold ? 1.12 : 1.02)) / POINTS_PER_UNIT;
 }
 
 function group(integer: string): string {

@@ -23,7 +23,7 @@ import {
   type SubmissionStatus,
 } from '../core/report-types';
 import { AGE_BRACKETS, type Bilingual, GENDERS, type IsoDate, type Lang } from '../core/types';
-import { repackDeterministic } from './deterministic-zip';
+import { packDeterministic } from './deterministic-zip';
 import { fitSheetLayout } from './fit-layout';
 import { safeCellText } from './safe-text';
 
@@ -111,18 +111,33 @@ function timestamp(cell: Cell, iso: string | null): void {
     text(cell, iso);
     return;
   }
-  const riga = new TZDate(ms, PROGRAMME_ZONE);
-  cell.value = new Date(
-    Date.UTC(
+  cell.value = new Date(rigaWallClock(ms));
+  cell.numFmt = FMT.timestamp;
+}
+
+/**
+ * Riga wall-clock times already worked out, by instant. A lineage sheet repeats each source's upload time on
+ * every row, and each time-zone conversion costs a search of the zone's offsets. Bounded for long-lived workers.
+ */
+const rigaTimes = new Map<number, number>();
+
+/** The Riga wall-clock time of the instant `ms`, as milliseconds of the same fields read as UTC. */
+function rigaWallClock(ms: number): number {
+  let wall = rigaTimes.get(ms);
+  if (wall === undefined) {
+    const riga = new TZDate(ms, PROGRAMME_ZONE);
+    wall = Date.UTC(
       riga.getFullYear(),
       riga.getMonth(),
       riga.getDate(),
       riga.getHours(),
       riga.getMinutes(),
       riga.getSeconds(),
-    ),
-  );
-  cell.numFmt = FMT.timestamp;
+    );
+    if (rigaTimes.size >= 10_000) rigaTimes.clear();
+    rigaTimes.set(ms, wall);
+  }
+  return wall;
 }
 
 /** A live formula with its cached result, so readers that do not recalculate (and our tests) see the value. */
@@ -331,9 +346,9 @@ function newWorkbook(generatedAt: string, title: string): ExcelJS.Workbook {
 async function finish(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
   // Widths and heights as the widest common font draws them, so no office suite shows `###` or a clipped row.
   workbook.eachSheet(fitSheetLayout);
-  // Stored, not deflated: repackDeterministic compresses every entry again, so deflating here is wasted work.
+  // Stored, not deflated: packDeterministic compresses every entry again, so deflating here is wasted work.
   const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
-  return repackDeterministic(new Uint8Array(buffer as ArrayBuffer));
+  return packDeterministic(new Uint8Array(buffer as ArrayBuffer));
 }
 
 function countByStatus(statuses: readonly IndicatorStatus[]): Record<IndicatorStatus, number> {

@@ -6,7 +6,7 @@
 import ExcelJS, { type Cell, type Worksheet } from 'exceljs';
 import { TRANSMISSION_NOTE, type TransmissionModel, type TransmissionRow } from '../core/transmission';
 import type { Bilingual, Lang } from '../core/types';
-import { repackDeterministic } from './deterministic-zip';
+import { packDeterministic } from './deterministic-zip';
 import { safeCellText } from './safe-text';
 
 const COUNT = '#,##0';
@@ -187,5 +187,5 @@ export async function renderTransmissionXlsx(model: TransmissionModel, lang: Lan
     writeTable(ws, model, table, lang);
   }
   const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
-  return repackDeterministic(new Uint8Array(buffer as ArrayBuffer));
+  return packDeterministic(new Uint8Array(buffer as ArrayBuffer));
 }
