@@ -15,7 +15,7 @@ import {
   type FigureSnapshot,
 } from '../core/report-model';
 import type { Lang, Recipient } from '../core/types';
-import { composeManagerMail } from '../mail/compose-mails';
+import { composeManagerMail } from '../mail/manager-mail';
 import { type Deps, parseJson, sha256Hex } from './deps';
 import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
 import { latestManifest, loadRevisionInputs } from './revisions';

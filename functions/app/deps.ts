@@ -12,7 +12,7 @@ export interface Deps {
   /** Upload links in coordinators' e-mails (docs/architecture.md §2); without it, mails carry none. */
   links?: UploadLinkConfig;
   /**
-   * Largest managers' e-mail with the reports attached (default 10 MB, `compose-mails.ts`); beyond it reports are
+   * Largest managers' e-mail with the reports attached (default 10 MB, `mail/manager-mail.ts`); beyond it reports are
    * linked instead. Set low in tests and demos to see the linked form with a small programme.
    */
   maxMailBytes?: number;

@@ -18,7 +18,7 @@ import type { Registry, Rejection, SourceRef, ValidationIssue } from '../core/ty
 import { parseRegistry } from '../intake/read-registry';
 import { parseSubmission } from '../intake/read-submission';
 import { readXlsx, type WorkbookData } from '../intake/read-xlsx';
-import { composeAcceptanceMail, composeRejectionMail } from '../mail/compose-mails';
+import { composeAcceptanceMail, composeRejectionMail } from '../mail/coordinator-mails';
 import { buildAnnotatedWorkbook } from '../workbooks/annotate-workbook';
 import { type Deps, jsonBytes, recordBytes, sha256Hex } from './deps';
 import {

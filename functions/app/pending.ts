@@ -12,7 +12,7 @@
 import { keys } from '../core/keys';
 import { parsePeriod, periodStart } from '../core/period';
 import type { IsoDate, Registry, SourceRef, ValidationIssue } from '../core/types';
-import { composeWaitingMail } from '../mail/compose-mails';
+import { composeWaitingMail } from '../mail/coordinator-mails';
 import { type Deps, jsonBytes } from './deps';
 import { readRecord } from './records';
 import { coordinatorsOf, type ReceiptMail, receiptMail } from './upload-mail';

@@ -7,7 +7,7 @@
 import { keys } from '../core/keys';
 import { periodFromKey, submissionDeadline } from '../core/period';
 import { activeProjects } from '../core/report-model';
-import { composeReminderMail } from '../mail/compose-mails';
+import { composeReminderMail } from '../mail/coordinator-mails';
 import type { Deps } from './deps';
 import { sendOnce, UnsentMailError } from './ledger';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';

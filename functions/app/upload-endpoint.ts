@@ -22,7 +22,7 @@ import {
   VERDICT_TOKEN_SECONDS,
   verifyUploadLink,
 } from '../core/upload-link';
-import { issueLocation } from '../mail/compose-mails';
+import { issueLocation } from '../mail/coordinator-mails';
 import { buildSubmissionTemplate } from '../workbooks/write-template';
 import { parseJson } from './deps';
 import { loadRegistryInForce } from './registry-store';

@@ -5,7 +5,7 @@
 import { XLSX_CONTENT_TYPE } from '../core/cells';
 import type { OutgoingMail } from '../core/ports';
 import type { Lang } from '../core/types';
-import { escapeHtml } from './compose-mails';
+import { escapeHtml } from './mail-blocks';
 
 export interface TransmissionMailInput {
   from: string;

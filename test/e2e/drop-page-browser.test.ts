@@ -19,7 +19,7 @@ import { localDeps, parseNow } from '../../functions/cli/local-deps';
 import { type RunningServer, startServer } from '../../functions/cli/serve';
 import type { ValidationIssue } from '../../functions/core/types';
 import { signUploadLink } from '../../functions/core/upload-link';
-import { issueLocation } from '../../functions/mail/compose-mails';
+import { issueLocation } from '../../functions/mail/coordinator-mails';
 import { launchChromium } from '../helpers/browser';
 import { type SmallProgramme, smallProgramme, stage } from '../helpers/small-programme';
 

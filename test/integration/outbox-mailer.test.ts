@@ -9,15 +9,11 @@ import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeRawMessage, OutboxMailer } from '../../functions/adapters/outbox-mailer';
+import { XLSX_CONTENT_TYPE } from '../../functions/core/cells';
 import { type Clock, type OutgoingMail, StoreError } from '../../functions/core/ports';
 import type { ProgrammeReportModel } from '../../functions/core/report-types';
-import {
-  composeManagerMail,
-  composeRejectionMail,
-  type ManagerMailInput,
-  PDF_CONTENT_TYPE,
-  XLSX_CONTENT_TYPE,
-} from '../../functions/mail/compose-mails';
+import { composeRejectionMail } from '../../functions/mail/coordinator-mails';
+import { composeManagerMail, type ManagerMailInput, PDF_CONTENT_TYPE } from '../../functions/mail/manager-mail';
 
 const FROM = 'PMIF pārskati <noreply@pmif.example.lv>';
 const AT = new Date('2025-10-16T06:00:07Z');

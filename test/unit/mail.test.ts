@@ -3,21 +3,23 @@
  * intact, hostile titles escaped in HTML, attachments named and typed, and the size rule for project reports.
  */
 import { describe, expect, it } from 'vitest';
+import { XLSX_CONTENT_TYPE } from '../../functions/core/cells';
 import type { ProgrammeProjectRow, ProgrammeReportModel } from '../../functions/core/report-types';
 import type { ValidationIssue } from '../../functions/core/types';
 import {
   composeAcceptanceMail,
-  composeManagerMail,
   composeRejectionMail,
   composeReminderMail,
-  DEFAULT_MAX_MAIL_BYTES,
-  estimateEncodedSize,
   MAX_LISTED_ISSUES,
+} from '../../functions/mail/coordinator-mails';
+import { estimateEncodedSize } from '../../functions/mail/mail-blocks';
+import {
+  composeManagerMail,
+  DEFAULT_MAX_MAIL_BYTES,
   type ManagerMailInput,
   PDF_CONTENT_TYPE,
   type ProjectReportFiles,
-  XLSX_CONTENT_TYPE,
-} from '../../functions/mail/compose-mails';
+} from '../../functions/mail/manager-mail';
 
 const NBSP = '\u00a0';
 const HOSTILE_TITLE = 'Valoda <script>alert("x")</script> & integrācija';
