@@ -229,8 +229,14 @@ export class ReportingStack extends Stack {
     for (const sender of [ingest, deliver, remind, transmission]) mail.grantSend(sender.role);
 
     // The coordinators' drop page and endpoint; every reminder and receipt carries a signed upload link to it.
-    const uploads = new UploadEndpoint(this, 'Uploads', { shared, data });
-    for (const mailer of [ingest, remind]) uploads.grantLinks(mailer);
+    const uploads = new UploadEndpoint(this, 'Uploads', {
+      shared,
+      data,
+      archive,
+      retentionYears: config.retentionYears,
+    });
+    // Deliver links the reports it does not attach and the revision page (issue 18), on the same endpoint.
+    for (const mailer of [ingest, remind, deliver]) uploads.grantLinks(mailer);
 
     // Uploads start ingest; ingest's own outputs live under other prefixes and never do. Direct S3 notifications
     // rather than EventBridge: S3 filters on prefix and suffix itself, the event reaches Lambda within seconds (the

@@ -65,6 +65,8 @@ export const ENV = {
   /** Upload links (functions/aws/config.ts): the secret that signs them, and the drop page's URL for e-mails. */
   linkKeySecret: 'LINK_KEY_SECRET',
   uploadPageUrl: 'UPLOAD_PAGE_URL',
+  /** The archive's retention in years: auditors' revision-page links (issue 18) live that long. */
+  archiveRetentionYears: 'ARCHIVE_RETENTION_YEARS',
 } as const;
 
 /** Powertools service name and metrics namespace. */

@@ -17,6 +17,7 @@ export const CONFIG_KEYS = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   uploadPageUrl: 'UPLOAD_PAGE_URL',
   linkKeySecret: 'LINK_KEY_SECRET',
+  archiveRetentionYears: 'ARCHIVE_RETENTION_YEARS',
 } as const;
 
 /** Validated configuration of the AWS runtime. */
@@ -37,6 +38,8 @@ export interface AwsConfig {
    * none: its own URL in its own environment would be a CloudFormation cycle, and the page links relatively.
    */
   uploadPageUrl?: string;
+  /** Years the archive keeps a revision (its Object Lock retention): auditors' revision links live that long. */
+  archiveRetentionYears?: number;
 }
 
 /** Every problem found in the environment, in one error. */
@@ -115,10 +118,22 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     problems.push(`${CONFIG_KEYS.uploadPageUrl} must be an https:// origin: ${JSON.stringify(pageUrl)}`);
   }
 
+  const retentionText = value(CONFIG_KEYS.archiveRetentionYears);
+  const retentionYears = retentionText === undefined ? undefined : Number(retentionText);
+  if (
+    retentionYears !== undefined &&
+    !(Number.isInteger(retentionYears) && retentionYears >= 1 && retentionYears <= 100)
+  ) {
+    problems.push(
+      `${CONFIG_KEYS.archiveRetentionYears} must be whole years from 1 to 100: ${JSON.stringify(retentionText)}`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   const config: AwsConfig = { dataBucket, archiveBucket, mailFrom, logLevel: logLevel ?? 'INFO' };
   if (sesConfigurationSet !== undefined) config.sesConfigurationSet = sesConfigurationSet;
   if (secretId !== undefined) config.linkKeySecret = secretId;
   if (pageUrl !== undefined) config.uploadPageUrl = pageUrl;
+  if (retentionYears !== undefined) config.archiveRetentionYears = retentionYears;
   return config;
 }

@@ -8,6 +8,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { type JobMetrics, lambdaTelemetry } from '../adapters/lambda-logger';
 import { RoutedStore } from '../adapters/routed-store';
+import { S3DownloadGate } from '../adapters/s3-download-gate';
 import { S3Store } from '../adapters/s3-store';
 import { S3UploadGate } from '../adapters/s3-upload-gate';
 import { SecretsManagerLinkKeys } from '../adapters/secrets-manager-link-keys';
@@ -61,7 +62,13 @@ export function awsDeps(config: AwsConfig, overrides: AwsOverrides = {}): Deps {
     log: overrides.log ?? silentLogger,
     mailFrom: config.mailFrom,
     ...(config.uploadPageUrl && config.linkKeySecret
-      ? { links: { baseUrl: config.uploadPageUrl, keys: linkKeys(config.linkKeySecret, overrides) } }
+      ? {
+          links: {
+            baseUrl: config.uploadPageUrl,
+            keys: linkKeys(config.linkKeySecret, overrides),
+            ...(config.archiveRetentionYears ? { retentionYears: config.archiveRetentionYears } : {}),
+          },
+        }
       : {}),
   };
 }
@@ -133,9 +140,12 @@ export function endpointDeps(
 ): EndpointDeps {
   const { deps, config } = runtime;
   if (!config.linkKeySecret) throw new ConfigError([`the upload endpoint needs ${CONFIG_KEYS.linkKeySecret}`]);
+  const s3 = overrides.s3Client ?? new S3Client({});
   return {
     ...deps,
     keys: deps.links?.keys ?? linkKeys(config.linkKeySecret, overrides),
-    gate: new S3UploadGate({ client: overrides.s3Client ?? new S3Client({}), bucket: config.dataBucket }),
+    gate: new S3UploadGate({ client: s3, bucket: config.dataBucket }),
+    // Download links open only archived reports: presigned GETs into the archive bucket, signed by this role.
+    downloads: new S3DownloadGate({ client: s3, bucket: config.archiveBucket }),
   };
 }

@@ -16,7 +16,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { HANDLERS } from '../bundling';
-import { DATA, ENV } from '../storage-layout';
+import { ARCHIVE, DATA, ENV } from '../storage-layout';
 import { grantBucketAccess } from './bucket-access';
 import { ReportFunction, type ReportFunctionProps } from './report-function';
 
@@ -26,6 +26,13 @@ export interface UploadEndpointProps {
   readonly shared: Omit<ReportFunctionProps, 'handler' | 'description' | 'memorySize' | 'timeout'>;
   /** The data bucket (the inbox) and its key. */
   readonly data: { bucket: s3.Bucket; key: kms.IKey };
+  /**
+   * The archive bucket and its key: download links and revision pages (issue 18) read `reports/` there (the
+   * manifest for the page; the presigned GETs are signed with this role, so it must be allowed to read the reports).
+   */
+  readonly archive: { bucket: s3.IBucket; key: kms.IKey };
+  /** The archive's retention in years: how long auditors' revision-page links live. */
+  readonly retentionYears: number;
   /**
    * Throttle: at most this many requests at once (reserved concurrency); beyond it the Function URL answers 429.
    * A page makes a handful of small requests per upload, so a few are plenty for a programme's coordinators.
@@ -40,6 +47,7 @@ export class UploadEndpoint extends Construct {
   readonly url: lambda.FunctionUrl;
   /** The link-signing key: its AWSCURRENT version signs, AWSPREVIOUS still verifies (see the README's rotation). */
   readonly linkKeys: secretsmanager.Secret;
+  private readonly retentionYears: number;
 
   constructor(scope: Construct, id: string, props: UploadEndpointProps) {
     super(scope, id);
@@ -60,7 +68,8 @@ export class UploadEndpoint extends Construct {
       ...props.shared,
       environment: { ...props.shared.environment, [ENV.linkKeySecret]: this.linkKeys.secretArn },
       handler: HANDLERS.upload,
-      description: 'pmif-reports upload: the drop page, link checks, presigned POSTs into inbox/, verdicts',
+      description:
+        'pmif-reports upload: the drop page, link checks, presigned POSTs into inbox/, verdicts; download links and revision pages',
       memorySize: 512,
       // Pages wait for these answers: a slow S3 or Secrets Manager call should fail fast, not hang the page.
       timeout: Duration.seconds(15),
@@ -75,6 +84,9 @@ export class UploadEndpoint extends Construct {
       write: [DATA.inbox],
       list: true,
     });
+    // Reports and manifests only: never the archive's transmissions, nor anything written (Object Lock or not).
+    grantBucketAccess(this.function.role, 'The upload endpoint', { ...props.archive, read: [ARCHIVE.reports] });
+    this.retentionYears = props.retentionYears;
 
     this.url = this.function.fn.addFunctionUrl({
       // Coordinators have no AWS identity: the signed token in the link is the authorisation, checked in the handler.
@@ -90,10 +102,14 @@ export class UploadEndpoint extends Construct {
     });
   }
 
-  /** Let a mailing function put links into its e-mails: the page's URL and read access to the signing key. */
+  /**
+   * Let a mailing function put links into its e-mails: the page's URL, read access to the signing key, and the
+   * archive's retention (auditors' revision links live that long).
+   */
   grantLinks(mailer: ReportFunction): void {
     this.linkKeys.grantRead(mailer.role);
     mailer.fn.addEnvironment(ENV.linkKeySecret, this.linkKeys.secretArn);
     mailer.fn.addEnvironment(ENV.uploadPageUrl, this.url.url);
+    mailer.fn.addEnvironment(ENV.archiveRetentionYears, String(this.retentionYears));
   }
 }

@@ -4,6 +4,7 @@
  * and may read the link key; the endpoint's role may create objects only under inbox/; no cycle (synth succeeds).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ArchiveBucket } from '../../infra/constructs/archive-bucket';
 import type { DataBucket } from '../../infra/constructs/data-bucket';
 import type { ReportFunction } from '../../infra/constructs/report-function';
 import { UPLOAD_ENDPOINT_CONCURRENCY, type UploadEndpoint } from '../../infra/constructs/upload-endpoint';
@@ -68,6 +69,35 @@ describe('upload endpoint', () => {
     expect(s3.some((g) => /s3:(Delete|PutObjectRetention|PutBucket)/.test(g))).toBe(false);
     const secrets = statements.flatMap((s) => s.actions.filter((a) => a.startsWith('secretsmanager:')));
     expect(secrets.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  });
+
+  it('gives deliver the page URL, the link key and the archive retention for download and revision links', () => {
+    const deliver = synth.stack.node.findChild('Deliver') as ReportFunction;
+    const vars = (
+      synth.json.Resources[fnId(deliver)]!.Properties!.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    expect(vars[ENV.uploadPageUrl]).toEqual({
+      'Fn::GetAtt': [logicalIdOf(synth.stack, endpoint.url as never), 'FunctionUrl'],
+    });
+    expect(vars[ENV.linkKeySecret]).toEqual({ Ref: logicalIdOf(synth.stack, endpoint.linkKeys as never) });
+    // The stack's default Object Lock retention (docs/deploy.md): auditors' revision links live as long.
+    expect(vars[ENV.archiveRetentionYears]).toBe('10');
+  });
+
+  it('may read in the archive only reports/ (reports and manifests), and write nothing there', () => {
+    const statements = identityStatementsByRole(synth.json).get(
+      logicalIdOf(synth.stack, endpoint.function.role as never),
+    )!;
+    const archive = synth.stack.node.findChild('Archive') as ArchiveBucket;
+    const archiveId = logicalIdOf(synth.stack, archive.bucket as never);
+    const onArchive = statements
+      .filter((s) => s.effect === 'Allow')
+      .flatMap((s) =>
+        s.actions
+          .filter((a) => a.startsWith('s3:'))
+          .flatMap((a) => s.resources.filter((r) => r.includes(archiveId)).map((r) => `${a} ${r}`)),
+      );
+    expect(onArchive).toEqual([`s3:GetObject <${archiveId}.Arn>/reports/*`]);
   });
 
   it('names a reason for each Control Tower rule the public URL trips', () => {

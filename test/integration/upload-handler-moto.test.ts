@@ -22,6 +22,7 @@ import { loadRegistryInForce } from '../../functions/app/registry-store';
 import { uploadLinkFor } from '../../functions/app/upload-links';
 import { type AwsRuntime, createAwsRuntime } from '../../functions/aws/deps';
 import { XLSX_CONTENT_TYPE } from '../../functions/core/cells';
+import { signDownloadLink } from '../../functions/core/download-link';
 import { signUploadLink } from '../../functions/core/upload-link';
 import { createUploadHandler } from '../../functions/upload/handler';
 import { type RunningMoto, startMoto } from '../helpers/moto';
@@ -212,5 +213,39 @@ describe('upload endpoint handler on moto', () => {
     );
     const revoked = createUploadHandler(newRuntime(), { s3Client: moto.client(), region: 'eu-north-1' });
     expect((await revoked(event('GET', '/upload', { t: old }))).statusCode).toBe(403);
+  });
+});
+
+describe('download links on moto (issue 18)', () => {
+  const PDF = 'reports/2025-Q3/r1/pmlp-reception.en.pdf';
+  const XLSX = 'reports/2025-Q3/r1/pmlp-reception.en.xlsx';
+  const OTHER = 'reports/2025-Q3/r1/programme.en.pdf';
+
+  it('redirects to a 5-minute presigned GET of exactly the named object, whose bytes are the archived ones', async () => {
+    const pdf = randomBytes(4096);
+    for (const [key, bytes] of [
+      [PDF, pdf],
+      [XLSX, randomBytes(100)],
+      [OTHER, randomBytes(100)],
+    ] as const) {
+      await runtime.deps.store.put(key, bytes);
+    }
+    const ring = await runtime.deps.links!.keys.keyRing();
+    const token = signDownloadLink(ring, [PDF, XLSX], new Date(NOW.getTime() + 86_400_000));
+    const res = await handler(event('GET', '/download', { t: token, k: PDF }));
+    expect(res.statusCode).toBe(302);
+    const location = new URL(String(res.headers?.location));
+    // Archive bucket, that key, signed for minutes by the function's own credentials; no token in it.
+    expect(location.pathname).toBe(`/${ARCHIVE}/${PDF}`);
+    expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(location.searchParams.get('response-content-disposition')).toContain('2025-Q3-r1-pmlp-reception.en.pdf');
+    const got = await fetch(location);
+    expect(got.status).toBe(200);
+    expect(Buffer.from(await got.arrayBuffer()).equals(pdf)).toBe(true);
+
+    // The programme report is in the same bucket and prefix: the token does not name it, so nothing is signed.
+    const other = await handler(event('GET', '/download', { t: token, k: OTHER }));
+    expect(other.statusCode).toBe(403);
+    expect(other.headers?.location).toBeUndefined();
   });
 });
