@@ -30,7 +30,12 @@ export function drawFacts(
   const size = options.size ?? SIZES.body;
   const valueX = x + labelWidth;
   const valueWidth = width - labelWidth;
-  for (const fact of facts) {
+  canvas.group('Table', () => {
+    for (const fact of facts) canvas.group('TR', () => drawFact(fact));
+  });
+  doc.fillColor(COLOURS.text);
+
+  function drawFact(fact: Fact): void {
     const markerSpace = fact.marker ? 10 : 0;
     canvas.font(fact.bold ?? false, size);
     const valueHeight = canvas.measure(fact.value, valueWidth - markerSpace, 1);
@@ -39,7 +44,13 @@ export function drawFacts(
     const height = Math.max(valueHeight, labelHeight) + 6;
     canvas.ensureSpace(height);
     const y = canvas.y;
-    doc.fillColor(COLOURS.muted).text(fact.label, x, y + 3, { width: labelWidth - 8, lineGap: 1 });
+    canvas.tag(
+      'TH',
+      () => doc.fillColor(COLOURS.muted).text(fact.label, x, y + 3, { width: labelWidth - 8, lineGap: 1 }),
+      {
+        scope: 'Row',
+      },
+    );
     if (fact.marker) {
       doc
         .rect(valueX, y + 3 + size * 0.2, 6.5, 6.5)
@@ -47,11 +58,13 @@ export function drawFacts(
         .fill();
     }
     canvas.font(fact.bold ?? false, size);
-    doc.fillColor(COLOURS.text).text(fact.value, valueX + markerSpace, y + 3, {
-      width: valueWidth - markerSpace,
-      lineGap: 1,
-      align: options.valueAlign ?? 'left',
-    });
+    canvas.tag('TD', () =>
+      doc.fillColor(COLOURS.text).text(fact.value, valueX + markerSpace, y + 3, {
+        width: valueWidth - markerSpace,
+        lineGap: 1,
+        align: options.valueAlign ?? 'left',
+      }),
+    );
     canvas.y = y + height;
     doc
       .moveTo(x, canvas.y)
@@ -60,7 +73,6 @@ export function drawFacts(
       .strokeColor(COLOURS.lightRule)
       .stroke();
   }
-  doc.fillColor(COLOURS.text);
 }
 
 /** Coloured count chips, one per status, in a row: `[3] Sasniegts  [1] Risks …`. */
@@ -86,10 +98,18 @@ export function drawStatusChips(canvas: ReportCanvas, counts: Record<IndicatorSt
     }
     canvas.font(true, SIZES.small);
     doc.roundedRect(x, y, boxWidth, height, 3).fillColor(fill).fill();
-    doc.fillColor(textOn(fill)).text(count, x, y + 4.2, { width: boxWidth, align: 'center', lineBreak: false });
-    const text = statusLabel(lang, status);
-    canvas.font(false, SIZES.small);
-    doc.fillColor(COLOURS.text).text(text, x + boxWidth + 4, y + 4.2, { lineBreak: false });
+    const chipX = x;
+    const chipY = y;
+    // One chip reads as one phrase: "3 Sasniegts".
+    canvas.tag('P', () => {
+      doc
+        .fillColor(textOn(fill))
+        .text(count, chipX, chipY + 4.2, { width: boxWidth, align: 'center', lineBreak: false });
+      canvas.font(false, SIZES.small);
+      doc
+        .fillColor(COLOURS.text)
+        .text(statusLabel(lang, status), chipX + boxWidth + 4, chipY + 4.2, { lineBreak: false });
+    });
     x += boxWidth + 4 + labelWidth + 16;
   }
   canvas.y = y + height + 6;
@@ -101,7 +121,7 @@ export function drawStatusLegend(canvas: ReportCanvas, title: string, note: stri
   const { doc, lang } = canvas;
   canvas.font(true, SIZES.small);
   canvas.ensureSpace(STATUSES.length * 11 + 26);
-  doc.fillColor(COLOURS.heading).text(title, canvas.left, canvas.y, { width: canvas.width });
+  canvas.tag('P', () => doc.fillColor(COLOURS.heading).text(title, canvas.left, canvas.y, { width: canvas.width }));
   canvas.y += 2;
   for (const status of STATUSES) {
     const y = canvas.y;
@@ -109,15 +129,16 @@ export function drawStatusLegend(canvas: ReportCanvas, title: string, note: stri
       .rect(canvas.left, y + 1.8, 6, 6)
       .fillColor(hex(STATUS_COLOURS[status]))
       .fill();
-    canvas.font(true, SIZES.small);
-    const name = statusLabel(lang, status);
-    doc.fillColor(COLOURS.text).text(name, canvas.left + 10, y, { lineBreak: false });
-    canvas.font(false, SIZES.small);
-    doc.fillColor(COLOURS.muted).text(`— ${statusRule(lang, status)}`, canvas.left + 90, y, { lineBreak: false });
+    canvas.tag('P', () => {
+      canvas.font(true, SIZES.small);
+      doc.fillColor(COLOURS.text).text(statusLabel(lang, status), canvas.left + 10, y, { lineBreak: false });
+      canvas.font(false, SIZES.small);
+      doc.fillColor(COLOURS.muted).text(`— ${statusRule(lang, status)}`, canvas.left + 90, y, { lineBreak: false });
+    });
     canvas.y = y + 11;
   }
   canvas.font(false, SIZES.small);
-  doc.fillColor(COLOURS.muted).text(note, canvas.left, canvas.y + 2, { width: canvas.width });
+  canvas.tag('P', () => doc.fillColor(COLOURS.muted).text(note, canvas.left, canvas.y + 2, { width: canvas.width }));
   canvas.y += 4;
   doc.fillColor(COLOURS.text);
 }
@@ -144,9 +165,17 @@ export function drawBars(
   canvas.ensureSpace(bars.length * rowHeight + 10);
   for (const bar of bars) {
     const y = canvas.y;
-    canvas.font(false, SIZES.body);
-    doc.fillColor(COLOURS.text).text(bar.label, canvas.left, y + 1.5, { width: labelWidth - 8, lineBreak: false });
     const trackX = canvas.left + labelWidth;
+    canvas.font(false, SIZES.body);
+    canvas.tag('P', () => {
+      doc.fillColor(COLOURS.text).text(bar.label, canvas.left, y + 1.5, { width: labelWidth - 8, lineBreak: false });
+      canvas.font(true, SIZES.body);
+      doc.fillColor(COLOURS.text).text(formatPercent(bar.ratio, lang), trackX + trackWidth, y + 1.5, {
+        width: valueWidth,
+        align: 'right',
+        lineBreak: false,
+      });
+    });
     doc
       .rect(trackX, y + 1, trackWidth, 10)
       .fillColor(COLOURS.track)
@@ -157,12 +186,6 @@ export function drawBars(
         .rect(trackX, y + 1, trackWidth * ratio, 10)
         .fillColor(bar.colour)
         .fill();
-    canvas.font(true, SIZES.body);
-    doc.fillColor(COLOURS.text).text(formatPercent(bar.ratio, lang), trackX + trackWidth, y + 1.5, {
-      width: valueWidth,
-      align: 'right',
-      lineBreak: false,
-    });
     canvas.y = y + rowHeight;
   }
   // Quarter marks under the tracks so a reader can estimate without reading the numbers.
@@ -215,14 +238,16 @@ export function drawKpis(canvas: ReportCanvas, kpis: Kpi[], gap = 8): void {
     const x = canvas.left + i * (boxWidth + gap);
     doc.rect(x, y, boxWidth, height).fillColor(COLOURS.zebra).fill();
     doc.rect(x, y, 2.5, height).fillColor(COLOURS.heading).fill();
-    canvas.font(false, SIZES.small);
-    doc.fillColor(COLOURS.muted).text(kpi.caption, x + 10, y + 8, { width: inner });
-    canvas.font(true, 12);
-    doc.fillColor(COLOURS.heading).text(kpi.value, x + 10, doc.y + 4, { width: inner });
-    if (kpi.note) {
-      canvas.font(false, SIZES.small - 0.5);
-      doc.fillColor(COLOURS.muted).text(kpi.note, x + 10, doc.y + 3, { width: inner });
-    }
+    canvas.tag('P', () => {
+      canvas.font(false, SIZES.small);
+      doc.fillColor(COLOURS.muted).text(kpi.caption, x + 10, y + 8, { width: inner });
+      canvas.font(true, 12);
+      doc.fillColor(COLOURS.heading).text(kpi.value, x + 10, doc.y + 4, { width: inner });
+      if (kpi.note) {
+        canvas.font(false, SIZES.small - 0.5);
+        doc.fillColor(COLOURS.muted).text(kpi.note, x + 10, doc.y + 3, { width: inner });
+      }
+    });
   });
   canvas.y = y + height + 6;
   doc.fillColor(COLOURS.text);

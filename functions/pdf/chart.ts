@@ -4,7 +4,7 @@
  * so it prints sharply and costs no image encoder (nor its nondeterminism).
  */
 
-import { formatNumber, formatQuantity } from '../core/format';
+import { formatDate, formatNumber, formatQuantity } from '../core/format';
 import type { IsoDate, Lang } from '../core/types';
 import type { ReportCanvas } from './document';
 import { COLOURS, SIZES } from './theme';
@@ -83,8 +83,34 @@ function timeTicks(start: number, end: number): { at: number; label: string }[] 
   return quarters.filter((_, i) => i % stride === 0);
 }
 
-/** Draw one chart into `box`. */
+/**
+ * Draw one chart into `box`, tagged as a figure whose alternate text says what the chart shows (every plotted
+ * value, the plan and the milestone), for a reader who cannot see it.
+ */
 export function drawProgressChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox): void {
+  const bottom = box.y + box.titleHeight + 6 + box.plotHeight;
+  canvas.tag('Figure', () => drawChart(canvas, spec, box), {
+    alt: chartAlt(spec),
+    bbox: [box.x, box.y, box.x + box.width, bottom],
+    placement: 'Block',
+  });
+}
+
+/** The chart in words: code, name and unit; the cumulative value at each period end; the plan; the milestone. */
+export function chartAlt(spec: ProgressChartSpec): string {
+  const { lang, labels } = spec;
+  const at = (value: number, date: IsoDate) => `${formatQuantity(value, lang)} (${formatDate(date, lang)})`;
+  const actual = spec.series.map((p) => at(p.value, p.date)).join('; ');
+  const parts = [
+    `${spec.code} ${spec.name}, ${spec.unit}.`,
+    `${labels.actual}: ${actual || '—'}.`,
+    `${labels.plan}: ${at(spec.baseline, spec.start)} → ${at(spec.target, spec.end)}.`,
+  ];
+  if (spec.milestone) parts.push(`${labels.milestone}: ${at(spec.milestone.value, spec.milestone.date)}.`);
+  return parts.join(' ');
+}
+
+function drawChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox): void {
   const { doc } = canvas;
   const { lang } = spec;
 

@@ -37,6 +37,10 @@ export class ReportCanvas {
   private readonly bytes: Promise<Uint8Array>;
   /** The outline entry of the section being written. */
   private section: PDFKit.PDFOutline | undefined;
+  /** Structure elements from the document root down to the one new elements go into. */
+  private readonly parents: PDFKit.PDFStructureElement[] = [];
+  /** Whether the default artifact sequence (what is drawn outside any tagged element) is open. */
+  private decorating = false;
 
   constructor(options: ReportDocumentOptions) {
     this.lang = options.lang;
@@ -53,10 +57,13 @@ export class ReportCanvas {
       layout: options.layout,
       margins: MARGINS,
       bufferPages: true,
+      // A structure tree (headings, paragraphs, tables, figures) and MarkInfo /Marked: a reader that follows tags
+      // reads the report in order and skips what is only decoration.
+      tagged: true,
       // A font in the constructor: pdfkit then never loads its standard-font metrics (absent from bundles). It is
       // the TTF path for the first document, the already parsed font after that (typed as a path, see fonts.ts).
       font: sources.regular as string,
-      lang: options.lang === 'lv' ? 'lv-LV' : 'en-GB',
+      lang: pdfLang(options.lang),
       displayTitle: true,
       info: {
         Title: options.title,
@@ -80,7 +87,69 @@ export class ReportCanvas {
     cacheCurrentFont(this.doc);
     bufferPageContent(this.doc);
     writeXmpInfo(this.doc, options);
+    const root = this.doc.struct('Document', { lang: pdfLang(options.lang) } as StructOptionsTyped);
+    this.doc.addStructure(root);
+    this.parents.push(root);
+    this.openDecoration();
     this.doc.fillColor(COLOURS.text);
+  }
+
+  /**
+   * Draw content as one structure element of `role` (H1, P, TH, TD, Figure, …) under the current group. Whatever
+   * is drawn outside such an element (rules, fills, stripes) is an artifact: the canvas keeps an artifact sequence
+   * open between elements, so decoration never reads as text. An element may run onto a new page.
+   */
+  tag(role: string, draw: () => void, options: StructureOptions = {}): void {
+    this.closeDecoration();
+    const element = this.doc.struct(role, options as StructOptionsTyped);
+    this.parent().add(element);
+    const content = this.doc.markStructureContent(role);
+    draw();
+    this.doc.endMarkedContent();
+    // Added after drawing: content that ran onto another page has collected that page's part by now.
+    element.add(content);
+    element.end();
+    this.openDecoration();
+  }
+
+  /** A grouping element (Table, TR, Sect, L): elements tagged inside `body` become its children. */
+  group(role: string, body: () => void, options: StructureOptions = {}): void {
+    const element = this.doc.struct(role, options as StructOptionsTyped);
+    this.parent().add(element);
+    this.parents.push(element);
+    try {
+      body();
+    } finally {
+      this.parents.pop();
+      element.end();
+    }
+  }
+
+  /** Draw content that is only decoration or repetition (a repeated table header, a footer) as an artifact. */
+  artifact(draw: () => void, type: 'Pagination' | 'Layout' = 'Layout'): void {
+    this.closeDecoration();
+    this.doc.markContent('Artifact', { type });
+    draw();
+    this.doc.endMarkedContent();
+    this.openDecoration();
+  }
+
+  private parent(): PDFKit.PDFStructureElement {
+    const parent = this.parents.at(-1);
+    if (!parent) throw new Error('The report document is already finished');
+    return parent;
+  }
+
+  private openDecoration(): void {
+    if (this.decorating) return;
+    this.doc.markContent('Artifact');
+    this.decorating = true;
+  }
+
+  private closeDecoration(): void {
+    if (!this.decorating) return;
+    this.doc.endMarkedContent();
+    this.decorating = false;
   }
 
   /** Left edge of the content box. */
@@ -131,7 +200,8 @@ export class ReportCanvas {
 
   /** Start a new page and put the cursor at its top. */
   newPage(): void {
-    this.doc.addPage();
+    // Ends the open marked-content sequences at the page's end and reopens them on the new page (pdfkit).
+    this.doc.continueOnNewPage();
     this.doc.x = this.left;
     this.doc.y = this.top;
   }
@@ -158,7 +228,7 @@ export class ReportCanvas {
     if (this.y > this.top + 0.5) this.gap(14);
     this.ensureSpace(h + 8 + keepWith);
     this.section = this.doc.outline.addItem(text, this.here());
-    this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width });
+    this.tag('H1', () => this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width }));
     const ruleY = this.y + 3;
     this.doc.moveTo(this.left, ruleY).lineTo(this.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
     this.y = ruleY + 8;
@@ -186,7 +256,7 @@ export class ReportCanvas {
     this.font(true, SIZES.subsection);
     const h = this.measure(text, this.width);
     this.ensureSpace(h + keepWith);
-    this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width });
+    this.tag('H2', () => this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width }));
     this.y += 3;
     this.doc.fillColor(COLOURS.text);
   }
@@ -199,9 +269,11 @@ export class ReportCanvas {
     const size = options.size ?? SIZES.body;
     this.font(options.bold ?? false, size);
     this.ensureSpace(Math.min(this.measure(text, this.width, 1.5), size * 2.6));
-    this.doc
-      .fillColor(options.color ?? COLOURS.text)
-      .text(text, this.left, this.y, { width: this.width, lineGap: 1.5, align: 'left' });
+    this.tag('P', () =>
+      this.doc
+        .fillColor(options.color ?? COLOURS.text)
+        .text(text, this.left, this.y, { width: this.width, lineGap: 1.5, align: 'left' }),
+    );
     this.y += options.after ?? 6;
     this.doc.fillColor(COLOURS.text);
   }
@@ -211,9 +283,12 @@ export class ReportCanvas {
    * the page count is known only then (the document buffers its pages).
    */
   writeFooters(left: string): void {
+    // The last page still has the default artifact sequence open; footers are artifacts of their own.
+    this.closeDecoration();
     const range = this.doc.bufferedPageRange();
     for (let i = range.start; i < range.start + range.count; i++) {
       this.doc.switchToPage(i);
+      this.doc.markContent('Artifact', { type: 'Pagination' });
       const page = this.doc.page;
       const savedBottom = page.margins.bottom;
       // Writing inside the bottom margin would make pdfkit add a page; lift the margin while the footer is drawn.
@@ -233,16 +308,38 @@ export class ReportCanvas {
       this.doc.fillColor(COLOURS.muted);
       this.doc.text(left, x, y, { width: w - rightWidth - 12, height: SIZES.footer * 1.3, ellipsis: true });
       this.doc.text(right, x, y, { width: w, align: 'right', lineBreak: false });
+      this.doc.endMarkedContent();
       page.margins.bottom = savedBottom;
     }
   }
 
   /** Finish the document and return its bytes. */
   async finish(): Promise<Uint8Array> {
+    this.closeDecoration();
+    this.parents.length = 0;
     rememberParsedFonts(this.doc);
     this.doc.end();
     return this.bytes;
   }
+}
+
+/** Options of a structure element; pdfkit also takes `scope` (TH) and `bbox` (Figure), which its typings omit. */
+export interface StructureOptions {
+  alt?: string;
+  lang?: string;
+  title?: string;
+  /** Header cells: whether they head a column or a row. */
+  scope?: 'Column' | 'Row';
+  /** A figure's box, as [left, top, right, bottom] in the canvas's top-down coordinates. */
+  bbox?: [number, number, number, number];
+  placement?: 'Block' | 'Inline';
+}
+
+/** The options type pdfkit's typings give `struct`. */
+type StructOptionsTyped = Parameters<PDFKit.PDFDocument['struct']>[1];
+
+function pdfLang(lang: Lang): string {
+  return lang === 'lv' ? 'lv-LV' : 'en-GB';
 }
 
 /** Text for an XML element's content. */

@@ -59,21 +59,24 @@ export async function renderProgrammePdf(model: ProgrammeReportModel, lang: Lang
 function drawCover(canvas: ReportCanvas, model: ProgrammeReportModel): void {
   const { doc, lang } = canvas;
   canvas.font(false, SIZES.coverKicker);
-  doc.fillColor(COLOURS.muted).text(label(lang, 'fundLine').toUpperCase(), canvas.left, canvas.top, {
-    width: canvas.width,
-    characterSpacing: 0.6,
-  });
+  canvas.tag('P', () =>
+    doc.fillColor(COLOURS.muted).text(label(lang, 'fundLine').toUpperCase(), canvas.left, canvas.top, {
+      width: canvas.width,
+      characterSpacing: 0.6,
+    }),
+  );
   canvas.y += 6;
   canvas.font(true, SIZES.coverTitle);
-  doc
-    .fillColor(COLOURS.heading)
-    .text(label(lang, 'programmeReportTitle'), canvas.left, canvas.y, { width: canvas.width });
+  canvas.tag('H1', () =>
+    doc
+      .fillColor(COLOURS.heading)
+      .text(label(lang, 'programmeReportTitle'), canvas.left, canvas.y, { width: canvas.width }),
+  );
   canvas.y += 1;
   canvas.font(false, SIZES.coverSubtitle);
   const range = `${formatDate(model.periodStart, lang)}–${formatDate(model.periodEnd, lang)}`;
-  doc
-    .fillColor(COLOURS.text)
-    .text(`${formatPeriodLabel(model.period, lang)} (${range})`, canvas.left, canvas.y, { width: canvas.width });
+  const subtitle = `${formatPeriodLabel(model.period, lang)} (${range})`;
+  canvas.tag('P', () => doc.fillColor(COLOURS.text).text(subtitle, canvas.left, canvas.y, { width: canvas.width }));
   canvas.y += 8;
   doc.moveTo(canvas.left, canvas.y).lineTo(canvas.right, canvas.y).lineWidth(1.5).strokeColor(COLOURS.heading).stroke();
   canvas.y += 6;

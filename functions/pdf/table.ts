@@ -7,6 +7,18 @@ import type { ReportCanvas } from './document';
 import { drawWrapped, placeLine, type WrappedText, wrapText } from './text-cache';
 import { COLOURS, hex } from './theme';
 
+/** Where a cell's text goes: its left edge and width, the row's top, the text's height, whether the row is clipped. */
+interface TextBox {
+  x: number;
+  y: number;
+  width: number;
+  textHeight: number;
+  clipped: boolean;
+}
+
+/** How a table cell's text is tagged in the structure tree. */
+type CellRole = 'TH' | 'TD';
+
 /** Horizontal alignment of a column. */
 export type Align = 'left' | 'right' | 'center';
 
@@ -205,7 +217,8 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
   const aligns = options.columns.map((c) => c.align ?? 'left');
   const { widths, header, body, footer, maxRowHeight, total } = layoutTable(canvas, options);
 
-  const drawRow = (row: Measured, y: number, fill: string | null, allBold: boolean): void => {
+  /** `role`: how a cell's text is tagged (TH, TD), or null inside an artifact (a header repeated on a new page). */
+  const drawRow = (row: Measured, y: number, fill: string | null, allBold: boolean, role: CellRole | null): void => {
     const height = Math.min(row.height, maxRowHeight);
     if (fill) doc.rect(canvas.left, y, canvas.width, height).fillColor(fill).fill();
     let x = canvas.left;
@@ -229,10 +242,22 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
         textX += MARKER + 3;
         textWidth -= MARKER + 3;
       }
+      const textHeight = height - 2 * PAD_Y + 0.5;
+      const clipped = row.height > maxRowHeight;
+      const text = (): void =>
+        drawCellText(cell, { x: textX, y, width: textWidth, textHeight, clipped }, align, allBold);
+      if (role === null) text();
+      else canvas.tag(role, text, role === 'TH' ? { scope: 'Column' } : {});
+      x += w;
+    });
+  };
+
+  const drawCellText = (cell: Sized, box: TextBox, align: Align, allBold: boolean): void => {
+    const { x: textX, y, width: textWidth, textHeight } = box;
+    {
       canvas.font(allBold || cell.bold, size);
       doc.fillColor(cell.color ? hex(cell.color) : COLOURS.text);
-      const textHeight = height - 2 * PAD_Y + 0.5;
-      if (cell.wrapped && row.height <= maxRowHeight) {
+      if (cell.wrapped && !box.clipped) {
         // Lines broken once, when measuring; a clipped row goes through pdfkit for its ellipsis.
         drawWrapped(doc, cell.wrapped, textX, y + PAD_Y, align, LINE_GAP);
       } else if (cell.wraps) {
@@ -262,13 +287,14 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
           ellipsis: true,
         });
       }
-      x += w;
-    });
+    }
   };
 
-  const drawHeader = (): void => {
+  /** The header row: tagged as the table's first row once, an artifact where it is repeated on a new page. */
+  const drawHeader = (repeated: boolean): void => {
     const y = canvas.y;
-    drawRow(header, y, COLOURS.headerFill, true);
+    if (repeated) canvas.artifact(() => drawRow(header, y, COLOURS.headerFill, true, null), 'Pagination');
+    else canvas.group('TR', () => drawRow(header, y, COLOURS.headerFill, true, 'TH'));
     const ruleY = y + header.height;
     doc.moveTo(canvas.left, ruleY).lineTo(canvas.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
     canvas.y = ruleY;
@@ -277,32 +303,34 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
   if (options.keepTogether && total <= canvas.bottom - canvas.top) canvas.ensureSpace(total);
   // Header plus the first row must fit together: a header alone at a page bottom helps nobody.
   canvas.ensureSpace(header.height + Math.min(body[0]?.height ?? footer[0]?.height ?? 0, maxRowHeight));
-  drawHeader();
+  canvas.group('Table', () => {
+    drawHeader(false);
 
-  const place = (row: Measured): number => {
-    const height = Math.min(row.height, maxRowHeight);
-    if (canvas.y + height > canvas.bottom) {
-      canvas.newPage();
-      drawHeader();
-    }
-    return height;
-  };
+    const place = (row: Measured): number => {
+      const height = Math.min(row.height, maxRowHeight);
+      if (canvas.y + height > canvas.bottom) {
+        canvas.newPage();
+        drawHeader(true);
+      }
+      return height;
+    };
 
-  body.forEach((row, index) => {
-    const height = place(row);
-    const y = canvas.y;
-    drawRow(row, y, zebra && index % 2 === 1 ? COLOURS.zebra : null, false);
-    canvas.y = y + height;
-  });
+    body.forEach((row, index) => {
+      const height = place(row);
+      const y = canvas.y;
+      canvas.group('TR', () => drawRow(row, y, zebra && index % 2 === 1 ? COLOURS.zebra : null, false, 'TD'));
+      canvas.y = y + height;
+    });
 
-  footer.forEach((row, index) => {
-    const height = place(row);
-    const y = canvas.y;
-    if (index === 0) {
-      doc.moveTo(canvas.left, y).lineTo(canvas.right, y).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
-    }
-    drawRow(row, y, null, true);
-    canvas.y = y + height;
+    footer.forEach((row, index) => {
+      const height = place(row);
+      const y = canvas.y;
+      if (index === 0) {
+        doc.moveTo(canvas.left, y).lineTo(canvas.right, y).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
+      }
+      canvas.group('TR', () => drawRow(row, y, null, true, 'TD'));
+      canvas.y = y + height;
+    });
   });
 
   const endY = canvas.y;
