@@ -26,6 +26,7 @@ import { AGE_BRACKETS, type Bilingual, GENDERS, type IsoDate, type Lang } from '
 import { packDeterministic } from './deterministic-zip';
 import { fitSheetLayout } from './fit-layout';
 import { safeCellText } from './safe-text';
+import { shareCellStyles } from './share-styles';
 
 /**
  * Sheet names are part of the contract with readers (and auditors' macros): each edition names its sheets in its
@@ -346,6 +347,7 @@ function newWorkbook(generatedAt: string, title: string): ExcelJS.Workbook {
 async function finish(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
   // Widths and heights as the widest common font draws them, so no office suite shows `###` or a clipped row.
   workbook.eachSheet(fitSheetLayout);
+  shareCellStyles(workbook);
   // Stored, not deflated: packDeterministic compresses every entry again, so deflating here is wasted work.
   const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
   return packDeterministic(new Uint8Array(buffer as ArrayBuffer));

@@ -16,6 +16,7 @@ import {
 } from '../core/workbook-schema';
 import { repackDeterministic } from './deterministic-zip';
 import { fitSheetLayout, LINE_POINTS, wrappedLines } from './fit-layout';
+import { shareCellStyles } from './share-styles';
 
 /** Last row that carries drop-down lists. Bounded on purpose: whole-column validations make exceljs loads crawl. */
 export const TEMPLATE_LAST_ROW = 2000;
@@ -119,6 +120,7 @@ function createWorkbook(): ExcelJS.Workbook {
 export async function writeWorkbookBytes(wb: ExcelJS.Workbook): Promise<Uint8Array> {
   wb.created = FIXED_DOCUMENT_DATE;
   wb.modified = FIXED_DOCUMENT_DATE;
+  shareCellStyles(wb);
   // Stored, not deflated: the re-pack compresses every entry anyway, and deflating twice doubled the write time.
   const buffer = await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as Partial<ExcelJS.XlsxWriteOptions>);
   return repackDeterministic(new Uint8Array(buffer as ArrayBuffer));

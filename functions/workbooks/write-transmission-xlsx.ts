@@ -8,6 +8,7 @@ import { TRANSMISSION_NOTE, type TransmissionModel, type TransmissionRow } from 
 import type { Bilingual, Lang } from '../core/types';
 import { packDeterministic } from './deterministic-zip';
 import { safeCellText } from './safe-text';
+import { shareCellStyles } from './share-styles';
 
 const COUNT = '#,##0';
 const HEADER_FILL = 'FFD9E1F2';
@@ -186,6 +187,7 @@ export async function renderTransmissionXlsx(model: TransmissionModel, lang: Lan
     });
     writeTable(ws, model, table, lang);
   }
+  shareCellStyles(workbook);
   const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
   return packDeterministic(new Uint8Array(buffer as ArrayBuffer));
 }
