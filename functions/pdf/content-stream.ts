@@ -57,3 +57,58 @@ export function bufferPageContent(doc: PDFKit.PDFDocument): void {
   current();
   doc.on('pageAdded', current);
 }
+
+interface WritingDocument {
+  _offset: number;
+  _write(data: string | Uint8Array): void;
+  push(chunk: Uint8Array | null): boolean;
+}
+
+function isWritingDocument(value: unknown): value is WritingDocument {
+  const doc = value as Partial<WritingDocument>;
+  return typeof doc._offset === 'number' && typeof doc._write === 'function' && typeof doc.push === 'function';
+}
+
+/** Characters of PDF syntax gathered before they are handed on as one chunk. */
+const WRITE_CHUNK = 1 << 16;
+
+/**
+ * The document's own output written in large pieces. pdfkit turns every line of PDF syntax it writes (an object's
+ * number, its dictionary, `endobj`) into its own byte array and pushes each through its output stream; a tagged
+ * table writes a structure element per cell, tens of thousands of objects, and pushing them one line at a time
+ * took longer than drawing the table. Here lines are kept as strings and turned into bytes per 64 K characters:
+ * the same bytes, in fewer chunks. The byte offset (`_offset`, which the cross-reference table is written from)
+ * still advances with every line. Reads pdfkit internals; if they are not there, the document is left alone.
+ */
+export function bufferDocumentWrites(pdf: PDFKit.PDFDocument): void {
+  const doc = pdf as unknown as WritingDocument;
+  if (!isWritingDocument(doc)) return;
+  const push = doc.push.bind(doc);
+  let pending: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (size === 0) return;
+    // pdfkit writes a line as its characters' low bytes plus '\n'; latin1 is exactly that.
+    push(Buffer.from(pending.join(''), 'latin1'));
+    pending = [];
+    size = 0;
+  };
+  doc._write = (data) => {
+    if (typeof data === 'string') {
+      const line = `${data}\n`;
+      pending.push(line);
+      size += line.length;
+      doc._offset += line.length;
+      if (size >= WRITE_CHUNK) flush();
+      return;
+    }
+    flush();
+    push(data);
+    doc._offset += data.length;
+  };
+  // The end of the document (null) comes after the last lines: they go first.
+  doc.push = (chunk) => {
+    if (chunk === null) flush();
+    return push(chunk);
+  };
+}

@@ -5,7 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { Lang } from '../core/types';
-import { bufferPageContent } from './content-stream';
+import { bufferDocumentWrites, bufferPageContent } from './content-stream';
 import { FONT_NAMES, fontSources, rememberParsedFonts } from './fonts';
 import { pageOf } from './labels';
 import { cacheCurrentFont } from './text-cache';
@@ -86,6 +86,7 @@ export class ReportCanvas {
     });
     cacheCurrentFont(this.doc);
     bufferPageContent(this.doc);
+    bufferDocumentWrites(this.doc);
     writeXmpInfo(this.doc, options);
     const root = this.doc.struct('Document', { lang: pdfLang(options.lang) } as StructOptionsTyped);
     this.doc.addStructure(root);
