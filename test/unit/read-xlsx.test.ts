@@ -1,3 +1,4 @@
+import { crc32, deflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   type CellValue,
@@ -505,6 +506,52 @@ describe('readXlsx refuses what is not a plain .xlsx', () => {
     // Refused after about one push (≤ 1 MB of output), not after 300 MB.
     expect(performance.now() - started).toBeLessThan(2000);
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  // Entries that may unpack to 8 MB or less are inflated by native zlib in one call, bigger ones by fflate as a
+  // stream: the guard's verdicts must not depend on which side of that line an entry falls.
+  it('stops a lying bomb at its declared size on either side of the native-inflate line', () => {
+    // Spaces, not zeros: the streaming path hands bytes to the XML parser as they come, and a NUL would be refused
+    // there first (xml-invalid); blank space keeps the parser reading until the size check speaks.
+    const MiB = 1024 * 1024;
+    const spaces = new Uint8Array(MiB).fill(0x20);
+    const piece = deflateRawSync(spaces, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    let crc = 0;
+    for (let i = 0; i < 64; i++) crc = crc32(spaces, crc);
+    const blank = { data: concat([...Array.from({ length: 64 }, () => piece), new Uint8Array([3, 0])]), crc };
+    for (const declared of [1, 64 * 1024, 8 * MiB - 1, 8 * MiB, 8 * MiB + 1, 12 * MiB]) {
+      const lying = writeZip([
+        ...minimalWorkbookEntries(),
+        { name: 'xl/worksheets/sheet1.xml', data: blank.data, method: 8, crc: blank.crc, size: declared },
+      ]);
+      const problem = problemOf(readXlsx(lying));
+      expect(problem, `declared ${declared}`).toMatchObject({
+        code: 'zip-corrupt',
+        found: expect.stringContaining(`more than its declared ${declared} bytes`),
+      });
+    }
+  });
+
+  it('reads a worksheet alike on either side of the native-inflate line, and refuses a damaged deflate stream', () => {
+    const rowsFor = (count: number) =>
+      Array.from({ length: count }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join('');
+    const small = oneSheet(rowsFor(1_000));
+    const big = oneSheet(rowsFor(200_000));
+    expect(partText(big, 'xl/worksheets/sheet1.xml').length).toBeGreaterThan(8 * 1024 * 1024);
+    for (const [xlsx, count] of [
+      [small, 1_000],
+      [big, 200_000],
+    ] as const) {
+      const rows = workbookOf(readXlsx(xlsx)).sheets[0]!.rows;
+      expect(rows).toHaveLength(count);
+      expect(rows.at(-1)).toEqual({ row: count, cells: [count - 1] });
+    }
+    const sheet = deflatedEntry('xl/worksheets/sheet1.xml', worksheetXml(rowsFor(100)));
+    const cut = { ...sheet, data: sheet.data.subarray(0, sheet.data.length - 10) };
+    const problem = problemOf(readXlsx(writeZip([...minimalWorkbookEntries(), cut])));
+    expect(problem).toMatchObject({ code: 'zip-corrupt', found: expect.stringContaining('sheet1.xml') });
+    const garbage = { ...sheet, data: sheet.data.map((b, i) => (i > 4 ? b ^ 0x5a : b)) };
+    expect(problemOf(readXlsx(writeZip([...minimalWorkbookEntries(), garbage]))).code).toBe('zip-corrupt');
   });
 
   it('refuses DOCTYPE declarations (XXE, billion laughs), undefined entities and malformed XML', () => {
