@@ -201,7 +201,7 @@ async function ingestRegistry(
   }
   const result = parseRegistry(read.workbook, source);
   if (!result.registry) {
-    return reject(deps, slotFor, source, 'registry', 'registry', result.issues, null, null, null, read.workbook);
+    return reject(deps, slotFor, source, 'registry', 'registry', result.issues, null, null, null, read.workbook, bytes);
   }
   const recordKey = keys.registryVersion(source.version);
   await putOnce(deps, recordKey, recordBytes(result.registry));
@@ -246,7 +246,19 @@ async function ingestSubmission(
       return keepPending(deps, { source, folder, result, registry, today, previous: pending, pendingKey });
     }
     const named = { projectId: result.projectId, period: result.period };
-    return reject(deps, slotFor, source, folder, 'submission', result.issues, folder, named, registry, read.workbook);
+    return reject(
+      deps,
+      slotFor,
+      source,
+      folder,
+      'submission',
+      result.issues,
+      folder,
+      named,
+      registry,
+      read.workbook,
+      bytes,
+    );
   }
   const s = result.submission;
   // Let the workbook go before the record is serialised: together they would not fit the memory budget.
@@ -283,6 +295,8 @@ async function reject(
   named: { projectId: string | null; period: string | null } | null,
   registry: Registry | null,
   workbook: WorkbookData | null,
+  /** The upload's bytes, when it was read: the annotated copy keeps its drop-downs and formats. */
+  original: Uint8Array | null = null,
 ): Promise<IngestOutcome> {
   const record: Rejection = {
     schemaVersion: 1,
@@ -295,7 +309,7 @@ async function reject(
   const namedProject = named?.projectId && named.projectId !== folder ? named.projectId : null;
   const recordKey = keys.rejection(recordFolder, source.version);
   // The coordinator's own workbook back, every problem marked (or, for an unreadable file, the problems explained).
-  const annotated = await annotatedCopy(deps, workbook, issues);
+  const annotated = await annotatedCopy(deps, workbook, issues, original);
   await putOnce(deps, keys.rejection(recordFolder, source.version, 'xlsx'), annotated.bytes, XLSX_CONTENT_TYPE);
   await putOnce(deps, recordKey, record);
   const to = coordinatorsOf(registry, folder);
@@ -326,9 +340,10 @@ async function annotatedCopy(
   deps: Deps,
   workbook: WorkbookData | null,
   issues: ValidationIssue[],
+  original: Uint8Array | null,
 ): Promise<{ bytes: Uint8Array; issues: ValidationIssue[] }> {
   try {
-    return { bytes: await buildAnnotatedWorkbook(workbook, issues), issues };
+    return { bytes: await buildAnnotatedWorkbook(workbook, issues, original), issues };
   } catch (err) {
     deps.log.warn('ingest.annotated-copy-failed', { error: err instanceof Error ? err.name : 'unknown' });
     const withNote = [...issues, issue('annotated-copy-failed', 'warning')];

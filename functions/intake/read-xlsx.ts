@@ -62,7 +62,7 @@ const REL_STYLES = '/styles';
 /** Content types that mean macros: VBA projects, Excel 4 macro sheets, macro-enabled and binary workbooks. */
 const MACRO_CONTENT_TYPE = /macroenabled|vbaproject|macrosheet|sheet\.binary/i;
 
-interface SheetInfo {
+export interface SheetInfo {
   name: string;
   state: SheetData['state'];
   relId: string;
@@ -159,7 +159,7 @@ function checkContentTypes(archive: ZipArchive): void {
   if (MACRO_CONTENT_TYPE.test(workbookType)) throw new ReadFailureError('macros', { found: workbookType });
 }
 
-function readWorkbookPart(archive: ZipArchive): { date1904: boolean; sheets: SheetInfo[] } {
+export function readWorkbookPart(archive: ZipArchive): { date1904: boolean; sheets: SheetInfo[] } {
   const entry = findEntry(archive, 'xl/workbook.xml');
   if (!entry) throw new ReadFailureError('not-xlsx-other', { found: 'zip' });
   let date1904 = false;
@@ -206,7 +206,7 @@ function relationshipId(tag: XmlTag): string {
   return tag.attributes.id ?? '';
 }
 
-function readRelationships(archive: ZipArchive, part: string): Map<string, Relationship> {
+export function readRelationships(archive: ZipArchive, part: string): Map<string, Relationship> {
   const rels = new Map<string, Relationship>();
   const entry = findEntry(archive, part);
   if (!entry) return rels;
@@ -221,7 +221,7 @@ function readRelationships(archive: ZipArchive, part: string): Map<string, Relat
 }
 
 /** A relationship target as a zip entry name: relative to `base` (`worksheets/sheet1.xml`) or absolute (`/xl/…`). */
-function resolvePartName(base: string, target: string): string {
+export function resolvePartName(base: string, target: string): string {
   let path = target.replaceAll('\\', '/');
   try {
     path = decodeURIComponent(path);
@@ -671,7 +671,7 @@ function isoDateValue(text: string): CellValue {
 // XML plumbing
 
 /** An element as the handlers see it (saxes without namespace processing: prefixed names, string attributes). */
-interface XmlTag {
+export interface XmlTag {
   name: string;
   attributes: Record<string, string>;
 }
@@ -686,7 +686,7 @@ interface XmlHandlers {
  * Parse one part with saxes, fed chunk by chunk as it inflates, so a 50 MB sheet never becomes one string.
  * Any DOCTYPE is refused outright (XXE, billion laughs); undefined entities and malformed XML are refused by saxes.
  */
-function parseXmlPart(archive: ZipArchive, entry: ZipEntry, handlers: XmlHandlers, sheet?: string): void {
+export function parseXmlPart(archive: ZipArchive, entry: ZipEntry, handlers: XmlHandlers, sheet?: string): void {
   const invalid = (found: string) => {
     const detail: { found: string; sheet?: string } = { found: `${entry.name}: ${found}` };
     if (sheet !== undefined) detail.sheet = sheet;

@@ -4,10 +4,13 @@
  *
  * The copy is rebuilt from what our bounded reader already read (values at their original sheet and address),
  * not by loading the upload into exceljs again: the upload may carry the whole-sheet ranges that make exceljs
- * explode, and a rebuilt copy can hold no macro, link or formula of the original. Formatting is not carried over.
+ * explode, and a rebuilt copy can hold no macro, link or formula of the original. What the coordinator needs to
+ * correct the file in place is carried over from the upload's layout (read as boundedly): the drop-downs, the
+ * number formats, column widths and hidden columns; hidden sheets stay hidden. Fonts, fills and borders are not.
  */
 import ExcelJS from 'exceljs';
 import type { ValidationIssue } from '../core/types';
+import { readWorkbookLayout, type SheetLayout, type SheetValidation } from '../intake/read-layout';
 import type { CellValue, WorkbookData } from '../intake/read-xlsx';
 import { fitSheetLayout } from './fit-layout';
 import { safeCellText } from './safe-text';
@@ -60,6 +63,52 @@ function sheetName(name: string, taken: Set<string>): string {
   return candidate;
 }
 
+/** exceljs writes range validations (`sqref="B2:B2000"`) but its typings leave `dataValidations` out. */
+interface WithValidations {
+  dataValidations: { add(address: string, validation: ExcelJS.DataValidation): void };
+}
+
+/** Columns the copy sets at most (Excel has 16 384); a file listing more is not laid out beyond them. */
+const MAX_LAID_OUT_COLUMNS = 16_384;
+
+/** Column widths, hidden columns and their formats, and the drop-downs, as the upload had them. */
+function applyLayout(ws: ExcelJS.Worksheet, layout: SheetLayout, copied: Map<string, ExcelJS.Worksheet>): void {
+  let budget = MAX_LAID_OUT_COLUMNS;
+  for (const column of layout.columns) {
+    for (let c = column.min; c <= column.max && budget > 0; c++, budget--) {
+      const target = ws.getColumn(c);
+      if (column.width !== undefined) target.width = column.width;
+      if (column.hidden) target.hidden = true;
+      if (column.numFmt) target.numFmt = column.numFmt;
+    }
+  }
+  for (const validation of layout.validations) {
+    if (!refersToCopiedSheets(validation, copied)) continue;
+    const { ranges, formulae, type, ...rest } = validation;
+    for (const range of ranges) {
+      (ws as unknown as WithValidations).dataValidations.add(range.replace(/\$/g, ''), {
+        ...rest,
+        type,
+        formulae,
+      } as ExcelJS.DataValidation);
+    }
+  }
+}
+
+/**
+ * Whether every sheet a validation's formulas name is in the copy under the same name (a sheet renamed on copying,
+ * such as `History`, would leave the drop-down pointing nowhere).
+ */
+function refersToCopiedSheets(validation: SheetValidation, copied: Map<string, ExcelJS.Worksheet>): boolean {
+  return validation.formulae.every((formula) => {
+    const bang = formula.lastIndexOf('!');
+    if (formula.startsWith('"') || bang < 0) return true;
+    const quoted = formula.slice(0, bang);
+    const name = quoted.startsWith("'") ? quoted.slice(1, -1).replace(/''/g, "'") : quoted;
+    return copied.get(name)?.name === name;
+  });
+}
+
 /**
  * Build the annotated copy. `workbook` is null when the file could not be read at all (zip bomb, macros, not a
  * workbook): the result then holds only the issue list, whose messages explain the problem in plain words.
@@ -67,6 +116,8 @@ function sheetName(name: string, taken: Set<string>): string {
 export async function buildAnnotatedWorkbook(
   workbook: WorkbookData | null,
   issues: readonly ValidationIssue[],
+  /** The upload itself, to carry its drop-downs and formats over; read only when the copy is made. */
+  original: Uint8Array | null = null,
 ): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'pmif-reports';
@@ -79,15 +130,25 @@ export async function buildAnnotatedWorkbook(
   // The copied sheets, values at their original addresses.
   const copied = new Map<string, ExcelJS.Worksheet>();
   if (copy) {
+    const layout = original ? readWorkbookLayout(original) : null;
     for (const sheet of workbook.sheets) {
       // A sheet hidden in the upload (the lists behind the drop-downs) stays hidden in the copy.
       const ws = wb.addWorksheet(sheetName(sheet.name, taken), { state: sheet.state });
       copied.set(sheet.name, ws);
+      const formats = layout?.get(sheet.name)?.cellFormats;
       for (const row of sheet.rows) {
         row.cells.forEach((value, index) => {
-          if (value !== undefined) ws.getCell(row.row, index + 1).value = plainValue(value);
+          if (value === undefined) return;
+          const cell = ws.getCell(row.row, index + 1);
+          cell.value = plainValue(value);
+          const format = formats?.get(cell.address);
+          if (format) cell.numFmt = format;
         });
       }
+    }
+    for (const [name, ws] of copied) {
+      const sheetLayout = layout?.get(name);
+      if (sheetLayout) applyLayout(ws, sheetLayout, copied);
     }
   }
 

@@ -1,7 +1,16 @@
 import ExcelJS from 'exceljs';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { isPortableFormula } from '../../functions/intake/read-layout';
 import { parseSubmission } from '../../functions/intake/read-submission';
+import { readXlsx } from '../../functions/intake/read-xlsx';
 import { buildAnnotatedWorkbook, ISSUES_SHEET } from '../../functions/workbooks/annotate-workbook';
+import {
+  layOutSubmissionWorkbook,
+  writeFormValues,
+  writeTableRows,
+  writeWorkbookBytes,
+} from '../../functions/workbooks/write-template';
 import { source, testRegistry, workbook } from '../helpers/workbooks';
 
 async function load(bytes: Uint8Array) {
@@ -117,5 +126,106 @@ describe('annotated copy of a refused workbook', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual([ISSUES_SHEET]);
     expect(wb.getWorksheet(ISSUES_SHEET)!.getRow(2).getCell(2).value).toBe('visa datne / whole file');
     expect(wb.getWorksheet(ISSUES_SHEET)!.getRow(2).getCell(5).value).toBe('The workbook contains macros.');
+  });
+
+  it('keeps the upload’s drop-downs, number formats and hidden sheets, and still masks a refused personal code', async () => {
+    // A coordinator's file as they get it: our own template, filled in (drop-downs, formats, a hidden lists sheet).
+    const { workbook: template, sheets } = layOutSubmissionWorkbook({ catalogue: [] });
+    const sheet = (id: string) => sheets.get(id)!;
+    writeFormValues(sheet('project'), { projectId: 'lv-courses', period: '2025-Q3' });
+    writeTableRows(sheet('indicators'), [{ code: 'O.2.3.1', value: -4.5 }]);
+    writeTableRows(sheet('participants'), [
+      {
+        participantId: '120399-12345',
+        activity: 'language-course',
+        startDate: new Date('2025-07-03T00:00:00Z'),
+        gender: 'sieviete',
+        ageGroup: '18-60',
+      },
+    ]);
+    writeTableRows(sheet('expenditure'), [{ category: 'Personāla izmaksas', amount: 1234.5 }]);
+    const upload = await writeWorkbookBytes(template);
+    const read = readXlsx(upload);
+    if (!read.ok) throw new Error(read.problem.code);
+    const { issues } = parseSubmission(read.workbook, source(), {
+      registry: testRegistry(),
+      folder: 'lv-courses',
+      today: '2025-11-01',
+    });
+    const personal = issues.find((i) => i.code === 'participant-id-personal')!;
+    const negative = issues.find((i) => i.code === 'value-negative')!;
+    expect(personal?.mask).toBeDefined();
+    expect(negative).toBeDefined();
+
+    const bytes = await buildAnnotatedWorkbook(read.workbook, issues, upload);
+    const [original, copy] = [await load(upload), await load(bytes)];
+
+    let validated = 0;
+    let formatted = 0;
+    for (const ws of original.worksheets) {
+      const twin = copy.getWorksheet(ws.name)!;
+      expect(twin, ws.name).toBeDefined();
+      expect(twin.state, `${ws.name} state`).toBe(ws.state);
+      ws.eachRow((row) =>
+        row.eachCell((cell) => {
+          if (cell.numFmt) {
+            formatted++;
+            expect(twin.getCell(cell.address).numFmt, `${ws.name}!${cell.address}`).toBe(cell.numFmt);
+          }
+        }),
+      );
+      // Every drop-down of the original, on its first, a middle and its last row.
+      const validations = (ws as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } })
+        .dataValidations.model;
+      const twinValidations = (
+        twin as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }
+      ).dataValidations.model;
+      for (const [address, validation] of Object.entries(validations)) {
+        if (!/^[A-Z]+(2|1000|2000)$/.test(address) && !/^B\d$/.test(address)) continue;
+        validated++;
+        expect(twinValidations[address], `${ws.name}!${address}`).toMatchObject({
+          type: validation.type,
+          formulae: validation.formulae,
+        });
+      }
+      for (const column of ws.columns ?? []) {
+        if (column.width)
+          expect(twin.getColumn(column.number!).width, `${ws.name} column ${column.number}`).toBe(column.width);
+      }
+    }
+    expect(validated, 'drop-downs compared').toBeGreaterThan(5);
+    expect(formatted, 'formatted cells compared').toBeGreaterThan(1);
+    expect(copy.getWorksheet(ISSUES_SHEET)!.state).toBe('visible');
+    expect(original.worksheets.some((ws) => ws.state === 'hidden')).toBe(true);
+
+    // The refused value is masked and never in the file; the bad cells carry the message.
+    const participants = copy.getWorksheet('Dalībnieki')!;
+    expect(participants.getCell(personal.cell!).value).toBe(personal.mask);
+    const xml = Object.values(unzipSync(bytes))
+      .map((b) => strFromU8(b))
+      .join('');
+    expect(xml).not.toContain('120399');
+    expect(String(participants.getCell(personal.cell!).note)).toContain(personal.message.lv);
+    const indicators = copy.getWorksheet('Rādītāji')!;
+    expect(indicators.getCell(negative.cell!).value).toBe(-4.5);
+    expect(String(indicators.getCell(negative.cell!).note)).toContain(negative.message.en);
+  });
+});
+
+describe('validation formulas the annotated copy may carry', () => {
+  it.each([
+    ['"Jā,Nē"', true],
+    ['Saraksti!$A$2:$A$9', true],
+    ["'Saraksti (2)'!$A$2:$A$9", true],
+    ['0', true],
+    ['$B$2', true],
+    ['[1]Saraksti!$A$2:$A$9', false],
+    ["'C:\\x\\[a.xlsx]S'!$A$1", false],
+    ['INDIRECT("A1")', false],
+    ['HYPERLINK("http://x")', false],
+    ['', false],
+    [`"${'x'.repeat(300)}"`, false],
+  ])('%s → %s', (formula, portable) => {
+    expect(isPortableFormula(formula)).toBe(portable);
   });
 });
