@@ -14,9 +14,10 @@ import {
   diffFigures,
   type FigureSnapshot,
 } from '../core/report-model';
+import type { ProgrammeReportModel, ProjectReportModel } from '../core/report-types';
 import type { Lang, Recipient } from '../core/types';
 import { composeManagerMail } from '../mail/manager-mail';
-import { type Deps, parseJson, sha256Hex } from './deps';
+import { type Deps, IntegrityError, parseJson, sha256Hex } from './deps';
 import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
 import { latestManifest, loadRevisionInputs } from './revisions';
 
@@ -24,7 +25,7 @@ import { latestManifest, loadRevisionInputs } from './revisions';
  * An archived report file does not match its manifest (truncated, overwritten, bit rot): it is never mailed
  * (issue 14). Nothing of the revision goes out until the file is restored; operators are told (log, metric, alarm).
  */
-export class ReportIntegrityError extends Error {
+export class ReportIntegrityError extends IntegrityError {
   constructor(
     readonly key: string,
     readonly period: string,
@@ -63,24 +64,33 @@ export interface DeliverOptions {
 export async function deliverPeriod(deps: Deps, period: string, options: DeliverOptions = {}): Promise<DeliverOutcome> {
   const manifest = await latestManifest(deps, period);
   if (!manifest) return { period, revision: null, ...emptyCounts() };
-  const inputs = await loadRevisionInputs(deps, manifest);
   const { revision } = manifest;
-  // Every attachment is checked against the manifest's SHA-256 before any mail is built with it.
-  const read = async (key: string) => {
-    const obj = await deps.store.get(key);
-    const listed = manifest.outputs.find((o) => o.key === key);
-    let problem: string | null = null;
-    if (!obj) problem = 'is missing';
-    else if (!listed) problem = 'is not listed in the manifest';
-    else if (sha256Hex(obj.bytes) !== listed.sha256 || obj.bytes.byteLength !== listed.bytes)
-      problem = `does not match the manifest (${obj.bytes.byteLength} bytes, manifest ${listed.bytes})`;
-    if (problem !== null) {
-      deps.log.error('deliver.integrity-failed', { period, revision, key });
-      throw new ReportIntegrityError(key, period, revision, problem);
-    }
-    return obj!.bytes;
-  };
-  // The models are rebuilt from the manifest's own sources, so the e-mail matches the archived files.
+  const { registry, models, programme } = await rebuildModels(deps, manifest, period);
+  const files = revisionFiles(deps, manifest, period);
+
+  const outcome: DeliverOutcome = { period, revision, ...emptyCounts() };
+  const errors: unknown[] = [];
+  const managers = registry.recipients.filter((r) => r.role === 'manager');
+  for (const recipient of managers) {
+    const hash = recipientHash(recipient.email);
+    const result = await sendOnce(deps, {
+      slot: keys.deliverySlot(period, revision, hash),
+      event: 'deliver',
+      about: { period, revision, recipient: hash },
+      resolve: options.resolve,
+      compose: () => managerMail(deps, { period, manifest, models, programme, files }, recipient),
+    });
+    countResult(outcome, result);
+    if (result.status === 'failed') errors.push(result.error);
+  }
+  if (outcome.failed > 0) throw new UnsentMailError(outcome.failed, outcome, { cause: errors[0] });
+  return outcome;
+}
+
+/** The models are rebuilt from the manifest's own sources, so the e-mail matches the archived files. */
+async function rebuildModels(deps: Deps, manifest: Manifest, period: string) {
+  const { revision } = manifest;
+  const inputs = await loadRevisionInputs(deps, manifest);
   const registry = inputs.registry;
   const models = activeProjects(registry, period).map((p) =>
     buildProjectReport({
@@ -101,9 +111,36 @@ export async function deliverPeriod(deps: Deps, period: string, options: Deliver
   });
   if (revision > 1) programme.changes = diffFigures(await previousFigures(deps, period, revision), manifest.figures);
   programme.notes = manifest.notes ?? [];
+  return { registry, models, programme };
+}
+
+/** The revision's archived files as the mails attach them, each checked first. */
+interface RevisionFiles {
+  read(key: string): Promise<Uint8Array>;
+  /** The programme PDF and XLSX of one edition, read once however many managers get it. */
+  programme(edition: Lang): Promise<[Uint8Array, Uint8Array]>;
+}
+
+function revisionFiles(deps: Deps, manifest: Manifest, period: string): RevisionFiles {
+  const { revision } = manifest;
+  // Every attachment is checked against the manifest's SHA-256 before any mail is built with it.
+  const read = async (key: string) => {
+    const obj = await deps.store.get(key);
+    const listed = manifest.outputs.find((o) => o.key === key);
+    let problem: string | null = null;
+    if (!obj) problem = 'is missing';
+    else if (!listed) problem = 'is not listed in the manifest';
+    else if (sha256Hex(obj.bytes) !== listed.sha256 || obj.bytes.byteLength !== listed.bytes)
+      problem = `does not match the manifest (${obj.bytes.byteLength} bytes, manifest ${listed.bytes})`;
+    if (problem !== null) {
+      deps.log.error('deliver.integrity-failed', { period, revision, key });
+      throw new ReportIntegrityError(key, period, revision, problem);
+    }
+    return obj!.bytes;
+  };
   // Each manager gets the edition of their language (revisions from before editions have one, which all get).
   const programmeFiles = new Map<Lang, Promise<[Uint8Array, Uint8Array]>>();
-  const readProgramme = (edition: Lang) => {
+  const programme = (edition: Lang) => {
     let files = programmeFiles.get(edition);
     if (!files) {
       files = Promise.all([
@@ -114,52 +151,49 @@ export async function deliverPeriod(deps: Deps, period: string, options: Deliver
     }
     return files;
   };
+  return { read, programme };
+}
 
-  const outcome: DeliverOutcome = { period, revision, ...emptyCounts() };
-  const errors: unknown[] = [];
-  const managers = registry.recipients.filter((r) => r.role === 'manager');
-  for (const recipient of managers) {
-    const hash = recipientHash(recipient.email);
-    const result = await sendOnce(deps, {
-      slot: keys.deliverySlot(period, revision, hash),
-      event: 'deliver',
-      about: { period, revision, recipient: hash },
-      resolve: options.resolve,
-      compose: async () => {
-        const edition = editionFor(manifest, recipient.language).fileEdition;
-        const [programmePdf, programmeXlsx] = await readProgramme(edition);
-        const projectFiles = await Promise.all(
-          models
-            .filter((m) => recipientSees(recipient, m.project.id))
-            .map(async (m) => {
-              const pdfKey = keys.projectReport(period, revision, m.project.id, 'pdf', edition);
-              const xlsxKey = keys.projectReport(period, revision, m.project.id, 'xlsx', edition);
-              return {
-                projectId: m.project.id,
-                title: m.project.title,
-                pdf: await read(pdfKey),
-                xlsx: await read(xlsxKey),
-                pdfKey,
-                xlsxKey,
-              };
-            }),
-        );
-        return composeManagerMail({
-          from: deps.mailFrom,
-          to: recipient.email,
-          lang: recipient.language,
-          programme,
-          programmePdf,
-          programmeXlsx,
-          projectFiles,
-        });
-      },
-    });
-    countResult(outcome, result);
-    if (result.status === 'failed') errors.push(result.error);
-  }
-  if (outcome.failed > 0) throw new UnsentMailError(outcome.failed, outcome, { cause: errors[0] });
-  return outcome;
+/** One manager's mail: the programme report of their edition and the reports of the projects they see. */
+async function managerMail(
+  deps: Deps,
+  revision: {
+    period: string;
+    manifest: Manifest;
+    models: ProjectReportModel[];
+    programme: ProgrammeReportModel;
+    files: RevisionFiles;
+  },
+  recipient: Recipient,
+) {
+  const { period, manifest, models, programme, files } = revision;
+  const edition = editionFor(manifest, recipient.language).fileEdition;
+  const [programmePdf, programmeXlsx] = await files.programme(edition);
+  const projectFiles = await Promise.all(
+    models
+      .filter((m) => recipientSees(recipient, m.project.id))
+      .map(async (m) => {
+        const pdfKey = keys.projectReport(period, manifest.revision, m.project.id, 'pdf', edition);
+        const xlsxKey = keys.projectReport(period, manifest.revision, m.project.id, 'xlsx', edition);
+        return {
+          projectId: m.project.id,
+          title: m.project.title,
+          pdf: await files.read(pdfKey),
+          xlsx: await files.read(xlsxKey),
+          pdfKey,
+          xlsxKey,
+        };
+      }),
+  );
+  return composeManagerMail({
+    from: deps.mailFrom,
+    to: recipient.email,
+    lang: recipient.language,
+    programme,
+    programmePdf,
+    programmeXlsx,
+    projectFiles,
+  });
 }
 
 function recipientSees(recipient: Recipient, projectId: string): boolean {

@@ -166,102 +166,134 @@ async function record(deps: Pick<Deps, 'store'>, entry: LedgerAttempt): Promise<
  * states. Store faults are thrown (the caller's run fails and is repeated); mail faults are recorded and returned.
  */
 export async function sendOnce(deps: Deps, request: SendOnceRequest): Promise<SendOnceResult> {
-  const { slot, event, about } = request;
-  let operatorAttempts = request.resolve === 'resend' ? 1 : 0;
+  const operator = { attemptsLeft: request.resolve === 'resend' ? 1 : 0 };
   // Each pass either returns or moves the slot on (a new attempt, a lost race for one, a resolution); bounded anyway.
   for (let pass = 0; pass < MAX_ATTEMPTS + 4; pass++) {
-    const state = await settledSlot(deps, slot);
-    let attempt: number;
-    switch (state.status) {
-      case 'sent':
-        return { status: 'already-sent', attempt: state.latest.attempt };
-      case 'in-doubt': {
-        const now = deps.clock.now().toISOString();
-        if (request.resolve === 'confirm') {
-          await record(deps, { ...state.latest, status: 'sent', recordedAt: now, resolvedBy: 'operator' });
-          deps.log.info(`${event}.confirmed`, { ...about, attempt: state.latest.attempt });
-          return { status: 'already-sent', attempt: state.latest.attempt };
-        }
-        if (request.resolve === 'resend') {
-          const error = { name: 'InDoubtResolvedAsNotSent', retryable: true };
-          await record(deps, { ...state.latest, status: 'failed', recordedAt: now, error, resolvedBy: 'operator' });
-          continue;
-        }
-        deps.log.warn(`${event}.in-doubt`, { ...about, attempt: state.latest.attempt });
-        return { status: 'in-doubt', attempt: state.latest.attempt };
-      }
-      case 'gave-up':
-        if (operatorAttempts === 0) {
-          deps.log.error(`${event}.gave-up`, { ...about, attempts: state.latest.attempt });
-          return { status: 'gave-up', attempt: state.latest.attempt };
-        }
-        operatorAttempts--;
-        attempt = state.latest.attempt + 1;
-        break;
-      case 'failed':
-        attempt = state.latest.attempt + 1;
-        break;
-      case 'free':
-        attempt = 1;
-        break;
-      case 'claimed':
-        throw new Error('unreachable: settled slots are never claimed');
-    }
-
-    // Build the mail before claiming: a claim is a promise to send, and a mail that cannot be built must not leave
-    // one behind (it would look like a send that may have happened).
-    const mail = await request.compose();
-    mail.headers = { ...(mail.headers ?? {}), 'X-PMIF-Delivery': slot.slice(keys.deliveriesPrefix.length) };
-    const claim: LedgerAttempt = {
-      schemaVersion: 1,
-      kind: 'mail-ledger',
-      slot,
-      attempt,
-      status: 'claimed',
-      about,
-      claimedAt: deps.clock.now().toISOString(),
-    };
-    try {
-      await deps.store.put(keys.ledgerAttempt(slot, attempt), jsonBytes(claim), {
-        ifNoneMatch: true,
-        contentType: 'application/json',
-      });
-    } catch (err) {
-      // Another run claimed this attempt first: it sends; see what became of it.
-      if (err instanceof AlreadyExistsError) continue;
-      throw err;
-    }
-
-    let messageId: string;
-    try {
-      ({ messageId } = await deps.mailer.send(mail));
-    } catch (err) {
-      const recordedAt = deps.clock.now().toISOString();
-      const name = err instanceof Error ? err.name : 'Error';
-      if (err instanceof MailError && err.notSent) {
-        await record(deps, {
-          ...claim,
-          status: 'failed',
-          recordedAt,
-          error: { name, retryable: err.retryable },
-        });
-        if (!err.retryable || attempt >= MAX_ATTEMPTS) {
-          deps.log.error(`${event}.gave-up`, { ...about, attempts: attempt, error: name });
-          return { status: 'gave-up', attempt };
-        }
-        deps.log.warn(`${event}.failed`, { ...about, attempt, error: name });
-        return { status: 'failed', attempt, error: err };
-      }
-      // The message may have gone out: record that we cannot tell, and never send it again on our own.
-      await record(deps, { ...claim, status: 'in-doubt', recordedAt, error: { name, retryable: false } });
-      deps.log.warn(`${event}.in-doubt`, { ...about, attempt, error: name });
-      return { status: 'in-doubt', attempt };
-    }
-    await record(deps, { ...claim, status: 'sent', recordedAt: deps.clock.now().toISOString(), messageId });
-    deps.log.info(`${event}.sent`, { ...about, attempt });
-    return { status: 'sent', attempt, messageId };
+    const state = await settledSlot(deps, request.slot);
+    const next = await nextAttempt(deps, request, state, operator);
+    if (next === 'again') continue;
+    if (typeof next !== 'number') return next;
+    const result = await claimAndSend(deps, request, next);
+    if (result !== 'lost-race') return result;
   }
-  throw new Error(`mail ledger slot ${slot} did not settle`);
+  throw new Error(`mail ledger slot ${request.slot} did not settle`);
+}
+
+/**
+ * What a settled slot means for this run: a result to return as it is, `again` after an operator's resolution
+ * was recorded, or the number of the attempt to claim.
+ */
+async function nextAttempt(
+  deps: Deps,
+  request: SendOnceRequest,
+  state: SlotState,
+  operator: { attemptsLeft: number },
+): Promise<SendOnceResult | 'again' | number> {
+  const { event, about } = request;
+  switch (state.status) {
+    case 'sent':
+      return { status: 'already-sent', attempt: state.latest.attempt };
+    case 'in-doubt': {
+      const now = deps.clock.now().toISOString();
+      if (request.resolve === 'confirm') {
+        await record(deps, { ...state.latest, status: 'sent', recordedAt: now, resolvedBy: 'operator' });
+        deps.log.info(`${event}.confirmed`, { ...about, attempt: state.latest.attempt });
+        return { status: 'already-sent', attempt: state.latest.attempt };
+      }
+      if (request.resolve === 'resend') {
+        const error = { name: 'InDoubtResolvedAsNotSent', retryable: true };
+        await record(deps, { ...state.latest, status: 'failed', recordedAt: now, error, resolvedBy: 'operator' });
+        return 'again';
+      }
+      deps.log.warn(`${event}.in-doubt`, { ...about, attempt: state.latest.attempt });
+      return { status: 'in-doubt', attempt: state.latest.attempt };
+    }
+    case 'gave-up':
+      if (operator.attemptsLeft === 0) {
+        deps.log.error(`${event}.gave-up`, { ...about, attempts: state.latest.attempt });
+        return { status: 'gave-up', attempt: state.latest.attempt };
+      }
+      operator.attemptsLeft--;
+      return state.latest.attempt + 1;
+    case 'failed':
+      return state.latest.attempt + 1;
+    case 'free':
+      return 1;
+    case 'claimed':
+      throw new Error('unreachable: settled slots are never claimed');
+  }
+}
+
+/** Claim the attempt and send; `lost-race` when another run claimed it first (it sends). */
+async function claimAndSend(
+  deps: Deps,
+  request: SendOnceRequest,
+  attempt: number,
+): Promise<SendOnceResult | 'lost-race'> {
+  const { slot, about } = request;
+  // Build the mail before claiming: a claim is a promise to send, and a mail that cannot be built must not leave
+  // one behind (it would look like a send that may have happened).
+  const mail = await request.compose();
+  mail.headers = { ...(mail.headers ?? {}), 'X-PMIF-Delivery': slot.slice(keys.deliveriesPrefix.length) };
+  const claim: LedgerAttempt = {
+    schemaVersion: 1,
+    kind: 'mail-ledger',
+    slot,
+    attempt,
+    status: 'claimed',
+    about,
+    claimedAt: deps.clock.now().toISOString(),
+  };
+  try {
+    await deps.store.put(keys.ledgerAttempt(slot, attempt), jsonBytes(claim), {
+      ifNoneMatch: true,
+      contentType: 'application/json',
+    });
+  } catch (err) {
+    // Another run claimed this attempt first: it sends; see what became of it.
+    if (err instanceof AlreadyExistsError) return 'lost-race';
+    throw err;
+  }
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send(mail));
+  } catch (err) {
+    return recordSendFailure(deps, request, claim, err);
+  }
+  await record(deps, { ...claim, status: 'sent', recordedAt: deps.clock.now().toISOString(), messageId });
+  deps.log.info(`${request.event}.sent`, { ...about, attempt });
+  return { status: 'sent', attempt, messageId };
+}
+
+/** A send that threw: certainly not sent (failed, or given up), or in doubt, recorded as such. */
+async function recordSendFailure(
+  deps: Deps,
+  request: SendOnceRequest,
+  claim: LedgerAttempt,
+  err: unknown,
+): Promise<SendOnceResult> {
+  const { event, about } = request;
+  const { attempt } = claim;
+  const recordedAt = deps.clock.now().toISOString();
+  const name = err instanceof Error ? err.name : 'Error';
+  if (err instanceof MailError && err.notSent) {
+    await record(deps, {
+      ...claim,
+      status: 'failed',
+      recordedAt,
+      error: { name, retryable: err.retryable },
+    });
+    if (!err.retryable || attempt >= MAX_ATTEMPTS) {
+      deps.log.error(`${event}.gave-up`, { ...about, attempts: attempt, error: name });
+      return { status: 'gave-up', attempt };
+    }
+    deps.log.warn(`${event}.failed`, { ...about, attempt, error: name });
+    return { status: 'failed', attempt, error: err };
+  }
+  // The message may have gone out: record that we cannot tell, and never send it again on our own.
+  await record(deps, { ...claim, status: 'in-doubt', recordedAt, error: { name, retryable: false } });
+  deps.log.warn(`${event}.in-doubt`, { ...about, attempt, error: name });
+  return { status: 'in-doubt', attempt };
 }
 
 /** Counts of a batch of {@link sendOnce} results, as use case outcomes report them. */

@@ -137,7 +137,7 @@ function managerBlocks(
 ): Block[] {
   const { lang, programme: p } = input;
   const t = (b: Bilingual) => b[lang];
-  const blocks: Block[] = [
+  return [
     { kind: 'h1', text: subject },
     {
       kind: 'fields',
@@ -151,39 +151,52 @@ function managerBlocks(
         [t(MAIL_TEXT.generatedLabel), `${formatDateTime(p.generatedAt, lang)} (${LABELS.rigaTime[lang]})`],
       ],
     },
+    ...(corrected ? changeBlocks(p, lang) : []),
+    ...summaryBlocks(p, lang),
+    ...projectBlocks(p, lang),
+    ...attachmentBlocks(input, attachments, projectsAttached, maxBytes),
+    { kind: 'p', text: t(MAIL_TEXT.automatic), tone: 'muted' },
   ];
+}
 
-  if (corrected) {
-    blocks.push({ kind: 'p', text: t(MAIL_SENTENCES.correctedIntro(p.revision)), tone: 'notice' });
-    blocks.push({ kind: 'h2', text: t(MAIL_TEXT.changesHeading) });
-    for (const note of p.notes ?? []) blocks.push({ kind: 'p', text: note[lang] });
-    if (p.changes.length === 0) blocks.push({ kind: 'p', text: t(MAIL_TEXT.noFigureChanges) });
-    else {
-      const titles = new Map(p.projects.map((row) => [row.id, row.title]));
-      const names = new Map(p.indicators.map((row) => [row.code, row.name[lang]]));
-      blocks.push({
-        kind: 'table',
-        columns: [
-          { header: t(MAIL_TEXT.projectId) },
-          { header: t(MAIL_TEXT.title) },
-          { header: t(MAIL_TEXT.figure) },
-          { header: t(MAIL_TEXT.oldValue), numeric: true },
-          { header: t(MAIL_TEXT.newValue), numeric: true },
-        ],
-        rows: p.changes.map((c) => [
-          c.projectId,
-          titles.get(c.projectId) ?? '',
-          figureLabel(c, names, lang),
-          changeValue(c, c.old, lang),
-          { text: changeValue(c, c.new, lang), bold: true },
-        ]),
-      });
-    }
+/** A corrected revision says so, with the operator's notes and every changed figure, old → new. */
+function changeBlocks(p: ProgrammeReportModel, lang: Lang): Block[] {
+  const t = (b: Bilingual) => b[lang];
+  const blocks: Block[] = [];
+  blocks.push({ kind: 'p', text: t(MAIL_SENTENCES.correctedIntro(p.revision)), tone: 'notice' });
+  blocks.push({ kind: 'h2', text: t(MAIL_TEXT.changesHeading) });
+  for (const note of p.notes ?? []) blocks.push({ kind: 'p', text: note[lang] });
+  if (p.changes.length === 0) blocks.push({ kind: 'p', text: t(MAIL_TEXT.noFigureChanges) });
+  else {
+    const titles = new Map(p.projects.map((row) => [row.id, row.title]));
+    const names = new Map(p.indicators.map((row) => [row.code, row.name[lang]]));
+    blocks.push({
+      kind: 'table',
+      columns: [
+        { header: t(MAIL_TEXT.projectId) },
+        { header: t(MAIL_TEXT.title) },
+        { header: t(MAIL_TEXT.figure) },
+        { header: t(MAIL_TEXT.oldValue), numeric: true },
+        { header: t(MAIL_TEXT.newValue), numeric: true },
+      ],
+      rows: p.changes.map((c) => [
+        c.projectId,
+        titles.get(c.projectId) ?? '',
+        figureLabel(c, names, lang),
+        changeValue(c, c.old, lang),
+        { text: changeValue(c, c.new, lang), bold: true },
+      ]),
+    });
   }
+  return blocks;
+}
 
+/** Who reported (on time, late), who is missing, and what was spent. */
+function summaryBlocks(p: ProgrammeReportModel, lang: Lang): Block[] {
+  const t = (b: Bilingual) => b[lang];
   const { onTime, late, missing } = p.completeness;
   const ids = (list: string[]) => (list.length === 0 ? '' : ` — ${list.join(', ')}`);
-  blocks.push(
+  return [
     { kind: 'h2', text: t(MAIL_TEXT.summaryHeading) },
     {
       kind: 'fields',
@@ -210,6 +223,13 @@ function managerBlocks(
         ],
       ],
     },
+  ];
+}
+
+/** The indicators by status, and every project's submission and spending. */
+function projectBlocks(p: ProgrammeReportModel, lang: Lang): Block[] {
+  const t = (b: Bilingual) => b[lang];
+  return [
     { kind: 'h2', text: t(MAIL_TEXT.indicatorStatuses) },
     {
       kind: 'table',
@@ -239,9 +259,22 @@ function managerBlocks(
         formatPercent(row.elapsed, lang),
       ]),
     },
+  ];
+}
+
+/** What is attached; the project reports listed by archive key instead when they would make the mail too big. */
+function attachmentBlocks(
+  input: ManagerMailInput,
+  attachments: MailAttachment[],
+  projectsAttached: boolean,
+  maxBytes: number,
+): Block[] {
+  const { lang } = input;
+  const t = (b: Bilingual) => b[lang];
+  const blocks: Block[] = [
     { kind: 'h2', text: t(MAIL_TEXT.attachmentsHeading) },
     { kind: 'list', items: attachments.map((a) => `${a.filename} (${formatBytes(a.content.byteLength, lang)})`) },
-  );
+  ];
 
   if (input.projectFiles.length > 0 && projectsAttached) {
     blocks.push({ kind: 'p', text: t(MAIL_SENTENCES.projectFilesAttached(input.projectFiles.length)) });
@@ -261,7 +294,6 @@ function managerBlocks(
       },
     );
   }
-  blocks.push({ kind: 'p', text: t(MAIL_TEXT.automatic), tone: 'muted' });
   return blocks;
 }
 
