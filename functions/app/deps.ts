@@ -56,6 +56,19 @@ export class CorruptRecordError extends Error {
   }
 }
 
+/**
+ * A fault no retry can fix: what is archived disagrees with what this run would write (a report or manifest that
+ * exists with other bytes, a plan that does not list the project a step is asked to render, an archived report
+ * that does not match its manifest). The state machine does not retry it (infra/constructs/generate-workflow.ts):
+ * the same inputs meet the same archive every time, and an operator must look.
+ */
+export class IntegrityError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IntegrityError';
+  }
+}
+
 /** Parse stored JSON; `key` names the object in the error when it is not JSON. */
 export function parseJson<T>(bytes: Uint8Array, key?: string): T {
   try {

@@ -20,7 +20,7 @@ import { renderProgrammePdf } from '../pdf/render-programme-pdf';
 import { renderProjectPdf } from '../pdf/render-project-pdf';
 import { renderProgrammeXlsx, renderProjectXlsx } from '../workbooks/write-report-xlsx';
 import { CODE_VERSION } from './code-version';
-import { type Deps, jsonBytes, sha256Hex } from './deps';
+import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';
 import { type RenderedFile, renderProjectsInWorkers } from './parallel-render';
 import { loadRegistryInForce, loadSubmissionsUpTo } from './registry-store';
 import {
@@ -151,7 +151,7 @@ async function putOutput(deps: Deps, key: string, bytes: Uint8Array, contentType
     if (!(err instanceof AlreadyExistsError)) throw err;
     const existing = await deps.store.get(key);
     if (!existing || sha256Hex(existing.bytes) !== sha256Hex(bytes)) {
-      throw new Error(`report ${key} exists with different content; an archived report is never overwritten`, {
+      throw new IntegrityError(`report ${key} exists with different content; an archived report is never overwritten`, {
         cause: err,
       });
     }
@@ -200,7 +200,7 @@ export async function renderProjectStep(
 ): Promise<ManifestOutput[]> {
   const plan = await resolvePlan(deps, ref);
   if (!plan.projectIds.includes(projectId))
-    throw new Error(`project ${projectId} is not in ${plan.period} r${plan.revision}`);
+    throw new IntegrityError(`project ${projectId} is not in ${plan.period} r${plan.revision}`);
   const loaded = inputs ?? (await loadRevisionInputs(deps, plan, projectId));
   const { files } = await renderProjectFiles(plan, loaded, projectId);
   const outputs: ManifestOutput[] = [];

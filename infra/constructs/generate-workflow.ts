@@ -13,6 +13,12 @@ import { Construct } from 'constructs';
  */
 export const DISTRIBUTED_FROM = 1000;
 
+/**
+ * Error names (as the handlers throw them) that no retry can fix: a malformed input, and an integrity fault (an
+ * archive that disagrees with the plan: `IntegrityError` and its `ReportIntegrityError`). They fail the step at once.
+ */
+export const NOT_RETRIED = ['BadEventError', 'IntegrityError', 'ReportIntegrityError'] as const;
+
 /** Properties of {@link GenerateWorkflow}. */
 export interface GenerateWorkflowProps {
   /**
@@ -69,8 +75,8 @@ export class GenerateWorkflow extends Construct {
         maxAttempts: 8,
         jitterStrategy: sfn.JitterType.FULL,
       });
-      // A malformed input fails the same way every time.
-      task.addRetry({ errors: ['BadEventError'], maxAttempts: 0 });
+      // A malformed input, or an archive that disagrees with the plan, fails the same way every time.
+      task.addRetry({ errors: [...NOT_RETRIED], maxAttempts: 0 });
       // Errors the handler throws (I/O faults of S3 or SES, a timeout): the steps are idempotent, so try again.
       task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 2 });
       return task;

@@ -21,6 +21,8 @@ const aslValidator = createRequire(import.meta.url)('asl-validator') as (definit
   errorsText(): string;
 };
 
+import { ReportIntegrityError } from '../../functions/app/deliver';
+import { IntegrityError } from '../../functions/app/deps';
 import { HANDLERS } from '../../infra/bundling';
 import type { AccessLogBucket } from '../../infra/constructs/access-log-bucket';
 import type { ArchiveBucket } from '../../infra/constructs/archive-bucket';
@@ -473,6 +475,38 @@ describe('generate workflow', () => {
       // A bad input is not retried; everything else is, with backoff.
       expect(task.Retry?.find((r) => r.ErrorEquals.includes('BadEventError'))?.MaxAttempts).toBe(0);
       for (const r of task.Retry ?? []) if (r.MaxAttempts !== 0) expect(r.BackoffRate).toBeGreaterThan(1);
+    }
+  });
+
+  it('does not retry an integrity fault: every task fails at once on IntegrityError and its subclasses', () => {
+    const d = definition();
+    const tasks = [
+      ...Object.values(d.States),
+      ...Object.values(d.States.RenderProjects?.ItemProcessor?.States ?? {}),
+    ].filter((s) => s.Type === 'Task');
+    const names = [
+      new IntegrityError('plan and archive disagree').name,
+      new ReportIntegrityError('reports/x.pdf', '2025-Q3', 1, 'is missing').name,
+    ];
+    expect(new Set(names).size).toBe(2);
+    // Every subclass declared under functions/ is covered too, not only the two known today.
+    const declared = readdirSync(join(PROJECT_ROOT, 'functions'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [
+        ...readFileSync(join(PROJECT_ROOT, 'functions', f), 'utf8').matchAll(/class (\w+) extends IntegrityError\b/g),
+      ])
+      .map((m) => m[1]!);
+    expect(declared).toContain('ReportIntegrityError');
+    names.push(...declared);
+    for (const task of tasks) {
+      const retriers = task.Retry ?? [];
+      const catchAll = retriers.findIndex((r) => r.ErrorEquals.includes('States.TaskFailed'));
+      for (const name of names) {
+        const at = retriers.findIndex((r) => r.ErrorEquals.includes(name));
+        expect(retriers[at]?.MaxAttempts, name).toBe(0);
+        // Retriers are tried in order: one after the States.TaskFailed catch-all would never be reached.
+        expect(at, name).toBeLessThan(catchAll);
+      }
     }
   });
 
