@@ -2,7 +2,7 @@
  * `purge-upload`: an operator removes an upload that should never have been kept — a refused workbook full of
  * personal codes, say. The upload version, its rejection record and its annotated copy are deleted; a purge record
  * stays (when, why, which objects with which hashes), so the archive still explains the gap. The one deletion the
- * system may make (DESIGN §7); nothing else in the code base deletes.
+ * system may make (docs/architecture.md §7); nothing else in the code base deletes.
  */
 import { keys, parseInboxKey } from '../core/keys';
 import type { Clock, Logger, ObjectPurger, ObjectStore } from '../core/ports';

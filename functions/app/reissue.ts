@@ -1,8 +1,8 @@
 /**
- * An operator's reissue (issue 14, DESIGN §7): new software never re-issues an issued period by itself, even when it
- * would compute other figures. When a fix does change issued figures, an operator first sees which periods and how
- * (`previewReissue`: the latest revision's own inputs, re-derived by the code running now, compared with the figures
- * it was issued with), then issues a corrected revision with a reason that its change list carries.
+ * An operator's reissue (issue 14, docs/architecture.md §7): new software never re-issues an issued period by itself,
+ * even when it would compute other figures. When a fix does change issued figures, an operator first sees which periods
+ * and how (`previewReissue`: the latest revision's own inputs, re-derived by the code running now, compared with the
+ * figures it was issued with), then issues a corrected revision with a reason that its change list carries.
  */
 import { keys, parseReportKey } from '../core/keys';
 import { activeProjects, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';

@@ -38,9 +38,9 @@ export interface ObjectStore {
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 /**
- * The one deletion the system may make (DESIGN §7): an operator removes an upload that should never have been
- * kept (a refused personal-data workbook). Separate from {@link ObjectStore} so that nothing else can delete; on AWS
- * it runs under its own narrow role.
+ * The one deletion the system may make (docs/architecture.md §7): an operator removes an upload that should never have
+ * been kept (a refused personal-data workbook). Separate from {@link ObjectStore} so that nothing else can delete; on
+ * AWS it runs under its own narrow role.
  */
 export interface ObjectPurger {
   /** Delete exactly this version of the object; a version that is not there is no error (purging is repeatable). */

@@ -1,6 +1,6 @@
 /**
- * Expenditure maps to the budget (DESIGN §4.2): a cost category is one of the project's budget lines, matched
- * without regard to case, spaces or diacritics. Money under any other name would vanish from the report, which
+ * Expenditure maps to the budget (docs/architecture.md §4.2): a cost category is one of the project's budget lines,
+ * matched without regard to case, spaces or diacritics. Money under any other name would vanish from the report, which
  * shows budget lines only, so such a row is refused, naming the closest lines.
  */
 import { foldLabel } from './total-rows';

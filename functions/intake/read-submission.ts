@@ -296,7 +296,7 @@ function readParticipants(
       const id = f.text(row.at('participantId'), true);
       const shape = id ? findPersonalData(id) : null;
       if (id && shape) {
-        // The value never leaves this step: every copy shows the mask (DESIGN §7).
+        // The value never leaves this step: every copy shows the mask (docs/architecture.md §7).
         f.issues.push({
           ...issue(
             'participant-id-personal',

@@ -1,6 +1,7 @@
 /**
- * Total rows (DESIGN §4.2): coordinators end a list with "Kopā" and a SUM, as every spreadsheet habit teaches. A
- * total is not data: counted, it doubles the spend. It is recognised, skipped, and checked against the rows above.
+ * Total rows (docs/architecture.md §4.2): coordinators end a list with "Kopā" and a SUM, as every spreadsheet habit
+ * teaches. A total is not data: counted, it doubles the spend. It is recognised, skipped, and checked against the rows
+ * above.
  */
 import { columnLetter } from '../core/cells';
 import { formatAmount, formatNumber } from '../core/format';

@@ -13,10 +13,10 @@ export interface PurgeRoleProps {
 }
 
 /**
- * The one deletion the system may make (DESIGN §7): `pmif-reports purge-upload` removes an upload that should never
- * have been kept (personal data), with its rejection record and annotated copy, and leaves a purge record. This role
- * may delete object versions under `inbox/` and `rejections/` only — never a submission, a registry, a report or
- * the archive — and write under `purges/`. No function has it.
+ * The one deletion the system may make (docs/architecture.md §7): `pmif-reports purge-upload` removes an upload that
+ * should never have been kept (personal data), with its rejection record and annotated copy, and leaves a purge record.
+ * This role may delete object versions under `inbox/` and `rejections/` only — never a submission, a registry, a report
+ * or the archive — and write under `purges/`. No function has it.
  */
 export class PurgeRole extends Construct {
   readonly role: iam.Role;

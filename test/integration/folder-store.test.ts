@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 
 objectStoreContract('FolderStore', freshStore, {
-  // The folder store keeps the current content only; uploads are never overwritten by the system (DESIGN §3).
+  // The folder store keeps the current content only; uploads are never overwritten by the system (docs/architecture.md
+  // §3).
   versionHistory: { missing: 'a folder keeps one version per key; S3 versioning is tested in s3-store.test.ts' },
 });
 

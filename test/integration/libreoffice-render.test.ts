@@ -1,11 +1,11 @@
 /**
- * The workbooks as a LibreOffice user sees them (DESIGN §6: "Excel and LibreOffice both show every value and every
- * wrapped row"). A project report (both editions), the programme report and the two templates are converted to
- * PDF by LibreOffice headless (`libreoffice-calc-nogui`, installed by `.ci/run`): no `###` anywhere, reports on A4
- * landscape and one page wide (every page repeats its sheet's whole header row), the template's instructions on
- * A4 portrait. Clipped text stays in a PDF's text layer, so wrapped rows are checked by their stored heights:
- * each must hold the lines its text wraps to at its column's width, measured with DejaVu Sans (the font
- * LibreOffice falls back to here) through pdfkit, independently of the writer's own estimate.
+ * The workbooks as a LibreOffice user sees them (docs/architecture.md §6: "Excel and LibreOffice both show every value
+ * and every wrapped row"). A project report (both editions), the programme report and the two templates are converted
+ * to PDF by LibreOffice headless (`libreoffice-calc-nogui`, installed by `.ci/run`): no `###` anywhere, reports on A4
+ * landscape and one page wide (every page repeats its sheet's whole header row), the template's instructions on A4
+ * portrait. Clipped text stays in a PDF's text layer, so wrapped rows are checked by their stored heights: each must
+ * hold the lines its text wraps to at its column's width, measured with DejaVu Sans (the font LibreOffice falls back to
+ * here) through pdfkit, independently of the writer's own estimate.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
- * A refused personal-data value never leaves the ingest step (DESIGN §7): an upload whose participant IDs are
- * personal codes in every disguise, e-mails and names is refused, and every artefact of it — the rejection record,
+ * A refused personal-data value never leaves the ingest step (docs/architecture.md §7): an upload whose participant IDs
+ * are personal codes in every disguise, e-mails and names is refused, and every artefact of it — the rejection record,
  * the annotated workbook (each XML part), the e-mail (every MIME part, attachments decoded) and the log lines — is
  * scanned for the original values.
  */

@@ -1,8 +1,8 @@
 /**
- * `serve` and `run` on one folder store at once (DESIGN §7: every step safe to repeat and to run twice at once):
- * uploads through the drop page arrive while a `run` process ingests the inbox. Afterwards every upload is stored
- * and ingested once, and every coordinator's receipt went out exactly once: one .eml per ledger slot, none twice,
- * and a later run sends nothing more.
+ * `serve` and `run` on one folder store at once (docs/architecture.md §7: every step safe to repeat and to run twice at
+ * once): uploads through the drop page arrive while a `run` process ingests the inbox. Afterwards every upload is
+ * stored and ingested once, and every coordinator's receipt went out exactly once: one .eml per ledger slot, none
+ * twice, and a later run sends nothing more.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';

@@ -141,7 +141,7 @@ describe('unique counting across periods', () => {
   });
 });
 
-describe('progress status (DESIGN §5)', () => {
+describe('progress status (docs/architecture.md §5)', () => {
   it.each([
     [1.0, 0.5, 'achieved'],
     [0.45, 0.5, 'on-track'],

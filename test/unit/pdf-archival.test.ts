@@ -1,8 +1,8 @@
 /**
- * The reports as archival, navigable documents (DESIGN §6): every PDF carries an outline whose first level is its
- * section headings (and the indicators under theirs), its language, title and an XMP packet that identifies it as
- * PDF/A-2b and repeats the document information; qpdf finds no structural error; the bytes are the same on
- * re-render. No PDF/A validator is installable here, so this is what the README claims, and no more.
+ * The reports as archival, navigable documents (docs/architecture.md §6): every PDF carries an outline whose first
+ * level is its section headings (and the indicators under theirs), its language, title and an XMP packet that
+ * identifies it as PDF/A-2b and repeats the document information; qpdf finds no structural error; the bytes are the
+ * same on re-render. No PDF/A validator is installable here, so this is what the README claims, and no more.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
