@@ -7,8 +7,10 @@ import { type SendOnceResult, sendOnce, UnsentMailError } from './ledger';
 /** What became of the coordinator's e-mail about an upload (`none`: nobody to tell). */
 export type ReceiptMail = Exclude<SendOnceResult['status'], 'failed'> | 'none';
 
-/** The coordinators of the folder that was written to (docs/architecture.md §7): the uploader, as far as anyone can
-* tell. */
+/**
+ * The coordinators of the folder that was written to (docs/architecture.md §7): the uploader, as far as anyone can
+ * tell.
+ */
 export function coordinatorsOf(registry: Registry | null, folder: string | null): string[] {
   if (folder === null) return [];
   return registry?.projects.find((p) => p.id === folder)?.coordinatorEmails ?? [];
