@@ -123,8 +123,116 @@ function isEmbeddedFont(value: unknown): value is EmbeddedFontLike {
   );
 }
 
+/** A glyph position as fontkit makes it (in font units): the class is taken from a run fontkit returned. */
+interface FontkitPosition {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+}
+
+interface FontkitRun {
+  glyphs: { id: number }[];
+  positions: FontkitPosition[];
+}
+
+interface FontkitFont {
+  layout(text: unknown, ...rest: unknown[]): FontkitRun;
+}
+
+/**
+ * Text shaped from pairs: ASCII, the no-break space, Latvian letters and typographic dashes and quotes. In DejaVu
+ * these map to one glyph each, no contextual lookup applies to them, and positioning is pair kerning, which moves
+ * the first glyph of a pair only. Every pair is still checked against fontkit when first met (below), and the unit
+ * tests compare composed runs with fontkit's for generated strings in both faces.
+ */
+const PAIR_SHAPED = /^[\u0020-\u007e\u00a0ĀāČčĒēĢģĪīĶķĻļŅņŠšŪūŽž\u2013\u2014\u2018\u2019\u201c\u201d]+$/;
+
+const COMPOSING = new WeakSet<object>();
+
+/**
+ * Shape pair-shaped text (above) from its character pairs. fontkit shapes every distinct string from the start
+ * (script detection, a shaping plan, every GSUB and GPOS lookup), which was a third of a long table's first render:
+ * a 2 000-row table has five thousand distinct numbers, codes and cell names, but only a few hundred distinct
+ * character pairs. Each glyph is the one its character shapes to alone, advanced as fontkit advances it before the
+ * next character; the last one as alone. A pair fontkit shapes otherwise (a ligature, a change to the second
+ * glyph, an offset) is remembered, and text holding it is shaped by fontkit as before.
+ */
+export function composePairShapedRuns(font: object): void {
+  const target = font as Partial<FontkitFont>;
+  if (COMPOSING.has(font) || typeof target.layout !== 'function') return;
+  COMPOSING.add(font);
+  const layout = target.layout;
+  const singles = new Map<string, FontkitRun | null>();
+  const pairs = new Map<string, FontkitPosition | null>();
+  const alone = (ch: string): FontkitRun | null => {
+    let run = singles.get(ch);
+    if (run === undefined) {
+      run = layout.call(font, ch);
+      const p = run.positions[0];
+      if (run.glyphs.length !== 1 || !p || p.xOffset !== 0 || p.yOffset !== 0 || p.yAdvance !== 0) run = null;
+      singles.set(ch, run);
+    }
+    return run;
+  };
+  const before = (a: string, b: string): FontkitPosition | null => {
+    const key = a + b;
+    let position = pairs.get(key);
+    if (position === undefined) {
+      const first = alone(a);
+      const second = alone(b);
+      const run = layout.call(font, key);
+      const [p, q] = run.positions;
+      const unchanged =
+        first !== null &&
+        second !== null &&
+        run.glyphs.length === 2 &&
+        run.glyphs[0] === first.glyphs[0] &&
+        run.glyphs[1] === second.glyphs[0] &&
+        p !== undefined &&
+        q !== undefined &&
+        p.xOffset === 0 &&
+        p.yOffset === 0 &&
+        p.yAdvance === 0 &&
+        q.xAdvance === second.positions[0]!.xAdvance &&
+        q.xOffset === 0 &&
+        q.yOffset === 0 &&
+        q.yAdvance === 0;
+      position = unchanged ? p : null;
+      pairs.set(key, position);
+    }
+    return position;
+  };
+  target.layout = function composedLayout(this: FontkitFont, text: unknown, ...rest: unknown[]): FontkitRun {
+    if (typeof text !== 'string' || text.length < 2 || rest.some((r) => r !== undefined) || !PAIR_SHAPED.test(text))
+      return layout.call(this, text, ...rest);
+    const glyphs: FontkitRun['glyphs'] = [];
+    const advances: number[] = [];
+    for (let i = 0; i < text.length; i++) {
+      const single = alone(text[i]!);
+      const next = i + 1 < text.length ? before(text[i]!, text[i + 1]!) : single?.positions[0];
+      if (!single || !next) return layout.call(this, text, ...rest);
+      glyphs.push(single.glyphs[0]!);
+      advances.push(next.xAdvance);
+    }
+    // A run of fontkit's own classes, with fresh positions: pdfkit scales the positions it is given in place.
+    const sample = alone(text[0]!)!;
+    const run = Object.create(Object.getPrototypeOf(sample)) as FontkitRun;
+    Object.assign(run, sample, { glyphs, positions: [] });
+    const Position = sample.positions[0]!.constructor as new (
+      x: number,
+      y: number,
+      dx: number,
+      dy: number,
+    ) => FontkitPosition;
+    for (const x of advances) run.positions.push(new Position(x, 0, 0, 0));
+    return run;
+  };
+}
+
 /** Wrap one document's embedded font: its layouts come from the font's shared cache, its encodings are kept. */
 function hook(embedded: EmbeddedFontLike): void {
+  composePairShapedRuns(embedded.font);
   const caches = cachesFor(embedded.font);
   const layout = embedded.layout;
   const encode = embedded.encode;
