@@ -91,7 +91,7 @@ try {
   process.stdout.write(`\n${table}\n`);
   await writeFile(join(resultsDir, 'latest.md'), `${table}\n`);
   await writeLatestIntoDocs(join(root, 'docs', 'performance.md'), table);
-  await writeBetweenMarkers(join(root, 'README.md'), 'bench:goals', goalsTable(figures, machine));
+  await writeBetweenMarkers(join(root, 'docs', 'performance.md'), 'bench:goals', goalsTable(figures, machine));
   const out = {
     date: new Date().toISOString(),
     machine,
@@ -102,7 +102,7 @@ try {
   };
   await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
   log(
-    `wrote bench-results/latest.json, latest.md and the table in docs/performance.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+    `wrote bench-results/latest.json, latest.md and the tables in docs/performance.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
   );
 } finally {
   if (!keep) await rm(work, { recursive: true, force: true });
@@ -123,7 +123,7 @@ async function writeBetweenMarkers(path: string, name: string, text: string): Pr
   await writeFile(path, `${doc.slice(0, open)}\n${text}\n\n${doc.slice(end)}`);
 }
 
-/** The README's short table: where and when it ran, and every figure that has a goal. */
+/** The short table atop docs/performance.md: where and when it ran, and every figure that has a goal. */
 function goalsTable(figures: readonly Figure[], machine: Record<string, string>): string {
   const rows = figures
     .filter((f) => f.goal)
