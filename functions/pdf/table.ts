@@ -216,29 +216,44 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
   const zebra = options.zebra ?? true;
   const aligns = options.columns.map((c) => c.align ?? 'left');
   const { widths, header, body, footer, maxRowHeight, total } = layoutTable(canvas, options);
+  /**
+   * The fill colour last set for text, or null after anything else set one (a fill, a note, a new page). Most
+   * cells share one text colour, and setting it again for each of a long table's cells was a tenth of its drawing.
+   */
+  let textColour: string | null = null;
+  const fillWith = (colour: string): void => {
+    doc.fillColor(colour);
+    textColour = null;
+  };
 
   /** `role`: how a cell's text is tagged (TH, TD), or null inside an artifact (a header repeated on a new page). */
   const drawRow = (row: Measured, y: number, fill: string | null, allBold: boolean, role: CellRole | null): void => {
     const height = Math.min(row.height, maxRowHeight);
-    if (fill) doc.rect(canvas.left, y, canvas.width, height).fillColor(fill).fill();
+    if (fill) {
+      doc.rect(canvas.left, y, canvas.width, height);
+      fillWith(fill);
+      doc.fill();
+    }
     let x = canvas.left;
     row.cells.forEach((cell: Sized, i) => {
       const w = widths[i]!;
       const align = aligns[i]!;
-      if (cell.fill) doc.rect(x, y, w, height).fillColor(hex(cell.fill)).fill();
+      if (cell.fill) {
+        doc.rect(x, y, w, height);
+        fillWith(hex(cell.fill));
+        doc.fill();
+      }
       if (cell.strip) {
-        doc
-          .rect(x + 1, y, w - 2, 2.5)
-          .fillColor(hex(cell.strip))
-          .fill();
+        doc.rect(x + 1, y, w - 2, 2.5);
+        fillWith(hex(cell.strip));
+        doc.fill();
       }
       let textX = x + PAD_X;
       let textWidth = w - 2 * PAD_X;
       if (cell.marker) {
-        doc
-          .rect(textX, y + PAD_Y + size * 0.2, MARKER, MARKER)
-          .fillColor(hex(cell.marker))
-          .fill();
+        doc.rect(textX, y + PAD_Y + size * 0.2, MARKER, MARKER);
+        fillWith(hex(cell.marker));
+        doc.fill();
         textX += MARKER + 3;
         textWidth -= MARKER + 3;
       }
@@ -256,7 +271,11 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
     const { x: textX, y, width: textWidth, textHeight } = box;
     {
       canvas.font(allBold || cell.bold, size);
-      doc.fillColor(cell.color ? hex(cell.color) : COLOURS.text);
+      const colour = cell.color ? hex(cell.color) : COLOURS.text;
+      if (colour !== textColour) {
+        doc.fillColor(colour);
+        textColour = colour;
+      }
       if (cell.wrapped && !box.clipped) {
         // Lines broken once, when measuring; a clipped row goes through pdfkit for its ellipsis.
         drawWrapped(doc, cell.wrapped, textX, y + PAD_Y, align, LINE_GAP);
@@ -279,7 +298,8 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
       const noteY = textBottom + NOTE_GAP;
       if (cell.note && noteY < y + textHeight) {
         canvas.font(false, size - 0.5);
-        doc.fillColor(COLOURS.muted).text(cell.note, textX, noteY, {
+        fillWith(COLOURS.muted);
+        doc.text(cell.note, textX, noteY, {
           width: textWidth,
           align,
           lineGap: LINE_GAP,
@@ -310,6 +330,8 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
       const height = Math.min(row.height, maxRowHeight);
       if (canvas.y + height > canvas.bottom) {
         canvas.newPage();
+        // A new page starts from the default graphics state.
+        textColour = null;
         drawHeader(true);
       }
       return height;
