@@ -51,6 +51,25 @@ export function formatNumber(value: number, lang: Lang, minDecimals = 0, maxDeci
   return fraction ? `${sign}${grouped}${lang === 'lv' ? ',' : '.'}${fraction}` : `${sign}${grouped}`;
 }
 
+/**
+ * A number as the person typed it, in one language: every digit kept, no grouping, and the decimal separator
+ * of the language (Latvian comma, English point): `12,5` / `12.5`.
+ */
+export function formatTypedNumber(value: number, lang: Lang): string {
+  const text = String(value);
+  return lang === 'lv' ? text.replace('.', ',') : text;
+}
+
+/**
+ * What to put in a text both Latvian and English readers read at once (an issue's "found" and "expected"): the
+ * Latvian form, then the English one when it differs: `12`, `12,5 / 12.5`. `format` defaults to the typed form.
+ */
+export function formatForBoth(value: number, format: (n: number, lang: Lang) => string = formatTypedNumber): string {
+  const lv = format(value, 'lv');
+  const en = format(value, 'en');
+  return lv === en ? lv : `${lv} / ${en}`;
+}
+
 /** An indicator value: whole numbers as such, fractional values (e.g. `latest` averages) with up to two decimals. */
 export function formatQuantity(value: number | null, lang: Lang): string {
   if (value === null) return DASH;

@@ -2,6 +2,7 @@
  * Typed access to cells with every problem collected as an issue (never thrown), so one pass over a workbook
  * names every wrong cell at once.
  */
+import { formatForBoth } from '../core/format';
 import { type IssueCode, issue } from '../core/issue-codes';
 import { hasInvisible, showInvisible } from '../core/participant-id';
 import type { IsoDate, ValidationIssue } from '../core/types';
@@ -22,6 +23,8 @@ const WHOLE_NUMBER_TOLERANCE = 1e-9;
  * are shown as their code points (`O.2.3.1⟨U+200B⟩`): otherwise "found O.2.3.1, expected O.2.3.1" explains nothing.
  */
 export function foundText(value: CellValue | undefined): string {
+  // A number in both languages' forms (`12,5 / 12.5`): the issue list is read in Latvian and English at once.
+  if (typeof value === 'number' && Number.isFinite(value)) return formatForBoth(Number(cellText(value)));
   const raw = typeof value === 'string' ? value : cellText(value);
   const text = hasInvisible(raw) ? showInvisible(raw.trim()) : cellText(value);
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;

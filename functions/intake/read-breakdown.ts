@@ -4,6 +4,7 @@
  * (a breakdown never exceeds its parent).
  */
 import { type Catalogue, isPersonIndicator, normaliseCode } from '../core/catalogue';
+import { formatForBoth } from '../core/format';
 import type { IssueCode } from '../core/issue-codes';
 import { issue } from '../core/issue-codes';
 import { parseAgeBracket, parseGender } from '../core/person-values';
@@ -112,11 +113,11 @@ export function readBreakdownSheet(
     const sum = entry.cells.reduce((n, c) => n + c.value, 0);
     const value = typed.find((t) => t.code === entry.code);
     const where = { sheet: sheet.name, cell: firstCell };
-    if (!value) f.add('breakdown-without-value', where, { found: `${entry.code}: ${sum}` });
+    if (!value) f.add('breakdown-without-value', where, { found: `${entry.code}: ${formatForBoth(sum)}` });
     else if (sum !== value.value)
       f.add('breakdown-sum-mismatch', where, {
-        found: `${entry.code}: Σ ${sum}`,
-        expected: `${value.value} (${value.lineage.sheet}!${value.lineage.cell})`,
+        found: `${entry.code}: Σ ${formatForBoth(sum)}`,
+        expected: `${formatForBoth(value.value)} (${value.lineage.sheet}!${value.lineage.cell})`,
       });
     else out.push(entry);
   }
@@ -151,7 +152,10 @@ export function breakdownExcessIssues(
         'indicator-breakdown-exceeds-parent',
         'error',
         { sheet: at.sheet, cell: at.cell },
-        { found: `${def.code} = ${child.n}`, expected: `≤ ${def.breakdownOf} = ${parent.n}` },
+        {
+          found: `${def.code} = ${formatForBoth(child.n)}`,
+          expected: `≤ ${def.breakdownOf} = ${formatForBoth(parent.n)}`,
+        },
       ),
     );
   }

@@ -4,6 +4,7 @@
  */
 import { buildCatalogue, CATALOGUE_VERSION, type Catalogue, normaliseCode } from '../core/catalogue';
 import { cellRef } from '../core/cells';
+import { formatTypedNumber } from '../core/format';
 import { alreadyGivenIn, hasErrors, issue } from '../core/issue-codes';
 import { toCents } from '../core/money';
 import { canonicalParticipantId, participantIdVariants } from '../core/participant-id';
@@ -428,8 +429,8 @@ function deriveAndCompare(
         'indicator-derived-mismatch',
         { sheet: typed.lineage.sheet, cell: typed.lineage.cell },
         {
-          found: `ievadīts ${typed.value} / typed ${typed.value}`,
-          expected: `aprēķināts ${d.value} / computed ${d.value}`,
+          found: `ievadīts ${formatTypedNumber(typed.value, 'lv')} / typed ${formatTypedNumber(typed.value, 'en')}`,
+          expected: `aprēķināts ${formatTypedNumber(d.value, 'lv')} / computed ${formatTypedNumber(d.value, 'en')}`,
         },
         'warning',
       );

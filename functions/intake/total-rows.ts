@@ -4,7 +4,7 @@
  * above.
  */
 import { columnLetter } from '../core/cells';
-import { formatAmount, formatNumber } from '../core/format';
+import { formatAmount, formatForBoth, formatNumber } from '../core/format';
 import { issue } from '../core/issue-codes';
 import type { Lang, ValidationIssue } from '../core/types';
 
@@ -51,7 +51,10 @@ export function totalMismatchIssue(
   money: boolean,
 ): ValidationIssue {
   const show = (n: number, lang: Lang) => (money ? formatAmount(n, lang) : formatNumber(n, lang, 0, 2));
-  const base = issue('total-row-mismatch', 'warning', where, { found: show(total, 'lv'), expected: show(rows, 'lv') });
+  const base = issue('total-row-mismatch', 'warning', where, {
+    found: formatForBoth(total, show),
+    expected: formatForBoth(rows, show),
+  });
   return {
     ...base,
     message: {
