@@ -9,8 +9,8 @@ export function formatIssueTable(issues: readonly ValidationIssue[]): string {
     i.code,
     `${i.message.lv} / ${i.message.en}`,
     [
-      i.found !== undefined ? `atrasts/found: ${i.found}` : '',
-      i.expected !== undefined ? `gaidīts/expected: ${i.expected}` : '',
+      i.found !== undefined ? `konstatēts/found: ${i.found}` : '',
+      i.expected !== undefined ? `jābūt/expected: ${i.expected}` : '',
     ]
       .filter(Boolean)
       .join('; '),

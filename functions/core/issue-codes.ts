@@ -13,7 +13,7 @@ export const ISSUE_MESSAGES = {
   'sheet-missing': { lv: 'Trūkst obligātās lapas.', en: 'A required sheet is missing.' },
   'column-missing': { lv: 'Lapā trūkst obligātās kolonnas.', en: 'A required column is missing from the sheet.' },
   'merged-cells': {
-    lv: 'Datu apgabalā ir apvienotas šūnas; atdaliet tās.',
+    lv: 'Datu apgabalā ir apvienotas šūnas; atceliet šūnu apvienošanu.',
     en: 'Merged cells in the data area; unmerge them.',
   },
   // Cell values.
@@ -27,18 +27,18 @@ export const ISSUE_MESSAGES = {
     en: 'The value is not one of the allowed values.',
   },
   'formula-no-value': {
-    lv: 'Formulai nav aprēķinātas vērtības; atveriet un saglabājiet failu Excel.',
+    lv: 'Formulai nav aprēķinātas vērtības; atveriet datni programmā Excel un saglabājiet to.',
     en: 'The formula has no calculated value; open and save the file in Excel.',
   },
   'formula-error': { lv: 'Šūnā ir formulas kļūda.', en: 'The cell holds a formula error.' },
   // Submission.
   'project-unknown': { lv: 'Projekts nav atrodams reģistrā.', en: 'The project is not in the registry.' },
   'project-folder-mismatch': {
-    lv: 'Projekta ID neatbilst mapei, kurā fails augšupielādēts.',
+    lv: 'Projekta ID neatbilst mapei, kurā datne augšupielādēta.',
     en: 'The project ID does not match the folder the file was uploaded to.',
   },
   'period-malformed': {
-    lv: 'Periods nav saprotams; izmantojiet formu 2025-Q3.',
+    lv: 'Periods nav atpazīstams; norādiet to formā 2025-Q3.',
     en: 'The period cannot be read; use the form 2025-Q3.',
   },
   'period-before-start': { lv: 'Periods ir pirms projekta sākuma.', en: 'The period is before the project starts.' },
@@ -50,11 +50,11 @@ export const ISSUE_MESSAGES = {
   'period-in-future': { lv: 'Periods vēl nav sācies.', en: 'The period has not started yet.' },
   'indicator-unknown': { lv: 'Nezināms rādītāja kods.', en: 'Unknown indicator code.' },
   'indicator-renumbered': {
-    lv: 'Šī koda nozīme ir mainījusies: Regulas 2021/1147 VIII pielikums SO4 rezultātu rādītājus numurē R.4.3–R.4.5 (agrāk R.4.4–R.4.6). Izmantojiet gaidīto kodu.',
+    lv: 'Šī koda nozīme ir mainījusies: Regulas 2021/1147 VIII pielikums SO4 rezultātu rādītājus numurē R.4.3–R.4.5 (agrāk R.4.4–R.4.6). Norādiet ailē „Jābūt” minēto kodu.',
     en: "This code's meaning moved: Regulation 2021/1147 Annex VIII numbers the SO4 results R.4.3–R.4.5 (formerly R.4.4–R.4.6). Use the expected code.",
   },
   'indicator-replaced': {
-    lv: 'Šis 2014.–2020. gada rādītāja kods ir aizstāts ar Regulas 516/2014 IV pielikuma kodu. Izmantojiet gaidīto kodu.',
+    lv: 'Šis 2014.–2020. gada rādītāja kods ir aizstāts ar Regulas 516/2014 IV pielikuma kodu. Norādiet ailē „Jābūt” minēto kodu.',
     en: 'This 2014-2020 indicator code was replaced by a code that names the Regulation 516/2014 Annex IV item. Use the expected code.',
   },
   'indicator-programme-specific': {
@@ -62,16 +62,16 @@ export const ISSUE_MESSAGES = {
     en: "This is not a common indicator: programme-specific indicators are defined in the registry's Indicators sheet.",
   },
   'indicator-breakdown-exceeds-parent': {
-    lv: 'Sadalījuma ("tostarp") vērtība pārsniedz rādītāja, kura daļa tā ir, vērtību.',
+    lv: 'Sadalījuma („t. sk.”) vērtība pārsniedz tā rādītāja vērtību, kura daļa tā ir.',
     en: 'An "of which" value exceeds the value of the indicator it is part of.',
   },
   'indicator-duplicate': { lv: 'Rādītājs norādīts vairākas reizes.', en: 'The indicator is given more than once.' },
   'indicator-no-target': {
-    lv: 'Projektam šim rādītājam nav mērķa vērtības.',
+    lv: 'Šim rādītājam projektā nav noteikta mērķa vērtība.',
     en: 'The project has no target for this indicator.',
   },
   'indicator-derived-mismatch': {
-    lv: 'Ievadītā vērtība atšķiras no dalībnieku datos aprēķinātās; izmantota aprēķinātā.',
+    lv: 'Ievadītā vērtība atšķiras no vērtības, kas aprēķināta no dalībnieku datiem; izmantota aprēķinātā vērtība.',
     en: 'The typed value differs from the one computed from participant rows; the computed value is used.',
   },
   'participant-id-personal': {
@@ -95,15 +95,15 @@ export const ISSUE_MESSAGES = {
     en: 'The participant is listed more than once for this activity.',
   },
   'age-group-not-split': {
-    lv: 'Vecuma grupa 18+ vairs netiek lietota: norādiet 18-60 vai >60. Šīs personas atskaitē parādītas kā "18+ nesadalīts".',
+    lv: 'Vecuma grupa 18+ vairs netiek lietota: norādiet 18-60 vai >60. Šīs personas pārskatā norādītas kā „18+ nesadalīts”.',
     en: 'The age group 18+ is no longer used: give 18-60 or >60. These persons are reported as "18+ not split".',
   },
   'breakdown-not-person': {
-    lv: 'Dzimuma un vecuma sadalījums attiecas tikai uz rādītājiem, ko mēra personās.',
+    lv: 'Dzimuma un vecuma sadalījums attiecas tikai uz rādītājiem, kuru mērvienība ir personas.',
     en: 'A gender and age breakdown applies only to indicators counted in persons.',
   },
   'breakdown-without-value': {
-    lv: 'Sadalījums rādītājam, kura vērtība lapā Rādītāji nav norādīta.',
+    lv: 'Sadalījums norādīts rādītājam, kura vērtība lapā „Rādītāji” nav norādīta.',
     en: 'A breakdown for an indicator with no value on the Indicators sheet.',
   },
   'breakdown-sum-mismatch': {
@@ -117,23 +117,23 @@ export const ISSUE_MESSAGES = {
     en: 'The cost category is not a budget line of the project; use one of the budget lines.',
   },
   'total-row-mismatch': {
-    lv: 'Kopsummas rinda neatbilst rindu summai; kopsumma nav skaitīta, izmantota rindu summa.',
+    lv: 'Kopsummas rinda neatbilst rindu summai; kopsummas rinda nav ņemta vērā, izmantota rindu summa.',
     en: 'The total row differs from the sum of the rows; the total is not counted, the sum of the rows is used.',
   },
   'cell-duplicate': {
-    lv: 'Šūna darbgrāmatas failā norādīta divreiz ar dažādām vērtībām; saglabājiet failu vēlreiz Excel.',
+    lv: 'Šūna darbgrāmatas datnē ierakstīta divreiz ar dažādām vērtībām; atveriet datni programmā Excel un saglabājiet to vēlreiz.',
     en: 'The cell is given twice in the workbook file; save the file again in Excel.',
   },
   'row-duplicate': {
-    lv: 'Rinda darbgrāmatas failā norādīta divreiz; saglabājiet failu vēlreiz Excel.',
+    lv: 'Rinda darbgrāmatas datnē ierakstīta divreiz; atveriet datni programmā Excel un saglabājiet to vēlreiz.',
     en: 'The row is given twice in the workbook file; save the file again in Excel.',
   },
   'participant-id-variants': {
-    lv: 'Viens dalībnieka ID uzrakstīts dažādi (lielie/mazie burti, atstarpes vai neredzamas rakstzīmes); skaitīts kā viena persona.',
+    lv: 'Viens dalībnieka ID uzrakstīts dažādi (lielie/mazie burti, atstarpes vai neredzamas rakstzīmes); uzskatīts par vienu personu.',
     en: 'One participant ID is written in different ways (case, spaces or invisible characters); counted as one person.',
   },
   'date-implausible': {
-    lv: 'Datums, visticamāk, nav domāts tāds (tukša vai kļūdaina Excel datuma vērtība, vai vairāk nekā gadu ārpus projekta laika).',
+    lv: 'Datums, visticamāk, ievadīts kļūdaini (tukša vai kļūdaina Excel datuma vērtība vai vairāk nekā gadu ārpus projekta īstenošanas laika).',
     en: 'The date is unlikely to be meant (an empty or faulty Excel date value, or more than a year outside the project).',
   },
   'upload-misplaced': {
@@ -163,8 +163,14 @@ export const ISSUE_MESSAGES = {
     lv: 'Līdzfinansējuma likmei jābūt no 0 līdz 100 %.',
     en: 'The co-financing rate must be between 0 and 100 %.',
   },
-  'registry-target-unknown-indicator': { lv: 'Mērķis nezināmam rādītājam.', en: 'A target for an unknown indicator.' },
-  'registry-target-unknown-project': { lv: 'Mērķis nezināmam projektam.', en: 'A target for an unknown project.' },
+  'registry-target-unknown-indicator': {
+    lv: 'Mērķa vērtība norādīta nezināmam rādītājam.',
+    en: 'A target for an unknown indicator.',
+  },
+  'registry-target-unknown-project': {
+    lv: 'Mērķa vērtība norādīta nezināmam projektam.',
+    en: 'A target for an unknown project.',
+  },
   'registry-email-invalid': { lv: 'Nederīga e-pasta adrese.', en: 'Malformed e-mail address.' },
   'registry-no-projects': { lv: 'Reģistrā nav neviena projekta.', en: 'The registry lists no projects.' },
   'registry-date-outside-programme': {

@@ -72,15 +72,15 @@ export const MAIL_TEXT = {
 /** Sentences that carry values. Values are inserted as plain text; the HTML layer escapes the result. */
 export const MAIL_SENTENCES = {
   linkInReminder: {
-    lv: 'Darbgrāmatu var augšupielādēt pa šo personīgo saiti, bez AWS konta. Tā der tikai šim projektam un periodam.',
-    en: 'You can upload the workbook through this personal link, no AWS account needed. It works for this project and period only.',
+    lv: 'Darbgrāmatu var augšupielādēt, izmantojot šo personīgo saiti. Saite derīga tikai šim projektam un periodam.',
+    en: 'You can upload the workbook through this personal link. It works for this project and period only.',
   },
   linkAfterAcceptance: {
-    lv: 'Ja jāiesniedz labojums, augšupielādējiet jauno versiju pa šo personīgo saiti (šim projektam un periodam).',
+    lv: 'Ja jāiesniedz labojums, augšupielādējiet jauno versiju, izmantojot šo personīgo saiti (derīga šim projektam un periodam).',
     en: 'To send a correction, upload the new version through this personal link (for this project and period).',
   },
   linkAfterRejection: {
-    lv: 'Izlabojiet kļūdas un augšupielādējiet darbgrāmatu vēlreiz pa šo personīgo saiti.',
+    lv: 'Izlabojiet kļūdas un augšupielādējiet darbgrāmatu vēlreiz, izmantojot šo personīgo saiti.',
     en: 'Correct the issues and upload the workbook again through this personal link.',
   },
   correctedIntro: (revision: number): Bilingual => ({
@@ -104,7 +104,7 @@ export const MAIL_SENTENCES = {
   projectFilesListed: (limit: string): Bilingual => ({
     lv:
       `Projektu pārskati nav pievienoti, jo kopā ar tiem e-pasts pārsniegtu ${limit} ierobežojumu. ` +
-      'Tie glabājas pārskatu arhīvā ar zemāk norādītajām atslēgām.',
+      'Tie glabājas pārskatu arhīvā ar tālāk norādītajām atslēgām.',
     en:
       `The project reports are not attached because with them the e-mail would exceed the ${limit} limit. ` +
       'They are kept in the report archive under the keys below.',
@@ -114,7 +114,7 @@ export const MAIL_SENTENCES = {
     en: `The progress submission of project ${projectId} for ${period} has been accepted and will be included in the quarterly report. If you later upload a corrected file, the newest accepted one is in force.`,
   }),
   acceptedWithWarnings: (count: number): Bilingual => ({
-    lv: `Lūdzu, pārskatiet brīdinājumus zemāk (${count}); tie neliedz pieņemt iesniegumu, taču var norādīt uz kļūdu datos.`,
+    lv: `Lūdzu, izskatiet tālāk norādītos brīdinājumus (${count}): tie netraucēja pieņemt iesniegumu, taču var liecināt par kļūdu datos.`,
     en: `Please review the warnings below (${count}); they did not prevent acceptance but may point to a mistake in the data.`,
   }),
   rejected: (sourceKey: string, errors: number): Bilingual => ({
@@ -122,7 +122,7 @@ export const MAIL_SENTENCES = {
     en: `The file ${sourceKey} was not accepted. Errors: ${errors}. Correct every place listed in the table and upload the file again; until then this submission is not used in the report.`,
   }),
   waiting: (sourceKey: string, since: string): Bilingual => ({
-    lv: `Datne ${sourceKey} (augšupielādēta ${since}) vēl nav ne pieņemta, ne noraidīta: tā gaida, jo pašlaik to nevar pārbaudīt pret reģistru vai datumu (iemesli zemāk). Tā tiks pārbaudīta vēlreiz, tiklīdz mainīsies reģistrs vai sāksies periods; tad saņemsiet atbildi. Ja iemesls ir kļūda datnē, augšupielādējiet labotu datni.`,
+    lv: `Datne ${sourceKey} (augšupielādēta ${since}) vēl nav ne pieņemta, ne noraidīta: tā gaida, jo pašlaik to nevar pārbaudīt pret reģistru vai datumu (iemesli norādīti tālāk). Tā tiks pārbaudīta vēlreiz, tiklīdz mainīsies reģistrs vai sāksies periods; tad saņemsiet atbildi. Ja iemesls ir kļūda datnē, augšupielādējiet labotu datni.`,
     en: `The file ${sourceKey} (uploaded ${since}) is neither accepted nor rejected yet: it is waiting, because it cannot be checked against the registry or the date now (reasons below). It will be checked again as soon as the registry changes or the period begins, and you will get an answer then. If the reason is a mistake in the file, upload a corrected file.`,
   }),
   otherProjectNamed: (named: string, folder: string): Bilingual => ({
@@ -152,7 +152,7 @@ export const MAIL_SENTENCES = {
           en: `Please upload the completed submission workbook (.xlsx) to ${uploadTo} by the deadline.`,
         },
   reminderIgnore: {
-    lv: 'Ja esat to jau iesniedzis, šo atgādinājumu varat neņemt vērā.',
+    lv: 'Ja iesniegums jau ir iesniegts, šo atgādinājumu varat neņemt vērā.',
     en: 'If you have already submitted it, please ignore this reminder.',
   },
 };

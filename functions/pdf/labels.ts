@@ -42,12 +42,12 @@ export function submissionLabel(lang: Lang, status: SubmissionStatus): string {
 
 /** What each status means, mirroring the rule in docs/architecture.md §5 (expected = elapsed share of the project). */
 const STATUS_RULES: Record<IndicatorStatus, Bilingual> = {
-  achieved: { lv: 'uzkrātā vērtība ≥ 100 % no mērķa', en: 'cumulative value ≥ 100% of target' },
+  achieved: { lv: 'kumulatīvā vērtība ≥ 100 % no mērķa', en: 'cumulative value ≥ 100% of target' },
   'on-track': { lv: 'izpilde ≥ 90 % no sagaidāmās', en: 'achievement ≥ 90% of expected' },
   'at-risk': { lv: 'izpilde ≥ 60 % no sagaidāmās', en: 'achievement ≥ 60% of expected' },
   behind: { lv: 'izpilde < 60 % no sagaidāmās', en: 'achievement < 60% of expected' },
   'not-achieved': {
-    lv: 'projekta pēdējā periodā vai vēlāk: uzkrātā vērtība < 100 % no mērķa',
+    lv: 'projekta pēdējā periodā vai vēlāk: kumulatīvā vērtība < 100 % no mērķa',
     en: "from the project's last period on: cumulative value < 100% of target",
   },
   'no-target': { lv: 'mērķa vērtība nav noteikta', en: 'no target value set' },
@@ -61,7 +61,7 @@ export function statusRule(lang: Lang, status: IndicatorStatus): string {
 /** Note under the legend explaining "expected". */
 export function expectedNote(lang: Lang): string {
   return lang === 'lv'
-    ? 'Sagaidāmā izpilde = projekta laika patēriņš perioda beigās.'
+    ? 'Sagaidāmā izpilde = pagājusī projekta īstenošanas laika daļa perioda beigās.'
     : 'Expected = share of the project duration elapsed at the period end.';
 }
 
@@ -78,9 +78,9 @@ export function spentSentence(lang: Lang, cumulative: string, eligible: string, 
  */
 export function absorptionSentence(lang: Lang, direction: number, points: string): string {
   if (direction === 0)
-    return lang === 'lv' ? 'Apguve atbilst laika patēriņam.' : 'Absorption matches the time elapsed.';
+    return lang === 'lv' ? 'Finansējuma apguve atbilst pagājušajam laikam.' : 'Absorption matches the time elapsed.';
   if (lang === 'lv') {
-    return `Apguve ${direction < 0 ? 'atpaliek no' : 'apsteidz'} laika patēriņu par ${points} procentpunktiem.`;
+    return `Finansējuma apguve ${direction < 0 ? 'atpaliek no pagājušā laika' : 'apsteidz pagājušo laiku'} par ${points} procentpunktiem.`;
   }
   return `Absorption is ${points} percentage points ${direction < 0 ? 'behind' : 'ahead of'} the time elapsed.`;
 }
@@ -99,7 +99,7 @@ export function milestoneFootnote(
   metIn: string | null = null,
 ): string {
   if (lang === 'lv') {
-    const then = atDue ? ` (${atDue.date} uzkrāti ${atDue.value})` : '';
+    const then = atDue ? ` (${atDue.date} kumulatīvi ${atDue.value})` : '';
     const later = metIn ? ` Sasniegta vēlāk: ${metIn}.` : '';
     return `${mark} ${code}: starpposma vērtība ${milestone} līdz ${date} nav sasniegta noteiktajā datumā${then}.${later}`;
   }
@@ -150,13 +150,13 @@ export function moreRanges(lang: Lang, count: string, n: number): string {
 /** Where the cell-level lineage is, under the compact appendix. */
 export function lineageWhere(lang: Lang, cells: string): string {
   return lang === 'lv'
-    ? `Katra šūna atsevišķi (kopā ${cells}) ar tās vērtību ir uzskaitīta šī pārskata XLSX datnes lapā „Izcelsme”; katra avota faila versija un SHA-256 un normalizētais ieraksts ir pārskata redakcijas manifestā (manifest.json).`
+    ? `Katra šūna atsevišķi (kopā ${cells}) ar tās vērtību ir uzskaitīta šī pārskata XLSX datnes lapā „Izcelsme”; katras avota datnes versija un SHA-256, kā arī normalizētais ieraksts ir pārskata redakcijas manifestā (manifest.json).`
     : `Each cell on its own (${cells} in all), with its value, is listed on the sheet “Lineage” of this report's XLSX file; every source file's version and SHA-256 and its normalised record are in the revision's manifest (manifest.json).`;
 }
 
 /** A lineage `figure` for print: finance figures are stored as `finance:<category>`. */
 export function figureLabel(lang: Lang, figure: string): string {
-  if (figure === SUPERSEDED_FIGURE) return lang === 'lv' ? 'Aizstāts (nav skaitīts)' : 'Superseded (not counted)';
+  if (figure === SUPERSEDED_FIGURE) return lang === 'lv' ? 'Aizstāts (netiek ņemts vērā)' : 'Superseded (not counted)';
   return figure.startsWith('finance:') ? `${label(lang, 'financeFigure')}: ${figure.slice(8)}` : figure;
 }
 

@@ -137,7 +137,7 @@ export const DROP_PAGE_SCRIPT = String.raw`
       input.disabled = false;
       if (xhr.status >= 200 && xhr.status < 300) {
         bar.value = 100;
-        show('', [el('p', {}, both({ lv: 'Fails saņemts. Pārbauda…', en: 'File received. Checking…' }))]);
+        show('', [el('p', {}, both({ lv: 'Datne saņemta. Notiek pārbaude…', en: 'File received. Checking…' }))]);
         poll(permit.verdictToken, 0);
       } else {
         refusal({ message: { lv: 'Augšupielāde atteikta (' + xhr.status + ').', en: 'The upload was refused (' + xhr.status + ').' } });
@@ -162,7 +162,7 @@ export const DROP_PAGE_SCRIPT = String.raw`
   function issueTable(issues) {
     var head = el('tr', {}, [el('th', { scope: 'col' }, ['Vieta / Place']), el('th', { scope: 'col' }, ['Veids / Kind']),
       el('th', { scope: 'col', lang: 'lv' }, ['Ziņojums']), el('th', { scope: 'col', lang: 'en' }, ['Message']),
-      el('th', { scope: 'col' }, ['Atrasts / Found']), el('th', { scope: 'col' }, ['Gaidīts / Expected'])]);
+      el('th', { scope: 'col' }, ['Konstatēts / Found']), el('th', { scope: 'col' }, ['Jābūt / Expected'])]);
     var rows = issues.map(function (i) {
       var kind = i.severity === 'error' ? 'Kļūda / Error' : 'Brīdinājums / Warning';
       return el('tr', { 'data-severity': i.severity }, [el('td', { class: 'where' }, [i.location]),

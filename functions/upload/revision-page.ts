@@ -70,7 +70,7 @@ function fileRows(files: ListedFile[]): string {
 function filesTable(id: string, caption: Bilingual, files: ListedFile[]): string {
   return `<table id="${id}">
 <caption>${both(caption)}</caption>
-<thead><tr>${th({ lv: 'Fails', en: 'File' })}${th({ lv: 'Izmērs, baiti', en: 'Size, bytes' })}${th({ lv: 'SHA-256', en: 'SHA-256' })}${th({ lv: 'Saite', en: 'Link' })}</tr></thead>
+<thead><tr>${th({ lv: 'Datne', en: 'File' })}${th({ lv: 'Izmērs, baiti', en: 'Size, bytes' })}${th({ lv: 'SHA-256', en: 'SHA-256' })}${th({ lv: 'Saite', en: 'Link' })}</tr></thead>
 <tbody>
 ${fileRows(files)}
 </tbody>

@@ -158,8 +158,8 @@ export async function buildAnnotatedWorkbook(
     { header: 'Veids / Severity', key: 'severity', width: 16 },
     { header: 'Ziņojums (LV)', key: 'lv', width: 60 },
     { header: 'Message (EN)', key: 'en', width: 60 },
-    { header: 'Atrasts / Found', key: 'found', width: 24 },
-    { header: 'Gaidīts / Expected', key: 'expected', width: 28 },
+    { header: 'Konstatēts / Found', key: 'found', width: 24 },
+    { header: 'Jābūt / Expected', key: 'expected', width: 28 },
   ];
   const header = list.getRow(1);
   header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
@@ -189,7 +189,7 @@ export async function buildAnnotatedWorkbook(
         // A value refused as personal data is not sent back, not even to the coordinator who wrote it.
         if (issue.mask !== undefined) cell.value = issue.mask;
         cell.fill = issue.severity === 'error' ? HIGHLIGHT : WARNING_FILL;
-        const note = `${issue.message.lv}\n${issue.message.en}${issue.expected ? `\nGaidīts / Expected: ${issue.expected}` : ''}`;
+        const note = `${issue.message.lv}\n${issue.message.en}${issue.expected ? `\nJābūt / Expected: ${issue.expected}` : ''}`;
         const previous = typeof cell.note === 'string' ? `${cell.note}\n\n` : '';
         cell.note = safeCellText(`${previous}${note}`);
       }

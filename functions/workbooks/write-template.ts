@@ -200,7 +200,7 @@ const EXTRA_HELP: Record<string, Bilingual> = {
     en: 'female, male or other; empty = not known.',
   },
   'submission:breakdown:code': {
-    lv: 'Personās mērīts rādītājs, kura vērtība ievadīta lapā Rādītāji (bez dalībnieku rindām).',
+    lv: 'Rādītājs, kura mērvienība ir personas un kura vērtība ievadīta lapā „Rādītāji” (bez dalībnieku rindām).',
     en: 'A person indicator whose value is typed on the Indicators sheet (no participant rows).',
   },
   'submission:breakdown:value': {
@@ -208,7 +208,7 @@ const EXTRA_HELP: Record<string, Bilingual> = {
     en: 'The rows of one indicator add up to its value this period.',
   },
   'submission:expenditure:category': {
-    lv: 'Izmaksu kategorija tieši tā, kā projekta budžetā reģistrā.',
+    lv: 'Izmaksu kategorija tieši tā, kā tā nosaukta projekta budžetā reģistrā.',
     en: 'The cost category exactly as in the project budget in the registry.',
   },
   'submission:expenditure:amount': {
@@ -266,12 +266,12 @@ const SHEET_HELP: Record<string, Bilingual> = {
 
 const GENERAL_HELP: Record<'registry' | 'submission', Bilingual> = {
   registry: {
-    lv: 'PMIF programmas reģistrs: projekti, mērķi, budžets un pārskatu saņēmēji. Lapas un kolonnas tiek atrastas pēc nosaukuma (latviski vai angliski), tāpēc nepārdēvējiet tās. Spēkā ir jaunākais pieņemtais reģistrs.',
+    lv: 'PMIF programmas reģistrs: projekti, mērķi, budžets un pārskatu saņēmēji. Lapas un kolonnas tiek atpazītas pēc nosaukuma (latviski vai angliski), tāpēc nepārdēvējiet tās. Spēkā ir jaunākais pieņemtais reģistrs.',
     en: 'The PMIF programme registry: projects, targets, budget and report recipients. Sheets and columns are found by name (Latvian or English), so do not rename them. The newest accepted registry is in force.',
   },
   submission: {
-    lv: 'PMIF projekta ceturkšņa pārskats: viens fails — viens projekts un viens ceturksnis. Lapas un kolonnas tiek atrastas pēc nosaukuma (latviski vai angliski), tāpēc nepārdēvējiet tās. Saglabājiet kā .xlsx un augšupielādējiet mapē inbox/<projekta ID>/.',
-    en: 'The quarterly report of a PMIF project: one file is one project and one quarter. Sheets and columns are found by name (Latvian or English), so do not rename them. Save as .xlsx and upload it to inbox/<project ID>/.',
+    lv: 'PMIF projekta ceturkšņa pārskats: viena datne — viens projekts un viens ceturksnis. Lapas un kolonnas tiek atpazītas pēc nosaukuma (latviski vai angliski), tāpēc nepārdēvējiet tās. Saglabājiet datni .xlsx formātā un augšupielādējiet, izmantojot personīgo saiti atgādinājuma e-pastā (vai projekta mapē inbox/<projekta ID>/).',
+    en: 'The quarterly report of a PMIF project: one file is one project and one quarter. Sheets and columns are found by name (Latvian or English), so do not rename them. Save as .xlsx and upload it through the personal link in the reminder e-mail (or to the project folder inbox/<project ID>/).',
   },
 };
 

@@ -336,11 +336,11 @@ describe('composeAcceptanceMail', () => {
     ];
     const mail = composeAcceptanceMail({ ...base, warnings });
 
-    expect(mail.text).toContain('Lūdzu, pārskatiet brīdinājumus zemāk (3)');
+    expect(mail.text).toContain('Lūdzu, izskatiet tālāk norādītos brīdinājumus (3)');
     expect(mail.text).toContain('Brīdinājumi / Warnings');
     // Each warning with what was typed and what was computed or expected.
     expect(mail.text).toContain(
-      'Vieta / Location | Veids / Type | Ziņojums | Message | Atrasts / Found | Gaidīts / Expected',
+      'Vieta / Location | Veids / Type | Ziņojums | Message | Konstatēts / Found | Jābūt / Expected',
     );
     expect(mail.text).toContain(
       'Rādītāji!C7 | Brīdinājums / Warning | Vērtība atšķiras <no> aprēķinātās & pārbaudiet. | Value differs. | ievadīts 12 / typed 12 | aprēķināts 14 / computed 14',
@@ -398,7 +398,7 @@ describe('composeRejectionMail', () => {
     expect(mail.text).toContain('The file q3.xlsx was not accepted. Errors: 3.');
     expect(mail.text).not.toContain('inbox/valoda-riga/');
     expect(mail.text).toContain(
-      'Vieta / Location | Veids / Type | Ziņojums | Message | Atrasts / Found | Gaidīts / Expected',
+      'Vieta / Location | Veids / Type | Ziņojums | Message | Konstatēts / Found | Jābūt / Expected',
     );
     const rows = [
       'Rādītāji!C5 | Kļūda / Error | Vērtība nav skaitlis. | The value is not a number. | divpadsmit <12> & vairāk | skaitlis ≥ 0',

@@ -95,7 +95,7 @@ describe('renderProjectPdf', () => {
     // The footnote gives the value when the milestone fell due (2024-Q4), not today's.
     const due = model.indicators.find((r) => r.code === 'R.2.9')!.series.find((p) => p.period === '2024-Q4')!;
     expect(lv.all).toContain(
-      `starpposma vērtība 1 000 līdz 31.12.2024 nav sasniegta noteiktajā datumā (31.12.2024 uzkrāti ${due.cumulative}).`,
+      `starpposma vērtība 1 000 līdz 31.12.2024 nav sasniegta noteiktajā datumā (31.12.2024 kumulatīvi ${due.cumulative}).`,
     );
   });
 
@@ -143,7 +143,7 @@ describe('renderProjectPdf', () => {
     expect(appendix).toContain('„Izcelsme”');
     expect(appendix).toContain('manifest.json');
     // Every page of the appendix repeats its table's header.
-    for (const page of lv.pages.slice(first)) expect(page).toMatch(/Skaitlis Avots Lapa Šūnas|Nr\. Fails Periods/);
+    for (const page of lv.pages.slice(first)) expect(page).toMatch(/Skaitlis Avots Lapa Šūnas|Nr\. Datne Periods/);
   });
 
   it('renders the English report with English labels', () => {

@@ -224,7 +224,7 @@ describe('renderProjectXlsx', () => {
     }
     expectNumber(labelledValue(sheet, 'ES daļa'), model.finance.euShare, MONEY);
     expectNumber(labelledValue(sheet, 'Valsts daļa'), model.finance.nationalShare, MONEY);
-    expectNumber(labelledValue(sheet, 'Finanšu apguve'), model.finance.absorption, PERCENT);
+    expectNumber(labelledValue(sheet, 'Finansējuma apguve'), model.finance.absorption, PERCENT);
     expectNumber(labelledValue(sheet, 'ES līdzfinansējuma likme'), 0.75, PERCENT);
   });
 
@@ -262,7 +262,7 @@ describe('renderProjectXlsx', () => {
     expectNumber(labelledValue(sheet, 'Redakcija'), model.revision, '#,##0');
     expectPlainString(labelledValue(sheet, 'Iesniegšanas statuss'), SUBMISSION_STATUS_LABELS.late.lv);
     expectNumber(labelledValue(sheet, 'Pagājušais laiks'), model.elapsed, PERCENT);
-    expectNumber(labelledValue(sheet, 'Finanšu apguve'), model.finance.absorption, PERCENT);
+    expectNumber(labelledValue(sheet, 'Finansējuma apguve'), model.finance.absorption, PERCENT);
     expectNumber(labelledValue(sheet, 'Attiecināmās izmaksas'), model.project.eligibleCost, MONEY);
     for (const status of STATUSES) {
       const count = model.indicators.filter((i) => i.status === status).length;
