@@ -19,6 +19,8 @@
  * changes them, nothing is hooked and every call goes through pdfkit's public `text`: slower, never different.
  */
 
+import { cacheSubsetGlyphs } from './subset-cache';
+
 /** A laid-out string as pdfkit's EmbeddedFont.layout returns it (positions already in 1/1000 em). */
 interface GlyphRun {
   glyphs: unknown[];
@@ -233,6 +235,7 @@ export function composePairShapedRuns(font: object): void {
 /** Wrap one document's embedded font: its layouts come from the font's shared cache, its encodings are kept. */
 function hook(embedded: EmbeddedFontLike): void {
   composePairShapedRuns(embedded.font);
+  cacheSubsetGlyphs((embedded as { subset?: unknown }).subset);
   const caches = cachesFor(embedded.font);
   const layout = embedded.layout;
   const encode = embedded.encode;
