@@ -55,6 +55,13 @@ const RUN_HOUR = 6;
  */
 const CORRECTIONS_HOUR = 7;
 
+/** The report functions, by the construct id each has in the stack. */
+type Functions = ReturnType<ReportingStack['reportFunctions']>;
+/** Where failed events wait. */
+type FailureQueues = ReturnType<ReportingStack['failureQueues']>;
+/** Buckets, mail identity, log key, alarms. */
+type Storage = ReturnType<ReportingStack['storage']>;
+
 export class ReportingStack extends Stack {
   constructor(scope: Construct, id: string, props: ReportingStackProps) {
     super(scope, id, props);
@@ -62,7 +69,29 @@ export class ReportingStack extends Stack {
     Tags.of(this).add('application', SERVICE_NAME);
     Aspects.of(this).add(new KeyGrantsForAwsServicesOnly());
 
-    // Storage
+    const store = this.storage(config);
+    const queues = this.failureQueues();
+    const shared = sharedFunctionProps(config, props.projectRoot, store);
+    const fns = this.reportFunctions(config, shared, queues);
+    grantFunctions(fns, store);
+    const uploads = this.uploadEndpoint(config, shared, store, fns);
+    const workflow = new GenerateWorkflow(this, 'Generate', {
+      plan: fns.plan.fn,
+      renderProject: fns.renderProject.fn,
+      finish: fns.finish.fn,
+      deliver: fns.deliver.fn,
+      maxConcurrency: config.mapConcurrency,
+      logRetention: config.logRetention,
+      logKey: store.logKey.key,
+    });
+    this.schedules(config, fns, workflow, queues);
+    watchOver(store.alarms, fns, uploads, workflow, queues);
+    this.people(config, store);
+    this.outputs(config, store, uploads, workflow);
+  }
+
+  /** Buckets, the mail identity, the log key and the operators' alarm topic. */
+  private storage(config: ReportingConfig) {
     const accessLogs = new AccessLogBucket(this, 'AccessLogs', {
       retention: Duration.days(Math.ceil(config.retentionYears * 365.25) + 31),
     });
@@ -76,7 +105,11 @@ export class ReportingStack extends Stack {
     const logKey = new LogKey(this, 'LogKey');
     const alarms = new OperatorAlarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
 
-    // Where failed events wait
+    return { accessLogs, data, archive, mail, logKey, alarms };
+  }
+
+  /** Where failed events wait. */
+  private failureQueues() {
     const ingestFailures = new DeadLetterQueue(this, 'IngestFailures', {
       purpose: 'upload events the ingest function failed on after its retries',
     });
@@ -90,22 +123,12 @@ export class ReportingStack extends Stack {
       purpose: 'scheduled runs EventBridge Scheduler could not start',
     });
 
-    // Functions
-    const shared: Omit<ReportFunctionProps, 'handler' | 'description' | 'memorySize' | 'timeout'> = {
-      environment: {
-        [ENV.dataBucket]: data.bucket.bucketName,
-        [ENV.archiveBucket]: archive.bucket.bucketName,
-        [ENV.mailFrom]: config.mailFrom,
-        [ENV.serviceName]: SERVICE_NAME,
-        [ENV.metricsNamespace]: METRICS_NAMESPACE,
-        [ENV.logLevel]: config.logLevel,
-      },
-      logRetention: config.logRetention,
-      logKey: logKey.key,
-      logLevel: config.logLevel,
-      projectRoot: props.projectRoot,
-      skipBundling: config.skipBundling,
-    };
+    return { ingestFailures, remindFailures, transmissionFailures, scheduleFailures };
+  }
+
+  /** One function per job, each with its own memory, timeout and (for asynchronous events) failure queue. */
+  private reportFunctions(config: ReportingConfig, shared: SharedFunctionProps, queues: FailureQueues) {
+    const { ingestFailures, remindFailures, transmissionFailures } = queues;
     const ingest = new ReportFunction(this, 'Ingest', {
       ...shared,
       handler: HANDLERS.ingest,
@@ -171,63 +194,13 @@ export class ReportingStack extends Stack {
       onFailure: transmissionFailures.queue,
     });
 
-    // Least privilege: each role is given exactly its prefixes; nothing may delete or touch retention.
-    grantBucketAccess(ingest.role, 'The ingest function', {
-      ...data,
-      // deliveries/: the receipt ledger (one acceptance or rejection e-mail per uploaded version).
-      // pending/: uploads waiting for a registry change or their period (written, read back, re-examined).
-      read: [DATA.inbox, DATA.registry, DATA.ingested, DATA.registryVersions, DATA.deliveries, DATA.pending],
-      write: [DATA.submissions, DATA.rejections, DATA.ingested, DATA.registryVersions, DATA.deliveries, DATA.pending],
-      // The event names the exact version uploaded; a later upload to the same key must not be read in its place.
-      readVersions: true,
-      list: true,
-    });
-    for (const [step, fn] of [
-      ['plan', plan],
-      ['render', renderProject],
-      ['finish', finish],
-    ] as const) {
-      grantBucketAccess(fn.role, `The generate ${step} function`, {
-        ...data,
-        read: [DATA.registryVersions, DATA.submissions],
-        list: true,
-      });
-      grantBucketAccess(fn.role, `The generate ${step} function`, {
-        ...archive,
-        read: [ARCHIVE.reports],
-        write: [ARCHIVE.reports],
-        list: true,
-      });
-    }
-    grantBucketAccess(deliver.role, 'The deliver function', {
-      ...data,
-      read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
-      write: [DATA.deliveries],
-      list: true,
-    });
-    grantBucketAccess(deliver.role, 'The deliver function', { ...archive, read: [ARCHIVE.reports], list: true });
-    grantBucketAccess(remind.role, 'The remind function', {
-      ...data,
-      read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
-      write: [DATA.deliveries],
-      list: true,
-    });
-    // Transmissions: registry and submissions in, both editions, plan and manifest out (create-only, Object Lock),
-    // read back to compare figures and to attach; the ledger makes each manager's e-mail go out once.
-    grantBucketAccess(transmission.role, 'The transmission function', {
-      ...data,
-      read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
-      write: [DATA.deliveries],
-      list: true,
-    });
-    grantBucketAccess(transmission.role, 'The transmission function', {
-      ...archive,
-      read: [ARCHIVE.transmissions],
-      write: [ARCHIVE.transmissions],
-      list: true,
-    });
-    for (const sender of [ingest, deliver, remind, transmission]) mail.grantSend(sender.role);
+    return { ingest, plan, renderProject, finish, deliver, remind, transmission };
+  }
 
+  /** The coordinators' drop page and its endpoint, and the S3 notifications that start ingest. */
+  private uploadEndpoint(config: ReportingConfig, shared: SharedFunctionProps, store: Storage, fns: Functions) {
+    const { data, archive } = store;
+    const { ingest, remind, deliver } = fns;
     // The coordinators' drop page and endpoint; every reminder and receipt carries a signed upload link to it.
     const uploads = new UploadEndpoint(this, 'Uploads', {
       shared,
@@ -248,18 +221,13 @@ export class ReportingStack extends Stack {
     }
     acknowledgeNotificationsHandler(this);
 
-    // Generate
-    const workflow = new GenerateWorkflow(this, 'Generate', {
-      plan: plan.fn,
-      renderProject: renderProject.fn,
-      finish: finish.fn,
-      deliver: deliver.fn,
-      maxConcurrency: config.mapConcurrency,
-      logRetention: config.logRetention,
-      logKey: logKey.key,
-    });
+    return uploads;
+  }
 
-    // The calendar
+  /** Reminders, generation, re-examination of pending uploads, corrections and the Art. 42 transmission. */
+  private schedules(config: ReportingConfig, fns: Functions, workflow: GenerateWorkflow, queues: FailureQueues) {
+    const { ingest, remind, transmission } = fns;
+    const { scheduleFailures } = queues;
     const calendar = reportingCalendar(config.deadlineDays, config.reminderDays);
     // The group holds only the schedules, which the stack re-creates; its generated name would be reused by a stack
     // re-created under the same name, so it goes with the stack rather than being kept.
@@ -311,31 +279,11 @@ export class ReportingStack extends Stack {
       group,
       deadLetterQueue: scheduleFailures.queue,
     });
+  }
 
-    // Alarms
-    const functions = {
-      Ingest: ingest,
-      Plan: plan,
-      RenderProject: renderProject,
-      Finish: finish,
-      Deliver: deliver,
-      Remind: remind,
-      Transmission: transmission,
-      Upload: uploads.function,
-    };
-    for (const [name, f] of Object.entries(functions)) alarms.onFunctionErrors(name, f.fn);
-    alarms.onStateMachineFailures('Generate', workflow.stateMachine);
-    alarms.onDeadLetters('IngestFailures', ingestFailures.queue);
-    alarms.onDeadLetters('RemindFailures', remindFailures.queue);
-    alarms.onDeadLetters('TransmissionFailures', transmissionFailures.queue);
-    alarms.onDeadLetters('ScheduleFailures', scheduleFailures.queue);
-    // What succeeds as far as Lambda is concerned but still needs a person: an e-mail that did not reach its
-    // recipient, an upload that failed or a registry that was refused.
-    for (const metric of Object.values(ALARMED_METRICS)) {
-      for (const service of metric.services) alarms.onJobMetric(metric.name, service, metric.description);
-    }
-
-    // People
+  /** The roles people assume: coordinators (one per project), managers, auditors, legal hold, purge. */
+  private people(config: ReportingConfig, store: Storage) {
+    const { data, archive } = store;
     const principal = (arn: string | undefined): iam.IPrincipal =>
       arn === undefined
         ? new iam.AccountRootPrincipal()
@@ -354,7 +302,10 @@ export class ReportingStack extends Stack {
     new ArchiveHoldRole(this, 'ArchiveHold', { archive, data, assumedBy: principal(config.auditorPrincipal) });
     // The account's own administrators decide which operator may assume it (no principal of its own to configure).
     new PurgeRole(this, 'Purge', { data, assumedBy: new iam.AccountRootPrincipal() });
+  }
 
+  private outputs(config: ReportingConfig, store: Storage, uploads: UploadEndpoint, workflow: GenerateWorkflow) {
+    const { data, archive, alarms } = store;
     new CfnOutput(this, 'LinkKeySecretArn', {
       value: uploads.linkKeys.secretArn,
       description: 'Signs upload links: put-secret-value rotates (old value stays valid as AWSPREVIOUS); see README',
@@ -383,5 +334,120 @@ export class ReportingStack extends Stack {
       value: config.mailFrom,
       description: 'Sender address (inside the SES identity)',
     });
+  }
+}
+
+type SharedFunctionProps = Omit<ReportFunctionProps, 'handler' | 'description' | 'memorySize' | 'timeout'>;
+
+/** What every report function shares: the environment it reads (aws/config.ts), logging, bundling. */
+function sharedFunctionProps(config: ReportingConfig, projectRoot: string, store: Storage): SharedFunctionProps {
+  const { data, archive, logKey } = store;
+  return {
+    environment: {
+      [ENV.dataBucket]: data.bucket.bucketName,
+      [ENV.archiveBucket]: archive.bucket.bucketName,
+      [ENV.mailFrom]: config.mailFrom,
+      [ENV.serviceName]: SERVICE_NAME,
+      [ENV.metricsNamespace]: METRICS_NAMESPACE,
+      [ENV.logLevel]: config.logLevel,
+    },
+    logRetention: config.logRetention,
+    logKey: logKey.key,
+    logLevel: config.logLevel,
+    projectRoot,
+    skipBundling: config.skipBundling,
+  };
+}
+
+/** Each role gets exactly its prefixes; the senders may send mail. */
+function grantFunctions(fns: Functions, store: Storage): void {
+  const { data, archive, mail } = store;
+  const { ingest, plan, renderProject, finish, deliver, remind, transmission } = fns;
+  // Least privilege: each role is given exactly its prefixes; nothing may delete or touch retention.
+  grantBucketAccess(ingest.role, 'The ingest function', {
+    ...data,
+    // deliveries/: the receipt ledger (one acceptance or rejection e-mail per uploaded version).
+    // pending/: uploads waiting for a registry change or their period (written, read back, re-examined).
+    read: [DATA.inbox, DATA.registry, DATA.ingested, DATA.registryVersions, DATA.deliveries, DATA.pending],
+    write: [DATA.submissions, DATA.rejections, DATA.ingested, DATA.registryVersions, DATA.deliveries, DATA.pending],
+    // The event names the exact version uploaded; a later upload to the same key must not be read in its place.
+    readVersions: true,
+    list: true,
+  });
+  for (const [step, fn] of [
+    ['plan', plan],
+    ['render', renderProject],
+    ['finish', finish],
+  ] as const) {
+    grantBucketAccess(fn.role, `The generate ${step} function`, {
+      ...data,
+      read: [DATA.registryVersions, DATA.submissions],
+      list: true,
+    });
+    grantBucketAccess(fn.role, `The generate ${step} function`, {
+      ...archive,
+      read: [ARCHIVE.reports],
+      write: [ARCHIVE.reports],
+      list: true,
+    });
+  }
+  grantBucketAccess(deliver.role, 'The deliver function', {
+    ...data,
+    read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
+    write: [DATA.deliveries],
+    list: true,
+  });
+  grantBucketAccess(deliver.role, 'The deliver function', { ...archive, read: [ARCHIVE.reports], list: true });
+  grantBucketAccess(remind.role, 'The remind function', {
+    ...data,
+    read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
+    write: [DATA.deliveries],
+    list: true,
+  });
+  // Transmissions: registry and submissions in, both editions, plan and manifest out (create-only, Object Lock),
+  // read back to compare figures and to attach; the ledger makes each manager's e-mail go out once.
+  grantBucketAccess(transmission.role, 'The transmission function', {
+    ...data,
+    read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
+    write: [DATA.deliveries],
+    list: true,
+  });
+  grantBucketAccess(transmission.role, 'The transmission function', {
+    ...archive,
+    read: [ARCHIVE.transmissions],
+    write: [ARCHIVE.transmissions],
+    list: true,
+  });
+  for (const sender of [ingest, deliver, remind, transmission]) mail.grantSend(sender.role);
+}
+
+/** An alarm on every function's errors, the state machine's failures, every failure queue and the job metrics. */
+function watchOver(
+  alarms: OperatorAlarms,
+  fns: Functions,
+  uploads: UploadEndpoint,
+  workflow: GenerateWorkflow,
+  queues: FailureQueues,
+): void {
+  const functions = {
+    Ingest: fns.ingest,
+    Plan: fns.plan,
+    RenderProject: fns.renderProject,
+    Finish: fns.finish,
+    Deliver: fns.deliver,
+    Remind: fns.remind,
+    Transmission: fns.transmission,
+    Upload: uploads.function,
+  };
+  for (const [name, f] of Object.entries(functions)) alarms.onFunctionErrors(name, f.fn);
+  alarms.onStateMachineFailures('Generate', workflow.stateMachine);
+  alarms.onDeadLetters('IngestFailures', queues.ingestFailures.queue);
+  alarms.onDeadLetters('RemindFailures', queues.remindFailures.queue);
+  alarms.onDeadLetters('TransmissionFailures', queues.transmissionFailures.queue);
+  alarms.onDeadLetters('ScheduleFailures', queues.scheduleFailures.queue);
+  // What succeeds as far as Lambda is concerned but still needs a person: an e-mail that did not reach its
+  // recipient, an upload that failed or a registry that was refused.
+  for (const metric of Object.values(ALARMED_METRICS)) {
+    for (const service of metric.services) alarms.onJobMetric(metric.name, service, metric.description);
   }
 }
