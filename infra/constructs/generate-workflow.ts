@@ -54,74 +54,71 @@ export class GenerateWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: GenerateWorkflowProps) {
     super(scope, id);
+    const definition = this.definition(props);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing with each log group. The log
+      // group is kept when the stack is deleted, so the rest of the name comes from the stack's id (a UUID per
+      // creation): a stack re-created under the same name gets a new log group instead of failing on the old one.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-generate-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
+      retention: props.logRetention,
+      encryptionKey: props.logKey,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'pmif-reports: plan → render each project → programme summary and manifest → deliver',
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      // Execution data holds plans (keys, hashes, project ids) and counts; no personal data passes through.
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      timeout: Duration.hours(2),
+    });
+    this.acknowledgeWildcards(props);
+  }
 
-    /** A Lambda step; without `payload` the function gets the state's whole input. */
-    const invoke = (stateId: string, fn: lambda.IFunction, resultPath: string, payload?: sfn.TaskInput) => {
-      const task = new tasks.LambdaInvoke(this, stateId, {
-        lambdaFunction: fn,
-        ...(payload ? { payload } : {}),
-        // The state gets the handler's return value, not Lambda's response envelope.
-        payloadResponseOnly: true,
-        // Retries Lambda.ServiceException, AWSLambdaException, SdkClientException, ClientExecutionTimeoutException
-        // with backoff (2 s, ×2, 6 attempts).
-        retryOnServiceExceptions: true,
-        resultPath,
-      });
-      // Throttled: the account's or the function's concurrency is used up; back off and spread the retries.
-      task.addRetry({
-        errors: ['Lambda.TooManyRequestsException'],
-        interval: Duration.seconds(5),
-        backoffRate: 2,
-        maxAttempts: 8,
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-      // A malformed input, or an archive that disagrees with the plan, fails the same way every time.
-      task.addRetry({ errors: [...NOT_RETRIED], maxAttempts: 0 });
-      // Errors the handler throws (I/O faults of S3 or SES, a timeout): the steps are idempotent, so try again.
-      task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 2 });
-      return task;
-    };
+  /** A Lambda step; without `payload` the function gets the state's whole input. */
+  private invoke(stateId: string, fn: lambda.IFunction, resultPath: string, payload?: sfn.TaskInput) {
+    const task = new tasks.LambdaInvoke(this, stateId, {
+      lambdaFunction: fn,
+      ...(payload ? { payload } : {}),
+      // The state gets the handler's return value, not Lambda's response envelope.
+      payloadResponseOnly: true,
+      // Retries Lambda.ServiceException, AWSLambdaException, SdkClientException, ClientExecutionTimeoutException
+      // with backoff (2 s, ×2, 6 attempts).
+      retryOnServiceExceptions: true,
+      resultPath,
+    });
+    // Throttled: the account's or the function's concurrency is used up; back off and spread the retries.
+    task.addRetry({
+      errors: ['Lambda.TooManyRequestsException'],
+      interval: Duration.seconds(5),
+      backoffRate: 2,
+      maxAttempts: 8,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+    // A malformed input, or an archive that disagrees with the plan, fails the same way every time.
+    task.addRetry({ errors: [...NOT_RETRIED], maxAttempts: 0 });
+    // Errors the handler throws (I/O faults of S3 or SES, a timeout): the steps are idempotent, so try again.
+    task.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 2 });
+    return task;
+  }
 
+  /** plan → (render each project → finish → deliver → more corrections?) | deliver again | nothing to do. */
+  private definition(props: GenerateWorkflowProps): sfn.IChainable {
     // The plan step gets the whole state (the execution input: `mode`, maybe `period`) and its result goes to
     // `$.planned`, so that the input survives for the corrections loop below.
-    const plan = invoke('Plan', props.plan, '$.planned');
-    const render = invoke('RenderProject', props.renderProject, sfn.JsonPath.DISCARD);
-    const renderAll = new sfn.Map(this, 'RenderProjects', {
-      itemsPath: '$.planned.plan.projectIds',
-      itemSelector: {
-        plan: sfn.JsonPath.objectAt('$.planned.plan'),
-        projectId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
-      },
-      maxConcurrency: props.maxConcurrency,
-      // The outputs are listed by the manifest, not carried in the execution state.
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    renderAll.itemProcessor(render);
-    // Above DISTRIBUTED_FROM projects the same step runs in a Distributed Map: each iteration is a child execution
-    // with its own history, so the parent stays far below Step Functions' 25 000-event limit (the inline Map writes
-    // about 7 events per project, which meets the limit near 3 500 projects).
-    const renderMany = new sfn.DistributedMap(this, 'RenderProjectsDistributed', {
-      itemsPath: '$.planned.plan.projectIds',
-      itemSelector: {
-        plan: sfn.JsonPath.objectAt('$.planned.plan'),
-        projectId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
-      },
-      maxConcurrency: props.maxConcurrency,
-      mapExecutionType: sfn.StateMachineType.STANDARD,
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    renderMany.itemProcessor(invoke('RenderProjectInChild', props.renderProject, sfn.JsonPath.DISCARD));
+    const plan = this.invoke('Plan', props.plan, '$.planned');
+    const { renderAll, renderMany } = this.renderSteps(props);
     const countProjects = new sfn.Pass(this, 'CountProjects', {
       parameters: { 'count.$': 'States.ArrayLength($.planned.plan.projectIds)' },
       resultPath: '$.projects',
     });
-    const finish = invoke(
+    const finish = this.invoke(
       'Finish',
       props.finish,
       sfn.JsonPath.DISCARD,
       sfn.TaskInput.fromObject({ plan: sfn.JsonPath.objectAt('$.planned.plan') }),
     );
-    const deliver = invoke(
+    const deliver = this.invoke(
       'Deliver',
       props.deliver,
       '$.delivery',
@@ -129,7 +126,7 @@ export class GenerateWorkflow extends Construct {
     );
     // Nothing new to render, but a delivery may have failed after the last revision was finished: delivering again
     // sends only to recipients the ledger has not recorded.
-    const deliverAgain = invoke(
+    const deliverAgain = this.invoke(
       'DeliverUnchanged',
       props.deliver,
       '$.delivery',
@@ -173,24 +170,42 @@ export class GenerateWorkflow extends Construct {
         .otherwise(nothingToDo),
     );
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy from growing with each log group. The log
-      // group is kept when the stack is deleted, so the rest of the name comes from the stack's id (a UUID per
-      // creation): a stack re-created under the same name gets a new log group instead of failing on the old one.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-generate-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
-      retention: props.logRetention,
-      encryptionKey: props.logKey,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      comment: 'pmif-reports: plan → render each project → programme summary and manifest → deliver',
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      // Execution data holds plans (keys, hashes, project ids) and counts; no personal data passes through.
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      timeout: Duration.hours(2),
-    });
+    return definition;
+  }
 
+  /** Every project of the plan rendered: in an inline Map, or above DISTRIBUTED_FROM in a Distributed Map. */
+  private renderSteps(props: GenerateWorkflowProps) {
+    const render = this.invoke('RenderProject', props.renderProject, sfn.JsonPath.DISCARD);
+    const renderAll = new sfn.Map(this, 'RenderProjects', {
+      itemsPath: '$.planned.plan.projectIds',
+      itemSelector: {
+        plan: sfn.JsonPath.objectAt('$.planned.plan'),
+        projectId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+      },
+      maxConcurrency: props.maxConcurrency,
+      // The outputs are listed by the manifest, not carried in the execution state.
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    renderAll.itemProcessor(render);
+    // Above DISTRIBUTED_FROM projects the same step runs in a Distributed Map: each iteration is a child execution
+    // with its own history, so the parent stays far below Step Functions' 25 000-event limit (the inline Map writes
+    // about 7 events per project, which meets the limit near 3 500 projects).
+    const renderMany = new sfn.DistributedMap(this, 'RenderProjectsDistributed', {
+      itemsPath: '$.planned.plan.projectIds',
+      itemSelector: {
+        plan: sfn.JsonPath.objectAt('$.planned.plan'),
+        projectId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
+      },
+      maxConcurrency: props.maxConcurrency,
+      mapExecutionType: sfn.StateMachineType.STANDARD,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    renderMany.itemProcessor(this.invoke('RenderProjectInChild', props.renderProject, sfn.JsonPath.DISCARD));
+    return { renderAll, renderMany };
+  }
+
+  /** cdk-nag's wildcard findings on the state machine's role that are the narrowest the services allow. */
+  private acknowledgeWildcards(props: GenerateWorkflowProps): void {
     const role = this.stateMachine.role;
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
