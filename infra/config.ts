@@ -115,160 +115,90 @@ export function nearestRetention(days: number): RetentionDays {
   return best as RetentionDays;
 }
 
-/**
- * Read and validate the settings. `get` is `node.tryGetContext`; it returns undefined for keys that are not set.
- */
-export function readConfig(get: (key: string) => unknown): ReportingConfig {
-  const problems: string[] = [];
+/** Context values read one by one; every problem is collected, so that one error names them all. */
+class ContextReader {
+  readonly problems: string[] = [];
+  constructor(private readonly get: (key: string) => unknown) {}
 
-  const text = (key: string): string | undefined => {
-    const v = get(key);
+  text(key: string): string | undefined {
+    const v = this.get(key);
     if (v === undefined || v === null) return undefined;
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      problems.push(`${key}: expected a string, got ${JSON.stringify(v)}`);
+      this.problems.push(`${key}: expected a string, got ${JSON.stringify(v)}`);
       return undefined;
     }
     const s = String(v).trim();
     return s === '' ? undefined : s;
-  };
+  }
 
-  const integer = (key: string, fallback: number, min: number, max: number, why = ''): number => {
-    const raw = text(key);
+  integer(key: string, fallback: number, min: number, max: number, why = ''): number {
+    const raw = this.text(key);
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${key}: expected a whole number from ${min} to ${max}${why}, got ${JSON.stringify(raw)}`);
+      this.problems.push(`${key}: expected a whole number from ${min} to ${max}${why}, got ${JSON.stringify(raw)}`);
       return fallback;
     }
     return n;
-  };
+  }
 
-  const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
-    const raw = text(key);
+  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.text(key);
     if (raw === undefined) return fallback;
     const upper = raw.toUpperCase() as T;
     if (!allowed.includes(upper)) {
-      problems.push(`${key}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
+      this.problems.push(`${key}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
       return fallback;
     }
     return upper;
-  };
+  }
 
-  const principal = (key: string): string | undefined => {
-    const raw = text(key);
+  principal(key: string): string | undefined {
+    const raw = this.text(key);
     if (raw !== undefined && !PRINCIPAL.test(raw)) {
-      problems.push(`${key}: expected an account id or an IAM root, role or user ARN, got ${JSON.stringify(raw)}`);
+      this.problems.push(`${key}: expected an account id or an IAM root, role or user ARN, got ${JSON.stringify(raw)}`);
       return undefined;
     }
     return raw;
-  };
+  }
 
-  const stackName = text(CONTEXT.stackName) ?? DEFAULTS.stackName;
-  if (!STACK_NAME.test(stackName))
-    problems.push(`${CONTEXT.stackName}: not a valid stack name: ${JSON.stringify(stackName)}`);
-
-  const flag = (key: string): boolean => {
-    const raw = text(key)?.toLowerCase();
+  flag(key: string): boolean {
+    const raw = this.text(key)?.toLowerCase();
     if (raw !== undefined && raw !== 'true' && raw !== 'false') {
-      problems.push(`${key}: expected true or false, got ${JSON.stringify(raw)}`);
+      this.problems.push(`${key}: expected true or false, got ${JSON.stringify(raw)}`);
     }
     return raw === 'true';
-  };
-
-  const identityRaw = text(CONTEXT.sesIdentity);
-  const existing = flag(CONTEXT.sesIdentityExisting);
-  let sesIdentity: MailIdentityConfig;
-  if (identityRaw === undefined) {
-    sesIdentity = { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true, existing: false };
-    if (existing) problems.push(`${CONTEXT.sesIdentityExisting}: needs ${CONTEXT.sesIdentity}, the identity to use`);
-  } else if (EMAIL.test(identityRaw)) {
-    sesIdentity = { kind: 'email', value: identityRaw.toLowerCase(), placeholder: false, existing };
-  } else if (DOMAIN.test(identityRaw)) {
-    sesIdentity = { kind: 'domain', value: identityRaw.toLowerCase(), placeholder: false, existing };
-  } else {
-    problems.push(
-      `${CONTEXT.sesIdentity}: expected a domain (example.lv) or an address (reports@example.lv), got ${JSON.stringify(identityRaw)}`,
-    );
-    sesIdentity = { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true, existing: false };
   }
+}
 
-  const mailFromRaw = text(CONTEXT.mailFrom)?.toLowerCase();
-  let mailFrom = sesIdentity.kind === 'email' ? sesIdentity.value : `reports@${sesIdentity.value}`;
-  if (mailFromRaw !== undefined) {
-    const domain = mailFromRaw.split('@')[1] ?? '';
-    const inside =
-      sesIdentity.kind === 'email'
-        ? mailFromRaw === sesIdentity.value
-        : domain === sesIdentity.value || domain.endsWith(`.${sesIdentity.value}`);
-    if (!EMAIL.test(mailFromRaw))
-      problems.push(`${CONTEXT.mailFrom}: not an e-mail address: ${JSON.stringify(mailFromRaw)}`);
-    else if (!inside) {
-      // SES only sends From addresses its verified identity covers.
-      problems.push(`${CONTEXT.mailFrom}: ${mailFromRaw} is not covered by the SES identity ${sesIdentity.value}`);
-    } else mailFrom = mailFromRaw;
-  }
-
-  const alarmEmail = text(CONTEXT.alarmEmail);
+/**
+ * Read and validate the settings. `get` is `node.tryGetContext`; it returns undefined for keys that are not set.
+ */
+export function readConfig(get: (key: string) => unknown): ReportingConfig {
+  const r = new ContextReader(get);
+  const stackName = r.text(CONTEXT.stackName) ?? DEFAULTS.stackName;
+  if (!STACK_NAME.test(stackName))
+    r.problems.push(`${CONTEXT.stackName}: not a valid stack name: ${JSON.stringify(stackName)}`);
+  const sesIdentity = readMailIdentity(r);
+  const mailFrom = readMailFrom(r, sesIdentity);
+  const alarmEmail = r.text(CONTEXT.alarmEmail);
   if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
-    problems.push(`${CONTEXT.alarmEmail}: not an e-mail address: ${JSON.stringify(alarmEmail)}`);
+    r.problems.push(`${CONTEXT.alarmEmail}: not an e-mail address: ${JSON.stringify(alarmEmail)}`);
   }
-
-  const retentionMode = oneOf<RetentionMode>(
+  const retentionMode = r.oneOf<RetentionMode>(
     CONTEXT.retentionMode,
     ['GOVERNANCE', 'COMPLIANCE'],
     DEFAULTS.retentionMode,
   );
-  const retentionYears = integer(CONTEXT.retentionYears, DEFAULTS.retentionYears, 1, 100);
-  const deadlineDays = integer(
-    CONTEXT.deadlineDays,
-    DEFAULTS.deadlineDays,
-    1,
-    MAX_DEADLINE_DAYS,
-    ' (a later Q4 deadline would move with leap years, which a cron cannot follow)',
-  );
-  const reminderDays = integer(CONTEXT.reminderDays, DEFAULTS.reminderDays, 0, MAX_DEADLINE_DAYS - 1);
-  if (reminderDays >= deadlineDays) {
-    problems.push(
-      `${CONTEXT.reminderDays}: ${reminderDays} would remind before the quarter has ended (deadline is ${deadlineDays} days after it)`,
-    );
-  } else {
-    try {
-      reportingCalendar(deadlineDays, reminderDays);
-    } catch (err) {
-      problems.push(`${CONTEXT.deadlineDays}: ${(err as Error).message}`);
-    }
-  }
+  const retentionYears = r.integer(CONTEXT.retentionYears, DEFAULTS.retentionYears, 1, 100);
+  const { deadlineDays, reminderDays } = readCalendar(r);
   // An inline Map runs at most 40 iterations at once.
-  const mapConcurrency = integer(CONTEXT.mapConcurrency, DEFAULTS.mapConcurrency, 1, 40);
-  const logRetentionDays = integer(CONTEXT.logRetentionDays, DEFAULTS.logRetentionDays, 1, 3653);
-  const logLevel = oneOf<LogLevel>(CONTEXT.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'], DEFAULTS.logLevel);
-
-  const coordinatorProjects = [
-    ...new Set(
-      (text(CONTEXT.coordinatorProjects) ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== ''),
-    ),
-  ];
-  for (const id of coordinatorProjects) {
-    if (!PROJECT_ID.test(id))
-      problems.push(`${CONTEXT.coordinatorProjects}: ${JSON.stringify(id)} is not a project id ([a-z0-9-])`);
-  }
-
-  let ingestReservedConcurrency: number | undefined = DEFAULTS.ingestReservedConcurrency;
-  const reserved = text(CONTEXT.ingestReservedConcurrency);
-  if (reserved?.toLowerCase() === 'none') ingestReservedConcurrency = undefined;
-  else
-    ingestReservedConcurrency = integer(
-      CONTEXT.ingestReservedConcurrency,
-      DEFAULTS.ingestReservedConcurrency,
-      1,
-      1000,
-      ' or "none"',
-    );
-
-  const skipBundling = flag(CONTEXT.skipBundling);
+  const mapConcurrency = r.integer(CONTEXT.mapConcurrency, DEFAULTS.mapConcurrency, 1, 40);
+  const logRetentionDays = r.integer(CONTEXT.logRetentionDays, DEFAULTS.logRetentionDays, 1, 3653);
+  const logLevel = r.oneOf<LogLevel>(CONTEXT.logLevel, ['DEBUG', 'INFO', 'WARN', 'ERROR'], DEFAULTS.logLevel);
+  const coordinatorProjects = readCoordinatorProjects(r);
+  const ingestReservedConcurrency = readIngestReservedConcurrency(r);
+  const skipBundling = r.flag(CONTEXT.skipBundling);
 
   const config: ReportingConfig = {
     stackName,
@@ -287,12 +217,96 @@ export function readConfig(get: (key: string) => unknown): ReportingConfig {
   if (alarmEmail !== undefined) config.alarmEmail = alarmEmail;
   if (ingestReservedConcurrency !== undefined) config.ingestReservedConcurrency = ingestReservedConcurrency;
   const principals = {
-    coordinatorPrincipal: principal(CONTEXT.coordinatorPrincipal),
-    managerPrincipal: principal(CONTEXT.managerPrincipal),
-    auditorPrincipal: principal(CONTEXT.auditorPrincipal),
+    coordinatorPrincipal: r.principal(CONTEXT.coordinatorPrincipal),
+    managerPrincipal: r.principal(CONTEXT.managerPrincipal),
+    auditorPrincipal: r.principal(CONTEXT.auditorPrincipal),
   };
   for (const [k, v] of Object.entries(principals)) if (v !== undefined) config[k as keyof typeof principals] = v;
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/** The SES identity: a domain or an address (a placeholder address until one is given). */
+function readMailIdentity(r: ContextReader): MailIdentityConfig {
+  const identityRaw = r.text(CONTEXT.sesIdentity);
+  const existing = r.flag(CONTEXT.sesIdentityExisting);
+  if (identityRaw === undefined) {
+    if (existing) r.problems.push(`${CONTEXT.sesIdentityExisting}: needs ${CONTEXT.sesIdentity}, the identity to use`);
+    return { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true, existing: false };
+  }
+  if (EMAIL.test(identityRaw)) return { kind: 'email', value: identityRaw.toLowerCase(), placeholder: false, existing };
+  if (DOMAIN.test(identityRaw))
+    return { kind: 'domain', value: identityRaw.toLowerCase(), placeholder: false, existing };
+  r.problems.push(
+    `${CONTEXT.sesIdentity}: expected a domain (example.lv) or an address (reports@example.lv), got ${JSON.stringify(identityRaw)}`,
+  );
+  return { kind: 'email', value: DEFAULTS.placeholderIdentity, placeholder: true, existing: false };
+}
+
+/** The From address: the identity's own, or one given that the identity covers. */
+function readMailFrom(r: ContextReader, sesIdentity: MailIdentityConfig): string {
+  const mailFromRaw = r.text(CONTEXT.mailFrom)?.toLowerCase();
+  const mailFrom = sesIdentity.kind === 'email' ? sesIdentity.value : `reports@${sesIdentity.value}`;
+  if (mailFromRaw === undefined) return mailFrom;
+  const domain = mailFromRaw.split('@')[1] ?? '';
+  const inside =
+    sesIdentity.kind === 'email'
+      ? mailFromRaw === sesIdentity.value
+      : domain === sesIdentity.value || domain.endsWith(`.${sesIdentity.value}`);
+  if (!EMAIL.test(mailFromRaw))
+    r.problems.push(`${CONTEXT.mailFrom}: not an e-mail address: ${JSON.stringify(mailFromRaw)}`);
+  else if (!inside) {
+    // SES only sends From addresses its verified identity covers.
+    r.problems.push(`${CONTEXT.mailFrom}: ${mailFromRaw} is not covered by the SES identity ${sesIdentity.value}`);
+  } else return mailFromRaw;
+  return mailFrom;
+}
+
+/** The deadline and reminder offsets, checked against each other and against what a cron can follow. */
+function readCalendar(r: ContextReader): { deadlineDays: number; reminderDays: number } {
+  const deadlineDays = r.integer(
+    CONTEXT.deadlineDays,
+    DEFAULTS.deadlineDays,
+    1,
+    MAX_DEADLINE_DAYS,
+    ' (a later Q4 deadline would move with leap years, which a cron cannot follow)',
+  );
+  const reminderDays = r.integer(CONTEXT.reminderDays, DEFAULTS.reminderDays, 0, MAX_DEADLINE_DAYS - 1);
+  if (reminderDays >= deadlineDays) {
+    r.problems.push(
+      `${CONTEXT.reminderDays}: ${reminderDays} would remind before the quarter has ended (deadline is ${deadlineDays} days after it)`,
+    );
+  } else {
+    try {
+      reportingCalendar(deadlineDays, reminderDays);
+    } catch (err) {
+      r.problems.push(`${CONTEXT.deadlineDays}: ${(err as Error).message}`);
+    }
+  }
+  return { deadlineDays, reminderDays };
+}
+
+/** The projects that get a coordinator upload role: a comma-separated list of ids, each once. */
+function readCoordinatorProjects(r: ContextReader): string[] {
+  const coordinatorProjects = [
+    ...new Set(
+      (r.text(CONTEXT.coordinatorProjects) ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
+  for (const id of coordinatorProjects) {
+    if (!PROJECT_ID.test(id))
+      r.problems.push(`${CONTEXT.coordinatorProjects}: ${JSON.stringify(id)} is not a project id ([a-z0-9-])`);
+  }
+  return coordinatorProjects;
+}
+
+/** The ingest function's reserved concurrency, or none (`"none"`). */
+function readIngestReservedConcurrency(r: ContextReader): number | undefined {
+  const reserved = r.text(CONTEXT.ingestReservedConcurrency);
+  if (reserved?.toLowerCase() === 'none') return undefined;
+  return r.integer(CONTEXT.ingestReservedConcurrency, DEFAULTS.ingestReservedConcurrency, 1, 1000, ' or "none"');
 }
