@@ -4,9 +4,11 @@
  * failure is retried by a later run, and a send whose outcome is unknown is reported, never repeated blindly.
  */
 import { createHash } from 'node:crypto';
+import { managerLinkExpiry } from '../core/download-link';
 import { editionFor } from '../core/editions';
 import { keys } from '../core/keys';
 import type { Manifest } from '../core/manifest';
+import { rigaDate } from '../core/period';
 import {
   activeProjects,
   buildProgrammeReport,
@@ -16,8 +18,10 @@ import {
 } from '../core/report-model';
 import type { ProgrammeReportModel, ProjectReportModel } from '../core/report-types';
 import type { Lang, Recipient } from '../core/types';
-import { composeManagerMail } from '../mail/manager-mail';
+import { composeAuditorMail } from '../mail/auditor-mail';
+import { composeManagerMail, type ManagerMailLinks } from '../mail/manager-mail';
 import { type Deps, IntegrityError, parseJson, sha256Hex } from './deps';
+import { auditorRevisionLink, managerDownloadLinks, managerRevisionLink } from './download-links';
 import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
 import { latestManifest, loadRevisionInputs } from './revisions';
 
@@ -50,6 +54,8 @@ export function recipientHash(email: string): string {
 export interface DeliverOutcome extends MailCounts {
   period: string;
   revision: number | null;
+  /** The auditors' revision-page mails (issue 18), counted apart from the managers'. */
+  auditors?: MailCounts;
 }
 
 export interface DeliverOptions {
@@ -83,7 +89,9 @@ export async function deliverPeriod(deps: Deps, period: string, options: Deliver
     countResult(outcome, result);
     if (result.status === 'failed') errors.push(result.error);
   }
-  if (outcome.failed > 0) throw new UnsentMailError(outcome.failed, outcome, { cause: errors[0] });
+  outcome.auditors = await deliverToAuditors(deps, manifest, registry.recipients, options, errors);
+  const failed = outcome.failed + outcome.auditors.failed;
+  if (failed > 0) throw new UnsentMailError(failed, outcome, { cause: errors[0] });
   return outcome;
 }
 
@@ -185,6 +193,10 @@ async function managerMail(
         };
       }),
   );
+  const programmeKeys = {
+    pdf: keys.programmeReport(period, manifest.revision, 'pdf', edition),
+    xlsx: keys.programmeReport(period, manifest.revision, 'xlsx', edition),
+  };
   return composeManagerMail({
     from: deps.mailFrom,
     to: recipient.email,
@@ -193,7 +205,68 @@ async function managerMail(
     programmePdf,
     programmeXlsx,
     projectFiles,
+    programmeKeys,
+    ...(deps.maxMailBytes === undefined ? {} : { maxBytes: deps.maxMailBytes }),
+    ...(await managerLinks(deps, period, manifest.revision, [programmeKeys, ...projectFiles.map(filePair)])),
   });
+}
+
+const filePair = (f: { pdfKey: string; xlsxKey: string }) => ({ pdf: f.pdfKey, xlsx: f.xlsxKey });
+
+/** A manager's links: one token per report pair (PDF and XLSX), the revision page; none without link config. */
+async function managerLinks(
+  deps: Deps,
+  period: string,
+  revision: number,
+  pairs: { pdf: string; xlsx: string }[],
+): Promise<{ links?: ManagerMailLinks }> {
+  const revisionPage = await managerRevisionLink(deps, period, revision);
+  if (!revisionPage) return {};
+  const files = new Map<string, string>();
+  for (const pair of pairs) {
+    for (const [key, url] of (await managerDownloadLinks(deps, [pair.pdf, pair.xlsx])) ?? []) files.set(key, url);
+  }
+  return { links: { files, revisionPage, validUntil: rigaDate(managerLinkExpiry(deps.clock.now())) } };
+}
+
+/**
+ * The auditors' short mail (issue 18): one per auditor and revision, through the same ledger as the managers'
+ * (exactly once), with the revision page's link. Without link configuration there is nothing to send them.
+ */
+async function deliverToAuditors(
+  deps: Deps,
+  manifest: Manifest,
+  recipients: Recipient[],
+  options: DeliverOptions,
+  errors: unknown[],
+): Promise<MailCounts> {
+  const counts = emptyCounts();
+  const auditors = recipients.filter((r) => r.role === 'auditor');
+  const { period, revision } = manifest;
+  for (const recipient of deps.links ? auditors : []) {
+    const hash = recipientHash(recipient.email);
+    const result = await sendOnce(deps, {
+      slot: keys.auditorDeliverySlot(period, revision, hash),
+      event: 'deliver.auditor',
+      about: { period, revision, recipient: hash },
+      resolve: options.resolve,
+      compose: async () => {
+        const link = (await auditorRevisionLink(deps, manifest))!;
+        return composeAuditorMail({
+          from: deps.mailFrom,
+          to: recipient.email,
+          lang: recipient.language,
+          period,
+          revision,
+          revisionUrl: link.url,
+          validUntil: rigaDate(link.expiresAt),
+        });
+      },
+    });
+    countResult(counts, result);
+    if (result.status === 'failed') errors.push(result.error);
+  }
+  return counts;
 }
 
 function recipientSees(recipient: Recipient, projectId: string): boolean {

@@ -16,6 +16,7 @@ import {
 } from '../core/download-link';
 import { keys, parseReportKey } from '../core/keys';
 import type { Manifest } from '../core/manifest';
+import { rigaDate } from '../core/period';
 import type { Clock, DownloadGate, LinkKeys, Logger, ObjectStore } from '../core/ports';
 import { diffFigures } from '../core/report-model';
 import type { ReportChange } from '../core/report-types';
@@ -71,7 +72,7 @@ async function contacts(store: ObjectStore): Promise<string[]> {
 async function refusal(deps: DownloadDeps, opened: Exclude<Opened<unknown>, { ok: true }>, exp?: Date) {
   deps.log.warn('download.link-refused', { reason: opened.reason });
   if (opened.reason === 'expired') {
-    const until = exp ? exp.toISOString().slice(0, 10) : '';
+    const until = exp ? rigaDate(exp) : '';
     const message = DOWNLOAD_MESSAGES.expired(until, await contacts(deps.store));
     return { ok: false, status: 410, code: 'expired', message } satisfies DownloadRefusal;
   }

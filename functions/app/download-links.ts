@@ -60,13 +60,14 @@ export async function managerRevisionLink(
 export async function auditorRevisionLink(
   deps: LinkDeps,
   manifest: { period: string; revision: number; generatedAt: string },
-): Promise<string | undefined> {
+): Promise<{ url: string; expiresAt: Date } | undefined> {
   if (!deps.links) return undefined;
   const years = deps.links.retentionYears ?? DEFAULT_RETENTION_YEARS;
+  const expiresAt = auditorLinkExpiry(manifest.generatedAt, years);
   const token = signRevisionLink(
     await deps.links.keys.keyRing(),
     { period: manifest.period, revision: manifest.revision },
-    auditorLinkExpiry(manifest.generatedAt, years),
+    expiresAt,
   );
-  return revisionUrl(deps.links.baseUrl, token);
+  return { url: revisionUrl(deps.links.baseUrl, token), expiresAt };
 }

@@ -21,6 +21,8 @@ export interface LocalOptions {
   port?: number;
   /** The upload-link key file (default: `link-keys.json` beside the store). */
   linkKeys?: string;
+  /** Largest managers' e-mail with reports attached (default 10 MB); set low to see every report linked. */
+  maxMailBytes?: number;
 }
 
 /** Where `serve` listens unless told otherwise, and so where local upload links point. */
@@ -52,6 +54,7 @@ export function localDeps(
       baseUrl: `http://localhost:${options.port ?? DEFAULT_LINK_PORT}/`,
       keys: new KeyFileLinkKeys(options.linkKeys ?? defaultLinkKeyFile(options.store)),
     },
+    ...(options.maxMailBytes === undefined ? {} : { maxMailBytes: options.maxMailBytes }),
     outboxDir,
   };
 }

@@ -119,6 +119,15 @@ export const keys = {
     if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);
     return `deliveries/${check('period', period, PERIOD)}/r${revision}/${check('recipient hash', recipientHash, /^[a-f0-9]{16,64}$/)}`;
   },
+  /** An auditor's revision-page e-mail (issue 18): one per period, revision and auditor. */
+  auditorDeliverySlot(period: string, revision: number, recipientHash: string): string {
+    return `${keys.revisionDeliveriesPrefix(period, revision)}auditors/${check('recipient hash', recipientHash, /^[a-f0-9]{16,64}$/)}`;
+  },
+  /** Every delivery ledger entry of one revision: managers' at the top, auditors' under `auditors/`. */
+  revisionDeliveriesPrefix(period: string, revision: number): string {
+    if (!Number.isInteger(revision) || revision < 1) throw new Error(`invalid revision ${revision}`);
+    return `deliveries/${check('period', period, PERIOD)}/r${revision}/`;
+  },
   /** A coordinator's reminder: one per project and period. */
   reminderSlot(period: string, projectId: string): string {
     return `deliveries/${check('period', period, PERIOD)}/reminders/${check('project id', projectId, PROJECT_ID)}`;

@@ -83,7 +83,9 @@ export type Block =
   | { kind: 'fields'; rows: [string, Cell][] }
   | { kind: 'table'; columns: Column[]; rows: Cell[][] }
   | { kind: 'list'; items: string[] }
-  | { kind: 'link'; label: string; href: string };
+  | { kind: 'link'; label: string; href: string }
+  /** Several links in a list (e.g. each report the mail does not attach); the address shows in the text part. */
+  | { kind: 'links'; items: { label: string; href: string }[] };
 
 const FONT = 'font-family:Arial,Helvetica,sans-serif;';
 const MONO = "font-family:Consolas,'Courier New',monospace;";
@@ -166,6 +168,10 @@ function htmlBlock(block: Block): string {
         `<p style="${STYLE.p}"><a href="${escapeHtml(block.href)}" style="${STYLE.button}">${escapeHtml(block.label)}</a></p>` +
         `<p style="${STYLE.muted}margin-top:0;word-break:break-all;">${escapeHtml(block.href)}</p>`
       );
+    case 'links':
+      return `<ul style="margin:0 0 12px 0;padding-left:20px;">${block.items
+        .map((l) => `<li style="${STYLE.li}"><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`)
+        .join('')}</ul>`;
     case 'list':
       return `<ul style="margin:0 0 12px 0;padding-left:20px;">${block.items
         .map((item) => `<li style="${STYLE.li}">${escapeHtml(item)}</li>`)
@@ -205,6 +211,8 @@ function textBlock(block: Block): string {
       return block.items.map((item) => `- ${item}`).join('\n');
     case 'link':
       return `${block.label}:\n${block.href}`;
+    case 'links':
+      return block.items.map((l) => `- ${l.label}:\n  ${l.href}`).join('\n');
   }
 }
 

@@ -17,6 +17,7 @@ import {
   type SubmissionStatus,
 } from '../core/report-types';
 import type { Bilingual, Lang } from '../core/types';
+import { LINK_TEXT } from './link-text';
 import {
   AUTO_HEADERS,
   type Block,
@@ -65,9 +66,24 @@ export interface ManagerMailInput {
   programmePdf: Uint8Array;
   programmeXlsx: Uint8Array;
   projectFiles: ProjectReportFiles[];
-  /** Encoded size above which project reports are listed by archive key instead of attached. */
+  /** Encoded size above which project reports are linked (or listed by archive key) instead of attached. */
   maxBytes?: number;
+  /** The programme summary's archive keys, to find its links when even it does not fit. */
+  programmeKeys?: { pdf: string; xlsx: string };
+  /** Signed links (issue 18); absent when links are not configured (then unattached reports are listed by key). */
+  links?: ManagerMailLinks;
 }
+
+/** A manager's links: each report's download link by archive key, the revision page, and when they expire. */
+export interface ManagerMailLinks {
+  files: ReadonlyMap<string, string>;
+  revisionPage: string;
+  /** `YYYY-MM-DD` */
+  validUntil: string;
+}
+
+/** What a mail carries as attachments: everything, the programme summary only, or nothing (all linked). */
+type Attached = 'all' | 'programme' | 'none';
 
 /**
  * The quarterly report for one manager, in the manager's language. Corrected revisions (r2+, or any recorded
@@ -108,9 +124,14 @@ export function composeManagerMail(input: ManagerMailInput): OutgoingMail {
     },
   ]);
 
-  const build = (attachProjects: boolean): OutgoingMail => {
-    const attachments = attachProjects ? [...programmeAttachments, ...projectAttachments] : programmeAttachments;
-    const blocks = managerBlocks(input, subject, corrected, attachments, attachProjects, maxBytes);
+  const build = (attached: Attached): OutgoingMail => {
+    const attachments =
+      attached === 'all'
+        ? [...programmeAttachments, ...projectAttachments]
+        : attached === 'programme'
+          ? programmeAttachments
+          : [];
+    const blocks = managerBlocks(input, subject, corrected, attachments, attached, maxBytes);
     return {
       from: input.from,
       to: [input.to],
@@ -122,9 +143,13 @@ export function composeManagerMail(input: ManagerMailInput): OutgoingMail {
     };
   };
 
-  const full = build(true);
-  if (projectAttachments.length === 0 || estimateEncodedSize(full) <= maxBytes) return full;
-  return build(false);
+  const full = build('all');
+  if (estimateEncodedSize(full) <= maxBytes) return full;
+  const programmeOnly = build(projectAttachments.length > 0 ? 'programme' : 'all');
+  // Even the summary is too large: link it too, when there are links; without them it stays attached (DESIGN §1).
+  const canLinkProgramme = input.programmeKeys !== undefined && input.links?.files.has(input.programmeKeys.pdf);
+  if (estimateEncodedSize(programmeOnly) <= maxBytes || !canLinkProgramme) return programmeOnly;
+  return build('none');
 }
 
 function managerBlocks(
@@ -132,7 +157,7 @@ function managerBlocks(
   subject: string,
   corrected: boolean,
   attachments: MailAttachment[],
-  projectsAttached: boolean,
+  attached: Attached,
   maxBytes: number,
 ): Block[] {
   const { lang, programme: p } = input;
@@ -154,7 +179,8 @@ function managerBlocks(
     ...(corrected ? changeBlocks(p, lang) : []),
     ...summaryBlocks(p, lang),
     ...projectBlocks(p, lang),
-    ...attachmentBlocks(input, attachments, projectsAttached, maxBytes),
+    ...attachmentBlocks(input, attachments, attached, maxBytes),
+    ...(input.links ? revisionPageBlocks(input.links, lang) : []),
     { kind: 'p', text: t(MAIL_TEXT.automatic), tone: 'muted' },
   ];
 }
@@ -262,22 +288,30 @@ function projectBlocks(p: ProgrammeReportModel, lang: Lang): Block[] {
   ];
 }
 
-/** What is attached; the project reports listed by archive key instead when they would make the mail too big. */
+/**
+ * What is attached; what would make the mail too big is linked instead (one click each), or without links listed
+ * by archive key.
+ */
 function attachmentBlocks(
   input: ManagerMailInput,
   attachments: MailAttachment[],
-  projectsAttached: boolean,
+  attached: Attached,
   maxBytes: number,
 ): Block[] {
   const { lang } = input;
   const t = (b: Bilingual) => b[lang];
-  const blocks: Block[] = [
-    { kind: 'h2', text: t(MAIL_TEXT.attachmentsHeading) },
-    { kind: 'list', items: attachments.map((a) => `${a.filename} (${formatBytes(a.content.byteLength, lang)})`) },
-  ];
+  const blocks: Block[] = [];
+  if (attachments.length > 0) {
+    blocks.push(
+      { kind: 'h2', text: t(MAIL_TEXT.attachmentsHeading) },
+      { kind: 'list', items: attachments.map((a) => `${a.filename} (${formatBytes(a.content.byteLength, lang)})`) },
+    );
+  }
 
-  if (input.projectFiles.length > 0 && projectsAttached) {
+  if (input.projectFiles.length > 0 && attached === 'all') {
     blocks.push({ kind: 'p', text: t(MAIL_SENTENCES.projectFilesAttached(input.projectFiles.length)) });
+  } else if (input.links) {
+    blocks.push(...linkedBlocks(input, input.links, attached, maxBytes));
   } else if (input.projectFiles.length > 0) {
     blocks.push(
       { kind: 'p', text: t(MAIL_SENTENCES.projectFilesListed(formatLimit(maxBytes, lang))), tone: 'notice' },
@@ -295,6 +329,38 @@ function attachmentBlocks(
     );
   }
   return blocks;
+}
+
+/** Every report the mail does not attach, one click each, in the reader's edition (the keys say which). */
+function linkedBlocks(input: ManagerMailInput, links: ManagerMailLinks, attached: Attached, maxBytes: number): Block[] {
+  const { lang } = input;
+  const items: { label: string; href: string }[] = [];
+  const add = (label: string, key: string) => {
+    const href = links.files.get(key);
+    if (href) items.push({ label, href });
+  };
+  if (attached === 'none' && input.programmeKeys) {
+    add(`${LINK_TEXT.programme[lang]} — PDF`, input.programmeKeys.pdf);
+    add(`${LINK_TEXT.programme[lang]} — XLSX`, input.programmeKeys.xlsx);
+  }
+  for (const f of input.projectFiles) {
+    add(`${f.projectId} — ${f.title} — PDF`, f.pdfKey);
+    add(`${f.projectId} — ${f.title} — XLSX`, f.xlsxKey);
+  }
+  if (items.length === 0) return [];
+  return [
+    { kind: 'p', text: LINK_TEXT.linked(formatLimit(maxBytes, lang))[lang], tone: 'notice' },
+    { kind: 'h2', text: LINK_TEXT.linkedHeading[lang] },
+    { kind: 'links', items },
+  ];
+}
+
+/** The revision page (every file, hashes, sources, how to verify) and until when the links work. */
+function revisionPageBlocks(links: ManagerMailLinks, lang: Lang): Block[] {
+  return [
+    { kind: 'link', label: LINK_TEXT.revisionPage[lang], href: links.revisionPage },
+    { kind: 'p', text: LINK_TEXT.validUntil(formatDate(links.validUntil, lang))[lang], tone: 'muted' },
+  ];
 }
 
 const SUBMISSION_COLOURS: Record<SubmissionStatus, string | undefined> = {
