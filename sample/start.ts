@@ -125,6 +125,9 @@ async function printDropPage(deps: ReturnType<typeof localDeps>, bucket: string,
     `\nDrop page (upload links in the e-mails): npm run cli -- serve --store ${bucket} --now ${SAMPLE_NOW}${portFlag}\n`,
   );
   if (project && link) process.stdout.write(`  then open the link of ${project.id}: ${link}\n`);
+  process.stdout.write(
+    "  the same server opens the report links in the managers' and auditors' e-mails (download links, revision pages)\n",
+  );
 }
 
 main().catch((err: unknown) => {
