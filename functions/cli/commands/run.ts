@@ -41,6 +41,9 @@ export function mailTally(result: RunResult) {
   }
   const batches = [
     ...result.delivered.map((d) => ({ ...d, what: `report mail(s) of ${d.period} r${d.revision}` })),
+    ...result.delivered.flatMap((d) =>
+      d.auditors ? [{ ...d.auditors, what: `auditors' revision mail(s) of ${d.period} r${d.revision}` }] : [],
+    ),
     ...result.transmissionsDelivered.map((d) => ({ ...d, what: `transmission mail(s) of ${d.cutoff} r${d.revision}` })),
   ];
   for (const d of batches) {
@@ -73,7 +76,7 @@ export function summariseRun(result: RunResult): string {
         ? `Art. 42 transmission ${t.cutoff}: no registry`
         : `Art. 42 transmission ${t.cutoff}: r${t.revision} ${t.status}`,
     ),
-    `E-mails: ${tally.sent} written (receipts, reminders, reports and transmissions)`,
+    `E-mails: ${tally.sent} written (receipts, reminders, reports, auditors' revision links and transmissions)`,
   ];
   for (const what of tally.inDoubt)
     lines.push(`IN DOUBT: ${what}: check whether it arrived, then deliver --confirm-in-doubt or --resend-in-doubt`);
