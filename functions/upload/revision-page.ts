@@ -60,7 +60,7 @@ function fileRows(files: ListedFile[]): string {
   return files
     .map((f) => {
       const link = f.href
-        ? `<a href="${esc(f.href)}" download>${both({ lv: 'Lejupielādēt', en: 'Download' })}<span class="sr-only"> ${esc(f.name)}</span></a>`
+        ? `<a href="${esc(f.href)}">${both({ lv: 'Lejupielādēt', en: 'Download' })}<span class="sr-only"> ${esc(f.name)}</span></a>`
         : '';
       return `<tr data-key="${esc(f.key)}"><th scope="row"><code>${esc(f.name)}</code></th>${sizeCell(f.bytes)}<td class="hash" data-sha256="${esc(f.sha256)}">${esc(f.sha256)}</td><td>${link}</td></tr>`;
     })

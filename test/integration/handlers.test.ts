@@ -359,6 +359,16 @@ describe('configuration', () => {
     });
   });
 
+  it("reads the archive retention (auditors' link lifetime) as whole years from 1 to 100", () => {
+    const base = { DATA_BUCKET: 'pmif-data', ARCHIVE_BUCKET: 'pmif-archive', MAIL_FROM: 'noreply@pmif.example.lv' };
+    expect(readConfig({ ...base, ARCHIVE_RETENTION_YEARS: '10' }).archiveRetentionYears).toBe(10);
+    for (const bad of ['0', '2.5', 'ten', '101']) {
+      expect(() => readConfig({ ...base, ARCHIVE_RETENTION_YEARS: bad })).toThrow(
+        `ARCHIVE_RETENTION_YEARS must be whole years from 1 to 100: "${bad}"`,
+      );
+    }
+  });
+
   it('fails the exported handler with the configuration error when the environment is incomplete', async () => {
     vi.stubEnv('DATA_BUCKET', 'pmif-data');
     vi.stubEnv('ARCHIVE_BUCKET', '');
