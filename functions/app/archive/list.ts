@@ -6,26 +6,17 @@ import {
   type ArchiveDeps,
   archivedRevisions,
   isManifestShaped,
+  type ListedRevision,
   MANIFEST_FILE,
   readJsonObject,
   subjectOf,
   summariseManifest,
+  unreadRevision,
 } from './shared';
 
 /** One revision as `archive list` shows it. */
-export interface ArchivedRevision {
+export interface ArchivedRevision extends ListedRevision {
   period: string;
-  revision: number;
-  /** `complete`: the manifest is there; `incomplete`: planned, not finished; `unreadable`: the manifest does not parse. */
-  status: 'complete' | 'incomplete' | 'unreadable';
-  generatedAt: string | null;
-  codeVersion: string | null;
-  manifestKey: string;
-  /** SHA-256 of the manifest's bytes: note it down, and `archive verify --manifest-sha256` checks it later. */
-  manifestSha256: string | null;
-  /** The report files (only the filtered project's, when a project is given). */
-  outputs: ManifestOutput[];
-  sources: number;
 }
 
 /** Every archived revision, oldest period first, optionally of one period and of one project (or `programme`). */
@@ -40,17 +31,7 @@ export async function listArchive(
     for (const revision of [...revisions.keys()].sort((a, b) => a - b)) {
       const files = revisions.get(revision)!;
       const manifestKey = keys.manifest(period, revision);
-      const row: ArchivedRevision = {
-        period,
-        revision,
-        status: 'incomplete',
-        generatedAt: null,
-        codeVersion: null,
-        manifestKey,
-        manifestSha256: null,
-        outputs: [],
-        sources: 0,
-      };
+      const row: ArchivedRevision = { period, ...unreadRevision(revision, manifestKey) };
       if (files.has(MANIFEST_FILE)) {
         Object.assign(row, await summariseManifest(deps.store, manifestKey, isManifestShaped));
       } else {

@@ -148,6 +148,35 @@ export function isManifestShaped(m: Manifest | null): m is Manifest {
   );
 }
 
+/** One revision as a listing shows it (of a period's reports, or of a transmission's cut-off). */
+export interface ListedRevision {
+  revision: number;
+  /** `complete`: the manifest is there; `incomplete`: planned, not finished; `unreadable`: the manifest does not parse. */
+  status: 'complete' | 'incomplete' | 'unreadable';
+  generatedAt: string | null;
+  codeVersion: string | null;
+  manifestKey: string;
+  /** SHA-256 of the manifest's bytes: note it down, and `archive verify --manifest-sha256` checks it later. */
+  manifestSha256: string | null;
+  /** The report files (only the filtered project's, when a project is given). */
+  outputs: ManifestOutput[];
+  sources: number;
+}
+
+/** A revision before its manifest is read: incomplete until the manifest says otherwise. */
+export function unreadRevision(revision: number, manifestKey: string): ListedRevision {
+  return {
+    revision,
+    status: 'incomplete',
+    generatedAt: null,
+    codeVersion: null,
+    manifestKey,
+    manifestSha256: null,
+    outputs: [],
+    sources: 0,
+  };
+}
+
 /** What a revision's manifest says, as a listing shows it (`unreadable`: there, but it does not parse). */
 export interface ManifestSummary {
   status: 'complete' | 'unreadable';

@@ -18,24 +18,19 @@ import {
   ArchiveLookupError,
   type FetchedItem,
   fetchItems,
+  type ListedRevision,
   MANIFEST_FILE,
   type RevisionFolders,
   revisionFolders,
   summariseManifest,
   tryParse,
+  unreadRevision,
 } from './shared';
 import type { VerifyCheck, VerifyReport } from './verify-context';
 
-export interface ArchivedTransmission {
+/** One transmission revision as `archive list` shows it. */
+export interface ArchivedTransmission extends ListedRevision {
   cutoff: string;
-  revision: number;
-  status: 'complete' | 'incomplete' | 'unreadable';
-  generatedAt: string | null;
-  codeVersion: string | null;
-  manifestKey: string;
-  manifestSha256: string | null;
-  outputs: ManifestOutput[];
-  sources: number;
 }
 
 /** cut-off → revision → file names. */
@@ -60,17 +55,7 @@ export async function listTransmissions(
     const revisions = all.get(cutoff)!;
     for (const revision of [...revisions.keys()].sort((a, b) => a - b)) {
       const manifestKey = keys.transmissionManifest(cutoff, revision);
-      const row: ArchivedTransmission = {
-        cutoff,
-        revision,
-        status: 'incomplete',
-        generatedAt: null,
-        codeVersion: null,
-        manifestKey,
-        manifestSha256: null,
-        outputs: [],
-        sources: 0,
-      };
+      const row: ArchivedTransmission = { cutoff, ...unreadRevision(revision, manifestKey) };
       if (revisions.get(revision)!.has(MANIFEST_FILE))
         Object.assign(row, await summariseManifest(deps.store, manifestKey, isManifest));
       out.push(row);

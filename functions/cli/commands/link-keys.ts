@@ -14,27 +14,35 @@ async function keyFile() {
   return { ...adapter, defaultLinkKeyFile };
 }
 
+/** The two subcommands: what each does to the key file, and what it prints when done. */
+const SUBCOMMANDS = [
+  {
+    name: 'rotate',
+    description: 'new current key; the old one stays valid as the previous key, so mailed links keep working',
+    act: 'rotateKeyFile',
+    done: 'rotated: new links use the new key; links signed with the previous key still work',
+  },
+  {
+    name: 'revoke-previous',
+    description: 'drop the previous key: every link it signed stops working',
+    act: 'revokePreviousKey',
+    done: 'revoked: links signed with the previous key no longer work',
+  },
+] as const;
+
 export function linkKeysCommand(): Command {
   const keys = new Command('link-keys').description('rotate or revoke the keys that sign upload links (local mode)');
-  keys
-    .command('rotate')
-    .description('new current key; the old one stays valid as the previous key, so mailed links keep working')
-    .addOption(storeFlag('the store folder'))
-    .addOption(linkKeysFlag())
-    .action(async (opts: { store: string; linkKeys?: string }) => {
-      const { rotateKeyFile, defaultLinkKeyFile } = await keyFile();
-      await rotateKeyFile(opts.linkKeys ?? defaultLinkKeyFile(opts.store));
-      process.stdout.write('rotated: new links use the new key; links signed with the previous key still work\n');
-    });
-  keys
-    .command('revoke-previous')
-    .description('drop the previous key: every link it signed stops working')
-    .addOption(storeFlag('the store folder'))
-    .addOption(linkKeysFlag())
-    .action(async (opts: { store: string; linkKeys?: string }) => {
-      const { revokePreviousKey, defaultLinkKeyFile } = await keyFile();
-      await revokePreviousKey(opts.linkKeys ?? defaultLinkKeyFile(opts.store));
-      process.stdout.write('revoked: links signed with the previous key no longer work\n');
-    });
+  for (const sub of SUBCOMMANDS) {
+    keys
+      .command(sub.name)
+      .description(sub.description)
+      .addOption(storeFlag('the store folder'))
+      .addOption(linkKeysFlag())
+      .action(async (opts: { store: string; linkKeys?: string }) => {
+        const file = await keyFile();
+        await file[sub.act](opts.linkKeys ?? file.defaultLinkKeyFile(opts.store));
+        process.stdout.write(`${sub.done}\n`);
+      });
+  }
   return keys;
 }
