@@ -14,6 +14,7 @@ import { keys } from '../core/keys';
 import { rigaDate } from '../core/period';
 import { activeProjects } from '../core/report-model';
 import type { Registry } from '../core/types';
+import { heldFailure, heldWithoutBackfill } from './backfill';
 import { type DeliverOutcome, deliverPeriod, ReportIntegrityError } from './deliver';
 import { CorruptRecordError, type Deps } from './deps';
 import { type GenerateOutcome, generatePeriod } from './generate';
@@ -21,7 +22,6 @@ import { type IngestOutcome, ingestObject } from './ingest';
 import { UnsentMailError } from './ledger';
 import { loadRegistryInForce } from './registry-store';
 import { type RemindOutcome, remindPeriod } from './remind';
-import { revisionsOf } from './revisions';
 import {
   deliverTransmission,
   produceTransmission,
@@ -211,18 +211,13 @@ async function withinBackfillLimit(
   options: RunOptions,
 ): Promise<string[]> {
   if (options.backfill) return due;
-  const fresh: string[] = [];
-  for (const period of due) {
-    const { planned } = await revisionsOf(deps, period);
-    if (planned === 0) fresh.push(period);
-  }
-  if (fresh.length <= BACKFILL_LIMIT) return due;
-  result.held = fresh;
+  const held = await heldWithoutBackfill(deps, due);
+  if (held.length === 0) return due;
+  result.held = held;
   result.failures.push({
-    key: `${fresh[0]} … ${fresh.at(-1)}`,
-    what: `this run would issue ${fresh.length} never-reported periods at once (more than ${BACKFILL_LIMIT}) and mail every manager about each`,
+    ...heldFailure(held),
     todo: 'check the project dates in the registry; if these periods are really due, run again with --backfill',
   });
-  deps.log.warn('run.backfill-held', { periods: fresh.length, first: fresh[0], last: fresh.at(-1) });
-  return due.filter((p) => !fresh.includes(p));
+  deps.log.warn('run.backfill-held', { periods: held.length, first: held[0], last: held.at(-1) });
+  return due.filter((p) => !held.includes(p));
 }

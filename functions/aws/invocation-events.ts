@@ -2,6 +2,7 @@
  * The inputs of the scheduled and state machine invocations (generate steps, deliver, remind), checked before any
  * use case runs: a malformed input fails at once with a message naming the field, instead of somewhere deep.
  */
+import { type ExecutionFailures, NO_FAILURES, type RenderedItem } from '../app/render-failures';
 import type { PlanRef } from '../app/revisions';
 import { isProjectId } from '../core/keys';
 import { BadEventError } from './s3-event';
@@ -70,4 +71,43 @@ export function projectIdField(event: unknown, what: string, plan: PlanRef): str
     throw new BadEventError(`${what}: projectId must be one of the plan's projects: ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+/** `backfill`: issue every never-reported due period, however many (`--backfill` of the CLI). Absent: false. */
+export function backfillField(event: unknown, what: string): boolean {
+  const value = fieldsOf(event, what).backfill;
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean')
+    throw new BadEventError(`${what}: backfill must be true or false: ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function failuresField(event: unknown, what: string): ExecutionFailures {
+  const value = fieldsOf(event, what).failures as Partial<ExecutionFailures> | undefined | null;
+  if (value === undefined || value === null) return NO_FAILURES;
+  if (
+    typeof value !== 'object' ||
+    !Array.isArray(value.periods) ||
+    !value.periods.every((p) => typeof p === 'string' && PERIOD.test(p)) ||
+    typeof value.summary !== 'string'
+  ) {
+    throw new BadEventError(`${what}: failures must be the state machine's { count, periods, summary }`);
+  }
+  return { count: value.periods.length, periods: value.periods, summary: value.summary };
+}
+
+/** The Map's results, one per project of the plan; absent when the step is invoked by hand. */
+export function renderedField(event: unknown, what: string): RenderedItem[] {
+  const value = fieldsOf(event, what).rendered;
+  if (value === undefined || value === null) return [];
+  if (
+    !Array.isArray(value) ||
+    !value.every((item) => item !== null && typeof item === 'object' && !Array.isArray(item))
+  )
+    throw new BadEventError(`${what}: rendered must be the Map's list of item results`);
+  return value.map((item: Record<string, unknown>) => ({
+    ...(typeof item.projectId === 'string' ? { projectId: item.projectId } : {}),
+    ...(item.error !== undefined ? { error: String(item.error) } : {}),
+    ...(item.cause !== undefined && item.cause !== null ? { cause: String(item.cause) } : {}),
+  }));
 }

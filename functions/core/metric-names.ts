@@ -19,6 +19,8 @@ export const METRIC = {
   ingestFailures: 'IngestFailures',
   /** Report files (PDF, XLSX) written by the render and finish steps. */
   reportsGenerated: 'ReportsGenerated',
+  /** Projects whose render step failed after its retries; the execution then ends failed (alarm `GenerateExecutionsFailed`). */
+  projectRendersFailed: 'ProjectRendersFailed',
   /** Revisions completed (manifest written). */
   revisionsCompleted: 'RevisionsCompleted',
   /** Report e-mails handed to SES. */

@@ -22,13 +22,14 @@ export const NOT_RETRIED = ['BadEventError', 'IntegrityError', 'ReportIntegrityE
 /** Properties of {@link GenerateWorkflow}. */
 export interface GenerateWorkflowProps {
   /**
-   * `{ period?, mode? }` → `{ status, period?, plan? }`: `planned` with `plan: { period, revision, projectIds }`,
-   * `unchanged` with `period`, or a status that ends the run (`no-registry`, `nothing-due`, `no-changes`).
+   * `{ period?, mode?, backfill?, failures }` → `{ status, period?, plan?, held? }`: `planned` with
+   * `plan: { period, revision, projectIds }`, `unchanged` with `period`, or a status that ends the run (`no-registry`,
+   * `nothing-due`, `no-changes`, `held`); `held` (never-reported periods over the backfill bound) fails the run.
    */
   readonly plan: lambda.IFunction;
   /** `{ plan, projectId }` → one project's PDF and XLSX. */
   readonly renderProject: lambda.IFunction;
-  /** `{ plan }` → programme summary, then the manifest. */
+  /** `{ plan, rendered, failures }` → programme summary, then the manifest; or the failed projects, named. */
   readonly finish: lambda.IFunction;
   /** `{ period }` → e-mails to the managers, once per recipient and revision. */
   readonly deliver: lambda.IFunction;
@@ -46,7 +47,14 @@ export interface GenerateWorkflowProps {
  *
  * Input: `{ "mode": "scheduled" }` (the day after the deadline: the plan step picks the period whose deadline has
  * passed last) or `{ "mode": "corrections" }` (daily: the newest reported periods whose sources changed) from the
- * schedules, or `{ "period": "2025-Q3" }` to (re)generate or re-deliver one period by hand.
+ * schedules, or `{ "period": "2025-Q3" }` to (re)generate or re-deliver one period by hand. Neither schedule
+ * backfills: more than BACKFILL_LIMIT never-reported periods at once (a first deployment over old projects, or a
+ * registry typo) are held and fail the execution, naming them, until an operator starts one with
+ * `{ "mode": "corrections", "backfill": true }` (the CLI's `run --backfill`).
+ *
+ * Isolation: a project that fails to render is caught in its Map item; the others render and are archived, the
+ * period is neither finished nor delivered, a corrections run goes on with its other periods, and the execution
+ * ends failed with a cause naming each failed project (the local `run`'s summary, on AWS).
  */
 export class GenerateWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -102,28 +110,39 @@ export class GenerateWorkflow extends Construct {
     return task;
   }
 
-  /** plan → (render each project → finish → deliver → more corrections?) | deliver again | nothing to do. */
+  /**
+   * begin → plan → (render each project → finish → deliver if complete → more corrections?) | deliver again | nothing
+   * to do → any failures? The execution's failures (`$.failures`: periods whose projects did not all render) are
+   * carried from pass to pass: the plan step skips them, the end fails the execution naming them.
+   */
   private definition(props: GenerateWorkflowProps): sfn.IChainable {
-    // The plan step gets the whole state (the execution input: `mode`, maybe `period`) and its result goes to
-    // `$.planned`, so that the input survives for the corrections loop below.
+    const begin = new sfn.Pass(this, 'Begin', {
+      result: sfn.Result.fromObject({ count: 0, periods: [], summary: '' }),
+      resultPath: '$.failures',
+    });
+    // The plan step gets the whole state (the execution input: `mode`, maybe `period` or `backfill`, and the
+    // failures so far) and its result goes to `$.planned`, so that the input survives for the corrections loop.
     const plan = this.invoke('Plan', props.plan, '$.planned');
     const { renderAll, renderMany } = this.renderSteps(props);
     const countProjects = new sfn.Pass(this, 'CountProjects', {
       parameters: { 'count.$': 'States.ArrayLength($.planned.plan.projectIds)' },
       resultPath: '$.projects',
     });
-    const finish = this.invoke(
-      'Finish',
-      props.finish,
-      sfn.JsonPath.DISCARD,
-      sfn.TaskInput.fromObject({ plan: sfn.JsonPath.objectAt('$.planned.plan') }),
-    );
-    const deliver = this.invoke(
-      'Deliver',
-      props.deliver,
-      '$.delivery',
-      sfn.TaskInput.fromObject({ period: sfn.JsonPath.stringAt('$.planned.plan.period') }),
-    );
+    const end = this.end();
+    // A corrections run (or a backfill) plans one period at a time (the newest with changed inputs); after
+    // delivering it, plan again until nothing has changed, so that one execution brings every period up to date.
+    const moreCorrections = new sfn.Choice(this, 'MoreCorrections?')
+      .when(
+        sfn.Condition.or(
+          sfn.Condition.and(sfn.Condition.isPresent('$.mode'), sfn.Condition.stringEquals('$.mode', 'corrections')),
+          sfn.Condition.and(sfn.Condition.isPresent('$.backfill'), sfn.Condition.booleanEquals('$.backfill', true)),
+        ),
+        plan,
+      )
+      .otherwise(end);
+    const finish = this.finishAndDeliver(props, moreCorrections);
+    renderAll.next(finish);
+    renderMany.next(finish);
     // Nothing new to render, but a delivery may have failed after the last revision was finished: delivering again
     // sends only to recipients the ledger has not recorded.
     const deliverAgain = this.invoke(
@@ -132,32 +151,20 @@ export class GenerateWorkflow extends Construct {
       '$.delivery',
       sfn.TaskInput.fromObject({ period: sfn.JsonPath.stringAt('$.planned.period') }),
     );
-    const nothingToDo = new sfn.Succeed(this, 'NothingToDo', {
-      comment: 'No registry, nothing due, or no changes since the last revision.',
+    const nothingToDo = new sfn.Pass(this, 'NothingToDo', {
+      comment: 'No registry, nothing due, no changes since the last revision, or the due periods are held.',
     });
-    const done = new sfn.Succeed(this, 'Delivered');
+    deliverAgain.next(end);
+    nothingToDo.next(end);
 
-    // A corrections run plans one period at a time (the newest with changed sources); after delivering it, plan
-    // again until nothing has changed, so that one execution brings every period up to date.
-    const moreCorrections = new sfn.Choice(this, 'MoreCorrections?')
-      .when(
-        sfn.Condition.and(sfn.Condition.isPresent('$.mode'), sfn.Condition.stringEquals('$.mode', 'corrections')),
-        plan,
-      )
-      .otherwise(done);
-
-    renderAll.next(finish).next(deliver).next(moreCorrections);
-    renderMany.next(finish);
-
-    const definition = plan.next(
+    return begin.next(plan).next(
       new sfn.Choice(this, 'Planned?')
         .when(
           sfn.Condition.stringEquals('$.planned.status', 'planned'),
           countProjects.next(
             new sfn.Choice(this, 'ManyProjects?')
               .when(sfn.Condition.numberGreaterThanEquals('$.projects.count', DISTRIBUTED_FROM), renderMany)
-              .otherwise(renderAll)
-              .afterwards(),
+              .otherwise(renderAll),
           ),
         )
         .when(
@@ -169,39 +176,104 @@ export class GenerateWorkflow extends Construct {
         )
         .otherwise(nothingToDo),
     );
+  }
 
-    return definition;
+  /**
+   * Finish writes the manifest only when every project rendered, and the period is delivered; otherwise finish names
+   * the failed projects and adds the period to the execution's failures (the revision stays open, nothing of it is
+   * delivered), and the run goes on.
+   */
+  private finishAndDeliver(props: GenerateWorkflowProps, next: sfn.IChainable): sfn.TaskStateBase {
+    const finish = this.invoke(
+      'Finish',
+      props.finish,
+      '$.finished',
+      sfn.TaskInput.fromObject({
+        plan: sfn.JsonPath.objectAt('$.planned.plan'),
+        rendered: sfn.JsonPath.listAt('$.rendered'),
+        failures: sfn.JsonPath.objectAt('$.failures'),
+      }),
+    );
+    const recordFailure = new sfn.Pass(this, 'RecordFailure', {
+      comment: "Some projects did not render: keep the period's failure for the end, deliver nothing of it.",
+      inputPath: '$.finished.failures',
+      resultPath: '$.failures',
+    });
+    const deliver = this.invoke(
+      'Deliver',
+      props.deliver,
+      '$.delivery',
+      sfn.TaskInput.fromObject({ period: sfn.JsonPath.stringAt('$.planned.plan.period') }),
+    );
+    finish.next(
+      new sfn.Choice(this, 'Complete?')
+        .when(sfn.Condition.stringEquals('$.finished.status', 'complete'), deliver.next(next))
+        .otherwise(recordFailure.next(next)),
+    );
+    return finish;
+  }
+
+  /**
+   * The end: a period that failed, or never-reported periods held for want of `backfill`, fail the execution (alarm
+   * GenerateExecutionsFailed) with a cause that names them; everything else that could be done is done by then.
+   */
+  private end(): sfn.Choice {
+    return new sfn.Choice(this, 'AnyFailures?')
+      .when(
+        sfn.Condition.numberGreaterThan('$.failures.count', 0),
+        new sfn.Fail(this, 'PeriodsFailed', { error: 'ProjectRenderFailed', causePath: '$.failures.summary' }),
+      )
+      .when(
+        sfn.Condition.isPresent('$.planned.held'),
+        new sfn.Fail(this, 'BackfillHeld', { error: 'BackfillHeld', causePath: '$.planned.held.summary' }),
+      )
+      .otherwise(new sfn.Succeed(this, 'Delivered'));
   }
 
   /** Every project of the plan rendered: in an inline Map, or above DISTRIBUTED_FROM in a Distributed Map. */
   private renderSteps(props: GenerateWorkflowProps) {
-    const render = this.invoke('RenderProject', props.renderProject, sfn.JsonPath.DISCARD);
-    const renderAll = new sfn.Map(this, 'RenderProjects', {
+    const items = {
       itemsPath: '$.planned.plan.projectIds',
       itemSelector: {
         plan: sfn.JsonPath.objectAt('$.planned.plan'),
         projectId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
       },
       maxConcurrency: props.maxConcurrency,
-      // The outputs are listed by the manifest, not carried in the execution state.
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    renderAll.itemProcessor(render);
+      // One small result per project (`{}`, or the project and its error): the outputs are listed by the manifest.
+      resultPath: '$.rendered',
+    };
+    const renderAll = new sfn.Map(this, 'RenderProjects', items);
+    renderAll.itemProcessor(this.isolated('', this.invoke('RenderProject', props.renderProject, sfn.JsonPath.DISCARD)));
     // Above DISTRIBUTED_FROM projects the same step runs in a Distributed Map: each iteration is a child execution
     // with its own history, so the parent stays far below Step Functions' 25 000-event limit (the inline Map writes
     // about 7 events per project, which meets the limit near 3 500 projects).
     const renderMany = new sfn.DistributedMap(this, 'RenderProjectsDistributed', {
-      itemsPath: '$.planned.plan.projectIds',
-      itemSelector: {
-        plan: sfn.JsonPath.objectAt('$.planned.plan'),
-        projectId: sfn.JsonPath.stringAt('$$.Map.Item.Value'),
-      },
-      maxConcurrency: props.maxConcurrency,
+      ...items,
       mapExecutionType: sfn.StateMachineType.STANDARD,
-      resultPath: sfn.JsonPath.DISCARD,
     });
-    renderMany.itemProcessor(this.invoke('RenderProjectInChild', props.renderProject, sfn.JsonPath.DISCARD));
+    renderMany.itemProcessor(
+      this.isolated('InChild', this.invoke('RenderProjectInChild', props.renderProject, sfn.JsonPath.DISCARD)),
+    );
     return { renderAll, renderMany };
+  }
+
+  /**
+   * One Map item, isolated: the render step (with its retries) either succeeds, giving `{}`, or its error is caught
+   * and the item gives `{ projectId, error, cause }`, so one project's failure never fails the Map or stops the
+   * other projects. (Only failures carry a cause, so the Map's result stays small: a Lambda error's cause is about
+   * 1-2 KB, and Step Functions' 256 KB payload limit is met only if more than a hundred projects fail at once; the
+   * execution then still fails, with Step Functions' States.DataLimitExceeded instead of the list.)
+   */
+  private isolated(suffix: string, render: tasks.LambdaInvoke): sfn.IChainable {
+    const failed = new sfn.Pass(this, `ProjectFailed${suffix}`, {
+      parameters: {
+        'projectId.$': '$.projectId',
+        'error.$': '$.failure.Error',
+        'cause.$': '$.failure.Cause',
+      },
+    });
+    render.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.failure' });
+    return render.next(new sfn.Pass(this, `ProjectRendered${suffix}`, { result: sfn.Result.fromObject({}) }));
   }
 
   /** cdk-nag's wildcard findings on the state machine's role that are the narrowest the services allow. */

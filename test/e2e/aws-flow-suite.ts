@@ -17,6 +17,7 @@ import { unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noMetrics } from '../../functions/adapters/lambda-logger';
 import { fixedClock } from '../../functions/adapters/system-clock';
+import type { ExecutionFailures } from '../../functions/app/render-failures';
 import { resolvePlan } from '../../functions/app/revisions';
 import { createAwsRuntime, type JobName } from '../../functions/aws/deps';
 import type { LogFields, Logger } from '../../functions/core/ports';
@@ -251,7 +252,21 @@ export function awsFlowSuite(backend: FlowBackend): void {
       // Scheduled run: no period given, the one whose deadline just passed (Europe/Riga). Two executions race (the
       // schedule and an operator's start, or a retried step): one revision between them, the same plan for both.
       const racing = createGenerateHandlers(runtime('generate', GENERATE_AT));
-      const [first, second] = await Promise.all([generate.plan({}), racing.plan({})]);
+      // A first deployment over projects that started in 2019: 18 never-reported quarters are due, more than the
+      // backfill bound, so the scheduled run holds them all and says what to do (the execution then fails, named).
+      const held = await generate.plan({});
+      expect(held).toMatchObject({
+        status: 'held',
+        period: PERIOD,
+        held: { count: 18, first: '2019-Q1', last: PERIOD, summary: expect.stringContaining('"backfill": true') },
+      });
+      expect(await generate.plan({ mode: 'corrections' })).toMatchObject({ status: 'no-changes', held: { count: 18 } });
+      expect(await keysIn(ARCHIVE, 'reports/')).toEqual([]);
+      // The operator starts it with { "backfill": true }: newest first, one period per pass of the state machine.
+      const [first, second] = await Promise.all([
+        generate.plan({ backfill: true }),
+        racing.plan({ mode: 'scheduled', backfill: true }),
+      ]);
       const plan = JSON.parse(JSON.stringify(first)) as PlanResult;
       expect(plan).toMatchObject({ status: 'planned', period: PERIOD, revision: 1 });
       expect(second).toMatchObject({ status: 'planned', period: PERIOD, revision: 1 });
@@ -303,27 +318,15 @@ export function awsFlowSuite(backend: FlowBackend): void {
         expect(sha256(await readObject(ARCHIVE, output.key))).toBe(output.sha256);
       }
 
-      // Nothing changed since: the next scheduled run plans nothing.
-      expect(await generate.plan({})).toEqual({ status: 'unchanged', period: PERIOD, revision: 1 });
-
-      // Earlier due quarters were never reported (their scheduled runs predate this bucket): the daily corrections
-      // run is the safety net and reports them, newest first, one revision per plan — as the state machine loops.
-      const backfilled: string[] = [];
-      for (;;) {
-        const next = (await generate.plan({ mode: 'corrections' })) as PlanResult;
-        if (next.status !== 'planned') break;
-        expect(next.revision).toBe(1);
-        await Promise.all(
-          next.plan.projectIds.map((projectId) => generate.renderProject({ plan: next.plan, projectId })),
-        );
-        expect(await generate.finish({ plan: next.plan })).toMatchObject({ status: 'complete', revision: 1 });
-        backfilled.push(next.period);
-      }
-      expect(backfilled[0]).toBe('2023-Q1');
-      expect(backfilled).not.toContain(PERIOD);
-      expect(backfilled.length).toBeLessThanOrEqual(4);
-      // Now nothing is left to correct.
-      expect(await generate.plan({ mode: 'corrections' })).toEqual({ status: 'no-changes' });
+      // Nothing changed since: the next scheduled run plans nothing (and still names the 17 held quarters).
+      expect(await generate.plan({})).toMatchObject({
+        status: 'unchanged',
+        period: PERIOD,
+        revision: 1,
+        held: { count: 17, first: '2019-Q1', last: '2023-Q1' },
+      });
+      // A corrections run without backfill issues none of them either.
+      expect(await generate.plan({ mode: 'corrections' })).toMatchObject({ status: 'no-changes', held: { count: 17 } });
     });
 
     it('delivers to every manager once, attachments byte-equal to the archived reports', async () => {
@@ -381,7 +384,13 @@ export function awsFlowSuite(backend: FlowBackend): void {
       expect(await deliver({ period: PERIOD })).toMatchObject({ sent: 0, alreadySent: 3, inDoubt: 0 });
       expect(await ses.mails()).toEqual([]);
       expect(await keysIn(DATA, 'deliveries/2023-Q2/r1/')).toHaveLength(3);
-      expect(logged.filter((l) => l.level !== 'info')).toEqual([]);
+      // Only the held quarters' warning (the plan step's, above); nothing went wrong.
+      expect(logged.filter((l) => l.level !== 'info' && l.event !== 'plan.backfill-held')).toEqual([]);
+      expect(logged.filter((l) => l.event === 'plan.backfill-held')[0]?.fields).toEqual({
+        periods: 18,
+        first: '2019-Q1',
+        last: PERIOD,
+      });
     });
 
     it('re-reports a period after a late correction: corrections run → r2 → delivered, r1 kept', async () => {
@@ -404,7 +413,7 @@ export function awsFlowSuite(backend: FlowBackend): void {
       ]);
       await Promise.all(plan.projectIds.map((projectId) => generate.renderProject({ plan, projectId })));
       expect(await generate.finish({ plan })).toMatchObject({ status: 'complete', revision: 2 });
-      expect(await generate.plan({ mode: 'corrections' })).toEqual({ status: 'no-changes' });
+      expect(await generate.plan({ mode: 'corrections' })).toMatchObject({ status: 'no-changes' });
 
       const deliver = createDeliverHandler(runtime('deliver', new Date('2023-07-20T03:00:00Z')));
       expect(await deliver({ period: PERIOD })).toMatchObject({ revision: 2, sent: 3 });
@@ -421,6 +430,85 @@ export function awsFlowSuite(backend: FlowBackend): void {
         }
       }
       expect(await keysIn(ARCHIVE, 'reports/2023-Q2/r1/')).toHaveLength(14);
+    });
+
+    it("isolates each Map item: one project's failed render leaves the others archived, names it, delivers nothing; the next execution resumes", async () => {
+      ingestResults.length = 0;
+      await upload('inbox/pmlp-reception/2023 Q2 labots.xlsx', submissionFile('pmlp-reception', PERIOD), resaved);
+      await settleInvocations();
+      expect(ingestResults.flatMap((r) => r.results)).toMatchObject([{ status: 'accepted' }]);
+      await ses.clear();
+      const at = new Date('2023-07-21T03:00:00Z');
+      const generate = createGenerateHandlers(runtime('generate', at));
+      const planned3 = JSON.parse(JSON.stringify(await generate.plan({ mode: 'corrections' }))) as PlanResult;
+      expect(planned3).toMatchObject({ status: 'planned', period: PERIOD, revision: 3 });
+      const { plan } = planned3 as typeof planned;
+
+      // A record of pmlp-reception is truncated after planning: only its render step can fail.
+      const full = await resolvePlan(runtime('generate', at).deps, plan);
+      const recordKey = full.sources.find((s) =>
+        s.recordKey.startsWith(`submissions/${PERIOD}/pmlp-reception/`),
+      )!.recordKey;
+      const good = await readObject(DATA, recordKey);
+      await s3.put(DATA, recordKey, good.subarray(0, Math.floor(good.byteLength / 2)));
+
+      // The Map as Step Functions runs it: each item's error is caught (Catch States.ALL → ProjectFailed) and becomes
+      // { projectId, error, cause }, the cause being Lambda's error JSON; a rendered item gives {}.
+      const mapItems = (projectIds: string[]) =>
+        Promise.all(
+          projectIds.map((projectId) =>
+            generate.renderProject({ plan, projectId }).then(
+              () => ({}),
+              (err: Error) => ({
+                projectId,
+                error: err.name,
+                cause: JSON.stringify({ errorType: err.name, errorMessage: err.message, trace: [err.stack] }),
+              }),
+            ),
+          ),
+        );
+      const rendered = await mapItems(plan.projectIds);
+      const failures: ExecutionFailures = { count: 0, periods: [], summary: '' };
+      const finished = await generate.finish({ plan, rendered, failures });
+      expect(finished).toMatchObject({
+        status: 'failed',
+        period: PERIOD,
+        revision: 3,
+        failed: [
+          { projectId: 'pmlp-reception', error: 'CorruptRecordError', message: expect.stringContaining(recordKey) },
+        ],
+        failures: { count: 1, periods: [PERIOD] },
+      });
+      if (finished.status !== 'failed') throw new Error('expected the period to fail');
+      const { summary } = finished.failures;
+      expect(summary).toContain('pmlp-reception: CorruptRecordError');
+      expect(summary).toContain(`{"period": "${PERIOD}"}`);
+      // The other project's reports are archived; the revision has no manifest, so nothing of it can be delivered.
+      expect(await keysIn(ARCHIVE, 'reports/2023-Q2/r3/')).toEqual([
+        'reports/2023-Q2/r3/one-stop-shop.en.pdf',
+        'reports/2023-Q2/r3/one-stop-shop.en.xlsx',
+        'reports/2023-Q2/r3/one-stop-shop.pdf',
+        'reports/2023-Q2/r3/one-stop-shop.xlsx',
+        'reports/2023-Q2/r3/plan.json',
+      ]);
+      // The corrections loop goes on past the failed period (none other has changed here).
+      expect(await generate.plan({ mode: 'corrections', failures: finished.failures })).toMatchObject({
+        status: 'no-changes',
+      });
+      expect(await ses.mails()).toEqual([]);
+
+      // The record restored, a new execution for the period resumes r3 and completes it; the managers get r3 once.
+      await s3.put(DATA, recordKey, good);
+      const resumed = JSON.parse(JSON.stringify(await generate.plan({ period: PERIOD }))) as PlanResult;
+      expect(resumed).toMatchObject({ status: 'planned', revision: 3, resumed: true });
+      expect(await mapItems(plan.projectIds)).toEqual([{}, {}]);
+      expect(await generate.finish({ plan, rendered: [{}, {}], failures })).toMatchObject({
+        status: 'complete',
+        revision: 3,
+        outputs: 12,
+      });
+      const deliver = createDeliverHandler(runtime('deliver', at));
+      expect(await deliver({ period: PERIOD })).toMatchObject({ revision: 3, sent: 3, failed: 0 });
     });
   });
 }

@@ -300,6 +300,7 @@ describe('calendar', () => {
         expression: 'cron(0 6 16 1,4,7,10 ? *)',
         timezone: 'Europe/Riga',
         target: `<${logicalIdOf(synth.stack, child<GenerateWorkflow>('Generate').stateMachine)}>`,
+        // No schedule backfills: more never-reported periods than the bound fail the execution instead.
         input: { mode: 'scheduled' },
       },
       {
@@ -345,7 +346,13 @@ describe('generate workflow', () => {
 
   it('plans, then renders every project in a bounded Map, finishes and delivers', () => {
     const d = definition();
-    expect(d.StartAt).toBe('Plan');
+    expect(d.StartAt).toBe('Begin');
+    expect(d.States.Begin).toMatchObject({
+      Type: 'Pass',
+      Result: { count: 0, periods: [], summary: '' },
+      ResultPath: '$.failures',
+      Next: 'Plan',
+    });
     expect(d.States.Plan).toMatchObject({
       Type: 'Task',
       Resource: `<${fnId('Plan')}.Arn>`,
@@ -377,7 +384,7 @@ describe('generate workflow', () => {
       ItemsPath: '$.planned.plan.projectIds',
       ItemSelector: { 'plan.$': '$.planned.plan', 'projectId.$': '$$.Map.Item.Value' },
       MaxConcurrency: 10,
-      ResultPath: null,
+      ResultPath: '$.rendered',
       Next: 'Finish',
     });
     expect(map.ItemProcessor?.States.RenderProject).toMatchObject({
@@ -386,8 +393,14 @@ describe('generate workflow', () => {
     });
     expect(d.States.Finish).toMatchObject({
       Resource: `<${fnId('Finish')}.Arn>`,
-      Parameters: { 'plan.$': '$.planned.plan' },
-      Next: 'Deliver',
+      Parameters: { 'plan.$': '$.planned.plan', 'rendered.$': '$.rendered', 'failures.$': '$.failures' },
+      ResultPath: '$.finished',
+      Next: 'Complete?',
+    });
+    expect(d.States['Complete?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.finished.status', StringEquals: 'complete', Next: 'Deliver' }],
+      Default: 'RecordFailure',
     });
     expect(d.States.Deliver).toMatchObject({
       Resource: `<${fnId('Deliver')}.Arn>`,
@@ -406,7 +419,7 @@ describe('generate workflow', () => {
       ItemsPath: '$.planned.plan.projectIds',
       ItemSelector: { 'plan.$': '$.planned.plan', 'projectId.$': '$$.Map.Item.Value' },
       MaxConcurrency: 10,
-      ResultPath: null,
+      ResultPath: '$.rendered',
       Next: 'Finish',
     });
     expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
@@ -443,21 +456,86 @@ describe('generate workflow', () => {
       ],
       Next: 'DeliverUnchanged',
     });
-    expect(d.States.DeliverUnchanged).toMatchObject({ Parameters: { 'period.$': '$.planned.period' }, End: true });
+    expect(d.States.DeliverUnchanged).toMatchObject({
+      Parameters: { 'period.$': '$.planned.period' },
+      Next: 'AnyFailures?',
+    });
     expect(d.States['MoreCorrections?']).toEqual({
       Type: 'Choice',
       Choices: [
         {
-          And: [
-            { Variable: '$.mode', IsPresent: true },
-            { Variable: '$.mode', StringEquals: 'corrections' },
+          Or: [
+            {
+              And: [
+                { Variable: '$.mode', IsPresent: true },
+                { Variable: '$.mode', StringEquals: 'corrections' },
+              ],
+            },
+            {
+              And: [
+                { Variable: '$.backfill', IsPresent: true },
+                { Variable: '$.backfill', BooleanEquals: true },
+              ],
+            },
           ],
           Next: 'Plan',
         },
       ],
-      Default: 'Delivered',
+      Default: 'AnyFailures?',
     });
     expect(d.TimeoutSeconds).toBe(7200);
+  });
+
+  it('passes a backfill input to the plan step, loops it like a corrections run, and fails an execution that holds periods', () => {
+    const d = definition();
+    // The plan step gets the whole state, so an execution input of { "backfill": true } reaches the handler as is.
+    expect(d.States.Plan?.Parameters).toBeUndefined();
+    expect(d.States.Plan?.ResultPath).toBe('$.planned');
+    expect(d.States.NothingToDo).toMatchObject({ Type: 'Pass', Next: 'AnyFailures?' });
+    expect(d.States['AnyFailures?']).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.failures.count', NumericGreaterThan: 0, Next: 'PeriodsFailed' },
+        { Variable: '$.planned.held', IsPresent: true, Next: 'BackfillHeld' },
+      ],
+      Default: 'Delivered',
+    });
+    expect(d.States.BackfillHeld).toEqual({ Type: 'Fail', Error: 'BackfillHeld', CausePath: '$.planned.held.summary' });
+    expect(d.States.PeriodsFailed).toEqual({
+      Type: 'Fail',
+      Error: 'ProjectRenderFailed',
+      CausePath: '$.failures.summary',
+    });
+  });
+
+  it('isolates every project in both Maps: a failed render is caught in its item and the period is not delivered', () => {
+    const d = definition();
+    const processors = {
+      '': d.States.RenderProjects?.ItemProcessor,
+      InChild: d.States.RenderProjectsDistributed?.ItemProcessor,
+    };
+    for (const [suffix, processor] of Object.entries(processors)) {
+      const task = processor?.States[`RenderProject${suffix}`];
+      expect(task?.Catch).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `ProjectFailed${suffix}` },
+      ]);
+      expect(task?.Next).toBe(`ProjectRendered${suffix}`);
+      // The catch comes after the retries: a transient error is still retried first.
+      expect(task?.Retry?.length).toBeGreaterThan(0);
+      expect(processor?.States[`ProjectFailed${suffix}`]).toEqual({
+        Type: 'Pass',
+        Parameters: { 'projectId.$': '$.projectId', 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
+        End: true,
+      });
+      expect(processor?.States[`ProjectRendered${suffix}`]).toEqual({ Type: 'Pass', Result: {}, End: true });
+    }
+    // A period with a failed project is recorded, not delivered, and the loop goes on to the other periods.
+    expect(d.States.RecordFailure).toMatchObject({
+      Type: 'Pass',
+      InputPath: '$.finished.failures',
+      ResultPath: '$.failures',
+      Next: 'MoreCorrections?',
+    });
   });
 
   it('retries every task on Lambda service errors and throttling, with backoff', () => {

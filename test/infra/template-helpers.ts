@@ -94,6 +94,11 @@ export interface State {
   ItemSelector?: Record<string, string>;
   MaxConcurrency?: number;
   ItemProcessor?: StateMachineDefinition;
+  InputPath?: string;
+  Result?: unknown;
+  Catch?: { ErrorEquals: string[]; ResultPath?: string | null; Next: string }[];
+  Error?: string;
+  CausePath?: string;
 }
 
 export interface StateMachineDefinition {

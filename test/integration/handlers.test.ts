@@ -301,6 +301,50 @@ describe('invocation inputs', () => {
     await expect(generate.finish({ plan: { period: '2025-Q3' } as never })).rejects.toThrow(/plan step's/);
   });
 
+  it('names the Map items that failed (a Lambda error or a states timeout), writes nothing, and adds the period to the failures', async () => {
+    const store = new RecordingStore();
+    const failing = createGenerateHandlers(testRuntime(store).runtime);
+    const lambdaError = JSON.stringify({
+      errorType: 'CorruptRecordError',
+      errorMessage: 'stored record submissions/2025-Q3/valoda-riga/v1.json is corrupt (not valid JSON)',
+      trace: ['CorruptRecordError: …', '    at parseJson (…)'],
+    });
+    const twoProjects = { ...plan, projectIds: ['valoda-riga', 'pilsoniska-orientacija'] };
+    const before = { count: 1, periods: ['2025-Q2'], summary: '2025-Q2 r3: …' };
+    const result = await failing.finish({
+      plan: twoProjects,
+      rendered: [
+        { projectId: 'valoda-riga', error: 'CorruptRecordError', cause: lambdaError },
+        { projectId: 'pilsoniska-orientacija', error: 'States.Timeout', cause: 'x'.repeat(5000) },
+      ],
+      failures: before,
+    });
+    expect(result).toMatchObject({
+      status: 'failed',
+      period: '2025-Q3',
+      failed: [
+        {
+          projectId: 'valoda-riga',
+          error: 'CorruptRecordError',
+          message: 'stored record submissions/2025-Q3/valoda-riga/v1.json is corrupt (not valid JSON)',
+        },
+        { projectId: 'pilsoniska-orientacija', error: 'States.Timeout' },
+      ],
+      failures: { count: 2, periods: ['2025-Q2', '2025-Q3'] },
+    });
+    if (result.status !== 'failed') throw new Error('expected failed');
+    expect(result.failed[1]!.message.length).toBeLessThanOrEqual(300);
+    const lines = result.failures.summary.split('\n');
+    expect(lines[0]).toBe('2025-Q2 r3: …');
+    expect(lines[1]).toMatch(
+      /^2025-Q3 r1: 2 of 2 projects failed to render — valoda-riga: CorruptRecordError \(stored/,
+    );
+    // Nothing was read or written: no manifest for a revision with a failed project.
+    expect(store.gets).toEqual([]);
+    await expect(failing.finish({ plan, rendered: 'all' as never })).rejects.toThrow(/rendered must be/);
+    await expect(failing.plan({ failures: { periods: ['Q3'] } as never })).rejects.toThrow(/failures must be/);
+  });
+
   it('reports "no registry" from a scheduled plan and reminder on an empty bucket', async () => {
     expect(await generate.plan({})).toEqual({ status: 'no-registry' });
     expect(await generate.plan({ mode: 'corrections' })).toEqual({ status: 'no-registry' });
