@@ -1143,191 +1143,187 @@ function mistake(
   };
 }
 
-function buildMistakes(built: BuiltProject[]): SampleMistake[] {
-  const mistakes: SampleMistake[] = [];
+/** Bad typed values on indicators that are not participant-based. */
+function indicatorValues(built: BuiltProject[]): SampleMistake {
+  const source = submissionOf(built, 'pmlp-reception', '2025-Q2');
+  const content = copyContent(source);
+  const negative = indexOfCode(content, 'P.1');
+  const fractional = indexOfCode(content, 'O.1.3');
+  const text = indexOfCode(content, 'P.4');
+  content.indicators[negative]!.value = -1450;
+  content.indicators[fractional]!.value = 12.5;
+  content.indicators[text]!.value = 'divi';
+  return mistake('indicator-values', source, content, [
+    { code: 'value-negative', severity: 'error', sheet: 'indicators', column: 'value', row: negative },
+    { code: 'value-not-integer', severity: 'error', sheet: 'indicators', column: 'value', row: fractional },
+    { code: 'value-not-number', severity: 'error', sheet: 'indicators', column: 'value', row: text },
+  ]);
+}
 
-  {
-    // Bad typed values on indicators that are not participant-based.
-    const source = submissionOf(built, 'pmlp-reception', '2025-Q2');
-    const content = copyContent(source);
-    const negative = indexOfCode(content, 'P.1');
-    const fractional = indexOfCode(content, 'O.1.3');
-    const text = indexOfCode(content, 'P.4');
-    content.indicators[negative]!.value = -1450;
-    content.indicators[fractional]!.value = 12.5;
-    content.indicators[text]!.value = 'divi';
-    mistakes.push(
-      mistake('indicator-values', source, content, [
-        { code: 'value-negative', severity: 'error', sheet: 'indicators', column: 'value', row: negative },
-        { code: 'value-not-integer', severity: 'error', sheet: 'indicators', column: 'value', row: fractional },
-        { code: 'value-not-number', severity: 'error', sheet: 'indicators', column: 'value', row: text },
-      ]),
-    );
-  }
-  {
-    // An unknown code, a repeated indicator row and a negative expenditure line.
-    const source = submissionOf(built, 'one-stop-shop', '2025-Q1');
-    const content = copyContent(source);
-    const hotline = content.indicators[indexOfCode(content, 'P.6')]!;
-    content.indicators.push({ code: 'O.2.9', name: 'Konsultāciju skaits', value: 12, comment: '' });
-    content.indicators.push({ ...hotline });
-    const unknown = content.indicators.length - 2;
-    const duplicate = content.indicators.length - 1;
-    const line = content.expenditure.findIndex((e) => e.category === 'Psihologa pakalpojumi');
-    content.expenditure[line]!.amount = -350;
-    mistakes.push(
-      mistake('indicator-codes', source, content, [
-        { code: 'indicator-unknown', severity: 'error', sheet: 'indicators', column: 'code', row: unknown },
-        { code: 'indicator-duplicate', severity: 'error', sheet: 'indicators', column: 'code', row: duplicate },
-        { code: 'expenditure-negative', severity: 'error', sheet: 'expenditure', column: 'amount', row: line },
-      ]),
-    );
-  }
-  {
-    // Personal data as participant IDs, and bad language levels.
-    const source = submissionOf(built, 'latvian-language', '2025-Q2');
-    const content = copyContent(source);
-    withoutParticipantIndicators(content);
-    const rows = content.participants!;
-    const finished = rows.flatMap((row, i) => (row.levelEnd !== null ? [i] : []));
-    const ongoing = rows.flatMap((row, i) => (row.levelEnd === null ? [i] : []));
-    const [personalCode, email] = [ongoing[3]!, ongoing[10]!];
-    const [decreased, invalid] = [finished[2]!, finished[7]!];
-    rows[personalCode]!.participantId = '120345-12345';
-    rows[email]!.participantId = 'anna.ozola@example.lv';
-    rows[decreased]!.levelStart = 'B1';
-    rows[decreased]!.levelEnd = 'A2';
-    rows[invalid]!.levelEnd = 'B3';
-    mistakes.push(
-      mistake('participant-rows', source, content, [
-        {
-          code: 'participant-id-personal',
-          severity: 'error',
-          sheet: 'participants',
-          column: 'participantId',
-          row: personalCode,
-        },
-        {
-          code: 'participant-id-personal',
-          severity: 'error',
-          sheet: 'participants',
-          column: 'participantId',
-          row: email,
-        },
-        {
-          code: 'participant-level-decreased',
-          severity: 'error',
-          sheet: 'participants',
-          column: 'levelEnd',
-          row: decreased,
-        },
-        {
-          code: 'participant-level-invalid',
-          severity: 'error',
-          sheet: 'participants',
-          column: 'levelEnd',
-          row: invalid,
-        },
-      ]),
-    );
-  }
-  {
-    const source = submissionOf(built, 'one-stop-shop', '2025-Q3');
-    const content = copyContent(source);
-    content.period = '2025-Q5';
-    mistakes.push(
-      mistake('period-malformed', source, content, [
-        { code: 'period-malformed', severity: 'error', sheet: 'project', column: 'period' },
-      ]),
-    );
-  }
-  {
-    // The course's first quarter, dated one quarter before the project starts (2023-10-01).
-    const source = submissionOf(built, 'civic-orientation', '2023-Q4');
-    const content = copyContent(source);
-    content.period = '2023-Q3';
-    mistakes.push(
-      mistake('period-before-start', source, content, [
-        { code: 'period-before-start', severity: 'error', sheet: 'project', column: 'period' },
-      ]),
-    );
-  }
-  {
-    // A language-course file dropped into the civic-orientation folder. It carries only what is valid for both
-    // projects (cost categories both budgets have, no indicator rows, no participants), so the folder mismatch is
-    // the one thing wrong whichever project a validator checks it against.
-    const source = submissionOf(built, 'latvian-language', '2025-Q2');
-    const content = copyContent(source);
-    content.indicators = [];
-    content.participants = null;
-    content.expenditure = content.expenditure.filter(
-      (e) => e.category === 'Personāla izmaksas' || e.category === 'Netiešās izmaksas',
-    );
-    mistakes.push(
-      mistake(
-        'wrong-folder',
-        source,
-        content,
-        [{ code: 'project-folder-mismatch', severity: 'error', sheet: 'project', column: 'projectId' }],
-        { projectFolder: 'civic-orientation' },
-      ),
-    );
-  }
-  {
-    // The only issue is a warning: the file is accepted, with the computed value in force.
-    const source = submissionOf(built, 'one-stop-shop', '2025-Q2');
-    const content = copyContent(source);
-    const row = indexOfCode(content, 'O.2.3.3');
-    content.indicators[row]!.value = Number(content.indicators[row]!.value) + 4;
-    // Spreadsheet habits that must change no figure: a correct "Kopā" row under the expenditure, and one
-    // participant written three more ways (zero-width space, lower case, no-break space), still one person.
-    const total = content.expenditure.reduce((a, e) => a + Math.round(Number(e.amount) * 100), 0) / 100;
-    content.expenditure.push({ category: 'Kopā', amount: total });
-    const people = content.participants!;
-    const first = people[0]!;
-    const variants = [
-      `${first.participantId}\u200b`,
-      first.participantId.toLowerCase(),
-      `${first.participantId}\u00a0`,
-    ];
-    const variantRows = variants.map((participantId) => people.push({ ...first, participantId }) - 1);
-    mistakes.push(
-      mistake('derived-mismatch', source, content, [
-        { code: 'indicator-derived-mismatch', severity: 'warning', sheet: 'indicators', column: 'value', row },
-        {
-          code: 'participant-id-variants',
-          severity: 'warning',
-          sheet: 'participants',
-          column: 'participantId',
-          row: 0,
-        },
-        ...variantRows.map((r) => ({
-          code: 'participant-duplicate' as const,
-          severity: 'warning' as const,
-          sheet: 'participants',
-          column: 'participantId',
-          row: r,
-        })),
-      ]),
-    );
-  }
-  {
-    const source = submissionOf(built, 'pmlp-reception', '2024-Q4');
-    const content = copyContent(source);
-    mistakes.push(
-      mistake(
-        'missing-sheet-and-column',
-        source,
-        content,
-        [
-          { code: 'sheet-missing', severity: 'error', sheet: 'expenditure' },
-          { code: 'column-missing', severity: 'error', sheet: 'indicators', header: true },
-        ],
-        { omitSheets: ['expenditure'], omitColumns: [{ sheet: 'indicators', column: 'value' }] },
-      ),
-    );
-  }
-  return mistakes;
+/** An unknown code, a repeated indicator row and a negative expenditure line. */
+function indicatorCodes(built: BuiltProject[]): SampleMistake {
+  const source = submissionOf(built, 'one-stop-shop', '2025-Q1');
+  const content = copyContent(source);
+  const hotline = content.indicators[indexOfCode(content, 'P.6')]!;
+  content.indicators.push({ code: 'O.2.9', name: 'Konsultāciju skaits', value: 12, comment: '' });
+  content.indicators.push({ ...hotline });
+  const unknown = content.indicators.length - 2;
+  const duplicate = content.indicators.length - 1;
+  const line = content.expenditure.findIndex((e) => e.category === 'Psihologa pakalpojumi');
+  content.expenditure[line]!.amount = -350;
+  return mistake('indicator-codes', source, content, [
+    { code: 'indicator-unknown', severity: 'error', sheet: 'indicators', column: 'code', row: unknown },
+    { code: 'indicator-duplicate', severity: 'error', sheet: 'indicators', column: 'code', row: duplicate },
+    { code: 'expenditure-negative', severity: 'error', sheet: 'expenditure', column: 'amount', row: line },
+  ]);
+}
+
+/** Personal data as participant IDs, and bad language levels. */
+function participantRows(built: BuiltProject[]): SampleMistake {
+  const source = submissionOf(built, 'latvian-language', '2025-Q2');
+  const content = copyContent(source);
+  withoutParticipantIndicators(content);
+  const rows = content.participants!;
+  const finished = rows.flatMap((row, i) => (row.levelEnd !== null ? [i] : []));
+  const ongoing = rows.flatMap((row, i) => (row.levelEnd === null ? [i] : []));
+  const [personalCode, email] = [ongoing[3]!, ongoing[10]!];
+  const [decreased, invalid] = [finished[2]!, finished[7]!];
+  rows[personalCode]!.participantId = '120345-12345';
+  rows[email]!.participantId = 'anna.ozola@example.lv';
+  rows[decreased]!.levelStart = 'B1';
+  rows[decreased]!.levelEnd = 'A2';
+  rows[invalid]!.levelEnd = 'B3';
+  return mistake('participant-rows', source, content, [
+    {
+      code: 'participant-id-personal',
+      severity: 'error',
+      sheet: 'participants',
+      column: 'participantId',
+      row: personalCode,
+    },
+    {
+      code: 'participant-id-personal',
+      severity: 'error',
+      sheet: 'participants',
+      column: 'participantId',
+      row: email,
+    },
+    {
+      code: 'participant-level-decreased',
+      severity: 'error',
+      sheet: 'participants',
+      column: 'levelEnd',
+      row: decreased,
+    },
+    {
+      code: 'participant-level-invalid',
+      severity: 'error',
+      sheet: 'participants',
+      column: 'levelEnd',
+      row: invalid,
+    },
+  ]);
+}
+
+function periodMalformed(built: BuiltProject[]): SampleMistake {
+  const source = submissionOf(built, 'one-stop-shop', '2025-Q3');
+  const content = copyContent(source);
+  content.period = '2025-Q5';
+  return mistake('period-malformed', source, content, [
+    { code: 'period-malformed', severity: 'error', sheet: 'project', column: 'period' },
+  ]);
+}
+
+/** The course's first quarter, dated one quarter before the project starts (2023-10-01). */
+function periodBeforeStart(built: BuiltProject[]): SampleMistake {
+  const source = submissionOf(built, 'civic-orientation', '2023-Q4');
+  const content = copyContent(source);
+  content.period = '2023-Q3';
+  return mistake('period-before-start', source, content, [
+    { code: 'period-before-start', severity: 'error', sheet: 'project', column: 'period' },
+  ]);
+}
+
+/** A language-course file dropped into the civic-orientation folder. It carries only what is valid for both projects (cost categories both budgets have, no indicator rows, no participants), so the folder mismatch is the one thing wrong whichever project a validator checks it against. */
+function wrongFolder(built: BuiltProject[]): SampleMistake {
+  const source = submissionOf(built, 'latvian-language', '2025-Q2');
+  const content = copyContent(source);
+  content.indicators = [];
+  content.participants = null;
+  content.expenditure = content.expenditure.filter(
+    (e) => e.category === 'Personāla izmaksas' || e.category === 'Netiešās izmaksas',
+  );
+  return mistake(
+    'wrong-folder',
+    source,
+    content,
+    [{ code: 'project-folder-mismatch', severity: 'error', sheet: 'project', column: 'projectId' }],
+    { projectFolder: 'civic-orientation' },
+  );
+}
+
+/** The only issue is a warning: the file is accepted, with the computed value in force. */
+function derivedMismatch(built: BuiltProject[]): SampleMistake {
+  const source = submissionOf(built, 'one-stop-shop', '2025-Q2');
+  const content = copyContent(source);
+  const row = indexOfCode(content, 'O.2.3.3');
+  content.indicators[row]!.value = Number(content.indicators[row]!.value) + 4;
+  // Spreadsheet habits that must change no figure: a correct "Kopā" row under the expenditure, and one
+  // participant written three more ways (zero-width space, lower case, no-break space), still one person.
+  const total = content.expenditure.reduce((a, e) => a + Math.round(Number(e.amount) * 100), 0) / 100;
+  content.expenditure.push({ category: 'Kopā', amount: total });
+  const people = content.participants!;
+  const first = people[0]!;
+  const variants = [`${first.participantId}\u200b`, first.participantId.toLowerCase(), `${first.participantId}\u00a0`];
+  const variantRows = variants.map((participantId) => people.push({ ...first, participantId }) - 1);
+  return mistake('derived-mismatch', source, content, [
+    { code: 'indicator-derived-mismatch', severity: 'warning', sheet: 'indicators', column: 'value', row },
+    {
+      code: 'participant-id-variants',
+      severity: 'warning',
+      sheet: 'participants',
+      column: 'participantId',
+      row: 0,
+    },
+    ...variantRows.map((r) => ({
+      code: 'participant-duplicate' as const,
+      severity: 'warning' as const,
+      sheet: 'participants',
+      column: 'participantId',
+      row: r,
+    })),
+  ]);
+}
+
+function missingSheetAndColumn(built: BuiltProject[]): SampleMistake {
+  const source = submissionOf(built, 'pmlp-reception', '2024-Q4');
+  const content = copyContent(source);
+  return mistake(
+    'missing-sheet-and-column',
+    source,
+    content,
+    [
+      { code: 'sheet-missing', severity: 'error', sheet: 'expenditure' },
+      { code: 'column-missing', severity: 'error', sheet: 'indicators', header: true },
+    ],
+    { omitSheets: ['expenditure'], omitColumns: [{ sheet: 'indicators', column: 'value' }] },
+  );
+}
+
+/** The planted mistakes, in the order they are written and uploaded. */
+const PLANTED = [
+  indicatorValues,
+  indicatorCodes,
+  participantRows,
+  periodMalformed,
+  periodBeforeStart,
+  wrongFolder,
+  derivedMismatch,
+  missingSheetAndColumn,
+];
+
+function buildMistakes(built: BuiltProject[]): SampleMistake[] {
+  return PLANTED.map((plant) => plant(built));
 }
 
 /** Build the whole sample programme: registry, regular submissions (project by project) and planted mistakes. */
