@@ -3,6 +3,7 @@
  * workbook of that edition attached. No participant data: the workbook holds programme totals only.
  */
 import { XLSX_CONTENT_TYPE } from '../core/cells';
+import { formatDate } from '../core/format';
 import type { OutgoingMail } from '../core/ports';
 import type { Lang } from '../core/types';
 import { escapeHtml } from './mail-blocks';
@@ -21,17 +22,17 @@ export interface TransmissionMailInput {
 
 const TEXT = {
   subject: {
-    lv: (c: string, r: number) => `PMIF: KNR 42. panta datu nosūtīšana uz ${c} (r${r})`,
+    lv: (c: string, r: number) => `PMIF: KNR 42. pantā noteiktā datu nosūtīšana uz ${formatDate(c, 'lv')} (r${r})`,
     en: (c: string, r: number) => `PMIF: CPR Art. 42 data transmission at ${c} (r${r})`,
   },
   body: {
     lv: (c: string) =>
-      `Pielikumā ir rādītāju vērtības uz ${c}, sakārtotas kā KNR VII pielikuma 7. un 11. tabula (iznākumi un rezultāti), ar dzimuma un vecuma sadalījumu. Tās nosūtāmas Komisijai līdz ${c.endsWith('12-31') ? '31. janvārim' : '31. jūlijam'}.`,
+      `Pielikumā ir rādītāju vērtības uz ${formatDate(c, 'lv')}, sakārtotas kā KNR VII pielikuma 7. un 11. tabulā (iznākuma un rezultātu rādītāji), ar sadalījumu pēc dzimuma un vecuma. Tās nosūtāmas Komisijai līdz ${c.endsWith('12-31') ? '31. janvārim' : '31. jūlijam'}.`,
     en: (c: string) =>
       `Attached are the indicator values at ${c}, laid out as CPR Annex VII Tables 7 and 11 (outputs and results), with the gender and age breakdowns. They are due to the Commission by ${c.endsWith('12-31') ? '31 January' : '31 July'}.`,
   },
   late: {
-    lv: (ids: string) => `Ceturkšņa iesniegums trūkst vai novēlots: ${ids}.`,
+    lv: (ids: string) => `Ceturkšņa iesniegums nav saņemts vai iesniegts novēloti: ${ids}.`,
     en: (ids: string) => `Quarterly submission missing or late: ${ids}.`,
   },
   archived: { lv: 'Arhīvā:', en: 'Archived as:' },
