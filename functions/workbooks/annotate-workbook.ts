@@ -123,7 +123,18 @@ export async function buildAnnotatedWorkbook(
   wb.creator = 'pmif-reports';
   // `History` is a name exceljs refuses (Excel reserves it): a coordinator's sheet of that name is copied renamed.
   const taken = new Set<string>([ISSUES_SHEET.toLowerCase(), 'history']);
-  const list = wb.addWorksheet(ISSUES_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const list = wb.addWorksheet(ISSUES_SHEET, {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    // Printed, the list is one A4 landscape page wide (all seven columns together), as many pages high as it needs.
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:1',
+    },
+  });
   const cellCount = workbook?.sheets.reduce((a, s) => a + s.rows.reduce((b, r) => b + r.cells.length, 0), 0) ?? 0;
   const copy = workbook !== null && cellCount <= MAX_ANNOTATED_CELLS;
 

@@ -47,6 +47,8 @@ describe('annotated copy of a refused workbook', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual([ISSUES_SHEET, 'Projekts', 'Rādītāji', 'Izdevumi']);
     const list = wb.getWorksheet(ISSUES_SHEET)!;
     expect(list.rowCount).toBe(3);
+    // Printed, all seven columns of the list fit one A4 landscape page's width.
+    expect(list.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1 });
     const link = list.getRow(2).getCell(2).value as { text: string; hyperlink: string };
     expect(link).toEqual({ text: 'Rādītāji!B2', hyperlink: "#'Rādītāji'!B2" });
     expect(list.getRow(2).getCell(4).value).toBe(issues[0]!.message.lv);
