@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { LABELS } from '../functions/core/labels';
 
 const repo = resolve(import.meta.dirname, '..');
 const reports = join(repo, '.local', 'demo', 'bucket', 'reports', '2025-Q3', 'r1');
@@ -56,9 +57,17 @@ console.log('docs/transmission-table7.png from transmission.en.xlsx');
 
 // One annotated workbook sent back with a rejection, as LibreOffice prints its first sheet (the issue list).
 const rejections = join(repo, '.local', 'demo', 'bucket', 'rejections');
+// The rejection with the most issues shows the most of the issue list.
+const issueCount = (json: string): number =>
+  (JSON.parse(readFileSync(join(rejections, json), 'utf8')) as { issues?: unknown[] }).issues?.length ?? 0;
 const annotated = readdirSync(rejections, { recursive: true, encoding: 'utf8' })
-  .filter((f) => f.endsWith('.xlsx'))
-  .sort()[0];
+  .filter((f) => f.endsWith('.json') && existsSync(join(rejections, f.replace(/\.json$/, '.xlsx'))))
+  .sort()
+  .reduce<string | undefined>(
+    (best, f) => (best === undefined || issueCount(f) > issueCount(best) ? f : best),
+    undefined,
+  )
+  ?.replace(/\.json$/, '.xlsx');
 if (!annotated) throw new Error(`no annotated workbook under ${rejections}: run \`npm start\` first`);
 execFileSync('soffice', ['--headless', '--convert-to', 'pdf', '--outdir', work, join(rejections, annotated)], {
   stdio: 'ignore',
@@ -71,7 +80,8 @@ const annotatedPdf = join(
     .replace(/\.xlsx$/, '')}.pdf`,
 );
 execFileSync('pdftoppm', [
-  ...['-png', '-r', '90', '-f', '1', '-l', '1', '-singlefile'],
+  // The top of the page: the list is a few rows on a landscape page that is otherwise white.
+  ...['-png', '-r', '130', '-f', '1', '-l', '1', '-x', '60', '-y', '80', '-W', '1440', '-H', '300', '-singlefile'],
   annotatedPdf,
   join(repo, 'docs', 'annotated-workbook'),
 ]);
@@ -79,14 +89,19 @@ console.log(`docs/annotated-workbook.png from rejections/${annotated}`);
 
 // The managers' report e-mail as Chromium renders its HTML body (the first Latvian one in the outbox).
 const outbox = join(repo, '.local', 'demo', 'outbox');
-const mails = readdirSync(outbox)
-  .filter((f) => f.endsWith('.eml'))
-  .sort()
-  .map((f) => readFileSync(join(outbox, f), 'utf8'));
-const manager = mails.find((m) => /^Subject: .*(progresa|PMIF)/im.test(m) && m.includes('text/html'));
-if (!manager) throw new Error(`no managers' e-mail in ${outbox}: run \`npm start\` first`);
 const { simpleParser } = await import('mailparser');
-const parsed = await simpleParser(manager);
+// Subjects are MIME-encoded in the files: parse each mail and pick the Latvian quarterly report of 2025-Q3.
+let parsed: Awaited<ReturnType<typeof simpleParser>> | undefined;
+for (const file of readdirSync(outbox)
+  .filter((f) => f.endsWith('.eml'))
+  .sort()) {
+  const mail = await simpleParser(readFileSync(join(outbox, file)));
+  if (mail.subject?.startsWith(`${LABELS.managerSubject.lv} 2025-Q3`) && typeof mail.html === 'string') {
+    parsed = mail;
+    break;
+  }
+}
+if (!parsed) throw new Error(`no managers' e-mail in ${outbox}: run \`npm start\` first`);
 const html = join(work, 'managers-mail.html');
 writeFileSync(html, typeof parsed.html === 'string' ? parsed.html : '');
 execFileSync(
