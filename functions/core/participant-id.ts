@@ -44,19 +44,23 @@ export interface IdVariantGroup {
   rows: number[];
 }
 
-/** The IDs written in more than one way: each such person with the rows of every spelling. */
+/**
+ * The IDs written in more than one way: each such person with the rows of every spelling, in the order each person
+ * first appears. Nearly every sheet has none, so the first pass keeps one spelling per person and nothing per row;
+ * rows are gathered in a second pass, only for the persons that need them.
+ */
 export function participantIdVariants(entries: readonly { id: string; row: number }[]): IdVariantGroup[] {
-  const byCanonical = new Map<string, { spellings: Set<string>; rows: number[] }>();
+  const firstSpelling = new Map<string, string>();
+  const varied = new Set<string>();
   for (const e of entries) {
     const key = canonicalParticipantId(e.id);
-    const group = byCanonical.get(key) ?? { spellings: new Set<string>(), rows: [] };
-    group.spellings.add(e.id);
-    group.rows.push(e.row);
-    byCanonical.set(key, group);
+    const first = firstSpelling.get(key);
+    if (first === undefined) firstSpelling.set(key, e.id);
+    else if (first !== e.id) varied.add(key);
   }
-  const out: IdVariantGroup[] = [];
-  for (const [canonical, g] of byCanonical) {
-    if (g.spellings.size > 1) out.push({ canonical, rows: [...new Set(g.rows)].sort((a, b) => a - b) });
-  }
-  return out;
+  if (varied.size === 0) return [];
+  const rows = new Map<string, number[]>();
+  for (const key of firstSpelling.keys()) if (varied.has(key)) rows.set(key, []);
+  for (const e of entries) rows.get(canonicalParticipantId(e.id))?.push(e.row);
+  return [...rows].map(([canonical, list]) => ({ canonical, rows: [...new Set(list)].sort((a, b) => a - b) }));
 }

@@ -35,15 +35,19 @@ export function deriveIndicators(
   where: { sheet: string; idColumn: number },
 ): DerivedIndicatorValue[] {
   const out: DerivedIndicatorValue[] = [];
+  // One person, one ID: `O-17`, `o-17` and `O-17` + a zero-width space are the same person. Folded once per row,
+  // not once per row and indicator.
+  let canonical: string[] | undefined;
   for (const def of definitions) {
     if (!def.rule) continue;
+    canonical ??= participants.map((p) => canonicalParticipantId(p.id));
     const ids = new Set<string>();
     const rows: number[] = [];
-    for (const p of participants) {
+    for (let i = 0; i < participants.length; i++) {
+      const p = participants[i]!;
       if (!qualifies(p, def.rule)) continue;
       rows.push(p.row);
-      // One person, one ID: `O-17`, `o-17` and `O-17` + a zero-width space are the same person.
-      ids.add(canonicalParticipantId(p.id));
+      ids.add(canonical[i]!);
     }
     out.push({ code: def.code, value: ids.size, participantIds: [...ids].sort(), lineage: rowRuns(rows, where) });
   }
@@ -55,7 +59,8 @@ export function deriveIndicators(
  * ranges, not 100 000 cell references.
  */
 function rowRuns(rows: readonly number[], where: { sheet: string; idColumn: number }): CellRef[] {
-  const sorted = [...new Set(rows)].sort((a, b) => a - b);
+  // Rows come in sheet order, one person a row: already ascending and distinct, unless a caller mixed them.
+  const sorted = isStrictlyAscending(rows) ? rows : [...new Set(rows)].sort((a, b) => a - b);
   const out: CellRef[] = [];
   let start = sorted[0];
   let end = start;
@@ -68,7 +73,8 @@ function rowRuns(rows: readonly number[], where: { sheet: string; idColumn: numb
       raw: '',
     });
   };
-  for (const row of sorted.slice(1)) {
+  for (let i = 1; i < sorted.length; i++) {
+    const row = sorted[i]!;
     if (row === (end ?? 0) + 1) end = row;
     else {
       flush();
@@ -78,6 +84,11 @@ function rowRuns(rows: readonly number[], where: { sheet: string; idColumn: numb
   }
   flush();
   return out;
+}
+
+function isStrictlyAscending(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) if (values[i]! <= values[i - 1]!) return false;
+  return true;
 }
 
 /**
@@ -92,9 +103,9 @@ export function personProfiles(
   const first = new Map<string, ParticipantRecord | null>();
   for (const d of derived) for (const id of d.participantIds) first.set(id, null);
   for (const p of participants) {
-    if (!first.has(p.id)) continue;
     const seen = first.get(p.id);
-    if (!seen || earlier(p, seen)) first.set(p.id, p);
+    if (seen === undefined) continue;
+    if (seen === null || earlier(p, seen)) first.set(p.id, p);
   }
   const interned = new Map<string, PersonProfile>();
   const out: Record<string, PersonProfile> = {};

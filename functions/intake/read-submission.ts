@@ -288,7 +288,8 @@ function readParticipants(
     f.issues.push(...issues);
     idColumn = table?.columns.get('participantId') ?? 1;
     const sheet = participantSheet.name;
-    const seen = new Set<string>();
+    // Each person's activities so far, one bit per activity: no key string per row.
+    const seen = new Map<string, number>();
     // Dates more than a year outside the project are flagged; the window is worked out once, not per cell.
     const window = project ? { from: addDays(project.start, -366), to: addDays(project.end, 366) } : null;
     const activities = lowerCaseLookup(ACTIVITIES);
@@ -349,9 +350,11 @@ function readParticipants(
       const gender = readGender(f, row.at('gender'));
       const ageBracket = readAgeBracket(f, row.at('ageGroup'));
       if (id && activity && !shape) {
-        const key = `${canonicalParticipantId(id)}\u0000${activity}`;
-        if (seen.has(key)) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
-        seen.add(key);
+        const person = canonicalParticipantId(id);
+        const done = seen.get(person) ?? 0;
+        const bit = 1 << ACTIVITIES.indexOf(activity);
+        if (done & bit) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
+        seen.set(person, done | bit);
         participants.push({
           id,
           activity,

@@ -11,6 +11,7 @@ import {
   readXlsx,
   type WorkbookData,
 } from '../../functions/intake/read-xlsx';
+import { NATIVE_INFLATE_MAX_BYTES } from '../../functions/intake/zip-guard';
 import {
   concat,
   deflatedEntry,
@@ -508,7 +509,7 @@ describe('readXlsx refuses what is not a plain .xlsx', () => {
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
   });
 
-  // Entries that may unpack to 8 MB or less are inflated by native zlib in one call, bigger ones by fflate as a
+  // Entries that may unpack to 40 MB or less are inflated by native zlib in one call, bigger ones by fflate as a
   // stream: the guard's verdicts must not depend on which side of that line an entry falls.
   it('stops a lying bomb at its declared size on either side of the native-inflate line', () => {
     // Spaces, not zeros: the streaming path hands bytes to the XML parser as they come, and a NUL would be refused
@@ -519,12 +520,14 @@ describe('readXlsx refuses what is not a plain .xlsx', () => {
     let crc = 0;
     for (let i = 0; i < 64; i++) crc = crc32(spaces, crc);
     const blank = { data: concat([...Array.from({ length: 64 }, () => piece), new Uint8Array([3, 0])]), crc };
-    for (const declared of [1, 64 * 1024, 8 * MiB - 1, 8 * MiB, 8 * MiB + 1, 12 * MiB]) {
+    const line = NATIVE_INFLATE_MAX_BYTES;
+    for (const declared of [1, 64 * 1024, line - 1, line, line + 1, line + 8 * MiB]) {
       const lying = writeZip([
         ...minimalWorkbookEntries(),
         { name: 'xl/worksheets/sheet1.xml', data: blank.data, method: 8, crc: blank.crc, size: declared },
       ]);
-      const problem = problemOf(readXlsx(lying));
+      // Blank space packs far beyond the ratio limit; the ratio rule is not what is tested here.
+      const problem = problemOf(readXlsx(lying, { maxRatio: 1e9 }));
       expect(problem, `declared ${declared}`).toMatchObject({
         code: 'zip-corrupt',
         found: expect.stringContaining(`more than its declared ${declared} bytes`),
@@ -533,20 +536,26 @@ describe('readXlsx refuses what is not a plain .xlsx', () => {
   });
 
   it('reads a worksheet alike on either side of the native-inflate line, and refuses a damaged deflate stream', () => {
+    // Rows of a number and a 30 000-character text: 1 500 of them make a part past the line.
+    const text = 'x'.repeat(30_000);
     const rowsFor = (count: number) =>
-      Array.from({ length: count }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`).join('');
-    const small = oneSheet(rowsFor(1_000));
-    const big = oneSheet(rowsFor(200_000));
-    expect(partText(big, 'xl/worksheets/sheet1.xml').length).toBeGreaterThan(8 * 1024 * 1024);
+      Array.from(
+        { length: count },
+        (_, i) =>
+          `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c><c r="B${i + 1}" t="inlineStr"><is><t>${text}</t></is></c></row>`,
+      ).join('');
+    const small = oneSheet(rowsFor(10));
+    const big = oneSheet(rowsFor(1_500));
+    expect(partText(big, 'xl/worksheets/sheet1.xml').length).toBeGreaterThan(NATIVE_INFLATE_MAX_BYTES);
     for (const [xlsx, count] of [
-      [small, 1_000],
-      [big, 200_000],
+      [small, 10],
+      [big, 1_500],
     ] as const) {
-      const rows = workbookOf(readXlsx(xlsx)).sheets[0]!.rows;
+      const rows = workbookOf(readXlsx(xlsx, { maxRatio: 1e9 })).sheets[0]!.rows;
       expect(rows).toHaveLength(count);
-      expect(rows.at(-1)).toEqual({ row: count, cells: [count - 1] });
+      expect(rows.at(-1)).toEqual({ row: count, cells: [count - 1, text] });
     }
-    const sheet = deflatedEntry('xl/worksheets/sheet1.xml', worksheetXml(rowsFor(100)));
+    const sheet = deflatedEntry('xl/worksheets/sheet1.xml', worksheetXml(rowsFor(2)));
     const cut = { ...sheet, data: sheet.data.subarray(0, sheet.data.length - 10) };
     const problem = problemOf(readXlsx(writeZip([...minimalWorkbookEntries(), cut])));
     expect(problem).toMatchObject({ code: 'zip-corrupt', found: expect.stringContaining('sheet1.xml') });
