@@ -434,7 +434,10 @@ export function inflateEntry(archive: ZipArchive, entry: ZipEntry, onChunk: (chu
  */
 function inflateNative(data: Uint8Array, cap: number, entry: ZipEntry): Uint8Array | null {
   try {
-    return zlib.inflateRawSync(data, { maxOutputLength: cap + 1 });
+    // One output buffer with room for the whole part and one byte more: zlib writes into it and returns it, with no
+    // 16 KB pieces to join (a copy, and 30 MB of small allocations the process keeps after they are freed). A part
+    // that fills it is past the cap, and zlib stops there.
+    return zlib.inflateRawSync(data, { maxOutputLength: cap + 1, chunkSize: Math.max(64, cap + 2) });
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return null;
     // zlib's own errors: invalid block type, unexpected end of file and the like.
