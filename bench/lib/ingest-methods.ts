@@ -1,7 +1,15 @@
 /** The ingest methods the benchmark compares, shared by the ingest section and its child script. */
 import type { Registry, SourceRef } from '../../functions/core/types';
 
-export const INGEST_METHODS = ['floor', 'ours', 'sheetjs', 'sheetjs-dense', 'exceljs-load', 'exceljs-stream'] as const;
+export const INGEST_METHODS = [
+  'floor',
+  'floor-native',
+  'ours',
+  'sheetjs',
+  'sheetjs-dense',
+  'exceljs-load',
+  'exceljs-stream',
+] as const;
 export type IngestMethod = (typeof INGEST_METHODS)[number];
 
 export interface IngestContext {

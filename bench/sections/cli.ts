@@ -72,6 +72,10 @@ export async function benchCli(ctx: BenchContext): Promise<SectionResult> {
       label: 'floor: fflate unzip + saxes pass, whole process',
       args: [ctx.children.ingest, 'floor', big.file, big.contextFile],
     },
+    floorNative: {
+      label: 'floor with native zlib inflate + saxes pass, whole process',
+      args: [ctx.children.ingest, 'floor-native', big.file, big.contextFile],
+    },
     tsxHelp: { label: '`--help` through tsx (as before the bundle)', args: [...tsxMain, '--help'] },
     tsxValidate: {
       label: '`validate` of the sample submission through tsx',
@@ -107,6 +111,7 @@ export async function benchCli(ctx: BenchContext): Promise<SectionResult> {
   const validateWall = median(runs.validate.wall);
   const bigRatio = medianRatio(runs.big.wall, runs.floor.wall);
   const bigRss = median(runs.big.rss);
+  const bigNativeRatio = medianRatio(runs.big.wall, runs.floorNative.wall);
   const figures: Figure[] = [
     figure('node'),
     figure('help'),
@@ -126,6 +131,12 @@ export async function benchCli(ctx: BenchContext): Promise<SectionResult> {
       value: `${round(bigRatio)}×; ${round(bigRss)} MB`,
       goal: '≤ 2×, ≤ 200 MB',
       met: bigRatio <= 2 && bigRss <= 200,
+    },
+    figure('floorNative'),
+    {
+      section,
+      name: `validate ${INGEST_ROWS.toLocaleString('en')} rows ÷ floor with native inflate (time)`,
+      value: `${round(bigNativeRatio)}×`,
     },
     figure('tsxHelp'),
     figure('tsxValidate'),
