@@ -29,6 +29,7 @@ export const HANDLERS = {
   remind: { entry: 'functions/remind/handler.ts', exportName: 'handler', fonts: false },
   upload: { entry: 'functions/upload/handler.ts', exportName: 'handler', fonts: false },
   transmission: { entry: 'functions/transmission/handler.ts', exportName: 'handler', fonts: false },
+  feedback: { entry: 'functions/feedback/handler.ts', exportName: 'handler', fonts: false },
 } as const satisfies Record<string, HandlerEntry>;
 
 export type FunctionName = keyof typeof HANDLERS;

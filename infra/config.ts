@@ -51,6 +51,8 @@ export interface ReportingConfig {
   ingestReservedConcurrency?: number;
   /** Use a placeholder instead of bundling the handlers (fast, offline assertion tests). */
   skipBundling: boolean;
+  /** An SES configuration set that already exists, to send with instead of one the stack creates. */
+  sesConfigurationSet?: string;
 }
 
 /** Context keys, each with its default as documented in docs/deploy.md. */
@@ -58,6 +60,7 @@ export const CONTEXT = {
   stackName: 'pmif:stackName',
   sesIdentity: 'pmif:sesIdentity',
   sesIdentityExisting: 'pmif:sesIdentityExisting',
+  sesConfigurationSet: 'pmif:sesConfigurationSet',
   mailFrom: 'pmif:mailFrom',
   alarmEmail: 'pmif:alarmEmail',
   retentionMode: 'pmif:retentionMode',
@@ -102,6 +105,8 @@ const DOMAIN = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const PROJECT_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const PRINCIPAL = /^(\d{12}|arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+))$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+/** SES configuration set names (the runtime checks the same rule: functions/aws/config.ts). */
+const CONFIGURATION_SET = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The valid CloudWatch Logs retention closest to `days` (ties go to the longer one); never "infinite". */
 export function nearestRetention(days: number): RetentionDays {
@@ -181,6 +186,12 @@ export function readConfig(get: (key: string) => unknown): ReportingConfig {
     r.problems.push(`${CONTEXT.stackName}: not a valid stack name: ${JSON.stringify(stackName)}`);
   const sesIdentity = readMailIdentity(r);
   const mailFrom = readMailFrom(r, sesIdentity);
+  const sesConfigurationSet = r.text(CONTEXT.sesConfigurationSet);
+  if (sesConfigurationSet !== undefined && !CONFIGURATION_SET.test(sesConfigurationSet)) {
+    r.problems.push(
+      `${CONTEXT.sesConfigurationSet}: not an SES configuration set name (letters, digits, _ and -, at most 64): ${JSON.stringify(sesConfigurationSet)}`,
+    );
+  }
   const alarmEmail = r.text(CONTEXT.alarmEmail);
   if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
     r.problems.push(`${CONTEXT.alarmEmail}: not an e-mail address: ${JSON.stringify(alarmEmail)}`);
@@ -215,6 +226,7 @@ export function readConfig(get: (key: string) => unknown): ReportingConfig {
     skipBundling,
   };
   if (alarmEmail !== undefined) config.alarmEmail = alarmEmail;
+  if (sesConfigurationSet !== undefined) config.sesConfigurationSet = sesConfigurationSet;
   if (ingestReservedConcurrency !== undefined) config.ingestReservedConcurrency = ingestReservedConcurrency;
   const principals = {
     coordinatorPrincipal: r.principal(CONTEXT.coordinatorPrincipal),

@@ -20,6 +20,7 @@ import { DeadLetterQueue } from './constructs/dead-letter-queue';
 import { GenerateWorkflow } from './constructs/generate-workflow';
 import { KeyGrantsForAwsServicesOnly } from './constructs/key-grants';
 import { LogKey } from './constructs/log-key';
+import { MailFeedback } from './constructs/mail-feedback';
 import { MailIdentity } from './constructs/mail-identity';
 import { acknowledgeNotificationsHandler } from './constructs/notifications-handler';
 import { OperatorAlarms } from './constructs/operator-alarms';
@@ -73,7 +74,8 @@ export class ReportingStack extends Stack {
     const queues = this.failureQueues();
     const shared = sharedFunctionProps(config, props.projectRoot, store);
     const fns = this.reportFunctions(config, shared, queues);
-    grantFunctions(fns, store);
+    const feedback = this.mailFeedback(config, fns);
+    grantFunctions(fns, store, feedback.configurationSetArn);
     const uploads = this.uploadEndpoint(config, shared, store, fns);
     const workflow = new GenerateWorkflow(this, 'Generate', {
       plan: fns.plan.fn,
@@ -119,16 +121,19 @@ export class ReportingStack extends Stack {
     const transmissionFailures = new DeadLetterQueue(this, 'TransmissionFailures', {
       purpose: 'Art. 42 transmission runs the transmission function failed on after its retries',
     });
+    const feedbackFailures = new DeadLetterQueue(this, 'FeedbackFailures', {
+      purpose: 'bounce and complaint notifications the feedback function failed on after its retries',
+    });
     const scheduleFailures = new DeadLetterQueue(this, 'ScheduleFailures', {
       purpose: 'scheduled runs EventBridge Scheduler could not start',
     });
 
-    return { ingestFailures, remindFailures, transmissionFailures, scheduleFailures };
+    return { ingestFailures, remindFailures, transmissionFailures, feedbackFailures, scheduleFailures };
   }
 
   /** One function per job, each with its own memory, timeout and (for asynchronous events) failure queue. */
   private reportFunctions(config: ReportingConfig, shared: SharedFunctionProps, queues: FailureQueues) {
-    const { ingestFailures, remindFailures, transmissionFailures } = queues;
+    const { ingestFailures, remindFailures, transmissionFailures, feedbackFailures } = queues;
     const ingest = new ReportFunction(this, 'Ingest', {
       ...shared,
       handler: HANDLERS.ingest,
@@ -194,7 +199,32 @@ export class ReportingStack extends Stack {
       onFailure: transmissionFailures.queue,
     });
 
-    return { ingest, plan, renderProject, finish, deliver, remind, transmission };
+    // Records SES bounces and complaints in the mail ledger (see mailFeedback).
+    const feedback = new ReportFunction(this, 'Feedback', {
+      ...shared,
+      handler: HANDLERS.feedback,
+      description: 'pmif-reports feedback: record SES bounces and complaints in the mail ledger',
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      onFailure: feedbackFailures.queue,
+    });
+
+    return { ingest, plan, renderProject, finish, deliver, remind, transmission, feedback };
+  }
+
+  /**
+   * Bounces and complaints: every mail goes out with the configuration set (the senders' SES_CONFIGURATION_SET),
+   * whose events reach the ledger through the feedback function.
+   */
+  private mailFeedback(config: ReportingConfig, fns: Functions) {
+    const feedback = new MailFeedback(this, 'MailFeedback', {
+      handler: fns.feedback.fn,
+      ...(config.sesConfigurationSet ? { existingConfigurationSet: config.sesConfigurationSet } : {}),
+    });
+    for (const sender of [fns.ingest, fns.deliver, fns.remind, fns.transmission]) {
+      sender.fn.addEnvironment(ENV.sesConfigurationSet, feedback.configurationSet.configurationSetName);
+    }
+    return feedback;
   }
 
   /** The coordinators' drop page and its endpoint, and the S3 notifications that start ingest. */
@@ -359,10 +389,10 @@ function sharedFunctionProps(config: ReportingConfig, projectRoot: string, store
   };
 }
 
-/** Each role gets exactly its prefixes; the senders may send mail. */
-function grantFunctions(fns: Functions, store: Storage): void {
+/** Each role gets exactly its prefixes; the senders may send mail, with the configuration set. */
+function grantFunctions(fns: Functions, store: Storage, configurationSetArn: string): void {
   const { data, archive, mail } = store;
-  const { ingest, plan, renderProject, finish, deliver, remind, transmission } = fns;
+  const { ingest, plan, renderProject, finish, deliver, remind, transmission, feedback } = fns;
   // Least privilege: each role is given exactly its prefixes; nothing may delete or touch retention.
   grantBucketAccess(ingest.role, 'The ingest function', {
     ...data,
@@ -418,7 +448,13 @@ function grantFunctions(fns: Functions, store: Storage): void {
     write: [ARCHIVE.transmissions],
     list: true,
   });
-  for (const sender of [ingest, deliver, remind, transmission]) mail.grantSend(sender.role);
+  grantBucketAccess(feedback.role, 'The feedback function', {
+    ...data,
+    read: [DATA.deliveries],
+    write: [DATA.deliveries],
+    list: true,
+  });
+  for (const sender of [ingest, deliver, remind, transmission]) mail.grantSend(sender.role, configurationSetArn);
 }
 
 /** An alarm on every function's errors, the state machine's failures, every failure queue and the job metrics. */
@@ -438,12 +474,14 @@ function watchOver(
     Remind: fns.remind,
     Transmission: fns.transmission,
     Upload: uploads.function,
+    Feedback: fns.feedback,
   };
   for (const [name, f] of Object.entries(functions)) alarms.onFunctionErrors(name, f.fn);
   alarms.onStateMachineFailures('Generate', workflow.stateMachine);
   alarms.onDeadLetters('IngestFailures', queues.ingestFailures.queue);
   alarms.onDeadLetters('RemindFailures', queues.remindFailures.queue);
   alarms.onDeadLetters('TransmissionFailures', queues.transmissionFailures.queue);
+  alarms.onDeadLetters('FeedbackFailures', queues.feedbackFailures.queue);
   alarms.onDeadLetters('ScheduleFailures', queues.scheduleFailures.queue);
   // What succeeds as far as Lambda is concerned but still needs a person: an e-mail that did not reach its
   // recipient, an upload that failed or a registry that was refused.

@@ -58,8 +58,8 @@ export const ENV = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   logLevel: 'LOG_LEVEL',
   /**
-   * SES configuration set for delivery events, read by functions/aws/config.ts when set. The stack creates none and
-   * does not set it yet, so the functions send without one (test/infra/environment.test.ts keeps the lists in step).
+   * The SES configuration set every mail is sent with: its bounce and complaint events reach the ledger through the
+   * feedback function. The stack sets it on the functions that send mail (ingest, deliver, remind, transmission).
    */
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   /** Upload links (functions/aws/config.ts): the secret that signs them, and the drop page's URL for e-mails. */
@@ -101,6 +101,18 @@ export const ALARMED_METRICS = {
     services: ['deliver'],
     description:
       'An archived report file does not match its manifest (SHA-256): nothing of that revision was mailed. The log line "deliver.integrity-failed" names the key; restore the file from its archived version, then deliver again.',
+  },
+  deliveriesBounced: {
+    name: 'DeliveriesBounced',
+    services: ['feedback'],
+    description:
+      'A sent e-mail bounced: the recipient\'s mail server refused it after SES had accepted it, so the reader has not got it. The log line "mail-feedback.recorded" names the ledger slot, now marked bounced; correct the address in the registry (a new address is a new delivery) or ask the recipient\'s IT.',
+  },
+  deliveriesComplained: {
+    name: 'DeliveriesComplained',
+    services: ['feedback'],
+    description:
+      'A recipient marked an e-mail as spam. SES counts complaints against the account\'s sending reputation: the log line "mail-feedback.recorded" names the ledger slot, now marked complained; ask whether that person should still receive reports.',
   },
   registryRejected: {
     name: 'RegistryRejected',

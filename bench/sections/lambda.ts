@@ -32,6 +32,7 @@ const MEMORY_MB: Record<FunctionName, number> = {
   remind: 512,
   upload: 512,
   transmission: 1024,
+  feedback: 256,
 };
 
 /** Projects rendered at once by the Map (`pmif:mapConcurrency`, default in `infra/config.ts`). */

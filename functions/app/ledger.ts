@@ -22,6 +22,11 @@
  * (mail server logs by the `X-PMIF-Delivery` header, or ask), then resolve it with `resolve: 'confirm'` (it
  * arrived: record it as sent) or `resolve: 'resend'` (it did not, or the slot gave up and the cause is fixed: one
  * more attempt), which the CLI offers as `deliver --confirm-in-doubt` / `--resend-in-doubt`.
+ *
+ * After the send, the mail server may still answer: SES reports a bounce or a complaint for the message id
+ * ({@link recordFeedback}). The sent attempt is then recorded again as `bounced` or `complained` (a new version of
+ * the same object; the claim stays the one create-only write). Either counts as sent for the slot: resending to an
+ * address that bounced, or to a person who marked the mail as spam, would not help, so a person is told instead.
  */
 import { keys } from '../core/keys';
 import { AlreadyExistsError, MailError, type OutgoingMail } from '../core/ports';
@@ -37,7 +42,24 @@ export const MAX_ATTEMPTS = 3;
 export const SETTLE_CHECKS = 8;
 export const SETTLE_DELAY_MS = 400;
 
-export type AttemptStatus = 'claimed' | 'sent' | 'failed' | 'in-doubt';
+export type AttemptStatus = 'claimed' | 'sent' | 'failed' | 'in-doubt' | FeedbackKind;
+
+/** What the mail server said after accepting a sent message. */
+export type FeedbackKind = 'bounced' | 'complained';
+
+/** A bounce or complaint about one sent message, as recorded in its ledger attempt. No address, no diagnostic text. */
+export interface MailFeedback {
+  kind: FeedbackKind;
+  /** The message id the mailer returned for the send (SES's). */
+  messageId: string;
+  /** When the mail server reported it (ISO 8601). */
+  reportedAt: string;
+  /** The server's classification, e.g. `Permanent`/`General` for a bounce, `abuse` for a complaint. */
+  type?: string;
+  subType?: string;
+  /** How many of the message's recipients it concerns. */
+  recipients: number;
+}
 
 /** Identifiers only (period, revision, recipient hash, project id, version): never an address or a file name. */
 export type LedgerAbout = Record<string, string | number>;
@@ -58,6 +80,8 @@ export interface LedgerAttempt {
   error?: { name: string; retryable: boolean };
   /** Set when an operator resolved an in-doubt attempt. */
   resolvedBy?: 'operator';
+  /** A bounce or complaint reported after the send (the status says which). */
+  feedback?: Omit<MailFeedback, 'messageId'> & { recordedAt: string };
 }
 
 /** What the ledger says about a slot, once any claim in it has settled. */
@@ -120,6 +144,8 @@ function stateOf(latest: LedgerAttempt | null): SlotState {
   if (!latest) return { status: 'free' };
   switch (latest.status) {
     case 'sent':
+    case 'bounced':
+    case 'complained':
       return { status: 'sent', latest };
     case 'in-doubt':
       return { status: 'in-doubt', latest };
@@ -320,4 +346,39 @@ export function countResult(counts: MailCounts, result: SendOnceResult): void {
     } as const
   )[result.status];
   counts[field]++;
+}
+
+/** What {@link recordFeedback} did. */
+export type FeedbackResult =
+  | { status: 'recorded'; attempt: number; about: LedgerAbout }
+  /** This bounce or complaint was recorded before (SNS delivers at least once). */
+  | { status: 'already-recorded'; attempt: number; about: LedgerAbout }
+  /** No attempt of the slot holds this message id: nothing is written. */
+  | { status: 'unmatched' };
+
+/**
+ * Record a bounce or complaint on the attempt that sent `feedback.messageId`. A complaint after a bounce (or the
+ * other way round) is kept as well: the later one is recorded, the earlier stays in the object's version history.
+ */
+export async function recordFeedback(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  slot: string,
+  feedback: MailFeedback,
+): Promise<FeedbackResult> {
+  for (let k = 1; k <= 1000; k++) {
+    const entry = await readAttempt(deps, slot, k);
+    if (!entry) break;
+    if (entry.messageId !== feedback.messageId) continue;
+    if (entry.status === feedback.kind && entry.feedback?.reportedAt === feedback.reportedAt) {
+      return { status: 'already-recorded', attempt: k, about: entry.about };
+    }
+    const { messageId: _, ...about } = feedback;
+    await record(deps, {
+      ...entry,
+      status: feedback.kind,
+      feedback: { ...about, recordedAt: deps.clock.now().toISOString() },
+    });
+    return { status: 'recorded', attempt: k, about: entry.about };
+  }
+  return { status: 'unmatched' };
 }

@@ -22,7 +22,7 @@ import { type Clock, type Logger, silentLogger } from '../core/ports';
 import { type AwsConfig, CONFIG_KEYS, ConfigError, readConfig } from './config';
 
 /** The Lambda functions, as named in logs (`service`) and metrics (`service` dimension). */
-export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind' | 'upload' | 'transmission';
+export type JobName = 'ingest' | 'generate' | 'deliver' | 'remind' | 'upload' | 'transmission' | 'feedback';
 
 /** What tests (or another host) replace; production passes none of these. */
 export interface AwsOverrides {

@@ -160,6 +160,17 @@ export const keys = {
   waitingMailSlot(sourceKey: string, sourceVersion: string): string {
     return `${keys.uploadMailSlot(sourceKey, sourceVersion)}.waiting`;
   },
+  /**
+   * The slot an e-mail's `X-PMIF-Delivery` header names (the slot without `deliveries/`, set by app/ledger.ts), or
+   * undefined when the value cannot be one: it comes back in SES notifications, which are input like any other.
+   */
+  slotOfDeliveryHeader(value: string): string | undefined {
+    const slot = `deliveries/${value.trim()}`;
+    if (!LEDGER_SLOT.test(slot) || slot.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+      return undefined;
+    }
+    return slot;
+  },
   ledgerAttempt(slot: string, attempt: number): string {
     if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`invalid ledger attempt ${attempt}`);
     check('ledger slot', slot, LEDGER_SLOT);

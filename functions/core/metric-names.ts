@@ -31,6 +31,10 @@ export const METRIC = {
   deliveriesGaveUp: 'DeliveriesGaveUp',
   /** A report file that no longer matches its manifest's SHA-256: nothing of the revision was mailed. Alarm on > 0. */
   reportIntegrityFailed: 'ReportIntegrityFailed',
+  /** Sent e-mails the recipient's mail server bounced (SES event publishing): the reader has not got it. Alarm on > 0. */
+  deliveriesBounced: 'DeliveriesBounced',
+  /** Sent e-mails a recipient marked as spam (SES event publishing). Alarm on > 0. */
+  deliveriesComplained: 'DeliveriesComplained',
   /** Reminder e-mails handed to SES. */
   remindersSent: 'RemindersSent',
 } as const;

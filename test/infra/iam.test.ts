@@ -8,6 +8,7 @@ import type { ArchiveBucket } from '../../infra/constructs/archive-bucket';
 import type { ArchiveHoldRole } from '../../infra/constructs/archive-hold-role';
 import type { CoordinatorUploadRole } from '../../infra/constructs/coordinator-upload-role';
 import type { DataBucket } from '../../infra/constructs/data-bucket';
+import type { MailFeedback } from '../../infra/constructs/mail-feedback';
 import type { AuditorReadRole, ManagerReadRole } from '../../infra/constructs/reader-roles';
 import type { ReportFunction } from '../../infra/constructs/report-function';
 import { type Synthesized, synthesize } from './synth';
@@ -38,7 +39,7 @@ const grants = (role: string, service: string) =>
     )
     .sort();
 
-const FUNCTION_ROLES = ['Ingest', 'Plan', 'RenderProject', 'Finish', 'Deliver', 'Remind', 'Transmission'];
+const FUNCTION_ROLES = ['Ingest', 'Plan', 'RenderProject', 'Finish', 'Deliver', 'Remind', 'Transmission', 'Feedback'];
 
 beforeAll(() => {
   // Template validation runs in stack.test.ts; here only the policies matter.
@@ -126,11 +127,14 @@ describe('every role', () => {
       [roleId('Ingest'), roleId('Deliver'), roleId('Remind'), roleId('Transmission')].sort(),
     );
     for (const [role] of senders) {
+      const configurationSet = logicalIdOf(synth.stack, child<MailFeedback>('MailFeedback').configurationSet as never);
       expect(grants(role, 'ses')).toEqual(
-        ['ses:SendEmail', 'ses:SendRawEmail'].map(
+        ['ses:SendEmail', 'ses:SendRawEmail'].flatMap((a) => [
+          // The configuration set every mail goes out with (its bounces and complaints reach the ledger).
+          `${a} arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${configurationSet}>`,
           // Every identity: in the sandbox SES checks each recipient's identity too.
-          (a) => `${a} arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*`,
-        ),
+          `${a} arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*`,
+        ]),
       );
       const statements = (byRole.get(role) ?? []).filter((s) => s.actions.some((a) => a.startsWith('ses:')));
       for (const s of statements) {
@@ -207,6 +211,21 @@ describe('generate', () => {
       ]);
     },
   );
+});
+
+describe('mail feedback', () => {
+  it('reads and rewrites only the mail ledger, and can neither send mail nor touch the archive', () => {
+    expect(grants(roleId('Feedback'), 's3')).toEqual(
+      [
+        's3:GetObject data/deliveries/*',
+        's3:ListBucket data',
+        's3:ListBucketVersions data',
+        's3:PutObject data/deliveries/*',
+      ].sort(),
+    );
+    expect(grants(roleId('Feedback'), 'kms')).toEqual(['kms:Decrypt data-key', 'kms:GenerateDataKey data-key']);
+    expect(grants(roleId('Feedback'), 'ses')).toEqual([]);
+  });
 });
 
 describe('deliver and remind', () => {

@@ -29,6 +29,7 @@ import type { ArchiveBucket } from '../../infra/constructs/archive-bucket';
 import type { DataBucket } from '../../infra/constructs/data-bucket';
 import type { DeadLetterQueue } from '../../infra/constructs/dead-letter-queue';
 import { DISTRIBUTED_FROM, type GenerateWorkflow } from '../../infra/constructs/generate-workflow';
+import type { MailFeedback } from '../../infra/constructs/mail-feedback';
 import type { OperatorAlarms } from '../../infra/constructs/operator-alarms';
 import type { ReportFunction } from '../../infra/constructs/report-function';
 import type { UploadEndpoint } from '../../infra/constructs/upload-endpoint';
@@ -46,7 +47,18 @@ import {
 let synth: Synthesized;
 const child = <T>(path: string) => synth.stack.node.findChild(path) as T;
 
-const FUNCTIONS = ['Ingest', 'Plan', 'RenderProject', 'Finish', 'Deliver', 'Remind', 'Transmission'] as const;
+const FUNCTIONS = [
+  'Ingest',
+  'Plan',
+  'RenderProject',
+  'Finish',
+  'Deliver',
+  'Remind',
+  'Transmission',
+  'Feedback',
+] as const;
+/** The functions that send mail (each with the configuration set whose bounces reach the ledger). */
+const SENDERS = ['Ingest', 'Deliver', 'Remind', 'Transmission'] as const;
 const fnId = (name: (typeof FUNCTIONS)[number]) => logicalIdOf(synth.stack, child<ReportFunction>(name).fn);
 const bucketId = (name: 'Data' | 'Archive' | 'AccessLogs') =>
   logicalIdOf(synth.stack, child<DataBucket | ArchiveBucket | AccessLogBucket>(name).bucket);
@@ -638,6 +650,7 @@ describe('functions', () => {
       Deliver: HANDLERS.deliver,
       Remind: HANDLERS.remind,
       Transmission: HANDLERS.transmission,
+      Feedback: HANDLERS.feedback,
     };
     for (const name of FUNCTIONS) expect(props(name).Handler).toBe(`index.${expected[name].exportName}`);
   });
@@ -666,6 +679,7 @@ describe('functions', () => {
       ['Ingest', 'IngestFailures'],
       ['Remind', 'RemindFailures'],
       ['Transmission', 'TransmissionFailures'],
+      ['Feedback', 'FeedbackFailures'],
     ] as const) {
       synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         FunctionName: { Ref: fnId(fn) },
@@ -685,8 +699,8 @@ describe('queues and alarms', () => {
 
   it('encrypts every dead-letter queue and refuses plain HTTP', () => {
     const queues = resourcesOf(synth.json, 'AWS::SQS::Queue');
-    // Ingest, remind, transmission and the schedules.
-    expect(queues).toHaveLength(4);
+    // Ingest, remind, transmission, mail feedback and the schedules.
+    expect(queues).toHaveLength(5);
     for (const [queueId, p] of queues) {
       expect(p.SqsManagedSseEnabled).toBe(true);
       expect(p.MessageRetentionPeriod).toBe(14 * 24 * 3600);
@@ -715,8 +729,11 @@ describe('queues and alarms', () => {
   });
 
   it('lets CloudWatch alarms of this account, and nothing else, publish to the topic', () => {
-    const [[, policy]] = resourcesOf(synth.json, 'AWS::SNS::TopicPolicy') as [[string, Record<string, unknown>]];
-    expect(policy.Topics).toEqual([{ Ref: topic() }]);
+    const policies = resourcesOf(synth.json, 'AWS::SNS::TopicPolicy').filter(
+      ([, p]) => JSON.stringify(p.Topics) === JSON.stringify([{ Ref: topic() }]),
+    );
+    expect(policies).toHaveLength(1);
+    const policy = policies[0]![1];
     const statements = (policy.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
     const allows = statements.filter((s) => s.Effect === 'Allow');
     expect(allows).toHaveLength(1);
@@ -760,7 +777,9 @@ describe('queues and alarms', () => {
         `Errors <${logicalIdOf(synth.stack, child<UploadEndpoint>('Uploads').function.fn)}>`,
         `ExecutionsFailed <${stateMachine}>`,
         `ExecutionsTimedOut <${stateMachine}>`,
-        ...(['IngestFailures', 'RemindFailures', 'TransmissionFailures', 'ScheduleFailures'] as const).map(
+        ...(
+          ['IngestFailures', 'RemindFailures', 'TransmissionFailures', 'FeedbackFailures', 'ScheduleFailures'] as const
+        ).map(
           (q) =>
             `ApproximateNumberOfMessagesVisible <${logicalIdOf(synth.stack, child<DeadLetterQueue>(q).queue)}.QueueName>`,
         ),
@@ -769,6 +788,9 @@ describe('queues and alarms', () => {
           `DeliveriesGaveUp service=${job}`,
           `DeliveriesInDoubt service=${job}`,
         ]),
+        // Sent mail that bounced or was marked as spam, as the configuration set reports it.
+        'DeliveriesBounced service=feedback',
+        'DeliveriesComplained service=feedback',
         'IngestFailures service=ingest',
         'RegistryRejected service=ingest',
         'ReportIntegrityFailed service=deliver',
@@ -776,6 +798,96 @@ describe('queues and alarms', () => {
     );
     for (const a of alarms.filter((a) => a.Dimensions.some((d) => d.Name === 'service'))) {
       expect(a.Namespace).toBe(METRICS_NAMESPACE);
+    }
+  });
+});
+
+describe('bounces and complaints', () => {
+  const feedback = () => child<MailFeedback>('MailFeedback');
+  const configurationSet = () => logicalIdOf(synth.stack, feedback().configurationSet as never);
+  const feedbackTopic = () => logicalIdOf(synth.stack, feedback().topic);
+
+  it('creates a configuration set under a generated name (a re-created stack cannot collide with it)', () => {
+    const sets = resourcesOf(synth.json, 'AWS::SES::ConfigurationSet');
+    expect(sets.map(([id]) => id)).toEqual([configurationSet()]);
+    expect(sets[0]![1].Name).toBeUndefined();
+  });
+
+  it('publishes the set’s bounce and complaint events, and only those, to an encrypted, TLS-only topic', () => {
+    const destinations = resourcesOf(synth.json, 'AWS::SES::ConfigurationSetEventDestination');
+    expect(destinations).toHaveLength(1);
+    expect(destinations[0]![1]).toMatchObject({
+      ConfigurationSetName: { Ref: configurationSet() },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        SnsDestination: { TopicARN: { Ref: feedbackTopic() } },
+      },
+    });
+    expect(propsOf<{ KmsMasterKeyId?: unknown }>(feedbackTopic()).KmsMasterKeyId).toBeDefined();
+    const [[, policy]] = resourcesOf(synth.json, 'AWS::SNS::TopicPolicy').filter(
+      ([, p]) => JSON.stringify(p.Topics) === JSON.stringify([{ Ref: feedbackTopic() }]),
+    ) as [[string, { PolicyDocument: { Statement: Record<string, unknown>[] } }]];
+    const statements = policy.PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Principal: { Service: 'ses.amazonaws.com' }, Action: 'sns:Publish' });
+    const conditions = (allows[0] as { Condition: { StringEquals: Record<string, unknown> } }).Condition.StringEquals;
+    expect(flatten(conditions['AWS:SourceAccount'])).toBe('<AWS::AccountId>');
+    expect(flatten(conditions['AWS:SourceArn'])).toBe(
+      `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${configurationSet()}>`,
+    );
+    // SES encrypts what it publishes: the topic's key lets SES of this account use it.
+    const keyId = flatten(propsOf<{ KmsMasterKeyId: unknown }>(feedbackTopic()).KmsMasterKeyId).replace(
+      /^<|\.Arn>$/g,
+      '',
+    );
+    expect(propsOf<{ KeyPolicy: { Statement: unknown[] } }>(keyId).KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    );
+  });
+
+  it('hands every event on the topic to the feedback function, and lets only that topic invoke it', () => {
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: feedbackTopic() },
+      Endpoint: { 'Fn::GetAtt': [fnId('Feedback'), 'Arn'] },
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnId('Feedback'), 'Arn'] },
+      Principal: 'sns.amazonaws.com',
+      SourceArn: { Ref: feedbackTopic() },
+    });
+  });
+
+  it('sends every mail with the configuration set, which the send grant names; other functions get none', () => {
+    for (const name of FUNCTIONS) {
+      const variables = propsOf<FunctionProps>(fnId(name)).Environment.Variables;
+      if ((SENDERS as readonly string[]).includes(name)) {
+        expect(variables[ENV.sesConfigurationSet]).toEqual({ Ref: configurationSet() });
+      } else {
+        expect(variables[ENV.sesConfigurationSet]).toBeUndefined();
+      }
+    }
+    const sendGrants = resourcesOf(synth.json, 'AWS::IAM::Policy')
+      .flatMap(([, p]) => (p.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+      .filter((s) => JSON.stringify(s.Action).includes('ses:SendRawEmail'));
+    expect(sendGrants).toHaveLength(SENDERS.length);
+    for (const grant of sendGrants) {
+      expect((grant.Resource as unknown[]).map(flatten).sort()).toEqual(
+        [
+          'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*',
+          `arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/<${configurationSet()}>`,
+        ].sort(),
+      );
     }
   });
 });
@@ -826,8 +938,8 @@ describe('deleting and re-creating the stack', () => {
 
   it('encrypts every log group with the log key and keeps them a year by default', () => {
     const groups = resourcesOf(synth.json, 'AWS::Logs::LogGroup');
-    // One per function (the seven jobs and the upload endpoint) and the state machine's.
-    expect(groups).toHaveLength(9);
+    // One per function (the seven jobs, the mail feedback and the upload endpoint) and the state machine's.
+    expect(groups).toHaveLength(10);
     const keys = new Set(groups.map(([, p]) => flatten(p.KmsKeyId)));
     expect(keys.size).toBe(1);
     for (const [, p] of groups) expect(p.RetentionInDays).toBe(365);

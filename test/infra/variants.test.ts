@@ -45,8 +45,8 @@ describe('context parameters', () => {
     expect(stateMachineDefinition(sm).States.RenderProjects?.MaxConcurrency).toBe(25);
     for (const [, group] of resourcesOf(json, 'AWS::Logs::LogGroup')) expect(group.RetentionInDays).toBe(90);
     const functions = resourcesOf(json, 'AWS::Lambda::Function').filter(([, p]) => p.Runtime === 'nodejs24.x');
-    // The seven jobs and the upload endpoint.
-    expect(functions).toHaveLength(8);
+    // The seven jobs, the mail feedback and the upload endpoint.
+    expect(functions).toHaveLength(9);
     for (const [, p] of functions) {
       // The public upload endpoint keeps its own throttle whatever the ingest setting (upload-endpoint.test.ts).
       if (!String(p.Description).startsWith('pmif-reports upload:'))
@@ -72,6 +72,32 @@ describe('context parameters', () => {
       expect(s.condition).toEqual({ StringEquals: { 'ses:FromAddress': 'pmif@example.lv', 'ses:ApiVersion': '2' } });
     }
     expect(reports.flatMap((r) => r.violations.map((v) => v.ruleName))).toEqual([]);
+  });
+
+  it('sends with a configuration set that already exists, adding only its own event destination to it', () => {
+    const { json, reports } = synthesize({ 'pmif:sesConfigurationSet': 'ministry-mail' });
+    expect(resourcesOf(json, 'AWS::SES::ConfigurationSet')).toEqual([]);
+    const destinations = resourcesOf(json, 'AWS::SES::ConfigurationSetEventDestination');
+    expect(destinations.map(([, p]) => p.ConfigurationSetName)).toEqual(['ministry-mail']);
+    const senders = resourcesOf(json, 'AWS::Lambda::Function').filter(
+      ([, p]) => (p.Environment as { Variables?: Record<string, unknown> })?.Variables?.SES_CONFIGURATION_SET,
+    );
+    expect(senders).toHaveLength(4);
+    for (const [, p] of senders) {
+      expect((p.Environment as { Variables: Record<string, unknown> }).Variables.SES_CONFIGURATION_SET).toBe(
+        'ministry-mail',
+      );
+    }
+    const grants = [...identityStatementsByRole(json).values()]
+      .flat()
+      .filter((s) => s.actions.includes('ses:SendRawEmail'));
+    for (const g of grants) {
+      expect(g.resources).toContain(
+        'arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:configuration-set/ministry-mail',
+      );
+    }
+    expect(reports.flatMap((r) => r.violations.map((v) => v.ruleName))).toEqual(['Annotation::pmif:sesIdentity']);
+    expect(() => synthesize({ 'pmif:sesConfigurationSet': 'has spaces' })).toThrow(/pmif:sesConfigurationSet/);
   });
 
   it('verifies a domain identity (DKIM records as outputs), mails from inside it and subscribes the operator', () => {

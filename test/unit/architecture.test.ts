@@ -68,6 +68,7 @@ const FOLDER_RULES: Record<string, readonly string[]> = {
   deliver: ['core', 'app', 'aws'],
   remind: ['core', 'app', 'aws'],
   transmission: ['core', 'app', 'aws'],
+  feedback: ['core', 'app', 'aws'],
   // The drop page and its endpoint's HTTP framing, shared by `serve` (cli) and the upload Lambda.
   upload: ['core', 'app', 'aws'],
 };
