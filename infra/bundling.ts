@@ -77,6 +77,16 @@ export const BUNDLE = {
   },
 } as const;
 
+/**
+ * Shell commands that trim the bundle's source map to the project's own sources (`scripts/trim-source-map.mjs`
+ * says why): stack frames in our code keep their TypeScript file and line, frames in a dependency the bundle's.
+ */
+export function sourceMapCommands(inputDir: string, outputDir: string): string[] {
+  return BUNDLE.sourcemap
+    ? [`node "${join(inputDir, 'scripts/trim-source-map.mjs')}" "${join(outputDir, `${BUNDLE.outFile}.map`)}"`]
+    : [];
+}
+
 /** Shell commands that copy what the PDF renderer reads at run time (fonts, colour profile) into a bundle. */
 export function fontCopyCommands(inputDir: string, outputDir: string): string[] {
   return [BUNDLE.fonts, BUNDLE.colourProfile].flatMap((asset) => {
@@ -103,7 +113,10 @@ export function nodejsBundling(handler: HandlerEntry): BundlingOptions {
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir, outputDir) => (handler.fonts ? fontCopyCommands(inputDir, outputDir) : []),
+      afterBundling: (inputDir, outputDir) => [
+        ...sourceMapCommands(inputDir, outputDir),
+        ...(handler.fonts ? fontCopyCommands(inputDir, outputDir) : []),
+      ],
     },
   };
 }

@@ -16,9 +16,6 @@ import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, 
 import type { ProjectReportModel } from '../core/report-types';
 import { revisionNeeded } from '../core/revision-policy';
 import type { Bilingual, Registry } from '../core/types';
-import { renderProgrammePdf } from '../pdf/render-programme-pdf';
-import { renderProjectPdf } from '../pdf/render-project-pdf';
-import { renderProgrammeXlsx, renderProjectXlsx } from '../workbooks/write-report-xlsx';
 import { CODE_VERSION } from './code-version';
 import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';
 import { type RenderedFile, renderProjectsInWorkers } from './parallel-render';
@@ -35,6 +32,16 @@ import {
 } from './revisions';
 
 export { latestManifest, loadRevisionInputs, type PlanRef, type RevisionInputs, type RevisionPlan };
+
+let renderers: Promise<typeof import('./report-renderers')> | undefined;
+/** The PDF and XLSX renderers, loaded once, when the first report is rendered (see report-renderers.ts). */
+const loadRenderers = () => {
+  renderers ??= import('./report-renderers').catch((err: unknown) => {
+    renderers = undefined;
+    throw err;
+  });
+  return renderers;
+};
 
 /** Below this many projects a period renders on the main thread by default. */
 export const PARALLEL_FROM_PROJECTS = 24;
@@ -173,6 +180,7 @@ export function projectModel(plan: RevisionPlan, inputs: RevisionInputs, project
 /** The bytes of one project's report files, every edition; pure given the plan and its inputs (used by `verify` too). */
 export async function renderProjectFiles(plan: RevisionPlan, inputs: RevisionInputs, projectId: string) {
   const model = projectModel(plan, inputs, projectId);
+  const { renderProjectPdf, renderProjectXlsx } = await loadRenderers();
   const files: RenderedFile[] = [];
   for (const { lang, fileEdition } of editionsOf(plan)) {
     files.push(
@@ -225,6 +233,7 @@ export async function renderProgrammeFiles(
     changes: previousFigures ? diffFigures(previousFigures, figures) : [],
     notes: plan.notes ?? [],
   });
+  const { renderProgrammePdf, renderProgrammeXlsx } = await loadRenderers();
   const files: RenderedFile[] = [];
   for (const { lang, fileEdition } of editionsOf(plan)) {
     files.push(

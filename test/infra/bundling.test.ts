@@ -4,8 +4,8 @@
  * The assertion tests elsewhere synthesize with placeholders; this is the test that the code deploys.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { isBuiltin, SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,15 +57,17 @@ describe('bundling options', () => {
     expect(api.outfile).toBe(join('/out', BUNDLE.outFile));
   });
 
-  it('copies the fonts and the colour profile only into the bundles that render PDFs', () => {
+  it('trims every source map, and copies the fonts and the colour profile only into the bundles that render PDFs', () => {
+    const trim = 'node "/in/scripts/trim-source-map.mjs" "/out/index.mjs.map"';
     expect(nodejsBundling(HANDLERS.renderProject).commandHooks?.afterBundling('/in', '/out')).toEqual([
+      trim,
       'mkdir -p "/out/fonts"',
       'cp "/in/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf" "/out/fonts/DejaVuSans.ttf"',
       'cp "/in/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" "/out/fonts/DejaVuSans-Bold.ttf"',
       'mkdir -p "/out/data"',
       'cp "/in/node_modules/pdfkit/js/data/sRGB_IEC61966_2_1.icc" "/out/data/sRGB_IEC61966_2_1.icc"',
     ]);
-    expect(nodejsBundling(HANDLERS.ingest).commandHooks?.afterBundling('/in', '/out')).toEqual([]);
+    expect(nodejsBundling(HANDLERS.ingest).commandHooks?.afterBundling('/in', '/out')).toEqual([trim]);
   });
 });
 
@@ -87,6 +89,18 @@ describe.each(entries)('$entry', ({ entry, exportNames, fonts, handler }) => {
     }
     // pdfkit reads the sRGB profile of the PDF/A output intent from `data/` next to the running module.
     expect(paths.includes(join(BUNDLE.colourProfile.to, BUNDLE.colourProfile.files[0]))).toBe(fonts);
+    // The source map maps our own code to its TypeScript and leaves every dependency's code unmapped.
+    const map = new SourceMap(JSON.parse(readFileSync(join(outDir, `${BUNDLE.outFile}.map`), 'utf8')));
+    const lines = readFileSync(join(outDir, BUNDLE.outFile), 'utf8').split('\n');
+    const sources = new Set<string>();
+    lines.forEach((text, line) => {
+      for (let column = 0; column < text.length; column += 211) {
+        const found = map.findEntry(line, column) as { originalSource?: string };
+        if (found.originalSource) sources.add(found.originalSource.replace(/^.*?(functions|node_modules)\//, '$1/'));
+      }
+    });
+    expect([...sources].filter((s) => s.startsWith('node_modules/'))).toEqual([]);
+    expect([...sources].some((s) => s.startsWith(`functions/${entry.split('/').at(-2)}/`))).toBe(true);
     // Load it in a fresh Node process with the environment the stack sets, the way the runtime imports a handler.
     const env = {
       ...process.env,
