@@ -40,7 +40,7 @@ import type {
   SubmissionStatus,
 } from './report-types';
 import { STATUSES, SUPERSEDED_FIGURE } from './report-types';
-import type { Bilingual, IndicatorDef, NormalisedSubmission, Project, Registry } from './types';
+import type { Bilingual, IndicatorDef, IsoDate, NormalisedSubmission, Project, Registry } from './types';
 
 /**
  * docs/architecture.md §5 progress status. From the project's last period on (`final`) there is no "on track" left to be: a
@@ -176,6 +176,94 @@ function projectIndicators(
   return defs;
 }
 
+/** What one indicator row of a project report is built from; warnings and lineage rows are added to the lists. */
+interface IndicatorContext {
+  registry: Registry;
+  project: Project;
+  history: PeriodSubmissions[];
+  period: string;
+  projectPeriods: string[];
+  elapsed: number;
+  final: boolean;
+  end: IsoDate;
+  warnings: DataWarning[];
+  lineage: LineageRow[];
+}
+
+/** One indicator of a project report: this period, cumulative, target, status, forecast, series and breakdown. */
+function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
+  const { registry, project, history, period, projectPeriods, elapsed, final, end, warnings, lineage } = ctx;
+  const target = registry.targets.find(
+    (t) => t.projectId === project.id && normaliseCode(t.indicatorCode) === normaliseCode(def.code),
+  );
+  const value: AggregatedValue = aggregateIndicator(def, history, period);
+  if (value.summedTypedPersons) {
+    warnings.push({
+      code: 'persons-summed',
+      message: {
+        lv: `${def.code}: dalībnieku dati nav iesniegti visos periodos; kopējā vērtība ir ievadīto skaitu summa, un personas var būt skaitītas atkārtoti.`,
+        en: `${def.code}: participant rows were not submitted for every period; the cumulative value adds up typed counts and may count persons more than once.`,
+      },
+    });
+  }
+  lineage.push(...lineageRows(def.code, value.contributions));
+  const series: SeriesPoint[] = projectPeriods.map((per) => ({
+    period: per,
+    periodEnd: periodEnd(periodFromKey(per)),
+    cumulative: per === period ? value.cumulative : aggregateIndicator(def, history, per).cumulative,
+  }));
+  const targetValue = target?.target ?? null;
+  const achievement = targetValue !== null && targetValue > 0 ? value.cumulative / targetValue : null;
+  const milestone = milestoneOutcome(target, series, end, value.cumulative);
+  return {
+    code: def.code,
+    name: { lv: displayName(def, 'lv'), en: displayName(def, 'en') },
+    unit: def.unit,
+    type: def.type,
+    aggregation: def.aggregation,
+    origin: value.origin,
+    baseline: target?.baseline ?? 0,
+    target: targetValue,
+    milestone: target?.milestone ?? null,
+    milestoneDate: target?.milestoneDate ?? null,
+    thisPeriod: value.thisPeriod,
+    cumulative: value.cumulative,
+    achievement,
+    expected: elapsed,
+    status: indicatorStatus(achievement, elapsed, final),
+    forecast: def.aggregation === 'latest' ? null : linearForecast(value.cumulative, elapsed, def.integer),
+    milestoneMissed: milestone.missed,
+    milestoneMetIn: milestone.metIn,
+    series,
+    ...(isPersonIndicator(def) ? { breakdown: personBreakdown(def, history, period) } : {}),
+    ...(def.breakdownOf ? { breakdownOf: def.breakdownOf } : {}),
+  };
+}
+
+/** The warnings the upload in force was accepted with, as the report lists them. */
+function submittedWarnings(current: PeriodSubmissions | undefined): DataWarning[] {
+  const warnings: DataWarning[] = [];
+  for (const w of current?.inForce.warnings ?? []) {
+    const warning: DataWarning = { code: w.code, message: w.message };
+    if (w.sheet !== undefined) warning.sheet = w.sheet;
+    if (w.cell !== undefined) warning.cell = w.cell;
+    warnings.push(warning);
+  }
+  return warnings;
+}
+
+/** The coordinator's narrative of the period, or null when they wrote none. */
+function narrativeOf(current: PeriodSubmissions | undefined): ProjectReportModel['narrative'] {
+  const n = current?.inForce.narrative;
+  return n && (n.achievements || n.problems || n.nextSteps)
+    ? {
+        achievements: n.achievements?.text ?? '',
+        problems: n.problems?.text ?? '',
+        nextSteps: n.nextSteps?.text ?? '',
+      }
+    : null;
+}
+
 /** Cumulatively, too, a breakdown never exceeds its parent; a breach is shown (the period check refuses uploads). */
 function ofWhichWarnings(rows: readonly IndicatorRow[]): DataWarning[] {
   const out: DataWarning[] = [];
@@ -211,53 +299,9 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
   const lineage: LineageRow[] = [];
   const projectPeriods = periodsBetween(project.start, end < project.end ? end : project.end).map(formatPeriod);
 
-  const indicators: IndicatorRow[] = projectIndicators(registry, project, history).map((def) => {
-    const target = registry.targets.find(
-      (t) => t.projectId === project.id && normaliseCode(t.indicatorCode) === normaliseCode(def.code),
-    );
-    const value: AggregatedValue = aggregateIndicator(def, history, period);
-    if (value.summedTypedPersons) {
-      warnings.push({
-        code: 'persons-summed',
-        message: {
-          lv: `${def.code}: dalībnieku dati nav iesniegti visos periodos; kopējā vērtība ir ievadīto skaitu summa, un personas var būt skaitītas atkārtoti.`,
-          en: `${def.code}: participant rows were not submitted for every period; the cumulative value adds up typed counts and may count persons more than once.`,
-        },
-      });
-    }
-    lineage.push(...lineageRows(def.code, value.contributions));
-    const series: SeriesPoint[] = projectPeriods.map((per) => ({
-      period: per,
-      periodEnd: periodEnd(periodFromKey(per)),
-      cumulative: per === period ? value.cumulative : aggregateIndicator(def, history, per).cumulative,
-    }));
-    const targetValue = target?.target ?? null;
-    const achievement = targetValue !== null && targetValue > 0 ? value.cumulative / targetValue : null;
-    const milestone = milestoneOutcome(target, series, end, value.cumulative);
-    return {
-      code: def.code,
-      name: { lv: displayName(def, 'lv'), en: displayName(def, 'en') },
-      unit: def.unit,
-      type: def.type,
-      aggregation: def.aggregation,
-      origin: value.origin,
-      baseline: target?.baseline ?? 0,
-      target: targetValue,
-      milestone: target?.milestone ?? null,
-      milestoneDate: target?.milestoneDate ?? null,
-      thisPeriod: value.thisPeriod,
-      cumulative: value.cumulative,
-      achievement,
-      expected: elapsed,
-      status: indicatorStatus(achievement, elapsed, final),
-      forecast: def.aggregation === 'latest' ? null : linearForecast(value.cumulative, elapsed, def.integer),
-      milestoneMissed: milestone.missed,
-      milestoneMetIn: milestone.metIn,
-      series,
-      ...(isPersonIndicator(def) ? { breakdown: personBreakdown(def, history, period) } : {}),
-      ...(def.breakdownOf ? { breakdownOf: def.breakdownOf } : {}),
-    };
-  });
+  const indicators: IndicatorRow[] = projectIndicators(registry, project, history).map((def) =>
+    indicatorRow({ registry, project, history, period, projectPeriods, elapsed, final, end, warnings, lineage }, def),
+  );
   warnings.push(...ofWhichWarnings(indicators));
 
   const finance = projectFinance(registry, project, history, period, elapsed);
@@ -266,21 +310,8 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
   }
   lineage.push(...supersededRows(history));
 
-  for (const w of current?.inForce.warnings ?? []) {
-    const warning: DataWarning = { code: w.code, message: w.message };
-    if (w.sheet !== undefined) warning.sheet = w.sheet;
-    if (w.cell !== undefined) warning.cell = w.cell;
-    warnings.push(warning);
-  }
-  const n = current?.inForce.narrative;
-  const narrative =
-    n && (n.achievements || n.problems || n.nextSteps)
-      ? {
-          achievements: n.achievements?.text ?? '',
-          problems: n.problems?.text ?? '',
-          nextSteps: n.nextSteps?.text ?? '',
-        }
-      : null;
+  warnings.push(...submittedWarnings(current));
+  const narrative = narrativeOf(current);
 
   return {
     kind: 'project',
@@ -387,6 +418,56 @@ export function activeProjects(registry: Registry, period: string): Project[] {
   return registry.projects.filter((pr) => pr.start <= periodEnd(p) && pr.end >= periodStart(p));
 }
 
+/** One project's line in the programme summary: its submission, indicator statuses and spending. */
+function programmeProjectRow(m: ProjectReportModel): ProgrammeProjectRow {
+  const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<IndicatorStatus, number>;
+  for (const i of m.indicators) statusCounts[i.status]++;
+  return {
+    id: m.project.id,
+    title: m.project.title,
+    beneficiary: m.project.beneficiary,
+    fund: m.project.fund,
+    submission: m.submission.status,
+    statusCounts,
+    eligibleCost: m.finance.eligibleCost,
+    spentCumulative: m.finance.spentCumulative,
+    absorption: m.finance.absorption,
+    elapsed: m.elapsed,
+  };
+}
+
+/** Each indicator summed over the projects that report it (values against targets of the projects with one). */
+function commonIndicators(sorted: readonly ProjectReportModel[]): Map<string, CommonIndicatorRow> {
+  const byCode = new Map<string, CommonIndicatorRow>();
+  for (const m of sorted) {
+    for (const i of m.indicators) {
+      const row = byCode.get(i.code) ?? {
+        code: i.code,
+        name: i.name,
+        unit: i.unit,
+        thisPeriod: 0,
+        cumulative: 0,
+        target: 0,
+        cumulativeWithTarget: 0,
+        achievement: null,
+        projects: 0,
+      };
+      row.thisPeriod += i.thisPeriod;
+      row.cumulative += i.cumulative;
+      // % of target compares like with like: values and targets of the same projects (those with a target).
+      if (i.target !== null && i.target > 0) {
+        row.target += i.target;
+        row.cumulativeWithTarget += i.cumulative;
+      }
+      row.achievement = row.target > 0 ? row.cumulativeWithTarget / row.target : null;
+      row.projects += 1;
+      if (i.breakdown) row.breakdown = sumBreakdowns([row.breakdown ?? emptyBreakdown(), i.breakdown]);
+      byCode.set(i.code, row);
+    }
+  }
+  return byCode;
+}
+
 /** The figures a later revision is compared against: project → figure → value. */
 export type FigureSnapshot = Record<string, Record<string, number>>;
 
@@ -427,49 +508,8 @@ export function buildProgrammeReport(input: {
   const p = periodFromKey(period);
   const deadline = submissionDeadline(p, registry.settings.deadlineDays);
   const sorted = [...input.projects].sort((a, b) => (a.project.id < b.project.id ? -1 : 1));
-  const projects: ProgrammeProjectRow[] = sorted.map((m) => {
-    const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<IndicatorStatus, number>;
-    for (const i of m.indicators) statusCounts[i.status]++;
-    return {
-      id: m.project.id,
-      title: m.project.title,
-      beneficiary: m.project.beneficiary,
-      fund: m.project.fund,
-      submission: m.submission.status,
-      statusCounts,
-      eligibleCost: m.finance.eligibleCost,
-      spentCumulative: m.finance.spentCumulative,
-      absorption: m.finance.absorption,
-      elapsed: m.elapsed,
-    };
-  });
-  const byCode = new Map<string, CommonIndicatorRow>();
-  for (const m of sorted) {
-    for (const i of m.indicators) {
-      const row = byCode.get(i.code) ?? {
-        code: i.code,
-        name: i.name,
-        unit: i.unit,
-        thisPeriod: 0,
-        cumulative: 0,
-        target: 0,
-        cumulativeWithTarget: 0,
-        achievement: null,
-        projects: 0,
-      };
-      row.thisPeriod += i.thisPeriod;
-      row.cumulative += i.cumulative;
-      // % of target compares like with like: values and targets of the same projects (those with a target).
-      if (i.target !== null && i.target > 0) {
-        row.target += i.target;
-        row.cumulativeWithTarget += i.cumulative;
-      }
-      row.achievement = row.target > 0 ? row.cumulativeWithTarget / row.target : null;
-      row.projects += 1;
-      if (i.breakdown) row.breakdown = sumBreakdowns([row.breakdown ?? emptyBreakdown(), i.breakdown]);
-      byCode.set(i.code, row);
-    }
-  }
+  const projects: ProgrammeProjectRow[] = sorted.map(programmeProjectRow);
+  const byCode = commonIndicators(sorted);
   const indicators = [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));
   // Totals in integer cents: each project's figure is already whole cents, so the sums are exact.
   const cents = (pick: (m: ProjectReportModel) => number) => sumCents(sorted.map((m) => toCents(pick(m)) ?? 0));
