@@ -126,11 +126,13 @@ describe('download tokens', () => {
 
   it('are revoked with the key that signed them: valid after one rotation, void once the old key is dropped', () => {
     const rotated: SigningKeyRing = { current: key(), previous: ring.current };
+    // An auditor's revision page lives for years: the rotation is what ends it early, as it ends download links.
+    const page = signRevisionLink(ring, { period: '2025-Q4', revision: 1 }, new Date('2036-01-20T08:00:00Z'));
     expect(openDownloadLink(rotated, token, PDF, NOW).ok).toBe(true);
-    expect(openDownloadLink({ current: rotated.current }, token, PDF, NOW)).toEqual({
-      ok: false,
-      reason: 'unknown-key',
-    });
+    expect(openRevisionLink(rotated, page, NOW).ok).toBe(true);
+    const revoked: SigningKeyRing = { current: rotated.current };
+    expect(openDownloadLink(revoked, token, PDF, NOW)).toEqual({ ok: false, reason: 'unknown-key' });
+    expect(openRevisionLink(revoked, page, NOW)).toEqual({ ok: false, reason: 'unknown-key' });
   });
 
   it('are not upload or revision tokens, and those are not download tokens', () => {
