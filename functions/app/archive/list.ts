@@ -1,6 +1,5 @@
 /** `archive list`: every archived revision of the reports, with its status and manifest hash. */
 import { keys } from '../../core/keys';
-import type { ManifestOutput } from '../../core/manifest';
 import type { RevisionPlan } from '../revisions';
 import {
   type ArchiveDeps,

@@ -5,7 +5,6 @@
  * both editions to the same bytes.
  */
 import { keys, parseTransmissionKey } from '../../core/keys';
-import type { ManifestOutput } from '../../core/manifest';
 import type { ObjectStore } from '../../core/ports';
 import { buildTransmission, transmissionFigures } from '../../core/transmission';
 import type { NormalisedSubmission, Registry } from '../../core/types';
