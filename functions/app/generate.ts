@@ -15,7 +15,7 @@ import { describeRegistryChanges } from '../core/registry-changes';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
 import { revisionNeeded } from '../core/revision-policy';
-import type { Bilingual, Registry } from '../core/types';
+import type { Bilingual, ChangeNote, Registry } from '../core/types';
 import { CODE_VERSION } from './code-version';
 import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';
 import { type RenderedFile, renderProjectsInWorkers } from './parallel-render';
@@ -106,7 +106,7 @@ export async function planRevision(
   }
   sources.sort((a, b) => (a.recordKey < b.recordKey ? -1 : a.recordKey > b.recordKey ? 1 : 0));
   const previous = complete > 0 ? await readJson<Manifest>(deps, keys.manifest(period, complete)) : null;
-  const notes: Bilingual[] = [];
+  const notes: ChangeNote[] = [];
   if (options.reason !== undefined)
     notes.push({ lv: `Pārizdots: ${options.reason}`, en: `Re-issued: ${options.reason}` });
   // Unchanged inputs, only contacts changed, or only earlier periods' sources changed without moving its figures.

@@ -3,7 +3,7 @@
  * source and output with its SHA-256, so an auditor can check and re-render it.
  */
 import type { FigureSnapshot } from './report-model';
-import type { Bilingual, Lang } from './types';
+import type { Bilingual, ChangeNote, Lang } from './types';
 
 export interface ManifestSource {
   key: string;
@@ -34,7 +34,7 @@ export interface RevisionBasis {
   /** Why an operator re-issued it (`reissue --reason`); absent for a revision its inputs called for. */
   reason?: string;
   /** What changed besides figures: the reason, registry fields the reports print (old → new). */
-  notes?: Bilingual[];
+  notes?: ChangeNote[];
 }
 
 export interface Manifest extends RevisionBasis {

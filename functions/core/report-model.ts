@@ -40,7 +40,7 @@ import type {
   SubmissionStatus,
 } from './report-types';
 import { STATUSES, SUPERSEDED_FIGURE } from './report-types';
-import type { Bilingual, IndicatorDef, IsoDate, NormalisedSubmission, Project, Registry } from './types';
+import type { Bilingual, ChangeNote, IndicatorDef, IsoDate, NormalisedSubmission, Project, Registry } from './types';
 
 /**
  * docs/architecture.md §5 progress status. From the project's last period on (`final`) there is no "on track" left to be: a
@@ -502,7 +502,7 @@ export function buildProgrammeReport(input: {
   generatedAt: string;
   projects: readonly ProjectReportModel[];
   changes?: ReportChange[];
-  notes?: Bilingual[];
+  notes?: ChangeNote[];
 }): ProgrammeReportModel {
   const { registry, period } = input;
   const p = periodFromKey(period);

@@ -3,7 +3,7 @@
  * the PDF and XLSX renderers. Language-neutral (names carry both languages); no wall-clock time inside.
  */
 import type { Breakdown } from './breakdown';
-import type { Aggregation, Bilingual, Fund, IndicatorType, IsoDate, SpecificObjective } from './types';
+import type { Aggregation, Bilingual, ChangeNote, Fund, IndicatorType, IsoDate, SpecificObjective } from './types';
 
 export const STATUSES = ['achieved', 'on-track', 'at-risk', 'behind', 'not-achieved', 'no-target'] as const;
 export type IndicatorStatus = (typeof STATUSES)[number];
@@ -224,5 +224,5 @@ export interface ProgrammeReportModel {
   /** Changes since the previous revision of this period (empty for r1). */
   changes: ReportChange[];
   /** Changes besides figures: an operator's reason for re-issuing, registry fields old → new. */
-  notes?: Bilingual[];
+  notes?: ChangeNote[];
 }

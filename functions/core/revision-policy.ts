@@ -7,8 +7,9 @@
  * - a change to the period's own submissions in force: always (its lineage changed, even if a re-upload repeats
  *   every number);
  * - a change to the registry fields the period's report prints (its active projects, their dates, money, targets
- *   and budget lines, the indicator definitions and settings): always. Contacts (coordinators' and recipients'
- *   addresses, recipients' languages and projects) are not printed: they affect future mail only;
+ *   and budget lines, the indicator definitions, the deadline setting): always. Contacts (coordinators' and
+ *   recipients' addresses, recipients' languages and projects) and the reminder days are not printed: they affect
+ *   future mail only;
  * - a change to an earlier period's submissions: only when it moves this period's figures, both sides computed by
  *   the *same* (current) code from the previous and the new sources, so only the inputs can make them differ.
  *
@@ -42,6 +43,8 @@ export function printedRegistry(registry: Registry, period: string): unknown {
   const ids = new Set(active.map((p) => p.id));
   return {
     ...rest,
+    // The reminder days are not printed either: they only time a mail.
+    settings: { ...rest.settings, reminderDays: undefined },
     projects: active
       .map(({ coordinatorEmails: _emails, ...printed }) => printed)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),

@@ -7,6 +7,17 @@ export type IsoDate = string;
 export type Lang = 'lv' | 'en';
 export type Bilingual = { lv: string; en: string };
 
+/**
+ * One line of a revision's change list (an operator's reason, a registry field old → new, a project added or
+ * removed). A registry field's line also carries its parts, so that a table can put them in columns (the XLSX).
+ */
+export interface ChangeNote extends Bilingual {
+  projectId?: string;
+  what?: Bilingual;
+  old?: Bilingual;
+  new?: Bilingual;
+}
+
 export const FUNDS = ['AMIF-2021-2027', 'AMIF-2014-2020', 'ESF', 'OTHER'] as const;
 export type Fund = (typeof FUNDS)[number];
 

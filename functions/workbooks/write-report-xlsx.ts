@@ -22,7 +22,7 @@ import {
   SUBMISSION_STATUS_LABELS,
   type SubmissionStatus,
 } from '../core/report-types';
-import { AGE_BRACKETS, type Bilingual, GENDERS, type IsoDate, type Lang } from '../core/types';
+import { AGE_BRACKETS, type Bilingual, type ChangeNote, GENDERS, type IsoDate, type Lang } from '../core/types';
 import { packDeterministic } from './deterministic-zip';
 import { fitSheetLayout } from './fit-layout';
 import { safeCellText } from './safe-text';
@@ -657,7 +657,8 @@ export async function renderProgrammeXlsx(model: ProgrammeReportModel, lang: Lan
       model.indicators,
       lang,
     );
-  if (model.changes.length > 0) writeChanges(addSheet(workbook, XLSX_SHEETS.changes[lang], options), model, lang);
+  if (model.changes.length > 0 || (model.notes ?? []).length > 0)
+    writeChanges(addSheet(workbook, XLSX_SHEETS.changes[lang], options), model, lang);
   return finish(workbook);
 }
 
@@ -784,19 +785,60 @@ function writeProgrammeFinance(sheet: Worksheet, model: ProgrammeReportModel, la
   ]);
 }
 
+/** A row of the changes sheet: a figure that moved, or a change-list line (a reason, a registry field, a project). */
+type ChangeRow = { change: ReportChange } | { note: ChangeNote };
+
+/**
+ * Changes since the previous revision: the figures that moved (numbers, with a live difference), then every line of
+ * the revision's change list (an operator's reason, registry fields old → new, projects added or removed), with its
+ * project, what changed and the old and new values in their own columns where the line has them.
+ */
 function writeChanges(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
   const format = (c: ReportChange) => (c.figure === 'finance' ? FMT.money : countFormat(c.old, c.new));
-  const columns: Column<ReportChange>[] = [
-    { header: T.project, width: 14, maxWidth: 24, put: (c, ch) => text(c, ch.projectId) },
-    {
-      header: T.figure,
-      width: 12,
-      maxWidth: 36,
-      put: (c, ch) => text(c, ch.figure === 'finance' ? T.financeSpentToDate[lang] : ch.figure),
-    },
-    { header: T.previousRevision, width: 16, put: (c, ch) => number(c, ch.old, format(ch)) },
-    { header: T.thisRevision, width: 16, put: (c, ch) => number(c, ch.new, format(ch)) },
-    { header: T.difference, width: 16, put: (c, ch, r) => formula(c, `D${r}-C${r}`, ch.new - ch.old, format(ch)) },
+  const rows: ChangeRow[] = [
+    ...model.changes.map((change) => ({ change })),
+    ...(model.notes ?? []).map((note) => ({ note })),
   ];
-  writeTable(sheet, lang, columns, model.changes);
+  const columns: Column<ChangeRow>[] = [
+    {
+      header: T.project,
+      width: 14,
+      maxWidth: 24,
+      put: (c, row) => text(c, 'change' in row ? row.change.projectId : (row.note.projectId ?? null)),
+    },
+    {
+      header: T.changedItem,
+      width: 12,
+      maxWidth: 60,
+      wrap: true,
+      put: (c, row) => {
+        if ('note' in row) return text(c, (row.note.what ?? row.note)[lang]);
+        text(c, row.change.figure === 'finance' ? T.financeSpentToDate[lang] : row.change.figure);
+      },
+    },
+    {
+      header: T.previousRevision,
+      width: 16,
+      maxWidth: 40,
+      wrap: true,
+      put: (c, row) =>
+        'change' in row ? number(c, row.change.old, format(row.change)) : text(c, row.note.old?.[lang] ?? null),
+    },
+    {
+      header: T.thisRevision,
+      width: 16,
+      maxWidth: 40,
+      wrap: true,
+      put: (c, row) =>
+        'change' in row ? number(c, row.change.new, format(row.change)) : text(c, row.note.new?.[lang] ?? null),
+    },
+    {
+      header: T.difference,
+      width: 16,
+      put: (c, row, r) => {
+        if ('change' in row) formula(c, `D${r}-C${r}`, row.change.new - row.change.old, format(row.change));
+      },
+    },
+  ];
+  writeTable(sheet, lang, columns, rows);
 }
