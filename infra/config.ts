@@ -53,6 +53,8 @@ export interface ReportingConfig {
   skipBundling: boolean;
   /** An SES configuration set that already exists, to send with instead of one the stack creates. */
   sesConfigurationSet?: string;
+  /** Record the archive bucket's data events in a CloudTrail trail of its own. */
+  archiveTrail: boolean;
 }
 
 /** Context keys, each with its default as documented in docs/deploy.md. */
@@ -76,6 +78,7 @@ export const CONTEXT = {
   auditorPrincipal: 'pmif:auditorPrincipal',
   ingestReservedConcurrency: 'pmif:ingestReservedConcurrency',
   skipBundling: 'pmif:skipBundling',
+  archiveTrail: 'pmif:archiveTrail',
 } as const;
 
 export const DEFAULTS = {
@@ -210,6 +213,7 @@ export function readConfig(get: (key: string) => unknown): ReportingConfig {
   const coordinatorProjects = readCoordinatorProjects(r);
   const ingestReservedConcurrency = readIngestReservedConcurrency(r);
   const skipBundling = r.flag(CONTEXT.skipBundling);
+  const archiveTrail = r.flag(CONTEXT.archiveTrail);
 
   const config: ReportingConfig = {
     stackName,
@@ -224,6 +228,7 @@ export function readConfig(get: (key: string) => unknown): ReportingConfig {
     logLevel,
     coordinatorProjects,
     skipBundling,
+    archiveTrail,
   };
   if (alarmEmail !== undefined) config.alarmEmail = alarmEmail;
   if (sesConfigurationSet !== undefined) config.sesConfigurationSet = sesConfigurationSet;

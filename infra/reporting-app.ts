@@ -38,10 +38,10 @@ export const DISABLED_CONTROL_TOWER_RULES: Record<string, string> = {
     "The data bucket's notifications (uploads start ingest) are set by aws-cdk-lib's notifications custom resource, which this rule cannot see in the template; the archive and the access logs have no consumer for events.",
   // s3_bucket_object_lock_enabled_check
   'ct-s3-pr-9':
-    'Flags the data bucket (working records: the mail ledger and receipts are rewritten as their state changes, so they cannot be locked; uploads are kept by versioning and, with what each revision used, locked in the archive) and the access-log bucket (expired by lifecycle). The archive bucket has Object Lock.',
+    'Flags the data bucket (working records: the mail ledger and receipts are rewritten as their state changes, so they cannot be locked; uploads are kept by versioning and, with what each revision used, locked in the archive), the access-log bucket (expired by lifecycle) and, with pmif:archiveTrail, the trail bucket (CloudTrail log files: versioned, expired by lifecycle, and checked by CloudTrail digest files). The archive bucket has Object Lock.',
   // sqs_dlq_check
   'ct-sqs-pr-1':
-    'The three queues are themselves dead-letter queues (of ingest, remind and the schedules); a dead-letter queue of a dead-letter queue would have no consumer either. Each is alarmed on its first message.',
+    'The queues are themselves dead-letter queues (of ingest, remind, transmission, the mail feedback and the schedules); a dead-letter queue of a dead-letter queue would have no consumer either. Each is alarmed on its first message.',
 };
 
 export function buildReportingApp(app: App): ReportingStack {

@@ -13,6 +13,7 @@ import type { ReportingConfig } from './config';
 import { AccessLogBucket } from './constructs/access-log-bucket';
 import { ArchiveBucket } from './constructs/archive-bucket';
 import { ArchiveHoldRole } from './constructs/archive-hold-role';
+import { ArchiveTrail } from './constructs/archive-trail';
 import { grantBucketAccess } from './constructs/bucket-access';
 import { CoordinatorUploadRole } from './constructs/coordinator-upload-role';
 import { DataBucket } from './constructs/data-bucket';
@@ -94,9 +95,9 @@ export class ReportingStack extends Stack {
 
   /** Buckets, the mail identity, the log key and the operators' alarm topic. */
   private storage(config: ReportingConfig) {
-    const accessLogs = new AccessLogBucket(this, 'AccessLogs', {
-      retention: Duration.days(Math.ceil(config.retentionYears * 365.25) + 31),
-    });
+    // Logs of who read or changed the archive are kept as long as the reports they speak of, and a month more.
+    const recordRetention = Duration.days(Math.ceil(config.retentionYears * 365.25) + 31);
+    const accessLogs = new AccessLogBucket(this, 'AccessLogs', { retention: recordRetention });
     const data = new DataBucket(this, 'Data', { accessLogs: accessLogs.bucket });
     const archive = new ArchiveBucket(this, 'Archive', {
       accessLogs: accessLogs.bucket,
@@ -105,6 +106,15 @@ export class ReportingStack extends Stack {
     });
     const mail = new MailIdentity(this, 'Mail', { identity: config.sesIdentity, mailFrom: config.mailFrom });
     const logKey = new LogKey(this, 'LogKey');
+    if (config.archiveTrail) {
+      new ArchiveTrail(this, 'ArchiveTrail', {
+        archive: archive.bucket,
+        accessLogs: accessLogs.bucket,
+        retention: recordRetention,
+        logRetention: config.logRetention,
+        logKey: logKey.key,
+      });
+    }
     const alarms = new OperatorAlarms(this, 'Alarms', config.alarmEmail ? { email: config.alarmEmail } : {});
 
     return { accessLogs, data, archive, mail, logKey, alarms };

@@ -903,6 +903,10 @@ describe('deleting and re-creating the stack', () => {
   const physicalNames = (type: string, p: Record<string, unknown>) =>
     Object.entries(p).filter(([k]) => NAMING.test(k) || NAMED_BY[type] === k);
 
+  it('records no CloudTrail trail unless pmif:archiveTrail asks for one (archive-trail.test.ts)', () => {
+    expect(resourcesOf(synth.json, 'AWS::CloudTrail::Trail')).toEqual([]);
+  });
+
   it('keeps no resource under a name a re-created stack would reuse', () => {
     const kept = Object.entries(synth.json.Resources).filter(
       ([, r]) => (r as { DeletionPolicy?: string }).DeletionPolicy === 'Retain',
