@@ -14,6 +14,11 @@ export interface HandlerEntry {
   readonly exportName: string;
   /** Whether the bundle carries the DejaVu TTFs (the functions that render PDFs). */
   readonly fonts: boolean;
+  /**
+   * Whether the asset carries the verifier bundle (`verifier/pmif-verifier.mjs`), the code archived with each
+   * revision (scripts/build-verifier.ts): the generate steps, which archive it.
+   */
+  readonly verifier?: boolean;
 }
 
 /**
@@ -22,9 +27,14 @@ export interface HandlerEntry {
  */
 export const HANDLERS = {
   ingest: { entry: 'functions/ingest/handler.ts', exportName: 'handler', fonts: false },
-  plan: { entry: 'functions/generate/handler.ts', exportName: 'planHandler', fonts: true },
-  renderProject: { entry: 'functions/generate/handler.ts', exportName: 'renderProjectHandler', fonts: true },
-  finish: { entry: 'functions/generate/handler.ts', exportName: 'finishHandler', fonts: true },
+  plan: { entry: 'functions/generate/handler.ts', exportName: 'planHandler', fonts: true, verifier: true },
+  renderProject: {
+    entry: 'functions/generate/handler.ts',
+    exportName: 'renderProjectHandler',
+    fonts: true,
+    verifier: true,
+  },
+  finish: { entry: 'functions/generate/handler.ts', exportName: 'finishHandler', fonts: true, verifier: true },
   deliver: { entry: 'functions/deliver/handler.ts', exportName: 'handler', fonts: false },
   remind: { entry: 'functions/remind/handler.ts', exportName: 'handler', fonts: false },
   upload: { entry: 'functions/upload/handler.ts', exportName: 'handler', fonts: false },
@@ -98,6 +108,19 @@ export function fontCopyCommands(inputDir: string, outputDir: string): string[] 
   });
 }
 
+/** Where the verifier bundle goes in an asset; `functions/aws/deps.ts` reads it from beside the handler. */
+export const VERIFIER_IN_ASSET = 'verifier/pmif-verifier.mjs';
+
+/**
+ * The command that builds the verifier bundle into an asset, with the same script and options as `npm run build`
+ * (tsx runs the build script; both are development dependencies, as esbuild is).
+ */
+export function verifierBuildCommands(inputDir: string, outputDir: string): string[] {
+  return [
+    `"${join(inputDir, 'node_modules/.bin/tsx')}" "${join(inputDir, 'scripts/build-verifier.ts')}" "${join(outputDir, VERIFIER_IN_ASSET)}"`,
+  ];
+}
+
 /** NodejsFunction bundling options for a handler. */
 export function nodejsBundling(handler: HandlerEntry): BundlingOptions {
   return {
@@ -116,6 +139,7 @@ export function nodejsBundling(handler: HandlerEntry): BundlingOptions {
       afterBundling: (inputDir, outputDir) => [
         ...sourceMapCommands(inputDir, outputDir),
         ...(handler.fonts ? fontCopyCommands(inputDir, outputDir) : []),
+        ...(handler.verifier ? verifierBuildCommands(inputDir, outputDir) : []),
       ],
     },
   };

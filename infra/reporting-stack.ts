@@ -419,15 +419,22 @@ function grantFunctions(fns: Functions, store: Storage, configurationSetArn: str
     ['render', renderProject],
     ['finish', finish],
   ] as const) {
+    const finishing = step === 'finish';
     grantBucketAccess(fn.role, `The generate ${step} function`, {
       ...data,
-      read: [DATA.registryVersions, DATA.submissions],
+      // finish copies the exact upload versions (and registry workbooks) a revision used into the archive.
+      ...(finishing
+        ? { read: [DATA.registryVersions, DATA.submissions, DATA.inbox, DATA.registry], readVersions: true }
+        : { read: [DATA.registryVersions, DATA.submissions] }),
       list: true,
     });
+    // finish also archives the revision's inputs and code, content-addressed under blobs/, and extends the
+    // retention of a blob it reuses to the revision's (read from the revision's report; HEAD of a blob is a read).
     grantBucketAccess(fn.role, `The generate ${step} function`, {
       ...archive,
-      read: [ARCHIVE.reports],
-      write: [ARCHIVE.reports],
+      read: finishing ? [ARCHIVE.reports, ARCHIVE.blobs] : [ARCHIVE.reports],
+      write: finishing ? [ARCHIVE.reports, ARCHIVE.blobs] : [ARCHIVE.reports],
+      ...(finishing ? { readRetention: [ARCHIVE.reports, ARCHIVE.blobs], extendRetention: [ARCHIVE.blobs] } : {}),
       list: true,
     });
   }

@@ -36,6 +36,12 @@ export const ARCHIVE = {
     prefix: 'transmissions/',
     holds: 'every revision of every Art. 42 transmission, its plan and its manifest',
   },
+  blobs: {
+    prefix: 'blobs/',
+    holds:
+      'the inputs and code of every revision, content-addressed (blobs/sha256/<hash>): uploads, records, registry ' +
+      'workbooks and the verifier bundle, one object per SHA-256',
+  },
 } as const satisfies Record<string, StoragePrefix>;
 
 /**

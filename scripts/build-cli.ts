@@ -94,6 +94,9 @@ export async function buildCli(root: string): Promise<void> {
     return;
   }
   await esbuild.build(options);
+  // The code each revision archives (scripts/build-verifier.ts), from the same sources as the command line.
+  const { buildVerifier, VERIFIER_OUT } = await import('./build-verifier');
+  await buildVerifier(root, join(root, VERIFIER_OUT));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

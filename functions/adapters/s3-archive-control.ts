@@ -1,8 +1,15 @@
 /**
- * Legal holds and presigned downloads on S3 (the AWS side of {@link ArchiveControl}). Holds are placed only where
- * Object Lock is on (the archive bucket, `reports/`); the data bucket keeps every upload version by versioning.
+ * Legal holds, retention and presigned downloads on S3 (the AWS side of {@link ArchiveControl}). Holds are placed
+ * only where Object Lock is on (the archive bucket: `reports/`, `transmissions/`, `blobs/`); the data bucket keeps
+ * every upload version by versioning.
  */
-import { GetObjectCommand, PutObjectLegalHoldCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectLegalHoldCommand,
+  PutObjectRetentionCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type ArchiveControl, MAX_PRESIGN_SECONDS, StoreError } from '../core/ports';
 
@@ -51,6 +58,55 @@ export class S3ArchiveControl implements ArchiveControl {
       );
     } catch (err) {
       throw new StoreError(`cannot place a legal hold on s3://${bucket}/${key}`, { cause: err });
+    }
+  }
+
+  private versionOf(version: string | undefined): { VersionId?: string } {
+    return version === undefined ? {} : this.versionId(version);
+  }
+
+  async retainUntil(key: string, version?: string): Promise<Date | null> {
+    return (await this.retention(key, version))?.until ?? null;
+  }
+
+  /**
+   * An object's retention, from its headers: HEAD returns them (with `s3:GetObjectRetention`, which the roles
+   * that read retention have), and moto, which has no GetObjectRetention, answers HEAD as S3 does.
+   */
+  private async retention(key: string, version?: string): Promise<{ mode?: string; until: Date } | null> {
+    const bucket = this.options.bucketFor(key);
+    if (!this.canHold(key)) return null;
+    try {
+      const out = await this.options.client.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: key, ...this.versionOf(version) }),
+      );
+      const until = out.ObjectLockRetainUntilDate;
+      return until ? { ...(out.ObjectLockMode ? { mode: out.ObjectLockMode } : {}), until } : null;
+    } catch (err) {
+      throw new StoreError(`cannot read the retention of s3://${bucket}/${key}`, { cause: err });
+    }
+  }
+
+  /**
+   * Only ever later, in the mode the object has (the bucket default's, GOVERNANCE or COMPLIANCE): S3 lets retention
+   * be extended in either mode without `s3:BypassGovernanceRetention`, which no function is granted.
+   */
+  async extendRetention(key: string, until: Date, version?: string): Promise<void> {
+    const bucket = this.options.bucketFor(key);
+    if (!this.canHold(key)) throw new StoreError(`s3://${bucket}/${key} is not in an Object Lock bucket`);
+    const current = await this.retention(key, version);
+    if (current && current.until >= until) return;
+    try {
+      await this.options.client.send(
+        new PutObjectRetentionCommand({
+          Bucket: bucket,
+          Key: key,
+          ...this.versionOf(version),
+          Retention: { Mode: current?.mode === 'COMPLIANCE' ? 'COMPLIANCE' : 'GOVERNANCE', RetainUntilDate: until },
+        }),
+      );
+    } catch (err) {
+      throw new StoreError(`cannot extend the retention of s3://${bucket}/${key}`, { cause: err });
     }
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock, LinkKeys, Logger, Mailer, ObjectStore } from '../core/ports';
+import type { ArchiveControl, Clock, LinkKeys, Logger, Mailer, ObjectStore } from '../core/ports';
 
 /** What every use case gets: a plain object of ports, no container. */
 export interface Deps {
@@ -16,6 +16,19 @@ export interface Deps {
    * linked instead. Set low in tests and demos to see the linked form with a small programme.
    */
   maxMailBytes?: number;
+  /**
+   * The code archived with each revision (the verifier bundle, `app/code-bundle.ts`). Every runtime gives it; a
+   * revision generated without it is archived with `code: null`, and verify reports it as "code not archived".
+   */
+  code?: () => Promise<CodeBundle>;
+  /** Retention of archived objects (S3 Object Lock); without it (the folder store) nothing is extended. */
+  archiveControl?: ArchiveControl;
+}
+
+/** One build of the verifier bundle: its bytes and their SHA-256 (its name in the archive). */
+export interface CodeBundle {
+  bytes: Uint8Array;
+  sha256: string;
 }
 
 /** Where the drop page is served and the keys that sign its links. */

@@ -16,6 +16,7 @@ import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, 
 import type { ProjectReportModel } from '../core/report-types';
 import { revisionNeeded } from '../core/revision-policy';
 import type { Bilingual, ChangeNote, Registry } from '../core/types';
+import { archiveRevisionInputs } from './archive-inputs';
 import { CODE_VERSION } from './code-version';
 import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';
 import { type RenderedFile, renderProjectsInWorkers } from './parallel-render';
@@ -261,7 +262,7 @@ function projectOutputKeys(plan: RevisionPlan, projectId: string): string[] {
   );
 }
 
-/** Step 3: the programme summary, then the manifest (last). */
+/** Step 3: the programme summary, the revision's inputs and code into the archive, then the manifest (last). */
 export async function finishRevision(
   deps: Deps,
   ref: RevisionPlan | PlanRef,
@@ -281,7 +282,9 @@ export async function finishRevision(
     }
   }
   for (const f of files) outputs.push(await putOutput(deps, f.key, f.bytes, f.contentType));
-  const manifest = buildManifest(plan, outputs, programme.completeness, figures);
+  // Everything verify needs besides the reports, and the code, into the content-addressed archive (schema 2).
+  const archive = await archiveRevisionInputs(deps, plan, keys.programmeReport(plan.period, plan.revision, 'pdf'));
+  const manifest = buildManifest(plan, outputs, programme.completeness, figures, archive);
   await putOutput(deps, keys.manifest(plan.period, plan.revision), jsonBytes(manifest), 'application/json');
   deps.log.info('generate.done', {
     period: plan.period,

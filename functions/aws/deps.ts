@@ -2,21 +2,26 @@
  * The AWS runtime's composition root, shared by every handler (the counterpart of `cli/local-deps.ts`): the two
  * buckets as one store, SES as the mailer, the system clock, Powertools logs and metrics.
  */
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { type JobMetrics, lambdaTelemetry } from '../adapters/lambda-logger';
 import { RoutedStore } from '../adapters/routed-store';
+import { S3ArchiveControl } from '../adapters/s3-archive-control';
 import { S3DownloadGate } from '../adapters/s3-download-gate';
 import { S3Store } from '../adapters/s3-store';
 import { S3UploadGate } from '../adapters/s3-upload-gate';
 import { SecretsManagerLinkKeys } from '../adapters/secrets-manager-link-keys';
 import { SesMailer } from '../adapters/ses-mailer';
 import { systemClock } from '../adapters/system-clock';
-import type { Deps } from '../app/deps';
+import { memoCode, readCodeBundle } from '../app/code-bundle';
+import type { CodeBundle, Deps } from '../app/deps';
 import type { EndpointDeps } from '../app/upload-endpoint';
-import { keys } from '../core/keys';
+import { ARCHIVE_PREFIXES } from '../core/keys';
 import { METRICS_NAMESPACE } from '../core/metric-names';
 import { type Clock, type Logger, silentLogger } from '../core/ports';
 import { type AwsConfig, CONFIG_KEYS, ConfigError, readConfig } from './config';
@@ -34,6 +39,8 @@ export interface AwsOverrides {
   metrics?: JobMetrics;
   /** Whether the buckets keep versions; default true (the stack's buckets do; s3rver does not). */
   versioned?: boolean;
+  /** The code to archive (default: the bundle beside the handler, if there is one); null: none. */
+  code?: (() => Promise<CodeBundle>) | null;
 }
 
 /**
@@ -47,12 +54,17 @@ export function awsDeps(config: AwsConfig, overrides: AwsOverrides = {}): Deps {
   const data = new S3Store({ client: s3, bucket: config.dataBucket, versioned });
   const archive = new S3Store({ client: s3, bucket: config.archiveBucket, versioned });
   const clock = overrides.clock ?? systemClock;
+  const store = new RoutedStore(
+    data,
+    ARCHIVE_PREFIXES.map((prefix) => ({ prefix, store: archive })),
+  );
+  const bucketFor = (key: string) => (store.storeFor(key) === archive ? config.archiveBucket : config.dataBucket);
+  const code = overrides.code === undefined ? bundledCode() : (overrides.code ?? undefined);
   return {
-    // Reports and Art. 42 transmissions are archived alike: in the Object Lock bucket.
-    store: new RoutedStore(data, [
-      { prefix: keys.reportsPrefix, store: archive },
-      { prefix: keys.transmissionsPrefix, store: archive },
-    ]),
+    // Reports, Art. 42 transmissions and the inputs and code they were made from: in the Object Lock bucket.
+    store,
+    archiveControl: new S3ArchiveControl({ client: s3, bucketFor, lockedPrefixes: ARCHIVE_PREFIXES, versioned }),
+    ...(code ? { code } : {}),
     mailer: new SesMailer({
       client: overrides.sesClient ?? new SESv2Client({}),
       clock,
@@ -71,6 +83,21 @@ export function awsDeps(config: AwsConfig, overrides: AwsOverrides = {}): Deps {
         }
       : {}),
   };
+}
+
+/**
+ * The code a generate function archives with each revision: the verifier bundle the stack's bundling builds into
+ * its asset beside the handler (`verifier/pmif-verifier.mjs`, infra/bundling.ts), from the same sources. A
+ * function without it (the other jobs; tests run from the sources) archives none.
+ */
+function bundledCode(): (() => Promise<CodeBundle>) | undefined {
+  const file = new URL('./verifier/pmif-verifier.mjs', import.meta.url);
+  if (!existsSync(fileURLToPath(file))) return undefined;
+  return memoCode(async () => {
+    const code = await readCodeBundle([file]);
+    if (!code) throw new Error(`${fileURLToPath(file)} went missing`);
+    return code;
+  });
 }
 
 function linkKeys(secretId: string, overrides: AwsOverrides): SecretsManagerLinkKeys {

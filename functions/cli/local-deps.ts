@@ -1,10 +1,12 @@
 /** The local runtime's composition root: a folder as the bucket, an outbox folder as the mail server. */
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FolderStore } from '../adapters/folder-store';
 import { KeyFileLinkKeys } from '../adapters/key-file';
 import { OutboxMailer } from '../adapters/outbox-mailer';
 import { fixedClock, jsonLogger, systemClock } from '../adapters/system-clock';
-import type { Deps } from '../app/deps';
+import { memoCode, readCodeBundle } from '../app/code-bundle';
+import { type CodeBundle, type Deps, sha256Hex } from '../app/deps';
 import { silentLogger } from '../core/ports';
 import { openStoreFolder, parseNow } from './options';
 
@@ -37,6 +39,26 @@ export function defaultLinkKeyFile(store: string): string {
   return join(dirname(resolve(store)), 'link-keys.json');
 }
 
+/**
+ * The code archived with each revision. The bundled command line (`dist/cli`) archives `dist/verifier`, which
+ * `npm run build` makes from the same sources at the same time. Run from the sources (tsx), it builds the bundle
+ * from them now (esbuild), so what is archived is always the code that runs. The builder is imported by a computed
+ * URL: no bundle or import graph follows it into the build scripts.
+ */
+export const localCode = memoCode(async (): Promise<CodeBundle> => {
+  if (/\/dist\/cli\/[^/]+\.js$/.test(import.meta.url)) {
+    const built = await readCodeBundle([new URL('../verifier/pmif-verifier.mjs', import.meta.url)]);
+    if (built) return built;
+    throw new Error('dist/verifier/pmif-verifier.mjs is missing: run `npm run build`');
+  }
+  const builder = new URL('../../scripts/build-verifier.ts', import.meta.url).href;
+  const { buildVerifierBytes } = (await import(builder)) as {
+    buildVerifierBytes(root: string): Promise<Uint8Array>;
+  };
+  const bytes = await buildVerifierBytes(fileURLToPath(new URL('../..', import.meta.url)));
+  return { bytes, sha256: sha256Hex(bytes) };
+});
+
 export function localDeps(
   options: LocalOptions,
   storeOptions: { mayCreate?: boolean } = {},
@@ -50,6 +72,7 @@ export function localDeps(
     clock,
     log: options.verbose ? jsonLogger((line) => process.stderr.write(`${line}\n`)) : silentLogger,
     mailFrom: LOCAL_MAIL_FROM,
+    code: localCode,
     links: {
       baseUrl: `http://localhost:${options.port ?? DEFAULT_LINK_PORT}/`,
       keys: new KeyFileLinkKeys(options.linkKeys ?? defaultLinkKeyFile(options.store)),

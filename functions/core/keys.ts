@@ -171,12 +171,26 @@ export const keys = {
     }
     return slot;
   },
+  /**
+   * The archive's content-addressed store: each source upload, normalised record, registry workbook and code bundle
+   * a revision uses, once per SHA-256 (DESIGN §3), under Object Lock on AWS.
+   */
+  blobsPrefix: 'blobs/',
+  blob(sha256: string): string {
+    return `blobs/sha256/${check('SHA-256', sha256, /^[0-9a-f]{64}$/)}`;
+  },
   ledgerAttempt(slot: string, attempt: number): string {
     if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`invalid ledger attempt ${attempt}`);
     check('ledger slot', slot, LEDGER_SLOT);
     return attempt === 1 ? `${slot}.json` : `${slot}.attempt-${attempt}.json`;
   },
 };
+
+/**
+ * What lives in the archive (on AWS the Object Lock bucket): the reports, the Art. 42 transmissions, and the
+ * content-addressed inputs and code they were made from. Everything else is in the data bucket.
+ */
+export const ARCHIVE_PREFIXES: readonly string[] = [keys.reportsPrefix, keys.transmissionsPrefix, keys.blobsPrefix];
 
 /**
  * An upload through a link: `inbox/<project>/<period>--<stamp>--<original name>.xlsx`. The key names the period the

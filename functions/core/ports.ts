@@ -58,6 +58,13 @@ export interface ArchiveControl {
   hold(key: string, version: string): Promise<void>;
   /** A URL that downloads this object version without credentials until it expires (at most 7 days). */
   presignGet?(key: string, version: string, expiresInSeconds: number): Promise<string>;
+  /** When an object's retention ends (its current version when none is given); null: no retention on it. */
+  retainUntil?(key: string, version?: string): Promise<Date | null>;
+  /**
+   * Extend an object's retention to `until`, in the mode it has (never shortened, so no governance bypass): a blob
+   * of the content-addressed archive that a later revision reuses is kept as long as that revision.
+   */
+  extendRetention?(key: string, until: Date, version?: string): Promise<void>;
 }
 
 /** Thrown by {@link ObjectStore.put} with `ifNoneMatch` when the key already exists. */

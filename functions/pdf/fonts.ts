@@ -37,13 +37,23 @@ export interface ParsedFont {
   layout: (...args: never[]) => unknown;
 }
 
-/** What to hand pdfkit for each face: a path, or the font parsed by an earlier document. */
+/** What to hand pdfkit for each face: a path, the file's bytes, or the font parsed by an earlier document. */
 export interface FontSources {
-  regular: string | ParsedFont;
-  bold: string | ParsedFont;
+  regular: string | Uint8Array | ParsedFont;
+  bold: string | Uint8Array | ParsedFont;
 }
 
 const parsed: { regular?: ParsedFont; bold?: ParsedFont } = {};
+let embedded: { regular: Uint8Array; bold: Uint8Array } | undefined;
+
+/**
+ * The TTF files' bytes, for code that carries its fonts inside itself (the one-file verifier bundle archived with
+ * each revision, `functions/verifier/`): documents then read no font file. pdfkit parses bytes as it parses the
+ * file it would read, so the PDFs are the same.
+ */
+export function useEmbeddedFonts(fonts: { regular: Uint8Array; bold: Uint8Array }): void {
+  embedded = { regular: Buffer.from(fonts.regular), bold: Buffer.from(fonts.bold) };
+}
 
 /**
  * Font sources for a new document. Parsing DejaVu and setting up its glyph-layout tables is most of the cost of a
@@ -51,7 +61,7 @@ const parsed: { regular?: ParsedFont; bold?: ParsedFont } = {};
  * layout; each document still builds its own subset, so output bytes are the same either way).
  */
 export function fontSources(): FontSources {
-  const paths = fontPaths();
+  const paths = embedded ?? fontPaths();
   return { regular: parsed.regular ?? paths.regular, bold: parsed.bold ?? paths.bold };
 }
 

@@ -24,7 +24,8 @@ export class ArchiveHoldRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ArchiveHoldRoleProps) {
     super(scope, id);
-    const pattern = `${ARCHIVE.reports.prefix}*`;
+    // The revision's files, and the inputs and code it was made from (content-addressed, `blobs/`).
+    const patterns = [`${ARCHIVE.reports.prefix}*`, `${ARCHIVE.blobs.prefix}*`];
     this.role = new iam.Role(this, 'Role', {
       assumedBy: props.assumedBy,
       description: 'pmif-reports: audit administrators place and lift legal holds on archived reports',
@@ -32,18 +33,22 @@ export class ArchiveHoldRole extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'],
-        resources: [props.archive.bucket.arnForObjects(pattern)],
+        resources: patterns.map((p) => props.archive.bucket.arnForObjects(p)),
       }),
     );
-    acknowledgePrefixWildcard(
-      this.role,
-      props.archive.bucket,
-      pattern,
-      `A legal hold may be needed on any archived report (${ARCHIVE.reports.holds}); the role can set or read the hold flag, and read, under ${ARCHIVE.reports.prefix} only.`,
-    );
+    for (const [pattern, what] of [
+      [patterns[0]!, ARCHIVE.reports],
+      [patterns[1]!, ARCHIVE.blobs],
+    ] as const)
+      acknowledgePrefixWildcard(
+        this.role,
+        props.archive.bucket,
+        pattern,
+        `A legal hold may be needed on anything a revision is verified from (${what.holds}); the role can set or read the hold flag, and read, under ${what.prefix} only.`,
+      );
     grantBucketAccess(this.role, 'The archive-hold role', {
       ...props.archive,
-      read: [ARCHIVE.reports],
+      read: [ARCHIVE.reports, ARCHIVE.blobs],
       readVersions: true,
       list: 'read-prefixes',
     });

@@ -25,6 +25,13 @@ export interface BucketAccess {
   readonly readVersions?: boolean;
   /** Also read what auditors check about an object: retention, legal hold, checksums and sizes. */
   readonly auditMetadata?: boolean;
+  /** Prefixes whose objects' Object Lock retention it may read (`s3:GetObjectRetention`). */
+  readonly readRetention?: readonly StoragePrefix[];
+  /**
+   * Prefixes whose objects' retention it may set (`s3:PutObjectRetention`). Without `s3:BypassGovernanceRetention`,
+   * which no role here has, S3 allows only extending it, never shortening.
+   */
+  readonly extendRetention?: readonly StoragePrefix[];
   /**
    * `true`: list the whole bucket, versions included. Functions need it: without `s3:ListBucket`, S3 answers a GET
    * of a missing key with 403 instead of 404, and "not there yet" is how the idempotency checks read; the S3 store
@@ -98,6 +105,26 @@ export function grantBucketAccess(role: iam.IRole, who: string, access: BucketAc
     );
     for (const p of write) use(p, 'writes');
   }
+  const readRetention = access.readRetention ?? [];
+  const extendRetention = access.extendRetention ?? [];
+  if (readRetention.length > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObjectRetention'],
+        resources: readRetention.map((p) => bucket.arnForObjects(`${p.prefix}*`)),
+      }),
+    );
+    for (const p of readRetention) use(p, 'reads the retention of');
+  }
+  if (extendRetention.length > 0) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObjectRetention'],
+        resources: extendRetention.map((p) => bucket.arnForObjects(`${p.prefix}*`)),
+      }),
+    );
+    for (const p of extendRetention) use(p, 'extends the retention of');
+  }
   if (access.list === true) {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [bucket.bucketArn] }),
@@ -121,7 +148,7 @@ export function grantBucketAccess(role: iam.IRole, who: string, access: BucketAc
     );
   }
 
-  const holds = new Map([...read, ...write].map((p) => [p.prefix, p.holds]));
+  const holds = new Map([...read, ...write, ...readRetention, ...extendRetention].map((p) => [p.prefix, p.holds]));
   for (const [prefix, verbs] of uses) {
     acknowledgePrefixWildcard(
       role,

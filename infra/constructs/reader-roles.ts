@@ -55,7 +55,8 @@ export interface AuditorReadRoleProps {
 /**
  * Auditors read, and only read: the archived reports and Art. 42 transmissions, and the sources they were built from (the uploaded
  * workbooks, the registry and its normalised versions, the normalised submissions), every version of each, with
- * retention, legal-hold and checksum metadata. That is what `verify` needs to re-render a report from its sources.
+ * retention, legal-hold and checksum metadata; and the archive's content-addressed copies of the sources and of the
+ * code that made each revision (`blobs/`), which is what `verify` re-renders a report with.
  */
 export class AuditorReadRole extends Construct {
   readonly role: iam.Role;
@@ -68,7 +69,8 @@ export class AuditorReadRole extends Construct {
     });
     grantBucketAccess(this.role, 'The auditors role', {
       ...props.archive,
-      read: [ARCHIVE.reports, ARCHIVE.transmissions],
+      // blobs/: the inputs and code each revision is verified from (docs/audit.md).
+      read: [ARCHIVE.reports, ARCHIVE.transmissions, ARCHIVE.blobs],
       readVersions: true,
       auditMetadata: true,
       list: 'read-prefixes',

@@ -33,6 +33,7 @@ import {
 } from '../../functions/app/generate';
 import { ingestObject } from '../../functions/app/ingest';
 import { loadRegistryInForce } from '../../functions/app/registry-store';
+import { localCode } from '../../functions/cli/local-deps';
 import { buildProgram } from '../../functions/cli/program';
 import { periodsDue } from '../../functions/core/calendar';
 import { keys } from '../../functions/core/keys';
@@ -127,6 +128,8 @@ beforeAll(async () => {
     clock,
     log: silentLogger,
     mailFrom: 'pmif@example.lv',
+    // The code archived with each revision, built from these sources (as `npm run cli` does).
+    code: localCode,
   };
   for (const info of await deps.store.list('registry/')) await ingestObject(deps, info.key);
   const uploads = (await deps.store.list('inbox/')).sort((a, b) => a.lastModified.getTime() - b.lastModified.getTime());
@@ -165,7 +168,11 @@ describe('archive verify on the whole sample programme (folder store)', () => {
       expect(outputs.length).toBeGreaterThanOrEqual(4);
       for (const o of outputs) expect(o.findings).toEqual(['hash ok', 're-render identical']);
       const sources = report.checks.filter((c) => c.subject === 'source');
-      for (const s of sources) expect(s.findings).toEqual(['hash ok']);
+      for (const s of sources)
+        expect(s.findings).toEqual(['hash ok', expect.stringMatching(/^archived as blobs\/sha256\/[0-9a-f]{64}$/)]);
+      // Re-derived and re-rendered by the revision's own archived code, run in a child process.
+      expect(report.status).toBe('verified');
+      expect(report.checks.find((c) => c.subject === 'code')).toMatchObject({ ok: true, key: keys.blob(report.code!) });
       const records = report.checks.filter((c) => c.subject === 'record');
       expect(records.length).toBe(sources.length + 1); // and the registry's
       for (const r of records) expect(r.findings).toEqual(['names its upload', 're-derived identical']);
@@ -207,16 +214,20 @@ describe('archive verify on the whole sample programme (folder store)', () => {
 });
 
 describe('tampering is caught and named', () => {
-  it('one byte changed in an archived source upload fails that source', async () => {
+  it("one byte changed in the archive's copy of a source upload fails that source", async () => {
     const plan = json<RevisionPlan>((await deps.store.get(keys.plan(SMALL, 1)))!.bytes);
     const source = plan.sources.find((s) => s.key === `inbox/${SMALL_PROJECT}/${SMALL}.xlsx`)!;
-    const undo = await tamper(source.key);
+    // The archive's copy of the upload (verify reads nothing outside the archive).
+    const undo = await tamper(keys.blob(source.sha256));
     try {
       const [report] = await verifyPeriod(deps, SMALL, { revision: 1 });
       expect(report!.ok).toBe(false);
+      expect(report!.status).toBe('mismatch');
       const bad = failing(report!);
       expect(bad.map((c) => c.key)).toEqual([`${source.key}@${source.version}`, source.recordKey]);
-      expect(bad[0]!.findings[0]).toBe(`version ${source.version} is not in the store`);
+      expect(bad[0]!.findings[0]).toMatch(
+        new RegExp(`^${keys.blob(source.sha256)} holds content with SHA-256 (?!${source.sha256})[0-9a-f]{64}$`),
+      );
       expect(bad[1]!.findings).toEqual(['not re-derived: its upload failed its check']);
     } finally {
       await undo();
@@ -439,7 +450,7 @@ describe('the archive command line', () => {
   it('runs as a process: exit status 1 and the file named on a tampered source', async () => {
     const plan = json<RevisionPlan>((await deps.store.get(keys.plan('2019-Q3', 1)))!.bytes);
     const source = plan.sources.at(-1)!;
-    const undo = await tamper(source.key);
+    const undo = await tamper(keys.blob(source.sha256));
     try {
       const run = promisify(execFile)(
         process.execPath,
@@ -452,7 +463,7 @@ describe('the archive command line', () => {
       )) as { code: number; stdout: string } | null;
       expect(err?.code).toBe(1);
       expect(err?.stdout).toContain(
-        `MISMATCH source   ${source.key}@${source.version}: version ${source.version} is not in the store`,
+        `MISMATCH source   ${source.key}@${source.version}: ${keys.blob(source.sha256)} holds content with SHA-256`,
       );
       expect(err?.stdout).toMatch(/2019-Q3 r1: FAILED 2 of \d+ checks: /);
     } finally {

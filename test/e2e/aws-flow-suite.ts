@@ -327,7 +327,7 @@ export function awsFlowSuite(backend: FlowBackend): void {
       });
       // A corrections run without backfill issues none of them either.
       expect(await generate.plan({ mode: 'corrections' })).toMatchObject({ status: 'no-changes', held: { count: 17 } });
-    });
+    }, 180_000); // finish also copies every input into the archive (blobs/): more requests on a loaded server
 
     it('delivers to every manager once, attachments byte-equal to the archived reports', async () => {
       const deliver = createDeliverHandler(runtime('deliver', GENERATE_AT));

@@ -7,17 +7,27 @@
  * sets plus the SDK's standard endpoint variables (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_SESV2`).
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveCommand } from '../../functions/cli/commands/archive';
+import type { Manifest } from '../../functions/core/manifest';
 import { BUNDLE, bundleLocally, HANDLERS, type HandlerEntry } from '../../infra/bundling';
 import { PROJECT_ROOT } from '../../infra/reporting-app';
 import { type SampleManifest, writeSampleData } from '../../sample/write-sample';
+import { VERIFIER_OUT } from '../../scripts/build-verifier';
 import { type RunningMoto, startMoto } from '../helpers/moto';
 import { type RunningSesServer, startSesServer } from '../helpers/ses-server';
 
@@ -175,6 +185,36 @@ describe(`the bundles on Node ${LAMBDA_NODE_MAJOR} against moto`, () => {
       expect(head.ObjectLockMode, key).toBe('GOVERNANCE');
     }
     expect(await keysIn(DATA, 'reports/')).toEqual([]);
+
+    // The finish function archived the verifier bundle its asset carries (by its SHA-256, under Object Lock): the
+    // same bytes `npm run build` makes from these sources, wherever built. The revision verifies with it on S3.
+    const manifestObject = await s3.send(
+      new GetObjectCommand({ Bucket: ARCHIVE, Key: `reports/${PERIOD}/r1/manifest.json` }),
+    );
+    const manifest = JSON.parse(await manifestObject.Body!.transformToString()) as Manifest;
+    const asset = await readFile(join(bundles.get(HANDLERS.finish.entry)!, 'verifier', 'pmif-verifier.mjs'));
+    const sha = createHash('sha256').update(asset).digest('hex');
+    expect(manifest.archive?.code).toEqual({ sha256: sha, bytes: asset.byteLength, protocol: 1 });
+    expect(sha).toBe(
+      createHash('sha256')
+        .update(await readFile(join(PROJECT_ROOT, VERIFIER_OUT)))
+        .digest('hex'),
+    );
+    const blob = await s3.send(new HeadObjectCommand({ Bucket: ARCHIVE, Key: `blobs/sha256/${sha}` }));
+    expect(blob.ObjectLockMode).toBe('GOVERNANCE');
+    let out = '';
+    const command = archiveCommand({
+      s3Client: s3,
+      write: (t) => {
+        out += t;
+      },
+    });
+    process.exitCode = 0;
+    await command.parseAsync(['verify', PERIOD, '--quiet', '--bucket', DATA, '--archive-bucket', ARCHIVE], {
+      from: 'user',
+    });
+    expect([process.exitCode ?? 0, out]).toEqual([0, expect.stringMatching(new RegExp(`${PERIOD} r1: VERIFIED`))]);
+    process.exitCode = 0;
 
     // Every accepted upload got its receipt; then the managers' mails alone.
     expect(await ses.mails()).toHaveLength(sample.submissions.filter((s) => s.period === PERIOD).length);

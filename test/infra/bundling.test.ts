@@ -57,7 +57,7 @@ describe('bundling options', () => {
     expect(api.outfile).toBe(join('/out', BUNDLE.outFile));
   });
 
-  it('trims every source map, and copies the fonts and the colour profile only into the bundles that render PDFs', () => {
+  it('trims every source map, copies the fonts and the colour profile and builds the verifier only into the bundles that render PDFs', () => {
     const trim = 'node "/in/scripts/trim-source-map.mjs" "/out/index.mjs.map"';
     expect(nodejsBundling(HANDLERS.renderProject).commandHooks?.afterBundling('/in', '/out')).toEqual([
       trim,
@@ -66,6 +66,7 @@ describe('bundling options', () => {
       'cp "/in/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" "/out/fonts/DejaVuSans-Bold.ttf"',
       'mkdir -p "/out/data"',
       'cp "/in/node_modules/pdfkit/js/data/sRGB_IEC61966_2_1.icc" "/out/data/sRGB_IEC61966_2_1.icc"',
+      '"/in/node_modules/.bin/tsx" "/in/scripts/build-verifier.ts" "/out/verifier/pmif-verifier.mjs"',
     ]);
     expect(nodejsBundling(HANDLERS.ingest).commandHooks?.afterBundling('/in', '/out')).toEqual([trim]);
   });

@@ -66,8 +66,9 @@ describe('every role', () => {
   });
 
   it('cannot bypass, shorten or reconfigure retention, nor delete anything', () => {
+    // s3:PutObjectRetention without the bypass can only extend a retention: asserted on its own below.
     const forbidden =
-      /^s3:(BypassGovernanceRetention|PutObjectRetention|PutBucketObjectLockConfiguration|DeleteObject.*|DeleteBucket.*|PutBucketPolicy|PutLifecycleConfiguration|PutBucketVersioning)$/;
+      /^s3:(BypassGovernanceRetention|PutBucketObjectLockConfiguration|DeleteObject.*|DeleteBucket.*|PutBucketPolicy|PutLifecycleConfiguration|PutBucketVersioning)$/;
     // The purge role's one deletion is asserted on its own below.
     const purge = roleId('Purge');
     const found = [...byRole.entries()]
@@ -75,6 +76,16 @@ describe('every role', () => {
       .flatMap(([, statements]) => statements.filter((s) => s.effect === 'Allow'))
       .flatMap((s) => s.actions.filter((a) => forbidden.test(a)).map((a) => `${s.source}: ${a}`));
     expect(found).toEqual([]);
+  });
+
+  it('lets only the generate finish function set a retention, and only on the archive blobs it reuses', () => {
+    const setters = [...byRole.entries()].flatMap(([role, statements]) =>
+      statements.filter((st) => st.effect === 'Allow' && st.actions.includes('s3:PutObjectRetention')).map(() => role),
+    );
+    expect(setters).toEqual([roleId('Finish')]);
+    expect(grants(roleId('Finish'), 's3').filter((g) => g.startsWith('s3:PutObjectRetention'))).toEqual([
+      's3:PutObjectRetention archive/blobs/*',
+    ]);
   });
 
   it('lets only the purge role delete, and only upload and rejection versions in the data bucket', () => {
@@ -189,28 +200,58 @@ describe('ingest', () => {
 });
 
 describe('generate', () => {
-  it.each(['Plan', 'RenderProject', 'Finish'])(
-    '%s reads the sources and writes only reports/ in the archive',
-    (name) => {
-      expect(grants(roleId(name), 's3')).toEqual(
-        [
-          's3:GetObject archive/reports/*',
-          's3:GetObject data/registry-versions/*',
-          's3:GetObject data/submissions/*',
-          's3:ListBucket archive',
-          's3:ListBucket data',
-          's3:ListBucketVersions archive',
-          's3:ListBucketVersions data',
-          's3:PutObject archive/reports/*',
-        ].sort(),
-      );
-      expect(grants(roleId(name), 'kms')).toEqual([
-        'kms:Decrypt archive-key',
-        'kms:Decrypt data-key',
-        'kms:GenerateDataKey archive-key',
-      ]);
-    },
-  );
+  it.each(['Plan', 'RenderProject'])('%s reads the sources and writes only reports/ in the archive', (name) => {
+    expect(grants(roleId(name), 's3')).toEqual(
+      [
+        's3:GetObject archive/reports/*',
+        's3:GetObject data/registry-versions/*',
+        's3:GetObject data/submissions/*',
+        's3:ListBucket archive',
+        's3:ListBucket data',
+        's3:ListBucketVersions archive',
+        's3:ListBucketVersions data',
+        's3:PutObject archive/reports/*',
+      ].sort(),
+    );
+    expect(grants(roleId(name), 'kms')).toEqual([
+      'kms:Decrypt archive-key',
+      'kms:Decrypt data-key',
+      'kms:GenerateDataKey archive-key',
+    ]);
+  });
+
+  it('Finish also copies the exact upload versions into blobs/, and may only extend retention there', () => {
+    expect(grants(roleId('Finish'), 's3')).toEqual(
+      [
+        's3:GetObject archive/blobs/*',
+        's3:GetObject archive/reports/*',
+        's3:GetObject data/inbox/*',
+        's3:GetObject data/registry-versions/*',
+        's3:GetObject data/registry/*',
+        's3:GetObject data/submissions/*',
+        's3:GetObjectRetention archive/blobs/*',
+        's3:GetObjectRetention archive/reports/*',
+        's3:GetObjectVersion data/inbox/*',
+        's3:GetObjectVersion data/registry-versions/*',
+        's3:GetObjectVersion data/registry/*',
+        's3:GetObjectVersion data/submissions/*',
+        's3:ListBucket archive',
+        's3:ListBucket data',
+        's3:ListBucketVersions archive',
+        's3:ListBucketVersions data',
+        's3:PutObject archive/blobs/*',
+        's3:PutObject archive/reports/*',
+        's3:PutObjectRetention archive/blobs/*',
+      ].sort(),
+    );
+    const all = allows(roleId('Finish')).flatMap((st) => st.actions);
+    expect(all).not.toContain('s3:BypassGovernanceRetention');
+    expect(grants(roleId('Finish'), 'kms')).toEqual([
+      'kms:Decrypt archive-key',
+      'kms:Decrypt data-key',
+      'kms:GenerateDataKey archive-key',
+    ]);
+  });
 });
 
 describe('mail feedback', () => {
@@ -312,13 +353,14 @@ describe('people', () => {
     expect(grants(role, 'kms')).toEqual(['kms:Decrypt archive-key']);
   });
 
-  it('lets auditors read, only read, reports, transmissions and their sources, every version', () => {
+  it('lets auditors read, only read, reports, transmissions, their sources and archived code, every version', () => {
     const role = logicalIdOf(synth.stack, child<AuditorReadRole>('Auditors').role);
     const s3 = grants(role, 's3');
     for (const g of s3) expect(g).toMatch(/^s3:(Get|List)/);
     const readable = new Set(s3.filter((g) => g.startsWith('s3:GetObjectVersion ')).map((g) => g.split(' ')[1]));
     expect([...readable].sort()).toEqual(
       [
+        'archive/blobs/*',
         'archive/reports/*',
         'archive/transmissions/*',
         'data/inbox/*',
@@ -335,6 +377,8 @@ describe('people', () => {
       .map((s) => (s.condition as { StringLike: { 's3:prefix': string[] } }).StringLike['s3:prefix']);
     expect(listPrefixes.flat().sort()).toEqual(
       [
+        'blobs/',
+        'blobs/*',
         'inbox/',
         'inbox/*',
         'registry-versions/',
@@ -355,10 +399,13 @@ describe('people', () => {
     const role = logicalIdOf(synth.stack, child<ArchiveHoldRole>('ArchiveHold').role);
     expect(grants(role, 's3')).toEqual(
       [
+        's3:GetObject archive/blobs/*',
         's3:GetObject archive/reports/*',
         's3:GetObject data/registry-versions/*',
         's3:GetObject data/submissions/*',
+        's3:GetObjectLegalHold archive/blobs/*',
         's3:GetObjectLegalHold archive/reports/*',
+        's3:GetObjectVersion archive/blobs/*',
         's3:GetObjectVersion archive/reports/*',
         's3:GetObjectVersion data/registry-versions/*',
         's3:GetObjectVersion data/submissions/*',
@@ -366,6 +413,7 @@ describe('people', () => {
         's3:ListBucket data',
         's3:ListBucketVersions archive',
         's3:ListBucketVersions data',
+        's3:PutObjectLegalHold archive/blobs/*',
         's3:PutObjectLegalHold archive/reports/*',
       ].sort(),
     );

@@ -1,6 +1,6 @@
 /** infra/ restates the key prefixes (it may not import runtime code); they must agree with the one key module. */
 import { describe, expect, it } from 'vitest';
-import { classifyUpload, keys } from '../../functions/core/keys';
+import { ARCHIVE_PREFIXES, classifyUpload, keys } from '../../functions/core/keys';
 import { METRIC, METRICS_NAMESPACE } from '../../functions/core/metric-names';
 import {
   ALARMED_METRICS,
@@ -20,6 +20,8 @@ describe('storage layout', () => {
     expect(DATA.registryVersions.prefix).toBe(keys.registryVersionsPrefix);
     expect(ARCHIVE.reports.prefix).toBe(keys.reportsPrefix);
     expect(ARCHIVE.transmissions.prefix).toBe(keys.transmissionsPrefix);
+    expect(ARCHIVE.blobs.prefix).toBe(keys.blobsPrefix);
+    expect(Object.values(ARCHIVE).map((p) => p.prefix)).toEqual([...ARCHIVE_PREFIXES]);
   });
 
   it('covers every key the runtime builds with a prefix the stack grants', () => {

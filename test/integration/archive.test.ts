@@ -6,9 +6,9 @@
  *   generated, then `archive verify`, tampering (one byte in a source upload, a PDF, a manifest), presigned
  *   downloads with their stated expiry, and legal holds.
  *
- * What s3rver cannot do, stated: it keeps no versions, so a version is an ETag (`versioned: false`) and a changed
- * upload shows as "version not in the store" (on versioned S3, the old version would still be there by its id, and
- * verify would pass on it, rightly: the version the report was built from is intact). It ignores `If-None-Match`
+ * What s3rver cannot do, stated: it keeps no versions, so a version is an ETag (`versioned: false`); verify reads
+ * the sources from the archive's content-addressed copies (`blobs/`), so a byte changed there is what fails. It
+ * ignores `If-None-Match`
  * (answered by the test client, as in the other S3 tests) and has no Object Lock: PutObjectLegalHold answers
  * NotImplemented, so the hold requests are checked at the client's HTTP layer, after signing, as S3 would get them.
  */
@@ -29,7 +29,8 @@ import type { Deps } from '../../functions/app/deps';
 import { finishRevision, loadRevisionInputs, planRevision, renderProjectStep } from '../../functions/app/generate';
 import { ingestObject } from '../../functions/app/ingest';
 import { archiveCommand, parseExpiry } from '../../functions/cli/commands/archive';
-import { keys } from '../../functions/core/keys';
+import { localCode } from '../../functions/cli/local-deps';
+import { ARCHIVE_PREFIXES, keys } from '../../functions/core/keys';
 import type { Manifest } from '../../functions/core/manifest';
 import { AlreadyExistsError, type ObjectStore, StoreError, silentLogger } from '../../functions/core/ports';
 import { type SampleManifest, writeSampleData } from '../../sample/write-sample';
@@ -208,11 +209,14 @@ async function tamperObject(bucket: string, key: string) {
 function s3Deps(client: S3Client): { store: ObjectStore; control: S3ArchiveControl } {
   const data = new S3Store({ client, bucket: DATA, versioned: false });
   const archive = new S3Store({ client, bucket: ARCHIVE, versioned: false });
-  const store = new RoutedStore(data, [{ prefix: keys.reportsPrefix, store: archive }]);
+  const store = new RoutedStore(
+    data,
+    ARCHIVE_PREFIXES.map((prefix) => ({ prefix, store: archive })),
+  );
   const bucketFor = (key: string) => (store.storeFor(key) === archive ? ARCHIVE : DATA);
   return {
     store,
-    control: new S3ArchiveControl({ client, bucketFor, lockedPrefixes: [keys.reportsPrefix], versioned: false }),
+    control: new S3ArchiveControl({ client, bucketFor, lockedPrefixes: ARCHIVE_PREFIXES, versioned: false }),
   };
 }
 
@@ -230,6 +234,7 @@ beforeAll(async () => {
     clock,
     log: silentLogger,
     mailFrom: 'pmif@example.lv',
+    code: localCode,
   };
   const put = async (key: string, file: string) =>
     uploader.send(new PutObjectCommand({ Bucket: DATA, Key: key, Body: await readFile(join(sampleDir, file)) }));
@@ -271,16 +276,18 @@ describe('archive on S3 (s3rver, data and archive buckets)', () => {
     expect(sources.length).toBeGreaterThan(0);
   });
 
-  it('a changed source upload fails verify, naming it (s3rver: the version, an ETag, is gone)', async () => {
+  it("a changed byte in the archive's copy of a source upload fails verify, naming the upload", async () => {
     const key = 'inbox/one-stop-shop/2023-Q2 atskaite.xlsx';
-    const undo = await tamperObject(DATA, key);
+    const manifest = JSON.parse(text(await readObject(ARCHIVE, keys.manifest('2023-Q2', 1)))!) as Manifest;
+    const sha = manifest.sources.find((s) => s.key === key)!.sha256;
+    const undo = await tamperObject(ARCHIVE, keys.blob(sha));
     try {
       const { lines, exitCode } = await archiveCli(uploader, 'verify', '2023-Q2', '--quiet');
       expect(exitCode).toBe(1);
       const mismatch = lines.filter((l) => l.includes('MISMATCH'));
       expect(mismatch[0]).toMatch(
         new RegExp(
-          `^  MISMATCH source   ${key}@[0-9a-f]{32}: version [0-9a-f]{32} is not in the store · the current content is version [0-9a-f]{32}, sha256 [0-9a-f]{12}$`,
+          `^  MISMATCH source   ${key}@[0-9a-f]{32}: ${keys.blob(sha)} holds content with SHA-256 [0-9a-f]{64}$`,
         ),
       );
       expect(mismatch).toHaveLength(2); // the upload and its record, which can no longer be re-derived
@@ -378,7 +385,7 @@ describe('archive on S3 (s3rver, data and archive buckets)', () => {
     );
   });
 
-  it('hold: PutObjectLegalHold ON for every object of the revision in the archive bucket; sources named as not held', async () => {
+  it('hold: PutObjectLegalHold ON for every object of the revision and its archived inputs and code; the data bucket named as not held', async () => {
     holdRequests.length = 0;
     const { lines, exitCode } = await archiveCli(holdAnsweringClient(), 'hold', '2023-Q2');
     expect(exitCode).toBe(0);
@@ -389,6 +396,10 @@ describe('archive on S3 (s3rver, data and archive buckets)', () => {
         ['pdf', 'xlsx', 'en.pdf', 'en.xlsx'].map((ext) => `${r}.${ext}`),
       ),
     ].map((f) => `${keys.revisionPrefix('2023-Q2', 1)}${f}`);
+    // And the revision's inputs and code in the content-addressed archive, each once.
+    const manifest = JSON.parse(text(await readObject(ARCHIVE, keys.manifest('2023-Q2', 1)))!) as Manifest;
+    const blobs = [...new Set([...manifest.archive!.items.map((i) => i.sha256), manifest.archive!.code!.sha256])];
+    revisionKeys.push(...blobs.map(keys.blob));
     expect(holdRequests.map((r) => r.key).sort()).toEqual(revisionKeys.sort());
     for (const r of holdRequests) expect(r).toMatchObject({ bucket: ARCHIVE, status: 'ON', query: 'legal-hold' });
     const notHeld = lines.filter((l) => l.startsWith('not held'));

@@ -71,6 +71,8 @@ const FOLDER_RULES: Record<string, readonly string[]> = {
   feedback: ['core', 'app', 'aws'],
   // The drop page and its endpoint's HTTP framing, shared by `serve` (cli) and the upload Lambda.
   upload: ['core', 'app', 'aws'],
+  // The code archived with each revision (one file): re-derives records and re-renders reports for `archive verify`.
+  verifier: ['core', 'app', 'intake', 'pdf'],
 };
 
 const inFunctions = (file: string) => file.startsWith('functions/');

@@ -14,7 +14,8 @@ export interface HoldOutcome {
 
 /**
  * A legal hold on every object of the period's revisions (all, or the one given): the report files, plan and
- * manifest, and what they were built from (raw uploads by version, their records, the registry). Where the storage
+ * manifest, and what they were built from (raw uploads by version, their records, the registry, and from manifest
+ * schema 2 their copies and the code in the content-addressed archive). Where the storage
  * cannot hold an object (S3 outside the Object Lock bucket), it is listed with the reason instead.
  */
 export async function holdPeriod(
@@ -44,6 +45,13 @@ export async function holdPeriod(
     for (const key of records) {
       const obj = await deps.store.get(key);
       if (obj) add(key, obj.version);
+    }
+    // Schema 2: the revision's inputs and code in the content-addressed archive.
+    const archive = (await readJsonObject<Manifest>(deps.store, keys.manifest(period, revision)))?.value?.archive;
+    const blobs = [...(archive?.items ?? []).map((i) => i.sha256), ...(archive?.code ? [archive.code.sha256] : [])];
+    for (const sha of new Set(blobs)) {
+      const obj = /^[0-9a-f]{64}$/.test(sha) ? await deps.store.get(keys.blob(sha)) : undefined;
+      if (obj) add(keys.blob(sha), obj.version);
     }
   }
   const outcome: HoldOutcome = { period, revisions, held: [], notHeld: [] };

@@ -170,10 +170,14 @@ export async function verifyTransmission(
       );
     }
   }
+  const ok = checks.every((c) => c.ok);
   return {
     period: cutoff,
     revision: manifest.revision,
-    ok: checks.every((c) => c.ok),
+    ok,
+    // Transmissions are re-rendered with the running code (their code is not archived yet).
+    status: ok ? 'verified' : 'mismatch',
+    code: null,
     generatedAt: manifest.generatedAt,
     codeVersion: { archived: manifest.codeVersion, running: CODE_VERSION },
     manifestSha256,

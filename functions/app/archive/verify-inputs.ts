@@ -1,15 +1,14 @@
-/** `archive verify`, the inputs: the plan, the registry and each submission, hashed, re-derived from the raw upload. */
-import { keys, parseInboxKey } from '../../core/keys';
+/**
+ * `archive verify`, the inputs: the plan, the registry and each submission, hashed, and each record compared with
+ * what the revision's own code derives again from the raw upload (`verify-material.ts` says where from).
+ */
+import { keys } from '../../core/keys';
 import type { ManifestSource } from '../../core/manifest';
-import { parsePeriod, periodStart, rigaDate } from '../../core/period';
 import type { NormalisedSubmission, Registry } from '../../core/types';
-import { parseRegistry } from '../../intake/read-registry';
-import { parseSubmission } from '../../intake/read-submission';
-import { readXlsx } from '../../intake/read-xlsx';
-import { jsonBytes, recordBytes, sha256Hex } from '../deps';
+import { jsonBytes, sha256Hex } from '../deps';
 import type { RevisionPlan } from '../revisions';
-import { readJsonObject } from './shared';
-import { differingFields, type RegistryEntry, sameBytes, short, type VerifyContext } from './verify-context';
+import { readJsonObject, tryParse } from './shared';
+import { differingFields, type RegistryEntry, sameBytes, type VerifyContext } from './verify-context';
 
 function isPlanShaped(p: RevisionPlan | null): p is RevisionPlan {
   return (
@@ -54,30 +53,45 @@ async function verifyRaw(
   version: string,
   expectedSha: string,
 ): Promise<Uint8Array | null> {
-  const label = `${key}@${version}`;
-  const obj = await ctx.store.get(key, version);
-  if (!obj) {
-    const current = await ctx.store.get(key);
-    ctx.check(
-      subject,
-      label,
-      [],
-      [
-        `version ${version} is not in the store`,
-        current
-          ? `the current content is version ${current.version}, sha256 ${short(sha256Hex(current.bytes))}`
-          : 'no object under this key',
-      ],
-    );
+  const read = await material(ctx).readRaw(key, version, expectedSha);
+  if ('failures' in read) {
+    ctx.check(subject, `${key}@${version}`, [], read.failures);
     return null;
   }
-  const actual = sha256Hex(obj.bytes);
-  if (actual !== expectedSha) {
-    ctx.check(subject, label, [], [`sha256 ${short(actual)} ≠ manifest ${short(expectedSha)}`]);
-    return null;
-  }
-  ctx.check(subject, label, ['hash ok'], []);
-  return obj.bytes;
+  ctx.check(subject, `${key}@${version}`, read.findings, []);
+  return read.bytes;
+}
+
+function material(ctx: VerifyContext) {
+  if (!ctx.material) throw new Error('verify: the revision material is read before its inputs');
+  return ctx.material;
+}
+
+/** A stored record as the revision archived it: bytes and parsed value, or why not. */
+async function readRecord<T>(
+  ctx: VerifyContext,
+  key: string,
+): Promise<{ bytes: Uint8Array; value: T | null } | string> {
+  const read = await material(ctx).readRecord(key);
+  return 'problem' in read ? read.problem : { bytes: read.bytes, value: tryParse<T>(read.bytes) };
+}
+
+/**
+ * The record as the revision's own code derives it again from its upload, compared byte for byte; without the
+ * code (not archived) nothing is compared and the check says so without failing.
+ */
+function rederivation(ctx: VerifyContext, recordKey: string, stored: unknown, storedBytes: Uint8Array) {
+  const again = material(ctx).rederived(recordKey);
+  if (!again)
+    return { findings: ['names its upload', 'not re-derived: the code that made it is not archived'], failures: [] };
+  if (!again.bytes) return { findings: [], failures: [again.problem ?? 'the upload no longer parses into a record'] };
+  if (sameBytes(again.bytes, storedBytes))
+    return { findings: ['names its upload', 're-derived identical'], failures: [] };
+  const fields = differingFields(tryParse(again.bytes), stored);
+  return {
+    findings: [],
+    failures: [`differs from its re-derivation in: ${fields.length ? fields.join(', ') : '(formatting only)'}`],
+  };
 }
 
 /** The registry in force, or one a submission was validated against: its upload, its record, re-derived. */
@@ -90,31 +104,24 @@ export async function verifyRegistry(
   if (ctx.registries.has(version)) return ctx.registries.get(version) ?? null;
   ctx.registries.set(version, null);
   const recordKey = keys.registryVersion(version);
-  const record = await readJsonObject<Registry>(ctx.store, recordKey);
-  const registry = record?.value ?? null;
+  const record = await readRecord<Registry>(ctx, recordKey);
+  const registry = typeof record === 'string' ? null : record.value;
   const rawKey = expectedKey ?? registry?.source?.key;
   if (!rawKey) {
-    ctx.check('registry', recordKey, [], [record ? 'record does not parse' : 'record missing from the archive']);
+    ctx.check('registry', recordKey, [], [typeof record === 'string' ? `record ${record}` : 'record does not parse']);
     return null;
   }
   const raw = await verifyRaw(ctx, 'registry', rawKey, version, expectedSha ?? registry?.source?.sha256 ?? '');
-  if (!record || !registry) {
-    ctx.check('record', recordKey, [], [record ? 'does not parse' : 'missing from the archive']);
+  if (typeof record === 'string' || !registry) {
+    ctx.check('record', recordKey, [], [typeof record === 'string' ? record : 'does not parse']);
     return null;
   }
   const failures = sourceMismatch(registry.source, rawKey, version, expectedSha);
   let findings: string[] = [];
   if (raw && failures.length === 0) {
-    const cacheKey = `registry\n${sha256Hex(raw)}\n${sha256Hex(record.bytes)}`;
-    let diff = ctx.session.rederived.get(cacheKey);
-    if (!diff) {
-      const read = readXlsx(raw);
-      const again = read.ok ? parseRegistry(read.workbook, registry.source).registry : null;
-      diff = rederivationDiff(again, registry, record.bytes);
-      ctx.session.rederived.set(cacheKey, diff);
-    }
-    failures.push(...diff);
-    findings = ['names its upload', 're-derived identical'];
+    const again = rederivation(ctx, recordKey, registry, record.bytes);
+    failures.push(...again.failures);
+    findings = again.findings;
   } else if (!raw) failures.push('not re-derived: its upload failed its check');
   ctx.check('record', recordKey, findings, failures);
   const entry = { registry, recordSha: sha256Hex(record.bytes) };
@@ -132,10 +139,10 @@ export async function verifySubmissions(
   const submissions: (NormalisedSubmission | null)[] = [];
   for (const s of basis.sources) {
     const raw = await verifyRaw(ctx, 'source', s.key, s.version, recorded.get(`${s.key}\n${s.version}`) ?? s.sha256);
-    const record = await readJsonObject<NormalisedSubmission>(ctx.store, s.recordKey);
-    const submission = record?.value ?? null;
-    if (!record || !submission || submission.kind !== 'submission') {
-      ctx.check('record', s.recordKey, [], [record ? 'does not parse as a submission' : 'missing from the archive']);
+    const record = await readRecord<NormalisedSubmission>(ctx, s.recordKey);
+    const submission = typeof record === 'string' ? null : record.value;
+    if (typeof record === 'string' || !submission || submission.kind !== 'submission') {
+      ctx.check('record', s.recordKey, [], [typeof record === 'string' ? record : 'does not parse as a submission']);
       submissions.push(null);
       continue;
     }
@@ -149,14 +156,9 @@ export async function verifySubmissions(
     else if (!validatedAgainst)
       failures.push(`not re-derived: registry ${submission.registryVersion} failed its check`);
     else if (failures.length === 0) {
-      const cacheKey = `submission\n${sha256Hex(raw)}\n${sha256Hex(record.bytes)}\n${validatedAgainst.recordSha}`;
-      let diff = ctx.session.rederived.get(cacheKey);
-      if (!diff) {
-        diff = rederiveSubmission(raw, submission, validatedAgainst.registry, s.key, record.bytes);
-        ctx.session.rederived.set(cacheKey, diff);
-      }
-      failures.push(...diff);
-      findings = ['names its upload', 're-derived identical'];
+      const again = rederivation(ctx, s.recordKey, submission, record.bytes);
+      failures.push(...again.failures);
+      findings = again.findings;
     }
     ctx.check('record', s.recordKey, findings, failures);
   }
@@ -176,36 +178,4 @@ function sourceMismatch(
     return want !== undefined && source[f] !== want;
   });
   return bad.length ? [`names another upload (${bad.join(', ')} differ)`] : [];
-}
-
-function rederivationDiff(again: unknown, stored: unknown, storedBytes: Uint8Array): string[] {
-  if (!again) return ['the upload no longer parses into a record'];
-  if (sameBytes(recordBytes(again), storedBytes)) return [];
-  const fields = differingFields(again, stored);
-  return [`differs from its re-derivation in: ${fields.length ? fields.join(', ') : '(formatting only)'}`];
-}
-
-/**
- * The record ingest would make of this upload. The only clock-dependent rule refuses periods that had not begun
- * at ingest; the record exists, so that rule passed then, and any date from the period's start on gives the same
- * record. The upload's own date (or the period's start, if later) is used.
- */
-function rederiveSubmission(
-  raw: Uint8Array,
-  stored: NormalisedSubmission,
-  registry: Registry | null,
-  key: string,
-  storedBytes: Uint8Array,
-): string[] {
-  const read = readXlsx(raw);
-  if (!read.ok) return ['the upload no longer parses into a record'];
-  const uploaded = rigaDate(new Date(stored.source.uploadedAt));
-  const period = parsePeriod(stored.period);
-  const start = period ? periodStart(period) : uploaded;
-  const result = parseSubmission(read.workbook, stored.source, {
-    registry,
-    folder: parseInboxKey(key)?.folder ?? null,
-    today: uploaded > start ? uploaded : start,
-  });
-  return rederivationDiff(result.submission, stored, storedBytes);
 }

@@ -1,11 +1,13 @@
-/** `archive verify`, the outputs: re-rendered from the plan, compared byte for byte, and the manifest rebuilt. */
+/**
+ * `archive verify`, the outputs: as the revision's own code re-rendered them, compared byte for byte, and the
+ * manifest rebuilt.
+ */
 import { keys } from '../../core/keys';
 import { buildManifest, type Manifest, type ManifestOutput } from '../../core/manifest';
 import type { FigureSnapshot } from '../../core/report-model';
 import type { NormalisedSubmission } from '../../core/types';
 import { jsonBytes, sha256Hex } from '../deps';
-import { renderProgrammeFiles, renderProjectFiles } from '../generate';
-import type { RevisionInputs, RevisionPlan } from '../revisions';
+import type { RevisionPlan } from '../revisions';
 import { readJsonObject } from './shared';
 import {
   differingFields,
@@ -28,49 +30,35 @@ const PLAN_FIELDS = [
   'sources',
 ] as const;
 
-/** Re-render every output from the plan, checking each project's lineage against the plan's sources on the way. */
-export async function rerenderRevision(
+/**
+ * The outputs as the revision's own code re-rendered them (null: the code is not archived), with each project's
+ * lineage checked against the plan's sources: every upload a figure cites is a source with the same SHA-256.
+ */
+export function rerenderRevision(
   ctx: VerifyContext,
   basis: RevisionPlan,
   registryEntry: RegistryEntry | null,
   submissions: (NormalisedSubmission | null)[],
-): Promise<Rerender> {
-  const out: Rerender = { rendered: new Map(), programmeFacts: null, failures: [] };
-  if (registryEntry === null || !submissions.every((s) => s !== null)) {
-    out.failures.push('not re-rendered: an input failed its check');
-    return out;
-  }
-  const inputs: RevisionInputs = {
-    registry: registryEntry.registry,
-    submissions: submissions as NormalisedSubmission[],
-  };
+): Rerender | null {
+  const run = ctx.material?.run ?? null;
+  if (!run) return null;
+  if (registryEntry === null || !submissions.every((s) => s !== null))
+    return { rendered: new Map(), programmeFacts: null, failures: ['not re-rendered: an input failed its check'] };
   const sourceSha = new Map(basis.sources.map((s) => [`${s.key}\n${s.version}`, s.sha256]));
-  try {
-    for (const projectId of basis.projectIds) {
-      const { model, files } = await renderProjectFiles(basis, inputs, projectId);
-      for (const f of files) out.rendered.set(f.key, f.bytes);
-      const unlisted = model.lineage.filter(
-        (row) => sourceSha.get(`${row.sourceKey}\n${row.sourceVersion}`) !== row.sha256,
-      );
-      const pdfKey = keys.projectReport(basis.period, basis.revision, projectId, 'pdf');
-      ctx.check(
-        'lineage',
-        pdfKey,
-        [`${model.lineage.length} source cells, each from a manifest source with its SHA-256`],
-        unlisted.length ? [`${unlisted.length} source cells cite an upload the manifest does not list`] : [],
-      );
-    }
-    const programme = await renderProgrammeFiles(basis, inputs, await previousFigures(ctx));
-    for (const f of programme.files) out.rendered.set(f.key, f.bytes);
-    out.programmeFacts = { completeness: programme.programme.completeness, figures: programme.figures };
-  } catch (err) {
-    out.failures.push(`re-render failed: ${err instanceof Error ? err.message : String(err)}`);
+  for (const { projectId, cells, cites } of run.lineage) {
+    const unlisted = cites.filter((c) => sourceSha.get(`${c.sourceKey}\n${c.sourceVersion}`) !== c.sha256);
+    ctx.check(
+      'lineage',
+      keys.projectReport(basis.period, basis.revision, projectId, 'pdf'),
+      [`${cells} source cells, each from a manifest source with its SHA-256`],
+      unlisted.length ? [`source cells cite ${unlisted.length} upload(s) the manifest does not list`] : [],
+    );
   }
-  return out;
+  return { rendered: run.rendered, programmeFacts: run.programmeFacts, failures: [...run.failures] };
 }
 
 /** The figures of the previous revision, which the programme report lists changes against. */
-async function previousFigures(ctx: VerifyContext): Promise<FigureSnapshot | null> {
+export async function previousFigures(ctx: VerifyContext): Promise<FigureSnapshot | null> {
   if (ctx.revision <= 1) return null;
   const before = await readJsonObject<Manifest>(ctx.store, keys.manifest(ctx.period, ctx.revision - 1));
   if (!before?.value || typeof before.value.figures !== 'object')
@@ -82,9 +70,9 @@ async function previousFigures(ctx: VerifyContext): Promise<FigureSnapshot | nul
 export async function verifyOutputs(
   ctx: VerifyContext,
   manifest: Manifest | null,
-  rerender: Rerender,
+  rerender: Rerender | null,
 ): Promise<string[]> {
-  const { rendered } = rerender;
+  const rendered = rerender?.rendered ?? new Map<string, Uint8Array>();
   // A tampered manifest may list an entry without a key: it is not an output to read (the manifest check fails it).
   const listed = new Map(
     (manifest?.outputs ?? []).filter((o) => typeof o?.key === 'string').map((o) => [o.key, o] as const),
@@ -93,7 +81,7 @@ export async function verifyOutputs(
   for (const key of outputKeys) {
     const obj = await ctx.store.get(key);
     const findings: string[] = [];
-    const failures: string[] = [...rerender.failures];
+    const failures: string[] = [...(rerender?.failures ?? [])];
     const entry = listed.get(key);
     if (!obj) failures.push('missing from the archive');
     else {
@@ -106,13 +94,30 @@ export async function verifyOutputs(
         );
       else findings.push('hash ok');
       const again = rendered.get(key);
-      if (again && sameBytes(again, obj.bytes)) findings.push('re-render identical');
+      if (!rerender) findings.push('not re-rendered: the code that made it is not archived');
+      else if (again && sameBytes(again, obj.bytes)) findings.push('re-render identical');
       else if (again) failures.push(`re-render differs (sha256 ${short(sha256Hex(again))})`);
       else if (rerender.failures.length === 0) failures.push('not produced by the plan');
     }
     ctx.check('output', key, findings, failures);
   }
   return outputKeys;
+}
+
+/** What the plan uses that the manifest's archive does not list (each listed item is checked by its hash). */
+function archiveOmissions(manifest: Manifest, plan: RevisionPlan | null): string[] {
+  const items = Array.isArray(manifest.archive?.items) ? manifest.archive.items : [];
+  const listed = new Set(
+    items.map((i) => `${i.role}\n${i.key}\n${i.version ?? ''}\n${i.role.endsWith('record') ? '' : i.sha256}`),
+  );
+  const missing = (plan?.sources ?? []).flatMap((s) => [
+    ...(listed.has(`source\n${s.key}\n${s.version}\n${s.sha256}`) ? [] : [`${s.key}@${s.version}`]),
+    ...(listed.has(`record\n${s.recordKey}\n\n`) ? [] : [s.recordKey]),
+  ]);
+  if (plan && !listed.has(`registry\n${plan.registry.key}\n${plan.registry.version}\n${plan.registry.sha256}`))
+    missing.push(`${plan.registry.key}@${plan.registry.version}`);
+  if (!manifest.archive || !('code' in manifest.archive)) missing.push('the code');
+  return missing.length ? [`its archive does not list: ${missing.join(', ')}`] : [];
 }
 
 /** The manifest itself: parses, repeats the plan, equals the one rebuilt from the re-render, has the expected hash. */
@@ -125,11 +130,12 @@ export function verifyManifest(
     plan: RevisionPlan | null;
     sha256: string | null;
   },
-  rerender: Rerender,
+  rerender: Rerender | null,
   options: { expectSha256?: string },
 ): void {
   const { read, manifest, plan, sha256 } = archived;
-  const { rendered, programmeFacts } = rerender;
+  const rendered = rerender?.rendered ?? new Map<string, Uint8Array>();
+  const programmeFacts = rerender?.programmeFacts ?? null;
   const failures: string[] = [];
   const findings: string[] = [];
   if (!read) failures.push('missing from the archive');
@@ -140,13 +146,21 @@ export function verifyManifest(
     if (!plan) failures.push('no plan to compare with');
     else if (disagree.length) failures.push(`disagrees with the plan in: ${disagree.join(', ')}`);
     else findings.push('agrees with the plan');
-    if (plan && programmeFacts && rendered.size > 0) {
+    if (manifest.schemaVersion >= 2) failures.push(...archiveOmissions(manifest, plan));
+    if (!rerender) findings.push('not rebuilt: the code that made it is not archived');
+    else if (plan && programmeFacts && rendered.size > 0) {
       const outputs: ManifestOutput[] = [...rendered.entries()].map(([key, bytes]) => ({
         key,
         sha256: sha256Hex(bytes),
         bytes: bytes.byteLength,
       }));
-      const rebuilt = buildManifest(plan, outputs, programmeFacts.completeness, programmeFacts.figures);
+      const rebuilt = buildManifest(
+        plan,
+        outputs,
+        programmeFacts.completeness,
+        programmeFacts.figures,
+        manifest.archive,
+      );
       if (sameBytes(jsonBytes(rebuilt), read.bytes)) findings.push('rebuilt byte-identical');
       else {
         const fields = differingFields(rebuilt, manifest);

@@ -8,7 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ArchiveDeps } from '../../app/archive/shared';
 import type { VerifyReport } from '../../app/archive/verify';
-import { keys } from '../../core/keys';
+import { ARCHIVE_PREFIXES, keys } from '../../core/keys';
 import { MAX_PRESIGN_SECONDS, silentLogger } from '../../core/ports';
 import type { Lang } from '../../core/types';
 import { langOption, openStoreFolder, periodFlag, periodOption, revisionOption, storeFlag } from '../options';
@@ -98,9 +98,12 @@ async function openStorage(
     const versioned = options.versioned ?? true;
     const data = new S3Store({ client, bucket: flags.bucket, versioned });
     const archive = new S3Store({ client, bucket: flags.archiveBucket, versioned });
-    const store = new RoutedStore(data, [{ prefix: keys.reportsPrefix, store: archive }]);
+    const store = new RoutedStore(
+      data,
+      ARCHIVE_PREFIXES.map((prefix) => ({ prefix, store: archive })),
+    );
     const bucketFor = (key: string) => (store.storeFor(key) === archive ? archive.bucket : data.bucket);
-    const control = new S3ArchiveControl({ client, bucketFor, lockedPrefixes: [keys.reportsPrefix], versioned });
+    const control = new S3ArchiveControl({ client, bucketFor, lockedPrefixes: ARCHIVE_PREFIXES, versioned });
     return { store, control, log: silentLogger, where: `s3://${flags.bucket} + s3://${flags.archiveBucket}` };
   }
   throw new InvalidArgumentError('give either --store DIR, or --bucket NAME and --archive-bucket NAME');
@@ -117,21 +120,38 @@ function inside(dir: string, relative: string): string {
 /** The lines `archive verify` prints for one revision. */
 export function formatVerifyReport(report: VerifyReport, options: { quiet?: boolean } = {}): string {
   const { archived, running } = report.codeVersion;
+  const by = report.code
+    ? ` (re-rendered with its archived code, sha256 ${report.code.slice(0, 12)})`
+    : archived === running
+      ? ''
+      : ` (this verifier: ${running})`;
   const lines = [
-    `${report.period} r${report.revision} — generated ${report.generatedAt ?? '?'}, code ${archived ?? '?'}` +
-      (archived === running ? '' : ` (re-rendered with ${running})`),
+    `${report.period} r${report.revision} — generated ${report.generatedAt ?? '?'}, code ${archived ?? '?'}${by}`,
   ];
   for (const c of report.checks) {
     if (options.quiet && c.ok) continue;
     lines.push(`  ${c.ok ? 'ok      ' : 'MISMATCH'} ${c.subject.padEnd(8)} ${c.key}: ${c.findings.join(' · ')}`);
   }
   const failed = report.checks.filter((c) => !c.ok);
-  lines.push(
-    failed.length === 0
-      ? `${report.period} r${report.revision}: VERIFIED (${report.checks.length} checks)`
-      : `${report.period} r${report.revision}: FAILED ${failed.length} of ${report.checks.length} checks: ${[...new Set(failed.map((c) => c.key))].join(', ')}`,
-  );
+  const head = `${report.period} r${report.revision}`;
+  if (report.status === 'code-not-archived')
+    lines.push(
+      `${head}: CODE NOT ARCHIVED (${report.checks.length} checks held; every hash matches the manifest, but the code ` +
+        'that made this revision is not in the archive, so nothing was re-derived or re-rendered)',
+    );
+  else
+    lines.push(
+      failed.length === 0
+        ? `${head}: VERIFIED (${report.checks.length} checks)`
+        : `${head}: FAILED ${failed.length} of ${report.checks.length} checks: ${[...new Set(failed.map((c) => c.key))].join(', ')}`,
+    );
   return lines.join('\n');
+}
+
+/** `archive verify`'s exit code: 1 if any revision failed, else 4 if any could not be re-rendered, else 0. */
+export function verifyExitCode(reports: readonly Pick<VerifyReport, 'status'>[]): number {
+  if (reports.some((r) => r.status === 'mismatch')) return 1;
+  return reports.some((r) => r.status === 'code-not-archived') ? 4 : 0;
 }
 
 /** The `archive` command group. */
@@ -307,8 +327,9 @@ function addVerify(archive: Command, io: ArchiveIo): void {
     archive
       .command('verify')
       .description(
-        're-read every source by version and check its hash, re-derive its record, re-render every report and ' +
-          'rebuild the manifest; exit 1 on any mismatch, naming the file',
+        'read every input from the archive and check its hash, re-derive each record and re-render every report ' +
+          "with the revision's own archived code, rebuild the manifest; exit 1 on any mismatch (naming the file), " +
+          '4 when a revision made before the archive kept its code could only be hash-checked ("code not archived")',
       )
       .argument('[periods...]', 'periods such as 2025-Q3, or cut-offs such as 2025-12-31 (transmissions)')
       .option('--all', 'every archived period')
@@ -334,8 +355,7 @@ function addVerify(archive: Command, io: ArchiveIo): void {
       if ((opts.revision !== undefined || opts.manifestSha256 !== undefined) && periods.length !== 1)
         throw new InvalidArgumentError('--revision and --manifest-sha256 apply to one period');
       const session = createVerifySession();
-      let failed = 0;
-      let verified = 0;
+      const all: VerifyReport[] = [];
       for (const period of periods) {
         const reports = CUTOFF.test(period)
           ? [await verifyTransmission(deps, period, { revision: opts.revision })]
@@ -346,12 +366,19 @@ function addVerify(archive: Command, io: ArchiveIo): void {
             });
         for (const report of reports) {
           write(`${formatVerifyReport(report, { quiet: opts.quiet })}\n`);
-          if (report.ok) verified++;
-          else failed++;
+          all.push(report);
         }
       }
-      if (periods.length > 1 || verified + failed > 1) write(`${verified} revision(s) verified, ${failed} failed\n`);
-      process.exitCode = failed > 0 ? 1 : 0;
+      const count = (status: VerifyReport['status']) => all.filter((r) => r.status === status).length;
+      if (all.length > 1) {
+        const notArchived = count('code-not-archived');
+        write(
+          `${count('verified')} revision(s) verified, ${count('mismatch')} failed` +
+            (notArchived ? `, ${notArchived} with the code not archived (hash-checked only)` : '') +
+            '\n',
+        );
+      }
+      process.exitCode = verifyExitCode(all);
     },
   );
 }

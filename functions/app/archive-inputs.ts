@@ -1,0 +1,128 @@
+/**
+ * The self-contained archive (DESIGN §3): before a revision's manifest is written, everything `archive verify`
+ * needs beyond the reports goes into the content-addressed store `blobs/sha256/<sha256>`: every raw upload and
+ * normalised record the revision uses, every registry workbook and record involved (the one in force, and those
+ * its submissions were validated against), and the code bundle. One object per SHA-256, written create-only; a
+ * blob an earlier revision stored is reused, and its retention extended to this revision's (on S3, Object Lock).
+ */
+import { keys } from '../core/keys';
+import type { ArchivedItem, ManifestArchive } from '../core/manifest';
+import { AlreadyExistsError } from '../core/ports';
+import type { NormalisedSubmission, Registry } from '../core/types';
+import { VERIFIER_PROTOCOL } from '../core/verifier-protocol';
+import { type Deps, parseJson, sha256Hex } from './deps';
+import { mapLimit } from './map-limit';
+import type { RevisionPlan } from './revisions';
+
+/** An input that is not what the plan or its record says it is: the revision cannot be archived as planned. */
+export class ArchiveInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArchiveInputError';
+  }
+}
+
+type ArchiveDeps = Pick<Deps, 'store' | 'code' | 'archiveControl' | 'log'>;
+
+/** Stores each input as it is read (never all at once: a programme's uploads may not fit in memory together). */
+interface Archiver {
+  deps: ArchiveDeps;
+  retainUntil: Date | null;
+  seen: Set<string>;
+  stored: number;
+}
+
+/** Store a blob once; a blob already there is reused and kept at least until `retainUntil`. */
+async function putBlob(a: Archiver, sha256: string, bytes: Uint8Array): Promise<void> {
+  if (a.seen.has(sha256)) return;
+  a.seen.add(sha256);
+  const key = keys.blob(sha256);
+  try {
+    await a.deps.store.put(key, bytes, { ifNoneMatch: true, contentType: 'application/octet-stream' });
+    a.stored++;
+    return;
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+  }
+  const control = a.deps.archiveControl;
+  if (a.retainUntil && control?.retainUntil && control.extendRetention) {
+    const current = await control.retainUntil(key);
+    if (!current || current < a.retainUntil) await control.extendRetention(key, a.retainUntil);
+  }
+}
+
+/** Read one input, check it against its recorded hash, archive it; returns its entry and bytes. */
+async function archiveItem(
+  a: Archiver,
+  role: ArchivedItem['role'],
+  key: string,
+  version?: string,
+  expectSha?: string,
+): Promise<{ item: ArchivedItem; bytes: Uint8Array }> {
+  const obj = await a.deps.store.get(key, version);
+  const what = version ? `${key} (version ${version})` : key;
+  if (!obj) throw new ArchiveInputError(`${what} is missing: it cannot be archived with the revision`);
+  const sha256 = sha256Hex(obj.bytes);
+  if (expectSha !== undefined && sha256 !== expectSha)
+    throw new ArchiveInputError(`${what} has SHA-256 ${sha256}, not the ${expectSha} recorded for it`);
+  await putBlob(a, sha256, obj.bytes);
+  return {
+    item: { role, key, ...(version ? { version } : {}), sha256, bytes: obj.bytes.byteLength },
+    bytes: obj.bytes,
+  };
+}
+
+/** A registry version's record and upload. */
+async function archiveRegistry(a: Archiver, version: string): Promise<ArchivedItem[]> {
+  const record = await archiveItem(a, 'registry-record', keys.registryVersion(version));
+  const { key, sha256 } = parseJson<Registry>(record.bytes, record.item.key).source;
+  return [record.item, (await archiveItem(a, 'registry', key, version, sha256)).item];
+}
+
+/** Every input of the plan, each checked against its recorded hash and archived; sorted by role, key, version. */
+async function archivePlanInputs(a: Archiver, plan: RevisionPlan): Promise<ArchivedItem[]> {
+  const perSource = await mapLimit(plan.sources, 8, async (s) => {
+    const raw = await archiveItem(a, 'source', s.key, s.version, s.sha256);
+    const record = await archiveItem(a, 'record', s.recordKey);
+    const { registryVersion } = parseJson<NormalisedSubmission>(record.bytes, s.recordKey);
+    return { items: [raw.item, record.item], registryVersion };
+  });
+  const versions = new Set([plan.registry.version, ...perSource.flatMap((s) => s.registryVersion ?? [])]);
+  const registries = await mapLimit([...versions], 4, (v) => archiveRegistry(a, v));
+  const inForce = registries[0]!.find((i) => i.role === 'registry')!;
+  if (inForce.key !== plan.registry.key || inForce.sha256 !== plan.registry.sha256)
+    throw new ArchiveInputError(`registry version ${plan.registry.version} names another upload than the plan`);
+  const order = (i: ArchivedItem) => `${i.role}\n${i.key}\n${i.version ?? ''}`;
+  return [...registries.flat(), ...perSource.flatMap((s) => s.items)].sort((x, y) =>
+    order(x) < order(y) ? -1 : order(x) > order(y) ? 1 : 0,
+  );
+}
+
+/**
+ * Archive the plan's inputs and the code; returns the manifest's `archive` section. `retainLike` is an object of
+ * this revision already written (its retention is the revision's); idempotent, so a resumed finish repeats it.
+ */
+export async function archiveRevisionInputs(
+  deps: ArchiveDeps,
+  plan: RevisionPlan,
+  retainLike: string,
+): Promise<ManifestArchive> {
+  const control = deps.archiveControl;
+  const retainUntil = control?.retainUntil ? await control.retainUntil(retainLike) : null;
+  const a: Archiver = { deps, retainUntil, seen: new Set(), stored: 0 };
+  const items = await archivePlanInputs(a, plan);
+  const code = deps.code ? await deps.code() : null;
+  // Without code (a host without the bundle) the revision will verify as "code not archived"; the line says so.
+  if (code) await putBlob(a, code.sha256, code.bytes);
+  deps.log.info('archive.inputs', {
+    period: plan.period,
+    revision: plan.revision,
+    blobs: a.seen.size,
+    stored: a.stored,
+    code: code?.sha256 ?? 'none',
+  });
+  return {
+    code: code ? { sha256: code.sha256, bytes: code.bytes.byteLength, protocol: VERIFIER_PROTOCOL } : null,
+    items,
+  };
+}
