@@ -75,7 +75,7 @@ async function pdfText(key: string): Promise<string> {
 async function buildChangedCode(): Promise<string> {
   const out = await mkdtemp(join(root, 'node_modules', '.cache-pmif-changed-'));
   const options = cliBuildOptions(root);
-  await build({ ...options, outdir: join(out, 'dist', 'cli'), plugins: [relabel] });
+  await build({ ...options, outdir: join(out, 'dist', 'cli'), plugins: [relabel, ...(options.plugins ?? [])] });
   await mkdir(join(out, 'dist', 'verifier'), { recursive: true });
   await writeFile(join(out, 'dist', 'verifier', 'pmif-verifier.mjs'), await buildVerifierBytes(root, [relabel]));
   return out;
@@ -86,7 +86,7 @@ async function changedCli(...args: string[]): Promise<{ code: number; stdout: st
   const main = join(changed, 'dist', 'cli', 'main.js');
   return run(process.execPath, [main, ...args], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }).then(
     ({ stdout }) => ({ code: 0, stdout }),
-    (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout + err.stderr }),
   );
 }
 
