@@ -15,7 +15,7 @@ import { describeRegistryChanges } from '../core/registry-changes';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
 import { revisionNeeded } from '../core/revision-policy';
-import type { Bilingual, ChangeNote, Registry } from '../core/types';
+import type { ChangeNote, Registry } from '../core/types';
 import { archiveRevisionInputs } from './archive-inputs';
 import { CODE_VERSION } from './code-version';
 import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';

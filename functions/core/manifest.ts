@@ -3,7 +3,7 @@
  * source and output with its SHA-256, so an auditor can check and re-render it.
  */
 import type { FigureSnapshot } from './report-model';
-import type { Bilingual, ChangeNote, Lang } from './types';
+import type { ChangeNote, Lang } from './types';
 
 export interface ManifestSource {
   key: string;

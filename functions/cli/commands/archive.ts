@@ -8,7 +8,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ArchiveDeps } from '../../app/archive/shared';
 import type { VerifyReport } from '../../app/archive/verify';
-import { ARCHIVE_PREFIXES, keys } from '../../core/keys';
+import { ARCHIVE_PREFIXES } from '../../core/keys';
 import { MAX_PRESIGN_SECONDS, silentLogger } from '../../core/ports';
 import type { Lang } from '../../core/types';
 import { langOption, openStoreFolder, periodFlag, periodOption, revisionOption, storeFlag } from '../options';
