@@ -4,9 +4,7 @@
  * pseudonymous IDs until the sheet holds `rows` rows. Validates without errors against the sample registry.
  */
 import { writeFile } from 'node:fs/promises';
-import type { LaidOutSheet } from '../../functions/workbooks/write-template';
 import {
-  type CellInput,
   layOutSubmissionWorkbook,
   writeFormValues,
   writeTableRows,

@@ -40,7 +40,7 @@ import type {
   SubmissionStatus,
 } from './report-types';
 import { STATUSES, SUPERSEDED_FIGURE } from './report-types';
-import type { Bilingual, ChangeNote, IndicatorDef, IsoDate, NormalisedSubmission, Project, Registry } from './types';
+import type { ChangeNote, IndicatorDef, IsoDate, NormalisedSubmission, Project, Registry } from './types';
 
 /**
  * docs/architecture.md §5 progress status. From the project's last period on (`final`) there is no "on track" left to be: a
