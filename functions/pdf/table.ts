@@ -209,148 +209,61 @@ export function tableKeepHeight<R>(canvas: ReportCanvas, options: TableOptions<R
   return header.height + (body[0]?.height ?? 0);
 }
 
-/** Draw a table at the canvas cursor, breaking pages between rows and repeating the header row on each page. */
-export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): void {
-  const { doc } = canvas;
-  const size = options.fontSize ?? 7.5;
-  const zebra = options.zebra ?? true;
-  const aligns = options.columns.map((c) => c.align ?? 'left');
-  const { widths, header, body, footer, maxRowHeight, total } = layoutTable(canvas, options);
+/**
+ * What drawing one table needs, made once per table and passed to the row and cell helpers (module functions
+ * rather than closures, as they run for every row of a long table).
+ */
+interface TableDrawing {
+  canvas: ReportCanvas;
+  doc: PDFKit.PDFDocument;
+  size: number;
+  aligns: Align[];
+  widths: number[];
+  header: Measured;
+  maxRowHeight: number;
   /**
    * The fill colour last set for text, or null after anything else set one (a fill, a note, a new page). Most
    * cells share one text colour, and setting it again for each of a long table's cells was a tenth of its drawing.
    */
-  let textColour: string | null = null;
-  const fillWith = (colour: string): void => {
-    doc.fillColor(colour);
-    textColour = null;
-  };
+  textColour: string | null;
+}
 
-  /** `role`: how a cell's text is tagged (TH, TD), or null inside an artifact (a header repeated on a new page). */
-  const drawRow = (row: Measured, y: number, fill: string | null, allBold: boolean, role: CellRole | null): void => {
-    const height = Math.min(row.height, maxRowHeight);
-    if (fill) {
-      doc.rect(canvas.left, y, canvas.width, height);
-      fillWith(fill);
-      doc.fill();
-    }
-    let x = canvas.left;
-    row.cells.forEach((cell: Sized, i) => {
-      const w = widths[i]!;
-      const align = aligns[i]!;
-      if (cell.fill) {
-        doc.rect(x, y, w, height);
-        fillWith(hex(cell.fill));
-        doc.fill();
-      }
-      if (cell.strip) {
-        doc.rect(x + 1, y, w - 2, 2.5);
-        fillWith(hex(cell.strip));
-        doc.fill();
-      }
-      let textX = x + PAD_X;
-      let textWidth = w - 2 * PAD_X;
-      if (cell.marker) {
-        doc.rect(textX, y + PAD_Y + size * 0.2, MARKER, MARKER);
-        fillWith(hex(cell.marker));
-        doc.fill();
-        textX += MARKER + 3;
-        textWidth -= MARKER + 3;
-      }
-      const textHeight = height - 2 * PAD_Y + 0.5;
-      const clipped = row.height > maxRowHeight;
-      const text = (): void =>
-        drawCellText(cell, { x: textX, y, width: textWidth, textHeight, clipped }, align, allBold);
-      if (role === null) text();
-      else canvas.tag(role, text, role === 'TH' ? { scope: 'Column' } : {});
-      x += w;
-    });
-  };
-
-  const drawCellText = (cell: Sized, box: TextBox, align: Align, allBold: boolean): void => {
-    const { x: textX, y, width: textWidth, textHeight } = box;
-    {
-      canvas.font(allBold || cell.bold, size);
-      const colour = cell.color ? hex(cell.color) : COLOURS.text;
-      if (colour !== textColour) {
-        doc.fillColor(colour);
-        textColour = colour;
-      }
-      if (cell.wrapped && !box.clipped) {
-        // Lines broken once, when measuring; a clipped row goes through pdfkit for its ellipsis.
-        drawWrapped(doc, cell.wrapped, textX, y + PAD_Y, align, LINE_GAP);
-      } else if (cell.wraps) {
-        doc.text(cell.text, textX, y + PAD_Y, {
-          width: textWidth,
-          align,
-          lineGap: LINE_GAP,
-          height: textHeight,
-          ellipsis: true,
-        });
-      } else if (cell.text) {
-        // One line: place it ourselves and skip pdfkit's line wrapper (the same glyphs at the same baseline).
-        const offset =
-          align === 'right' ? textWidth - cell.natural : align === 'center' ? (textWidth - cell.natural) / 2 : 0;
-        placeLine(doc, cell.text, textX + offset, y + PAD_Y);
-      }
-      // A wrapped text leaves the cursor under itself; a placed line does not move it.
-      const textBottom = cell.wraps ? doc.y : y + PAD_Y + doc.currentLineHeight(true) + LINE_GAP;
-      const noteY = textBottom + NOTE_GAP;
-      if (cell.note && noteY < y + textHeight) {
-        canvas.font(false, size - 0.5);
-        fillWith(COLOURS.muted);
-        doc.text(cell.note, textX, noteY, {
-          width: textWidth,
-          align,
-          lineGap: LINE_GAP,
-          height: y + PAD_Y + textHeight - noteY,
-          ellipsis: true,
-        });
-      }
-    }
-  };
-
-  /** The header row: tagged as the table's first row once, an artifact where it is repeated on a new page. */
-  const drawHeader = (repeated: boolean): void => {
-    const y = canvas.y;
-    if (repeated) canvas.artifact(() => drawRow(header, y, COLOURS.headerFill, true, null), 'Pagination');
-    else canvas.group('TR', () => drawRow(header, y, COLOURS.headerFill, true, 'TH'));
-    const ruleY = y + header.height;
-    doc.moveTo(canvas.left, ruleY).lineTo(canvas.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
-    canvas.y = ruleY;
+/** Draw a table at the canvas cursor, breaking pages between rows and repeating the header row on each page. */
+export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): void {
+  const { doc } = canvas;
+  const zebra = options.zebra ?? true;
+  const { widths, header, body, footer, maxRowHeight, total } = layoutTable(canvas, options);
+  const t: TableDrawing = {
+    canvas,
+    doc,
+    size: options.fontSize ?? 7.5,
+    aligns: options.columns.map((c) => c.align ?? 'left'),
+    widths,
+    header,
+    maxRowHeight,
+    textColour: null,
   };
 
   if (options.keepTogether && total <= canvas.bottom - canvas.top) canvas.ensureSpace(total);
   // Header plus the first row must fit together: a header alone at a page bottom helps nobody.
   canvas.ensureSpace(header.height + Math.min(body[0]?.height ?? footer[0]?.height ?? 0, maxRowHeight));
   canvas.group('Table', () => {
-    drawHeader(false);
-
-    const place = (row: Measured): number => {
-      const height = Math.min(row.height, maxRowHeight);
-      if (canvas.y + height > canvas.bottom) {
-        canvas.newPage();
-        // A new page starts from the default graphics state.
-        textColour = null;
-        drawHeader(true);
-      }
-      return height;
-    };
+    drawHeader(t, false);
 
     body.forEach((row, index) => {
-      const height = place(row);
+      const height = placeRow(t, row);
       const y = canvas.y;
-      canvas.group('TR', () => drawRow(row, y, zebra && index % 2 === 1 ? COLOURS.zebra : null, false, 'TD'));
+      canvas.group('TR', () => drawRow(t, row, y, zebra && index % 2 === 1 ? COLOURS.zebra : null, false, 'TD'));
       canvas.y = y + height;
     });
 
     footer.forEach((row, index) => {
-      const height = place(row);
+      const height = placeRow(t, row);
       const y = canvas.y;
       if (index === 0) {
         doc.moveTo(canvas.left, y).lineTo(canvas.right, y).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
       }
-      canvas.group('TR', () => drawRow(row, y, null, true, 'TD'));
+      canvas.group('TR', () => drawRow(t, row, y, null, true, 'TD'));
       canvas.y = y + height;
     });
   });
@@ -359,6 +272,127 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
   doc.moveTo(canvas.left, endY).lineTo(canvas.right, endY).lineWidth(0.5).strokeColor(COLOURS.rule).stroke();
   doc.fillColor(COLOURS.text);
   doc.x = canvas.left;
+}
+
+/** Set a fill colour for anything but text (which then has to set its own again). */
+function fillWith(t: TableDrawing, colour: string): void {
+  t.doc.fillColor(colour);
+  t.textColour = null;
+}
+
+/** Make room for `row`, starting a new page with the header repeated when it does not fit; returns its height. */
+function placeRow(t: TableDrawing, row: Measured): number {
+  const { canvas } = t;
+  const height = Math.min(row.height, t.maxRowHeight);
+  if (canvas.y + height > canvas.bottom) {
+    canvas.newPage();
+    // A new page starts from the default graphics state.
+    t.textColour = null;
+    drawHeader(t, true);
+  }
+  return height;
+}
+
+/** The header row: tagged as the table's first row once, an artifact where it is repeated on a new page. */
+function drawHeader(t: TableDrawing, repeated: boolean): void {
+  const { canvas, doc, header } = t;
+  const y = canvas.y;
+  if (repeated) canvas.artifact(() => drawRow(t, header, y, COLOURS.headerFill, true, null), 'Pagination');
+  else canvas.group('TR', () => drawRow(t, header, y, COLOURS.headerFill, true, 'TH'));
+  const ruleY = y + header.height;
+  doc.moveTo(canvas.left, ruleY).lineTo(canvas.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
+  canvas.y = ruleY;
+}
+
+/** `role`: how a cell's text is tagged (TH, TD), or null inside an artifact (a header repeated on a new page). */
+function drawRow(
+  t: TableDrawing,
+  row: Measured,
+  y: number,
+  fill: string | null,
+  allBold: boolean,
+  role: CellRole | null,
+): void {
+  const { canvas, doc, size, widths, aligns, maxRowHeight } = t;
+  const height = Math.min(row.height, maxRowHeight);
+  if (fill) {
+    doc.rect(canvas.left, y, canvas.width, height);
+    fillWith(t, fill);
+    doc.fill();
+  }
+  let x = canvas.left;
+  row.cells.forEach((cell: Sized, i) => {
+    const w = widths[i]!;
+    const align = aligns[i]!;
+    if (cell.fill) {
+      doc.rect(x, y, w, height);
+      fillWith(t, hex(cell.fill));
+      doc.fill();
+    }
+    if (cell.strip) {
+      doc.rect(x + 1, y, w - 2, 2.5);
+      fillWith(t, hex(cell.strip));
+      doc.fill();
+    }
+    let textX = x + PAD_X;
+    let textWidth = w - 2 * PAD_X;
+    if (cell.marker) {
+      doc.rect(textX, y + PAD_Y + size * 0.2, MARKER, MARKER);
+      fillWith(t, hex(cell.marker));
+      doc.fill();
+      textX += MARKER + 3;
+      textWidth -= MARKER + 3;
+    }
+    const textHeight = height - 2 * PAD_Y + 0.5;
+    const clipped = row.height > maxRowHeight;
+    const text = (): void =>
+      drawCellText(t, cell, { x: textX, y, width: textWidth, textHeight, clipped }, align, allBold);
+    if (role === null) text();
+    else canvas.tag(role, text, role === 'TH' ? { scope: 'Column' } : {});
+    x += w;
+  });
+}
+
+function drawCellText(t: TableDrawing, cell: Sized, box: TextBox, align: Align, allBold: boolean): void {
+  const { canvas, doc, size } = t;
+  const { x: textX, y, width: textWidth, textHeight } = box;
+  canvas.font(allBold || cell.bold, size);
+  const colour = cell.color ? hex(cell.color) : COLOURS.text;
+  if (colour !== t.textColour) {
+    doc.fillColor(colour);
+    t.textColour = colour;
+  }
+  if (cell.wrapped && !box.clipped) {
+    // Lines broken once, when measuring; a clipped row goes through pdfkit for its ellipsis.
+    drawWrapped(doc, cell.wrapped, textX, y + PAD_Y, align, LINE_GAP);
+  } else if (cell.wraps) {
+    doc.text(cell.text, textX, y + PAD_Y, {
+      width: textWidth,
+      align,
+      lineGap: LINE_GAP,
+      height: textHeight,
+      ellipsis: true,
+    });
+  } else if (cell.text) {
+    // One line: place it ourselves and skip pdfkit's line wrapper (the same glyphs at the same baseline).
+    const offset =
+      align === 'right' ? textWidth - cell.natural : align === 'center' ? (textWidth - cell.natural) / 2 : 0;
+    placeLine(doc, cell.text, textX + offset, y + PAD_Y);
+  }
+  // A wrapped text leaves the cursor under itself; a placed line does not move it.
+  const textBottom = cell.wraps ? doc.y : y + PAD_Y + doc.currentLineHeight(true) + LINE_GAP;
+  const noteY = textBottom + NOTE_GAP;
+  if (cell.note && noteY < y + textHeight) {
+    canvas.font(false, size - 0.5);
+    fillWith(t, COLOURS.muted);
+    doc.text(cell.note, textX, noteY, {
+      width: textWidth,
+      align,
+      lineGap: LINE_GAP,
+      height: y + PAD_Y + textHeight - noteY,
+      ellipsis: true,
+    });
+  }
 }
 
 /** Widest unbreakable run of `text`: split at ordinary spaces only, as the no-break spaces inside numbers hold. */
