@@ -111,16 +111,45 @@ export function chartAlt(spec: ProgressChartSpec): string {
 }
 
 function drawChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox): void {
-  const { doc } = canvas;
-  const { lang } = spec;
+  drawChartTitle(canvas, spec, box);
+  const plot = scaleChart(canvas, spec, box);
+  drawAxes(canvas.doc, plot, box);
+  drawSeries(canvas, spec, plot);
+  drawLegend(canvas, spec, plot);
+  canvas.doc.fillColor(COLOURS.text);
+  canvas.font(false, SIZES.body);
+}
 
+/** Where a chart's plot sits and what its axes span, worked out once and shared by its drawing steps. */
+interface ChartPlot {
+  plotLeft: number;
+  plotRight: number;
+  plotTop: number;
+  plotBottom: number;
+  legendY: number;
+  /** First and last day of the x axis. */
+  t0: number;
+  t1: number;
+  yMin: number;
+  yMax: number;
+  ticks: number[];
+  tickLabels: string[];
+  labelWidth: number;
+}
+
+function drawChartTitle(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox): void {
+  const { doc } = canvas;
   // Title: code and unit on the first line, the full name wrapped below (names can run to several lines).
   canvas.font(true, TITLE_SIZE);
   doc.fillColor(COLOURS.heading).text(`${spec.code} · ${spec.unit}`, box.x, box.y, { width: box.width });
   const nameY = doc.y + 1;
   canvas.font(false, TITLE_SIZE);
   doc.fillColor(COLOURS.text).text(spec.name, box.x, nameY, { width: box.width, lineGap: 0.5 });
+}
 
+/** The plot's box and scales; leaves the axis font set, which the y labels were measured in. */
+function scaleChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox): ChartPlot {
+  const { doc } = canvas;
   const top = box.y + box.titleHeight + 6;
   const legendY = top + box.plotHeight - LEGEND_HEIGHT;
   const plotBottom = legendY - X_LABELS_HEIGHT - 2;
@@ -140,22 +169,33 @@ function drawChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox)
   for (let v = yMin; v <= yMax + step / 2; v += step) ticks.push(v);
 
   canvas.font(false, AXIS_SIZE);
-  const tickLabels = ticks.map((v) => formatNumber(v, lang, 0, 2));
+  const tickLabels = ticks.map((v) => formatNumber(v, spec.lang, 0, 2));
   const labelWidth = Math.max(...tickLabels.map((t) => doc.widthOfString(t)));
   const plotLeft = box.x + labelWidth + 4;
   const plotRight = box.x + box.width - 4;
 
   const t0 = day(spec.start);
   const t1 = Math.max(day(spec.end), t0 + 1);
-  const xOf = (date: IsoDate): number => {
-    const t = Math.min(Math.max(day(date), t0), t1);
-    return plotLeft + ((t - t0) / (t1 - t0)) * (plotRight - plotLeft);
-  };
-  const yOf = (v: number): number => plotBottom - ((v - yMin) / (yMax - yMin)) * (plotBottom - plotTop);
+  return { plotLeft, plotRight, plotTop, plotBottom, legendY, t0, t1, yMin, yMax, ticks, tickLabels, labelWidth };
+}
 
+/** X position of a date, clamped to the plot. */
+function xOf(plot: ChartPlot, date: IsoDate): number {
+  const { t0, t1, plotLeft, plotRight } = plot;
+  const t = Math.min(Math.max(day(date), t0), t1);
+  return plotLeft + ((t - t0) / (t1 - t0)) * (plotRight - plotLeft);
+}
+
+function yOf(plot: ChartPlot, v: number): number {
+  const { plotBottom, plotTop, yMin, yMax } = plot;
+  return plotBottom - ((v - yMin) / (yMax - yMin)) * (plotBottom - plotTop);
+}
+
+function drawAxes(doc: PDFKit.PDFDocument, plot: ChartPlot, box: ChartBox): void {
+  const { plotLeft, plotRight, plotTop, plotBottom, t0, t1, tickLabels, labelWidth } = plot;
   // Grid and y labels.
-  ticks.forEach((v, i) => {
-    const y = yOf(v);
+  plot.ticks.forEach((v, i) => {
+    const y = yOf(plot, v);
     doc.moveTo(plotLeft, y).lineTo(plotRight, y).lineWidth(0.4).strokeColor(COLOURS.lightRule).stroke();
     doc
       .fillColor(COLOURS.muted)
@@ -177,11 +217,16 @@ function drawChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox)
     const lx = Math.min(Math.max(x - w / 2, plotLeft), plotRight - w);
     doc.fillColor(COLOURS.muted).text(tick.label, lx, plotBottom + 3.5, { lineBreak: false });
   }
+}
 
+/** The plan line, the milestone and the actual values. */
+function drawSeries(canvas: ReportCanvas, spec: ProgressChartSpec, plot: ChartPlot): void {
+  const { doc } = canvas;
+  const { plotLeft, plotRight, plotTop } = plot;
   // Plan: dashed straight line from baseline at the start to target at the end.
   doc
-    .moveTo(xOf(spec.start), yOf(spec.baseline))
-    .lineTo(xOf(spec.end), yOf(spec.target))
+    .moveTo(xOf(plot, spec.start), yOf(plot, spec.baseline))
+    .lineTo(xOf(plot, spec.end), yOf(plot, spec.target))
     .dash(3, { space: 2 })
     .lineWidth(1)
     .strokeColor(COLOURS.plan)
@@ -190,13 +235,15 @@ function drawChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox)
 
   // Milestone: a diamond, red when its date passed unmet.
   if (spec.milestone) {
-    const mx = xOf(spec.milestone.date);
-    const my = yOf(spec.milestone.value);
+    const mx = xOf(plot, spec.milestone.date);
+    const my = yOf(plot, spec.milestone.value);
     drawDiamond(doc, mx, my, 3.2, spec.milestone.missed ? MISSED_COLOUR : COLOURS.milestone);
   }
 
   // Actual: solid line with a dot per period; the latest value labelled.
-  const points = spec.series.filter((p) => Number.isFinite(p.value)).map((p) => [xOf(p.date), yOf(p.value)] as const);
+  const points = spec.series
+    .filter((p) => Number.isFinite(p.value))
+    .map((p) => [xOf(plot, p.date), yOf(plot, p.value)] as const);
   if (points.length > 1) {
     const [fx, fy] = points[0]!;
     doc.moveTo(fx, fy);
@@ -208,14 +255,17 @@ function drawChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox)
   const lastPoint = points.at(-1);
   if (last && lastPoint) {
     canvas.font(true, AXIS_SIZE);
-    const text = formatQuantity(last.value, lang);
+    const text = formatQuantity(last.value, spec.lang);
     const w = doc.widthOfString(text);
     const lx = Math.min(Math.max(lastPoint[0] - w / 2, plotLeft + 1), plotRight - w);
     const ly = Math.max(lastPoint[1] - AXIS_SIZE - 3, plotTop - 2);
     doc.fillColor(COLOURS.actual).text(text, lx, ly, { lineBreak: false });
   }
+}
 
-  // Legend.
+function drawLegend(canvas: ReportCanvas, spec: ProgressChartSpec, plot: ChartPlot): void {
+  const { doc } = canvas;
+  const { plotLeft, plotRight, legendY } = plot;
   canvas.font(false, AXIS_SIZE);
   let lx = plotLeft;
   const ly = legendY + 4;
@@ -247,8 +297,6 @@ function drawChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox)
     drawDiamond(doc, lx + 4, ly, 3, spec.milestone.missed ? MISSED_COLOUR : COLOURS.milestone);
     doc.fillColor(COLOURS.muted).text(spec.labels.milestone, lx + 10, ly - AXIS_SIZE * 0.6, { lineBreak: false });
   }
-  doc.fillColor(COLOURS.text);
-  canvas.font(false, SIZES.body);
 }
 
 function drawDiamond(doc: PDFKit.PDFDocument, x: number, y: number, r: number, colour: string): void {
