@@ -190,10 +190,26 @@ function drawIndicators(canvas: ReportCanvas, model: ProjectReportModel): void {
     canvas.paragraph(label(lang, 'notProvided'), { color: COLOURS.muted });
     return;
   }
-  const table: TableOptions<IndicatorRow> = {
+  const table = indicatorTable(model.indicators, lang);
+  canvas.sectionTitle(label(lang, 'indicators'), tableKeepHeight(canvas, table));
+  // Each indicator is a bookmark under the section, so a reader jumps to it from the outline.
+  for (const row of model.indicators) canvas.bookmark(`${row.code} — ${pick(row.name, lang)}`);
+  drawTable(canvas, table);
+
+  const missed = model.indicators.filter((r) => r.milestoneMissed);
+  if (missed.length > 0) {
+    canvas.y += 5;
+    drawMilestoneFootnotes(canvas, missed);
+  }
+  doc.fillColor(COLOURS.text);
+}
+
+/** The indicator table: one row per indicator, the missed-milestone mark after its code. */
+function indicatorTable(indicators: IndicatorRow[], lang: Lang): TableOptions<IndicatorRow> {
+  return {
     fontSize: SIZES.tableDense,
     keepTogether: true,
-    rows: model.indicators,
+    rows: indicators,
     columns: [
       {
         header: label(lang, 'code'),
@@ -251,33 +267,28 @@ function drawIndicators(canvas: ReportCanvas, model: ProjectReportModel): void {
       },
     ],
   };
-  canvas.sectionTitle(label(lang, 'indicators'), tableKeepHeight(canvas, table));
-  // Each indicator is a bookmark under the section, so a reader jumps to it from the outline.
-  for (const row of model.indicators) canvas.bookmark(`${row.code} — ${pick(row.name, lang)}`);
-  drawTable(canvas, table);
+}
 
-  const missed = model.indicators.filter((r) => r.milestoneMissed);
-  if (missed.length > 0) {
-    canvas.y += 5;
-    for (const row of missed) {
-      const milestone = row.milestone === null ? DASH : formatQuantity(row.milestone, lang);
-      const date = row.milestoneDate === null ? DASH : formatDate(row.milestoneDate, lang);
-      // The value when the milestone fell due explains the flag; today's cumulative may since have passed it.
-      const due = row.milestoneDate;
-      const atDue = due === null ? undefined : row.series.filter((p) => p.periodEnd <= due).at(-1);
-      const text = milestoneFootnote(
-        lang,
-        MILESTONE_MARK,
-        row.code,
-        milestone,
-        date,
-        atDue ? { value: formatQuantity(atDue.cumulative, lang), date: formatDate(atDue.periodEnd, lang) } : null,
-        row.milestoneMetIn,
-      );
-      canvas.paragraph(text, { size: SIZES.small, color: COLOURS.muted, after: 2 });
-    }
+/** A footnote under the table for each indicator whose milestone passed unmet. */
+function drawMilestoneFootnotes(canvas: ReportCanvas, missed: IndicatorRow[]): void {
+  const { lang } = canvas;
+  for (const row of missed) {
+    const milestone = row.milestone === null ? DASH : formatQuantity(row.milestone, lang);
+    const date = row.milestoneDate === null ? DASH : formatDate(row.milestoneDate, lang);
+    // The value when the milestone fell due explains the flag; today's cumulative may since have passed it.
+    const due = row.milestoneDate;
+    const atDue = due === null ? undefined : row.series.filter((p) => p.periodEnd <= due).at(-1);
+    const text = milestoneFootnote(
+      lang,
+      MILESTONE_MARK,
+      row.code,
+      milestone,
+      date,
+      atDue ? { value: formatQuantity(atDue.cumulative, lang), date: formatDate(atDue.periodEnd, lang) } : null,
+      row.milestoneMetIn,
+    );
+    canvas.paragraph(text, { size: SIZES.small, color: COLOURS.muted, after: 2 });
   }
-  doc.fillColor(COLOURS.text);
 }
 
 const CHART_PLOT_HEIGHT = 128;
