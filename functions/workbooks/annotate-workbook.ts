@@ -123,7 +123,29 @@ export async function buildAnnotatedWorkbook(
   wb.creator = 'pmif-reports';
   // `History` is a name exceljs refuses (Excel reserves it): a coordinator's sheet of that name is copied renamed.
   const taken = new Set<string>([ISSUES_SHEET.toLowerCase(), 'history']);
-  const list = wb.addWorksheet(ISSUES_SHEET, {
+  const list = addIssueSheet(wb);
+  const cellCount = workbook?.sheets.reduce((a, s) => a + s.rows.reduce((b, r) => b + r.cells.length, 0), 0) ?? 0;
+  const copy = workbook !== null && cellCount <= MAX_ANNOTATED_CELLS;
+
+  // The copied sheets, values at their original addresses.
+  const copied = copy ? copySheets(wb, workbook, original, taken) : new Map<string, ExcelJS.Worksheet>();
+
+  writeIssueList(list, issues, copied);
+  if (!copy && workbook !== null) {
+    list.addRow([]);
+    list.addRow({
+      lv: `Darbgrāmata ir par lielu, lai to nosūtītu atpakaļ ar atzīmēm (${cellCount} šūnas); labojiet norādītās šūnas savā datnē.`,
+      en: `The workbook is too large to send back annotated (${cellCount} cells); correct the cells listed in your own file.`,
+    }).alignment = { wrapText: true };
+  }
+  list.autoFilter = { from: 'A1', to: 'G1' };
+  fitSheetLayout(list);
+  return writeWorkbookBytes(wb);
+}
+
+/** The issue list's sheet, first in the workbook. */
+function addIssueSheet(wb: ExcelJS.Workbook): ExcelJS.Worksheet {
+  return wb.addWorksheet(ISSUES_SHEET, {
     views: [{ state: 'frozen', ySplit: 1 }],
     // Printed, the list is one A4 landscape page wide (all seven columns together), as many pages high as it needs.
     pageSetup: {
@@ -135,34 +157,45 @@ export async function buildAnnotatedWorkbook(
       printTitlesRow: '1:1',
     },
   });
-  const cellCount = workbook?.sheets.reduce((a, s) => a + s.rows.reduce((b, r) => b + r.cells.length, 0), 0) ?? 0;
-  const copy = workbook !== null && cellCount <= MAX_ANNOTATED_CELLS;
+}
 
-  // The copied sheets, values at their original addresses.
+/** Copy the upload's sheets (with its layout when the upload is given); returns them by their original names. */
+function copySheets(
+  wb: ExcelJS.Workbook,
+  workbook: WorkbookData,
+  original: Uint8Array | null,
+  taken: Set<string>,
+): Map<string, ExcelJS.Worksheet> {
   const copied = new Map<string, ExcelJS.Worksheet>();
-  if (copy) {
-    const layout = original ? readWorkbookLayout(original) : null;
-    for (const sheet of workbook.sheets) {
-      // A sheet hidden in the upload (the lists behind the drop-downs) stays hidden in the copy.
-      const ws = wb.addWorksheet(sheetName(sheet.name, taken), { state: sheet.state });
-      copied.set(sheet.name, ws);
-      const formats = layout?.get(sheet.name)?.cellFormats;
-      for (const row of sheet.rows) {
-        row.cells.forEach((value, index) => {
-          if (value === undefined) return;
-          const cell = ws.getCell(row.row, index + 1);
-          cell.value = plainValue(value);
-          const format = formats?.get(cell.address);
-          if (format) cell.numFmt = format;
-        });
-      }
-    }
-    for (const [name, ws] of copied) {
-      const sheetLayout = layout?.get(name);
-      if (sheetLayout) applyLayout(ws, sheetLayout, copied);
+  const layout = original ? readWorkbookLayout(original) : null;
+  for (const sheet of workbook.sheets) {
+    // A sheet hidden in the upload (the lists behind the drop-downs) stays hidden in the copy.
+    const ws = wb.addWorksheet(sheetName(sheet.name, taken), { state: sheet.state });
+    copied.set(sheet.name, ws);
+    const formats = layout?.get(sheet.name)?.cellFormats;
+    for (const row of sheet.rows) {
+      row.cells.forEach((value, index) => {
+        if (value === undefined) return;
+        const cell = ws.getCell(row.row, index + 1);
+        cell.value = plainValue(value);
+        const format = formats?.get(cell.address);
+        if (format) cell.numFmt = format;
+      });
     }
   }
+  for (const [name, ws] of copied) {
+    const sheetLayout = layout?.get(name);
+    if (sheetLayout) applyLayout(ws, sheetLayout, copied);
+  }
+  return copied;
+}
 
+/** One row per issue, linked to its cell in the copy, where that cell is highlighted and carries the messages. */
+function writeIssueList(
+  list: ExcelJS.Worksheet,
+  issues: readonly ValidationIssue[],
+  copied: Map<string, ExcelJS.Worksheet>,
+): void {
   list.columns = [
     { header: 'Nr.', key: 'n', width: 5 },
     { header: 'Šūna / Cell', key: 'cell', width: 22 },
@@ -206,14 +239,4 @@ export async function buildAnnotatedWorkbook(
       }
     }
   });
-  if (!copy && workbook !== null) {
-    list.addRow([]);
-    list.addRow({
-      lv: `Darbgrāmata ir par lielu, lai to nosūtītu atpakaļ ar atzīmēm (${cellCount} šūnas); labojiet norādītās šūnas savā datnē.`,
-      en: `The workbook is too large to send back annotated (${cellCount} cells); correct the cells listed in your own file.`,
-    }).alignment = { wrapText: true };
-  }
-  list.autoFilter = { from: 'A1', to: 'G1' };
-  fitSheetLayout(list);
-  return writeWorkbookBytes(wb);
 }
