@@ -98,8 +98,8 @@ export const MAIL_SENTENCES = {
           en: "The project's report (PDF and XLSX) is attached as well.",
         }
       : {
-          lv: `Pievienoti arī visu ${count} projektu pārskati (PDF un XLSX).`,
-          en: `The reports of all ${count} projects (PDF and XLSX) are attached as well.`,
+          lv: `Pievienoti arī ${count} projektu pārskati (PDF un XLSX).`,
+          en: `The reports of ${count} projects (PDF and XLSX) are attached as well.`,
         },
   projectFilesListed: (limit: string): Bilingual => ({
     lv:

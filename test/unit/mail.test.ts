@@ -158,7 +158,7 @@ describe('composeManagerMail', () => {
       `juridiska-palidziba | Juridiskā palīdzība patvēruma meklētājiem | Iesniegts novēloti | 30${NBSP}000,00${NBSP}EUR | 30,0${NBSP}% | 50,0${NBSP}%`,
     );
     expect(mail.text).toContain('- programme-2025-Q3-r1.pdf (2 KB)');
-    expect(mail.text).toContain('Pievienoti arī visu 3 projektu pārskati');
+    expect(mail.text).toContain('Pievienoti arī 3 projektu pārskati');
     expect(mail.text).not.toContain('Labots');
     expect(mail.text).not.toContain('Izmaiņas salīdzinājumā');
     expect(mail.html).toContain('<html lang="lv">');
