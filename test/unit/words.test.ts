@@ -28,7 +28,10 @@ describe('mail sentences with counts', () => {
     expect(MAIL_SENTENCES.moreNotListed(3).lv).toBe('Vēl 3 ieraksti šeit nav uzskaitīti.');
     expect(MAIL_SENTENCES.moreNotListed(12).lv).toBe('Vēl 12 ierakstu šeit nav uzskaitīts.');
     expect(MAIL_SENTENCES.projectFilesAttached(1).lv).toBe('Pievienots arī projekta pārskats (PDF un XLSX).');
-    expect(MAIL_SENTENCES.projectFilesAttached(4).en).toContain('all 4 projects');
+    expect(MAIL_SENTENCES.projectFilesAttached(4).en).toBe(
+      'The reports of 4 projects (PDF and XLSX) are attached as well.',
+    );
+    expect(MAIL_SENTENCES.projectFilesAttached(4).lv).toBe('Pievienoti arī 4 projektu pārskati (PDF un XLSX).');
   });
 });
 
