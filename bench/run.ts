@@ -4,7 +4,8 @@
  *
  * Flags: `--full` also measures the 2 000-project programme; `--rounds=N` repetitions for medians (default 5);
  * `--only=cli,ingest,render,scale,lambda` runs some sections; `--sizes=50,500` other programme sizes for section 3;
- * `--keep` keeps the scratch folder.
+ * `--keep` keeps the scratch folder. Only a run of every section writes its tables into docs/performance.md and the
+ * README: a partial run would replace a whole table with a part of it.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -90,8 +91,13 @@ try {
   const table = [printTable(figures, machine), ...notes].join('\n\n');
   process.stdout.write(`\n${table}\n`);
   await writeFile(join(resultsDir, 'latest.md'), `${table}\n`);
-  await writeLatestIntoDocs(join(root, 'docs', 'performance.md'), table);
-  await writeBetweenMarkers(join(root, 'docs', 'performance.md'), 'bench:goals', goalsTable(figures, machine));
+  const complete = (Object.keys(SECTIONS) as SectionName[]).every((name) => only.includes(name));
+  if (complete) {
+    const goals = goalsTable(figures, machine);
+    await writeLatestIntoDocs(join(root, 'docs', 'performance.md'), table);
+    await writeBetweenMarkers(join(root, 'docs', 'performance.md'), 'bench:goals', goals);
+    await writeBetweenMarkers(join(root, 'README.md'), 'bench:goals', goals);
+  }
   const out = {
     date: new Date().toISOString(),
     machine,
@@ -101,8 +107,9 @@ try {
     sections: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.data])),
   };
   await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
+  const docs = complete ? 'the tables in docs/performance.md and the README' : 'no docs (a partial run)';
   log(
-    `wrote bench-results/latest.json, latest.md and the tables in docs/performance.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
+    `wrote bench-results/latest.json, latest.md and ${docs} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`,
   );
 } finally {
   if (!keep) await rm(work, { recursive: true, force: true });
