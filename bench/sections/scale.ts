@@ -29,7 +29,7 @@ interface SizeRun extends GenerateResult {
 async function runSize(ctx: BenchContext, count: number, workers: number): Promise<SizeRun> {
   const dir = join(ctx.work, `programme-${count}`);
   await rm(dir, { recursive: true, force: true });
-  const programme = await writeSyntheticProgramme(dir, ctx.sample, BENCH_PERIOD, count);
+  const programme = await writeSyntheticProgramme(dir, ctx.sample, BENCH_PERIOD, count, BENCH_GENERATED_AT);
   const coresObtained = await probeCores();
   try {
     const { result } = await runChild<GenerateResult>(
