@@ -8,6 +8,7 @@ import type { Lang } from '../core/types';
 import { bufferDocumentWrites, bufferPageContent } from './content-stream';
 import { FONT_NAMES, fontSources, rememberParsedFonts } from './fonts';
 import { pageOf } from './labels';
+import { type StructureElement, type StructureOptions, StructureWriter } from './structure';
 import { cacheCurrentFont } from './text-cache';
 import { COLOURS, SIZES } from './theme';
 
@@ -37,10 +38,17 @@ export class ReportCanvas {
   private readonly bytes: Promise<Uint8Array>;
   /** The outline entry of the section being written. */
   private section: PDFKit.PDFOutline | undefined;
+  /** The structure tree, written as elements complete (structure.ts). */
+  private readonly structure: StructureWriter;
   /** Structure elements from the document root down to the one new elements go into. */
-  private readonly parents: PDFKit.PDFStructureElement[] = [];
+  private readonly parents: StructureElement[] = [];
   /** Whether the default artifact sequence (what is drawn outside any tagged element) is open. */
   private decorating = false;
+  /**
+   * Whether the default artifact sequence is due: it is opened when something is drawn, so that consecutive
+   * elements (a row's cells) are not separated by empty artifact sequences.
+   */
+  private decorationDue = false;
 
   constructor(options: ReportDocumentOptions) {
     this.lang = options.lang;
@@ -88,9 +96,9 @@ export class ReportCanvas {
     bufferPageContent(this.doc);
     bufferDocumentWrites(this.doc);
     writeXmpInfo(this.doc, options);
-    const root = this.doc.struct('Document', { lang: pdfLang(options.lang) } as StructOptionsTyped);
-    this.doc.addStructure(root);
-    this.parents.push(root);
+    this.structure = new StructureWriter(this.doc, pdfLang(options.lang));
+    this.parents.push(this.structure.document);
+    this.openDecorationWhenDrawing();
     this.openDecoration();
     this.doc.fillColor(COLOURS.text);
   }
@@ -102,27 +110,26 @@ export class ReportCanvas {
    */
   tag(role: string, draw: () => void, options: StructureOptions = {}): void {
     this.closeDecoration();
-    const element = this.doc.struct(role, options as StructOptionsTyped);
-    this.parent().add(element);
-    const content = this.doc.markStructureContent(role);
+    const parent = this.parent();
+    const element = this.structure.element(role, options);
+    this.structure.markContent(element);
     draw();
     this.doc.endMarkedContent();
-    // Added after drawing: content that ran onto another page has collected that page's part by now.
-    element.add(content);
-    element.end();
+    // Written after drawing: content that ran onto another page has collected that page's part by now.
+    this.structure.write(element, parent);
     this.openDecoration();
   }
 
   /** A grouping element (Table, TR, Sect, L): elements tagged inside `body` become its children. */
   group(role: string, body: () => void, options: StructureOptions = {}): void {
-    const element = this.doc.struct(role, options as StructOptionsTyped);
-    this.parent().add(element);
+    const parent = this.parent();
+    const element = this.structure.element(role, options);
     this.parents.push(element);
     try {
       body();
     } finally {
       this.parents.pop();
-      element.end();
+      this.structure.write(element, parent);
     }
   }
 
@@ -135,22 +142,50 @@ export class ReportCanvas {
     this.openDecoration();
   }
 
-  private parent(): PDFKit.PDFStructureElement {
+  private parent(): StructureElement {
     const parent = this.parents.at(-1);
     if (!parent) throw new Error('The report document is already finished');
     return parent;
   }
 
+  /** The default artifact sequence is opened by the first thing drawn after an element (see decorationDue). */
   private openDecoration(): void {
-    if (this.decorating) return;
-    this.doc.markContent('Artifact');
-    this.decorating = true;
+    if (!this.decorating) this.decorationDue = true;
   }
 
   private closeDecoration(): void {
+    this.decorationDue = false;
     if (!this.decorating) return;
     this.doc.endMarkedContent();
     this.decorating = false;
+  }
+
+  /**
+   * Everything drawn goes through the document's `addContent`: when the default artifact sequence is due, it is
+   * opened first. A page break (pdfkit's, or ours) writes its own page setup outside it and leaves it due.
+   */
+  private openDecorationWhenDrawing(): void {
+    const doc = this.doc as unknown as {
+      addContent(data: string): unknown;
+      continueOnNewPage(options?: unknown): unknown;
+    };
+    const addContent = doc.addContent.bind(doc);
+    doc.addContent = (data: string) => {
+      if (this.decorationDue) {
+        this.decorationDue = false;
+        this.doc.markContent('Artifact');
+        this.decorating = true;
+      }
+      return addContent(data);
+    };
+    const continueOnNewPage = doc.continueOnNewPage.bind(doc);
+    doc.continueOnNewPage = (options?: unknown) => {
+      const due = this.decorationDue;
+      this.decorationDue = false;
+      continueOnNewPage(options);
+      this.decorationDue ||= due;
+      return doc;
+    };
   }
 
   /** Left edge of the content box. */
@@ -318,26 +353,14 @@ export class ReportCanvas {
   async finish(): Promise<Uint8Array> {
     this.closeDecoration();
     this.parents.length = 0;
+    this.structure.finish();
     rememberParsedFonts(this.doc);
     this.doc.end();
     return this.bytes;
   }
 }
 
-/** Options of a structure element; pdfkit also takes `scope` (TH) and `bbox` (Figure), which its typings omit. */
-export interface StructureOptions {
-  alt?: string;
-  lang?: string;
-  title?: string;
-  /** Header cells: whether they head a column or a row. */
-  scope?: 'Column' | 'Row';
-  /** A figure's box, as [left, top, right, bottom] in the canvas's top-down coordinates. */
-  bbox?: [number, number, number, number];
-  placement?: 'Block' | 'Inline';
-}
-
-/** The options type pdfkit's typings give `struct`. */
-type StructOptionsTyped = Parameters<PDFKit.PDFDocument['struct']>[1];
+export type { StructureOptions } from './structure';
 
 function pdfLang(lang: Lang): string {
   return lang === 'lv' ? 'lv-LV' : 'en-GB';
