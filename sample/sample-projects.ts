@@ -1,16 +1,12 @@
 /**
- * The sample programme as data: the six real AMIF/PMIF projects of `domain/amif.md` in a registry, one submission
- * per project per quarter, and submissions with planted mistakes. Pure and seeded: the same code gives the same
- * sample, so tests and demos can pin what the reports must show.
- *
- * Where amif.md gives no figure (some dates, contract numbers, beneficiaries, costs, emails), the value here is an
- * invented, plausible one; every e-mail address, person name and participant ID is fictional.
+ * The sample programme: the projects of `programme.json` (data) turned into a registry, one submission per project
+ * per quarter, and submissions with planted mistakes. Pure and seeded: the same data gives the same sample, so tests
+ * and demos can pin what the reports must show.
  */
 import { standardIndicators } from '../functions/core/catalogue';
 import type { IssueCode } from '../functions/core/issue-codes';
 import {
   addDays,
-  daysBetween,
   elapsedShare,
   formatPeriod,
   periodEnd,
@@ -18,22 +14,31 @@ import {
   periodsBetween,
   rigaWallClock,
 } from '../functions/core/period';
-import {
-  type Activity,
-  type Aggregation,
-  type BudgetLine,
-  CEFR_LEVELS,
-  type CefrLevel,
-  type IndicatorDef,
-  type IsoDate,
-  type ParticipantRule,
-  type ProgrammeTarget,
-  type Project,
-  type Recipient,
-  type Settings,
-  type Severity,
-  type Target,
+import type {
+  Aggregation,
+  BudgetLine,
+  IndicatorDef,
+  IsoDate,
+  ProgrammeTarget,
+  Project,
+  Recipient,
+  Settings,
+  Severity,
+  Target,
 } from '../functions/core/types';
+import {
+  type CohortPlan,
+  compareText,
+  countQualifying,
+  maxDate,
+  type ParticipantRow,
+  projectEnrolments,
+  type Quarter,
+  rowsForQuarter,
+  type Series,
+  seriesValue,
+} from './participants';
+import programme from './programme.json' with { type: 'json' };
 
 /** Seed of the whole sample; change it and every figure moves. */
 export const SAMPLE_SEED = 20_250_930;
@@ -58,34 +63,72 @@ function rngFor(label: string): () => number {
 }
 
 const intBetween = (rng: () => number, min: number, max: number): number => min + Math.floor(rng() * (max - min + 1));
-const chance = (rng: () => number, p: number): boolean => rng() < p;
-/** `n` scaled by a random factor in 1 ± spread, rounded. */
-const jitter = (rng: () => number, n: number, spread: number): number =>
-  Math.max(0, Math.round(n * (1 + (rng() * 2 - 1) * spread)));
+
+// ---------------------------------------------------------------------------------------------------------------
+// The data: one record per project (programme.json), typed here.
+
+type CatalogueId = 'AMIF-2021-2027' | 'AMIF-2014-2020';
+
+/** An indicator value typed by the coordinator (not counted from participants), per quarter. */
+interface TypedPlan {
+  code: string;
+  /** Per quarter, or only in the named periods (0 in every other). */
+  value: Series | { inPeriods: Record<string, number> };
+  /** The coordinator's comment, in quarters where the value is not 0. */
+  comment?: string;
+  /** A sentence added to the achievements in quarters where the value is not 0; `{code}` is the value. */
+  sentence?: string;
+}
+
+/** The `Progress` sheet as templates: `{period}`, a count's name or an indicator code in braces is filled in. */
+interface NarrativePlan {
+  achievements: string;
+  /** Participants counted in the quarter's rows for the sentences: distinct IDs, of one activity or ending in it. */
+  counts: { name: string; activity?: string; ending?: boolean }[];
+  /** A problem of its own from a quarter on, or in the named periods; otherwise one of the common problems. */
+  problem?: { text: string; fromQuarter?: number; periods?: string[] };
+  nextSteps: string;
+}
+
+/** Everything the generator needs about one project: registry fields, indicator plans, participants, costs. */
+interface ProjectRecord {
+  project: Project;
+  catalogue: CatalogueId;
+  targets: { code: string; target: number; milestone: number | null; milestoneDate: IsoDate | null }[];
+  budget: { category: string; planned: number }[];
+  /** Cumulative spending against elapsed time: on track (slightly behind, catching up) or a flat share of it. */
+  absorption: { kind: 'on-track' } | { kind: 'share-of-time'; share: number };
+  preparedBy: string;
+  email: string;
+  participants: CohortPlan[];
+  typed: TypedPlan[];
+  narrative: NarrativePlan;
+  /** Uploads after the deadline (period end + 15 days): days after the period end, by period. */
+  lateUploads: Record<string, number>;
+}
+
+/** A row of the registry sheet `Rādītāji` (unit given in Latvian only). */
+interface ProgrammeIndicatorRow {
+  code: string;
+  nameLv: string;
+  nameEn: string;
+  unit: string;
+  aggregation: Aggregation;
+}
+
+/**
+ * The JSON's strings are typed `string`; the records are checked by what they produce (the sample's own tests read
+ * every workbook back through the registry and submission parsers).
+ */
+const PROJECTS = programme.projects as ProjectRecord[];
+const PROGRAMME_INDICATORS = programme.programmeIndicators as ProgrammeIndicatorRow[];
+const COMMON_PROBLEMS: readonly string[] = programme.commonProblems;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Calendar: the programme's own period arithmetic (functions/core/period.ts), so the sample's quarters, deadlines
 // and upload times are the ones the runtime computes.
 
-function maxDate(a: IsoDate, b: IsoDate): IsoDate {
-  return a > b ? a : b;
-}
-
-function minDate(a: IsoDate, b: IsoDate): IsoDate {
-  return a < b ? a : b;
-}
-
-/** A reporting quarter of one project, clipped to the project's dates. */
-interface Quarter {
-  index: number;
-  period: string;
-  /** Calendar start and end of the quarter. */
-  start: IsoDate;
-  end: IsoDate;
-  /** The part of the quarter inside the project. */
-  activeStart: IsoDate;
-  activeEnd: IsoDate;
-}
+const minDate = (a: IsoDate, b: IsoDate): IsoDate => (a < b ? a : b);
 
 /** Every quarter that overlaps the project's dates, in order. */
 function projectQuarters(project: Project): Quarter[] {
@@ -103,15 +146,6 @@ function projectQuarters(project: Project): Quarter[] {
   });
 }
 
-/** Share of the project's duration elapsed at the end of `date` (0..1): "expected" in docs/architecture.md. */
-function projectElapsed(project: Project, date: IsoDate): number {
-  return elapsedShare(project.start, project.end, date);
-}
-
-function dateBetween(rng: () => number, from: IsoDate, to: IsoDate): IsoDate {
-  return addDays(from, intBetween(rng, 0, Math.max(0, daysBetween(from, to))));
-}
-
 /** A Europe/Riga wall-clock time as an ISO UTC instant. */
 export function rigaTimeToIso(date: IsoDate, hour: number, minute: number): string {
   return rigaWallClock(date, hour, minute).toISOString();
@@ -121,79 +155,10 @@ export function rigaTimeToIso(date: IsoDate, hour: number, minute: number): stri
 // Catalogue
 
 /** The common catalogues (`templates/catalogue/`), one per fund period. */
-export const SAMPLE_CATALOGUES: Record<'AMIF-2021-2027' | 'AMIF-2014-2020', IndicatorDef[]> = {
+export const SAMPLE_CATALOGUES: Record<CatalogueId, IndicatorDef[]> = {
   'AMIF-2021-2027': standardIndicators().filter((def) => def.catalogue === 'AMIF-2021-2027'),
   'AMIF-2014-2020': standardIndicators().filter((def) => def.catalogue === 'AMIF-2014-2020'),
 };
-
-interface ProgrammeIndicatorRow {
-  code: string;
-  nameLv: string;
-  nameEn: string;
-  unit: string;
-  aggregation: Aggregation;
-}
-
-/** Programme-specific indicators (registry sheet `Rādītāji`): figures the common catalogues lack. */
-const PROGRAMME_INDICATORS: ProgrammeIndicatorRow[] = [
-  {
-    code: 'P.1',
-    nameLv: 'Ukrainas civiliedzīvotāju skaits, kuri konsultēti vai kuriem izsniegtas uzturēšanās atļaujas',
-    nameEn: 'Ukrainian civilians advised or issued residence permits',
-    unit: 'personas',
-    aggregation: 'sum',
-  },
-  {
-    code: 'P.2',
-    nameLv: 'Personu skaits, kurām sniegts atbalsts īslaicīgas uzturēšanās laikā',
-    nameEn: 'Persons given short-stay assistance',
-    unit: 'personas',
-    aggregation: 'sum',
-  },
-  {
-    code: 'P.3',
-    nameLv: 'Iegādāto mikroautobusu skaits',
-    nameEn: 'Minibuses purchased',
-    unit: 'gab.',
-    aggregation: 'sum',
-  },
-  {
-    code: 'P.4',
-    nameLv: 'Uzstādīto elektrotransportlīdzekļu uzlādes staciju skaits',
-    nameEn: 'Electric vehicle charging stations installed',
-    unit: 'gab.',
-    aggregation: 'sum',
-  },
-  {
-    code: 'P.5',
-    nameLv: 'Iesaistīto sociālo mentoru skaits',
-    nameEn: 'Social mentors engaged',
-    unit: 'mentori',
-    aggregation: 'latest',
-  },
-  {
-    code: 'P.6',
-    nameLv: 'Informatīvā tālruņa un tīmekļvietnes konsultāciju skaits',
-    nameEn: 'Hotline and website consultations',
-    unit: 'konsultācijas',
-    aggregation: 'sum',
-  },
-  // The 2014-2020 programme's own indicators: not in Reg. 516/2014 Annex IV, so the registry defines them.
-  {
-    code: 'SO2.N1',
-    nameLv: 'Latviešu valodas kursu dalībnieku skaits',
-    nameEn: 'Number of participants in Latvian language courses',
-    unit: 'dalībnieki',
-    aggregation: 'sum',
-  },
-  {
-    code: 'SO2.N2',
-    nameLv: 'Sociālās orientācijas kursu dalībnieku skaits',
-    nameEn: 'Number of participants in social orientation courses',
-    unit: 'dalībnieki',
-    aggregation: 'sum',
-  },
-];
 
 /** The programme indicators as the registry reader should produce them (unit given in Latvian only). */
 export const SAMPLE_PROGRAMME_INDICATORS: IndicatorDef[] = PROGRAMME_INDICATORS.map((row) => ({
@@ -216,670 +181,6 @@ function indicatorDef(code: string): IndicatorDef {
   if (!def) throw new Error(`sample uses an indicator missing from the catalogues: ${code}`);
   return def;
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Participants
-
-/** One row of the `Dalībnieki` sheet, keyed by the schema's column ids. Dates are `YYYY-MM-DD`. */
-export interface ParticipantRow {
-  participantId: string;
-  activity: Activity;
-  startDate: IsoDate | null;
-  endDate: IsoDate | null;
-  levelStart: string | null;
-  levelEnd: string | null;
-  helpful: 'Jā' | 'Nē' | null;
-  gender: string | null;
-  ageGroup: string | null;
-  vulnerable: 'Jā' | 'Nē' | null;
-}
-
-/** One person in one activity over one or more consecutive quarters. */
-interface Enrolment {
-  id: string;
-  activity: Activity;
-  first: number;
-  last: number;
-  start: IsoDate;
-  end: IsoDate;
-  levelStart: CefrLevel | null;
-  /** Reported only in the quarter the activity ends. */
-  levelEnd: CefrLevel | null;
-  helpful: boolean | null;
-  gender: string;
-  ageGroup: string;
-  vulnerable: boolean | null;
-}
-
-const yesNo = (value: boolean | null): 'Jā' | 'Nē' | null => (value === null ? null : value ? 'Jā' : 'Nē');
-
-/** Code-unit order: unlike `localeCompare`, the same on every machine and locale. */
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function rowsForQuarter(enrolments: Enrolment[], quarter: Quarter): ParticipantRow[] {
-  return enrolments
-    .filter((e) => e.first <= quarter.index && quarter.index <= e.last)
-    .map((e) => {
-      const ends = e.last === quarter.index;
-      return {
-        participantId: e.id,
-        activity: e.activity,
-        startDate: e.start,
-        endDate: ends ? e.end : null,
-        levelStart: e.levelStart,
-        levelEnd: ends ? e.levelEnd : null,
-        helpful: ends ? yesNo(e.helpful) : null,
-        gender: e.gender || null,
-        ageGroup: e.ageGroup,
-        vulnerable: yesNo(e.vulnerable),
-      };
-    })
-    .sort((a, b) => compareText(a.participantId, b.participantId) || compareText(a.activity, b.activity));
-}
-
-/** Whether a row qualifies for a participant rule (types.ts `ParticipantRule`: every given condition holds). */
-export function rowQualifies(rule: ParticipantRule, row: ParticipantRow): boolean {
-  if (rule.activities && !rule.activities.includes(row.activity)) return false;
-  if (rule.helpful && row.helpful !== 'Jā') return false;
-  if (rule.vulnerable && row.vulnerable !== 'Jā') return false;
-  if (rule.improvedLevel) {
-    const start = CEFR_LEVELS.indexOf(row.levelStart as CefrLevel);
-    const end = CEFR_LEVELS.indexOf(row.levelEnd as CefrLevel);
-    if (start < 0 || end < 0 || end < start + 1) return false;
-  }
-  return true;
-}
-
-/** Distinct participants among `rows` that qualify for `rule`. */
-export function countQualifying(rule: ParticipantRule, rows: ParticipantRow[]): number {
-  return new Set(rows.filter((row) => rowQualifies(rule, row)).map((row) => row.participantId)).size;
-}
-
-interface PersonTraits {
-  gender: string;
-  ageGroup: string;
-  vulnerable: boolean | null;
-}
-
-/** Every gender value occurs: a few persons say "other" and for a few it is not known (empty cell). */
-function drawGender(rng: () => number, male: number): string {
-  const r = rng();
-  if (r < 0.02) return 'cits';
-  if (r < 0.04) return '';
-  return r < 0.04 + male * 0.96 ? 'vīrietis' : 'sieviete';
-}
-
-/** The Annex VIII brackets, about one adult in twelve over 60. */
-function drawAgeGroup(rng: () => number, minor: number): string {
-  const r = rng();
-  if (r < minor) return '<18';
-  return r > 1 - (1 - minor) / 12 ? '>60' : '18-60';
-}
-
-function traits(rng: () => number, shares: { male: number; minor: number; vulnerable: number }): PersonTraits {
-  return {
-    gender: drawGender(rng, shares.male),
-    ageGroup: drawAgeGroup(rng, shares.minor),
-    vulnerable: chance(rng, shares.vulnerable),
-  };
-}
-
-const pseudonym = (prefix: string, n: number, width: number): string => `${prefix}-${String(n).padStart(width, '0')}`;
-
-/** A duration in quarters drawn from cumulative weights, e.g. [0.6, 1] → 1 quarter 60 %, 2 quarters 40 %. */
-function drawQuarters(rng: () => number, cumulative: number[]): number {
-  const r = rng();
-  const i = cumulative.findIndex((c) => r < c);
-  return (i < 0 ? cumulative.length - 1 : i) + 1;
-}
-
-function enrol(
-  rng: () => number,
-  quarters: Quarter[],
-  base: Omit<Enrolment, 'first' | 'last' | 'start' | 'end'>,
-  first: number,
-  span: number,
-): Enrolment {
-  const last = Math.min(quarters.length - 1, first + span - 1);
-  const q0 = quarters[first]!;
-  const q1 = quarters[last]!;
-  const start = dateBetween(rng, q0.activeStart, q0.activeEnd);
-  const end = dateBetween(rng, maxDate(start, q1.activeStart), q1.activeEnd);
-  return { ...base, first, last, start, end };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Projects
-
-type CatalogueId = 'AMIF-2021-2027' | 'AMIF-2014-2020';
-
-interface TargetSpec {
-  code: string;
-  target: number;
-  milestone: number | null;
-  milestoneDate: IsoDate | null;
-}
-
-/** Everything the generator needs about one project. */
-interface ProjectSpec {
-  project: Project;
-  catalogue: CatalogueId;
-  targets: TargetSpec[];
-  budget: { category: string; planned: number }[];
-  /** Cumulative absorption as a function of elapsed share; most track time, one lags. */
-  absorption: (elapsed: number) => number;
-  preparedBy: string;
-  email: string;
-  participants: (quarters: Quarter[]) => Enrolment[];
-  /** Typed values of indicators that are not participant-based, per quarter. */
-  typed: (quarter: Quarter, rng: () => number) => Record<string, number>;
-  /** The coordinator's comments on typed values, where one would write one. */
-  comments?: (typed: Record<string, number>) => Record<string, string>;
-  narrative: (quarter: Quarter, rows: ParticipantRow[], typed: Record<string, number>, rng: () => number) => Progress;
-}
-
-/** The `Progress` sheet, keyed by column id. */
-export interface Progress {
-  achievements: string;
-  problems: string;
-  nextSteps: string;
-}
-
-const onTrack = (elapsed: number): number => elapsed * (0.9 + 0.08 * elapsed);
-
-function pick<T>(rng: () => number, items: readonly T[]): T {
-  return items[Math.floor(rng() * items.length)]!;
-}
-
-const COMMON_PROBLEMS = [
-  'Būtisku problēmu nebija.',
-  'Aizkavējās viena iepirkuma līguma noslēgšana; tas neietekmē rādītāju izpildi.',
-  'Darbinieku mainības dēļ uz laiku palielinājās pārējo darbinieku noslodze.',
-  'Tulku pieejamība retajās valodās ir ierobežota; izmantoti attālinātie tulkošanas pakalpojumi.',
-] as const;
-
-const PROJECTS: ProjectSpec[] = [
-  {
-    project: {
-      id: 'pmlp-reception',
-      contractNo: 'PMLP/PMIF/2023/2',
-      title: 'Starptautiskās aizsardzības pieteikuma iesniedzēju uzņemšanas un izmitināšanas nodrošināšana',
-      beneficiary: 'Pilsonības un migrācijas lietu pārvalde',
-      fund: 'AMIF-2021-2027',
-      specificObjective: 'SO1',
-      start: '2023-01-01',
-      end: '2025-12-31',
-      eligibleCost: 6_370_557,
-      euRatePercent: 75,
-      coordinatorEmails: ['ilze.berzina@pmlp.example.lv', 'pmif.projekti@pmlp.example.lv'],
-    },
-    catalogue: 'AMIF-2021-2027',
-    targets: [
-      { code: 'O.1.1', target: 1681, milestone: 800, milestoneDate: '2024-06-30' },
-      { code: 'O.1.1.1', target: 600, milestone: 280, milestoneDate: '2024-06-30' },
-      { code: 'O.1.1.3', target: 420, milestone: 200, milestoneDate: '2024-06-30' },
-      { code: 'O.1.2', target: 48, milestone: 24, milestoneDate: '2023-12-31' },
-      { code: 'O.1.3', target: 250, milestone: 120, milestoneDate: '2024-06-30' },
-      { code: 'P.1', target: 13_929, milestone: 7000, milestoneDate: '2024-06-30' },
-      { code: 'P.3', target: 3, milestone: 3, milestoneDate: '2023-12-31' },
-      { code: 'P.4', target: 2, milestone: null, milestoneDate: null },
-    ],
-    budget: [
-      { category: 'Personāla izmaksas', planned: 1_720_000 },
-      { category: 'Uzņemšanas pakalpojumi (materiālā, medicīniskā un psiholoģiskā palīdzība)', planned: 2_480_000 },
-      { category: 'Tulkošanas pakalpojumi', planned: 410_000 },
-      { category: 'Infrastruktūra un aprīkojums', planned: 1_370_000 },
-      { category: 'Netiešās izmaksas', planned: 390_557 },
-    ],
-    absorption: onTrack,
-    preparedBy: 'Ilze Bērziņa',
-    email: 'ilze.berzina@pmlp.example.lv',
-    participants: (quarters) => {
-      const rng = rngFor('pmlp-reception:participants');
-      const enrolments: Enrolment[] = [];
-      const arrivals = [150, 140, 135, 150, 145, 140, 130, 140, 150, 140, 135, 130];
-      let n = 0;
-      for (const quarter of quarters) {
-        const count = jitter(rng, arrivals[quarter.index] ?? 130, 0.06);
-        for (let i = 0; i < count; i++) {
-          const id = pseudonym('PM', ++n, 5);
-          const base = { id, levelStart: null, levelEnd: null, helpful: null };
-          const person = traits(rng, { male: 0.62, minor: 0.28, vulnerable: 0.25 });
-          const stay = enrol(
-            rng,
-            quarters,
-            { ...base, ...person, activity: 'reception-support' },
-            quarter.index,
-            drawQuarters(rng, [0.6, 1]),
-          );
-          enrolments.push(stay);
-          if (chance(rng, 0.36)) {
-            enrolments.push(
-              enrol(rng, quarters, { ...base, ...person, activity: 'legal-assistance' }, quarter.index, 1),
-            );
-          }
-        }
-      }
-      // Reception staff trained: 48 people in four groups.
-      const groups: [number, number][] = [
-        [1, 16],
-        [2, 12],
-        [5, 12],
-        [6, 8],
-      ];
-      let staff = 0;
-      for (const [index, size] of groups) {
-        for (let i = 0; i < size; i++) {
-          enrolments.push(
-            enrol(
-              rng,
-              quarters,
-              {
-                id: pseudonym('PM-D', ++staff, 3),
-                activity: 'training',
-                levelStart: null,
-                levelEnd: null,
-                helpful: null,
-                gender: chance(rng, 0.3) ? 'vīrietis' : 'sieviete',
-                ageGroup: chance(rng, 0.1) ? '>60' : '18-60',
-                vulnerable: null,
-              },
-              index,
-              1,
-            ),
-          );
-        }
-      }
-      return enrolments;
-    },
-    typed: (quarter, rng) => {
-      const ukrainians = [2100, 1850, 1600, 1450, 1300, 1150, 1050, 950, 850, 700, 500, 400];
-      return {
-        'O.1.3': quarter.period === '2024-Q2' ? 120 : quarter.period === '2024-Q4' ? 130 : 0,
-        'P.1': jitter(rng, ukrainians[quarter.index] ?? 400, 0.04),
-        'P.3': quarter.period === '2023-Q4' ? 3 : 0,
-        'P.4': quarter.period === '2025-Q1' ? 2 : 0,
-      };
-    },
-    comments: (typed) => ({
-      ...(typed['O.1.3'] ? { 'O.1.3': 'Liepnas centrs' } : {}),
-      ...(typed['P.3'] ? { 'P.3': 'Piegādāti un reģistrēti CSDD' } : {}),
-      ...(typed['P.4'] ? { 'P.4': 'Muceniekos un Liepnā' } : {}),
-    }),
-    narrative: (quarter, rows, typed, rng) => {
-      const arrivals = new Set(rows.filter((r) => r.activity === 'reception-support').map((r) => r.participantId)).size;
-      const legal = new Set(rows.filter((r) => r.activity === 'legal-assistance').map((r) => r.participantId)).size;
-      const extras: string[] = [];
-      if ((typed['O.1.3'] ?? 0) > 0)
-        extras.push(`Liepnas centrā izveidotas ${typed['O.1.3']} jaunas izmitināšanas vietas.`);
-      if ((typed['P.3'] ?? 0) > 0)
-        extras.push(`Iegādāti ${typed['P.3']} mikroautobusi patvēruma meklētāju pārvadāšanai.`);
-      if ((typed['P.4'] ?? 0) > 0) extras.push(`Uzstādītas ${typed['P.4']} elektrotransportlīdzekļu uzlādes stacijas.`);
-      return {
-        achievements: [
-          `${quarter.period}: Muceniekos un Liepnā atbalstu saņēma ${arrivals} starptautiskās aizsardzības pieteikuma iesniedzēji, juridisko palīdzību — ${legal}.`,
-          `Konsultēti vai uzturēšanās atļaujas saņēma ${typed['P.1']} Ukrainas civiliedzīvotāji.`,
-          ...extras,
-        ].join(' '),
-        problems: pick(rng, COMMON_PROBLEMS),
-        nextSteps: 'Turpināt uzņemšanas pakalpojumus abos centros un darbinieku apmācību.',
-      };
-    },
-  },
-  {
-    project: {
-      id: 'one-stop-shop',
-      contractNo: 'PMIF/13.1./2022/1/01',
-      title: 'Vienas pieturas aģentūra trešo valstu valstspiederīgajiem',
-      beneficiary: 'Biedrība „Vienas pieturas aģentūra”',
-      fund: 'AMIF-2021-2027',
-      specificObjective: 'SO2',
-      start: '2023-05-01',
-      end: '2025-12-31',
-      eligibleCost: 2_559_526,
-      euRatePercent: 75,
-      coordinatorEmails: ['maris.ozols@vpa.example.lv'],
-    },
-    catalogue: 'AMIF-2021-2027',
-    targets: [
-      { code: 'O.2.3', target: 3000, milestone: 1300, milestoneDate: '2024-06-30' },
-      { code: 'O.2.3.3', target: 3000, milestone: 1300, milestoneDate: '2024-06-30' },
-      { code: 'R.2.9', target: 1800, milestone: 700, milestoneDate: '2024-06-30' },
-      { code: 'P.6', target: 9000, milestone: 4000, milestoneDate: '2024-06-30' },
-    ],
-    budget: [
-      { category: 'Personāla izmaksas', planned: 1_180_000 },
-      { category: 'Konsultāciju un tulkošanas pakalpojumi', planned: 720_000 },
-      { category: 'Psihologa pakalpojumi', planned: 260_000 },
-      { category: 'Tīmekļvietne un informatīvais tālrunis', planned: 232_076 },
-      { category: 'Netiešās izmaksas', planned: 167_450 },
-    ],
-    absorption: onTrack,
-    preparedBy: 'Māris Ozols',
-    email: 'maris.ozols@vpa.example.lv',
-    participants: (quarters) => {
-      const rng = rngFor('one-stop-shop:participants');
-      const enrolments: Enrolment[] = [];
-      let n = 0;
-      for (const quarter of quarters) {
-        const count = jitter(rng, quarter.index === 0 ? 140 : 285, 0.06);
-        for (let i = 0; i < count; i++) {
-          const helpfulDraw = rng();
-          enrolments.push(
-            enrol(
-              rng,
-              quarters,
-              {
-                id: pseudonym('P', ++n, 5),
-                activity: 'guidance',
-                levelStart: null,
-                levelEnd: null,
-                helpful: helpfulDraw < 0.65 ? true : helpfulDraw < 0.75 ? false : null,
-                ...traits(rng, { male: 0.55, minor: 0.02, vulnerable: 0.1 }),
-              },
-              quarter.index,
-              drawQuarters(rng, [0.67, 0.92, 1]),
-            ),
-          );
-        }
-      }
-      return enrolments;
-    },
-    typed: (quarter, rng) => ({ 'P.6': jitter(rng, quarter.index === 0 ? 420 : 850, 0.08) }),
-    narrative: (quarter, rows, typed, rng) => {
-      const clients = new Set(rows.map((r) => r.participantId)).size;
-      return {
-        achievements: `${quarter.period}: konsultācijas (sociālekonomiskās un juridiskās) saņēma ${clients} trešo valstu valstspiederīgie Rīgā, Liepājā, Daugavpilī, Valmierā un Jelgavā; informatīvajā tālrunī un tīmekļvietnē sniegtas ${typed['P.6']} konsultācijas.`,
-        problems: pick(rng, COMMON_PROBLEMS),
-        nextSteps: 'Turpināt konsultācijas visos piecos punktos; paplašināt tulkošanu retajās valodās.',
-      };
-    },
-  },
-  {
-    project: {
-      id: 'latvian-language',
-      contractNo: 'PMIF/2.1.1/2023/1',
-      title: 'Latviešu valodas kursi un sarunu klubi trešo valstu valstspiederīgajiem (1. kārta)',
-      beneficiary: 'Latviešu valodas aģentūra',
-      fund: 'AMIF-2021-2027',
-      specificObjective: 'SO2',
-      start: '2023-07-01',
-      end: '2026-06-30',
-      eligibleCost: 4_600_000,
-      euRatePercent: 75,
-      coordinatorEmails: ['liga.kalnina@lva.example.lv'],
-    },
-    catalogue: 'AMIF-2021-2027',
-    targets: [
-      { code: 'O.2.3.1', target: 1500, milestone: 600, milestoneDate: '2024-06-30' },
-      { code: 'R.2.8', target: 750, milestone: 300, milestoneDate: '2024-12-31' },
-      { code: 'R.2.9', target: 1000, milestone: 400, milestoneDate: '2024-12-31' },
-    ],
-    budget: [
-      { category: 'Personāla izmaksas', planned: 1_450_000 },
-      { category: 'Valodas kursu pakalpojumi', planned: 2_480_000 },
-      { category: 'Mācību materiāli', planned: 260_000 },
-      { category: 'Sarunu klubi', planned: 110_000 },
-      { category: 'Netiešās izmaksas', planned: 300_000 },
-    ],
-    absorption: onTrack,
-    preparedBy: 'Līga Kalniņa',
-    email: 'liga.kalnina@lva.example.lv',
-    participants: (quarters) => {
-      const rng = rngFor('latvian-language:participants');
-      const enrolments: Enrolment[] = [];
-      let n = 0;
-      for (const quarter of quarters) {
-        const count = jitter(rng, quarter.index === 0 ? 90 : 130, 0.06);
-        for (let i = 0; i < count; i++) {
-          const startLevel = CEFR_LEVELS[drawQuarters(rng, [0.4, 0.75, 0.93, 1]) - 1]!;
-          const dropped = chance(rng, 0.15);
-          // Few learners gain a full level: this is the project whose result indicator R.2.8 falls behind.
-          const gain = dropped ? 0 : chance(rng, 0.32) ? (chance(rng, 0.1) ? 2 : 1) : 0;
-          const endLevel = dropped ? null : CEFR_LEVELS[CEFR_LEVELS.indexOf(startLevel) + gain]!;
-          enrolments.push(
-            enrol(
-              rng,
-              quarters,
-              {
-                id: pseudonym('LV', ++n, 4),
-                activity: 'language-course',
-                levelStart: startLevel,
-                levelEnd: endLevel,
-                helpful: dropped ? null : chance(rng, 0.8),
-                ...traits(rng, { male: 0.45, minor: 0.05, vulnerable: 0.08 }),
-              },
-              quarter.index,
-              drawQuarters(rng, [0.5, 1]) + 1,
-            ),
-          );
-        }
-      }
-      return enrolments;
-    },
-    typed: () => ({}),
-    narrative: (quarter, rows, _typed, rng) => {
-      const learners = new Set(rows.map((r) => r.participantId)).size;
-      const finished = rows.filter((r) => r.endDate !== null).length;
-      return {
-        achievements: `${quarter.period}: latviešu valodas kursos un sarunu klubos mācījās ${learners} dalībnieki; kursu noslēdza ${finished}.`,
-        problems:
-          quarter.index >= 4
-            ? 'Daļa dalībnieku kursu beidz, nesasniedzot nākamo valodas līmeni; nepietiek stundu A2–B1 līmeņa grupām.'
-            : pick(rng, COMMON_PROBLEMS),
-        nextSteps: 'Palielināt stundu skaitu A2–B1 grupās un pievienot sarunu klubus reģionos.',
-      };
-    },
-  },
-  {
-    project: {
-      id: 'civic-orientation',
-      contractNo: 'PMIF/2.1.2/2023/1',
-      title: 'Ievadkurss par dzīvi Latvijā trešo valstu valstspiederīgajiem (1. kārta)',
-      beneficiary: 'Biedrība „Ievadkursu centrs”',
-      fund: 'AMIF-2021-2027',
-      specificObjective: 'SO2',
-      start: '2023-10-01',
-      end: '2026-06-30',
-      eligibleCost: 862_000,
-      euRatePercent: 75,
-      coordinatorEmails: ['janis.liepins@ievadkurss.example.lv'],
-    },
-    catalogue: 'AMIF-2021-2027',
-    targets: [
-      { code: 'O.2.3.2', target: 4500, milestone: 2000, milestoneDate: '2024-12-31' },
-      { code: 'R.2.9', target: 3000, milestone: 1200, milestoneDate: '2024-12-31' },
-    ],
-    budget: [
-      { category: 'Personāla izmaksas', planned: 310_000 },
-      { category: 'Kursu organizēšana un lektori', planned: 360_000 },
-      { category: 'Tulkošana', planned: 90_000 },
-      { category: 'Informatīvie materiāli', planned: 45_000 },
-      { category: 'Netiešās izmaksas', planned: 57_000 },
-    ],
-    // The under-spender: courses started late and cost less than planned.
-    absorption: (elapsed) => elapsed * 0.6,
-    preparedBy: 'Jānis Liepiņš',
-    email: 'janis.liepins@ievadkurss.example.lv',
-    participants: (quarters) => {
-      const rng = rngFor('civic-orientation:participants');
-      const intake = [120, 220, 260, 300, 300, 320, 330, 340, 350, 350, 330];
-      const enrolments: Enrolment[] = [];
-      let n = 0;
-      for (const quarter of quarters) {
-        const count = jitter(rng, intake[quarter.index] ?? 330, 0.05);
-        for (let i = 0; i < count; i++) {
-          const completed = chance(rng, 0.95);
-          enrolments.push(
-            enrol(
-              rng,
-              quarters,
-              {
-                id: pseudonym('IK', ++n, 5),
-                activity: 'civic-course',
-                levelStart: null,
-                levelEnd: null,
-                helpful: completed ? chance(rng, 0.85) : null,
-                ...traits(rng, { male: 0.5, minor: 0.04, vulnerable: 0.07 }),
-              },
-              quarter.index,
-              drawQuarters(rng, [0.85, 1]),
-            ),
-          );
-        }
-      }
-      return enrolments;
-    },
-    typed: () => ({}),
-    narrative: (quarter, rows, _typed, rng) => {
-      const participants = new Set(rows.map((r) => r.participantId)).size;
-      return {
-        achievements: `${quarter.period}: ievadkursu par dzīvi Latvijā apmeklēja ${participants} dalībnieki.`,
-        problems:
-          quarter.index >= 2
-            ? 'Dalībnieku skaits joprojām ir zemāks par plānoto; grupas reģionos nepiepildās.'
-            : pick(rng, COMMON_PROBLEMS),
-        nextSteps: 'Sadarbībā ar pašvaldībām un darba devējiem uzrunāt vairāk dalībnieku; piedāvāt vakara grupas.',
-      };
-    },
-  },
-  {
-    project: {
-      id: 'iom-return',
-      contractNo: 'AK/IOM/PMIF/2018/1',
-      title: 'Brīvprātīgās atgriešanās un reintegrācijas atbalsts',
-      beneficiary: 'Starptautiskās Migrācijas organizācijas birojs Latvijā',
-      fund: 'AMIF-2014-2020',
-      specificObjective: 'SO3',
-      start: '2019-01-03',
-      end: '2022-12-31',
-      eligibleCost: 532_651,
-      euRatePercent: 75,
-      coordinatorEmails: ['kristine.vitola@smo.example.lv'],
-    },
-    catalogue: 'AMIF-2014-2020',
-    targets: [
-      { code: 'IV-c-iii', target: 280, milestone: 140, milestoneDate: '2020-12-31' },
-      { code: 'IV-c-ii', target: 140, milestone: 70, milestoneDate: '2020-12-31' },
-      { code: 'P.2', target: 56, milestone: 28, milestoneDate: '2020-12-31' },
-    ],
-    budget: [
-      { category: 'Personāla izmaksas', planned: 168_000 },
-      { category: 'Atgriešanās ceļa izdevumi', planned: 152_000 },
-      { category: 'Reintegrācijas atbalsts', planned: 140_000 },
-      { category: 'Īslaicīgas uzturēšanās atbalsts', planned: 38_000 },
-      { category: 'Netiešās izmaksas', planned: 34_651 },
-    ],
-    absorption: onTrack,
-    preparedBy: 'Kristīne Vītola',
-    email: 'kristine.vitola@smo.example.lv',
-    participants: (quarters) => {
-      const rng = rngFor('iom-return:participants');
-      // Returns per quarter; 2020-Q2 and Q3 show the pandemic's travel stop.
-      const returns = [16, 18, 20, 19, 16, 4, 7, 13, 15, 18, 20, 21, 22, 23, 22, 21];
-      const enrolments: Enrolment[] = [];
-      let n = 0;
-      for (const quarter of quarters) {
-        for (let i = 0; i < (returns[quarter.index] ?? 15); i++) {
-          const person = {
-            id: pseudonym('IOM', ++n, 4),
-            levelStart: null,
-            levelEnd: null,
-            helpful: null,
-            ...traits(rng, { male: 0.7, minor: 0.2, vulnerable: 0.15 }),
-          };
-          const departure = enrol(rng, quarters, { ...person, activity: 'voluntary-return' }, quarter.index, 1);
-          enrolments.push({ ...departure, end: departure.start });
-          if (chance(rng, 0.52)) {
-            const later = quarter.index + 1 < quarters.length && chance(rng, 0.4) ? 1 : 0;
-            const support = enrol(rng, quarters, { ...person, activity: 'reintegration' }, quarter.index + later, 1);
-            const start = maxDate(support.start, departure.start);
-            enrolments.push({ ...support, start, end: maxDate(support.end, start) });
-          }
-        }
-      }
-      return enrolments;
-    },
-    typed: (quarter) => ({ 'P.2': [4, 4, 4, 4, 3, 1, 2, 3, 3, 4, 4, 4, 4, 4, 4, 4][quarter.index] ?? 0 }),
-    narrative: (quarter, rows, typed, rng) => {
-      const returned = rows.filter((r) => r.activity === 'voluntary-return').length;
-      const reintegrated = rows.filter((r) => r.activity === 'reintegration').length;
-      const pandemic = quarter.period === '2020-Q2' || quarter.period === '2020-Q3';
-      return {
-        achievements: `${quarter.period}: brīvprātīgi atgriezās ${returned} personas; reintegrācijas atbalstu saņēma ${reintegrated}; īslaicīgas uzturēšanās atbalsts sniegts ${typed['P.2']} personām.`,
-        problems: pandemic
-          ? 'Covid-19 ceļošanas ierobežojumu dēļ lielākā daļa atgriešanās braucienu atlikti.'
-          : pick(rng, COMMON_PROBLEMS),
-        nextSteps: 'Turpināt konsultācijas aizturēšanas centrā un sadarbību ar IOM birojiem izcelsmes valstīs.',
-      };
-    },
-  },
-  {
-    project: {
-      id: 'red-cross-mentors',
-      contractNo: 'SIF/9.1.4.4/2019/LSK',
-      title: 'Sociālā darbinieka un sociālā mentora pakalpojumi patvēruma meklētājiem',
-      beneficiary: 'Latvijas Sarkanais Krusts',
-      fund: 'ESF',
-      specificObjective: 'SO1',
-      start: '2019-12-01',
-      end: '2022-11-30',
-      eligibleCost: 398_400,
-      euRatePercent: 85,
-      coordinatorEmails: ['edgars.krumins@redcross.example.lv'],
-    },
-    catalogue: 'AMIF-2014-2020',
-    targets: [
-      { code: 'C1', target: 80, milestone: 40, milestoneDate: '2020-06-30' },
-      { code: 'P.5', target: 10, milestone: 6, milestoneDate: '2020-06-30' },
-    ],
-    budget: [
-      { category: 'Personāla izmaksas', planned: 252_000 },
-      { category: 'Sociālo mentoru pakalpojumi', planned: 96_000 },
-      { category: 'Transporta izdevumi', planned: 24_336 },
-      { category: 'Netiešās izmaksas', planned: 26_064 },
-    ],
-    absorption: onTrack,
-    preparedBy: 'Edgars Krūmiņš',
-    email: 'edgars.krumins@redcross.example.lv',
-    participants: (quarters) => {
-      const rng = rngFor('red-cross-mentors:participants');
-      const enrolments: Enrolment[] = [];
-      let n = 0;
-      for (const quarter of quarters) {
-        const count = jitter(rng, quarter.index === 0 ? 45 : 40, 0.1);
-        for (let i = 0; i < count; i++) {
-          const base = {
-            id: pseudonym('SK', ++n, 4),
-            activity: 'social-mentoring' as const,
-            levelStart: null,
-            levelEnd: null,
-            helpful: null,
-            ...traits(rng, { male: 0.6, minor: 0.3, vulnerable: 0.35 }),
-          };
-          // Clients are served month after month, so the same person recurs over several quarters.
-          const stay = enrol(rng, quarters, base, quarter.index, drawQuarters(rng, [0.3, 0.65, 0.85, 1]));
-          enrolments.push(stay);
-          // Some come back after a gap (a new application, a move between centres).
-          if (stay.last + 2 < quarters.length && chance(rng, 0.08)) {
-            enrolments.push(enrol(rng, quarters, base, stay.last + 2, 1));
-          }
-        }
-      }
-      return enrolments;
-    },
-    typed: (quarter) => ({ 'P.5': [4, 7, 9, 10, 11, 11, 10, 10, 11, 12, 12, 11, 10][quarter.index] ?? 10 }),
-    comments: () => ({ 'P.5': 'Aktīvie mentori ceturkšņa beigās' }),
-    narrative: (quarter, rows, typed, rng) => {
-      const clients = new Set(rows.map((r) => r.participantId)).size;
-      return {
-        achievements: `${quarter.period}: sociālā darbinieka un mentoru atbalstu saņēma ${clients} klienti (Muceniekos un ārpus centra); iesaistīti ${typed['P.5']} sociālie mentori.`,
-        problems: pick(rng, COMMON_PROBLEMS),
-        nextSteps: 'Turpināt individuālo atbalstu un mentoru apmācību.',
-      };
-    },
-  },
-];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Registry
@@ -925,18 +226,6 @@ function sampleProgrammeTargets(): ProgrammeTarget[] {
     });
 }
 
-const RECIPIENTS: Recipient[] = [
-  { email: 'pmif.vadiba@iem.example.lv', role: 'manager', projects: [], language: 'lv' },
-  {
-    email: 'integracija@km.example.lv',
-    role: 'manager',
-    projects: ['one-stop-shop', 'latvian-language', 'civic-orientation'],
-    language: 'lv',
-  },
-  { email: 'programme.officer@iem.example.lv', role: 'manager', projects: [], language: 'en' },
-  { email: 'revizija@fm.example.lv', role: 'auditor', projects: [], language: 'lv' },
-];
-
 /** Build the registry content of the sample programme. */
 export function buildSampleRegistry(): SampleRegistry {
   return {
@@ -952,10 +241,10 @@ export function buildSampleRegistry(): SampleRegistry {
       })),
     ),
     budget: PROJECTS.flatMap((p) => p.budget.map((b) => ({ projectId: p.project.id, ...b }))),
-    recipients: RECIPIENTS,
+    recipients: programme.recipients as Recipient[],
     indicators: PROGRAMME_INDICATORS,
     programmeTargets: sampleProgrammeTargets(),
-    settings: { deadlineDays: 15, reminderDays: 5 },
+    settings: programme.settings,
   };
 }
 
@@ -982,6 +271,13 @@ export interface SubmissionContent {
   participants: ParticipantRow[] | null;
   expenditure: { category: string; amount: number }[];
   progress: Progress;
+}
+
+/** The `Progress` sheet, keyed by column id. */
+export interface Progress {
+  achievements: string;
+  problems: string;
+  nextSteps: string;
 }
 
 /** One regular sample upload. */
@@ -1025,18 +321,10 @@ export interface SampleData {
   mistakes: SampleMistake[];
 }
 
-/** Uploads after the deadline (period end + 15 days), by `projectId period`, in days after the period end. */
-const LATE_UPLOADS: Record<string, number> = {
-  'iom-return 2020-Q2': 27,
-  'red-cross-mentors 2021-Q1': 18,
-  'one-stop-shop 2024-Q4': 22,
-  'civic-orientation 2025-Q3': 19,
-};
-
-function uploadTime(projectId: string, quarter: Quarter): string {
-  const rng = rngFor(`${projectId}:${quarter.period}:upload`);
-  const late = LATE_UPLOADS[`${projectId} ${quarter.period}`];
-  const days = late ?? intBetween(rng, 3, 12);
+/** A working day's upload 3–12 days after the quarter, or on the record's late day; 08:00–16:59 Riga time. */
+function uploadTime(record: ProjectRecord, quarter: Quarter): string {
+  const rng = rngFor(`${record.project.id}:${quarter.period}:upload`);
+  const days = record.lateUploads[quarter.period] ?? intBetween(rng, 3, 12);
   return rigaTimeToIso(addDays(quarter.end, days), intBetween(rng, 8, 16), intBetween(rng, 0, 59));
 }
 
@@ -1044,64 +332,119 @@ function roundCents(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+/** Cumulative spending at `elapsed` (0..1) of the project's time. */
+function absorbed(record: ProjectRecord, elapsed: number): number {
+  const { absorption } = record;
+  return absorption.kind === 'on-track' ? elapsed * (0.9 + 0.08 * elapsed) : elapsed * absorption.share;
+}
+
 /** Expenditure per quarter: cumulative absorption follows the project's curve, split by budget shares. */
-function expenditureByQuarter(spec: ProjectSpec, quarters: Quarter[]): { category: string; amount: number }[][] {
-  const rng = rngFor(`${spec.project.id}:expenditure`);
-  const { eligibleCost } = spec.project;
+function expenditureByQuarter(record: ProjectRecord, quarters: Quarter[]): { category: string; amount: number }[][] {
+  const rng = rngFor(`${record.project.id}:expenditure`);
+  const { eligibleCost } = record.project;
   let previous = 0;
   return quarters.map((quarter) => {
-    const elapsed = projectElapsed(spec.project, quarter.activeEnd);
+    // "expected" in docs/architecture.md: the share of the project's duration elapsed at the quarter's end.
+    const elapsed = elapsedShare(record.project.start, record.project.end, quarter.activeEnd);
     // The first quarter is a ramp-up: contracts and hiring come before most spending.
-    const cumulative = spec.absorption(elapsed) * (quarter.index === 0 ? 0.6 : 1);
+    const cumulative = absorbed(record, elapsed) * (quarter.index === 0 ? 0.6 : 1);
     const total = Math.max(0, (cumulative - previous) * eligibleCost * (1 + (rng() * 2 - 1) * 0.08));
     previous += total / eligibleCost;
-    const weights = spec.budget.map((b) => (b.planned / eligibleCost) * (0.8 + rng() * 0.4));
+    const weights = record.budget.map((b) => (b.planned / eligibleCost) * (0.8 + rng() * 0.4));
     const sum = weights.reduce((a, b) => a + b, 0);
-    return spec.budget.map((b, i) => ({ category: b.category, amount: roundCents((total * weights[i]!) / sum) }));
+    return record.budget.map((b, i) => ({ category: b.category, amount: roundCents((total * weights[i]!) / sum) }));
+  });
+}
+
+/** The typed indicator values of a quarter, drawn in the record's order. */
+function typedValues(record: ProjectRecord, quarter: Quarter, rng: () => number): Record<string, number> {
+  const typed: Record<string, number> = {};
+  for (const { code, value } of record.typed) {
+    typed[code] =
+      'inPeriods' in value ? (value.inPeriods[quarter.period] ?? 0) : seriesValue(value, quarter.index, rng);
+  }
+  return typed;
+}
+
+/** `{name}` in a template, filled from `values`; a name without a value is a mistake in the data. */
+function fill(template: string, values: Record<string, string | number | undefined>): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`sample template names an unknown value: {${name}}`);
+    return String(value);
+  });
+}
+
+function narrative(
+  record: ProjectRecord,
+  quarter: Quarter,
+  rows: ParticipantRow[],
+  typed: Record<string, number>,
+  rng: () => number,
+): Progress {
+  const plan = record.narrative;
+  const values: Record<string, string | number> = { period: quarter.period, ...typed };
+  for (const { name, activity, ending } of plan.counts) {
+    const counted = rows.filter((r) => (!activity || r.activity === activity) && (!ending || r.endDate !== null));
+    values[name] = new Set(counted.map((r) => r.participantId)).size;
+  }
+  const sentences = record.typed.filter((t) => t.sentence && (typed[t.code] ?? 0) > 0).map((t) => t.sentence!);
+  const own = plan.problem;
+  const ownApplies =
+    own &&
+    ((own.fromQuarter !== undefined && quarter.index >= own.fromQuarter) || own.periods?.includes(quarter.period));
+  return {
+    achievements: [plan.achievements, ...sentences].map((s) => fill(s, values)).join(' '),
+    problems: ownApplies ? own.text : COMMON_PROBLEMS[Math.floor(rng() * COMMON_PROBLEMS.length)]!,
+    nextSteps: plan.nextSteps,
+  };
+}
+
+function indicatorRows(record: ProjectRecord, rows: ParticipantRow[], typed: Record<string, number>): IndicatorRow[] {
+  return record.targets.map((t) => {
+    const def = indicatorDef(t.code);
+    // Participant-based values typed as the distinct participants of the quarter, so they agree with the rows.
+    const value = def.rule ? countQualifying(def.rule, rows) : (typed[t.code] ?? 0);
+    const plan = record.typed.find((p) => p.code === t.code);
+    return { code: t.code, name: def.name.lv, value, comment: plan?.comment && typed[t.code] ? plan.comment : '' };
   });
 }
 
 interface BuiltProject {
-  spec: ProjectSpec;
-  quarters: Quarter[];
+  record: ProjectRecord;
   submissions: SampleSubmission[];
 }
 
-function buildProject(spec: ProjectSpec): BuiltProject {
-  const quarters = projectQuarters(spec.project);
-  const enrolments = spec.participants(quarters);
-  const expenditure = expenditureByQuarter(spec, quarters);
+/** One project's submissions, quarter by quarter, from its record. */
+function buildProject(record: ProjectRecord): BuiltProject {
+  const { project } = record;
+  const quarters = projectQuarters(project);
+  const enrolments = projectEnrolments(rngFor(`${project.id}:participants`), quarters, record.participants);
+  const expenditure = expenditureByQuarter(record, quarters);
   const submissions = quarters.map((quarter) => {
-    const rng = rngFor(`${spec.project.id}:${quarter.period}:typed`);
+    const rng = rngFor(`${project.id}:${quarter.period}:typed`);
     const rows = rowsForQuarter(enrolments, quarter);
-    const typed = spec.typed(quarter, rng);
-    const comments = spec.comments?.(typed) ?? {};
-    const indicators: IndicatorRow[] = spec.targets.map((t) => {
-      const def = indicatorDef(t.code);
-      // Participant-based values typed as the distinct participants of the quarter, so they agree with the rows.
-      const value = def.rule ? countQualifying(def.rule, rows) : (typed[t.code] ?? 0);
-      return { code: t.code, name: def.name.lv, value, comment: comments[t.code] ?? '' };
-    });
+    const typed = typedValues(record, quarter, rng);
     const content: SubmissionContent = {
-      projectId: spec.project.id,
+      projectId: project.id,
       period: quarter.period,
-      preparedBy: spec.preparedBy,
-      email: spec.email,
-      indicators,
+      preparedBy: record.preparedBy,
+      email: record.email,
+      indicators: indicatorRows(record, rows, typed),
       participants: rows,
       expenditure: expenditure[quarter.index]!,
-      progress: spec.narrative(quarter, rows, typed, rng),
+      progress: narrative(record, quarter, rows, typed, rng),
     };
-    return { content, catalogue: spec.catalogue, uploadedAt: uploadTime(spec.project.id, quarter) };
+    return { content, catalogue: record.catalogue, uploadedAt: uploadTime(record, quarter) };
   });
-  return { spec, quarters, submissions };
+  return { record, submissions };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Planted mistakes
 
 function submissionOf(built: BuiltProject[], projectId: string, period: string): SampleSubmission {
-  const project = built.find((b) => b.spec.project.id === projectId);
+  const project = built.find((b) => b.record.project.id === projectId);
   const submission = project?.submissions.find((s) => s.content.period === period);
   if (!submission) throw new Error(`no sample submission ${projectId} ${period}`);
   return submission;
