@@ -35,20 +35,33 @@ const DEFLATE = 8;
 const UTF8_NAMES = 0x0800;
 
 /**
- * Re-pack an OOXML zip with fixed entry dates, deflating each entry once with Node's native zlib. fflate's deflate is
- * JavaScript and was a tenth of a project report's render time; zlib does the same work several times faster. The
- * bytes are as stable as the PDFs' (pdfkit deflates page content with the same zlib): equal on every re-render with
- * the same Node, though another zlib build may compress differently, which is why committed files keep
- * {@link repackDeterministic}. Entry order is kept (`[Content_Types].xml` stays first).
+ * zlib's fast deflate (levels 1-3 skip lazy matching): on a project report's parts, level 2 takes a third of level
+ * 6's CPU time for a file about a tenth larger (measured: 1.6 against 4.6 ms, 44.7 against 40.7 KB).
+ */
+const REPORT_DEFLATE_LEVEL = 2;
+
+/**
+ * Re-pack an OOXML zip with fixed entry dates, deflating each entry once with Node's native zlib (see
+ * {@link packEntries}). Entry order is kept (`[Content_Types].xml` stays first).
  */
 export function packDeterministic(zipBytes: Uint8Array): Uint8Array {
-  const entries = Object.entries(unzipSync(zipBytes));
+  return packEntries(Object.entries(unzipSync(zipBytes)));
+}
+
+/**
+ * Zip entries with fixed entry dates, in the order given, deflating each once with Node's native zlib. fflate's
+ * deflate is JavaScript and was a tenth of a project report's render time; zlib does the same work several times
+ * faster. The bytes are as stable as the PDFs' (pdfkit deflates page content with the same zlib): equal on every
+ * re-render with the same Node, though another zlib build may compress differently, which is why committed files
+ * keep {@link repackDeterministic}.
+ */
+export function packEntries(entries: readonly (readonly [string, Uint8Array])[]): Uint8Array {
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
   for (const [name, data] of entries) {
     const nameBytes = Buffer.from(name, 'utf8');
-    const packed = deflateRawSync(data, { level: 6 });
+    const packed = deflateRawSync(data, { level: REPORT_DEFLATE_LEVEL });
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);

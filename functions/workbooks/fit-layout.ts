@@ -6,7 +6,15 @@
  * would draw it (the widest common fallback): each column gets at least the width of its widest formatted value
  * (bold included), and each row with wrapped text a stored height for the lines it wraps to at its column's width.
  */
-import type { Cell, Worksheet } from 'exceljs';
+import type { Worksheet } from 'exceljs';
+
+/** What the layout reads of a cell: an exceljs cell, or a long table's plain cell (`bulk-rows.ts`). */
+export interface LaidOutCell {
+  value: unknown;
+  numFmt?: string | undefined;
+  font?: { bold?: boolean | undefined } | undefined;
+  alignment?: { wrapText?: boolean | undefined } | undefined;
+}
 
 /** Advance widths of DejaVu Sans (em), by character class; bold is about 9 % wider. */
 const NARROW = new Set([..."ijlIt.,:;!|'’`()[]{} "]);
@@ -79,7 +87,7 @@ function formatted(value: number, numFmt: string | undefined): string {
 }
 
 /** What a cell shows: its text, or its number, date or formula result as formatted. */
-export function displayedText(cell: Cell): string {
+export function displayedText(cell: LaidOutCell): string {
   const value = cell.value as unknown;
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
@@ -122,9 +130,47 @@ export function wrappedLines(text: string, units: number, bold = false): number 
   return lines;
 }
 
-function isBold(cell: Cell): boolean {
+function isBold(cell: LaidOutCell): boolean {
   return cell.font?.bold === true;
 }
+
+/** Width of the widest line a cell shows, in column units, without padding. */
+export function shownUnits(cell: LaidOutCell): number {
+  const bold = isBold(cell);
+  return Math.max(
+    ...displayedText(cell)
+      .split('\n')
+      .map((line) => textUnits(line, { bold })),
+  );
+}
+
+/** A text this wide wraps instead of widening its column. */
+export function mustWrap(cell: LaidOutCell, units: number): boolean {
+  return units + PADDING_UNITS > MAX_AUTO_WIDTH && typeof cell.value === 'string';
+}
+
+/** The room a value this wide needs in its column, padding included. */
+export function neededUnits(units: number): number {
+  return units + PADDING_UNITS;
+}
+
+/** A column's width once it holds values needing `units`: widened when they need more, never past the cap. */
+export function widenedColumn(current: number, units: number): number {
+  return units > current ? Math.min(Math.ceil(units * 10) / 10, MAX_AUTO_WIDTH) : current;
+}
+
+/** Lines a wrapped cell takes at a column width. */
+export function cellLines(cell: LaidOutCell, width: number): number {
+  return wrappedLines(displayedText(cell), width, isBold(cell));
+}
+
+/** The stored height of a row whose tallest wrapped cell takes `lines` lines. */
+export function wrappedRowHeight(lines: number): number {
+  return lines * LINE_POINTS + 2;
+}
+
+/** The width Excel gives a column that stores none. */
+export const DEFAULT_COLUMN_WIDTH = 8.43;
 
 /**
  * Fit one sheet: widen each column to its widest unwrapped value (a text longer than {@link MAX_AUTO_WIDTH}
@@ -135,22 +181,18 @@ export function fitSheetLayout(sheet: Worksheet): void {
   sheet.eachRow({ includeEmpty: false }, (row) => {
     row.eachCell({ includeEmpty: false }, (cell, col) => {
       if (cell.alignment?.wrapText || cell.isMerged) return;
-      const widest = Math.max(
-        ...displayedText(cell)
-          .split('\n')
-          .map((line) => textUnits(line, { bold: isBold(cell) })),
-      );
-      if (widest + PADDING_UNITS > MAX_AUTO_WIDTH && typeof cell.value === 'string') {
+      const widest = shownUnits(cell);
+      if (mustWrap(cell, widest)) {
         cell.alignment = { ...cell.alignment, wrapText: true, vertical: 'top' };
         return;
       }
-      needed.set(col, Math.max(needed.get(col) ?? 0, widest + PADDING_UNITS));
+      needed.set(col, Math.max(needed.get(col) ?? 0, neededUnits(widest)));
     });
   });
   for (const [col, units] of needed) {
     const column = sheet.getColumn(col);
-    const current = column.width ?? 8.43;
-    if (units > current) column.width = Math.min(Math.ceil(units * 10) / 10, MAX_AUTO_WIDTH);
+    const current = column.width ?? DEFAULT_COLUMN_WIDTH;
+    if (units > current) column.width = widenedColumn(current, units);
   }
   sheet.eachRow({ includeEmpty: false }, (row) => {
     let lines = 1;
@@ -158,9 +200,8 @@ export function fitSheetLayout(sheet: Worksheet): void {
     row.eachCell({ includeEmpty: false }, (cell, col) => {
       if (!cell.alignment?.wrapText || cell.isMerged) return;
       wraps = true;
-      const width = sheet.getColumn(col).width ?? 8.43;
-      lines = Math.max(lines, wrappedLines(displayedText(cell), width, isBold(cell)));
+      lines = Math.max(lines, cellLines(cell, sheet.getColumn(col).width ?? DEFAULT_COLUMN_WIDTH));
     });
-    if (wraps) row.height = Math.max(row.height ?? 0, lines * LINE_POINTS + 2);
+    if (wraps) row.height = Math.max(row.height ?? 0, wrappedRowHeight(lines));
   });
 }

@@ -5,7 +5,7 @@
  */
 
 import { TZDate } from '@date-fns/tz';
-import type { Cell, Style, Worksheet } from 'exceljs';
+import type { Alignment, Cell, CellValue, Font, Style, Worksheet } from 'exceljs';
 import ExcelJS from 'exceljs';
 import { AGE_LABELS, BREAKDOWN_TEXT, type Breakdown, GENDER_LABELS } from '../core/breakdown';
 import { LABELS as T } from '../core/labels';
@@ -23,10 +23,11 @@ import {
   type SubmissionStatus,
 } from '../core/report-types';
 import { AGE_BRACKETS, type Bilingual, type ChangeNote, GENDERS, type IsoDate, type Lang } from '../core/types';
-import { packDeterministic } from './deterministic-zip';
+import { type BulkRows, fillBulkRows, renderBulkRows, spliceBulkRows } from './bulk-rows';
 import { fitSheetLayout } from './fit-layout';
 import { safeCellText } from './safe-text';
 import { shareCellStyles } from './share-styles';
+import { writeWorkbookPacked } from './workbook-entries';
 
 /**
  * Sheet names are part of the contract with readers (and auditors' macros): each edition names its sheets in its
@@ -66,16 +67,42 @@ const SUBMISSION_COLOURS: Record<SubmissionStatus, string> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Cell writers. Formulas are only ever built here from cell addresses; user text goes through safeCellText.
 
-function text(cell: Cell, value: string | null): void {
-  cell.value = value === null || value === '' ? null : safeCellText(value);
+/** What the cell writers set: an exceljs cell, or a cell of a long table's bulk rows (`bulk-rows.ts`). */
+interface CellTarget {
+  value: CellValue;
+  numFmt?: string;
+  font?: Partial<Font>;
+  alignment?: Partial<Alignment>;
+  readonly address: string;
+  readonly worksheet: { readonly name: string };
 }
 
-function assertFinite(cell: Cell, n: number): void {
+function text(cell: CellTarget, value: string | null): void {
+  cell.value = value === null || value === '' ? null : safeText(value);
+}
+
+/**
+ * {@link safeCellText} of texts already seen: a lineage sheet repeats each source's key, version and hash on
+ * every row. Bounded for long-lived workers.
+ */
+const safeTexts = new Map<string, string>();
+
+function safeText(value: string): string {
+  let safe = safeTexts.get(value);
+  if (safe === undefined) {
+    safe = safeCellText(value);
+    if (safeTexts.size >= 10_000) safeTexts.clear();
+    safeTexts.set(value, safe);
+  }
+  return safe;
+}
+
+function assertFinite(cell: CellTarget, n: number): void {
   // exceljs would write `NaN` into the XML and Excel would call the file corrupt: a bug upstream, so say where.
   if (!Number.isFinite(n)) throw new RangeError(`${cell.worksheet.name}!${cell.address}: not a finite number (${n})`);
 }
 
-function number(cell: Cell, n: number | null, numFmt: string): void {
+function number(cell: CellTarget, n: number | null, numFmt: string): void {
   if (n === null) return;
   assertFinite(cell, n);
   cell.value = n;
@@ -94,7 +121,7 @@ function utcDate(iso: IsoDate): Date {
 }
 
 /** Calendar dates are zone-less: written as UTC midnight so the serial number is a whole day. */
-function date(cell: Cell, iso: IsoDate | null): void {
+function date(cell: CellTarget, iso: IsoDate | null): void {
   if (iso === null) return;
   cell.value = utcDate(iso);
   cell.numFmt = FMT.date;
@@ -104,16 +131,30 @@ function date(cell: Cell, iso: IsoDate | null): void {
  * Instants are shown as the wall-clock time in Riga (the header says so), like every time a person reads; a
  * spreadsheet date has no zone, so the Riga time is stored as the cell's date and time.
  */
-function timestamp(cell: Cell, iso: string | null): void {
+function timestamp(cell: CellTarget, iso: string | null): void {
   if (iso === null) return;
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) {
+  const wall = rigaWallClockOf(iso);
+  if (wall === null) {
     // Lineage timestamps come from object metadata; an odd one is still worth showing as it was.
     text(cell, iso);
     return;
   }
-  cell.value = new Date(rigaWallClock(ms));
+  cell.value = new Date(wall);
   cell.numFmt = FMT.timestamp;
+}
+
+/** Riga wall-clock times by ISO text (null: not a time): a lineage sheet repeats each upload time on every row. */
+const rigaTimesByText = new Map<string, number | null>();
+
+function rigaWallClockOf(iso: string): number | null {
+  let wall = rigaTimesByText.get(iso);
+  if (wall === undefined) {
+    const ms = Date.parse(iso);
+    wall = Number.isNaN(ms) ? null : rigaWallClock(ms);
+    if (rigaTimesByText.size >= 10_000) rigaTimesByText.clear();
+    rigaTimesByText.set(iso, wall);
+  }
+  return wall;
 }
 
 /**
@@ -142,17 +183,17 @@ function rigaWallClock(ms: number): number {
 }
 
 /** A live formula with its cached result, so readers that do not recalculate (and our tests) see the value. */
-function formula(cell: Cell, expression: string, result: number | null, numFmt: string): void {
+function formula(cell: CellTarget, expression: string, result: number | null, numFmt: string): void {
   if (result !== null) assertFinite(cell, result);
   cell.value = { formula: expression, result: result ?? '' };
   cell.numFmt = numFmt;
 }
 
-function bold(cell: Cell): void {
+function bold(cell: CellTarget): void {
   cell.font = { ...cell.font, bold: true };
 }
 
-function wrapTop(cell: Cell): void {
+function wrapTop(cell: CellTarget): void {
   cell.alignment = { wrapText: true, vertical: 'top' };
 }
 
@@ -223,7 +264,7 @@ interface Column<R> {
   maxWidth?: number;
   /** Long text: wrapped, top-aligned. */
   wrap?: boolean;
-  put: (cell: Cell, row: R, rowNumber: number) => void;
+  put: (cell: CellTarget, row: R, rowNumber: number) => void;
 }
 
 function styleHeaderRow(sheet: Worksheet, count: number): void {
@@ -247,10 +288,7 @@ function textWidth(cell: Cell): number {
  * @returns the last data row (1 when there are none).
  */
 function writeTable<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[], rows: readonly R[]): number {
-  columns.forEach((column, i) => {
-    sheet.getRow(1).getCell(i + 1).value = column.header[lang];
-  });
-  styleHeaderRow(sheet, columns.length);
+  writeHeaderRow(sheet, lang, columns);
   rows.forEach((row, r) => {
     const rowNumber = r + 2;
     const sheetRow = sheet.getRow(rowNumber);
@@ -273,9 +311,33 @@ function writeTable<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[], rows:
   return lastRow;
 }
 
+function writeHeaderRow<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[]): void {
+  columns.forEach((column, i) => {
+    sheet.getRow(1).getCell(i + 1).value = column.header[lang];
+  });
+  styleHeaderRow(sheet, columns.length);
+}
+
+/** Bulk rows of the workbook being written, by the sheet they follow the header row of. */
+type BulkSheets = Map<Worksheet, BulkRows>;
+
+/**
+ * A table like {@link writeTable}'s, for a long one of plain values (no formulas): the header row is an exceljs row,
+ * the data rows bulk rows, written as sheet XML when the workbook is (`bulk-rows.ts`), with the same layout.
+ */
+function writeBulkTable<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[], rows: readonly R[], bulk: BulkSheets) {
+  writeHeaderRow(sheet, lang, columns);
+  const filled = fillBulkRows(sheet.name, columns, rows);
+  filled.widths.forEach((width, i) => {
+    sheet.getColumn(i + 1).width = width;
+  });
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: rows.length + 1, column: columns.length } };
+  bulk.set(sheet, filled);
+}
+
 interface SummaryRow {
   label: Bilingual | string;
-  put: (cell: Cell) => void;
+  put: (cell: CellTarget) => void;
 }
 
 /** A label | value list: the report's facts in a fixed reading order (no autofilter: it is not a table to sort). */
@@ -344,13 +406,20 @@ function newWorkbook(generatedAt: string, title: string): ExcelJS.Workbook {
   return workbook;
 }
 
-async function finish(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
+async function finish(workbook: ExcelJS.Workbook, bulk: BulkSheets = new Map()): Promise<Uint8Array> {
   // Widths and heights as the widest common font draws them, so no office suite shows `###` or a clipped row.
+  // (Bulk rows were laid out alike when they were filled; their columns' widths are set on the sheet.)
   workbook.eachSheet(fitSheetLayout);
   shareCellStyles(workbook);
-  // Stored, not deflated: packDeterministic compresses every entry again, so deflating here is wasted work.
-  const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
-  return packDeterministic(new Uint8Array(buffer as ArrayBuffer));
+  return writeWorkbookPacked(workbook, (tables) => {
+    const edits = new Map<number, (xml: string) => string>();
+    for (const [sheet, rows] of bulk) {
+      const xml = renderBulkRows(rows, tables);
+      const columns = rows.widths.length;
+      edits.set(sheet.id, (sheetXml) => spliceBulkRows(sheetXml, xml, rows.cells.length + 1, columns));
+    }
+    return edits;
+  });
 }
 
 function countByStatus(statuses: readonly IndicatorStatus[]): Record<IndicatorStatus, number> {
@@ -420,8 +489,9 @@ export async function renderProjectXlsx(model: ProjectReportModel, lang: Lang): 
       model.indicators,
       lang,
     );
-  writeLineage(addSheet(workbook, XLSX_SHEETS.lineage[lang], options), model, lang);
-  return finish(workbook);
+  const bulk: BulkSheets = new Map();
+  writeLineage(addSheet(workbook, XLSX_SHEETS.lineage[lang], options), model, lang, bulk);
+  return finish(workbook, bulk);
 }
 
 function writeProjectSummary(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
@@ -451,14 +521,14 @@ function writeProjectSummary(sheet: Worksheet, model: ProjectReportModel, lang: 
     { label: T.financeAbsorption, put: (c) => number(c, finance.absorption, FMT.percent) },
     ...STATUSES.map((s) => ({
       label: `${T.indicatorsWithStatus[lang]}: ${STATUS_LABELS[s][lang]}`,
-      put: (c: Cell) => number(c, counts[s], FMT.count),
+      put: (c: CellTarget) => number(c, counts[s], FMT.count),
     })),
     { label: T.achievements, put: (c) => text(c, model.narrative?.achievements ?? null) },
     { label: T.problems, put: (c) => text(c, model.narrative?.problems ?? null) },
     { label: T.furtherSteps, put: (c) => text(c, model.narrative?.nextSteps ?? null) },
     ...model.warnings.map((w) => ({
       label: T.dataQualityWarning,
-      put: (c: Cell) => {
+      put: (c: CellTarget) => {
         const where = w.sheet ? ` (${w.sheet}${w.cell ? `!${w.cell}` : ''})` : '';
         text(c, `${w.code}: ${w.message[lang]}${where}`);
       },
@@ -523,7 +593,7 @@ function writeBreakdowns(
     const counts = AGE_BRACKETS.map((a) => sum(GENDERS.map((g) => b.counts[g][a])));
     rows.push({ ...item, gender: BREAKDOWN_TEXT.total, counts, total: b.total, isTotal: true });
   }
-  const emphasise = (c: Cell, r: BreakdownRow) => {
+  const emphasise = (c: CellTarget, r: BreakdownRow) => {
     if (r.isTotal) bold(c);
   };
   const columns: Column<BreakdownRow>[] = [
@@ -611,7 +681,7 @@ function writeProjectFinance(sheet: Worksheet, model: ProjectReportModel, lang: 
   ]);
 }
 
-function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang, bulk: BulkSheets): void {
   const columns: Column<ProjectReportModel['lineage'][number]>[] = [
     { header: T.figure, width: 12, maxWidth: 40, put: (c, l) => text(c, l.superseded ? T.superseded[lang] : l.figure) },
     { header: T.reportingPeriod, width: 10, put: (c, l) => text(c, l.period) },
@@ -623,7 +693,8 @@ function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang): 
     { header: T.uploadedAtUtc, width: 20, put: (c, l) => timestamp(c, l.uploadedAt) },
     { header: T.sha256, width: 66, put: (c, l) => text(c, l.sha256) },
   ];
-  writeTable(sheet, lang, columns, model.lineage);
+  // Nearly all of a report's cells: written as bulk rows.
+  writeBulkTable(sheet, lang, columns, model.lineage, bulk);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -688,15 +759,15 @@ function writeProgrammeSummary(sheet: Worksheet, model: ProgrammeReportModel, la
     { label: T.nationalPart, put: (c) => number(c, finance.nationalShare, FMT.money) },
     ...groups.map(([status, ids]) => ({
       label: SUBMISSION_STATUS_LABELS[status],
-      put: (c: Cell) => number(c, ids.length, FMT.count),
+      put: (c: CellTarget) => number(c, ids.length, FMT.count),
     })),
     ...groups.map(([status, ids]) => ({
       label: `${SUBMISSION_STATUS_LABELS[status][lang]}: ${T.projectsCount[lang].toLowerCase()}`,
-      put: (c: Cell) => text(c, ids.join(', ')),
+      put: (c: CellTarget) => text(c, ids.join(', ')),
     })),
     ...STATUSES.map((s) => ({
       label: `${T.indicatorsWithStatus[lang]}: ${STATUS_LABELS[s][lang]}`,
-      put: (c: Cell) => number(c, statusTotals[s], FMT.count),
+      put: (c: CellTarget) => number(c, statusTotals[s], FMT.count),
     })),
   ];
   writeSummary(sheet, lang, rows);

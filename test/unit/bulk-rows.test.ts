@@ -1,0 +1,246 @@
+/**
+ * Bulk rows (a long table's data rows written as sheet XML) against the same table written as exceljs cells: for
+ * generated tables of every kind of value a table writer puts in a cell (texts short and too long for a column, with
+ * line breaks, XML's special characters, `_xHHHH_` escapes, Latvian letters; numbers in several formats; dates and
+ * date-times; empty cells; wrapped and bold columns; columns that grow to their text), every part of the workbook
+ * must be the same XML, and the workbook must read back alike in exceljs.
+ */
+
+import ExcelJS from 'exceljs';
+import { unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import {
+  type BulkCell,
+  type BulkColumn,
+  fillBulkRows,
+  renderBulkRows,
+  spliceBulkRows,
+} from '../../functions/workbooks/bulk-rows';
+import { fitSheetLayout } from '../../functions/workbooks/fit-layout';
+import { shareCellStyles } from '../../functions/workbooks/share-styles';
+import { workbookEntries, writeWorkbookPacked } from '../../functions/workbooks/workbook-entries';
+import { mulberry32 } from '../../sample/sample-projects';
+
+type Row = (string | number | Date | null)[];
+
+interface GeneratedColumn extends BulkColumn<Row> {
+  header: string;
+}
+
+const TEXTS = [
+  'Izcelsme',
+  'inbox/PMIF-2024-001/2025-Q2.xlsx',
+  'ā č ē ģ ī ķ ļ ņ š ū ž',
+  '<b>&amp; "quoted" \'single\'</b>',
+  '_x0041_ stays literal',
+  '=SUM(A1:A2)',
+  'two\nlines',
+  'a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r s t u v w x y z a b c',
+  'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+  '   leading spaces',
+];
+const FORMATS = ['#,##0', '#,##0.00', '0.0%', '#,##0.00 "EUR"'];
+
+/** A column that puts the row's value, as the report's cell writers do (a format with each number or date). */
+function generatedColumns(seed: number): GeneratedColumn[] {
+  const rng = mulberry32(seed);
+  return Array.from({ length: 3 + Math.floor(rng() * 8) }, (_, i) => {
+    const format = FORMATS[Math.floor(rng() * FORMATS.length)]!;
+    const dateFormat = rng() < 0.5 ? 'dd.mm.yyyy' : 'dd.mm.yyyy hh:mm:ss';
+    const bold = rng() < 0.2;
+    const column: GeneratedColumn = {
+      header: `Kolonna ${i + 1}`,
+      width: 6 + Math.floor(rng() * 20),
+      put: (cell: BulkCell, row: Row) => {
+        const value = row[i] ?? null;
+        cell.value = value;
+        if (typeof value === 'number') cell.numFmt = format;
+        if (value instanceof Date) cell.numFmt = dateFormat;
+        if (bold) cell.font = { bold: true };
+      },
+    };
+    if (rng() < 0.4) column.maxWidth = column.width + Math.floor(rng() * 50);
+    if (rng() < 0.3) column.wrap = true;
+    return column;
+  });
+}
+
+function generatedRows(seed: number, columns: number, count: number): Row[] {
+  const rng = mulberry32(seed * 7 + 1);
+  return Array.from({ length: count }, () =>
+    Array.from({ length: columns }, () => {
+      const kind = Math.floor(rng() * 5);
+      if (kind === 0) return TEXTS[Math.floor(rng() * TEXTS.length)]!;
+      if (kind === 1) return Math.round((rng() - 0.3) * 1e7) / 100;
+      if (kind === 2) return new Date(Date.UTC(2025, Math.floor(rng() * 12), 1 + Math.floor(rng() * 28), 13, 5, 7));
+      if (kind === 3) return Math.floor(rng() * 1000);
+      return null;
+    }),
+  );
+}
+
+function newSheet(workbook: ExcelJS.Workbook, columns: GeneratedColumn[]): ExcelJS.Worksheet {
+  const sheet = workbook.addWorksheet('Izcelsme', { views: [{ state: 'frozen', ySplit: 1 }] });
+  columns.forEach((column, i) => {
+    const cell = sheet.getRow(1).getCell(i + 1);
+    cell.value = column.header;
+    cell.font = { bold: true };
+    cell.alignment = { wrapText: true, vertical: 'middle' };
+  });
+  return sheet;
+}
+
+function newWorkbook(): ExcelJS.Workbook {
+  const workbook = new ExcelJS.Workbook();
+  workbook.created = new Date(Date.UTC(2025, 6, 1));
+  workbook.modified = workbook.created;
+  // A sheet before the table, so the table's strings and styles follow others in the shared tables.
+  const first = workbook.addWorksheet('Kopsavilkums');
+  first.getCell('A1').value = 'Izcelsme';
+  first.getCell('B2').value = 12.5;
+  first.getCell('B2').numFmt = '#,##0.00';
+  return workbook;
+}
+
+/** The table as exceljs cells: the columns' cell writers on exceljs cells, sized as the report's writeTable does. */
+async function viaExcelJs(columns: GeneratedColumn[], rows: Row[]): Promise<Uint8Array> {
+  const workbook = newWorkbook();
+  const sheet = newSheet(workbook, columns);
+  rows.forEach((row, r) => {
+    columns.forEach((column, i) => {
+      const cell = sheet.getRow(r + 2).getCell(i + 1);
+      column.put(cell as unknown as BulkCell, row, r + 2);
+      if (column.wrap) cell.alignment = { wrapText: true, vertical: 'top' };
+    });
+  });
+  columns.forEach((column, i) => {
+    let width = column.width;
+    if (column.maxWidth !== undefined) {
+      for (let r = 2; r <= rows.length + 1; r++) {
+        const value = sheet.getRow(r).getCell(i + 1).value;
+        if (typeof value === 'string') width = Math.max(width, ...value.split('\n').map((l) => l.length + 2));
+      }
+      width = Math.min(width, column.maxWidth);
+    }
+    sheet.getColumn(i + 1).width = width;
+  });
+  workbook.eachSheet(fitSheetLayout);
+  shareCellStyles(workbook);
+  const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
+  return new Uint8Array(buffer as ArrayBuffer);
+}
+
+/** The same table with its data rows as bulk rows. */
+async function viaBulkRows(columns: GeneratedColumn[], rows: Row[]): Promise<Uint8Array> {
+  const workbook = newWorkbook();
+  const sheet = newSheet(workbook, columns);
+  const bulk = fillBulkRows(sheet.name, columns, rows);
+  bulk.widths.forEach((width, i) => {
+    sheet.getColumn(i + 1).width = width;
+  });
+  workbook.eachSheet(fitSheetLayout);
+  shareCellStyles(workbook);
+  return writeWorkbookPacked(workbook, (tables) => {
+    const xml = renderBulkRows(bulk, tables);
+    return new Map([[sheet.id, (s: string) => spliceBulkRows(s, xml, rows.length + 1, columns.length)]]);
+  });
+}
+
+/** Every file part of a zip as text (exceljs's zip also holds folder entries, which carry nothing). */
+function xmlParts(zip: Uint8Array): Map<string, string> {
+  const parts = new Map<string, string>();
+  for (const [name, data] of Object.entries(unzipSync(zip))) {
+    if (!name.endsWith('/')) parts.set(name, new TextDecoder().decode(data));
+  }
+  return parts;
+}
+
+/** What exceljs reads back of a sheet: every cell's value, type and style, the columns' widths, rows' heights. */
+async function readBack(bytes: Uint8Array) {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+  const sheet = workbook.getWorksheet('Izcelsme')!;
+  const cells: unknown[] = [];
+  sheet.eachRow({ includeEmpty: true }, (row, r) => {
+    cells.push({ r, height: row.height });
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      cells.push([cell.address, cell.type, cell.value, cell.numFmt, cell.font, cell.alignment]);
+    });
+  });
+  return { cells, widths: sheet.columns.map((c) => c.width), dimensions: sheet.dimensions.range };
+}
+
+describe('bulk rows', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    it(`write the same workbook parts as exceljs cells would (generated table ${seed})`, async () => {
+      const columns = generatedColumns(seed);
+      const rows = generatedRows(seed, columns.length, seed === 1 ? 0 : 20 + seed * 15);
+      const reference = await viaExcelJs(columns, rows);
+      const bytes = await viaBulkRows(columns, rows);
+      const expected = xmlParts(reference);
+      const actual = xmlParts(bytes);
+      expect([...actual.keys()]).toEqual([...expected.keys()]);
+      for (const [name, xml] of expected) expect(actual.get(name), name).toBe(xml);
+      // And so it reads back as the same cells.
+      const back = await readBack(bytes);
+      expect(back).toEqual(await readBack(reference));
+      expect(back.cells.length).toBeGreaterThan(rows.length);
+    });
+  }
+
+  it('keep user text out of the sheet XML: it is in the shared strings, escaped', async () => {
+    const columns = generatedColumns(3);
+    const rows = [columns.map(() => '<x>&"\'</x>')];
+    const parts = xmlParts(await viaBulkRows(columns, rows));
+    const sheets = [...parts].filter(([name]) => name.startsWith('xl/worksheets/'));
+    for (const [, xml] of sheets) expect(xml).not.toContain('<x>');
+    expect(parts.get('xl/sharedStrings.xml')).toContain('&lt;x&gt;&amp;');
+  });
+
+  it('refuse a value a bulk row cannot hold (a formula), naming the cell', () => {
+    const columns: BulkColumn<Row>[] = [
+      {
+        width: 10,
+        put: (cell) => {
+          cell.value = { formula: 'A1', result: 1 };
+        },
+      },
+    ];
+    const rows = fillBulkRows('Izcelsme', columns, [[null]]);
+    const tables = { sharedString: () => 0, styleId: () => 0 };
+    expect(() => renderBulkRows(rows, tables)).toThrow(/Izcelsme!A2: a bulk row holds text, numbers and dates only/);
+  });
+
+  it('refuse to splice into sheet XML without one <sheetData> and <dimension>', () => {
+    expect(() => spliceBulkRows('<worksheet><sheetData/></worksheet>', '<row r="2"/>', 2, 1)).toThrow(/sheetData/);
+    expect(() => spliceBulkRows('<worksheet><dimension ref="A1"/></worksheet>', '', 2, 1)).toThrow(/sheetData/);
+  });
+});
+
+describe('workbookEntries', () => {
+  it('gives the parts writeBuffer zips, in its order', async () => {
+    const columns = generatedColumns(9);
+    const rows = generatedRows(9, columns.length, 40);
+    const build = () => {
+      const workbook = newWorkbook();
+      const sheet = newSheet(workbook, columns);
+      rows.forEach((row, r) => {
+        columns.forEach((column, i) => {
+          column.put(sheet.getRow(r + 2).getCell(i + 1) as unknown as BulkCell, row, r);
+        });
+      });
+      return workbook;
+    };
+    const buffer = await build().xlsx.writeBuffer({ zip: { compression: 'STORE' } });
+    const expected = xmlParts(new Uint8Array(buffer as ArrayBuffer));
+    const entries = await workbookEntries(build());
+    expect(entries.map(([name]) => name)).toEqual([...expected.keys()]);
+    for (const [name, data] of entries) expect(new TextDecoder().decode(data), name).toBe(expected.get(name));
+  });
+
+  it('refuses an edit of a sheet the workbook does not have', async () => {
+    await expect(workbookEntries(newWorkbook(), () => new Map([[99, (xml: string) => xml]]))).rejects.toThrow(
+      /no sheet part to edit: xl\/worksheets\/sheet99.xml/,
+    );
+  });
+});
