@@ -441,7 +441,71 @@ function buildProject(record: ProjectRecord): BuiltProject {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Planted mistakes
+// Planted mistakes: each a record of programme.json (a regular submission and the edits that plant its issues).
+
+type Spelling = 'zero-width space' | 'lower case' | 'no-break space';
+
+/** One edit of a planted mistake; those with an `issue` say where a validator must report it. */
+type MistakeEdit =
+  /** A typed indicator value set, or moved by `add`. */
+  | {
+      kind: 'indicator-value';
+      code: string;
+      value?: number | string;
+      add?: number;
+      issue: IssueCode;
+      severity?: Severity;
+    }
+  | { kind: 'indicator-row'; row: IndicatorRow; issue: IssueCode }
+  | { kind: 'indicator-repeat'; code: string; issue: IssueCode }
+  | { kind: 'expenditure-amount'; category: string; amount: number; issue: IssueCode }
+  /** A correct total row under the expenditure, as spreadsheets often have: no issue. */
+  | { kind: 'expenditure-total'; category: string }
+  /** The `nth` participant row among those whose activity goes on (`ongoing`) or ends in the quarter. */
+  | {
+      kind: 'participant';
+      among: 'ongoing' | 'finished';
+      nth: number;
+      set: Partial<ParticipantRow>;
+      issue: IssueCode;
+      column: string;
+    }
+  /** The first participant written again in other spellings: one variants issue, and a repeat issue per row. */
+  | {
+      kind: 'participant-spellings';
+      spellings: Spelling[];
+      issue: IssueCode;
+      repeatIssue: IssueCode;
+      severity: Severity;
+    }
+  | { kind: 'period'; written: string; issue: IssueCode }
+  /** No indicator rows, no participants sheet, only the named expenditure lines. */
+  | { kind: 'keep-only'; expenditure: string[] }
+  /** Only indicators not derived from participants: participant-row mistakes then cause no mismatch. */
+  | { kind: 'no-participant-indicators' }
+  /** An issue the mistake's other fields cause (a folder, an omitted sheet or column). */
+  | { kind: 'issue'; issue: IssueCode; sheet: string; column?: string; header?: true };
+
+interface MistakeRecord {
+  name: string;
+  note?: string;
+  project: string;
+  period: string;
+  /** The inbox folder it is uploaded to, when not the project's own. */
+  folder?: string;
+  omitSheets?: string[];
+  omitColumns?: { sheet: string; column: string }[];
+  edits: MistakeEdit[];
+}
+
+/** The planted mistakes, in the order they are written and uploaded. */
+const MISTAKES = programme.mistakes as MistakeRecord[];
+
+const SPELLINGS: Record<Spelling, (id: string) => string> = {
+  'zero-width space': (id) => `${id}\u200b`,
+  'lower case': (id) => id.toLowerCase(),
+  'no-break space': (id) => `${id}\u00a0`,
+};
 
 function submissionOf(built: BuiltProject[], projectId: string, period: string): SampleSubmission {
   const project = built.find((b) => b.record.project.id === projectId);
@@ -450,223 +514,123 @@ function submissionOf(built: BuiltProject[], projectId: string, period: string):
   return submission;
 }
 
-/** A deep copy of a submission's content to plant mistakes in. */
-function copyContent(submission: SampleSubmission): SubmissionContent {
-  return structuredClone(submission.content);
-}
-
 function indexOfCode(content: SubmissionContent, code: string): number {
   const i = content.indicators.findIndex((row) => row.code === code);
   if (i < 0) throw new Error(`sample content lacks indicator ${code}`);
   return i;
 }
 
-/** Keep only indicators not derived from participants, so participant-row mistakes cannot cause mismatches. */
-function withoutParticipantIndicators(content: SubmissionContent): void {
-  content.indicators = content.indicators.filter((row) => !indicatorDef(row.code).rule);
+/** The row index of the `nth` participant among the ongoing or the finished ones. */
+function participantIndex(content: SubmissionContent, among: 'ongoing' | 'finished', nth: number): number {
+  const finished = among === 'finished';
+  const indices = content.participants!.flatMap((row, i) => ((row.levelEnd !== null) === finished ? [i] : []));
+  const index = indices[nth];
+  if (index === undefined) throw new Error(`sample content has no ${among} participant number ${nth}`);
+  return index;
 }
 
-function mistake(
-  name: string,
-  source: SampleSubmission,
-  content: SubmissionContent,
-  planted: PlantedIssue[],
-  extra: Partial<Pick<SampleMistake, 'projectFolder' | 'omitSheets' | 'omitColumns'>> = {},
-): SampleMistake {
+/** The first participant's row repeated in each spelling; the issues: variants at the first, a repeat per copy. */
+function respell(content: SubmissionContent, edit: Extract<MistakeEdit, { kind: 'participant-spellings' }>) {
+  const people = content.participants!;
+  const first = people[0]!;
+  const rows = edit.spellings.map(
+    (s) => people.push({ ...first, participantId: SPELLINGS[s](first.participantId) }) - 1,
+  );
+  const at = (code: IssueCode, row: number): PlantedIssue => ({
+    code,
+    severity: edit.severity,
+    sheet: 'participants',
+    column: 'participantId',
+    row,
+  });
+  return [at(edit.issue, 0), ...rows.map((row) => at(edit.repeatIssue, row))];
+}
+
+/** Edits of the indicator and expenditure sheets. */
+function editFigures(content: SubmissionContent, edit: MistakeEdit): PlantedIssue[] | null {
+  const planted = (issue: IssueCode, sheet: string, column: string, row: number, severity: Severity = 'error') => [
+    { code: issue, severity, sheet, column, row },
+  ];
+  const { indicators, expenditure } = content;
+  switch (edit.kind) {
+    case 'indicator-value': {
+      const row = indexOfCode(content, edit.code);
+      const old = indicators[row]!;
+      old.value = edit.add === undefined ? edit.value! : Number(old.value) + edit.add;
+      return planted(edit.issue, 'indicators', 'value', row, edit.severity);
+    }
+    case 'indicator-row':
+      return planted(edit.issue, 'indicators', 'code', indicators.push({ ...edit.row }) - 1);
+    case 'indicator-repeat':
+      return planted(
+        edit.issue,
+        'indicators',
+        'code',
+        indicators.push({ ...indicators[indexOfCode(content, edit.code)]! }) - 1,
+      );
+    case 'expenditure-amount': {
+      const row = expenditure.findIndex((e) => e.category === edit.category);
+      expenditure[row]!.amount = edit.amount;
+      return planted(edit.issue, 'expenditure', 'amount', row);
+    }
+    case 'expenditure-total': {
+      const total = expenditure.reduce((a, e) => a + Math.round(Number(e.amount) * 100), 0) / 100;
+      expenditure.push({ category: edit.category, amount: total });
+      return [];
+    }
+    default:
+      return null;
+  }
+}
+
+/** Apply one edit to `content`; what a validator must report because of it. */
+function applyEdit(content: SubmissionContent, edit: MistakeEdit): PlantedIssue[] {
+  const figures = editFigures(content, edit);
+  if (figures) return figures;
+  switch (edit.kind) {
+    case 'participant': {
+      const row = participantIndex(content, edit.among, edit.nth);
+      Object.assign(content.participants![row]!, edit.set);
+      return [{ code: edit.issue, severity: 'error', sheet: 'participants', column: edit.column, row }];
+    }
+    case 'participant-spellings':
+      return respell(content, edit);
+    case 'period':
+      content.period = edit.written;
+      return [{ code: edit.issue, severity: 'error', sheet: 'project', column: 'period' }];
+    case 'keep-only':
+      content.indicators = [];
+      content.participants = null;
+      content.expenditure = content.expenditure.filter((e) => edit.expenditure.includes(e.category));
+      return [];
+    case 'no-participant-indicators':
+      content.indicators = content.indicators.filter((row) => !indicatorDef(row.code).rule);
+      return [];
+    case 'issue': {
+      const { issue, sheet, column, header } = edit;
+      return [{ code: issue, severity: 'error', sheet, ...(column ? { column } : {}), ...(header ? { header } : {}) }];
+    }
+    default:
+      throw new Error(`sample mistake edit of an unknown kind: ${edit.kind}`);
+  }
+}
+
+/** A copy of the record's regular submission with its edits applied, uploaded an hour after the regular one. */
+function plantMistake(built: BuiltProject[], record: MistakeRecord): SampleMistake {
+  const source = submissionOf(built, record.project, record.period);
+  const content = structuredClone(source.content);
+  const planted = record.edits.flatMap((edit) => applyEdit(content, edit));
   return {
-    name,
-    projectFolder: extra.projectFolder ?? content.projectId,
+    name: record.name,
+    projectFolder: record.folder ?? content.projectId,
     content,
     catalogue: source.catalogue,
-    omitSheets: extra.omitSheets ?? [],
-    omitColumns: extra.omitColumns ?? [],
+    omitSheets: record.omitSheets ?? [],
+    omitColumns: record.omitColumns ?? [],
     // An hour after the regular upload: a second upload of the period is later, so "newest wins" is not a tie.
     uploadedAt: new Date(Date.parse(source.uploadedAt) + 3_600_000).toISOString(),
     planted,
   };
-}
-
-/** Bad typed values on indicators that are not participant-based. */
-function indicatorValues(built: BuiltProject[]): SampleMistake {
-  const source = submissionOf(built, 'pmlp-reception', '2025-Q2');
-  const content = copyContent(source);
-  const negative = indexOfCode(content, 'P.1');
-  const fractional = indexOfCode(content, 'O.1.3');
-  const text = indexOfCode(content, 'P.4');
-  content.indicators[negative]!.value = -1450;
-  content.indicators[fractional]!.value = 12.5;
-  content.indicators[text]!.value = 'divi';
-  return mistake('indicator-values', source, content, [
-    { code: 'value-negative', severity: 'error', sheet: 'indicators', column: 'value', row: negative },
-    { code: 'value-not-integer', severity: 'error', sheet: 'indicators', column: 'value', row: fractional },
-    { code: 'value-not-number', severity: 'error', sheet: 'indicators', column: 'value', row: text },
-  ]);
-}
-
-/** An unknown code, a repeated indicator row and a negative expenditure line. */
-function indicatorCodes(built: BuiltProject[]): SampleMistake {
-  const source = submissionOf(built, 'one-stop-shop', '2025-Q1');
-  const content = copyContent(source);
-  const hotline = content.indicators[indexOfCode(content, 'P.6')]!;
-  content.indicators.push({ code: 'O.2.9', name: 'Konsultāciju skaits', value: 12, comment: '' });
-  content.indicators.push({ ...hotline });
-  const unknown = content.indicators.length - 2;
-  const duplicate = content.indicators.length - 1;
-  const line = content.expenditure.findIndex((e) => e.category === 'Psihologa pakalpojumi');
-  content.expenditure[line]!.amount = -350;
-  return mistake('indicator-codes', source, content, [
-    { code: 'indicator-unknown', severity: 'error', sheet: 'indicators', column: 'code', row: unknown },
-    { code: 'indicator-duplicate', severity: 'error', sheet: 'indicators', column: 'code', row: duplicate },
-    { code: 'expenditure-negative', severity: 'error', sheet: 'expenditure', column: 'amount', row: line },
-  ]);
-}
-
-/** Personal data as participant IDs, and bad language levels. */
-function participantRows(built: BuiltProject[]): SampleMistake {
-  const source = submissionOf(built, 'latvian-language', '2025-Q2');
-  const content = copyContent(source);
-  withoutParticipantIndicators(content);
-  const rows = content.participants!;
-  const finished = rows.flatMap((row, i) => (row.levelEnd !== null ? [i] : []));
-  const ongoing = rows.flatMap((row, i) => (row.levelEnd === null ? [i] : []));
-  const [personalCode, email] = [ongoing[3]!, ongoing[10]!];
-  const [decreased, invalid] = [finished[2]!, finished[7]!];
-  rows[personalCode]!.participantId = '120345-12345';
-  rows[email]!.participantId = 'anna.ozola@example.lv';
-  rows[decreased]!.levelStart = 'B1';
-  rows[decreased]!.levelEnd = 'A2';
-  rows[invalid]!.levelEnd = 'B3';
-  return mistake('participant-rows', source, content, [
-    {
-      code: 'participant-id-personal',
-      severity: 'error',
-      sheet: 'participants',
-      column: 'participantId',
-      row: personalCode,
-    },
-    {
-      code: 'participant-id-personal',
-      severity: 'error',
-      sheet: 'participants',
-      column: 'participantId',
-      row: email,
-    },
-    {
-      code: 'participant-level-decreased',
-      severity: 'error',
-      sheet: 'participants',
-      column: 'levelEnd',
-      row: decreased,
-    },
-    {
-      code: 'participant-level-invalid',
-      severity: 'error',
-      sheet: 'participants',
-      column: 'levelEnd',
-      row: invalid,
-    },
-  ]);
-}
-
-function periodMalformed(built: BuiltProject[]): SampleMistake {
-  const source = submissionOf(built, 'one-stop-shop', '2025-Q3');
-  const content = copyContent(source);
-  content.period = '2025-Q5';
-  return mistake('period-malformed', source, content, [
-    { code: 'period-malformed', severity: 'error', sheet: 'project', column: 'period' },
-  ]);
-}
-
-/** The course's first quarter, dated one quarter before the project starts (2023-10-01). */
-function periodBeforeStart(built: BuiltProject[]): SampleMistake {
-  const source = submissionOf(built, 'civic-orientation', '2023-Q4');
-  const content = copyContent(source);
-  content.period = '2023-Q3';
-  return mistake('period-before-start', source, content, [
-    { code: 'period-before-start', severity: 'error', sheet: 'project', column: 'period' },
-  ]);
-}
-
-/** A language-course file dropped into the civic-orientation folder. It carries only what is valid for both projects (cost categories both budgets have, no indicator rows, no participants), so the folder mismatch is the one thing wrong whichever project a validator checks it against. */
-function wrongFolder(built: BuiltProject[]): SampleMistake {
-  const source = submissionOf(built, 'latvian-language', '2025-Q2');
-  const content = copyContent(source);
-  content.indicators = [];
-  content.participants = null;
-  content.expenditure = content.expenditure.filter(
-    (e) => e.category === 'Personāla izmaksas' || e.category === 'Netiešās izmaksas',
-  );
-  return mistake(
-    'wrong-folder',
-    source,
-    content,
-    [{ code: 'project-folder-mismatch', severity: 'error', sheet: 'project', column: 'projectId' }],
-    { projectFolder: 'civic-orientation' },
-  );
-}
-
-/** The only issue is a warning: the file is accepted, with the computed value in force. */
-function derivedMismatch(built: BuiltProject[]): SampleMistake {
-  const source = submissionOf(built, 'one-stop-shop', '2025-Q2');
-  const content = copyContent(source);
-  const row = indexOfCode(content, 'O.2.3.3');
-  content.indicators[row]!.value = Number(content.indicators[row]!.value) + 4;
-  // Spreadsheet habits that must change no figure: a correct "Kopā" row under the expenditure, and one
-  // participant written three more ways (zero-width space, lower case, no-break space), still one person.
-  const total = content.expenditure.reduce((a, e) => a + Math.round(Number(e.amount) * 100), 0) / 100;
-  content.expenditure.push({ category: 'Kopā', amount: total });
-  const people = content.participants!;
-  const first = people[0]!;
-  const variants = [`${first.participantId}\u200b`, first.participantId.toLowerCase(), `${first.participantId}\u00a0`];
-  const variantRows = variants.map((participantId) => people.push({ ...first, participantId }) - 1);
-  return mistake('derived-mismatch', source, content, [
-    { code: 'indicator-derived-mismatch', severity: 'warning', sheet: 'indicators', column: 'value', row },
-    {
-      code: 'participant-id-variants',
-      severity: 'warning',
-      sheet: 'participants',
-      column: 'participantId',
-      row: 0,
-    },
-    ...variantRows.map((r) => ({
-      code: 'participant-duplicate' as const,
-      severity: 'warning' as const,
-      sheet: 'participants',
-      column: 'participantId',
-      row: r,
-    })),
-  ]);
-}
-
-function missingSheetAndColumn(built: BuiltProject[]): SampleMistake {
-  const source = submissionOf(built, 'pmlp-reception', '2024-Q4');
-  const content = copyContent(source);
-  return mistake(
-    'missing-sheet-and-column',
-    source,
-    content,
-    [
-      { code: 'sheet-missing', severity: 'error', sheet: 'expenditure' },
-      { code: 'column-missing', severity: 'error', sheet: 'indicators', header: true },
-    ],
-    { omitSheets: ['expenditure'], omitColumns: [{ sheet: 'indicators', column: 'value' }] },
-  );
-}
-
-/** The planted mistakes, in the order they are written and uploaded. */
-const PLANTED = [
-  indicatorValues,
-  indicatorCodes,
-  participantRows,
-  periodMalformed,
-  periodBeforeStart,
-  wrongFolder,
-  derivedMismatch,
-  missingSheetAndColumn,
-];
-
-function buildMistakes(built: BuiltProject[]): SampleMistake[] {
-  return PLANTED.map((plant) => plant(built));
 }
 
 /** Build the whole sample programme: registry, regular submissions (project by project) and planted mistakes. */
@@ -675,7 +639,7 @@ export function buildSampleData(): SampleData {
   return {
     registry: buildSampleRegistry(),
     submissions: built.flatMap((b) => b.submissions),
-    mistakes: buildMistakes(built),
+    mistakes: MISTAKES.map((record) => plantMistake(built, record)),
   };
 }
 
