@@ -3,15 +3,27 @@
  * loop per line of PDF), and a long table writes some ten operators per cell: tens of thousands of small arrays,
  * and the garbage collector's time with them. Here a page's operators are kept as strings and turned into bytes
  * once, when the page ends: the same bytes (each operator plus a line feed, one byte per character) in one array,
- * which pdfkit compresses exactly as it compressed the many.
+ * which pdfkit compresses exactly as it compressed the many. A document may ask for another deflate level: the
+ * reports use zlib's fastest, and deflate each page once here (the same operators, new compressed bytes).
  *
  * Reads pdfkit internals (`page.content`, its `write` and `end`); if they are not there, pages are left alone.
  */
+import { deflateSync } from 'node:zlib';
 
 interface ContentReference {
   write(chunk: string | Uint8Array): unknown;
   end(chunk?: string | Uint8Array): unknown;
+  /** pdfkit deflates the stream when it ends if this is set (with zlib's default level). */
+  compress?: boolean;
+  data?: Record<string, unknown>;
+  /** What pdfkit holds of the stream so far. */
+  buffer?: Uint8Array[];
   [BUFFERED]?: true;
+}
+
+/** How page content is compressed: pdfkit's way (zlib's default level, 6), or deflated here at `level`. */
+export interface ContentCompression {
+  level?: number;
 }
 
 const BUFFERED = Symbol('pmif-content-buffered');
@@ -21,38 +33,53 @@ function isContentReference(value: unknown): value is ContentReference {
   return typeof ref === 'object' && ref !== null && typeof ref.write === 'function' && typeof ref.end === 'function';
 }
 
-function buffer(ref: ContentReference): void {
+function buffer(ref: ContentReference, compression: ContentCompression): void {
   const write = ref.write;
   const end = ref.end;
+  // Deflated here, once, at the level asked for; pdfkit then writes the stream as it is, marked as deflated. What
+  // pdfkit already holds (a new page's first operator comes before the page is announced) is taken over.
+  const held = ref.buffer;
+  const level = ref.compress === true && ref.data && Array.isArray(held) ? compression.level : undefined;
+  const parts: Uint8Array[] = [];
+  if (level !== undefined && held) {
+    ref.compress = false;
+    parts.push(...held);
+    held.length = 0;
+  }
+  const emit = level === undefined ? (bytes: Uint8Array) => write.call(ref, bytes) : (b: Uint8Array) => parts.push(b);
   let pending: string[] = [];
   const flush = (): void => {
     if (pending.length === 0) return;
     // pdfkit writes a string chunk as its characters' low bytes plus '\n'; latin1 is exactly that.
     const bytes = Buffer.from(`${pending.join('\n')}\n`, 'latin1');
     pending = [];
-    write.call(ref, bytes);
+    emit(bytes);
   };
   ref.write = (chunk) => {
     if (typeof chunk === 'string') pending.push(chunk);
     else {
       flush();
-      write.call(ref, chunk);
+      emit(chunk);
     }
     return undefined;
   };
   ref.end = (chunk) => {
     if (chunk !== undefined) ref.write(chunk);
     flush();
+    if (level !== undefined && parts.length > 0) {
+      ref.data!.Filter = 'FlateDecode';
+      write.call(ref, deflateSync(Buffer.concat(parts), { level }));
+    }
     return end.call(ref);
   };
   ref[BUFFERED] = true;
 }
 
 /** Buffer the content of the document's current page and of every page added after. */
-export function bufferPageContent(doc: PDFKit.PDFDocument): void {
+export function bufferPageContent(doc: PDFKit.PDFDocument, compression: ContentCompression = {}): void {
   const current = (): void => {
     const content = (doc as unknown as { page?: { content?: unknown } }).page?.content;
-    if (isContentReference(content) && !content[BUFFERED]) buffer(content);
+    if (isContentReference(content) && !content[BUFFERED]) buffer(content, compression);
   };
   current();
   doc.on('pageAdded', current);

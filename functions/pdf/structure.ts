@@ -175,8 +175,8 @@ export class StructureWriter {
   }
 
   /**
-   * Open a marked-content sequence on the current page for `element`: the bytes pdfkit's `markStructureContent`
-   * writes, and its parent-tree entry. End it with the document's `endMarkedContent`.
+   * Open a marked-content sequence on the current page for `element`, as pdfkit's `markStructureContent` does,
+   * with its parent-tree entry. End it with the document's `endMarkedContent`.
    */
   markContent(element: StructureElement): void {
     const { doc } = this;
@@ -185,7 +185,7 @@ export class StructureWriter {
     const mcid = parents.length;
     parents.push(element.ref);
     page.markings.push({ tag: element.role, options: { mcid }, structContent: new ElementContent(doc, element) });
-    doc.addContent(`/${element.role} <<\n/MCID ${mcid}\n>> BDC`);
+    doc.addContent(`/${element.role} <</MCID ${mcid}>> BDC`);
     element.addContent(page.dictionary, mcid);
   }
 

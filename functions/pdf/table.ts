@@ -4,7 +4,7 @@
  * never split and never runs into the footer.
  */
 import type { ReportCanvas } from './document';
-import { drawWrapped, placeLine, type WrappedText, wrapText } from './text-cache';
+import { drawWrapped, type LineState, newLineState, placeCompactLine, type WrappedText, wrapText } from './text-cache';
 import { COLOURS, hex } from './theme';
 
 /** Where a cell's text goes: its left edge and width, the row's top, the text's height, whether the row is clipped. */
@@ -226,6 +226,8 @@ interface TableDrawing {
    * cells share one text colour, and setting it again for each of a long table's cells was a tenth of its drawing.
    */
   textColour: string | null;
+  /** The font the table's text last set on the page (placeCompactLine). */
+  line: LineState;
 }
 
 /** Draw a table at the canvas cursor, breaking pages between rows and repeating the header row on each page. */
@@ -242,6 +244,7 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
     header,
     maxRowHeight,
     textColour: null,
+    line: newLineState(),
   };
 
   if (options.keepTogether && total <= canvas.bottom - canvas.top) canvas.ensureSpace(total);
@@ -364,7 +367,7 @@ function drawCellText(t: TableDrawing, cell: Sized, box: TextBox, align: Align, 
   }
   if (cell.wrapped && !box.clipped) {
     // Lines broken once, when measuring; a clipped row goes through pdfkit for its ellipsis.
-    drawWrapped(doc, cell.wrapped, textX, y + PAD_Y, align, LINE_GAP);
+    drawWrapped(doc, cell.wrapped, textX, y + PAD_Y, align, LINE_GAP, t.line);
   } else if (cell.wraps) {
     doc.text(cell.text, textX, y + PAD_Y, {
       width: textWidth,
@@ -377,7 +380,7 @@ function drawCellText(t: TableDrawing, cell: Sized, box: TextBox, align: Align, 
     // One line: place it ourselves and skip pdfkit's line wrapper (the same glyphs at the same baseline).
     const offset =
       align === 'right' ? textWidth - cell.natural : align === 'center' ? (textWidth - cell.natural) / 2 : 0;
-    placeLine(doc, cell.text, textX + offset, y + PAD_Y);
+    placeCompactLine(doc, cell.text, textX + offset, y + PAD_Y, t.line);
   }
   // A wrapped text leaves the cursor under itself; a placed line does not move it.
   const textBottom = cell.wraps ? doc.y : y + PAD_Y + doc.currentLineHeight(true) + LINE_GAP;

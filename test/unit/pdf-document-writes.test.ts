@@ -4,9 +4,10 @@
  * and binary streams between them comes out the same with and without, for generated content.
  */
 import { createHash } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { bufferDocumentWrites } from '../../functions/pdf/content-stream';
+import { bufferDocumentWrites, bufferPageContent } from '../../functions/pdf/content-stream';
 import { FONT_NAMES, fontPaths } from '../../functions/pdf/fonts';
 import { mulberry32 } from '../../sample/sample-projects';
 
@@ -84,6 +85,35 @@ describe('buffered document writes', () => {
       const got = await bytesOf(buffered);
       expect(got.sha).toBe(expected.sha);
       expect(got.chunks).toBeLessThan(expected.chunks / 10);
+    });
+  }
+});
+
+/** Every stream of a PDF, inflated. */
+async function inflatedStreams(doc: PDFKit.PDFDocument): Promise<string[]> {
+  const chunks: Uint8Array[] = [];
+  doc.on('data', (c: Uint8Array) => chunks.push(c));
+  const done = new Promise<void>((resolve) => doc.on('end', resolve));
+  doc.end();
+  await done;
+  const raw = Buffer.concat(chunks).toString('latin1');
+  return [...raw.matchAll(/\/Filter \/FlateDecode\n>>\nstream\n([\s\S]*?)\nendstream/g)].map((m) =>
+    inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1'),
+  );
+}
+
+describe('page content deflated at a chosen level', () => {
+  for (const seed of [1, 2]) {
+    it(`holds the operators pdfkit writes, on every page (seed ${seed})`, async () => {
+      const plain = newDocument();
+      drawTagged(plain, seed);
+      const expected = await inflatedStreams(plain);
+      const fast = newDocument();
+      bufferPageContent(fast, { level: 1 });
+      drawTagged(fast, seed);
+      const got = await inflatedStreams(fast);
+      expect(expected.filter((s) => s.includes(' Tf')).length).toBeGreaterThan(1);
+      expect(got).toEqual(expected);
     });
   }
 });

@@ -2,14 +2,23 @@
  * The text caches and the placed-line and wrapped-line drawing write exactly what pdfkit writes: the same PDF bytes,
  * for generated strings (Latvian letters, kerning pairs, combining marks, no-break spaces, long wrapping text), at
  * several sizes, widths and alignments, in both faces, and again in a second document after the caches are warm.
- * The reference is a plain pdfkit document with none of this installed.
+ * The reference is a plain pdfkit document with none of this installed. The table's compact lines (fewer
+ * operators, new bytes) are read back with pdf.js: the same text at the same places as pdfkit's lines.
  */
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
+import { getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { bufferPageContent } from '../../functions/pdf/content-stream';
 import { FONT_NAMES, fontPaths } from '../../functions/pdf/fonts';
-import { cacheCurrentFont, drawWrapped, placeLine, wrapText } from '../../functions/pdf/text-cache';
+import {
+  cacheCurrentFont,
+  drawWrapped,
+  newLineState,
+  placeCompactLine,
+  placeLine,
+  wrapText,
+} from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
 
 const PIECES = [
@@ -151,5 +160,49 @@ describe('cached text drawing', () => {
       drawWrapped(cached, wrapText(cached, d.text, d.width, 0.5)!, d.x, y, d.align, 0.5);
       expect([cached.x, cached.y]).toEqual([plain.x, plain.y]);
     }
+  });
+
+  it('draws compact lines as the same text at the same places as pdfkit, across fonts, sizes and pages', async () => {
+    const list = draws(5);
+    const render = async (compact: boolean): Promise<string[]> => {
+      const doc = newDocument();
+      const state = newLineState();
+      list.forEach((d, i) => {
+        if (i > 0 && i % 40 === 0) doc.addPage();
+        face(doc, d, true);
+        if (compact) placeCompactLine(doc, d.text, d.x, d.y, state);
+        else doc.text(d.text, d.x, d.y, { lineBreak: false });
+        // pdfkit's own text in between sets its font inside q/Q; the compact lines' font must hold after it.
+        if (i % 7 === 0) {
+          doc.font(FONT_NAMES.bold).fontSize(12).text('x', 20, 20, { lineBreak: false });
+          face(doc, d, true);
+        }
+        const y = d.y / 4;
+        const wrapped = wrapText(doc, d.text, d.width, 0.5)!;
+        if (compact) drawWrapped(doc, wrapped, d.x, y, d.align, 0.5, state);
+        else doc.text(d.text, d.x, y, { width: d.width, align: d.align, lineGap: 0.5 });
+      });
+      const chunks: Uint8Array[] = [];
+      doc.on('data', (c: Uint8Array) => chunks.push(c));
+      const done = new Promise<void>((resolve) => doc.on('end', resolve));
+      doc.end();
+      await done;
+      const pdf = await getDocumentProxy(new Uint8Array(Buffer.concat(chunks)));
+      const items: string[] = [];
+      for (let p = 1; p <= pdf.numPages; p++) {
+        const content = await (await pdf.getPage(p)).getTextContent();
+        for (const item of content.items) {
+          if (!('str' in item) || item.str === '') continue;
+          const [a, b, c, dd, e, f] = item.transform.map((n: number) => n.toFixed(3));
+          items.push(
+            `${p} ${item.fontName.length > 0} ${a} ${b} ${c} ${dd} ${e} ${f} ${item.width.toFixed(3)} ${item.str}`,
+          );
+        }
+      }
+      return items;
+    };
+    const expected = await render(false);
+    expect(expected.length).toBeGreaterThan(200);
+    expect(await render(true)).toEqual(expected);
   });
 });
