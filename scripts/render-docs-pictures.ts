@@ -112,7 +112,8 @@ execFileSync(
     '--disable-gpu',
     '--hide-scrollbars',
     `--screenshot=${join(repo, 'docs', 'managers-mail.png')}`,
-    '--window-size=900,1400',
+    // Tall enough for the whole mail down to its footer, since it links the revision page and says how long links live.
+    '--window-size=900,1500',
     `file://${html}`,
   ],
   { stdio: 'ignore' },
