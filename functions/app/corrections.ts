@@ -3,16 +3,13 @@
  * local `run`. Kept apart from `schedule.ts` because planning pulls in the renderers, which the reminder function
  * does not need.
  */
-import { heldFailure, heldWithoutBackfill } from './backfill';
+import { BACKFILL_INPUT, heldFailure, heldWithoutBackfill } from './backfill';
 import type { Deps } from './deps';
 import { type PlanOutcome, planRevision } from './generate';
 import { duePeriods } from './schedule';
 
 /** How many of the latest due periods a corrections run looks at: a year of quarters. */
 export const CORRECTION_WINDOW = 4;
-
-/** What an operator does to issue held periods on AWS (the CLI's `--backfill`). */
-export const BACKFILL_INPUT = '{"mode": "corrections", "backfill": true}';
 
 /** Never-reported periods the plan did not issue: how many, the range, and what to do (one line for the alarm). */
 export interface HeldPeriods {

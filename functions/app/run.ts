@@ -14,7 +14,7 @@ import { keys } from '../core/keys';
 import { rigaDate } from '../core/period';
 import { activeProjects } from '../core/report-model';
 import type { Registry } from '../core/types';
-import { heldFailure, heldWithoutBackfill } from './backfill';
+import { heldFailure, heldInTransmission, heldWithoutBackfill } from './backfill';
 import { type DeliverOutcome, deliverPeriod, ReportIntegrityError } from './deliver';
 import { CorruptRecordError, type Deps } from './deps';
 import { type GenerateOutcome, generatePeriod } from './generate';
@@ -26,6 +26,7 @@ import {
   deliverTransmission,
   produceTransmission,
   type TransmissionDeliverOutcome,
+  type TransmissionHeld,
   type TransmissionOutcome,
 } from './transmission';
 
@@ -53,6 +54,8 @@ export interface RunResult {
   /** The Art. 42 transmission of the latest due cut-off, and its delivery (none before the first is due). */
   transmitted: TransmissionOutcome[];
   transmissionsDelivered: TransmissionDeliverOutcome[];
+  /** The transmission this run did not write nor mail: it would count periods in {@link held}. */
+  transmissionsHeld: TransmissionHeld[];
   /** Never-reported periods the run did not issue because there were more than {@link BACKFILL_LIMIT}. */
   held: string[];
   failures: RunFailure[];
@@ -89,6 +92,7 @@ export async function runAll(
     delivered: [],
     transmitted: [],
     transmissionsDelivered: [],
+    transmissionsHeld: [],
     held: [],
     failures: [],
   };
@@ -160,7 +164,8 @@ async function reportAndDeliver(
     );
   }
   const due = periodsDue(registry, today).filter((period) => activeProjects(registry, period).length > 0);
-  const periods = await withinBackfillLimit(deps, due, result, options);
+  const cutoff = latestDueCutoff(registry, today);
+  const periods = await withinBackfillLimit(deps, due, result, options, cutoff);
   let done = 0;
   const failed = new Set<string>();
   for (const period of periods) {
@@ -184,9 +189,25 @@ async function reportAndDeliver(
     }
     onProgress?.({ stage: 'deliver', done: ++done, total: periods.length, label: period });
   }
-  // After the Q4 and Q2 deadlines: the Art. 42 transmission of the latest due cut-off, to the programme's managers.
-  const cutoff = latestDueCutoff(registry, today);
-  if (cutoff) {
+  if (cutoff) await transmitLatest(deps, cutoff, result, guarded, onProgress);
+}
+
+/**
+ * After the Q4 and Q2 deadlines: the Art. 42 transmission of the latest due cut-off, to the programme's managers.
+ * Held, neither written nor mailed, when its figures would count periods the backfill bound held (see backfill.ts).
+ */
+async function transmitLatest(
+  deps: Deps,
+  cutoff: string,
+  result: RunResult,
+  guarded: Guarded,
+  onProgress: ((p: RunProgress) => void) | undefined,
+): Promise<void> {
+  const held = heldInTransmission(result.held, cutoff);
+  if (held.length > 0) {
+    result.transmissionsHeld.push({ status: 'held', cutoff, held });
+    deps.log.warn('run.transmission-held', { cutoff, periods: held.length });
+  } else {
     const produced = await guarded(
       `transmission ${cutoff}`,
       () => produceTransmission(deps, { cutoff }),
@@ -199,23 +220,27 @@ async function reportAndDeliver(
         (o) => result.transmissionsDelivered.push(o),
       );
     }
-    onProgress?.({ stage: 'transmission', done: 1, total: 1, label: cutoff });
   }
+  onProgress?.({ stage: 'transmission', done: 1, total: 1, label: cutoff });
 }
 
-/** The due periods this run may issue: all reported ones, and the never-reported ones unless too many at once. */
+/**
+ * The due periods this run may issue: all reported ones, and the never-reported ones unless too many at once. The
+ * held failure names the transmission of `cutoff` when it is held with them.
+ */
 async function withinBackfillLimit(
   deps: Deps,
   due: string[],
   result: RunResult,
   options: RunOptions,
+  cutoff: string | null,
 ): Promise<string[]> {
   if (options.backfill) return due;
   const held = await heldWithoutBackfill(deps, due);
   if (held.length === 0) return due;
   result.held = held;
   result.failures.push({
-    ...heldFailure(held),
+    ...heldFailure(held, cutoff),
     todo: 'check the project dates in the registry; if these periods are really due, run again with --backfill',
   });
   deps.log.warn('run.backfill-held', { periods: held.length, first: held[0], last: held.at(-1) });

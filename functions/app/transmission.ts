@@ -44,6 +44,14 @@ interface TransmissionPlan {
   generatedAt: string;
 }
 
+/** A transmission not produced because its figures would count periods the backfill bound held (backfill.ts). */
+export interface TransmissionHeld {
+  status: 'held';
+  cutoff: string;
+  /** The held periods up to the cut-off's quarter, oldest first. */
+  held: string[];
+}
+
 export type TransmissionOutcome =
   | { status: 'generated'; cutoff: string; revision: number; outputs: string[]; manifestKey: string }
   | { status: 'unchanged'; cutoff: string; revision: number; manifestKey: string }

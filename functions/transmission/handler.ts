@@ -1,12 +1,18 @@
 /**
- * Lambda entry point of the Art. 42 transmission: `{ cutoff? }` → the transmission of that cut-off (default: the
- * latest one due, after the Q4 and Q2 deadlines) produced and archived (a new revision only when a figure changed),
- * then e-mailed to the programme's managers, exactly once per recipient and revision (the ledger). Safe to run
- * daily: an unchanged transmission is neither re-archived nor re-sent.
+ * Lambda entry point of the Art. 42 transmission: `{ cutoff?, backfill? }` → the transmission of that cut-off
+ * (default: the latest one due, after the Q4 and Q2 deadlines) produced and archived (a new revision only when a
+ * figure changed), then e-mailed to the programme's managers, exactly once per recipient and revision (the ledger).
+ * Safe to run daily: an unchanged transmission is neither re-archived nor re-sent.
+ *
+ * The backfill bound holds here as in the state machine's plan step and the local `run` (issue 14): when more than
+ * BACKFILL_LIMIT due periods were never reported and the transmission would count any of them, nothing is written or
+ * mailed and the invocation fails with {@link TransmissionHeldError}, unless the input says `"backfill": true`.
  */
 import type { Context } from 'aws-lambda';
+import { heldInTransmission, heldWithoutBackfill, TransmissionHeldError } from '../app/backfill';
 import { UnsentMailError } from '../app/ledger';
 import { loadRegistryInForce } from '../app/registry-store';
+import { duePeriods } from '../app/schedule';
 import {
   deliverTransmission,
   produceTransmission,
@@ -14,6 +20,7 @@ import {
   type TransmissionOutcome,
 } from '../app/transmission';
 import { type AwsRuntime, onColdStart } from '../aws/deps';
+import { backfillField } from '../aws/invocation-events';
 import { BadEventError } from '../aws/s3-event';
 import { latestDueCutoff } from '../core/calendar';
 import { METRIC } from '../core/metric-names';
@@ -22,6 +29,8 @@ import { rigaDate } from '../core/period';
 export interface TransmissionEvent {
   /** `YYYY-06-30` or `YYYY-12-31`; default: the latest due. */
   cutoff?: string;
+  /** Transmit even if it counts more than BACKFILL_LIMIT never-reported periods (the CLI's `run --backfill`). */
+  backfill?: boolean;
 }
 
 export type TransmissionResult =
@@ -40,16 +49,26 @@ function cutoffField(event: unknown): string | undefined {
   return value;
 }
 
+/** Throws {@link TransmissionHeldError} when the backfill bound holds periods the transmission of `cutoff` counts. */
+async function refuseIfHeld({ deps }: AwsRuntime, cutoff: string): Promise<void> {
+  const held = heldInTransmission(await heldWithoutBackfill(deps, (await duePeriods(deps)) ?? []), cutoff);
+  if (held.length === 0) return;
+  deps.log.warn('transmission.backfill-held', { cutoff, periods: held.length, first: held[0], last: held.at(-1) });
+  throw new TransmissionHeldError(cutoff, held);
+}
+
 /** The transmission handler on a given runtime (tests pass one wired to local servers). */
 export function createTransmissionHandler(runtime: AwsRuntime) {
   const { deps, metrics } = runtime;
   return (event: TransmissionEvent, context?: Context): Promise<TransmissionResult> =>
     runtime.invoke(context, async () => {
       const asked = cutoffField(event);
+      const backfill = backfillField(event, 'transmission');
       const registry = await loadRegistryInForce(deps.store);
       if (!registry) return { status: 'no-registry' };
       const cutoff = asked ?? latestDueCutoff(registry, rigaDate(deps.clock.now()));
       if (!cutoff) return { status: 'not-due' };
+      if (!backfill) await refuseIfHeld(runtime, cutoff);
       const produced = await produceTransmission(deps, { cutoff });
       const count = (outcome: TransmissionDeliverOutcome) => {
         metrics.count(METRIC.mailsSent, outcome.sent);

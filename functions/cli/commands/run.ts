@@ -76,6 +76,10 @@ export function summariseRun(result: RunResult): string {
         ? `Art. 42 transmission ${t.cutoff}: no registry`
         : `Art. 42 transmission ${t.cutoff}: r${t.revision} ${t.status}`,
     ),
+    ...result.transmissionsHeld.map(
+      (t) =>
+        `Art. 42 transmission ${t.cutoff}: held with the never-reported periods ${t.held[0]} … ${t.held.at(-1)} (nothing written or mailed)`,
+    ),
     `E-mails: ${tally.sent} written (receipts, reminders, reports, auditors' revision links and transmissions)`,
   ];
   for (const what of tally.inDoubt)
