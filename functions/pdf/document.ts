@@ -84,6 +84,10 @@ export class ReportCanvas {
         ModDate: stamp,
       },
     });
+    // pdfkit opens the constructor's font again on every page it adds (a new embedded-font object, then compared
+    // with the open one by serialising its name table), which a 64-page table paid 64 times; without the option,
+    // a new page keeps the current font. Only the constructor reads it otherwise.
+    delete (this.doc as unknown as { options: { font?: unknown } }).options.font;
     // Registered under their PostScript names, which is also how pdfkit files the constructor's font, so switching
     // faces is a table lookup. pdfkit's typings list paths and buffers only; it also takes a parsed font.
     this.doc.registerFont(FONT_NAMES.regular, sources.regular as string);
