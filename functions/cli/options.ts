@@ -2,10 +2,11 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TZDate } from '@date-fns/tz';
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { isProjectId } from '../core/keys';
 import { formatPeriod, PROGRAMME_ZONE, parsePeriod } from '../core/period';
 import type { Lang } from '../core/types';
+import type { OptionSpec } from './command-spec';
 
 /**
  * `2025-q3`, `2025-Q3` → `2025-Q3`. Any quarter of any four-digit year: the archive may hold periods no workbook
@@ -38,37 +39,6 @@ export function langOption(value: string): Lang {
   return value;
 }
 
-/** `--period <period>`, parsed by {@link periodOption}. */
-export function periodFlag(description: string, required = true): Option {
-  return new Option('--period <period>', description).makeOptionMandatory(required).argParser(periodOption);
-}
-
-/** `--store <dir>`: the folder laid out like the bucket (see local-deps.ts). */
-export function storeFlag(description: string, required = true): Option {
-  return new Option('--store <dir>', description).makeOptionMandatory(required);
-}
-
-/** `--now <date>`: ISO 8601 only, checked while parsing (the text is kept; {@link parseNow} reads it). */
-export function nowFlag(description: string): Option {
-  return new Option('--now <date>', `${description}; ISO 8601 only`).argParser((value: string) => {
-    parseNow(value);
-    return value;
-  });
-}
-
-/** `--init`: allow the command to create a store folder that does not exist yet (never implied). */
-export function initFlag(): Option {
-  return new Option('--init', 'create the store folder if it does not exist (otherwise a missing --store is an error)');
-}
-
-export function outboxFlag(): Option {
-  return new Option('--outbox <dir>', 'where .eml files are written (default: outbox/ beside the store)');
-}
-
-export function verboseFlag(): Option {
-  return new Option('--verbose', 'JSON logs on stderr');
-}
-
 /** `8787` → 8787; 0 picks a free port. */
 export function portOption(value: string): number {
   const port = Number(value);
@@ -76,15 +46,41 @@ export function portOption(value: string): number {
   return port;
 }
 
-/** `--port <n>`: where `serve` listens, and so where local upload links in e-mails point. */
-export function portFlag(description: string): Option {
-  return new Option('--port <n>', description).argParser(portOption);
-}
-
-/** `--link-keys <file>`: the key file that signs local upload links. */
-export function linkKeysFlag(): Option {
-  return new Option('--link-keys <file>', 'upload-link key file (default: link-keys.json beside the store)');
-}
+/**
+ * The options several commands share, each declared once: flags, parser, and the description a command may replace
+ * (see command-spec.ts: `described`, `optional`).
+ */
+export const SHARED = {
+  /** The folder laid out like the bucket (see local-deps.ts). */
+  store: { flags: '--store <dir>', description: 'the store folder', required: true },
+  period: { flags: '--period <period>', description: 'e.g. 2025-Q3', required: true, parse: periodOption },
+  /** ISO 8601 only, checked while parsing (the text is kept; {@link parseNow} reads it). */
+  now: {
+    flags: '--now <date>',
+    description: 'the time to act at',
+    note: 'ISO 8601 only',
+    parse: (value: string) => {
+      parseNow(value);
+      return value;
+    },
+  },
+  /** Allow the command to create a store folder that does not exist yet (never implied). */
+  init: {
+    flags: '--init',
+    description: 'create the store folder if it does not exist (otherwise a missing --store is an error)',
+  },
+  outbox: { flags: '--outbox <dir>', description: 'where .eml files are written (default: outbox/ beside the store)' },
+  verbose: { flags: '--verbose', description: 'JSON logs on stderr' },
+  /** Where `serve` listens, and so where local upload links in e-mails point. */
+  port: { flags: '--port <n>', description: 'port to listen on (default 8787)', parse: portOption },
+  /** The key file that signs local upload links. */
+  linkKeys: {
+    flags: '--link-keys <file>',
+    description: 'upload-link key file (default: link-keys.json beside the store)',
+  },
+  revision: { flags: '--revision <n>', description: 'the revision', parse: revisionOption },
+  json: { flags: '--json', description: 'print JSON' },
+} as const satisfies Record<string, OptionSpec>;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

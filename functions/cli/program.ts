@@ -1,22 +1,23 @@
 /**
  * `pmif-reports`: the local runtime's command line. Same use cases as the Lambda handlers; a folder plays the
  * bucket, an outbox folder plays the mail server, and this CLI plays the scheduler. One file per command under
- * commands/; the options they share are in options.ts.
+ * commands/, declared as data (command-spec.ts); the options they share are declared once in options.ts.
  */
 import { Command, CommanderError } from 'commander';
-import { archiveCommand } from './commands/archive';
-import { deliverCommand } from './commands/deliver';
-import { generateCommand } from './commands/generate';
-import { ingestCommand } from './commands/ingest';
-import { linkKeysCommand } from './commands/link-keys';
-import { purgeUploadCommand } from './commands/purge-upload';
-import { reissueCommand } from './commands/reissue';
-import { reprocessCommand } from './commands/reprocess';
-import { runCommand } from './commands/run';
-import { serveCommand } from './commands/serve';
-import { templateCommand } from './commands/template';
-import { transmissionCommand } from './commands/transmission';
-import { validateCommand } from './commands/validate';
+import { addCommand, type CommandSpec } from './command-spec';
+import { archiveSpec } from './commands/archive';
+import { deliverSpec } from './commands/deliver';
+import { generateSpec } from './commands/generate';
+import { ingestSpec } from './commands/ingest';
+import { linkKeysSpec } from './commands/link-keys';
+import { purgeUploadSpec } from './commands/purge-upload';
+import { reissueSpec } from './commands/reissue';
+import { reprocessSpec } from './commands/reprocess';
+import { runSpec } from './commands/run';
+import { serveSpec } from './commands/serve';
+import { templateSpec } from './commands/template';
+import { transmissionSpec } from './commands/transmission';
+import { validateSpec } from './commands/validate';
 
 export function buildProgram(): Command {
   const program = new Command('pmif-reports')
@@ -33,19 +34,22 @@ Exit codes:
   2  something failed (each failure named: the key, what failed, what to do), or wrong arguments
   3  run, deliver: an e-mail is in doubt (check whether it arrived, then deliver --confirm-in-doubt or --resend-in-doubt)`,
     );
-  validateCommand(program);
-  ingestCommand(program);
-  templateCommand(program);
-  generateCommand(program);
-  deliverCommand(program);
-  runCommand(program);
-  transmissionCommand(program);
-  reprocessCommand(program);
-  reissueCommand(program);
-  program.addCommand(archiveCommand());
-  serveCommand(program);
-  program.addCommand(linkKeysCommand());
-  purgeUploadCommand(program);
+  const commands: CommandSpec[] = [
+    validateSpec,
+    ingestSpec,
+    templateSpec,
+    generateSpec,
+    deliverSpec,
+    runSpec,
+    transmissionSpec,
+    reprocessSpec,
+    reissueSpec,
+    archiveSpec(),
+    serveSpec,
+    linkKeysSpec,
+    purgeUploadSpec(),
+  ];
+  for (const spec of commands) addCommand(program, spec);
   return program;
 }
 

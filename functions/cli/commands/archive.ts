@@ -5,13 +5,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { ArchiveDeps } from '../../app/archive/shared';
 import type { VerifyReport } from '../../app/archive/verify';
 import { ARCHIVE_PREFIXES } from '../../core/keys';
 import { MAX_PRESIGN_SECONDS, silentLogger } from '../../core/ports';
 import type { Lang } from '../../core/types';
-import { langOption, openStoreFolder, periodFlag, periodOption, revisionOption, storeFlag } from '../options';
+import { type ActionSpec, buildCommand, described, type GroupSpec, type OptionSpec, optional } from '../command-spec';
+import { langOption, openStoreFolder, periodOption, SHARED } from '../options';
 
 const CUTOFF = /^\d{4}-(?:06-30|12-31)$/;
 
@@ -67,12 +68,12 @@ export function formatDuration(seconds: number): string {
   return parts.join(' ') || '0 s';
 }
 
-function withStorage(command: Command): Command {
-  return command
-    .addOption(storeFlag('the store folder (local runtime)', false))
-    .option('--bucket <name>', 'the S3 data bucket (uploads, records)')
-    .option('--archive-bucket <name>', 'the S3 archive bucket (reports/, Object Lock)');
-}
+/** Where the archive is: every subcommand ends its options with these. */
+const STORAGE: readonly OptionSpec[] = [
+  optional(SHARED.store, 'the store folder (local runtime)'),
+  { flags: '--bucket <name>', description: 'the S3 data bucket (uploads, records)' },
+  { flags: '--archive-bucket <name>', description: 'the S3 archive bucket (reports/, Object Lock)' },
+];
 
 /**
  * The archive's storage from the flags: a folder, or the two buckets routed as the stack lays them out. The
@@ -154,21 +155,24 @@ export function verifyExitCode(reports: readonly Pick<VerifyReport, 'status'>[])
   return reports.some((r) => r.status === 'code-not-archived') ? 4 : 0;
 }
 
-/** The `archive` command group. */
-export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
+/** The `archive` command group, declared; what tests inject goes in `options`. */
+export function archiveSpec(options: ArchiveCommandOptions = {}): GroupSpec {
   const io: ArchiveIo = {
     options,
     write: options.write ?? ((text: string) => void process.stdout.write(text)),
     now: options.now ?? (() => new Date()),
   };
-  const archive = new Command('archive').description(
-    'the auditor archive: list revisions, get a report with its sources, verify by re-rendering, place legal holds',
-  );
-  addList(archive, io);
-  addGet(archive, io);
-  addVerify(archive, io);
-  addHold(archive, io);
-  return archive;
+  return {
+    name: 'archive',
+    description:
+      'the auditor archive: list revisions, get a report with its sources, verify by re-rendering, place legal holds',
+    commands: [listSpec(io), getSpec(io), verifySpec(io), holdSpec(io)],
+  };
+}
+
+/** The `archive` command group on its own. */
+export function archiveCommand(options: ArchiveCommandOptions = {}): Command {
+  return buildCommand(archiveSpec(options));
 }
 
 /** What every archive subcommand writes with and opens storage with. */
@@ -179,19 +183,20 @@ interface ArchiveIo {
 }
 
 /** `archive list`: archived revisions with their hashes. */
-function addList(archive: Command, io: ArchiveIo): void {
+function listSpec(io: ArchiveIo): ActionSpec {
   const { options, write } = io;
-  withStorage(
-    archive
-      .command('list')
-      .description('archived revisions: dates, code version, manifest SHA-256, report files with their hashes')
-      .addOption(periodFlag('only this period', false))
-      .option('--project <id>', 'only this project (or "programme")')
-      .option('--transmissions', 'the Art. 42 transmissions instead (transmissions/<cutoff>/r<n>/)')
-      .option('--cutoff <date>', 'only the transmissions at this cut-off, e.g. 2025-12-31')
-      .option('--json', 'print JSON'),
-  ).action(
-    async (
+  return {
+    name: 'list',
+    description: 'archived revisions: dates, code version, manifest SHA-256, report files with their hashes',
+    options: [
+      optional(SHARED.period, 'only this period'),
+      { flags: '--project <id>', description: 'only this project (or "programme")' },
+      { flags: '--transmissions', description: 'the Art. 42 transmissions instead (transmissions/<cutoff>/r<n>/)' },
+      { flags: '--cutoff <date>', description: 'only the transmissions at this cut-off, e.g. 2025-12-31' },
+      SHARED.json,
+      ...STORAGE,
+    ],
+    action: async (
       opts: StorageFlags & {
         period?: string;
         project?: string;
@@ -238,29 +243,41 @@ function addList(archive: Command, io: ArchiveIo): void {
         for (const o of r.outputs) write(`  ${o.key}  ${o.bytes} B  sha256 ${o.sha256}\n`);
       }
     },
-  );
+  };
 }
 
 /** `archive get`: a report's files and sources, or download links. */
-function addGet(archive: Command, io: ArchiveIo): void {
+function getSpec(io: ArchiveIo): ActionSpec {
   const { options, write, now } = io;
-  withStorage(
-    archive
-      .command('get')
-      .description("one report's files, its manifest and plan, and the source workbooks it was built from")
-      .argument('<period>', 'e.g. 2025-Q3, or a cut-off such as 2025-12-31 for its transmission', periodOrCutoff)
-      .argument('<report>', 'a project ID, or "programme" (or "transmission" with a cut-off)')
-      .option('--revision <n>', 'the revision (default: the latest)', revisionOption)
-      .option('--edition <lang>', 'only this edition: lv (<id>.pdf) or en (<id>.en.pdf); default: both', langOption)
-      .option('--out <dir>', 'write the files here')
-      .option('--url', 'print presigned download links instead (S3 only)')
-      .addOption(
-        new Option('--expires <duration>', 'how long links stay valid: e.g. 3600, 30m, 12h, up to 7d')
-          .default(3600, '1h')
-          .argParser(parseExpiry),
-      ),
-  ).action(
-    async (
+  return {
+    name: 'get',
+    description: "one report's files, its manifest and plan, and the source workbooks it was built from",
+    arguments: [
+      {
+        name: '<period>',
+        description: 'e.g. 2025-Q3, or a cut-off such as 2025-12-31 for its transmission',
+        parse: periodOrCutoff,
+      },
+      { name: '<report>', description: 'a project ID, or "programme" (or "transmission" with a cut-off)' },
+    ],
+    options: [
+      described(SHARED.revision, 'the revision (default: the latest)'),
+      {
+        flags: '--edition <lang>',
+        description: 'only this edition: lv (<id>.pdf) or en (<id>.en.pdf); default: both',
+        parse: langOption,
+      },
+      { flags: '--out <dir>', description: 'write the files here' },
+      { flags: '--url', description: 'print presigned download links instead (S3 only)' },
+      {
+        flags: '--expires <duration>',
+        description: 'how long links stay valid: e.g. 3600, 30m, 12h, up to 7d',
+        default: { value: 3600, shown: '1h' },
+        parse: parseExpiry,
+      },
+      ...STORAGE,
+    ],
+    action: async (
       period: string,
       report: string,
       opts: StorageFlags & { revision?: number; edition?: Lang; out?: string; url?: boolean; expires: number },
@@ -317,27 +334,32 @@ function addGet(archive: Command, io: ArchiveIo): void {
       write(`${period} r${fetched.revision} ${report}: ${fetched.items.length} files written to ${opts.out}\n`);
       process.exitCode = mismatches > 0 ? 1 : 0;
     },
-  );
+  };
 }
 
 /** `archive verify`: re-derive, re-render and compare, naming every mismatch. */
-function addVerify(archive: Command, io: ArchiveIo): void {
+function verifySpec(io: ArchiveIo): ActionSpec {
   const { options, write } = io;
-  withStorage(
-    archive
-      .command('verify')
-      .description(
-        'read every input from the archive and check its hash, re-derive each record and re-render every report ' +
-          "with the revision's own archived code, rebuild the manifest; exit 1 on any mismatch (naming the file), " +
-          '4 when a revision made before the archive kept its code could only be hash-checked ("code not archived")',
-      )
-      .argument('[periods...]', 'periods such as 2025-Q3, or cut-offs such as 2025-12-31 (transmissions)')
-      .option('--all', 'every archived period')
-      .option('--revision <n>', 'only this revision (default: every complete revision)', revisionOption)
-      .option('--manifest-sha256 <hex>', "the manifest's SHA-256 as noted elsewhere (e.g. from archive list)")
-      .option('--quiet', 'print only mismatches and one line per revision'),
-  ).action(
-    async (
+  return {
+    name: 'verify',
+    description:
+      'read every input from the archive and check its hash, re-derive each record and re-render every report ' +
+      "with the revision's own archived code, rebuild the manifest; exit 1 on any mismatch (naming the file), " +
+      '4 when a revision made before the archive kept its code could only be hash-checked ("code not archived")',
+    arguments: [
+      { name: '[periods...]', description: 'periods such as 2025-Q3, or cut-offs such as 2025-12-31 (transmissions)' },
+    ],
+    options: [
+      { flags: '--all', description: 'every archived period' },
+      described(SHARED.revision, 'only this revision (default: every complete revision)'),
+      {
+        flags: '--manifest-sha256 <hex>',
+        description: "the manifest's SHA-256 as noted elsewhere (e.g. from archive list)",
+      },
+      { flags: '--quiet', description: 'print only mismatches and one line per revision' },
+      ...STORAGE,
+    ],
+    action: async (
       periodArgs: string[],
       opts: StorageFlags & { all?: boolean; revision?: number; manifestSha256?: string; quiet?: boolean },
     ) => {
@@ -380,27 +402,27 @@ function addVerify(archive: Command, io: ArchiveIo): void {
       }
       process.exitCode = verifyExitCode(all);
     },
-  );
+  };
 }
 
 /** `archive hold`: a legal hold on every object of a period's revisions. */
-function addHold(archive: Command, io: ArchiveIo): void {
+function holdSpec(io: ArchiveIo): ActionSpec {
   const { options, write } = io;
-  withStorage(
-    archive
-      .command('hold')
-      .description("place a legal hold on every object of a period's revisions (S3: PutObjectLegalHold ON)")
-      .argument('<period>', 'e.g. 2025-Q3', periodOption)
-      .option('--revision <n>', 'only this revision (default: every revision of the period)', revisionOption),
-  ).action(async (period: string, opts: StorageFlags & { revision?: number }) => {
-    const deps = await openStorage(opts, options);
-    const { holdPeriod } = await import('../../app/archive/hold');
-    const outcome = await holdPeriod(deps, period, { revision: opts.revision });
-    for (const h of outcome.held) write(`held      ${h.key}  (version ${h.version})\n`);
-    for (const n of outcome.notHeld) write(`not held  ${n.key}  (version ${n.version}): ${n.reason}\n`);
-    write(
-      `${period} r${outcome.revisions.join(', r')}: ${outcome.held.length} objects under legal hold, ` +
-        `${outcome.notHeld.length} not holdable here\n`,
-    );
-  });
+  return {
+    name: 'hold',
+    description: "place a legal hold on every object of a period's revisions (S3: PutObjectLegalHold ON)",
+    arguments: [{ name: '<period>', description: 'e.g. 2025-Q3', parse: periodOption }],
+    options: [described(SHARED.revision, 'only this revision (default: every revision of the period)'), ...STORAGE],
+    action: async (period: string, opts: StorageFlags & { revision?: number }) => {
+      const deps = await openStorage(opts, options);
+      const { holdPeriod } = await import('../../app/archive/hold');
+      const outcome = await holdPeriod(deps, period, { revision: opts.revision });
+      for (const h of outcome.held) write(`held      ${h.key}  (version ${h.version})\n`);
+      for (const n of outcome.notHeld) write(`not held  ${n.key}  (version ${n.version}): ${n.reason}\n`);
+      write(
+        `${period} r${outcome.revisions.join(', r')}: ${outcome.held.length} objects under legal hold, ` +
+          `${outcome.notHeld.length} not holdable here\n`,
+      );
+    },
+  };
 }

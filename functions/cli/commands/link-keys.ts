@@ -2,8 +2,8 @@
  * `pmif-reports link-keys rotate|revoke-previous`: the local rotation of the keys that sign upload links. Rotate
  * makes a new current key and keeps the old one as previous (mailed links keep working); revoke-previous drops it.
  */
-import { Command } from 'commander';
-import { linkKeysFlag, storeFlag } from '../options';
+import type { ActionSpec, GroupSpec } from '../command-spec';
+import { SHARED } from '../options';
 
 /** The key file adapter and the default path load when a subcommand runs, not for --help. */
 async function keyFile() {
@@ -30,19 +30,19 @@ const SUBCOMMANDS = [
   },
 ] as const;
 
-export function linkKeysCommand(): Command {
-  const keys = new Command('link-keys').description('rotate or revoke the keys that sign upload links (local mode)');
-  for (const sub of SUBCOMMANDS) {
-    keys
-      .command(sub.name)
-      .description(sub.description)
-      .addOption(storeFlag('the store folder'))
-      .addOption(linkKeysFlag())
-      .action(async (opts: { store: string; linkKeys?: string }) => {
+export const linkKeysSpec: GroupSpec = {
+  name: 'link-keys',
+  description: 'rotate or revoke the keys that sign upload links (local mode)',
+  commands: SUBCOMMANDS.map(
+    (sub): ActionSpec => ({
+      name: sub.name,
+      description: sub.description,
+      options: [SHARED.store, SHARED.linkKeys],
+      action: async (opts: { store: string; linkKeys?: string }) => {
         const file = await keyFile();
         await file[sub.act](opts.linkKeys ?? file.defaultLinkKeyFile(opts.store));
         process.stdout.write(`${sub.done}\n`);
-      });
-  }
-  return keys;
-}
+      },
+    }),
+  ),
+};

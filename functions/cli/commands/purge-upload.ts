@@ -4,8 +4,9 @@
  * credentials of the stack's purge role: the only role allowed to delete an upload version).
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type Command, Option } from 'commander';
-import { storeFlag } from '../options';
+import type { Command } from 'commander';
+import { type ActionSpec, addCommand, optional } from '../command-spec';
+import { SHARED } from '../options';
 
 /** What tests inject; the command line passes none. */
 export interface PurgeCommandOptions {
@@ -26,18 +27,20 @@ async function s3Store(bucket: string, client?: S3Client) {
   return new S3Store({ client: client ?? new S3Client({}), bucket });
 }
 
-/** Adds the command to `program`. */
-export function purgeUploadCommand(program: Command, options: PurgeCommandOptions = {}): Command {
+/** The command, declared; what tests inject goes in `options`. */
+export function purgeUploadSpec(options: PurgeCommandOptions = {}): ActionSpec {
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
-  return program
-    .command('purge-upload')
-    .description('delete one upload version, its rejection record and annotated copy; leave a purge record')
-    .argument('<key>', 'the upload, e.g. inbox/<project>/<file>.xlsx')
-    .requiredOption('--version <id>', 'the exact object version to delete')
-    .requiredOption('--reason <text>', 'why (kept in the purge record)')
-    .addOption(storeFlag('the store folder (laid out like the bucket)', false))
-    .addOption(new Option('--bucket <name>', 'the data bucket on S3 (run with the purge role)').conflicts('store'))
-    .action(async (key: string, flags: Flags) => {
+  return {
+    name: 'purge-upload',
+    description: 'delete one upload version, its rejection record and annotated copy; leave a purge record',
+    arguments: [{ name: '<key>', description: 'the upload, e.g. inbox/<project>/<file>.xlsx' }],
+    options: [
+      { flags: '--version <id>', description: 'the exact object version to delete', required: true },
+      { flags: '--reason <text>', description: 'why (kept in the purge record)', required: true },
+      optional(SHARED.store, 'the store folder (laid out like the bucket)'),
+      { flags: '--bucket <name>', description: 'the data bucket on S3 (run with the purge role)', conflicts: 'store' },
+    ],
+    action: async (key: string, flags: Flags) => {
       if (!flags.store && !flags.bucket) throw new Error('give --store DIR or --bucket NAME');
       // Loaded when the command runs, so `--help` and the other commands stay light (see cli-bundle.test.ts).
       const { jsonLogger, systemClock } = await import('../../adapters/system-clock');
@@ -62,5 +65,11 @@ export function purgeUploadCommand(program: Command, options: PurgeCommandOption
         write(`not purged: ${err.message}\n`);
         process.exitCode = 1;
       }
-    });
+    },
+  };
+}
+
+/** Adds the command to `program`. */
+export function purgeUploadCommand(program: Command, options: PurgeCommandOptions = {}): Command {
+  return addCommand(program, purgeUploadSpec(options));
 }

@@ -1,8 +1,8 @@
 /** `pmif-reports run`: what the scheduler does, in one go (also the heart of `npm start`). */
-import { type Command, Option } from 'commander';
 import type { RunOptions, RunResult, runAll } from '../../app/run';
 import { BACKFILL_LIMIT } from '../../core/calendar';
-import { initFlag, linkKeysFlag, nowFlag, outboxFlag, portFlag, storeFlag, verboseFlag } from '../options';
+import { type ActionSpec, described } from '../command-spec';
+import { SHARED } from '../options';
 
 /** The whole flow with a progress bar per stage; everything it needs loads when it runs. */
 export async function runWithProgress(deps: Parameters<typeof runAll>[0], options: RunOptions = {}) {
@@ -89,44 +89,37 @@ export function summariseRun(result: RunResult): string {
   return lines.join('\n');
 }
 
-/** Adds the command to `program`, inheriting its settings (as `program.command` does). */
-export function runCommand(program: Command): Command {
-  return program
-    .command('run')
-    .description('ingest everything new, generate every period past its deadline, deliver what is undelivered')
-    .addOption(storeFlag('the store folder'))
-    .addOption(initFlag())
-    .addOption(outboxFlag())
-    .addOption(nowFlag('act as if it were this date (06:00 Riga) or instant'))
-    .addOption(portFlag('port of `serve`: upload links in e-mails point to http://localhost:PORT (default 8787)'))
-    .addOption(linkKeysFlag())
-    .addOption(
-      new Option(
-        '--backfill',
-        `issue every due period never reported, even more than ${BACKFILL_LIMIT} at once (a first deployment)`,
-      ),
-    )
-    .addOption(verboseFlag())
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 done (every upload answered), 2 something failed (named), 3 a mail in doubt.',
-    )
-    .action(
-      async (opts: {
-        store: string;
-        init?: boolean;
-        outbox?: string;
-        now?: string;
-        port?: number;
-        linkKeys?: string;
-        backfill?: boolean;
-        verbose?: boolean;
-      }) => {
-        const { localDeps } = await import('../local-deps');
-        const deps = localDeps(opts, { mayCreate: Boolean(opts.init) });
-        const result = await runWithProgress(deps, { backfill: Boolean(opts.backfill) });
-        process.stdout.write(`${summariseRun(result)}\n`);
-        process.exitCode = runExitCode(result);
-      },
-    );
-}
+export const runSpec: ActionSpec = {
+  name: 'run',
+  description: 'ingest everything new, generate every period past its deadline, deliver what is undelivered',
+  options: [
+    SHARED.store,
+    SHARED.init,
+    SHARED.outbox,
+    described(SHARED.now, 'act as if it were this date (06:00 Riga) or instant'),
+    described(SHARED.port, 'port of `serve`: upload links in e-mails point to http://localhost:PORT (default 8787)'),
+    SHARED.linkKeys,
+    {
+      flags: '--backfill',
+      description: `issue every due period never reported, even more than ${BACKFILL_LIMIT} at once (a first deployment)`,
+    },
+    SHARED.verbose,
+  ],
+  exitCodes: '0 done (every upload answered), 2 something failed (named), 3 a mail in doubt.',
+  action: async (opts: {
+    store: string;
+    init?: boolean;
+    outbox?: string;
+    now?: string;
+    port?: number;
+    linkKeys?: string;
+    backfill?: boolean;
+    verbose?: boolean;
+  }) => {
+    const { localDeps } = await import('../local-deps');
+    const deps = localDeps(opts, { mayCreate: Boolean(opts.init) });
+    const result = await runWithProgress(deps, { backfill: Boolean(opts.backfill) });
+    process.stdout.write(`${summariseRun(result)}\n`);
+    process.exitCode = runExitCode(result);
+  },
+};
