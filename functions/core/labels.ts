@@ -11,3 +11,20 @@ export const LABELS = labels satisfies Record<string, Bilingual>;
 
 /** A key of the label table. */
 export type LabelKey = keyof typeof LABELS;
+
+/** How the reports and mails name an indicator's status (PDF, XLSX and mail alike), keyed by the status. */
+export const STATUS_LABELS = {
+  achieved: LABELS.statusAchieved,
+  'on-track': LABELS.statusOnTrack,
+  'at-risk': LABELS.statusAtRisk,
+  behind: LABELS.statusBehind,
+  'not-achieved': LABELS.statusNotAchieved,
+  'no-target': LABELS.statusNoTarget,
+} as const satisfies Record<string, Bilingual>;
+
+/** How they name whether a project's submission came in time, keyed by the submission status. */
+export const SUBMISSION_STATUS_LABELS = {
+  'on-time': LABELS.submittedOnTime,
+  late: LABELS.submittedLate,
+  missing: LABELS.submissionMissing,
+} as const satisfies Record<string, Bilingual>;

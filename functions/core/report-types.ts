@@ -3,19 +3,11 @@
  * the PDF and XLSX renderers. Language-neutral (names carry both languages); no wall-clock time inside.
  */
 import type { Breakdown } from './breakdown';
+import { STATUS_LABELS, SUBMISSION_STATUS_LABELS } from './labels';
 import type { Aggregation, Bilingual, ChangeNote, Fund, IndicatorType, IsoDate, SpecificObjective } from './types';
 
 export const STATUSES = ['achieved', 'on-track', 'at-risk', 'behind', 'not-achieved', 'no-target'] as const;
 export type IndicatorStatus = (typeof STATUSES)[number];
-
-export const STATUS_LABELS: Record<IndicatorStatus, Bilingual> = {
-  achieved: { lv: 'Sasniegts', en: 'Achieved' },
-  'on-track': { lv: 'Atbilst plānam', en: 'On track' },
-  'at-risk': { lv: 'Risks', en: 'At risk' },
-  behind: { lv: 'Atpaliek', en: 'Behind' },
-  'not-achieved': { lv: 'Nav sasniegts', en: 'Not achieved' },
-  'no-target': { lv: 'Nav mērķa', en: 'No target' },
-};
 
 /** Status colours shared by the PDF and the XLSX (hex RGB without `#`): blue-green-amber-red, the usual BRAG scale. */
 export const STATUS_COLOURS: Record<IndicatorStatus, string> = {
@@ -29,11 +21,12 @@ export const STATUS_COLOURS: Record<IndicatorStatus, string> = {
 
 export type SubmissionStatus = 'on-time' | 'late' | 'missing';
 
-export const SUBMISSION_STATUS_LABELS: Record<SubmissionStatus, Bilingual> = {
-  'on-time': { lv: 'Iesniegts laikā', en: 'Submitted on time' },
-  late: { lv: 'Iesniegts novēloti', en: 'Submitted late' },
-  missing: { lv: 'Nav iesniegts', en: 'Missing' },
-};
+// The words of the statuses are in the one label table (labels.ts); every status must have its words there.
+STATUS_LABELS satisfies Record<IndicatorStatus, Bilingual>;
+SUBMISSION_STATUS_LABELS satisfies Record<SubmissionStatus, Bilingual>;
+
+/** Re-exported for the renderers that import the status vocabulary from here. */
+export { STATUS_LABELS, SUBMISSION_STATUS_LABELS };
 
 /** One point of an indicator's history, for the cumulative-vs-plan chart. */
 export interface SeriesPoint {

@@ -4,16 +4,14 @@
  */
 import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { formatDate, formatDateTime } from '../core/format';
-import { LABELS } from '../core/labels';
+import { LABELS, STATUS_LABELS, SUBMISSION_STATUS_LABELS } from '../core/labels';
 import type { MailAttachment, OutgoingMail } from '../core/ports';
 import {
   type IndicatorStatus,
   type ProgrammeReportModel,
   type ReportChange,
   STATUS_COLOURS,
-  STATUS_LABELS,
   STATUSES,
-  SUBMISSION_STATUS_LABELS,
   type SubmissionStatus,
 } from '../core/report-types';
 import type { Bilingual, Lang } from '../core/types';
