@@ -17,12 +17,12 @@ import { formatAmount, formatDate, formatQuantity } from '../../functions/core/f
 import { keys } from '../../functions/core/keys';
 import type { Lang } from '../../functions/core/types';
 import type { SampleRegistry } from '../../sample/sample-projects';
-import { sampleRegistryBytes } from '../../sample/write-sample';
 import { injectFaults, type SentMail } from '../helpers/faults';
 import {
   localDeps,
   recordingLogger,
   registryOf,
+  registryUpload,
   SMALL_PROJECTS,
   type SmallProgramme,
   smallProgramme,
@@ -96,9 +96,7 @@ beforeAll(async () => {
   after.targets.find((t) => t.projectId === 'pmlp-reception')!.target += 7;
   after.budget.find((b) => b.projectId === 'pmlp-reception')!.planned += 100;
   after.settings = { ...after.settings, reminderDays: after.settings.reminderDays + 1 };
-  await stage(bucket, [
-    { key: 'registry/registry-2.xlsx', bytes: await sampleRegistryBytes(after), uploadedAt: '2023-10-24T08:00:00Z' },
-  ]);
+  await stage(bucket, [await registryUpload(after, 'registry/registry-2.xlsx', '2023-10-24T08:00:00Z')]);
 }, 180_000);
 
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -182,9 +180,7 @@ describe("a revision's change list", () => {
   it('a reminder-days-only registry change issues nothing', async () => {
     const next = structuredClone(after);
     next.settings = { ...next.settings, reminderDays: next.settings.reminderDays + 1 };
-    await stage(bucket, [
-      { key: 'registry/registry-3.xlsx', bytes: await sampleRegistryBytes(next), uploadedAt: '2023-10-27T08:00:00Z' },
-    ]);
+    await stage(bucket, [await registryUpload(next, 'registry/registry-3.xlsx', '2023-10-27T08:00:00Z')]);
     const { result, sent } = await runAt('2023-10-28T04:00:00Z');
     expect(result.generated.map((g) => g.status)).toEqual(result.generated.map(() => 'unchanged'));
     expect(sent.filter((m) => /^\d{4}-Q[1-4]\/r\d+\//.test(m.delivery))).toEqual([]);

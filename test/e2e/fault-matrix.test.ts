@@ -19,16 +19,16 @@ import { ingestObject } from '../../functions/app/ingest';
 import { type RunOptions, type RunResult, runAll } from '../../functions/app/run';
 import { parseLedgerKey } from '../../functions/core/keys';
 import type { Manifest } from '../../functions/core/manifest';
-import { sampleRegistryBytes } from '../../sample/write-sample';
+import type { SampleRegistry } from '../../sample/sample-projects';
 import { type FaultRule, injectFaults, type SentMail } from '../helpers/faults';
 import {
   correctedUpload,
   differences,
+  editedRegistry,
   type LogLine,
   localDeps,
   recordingLogger,
-  registryOf,
-  SMALL_PROJECTS,
+  registryUpload,
   type SmallProgramme,
   smallProgramme,
   snapshot,
@@ -502,11 +502,8 @@ describe('poison cases: each converges on the next correct run, nothing lost or 
     return { snap: await snapshot(bucket), sent };
   }
 
-  const registryWith = async (edit: (r: ReturnType<typeof registryOf>) => void, key: string, uploadedAt: string) => {
-    const r = structuredClone(registryOf(programme.data, SMALL_PROJECTS));
-    edit(r);
-    return { key, bytes: await sampleRegistryBytes(r), uploadedAt } satisfies Upload;
-  };
+  const registryWith = (edit: (r: SampleRegistry) => void, key: string, uploadedAt: string) =>
+    registryUpload(editedRegistry(programme.data, edit), key, uploadedAt);
   const submissionsOnly = () => uploads.filter((u) => u.key.startsWith('inbox/'));
 
   it('the protected sheet name: the refusal is answered and every due period is generated and delivered', async () => {

@@ -50,16 +50,32 @@ export function registryOf(data: SampleData, projects: string[]): SampleRegistry
   };
 }
 
+/** The small programme's registry (or that of `projects`) changed by `edit`: a copy, the sample data stays as it was. */
+export function editedRegistry(
+  data: SampleData,
+  edit: (registry: SampleRegistry) => void,
+  projects: string[] = SMALL_PROJECTS,
+): SampleRegistry {
+  const registry = structuredClone(registryOf(data, projects));
+  edit(registry);
+  return registry;
+}
+
+/** `registry` as the workbook a coordinator uploads under `key` at `uploadedAt`. */
+export async function registryUpload(registry: SampleRegistry, key: string, uploadedAt: string): Promise<Upload> {
+  return { key, bytes: await sampleRegistryBytes(registry), uploadedAt };
+}
+
 export async function smallProgramme(
   periods: string[],
   refusedAt = '2023-10-05T08:00:00.000Z',
 ): Promise<SmallProgramme> {
   const data = buildSampleData();
-  const registry: Upload = {
-    key: 'registry/registry.xlsx',
-    bytes: await sampleRegistryBytes(registryOf(data, SMALL_PROJECTS)),
-    uploadedAt: '2023-01-02T08:00:00.000Z',
-  };
+  const registry = await registryUpload(
+    registryOf(data, SMALL_PROJECTS),
+    'registry/registry.xlsx',
+    '2023-01-02T08:00:00.000Z',
+  );
   const submissions: Upload[] = [];
   for (const s of data.submissions) {
     if (!SMALL_PROJECTS.includes(s.content.projectId) || !periods.includes(s.content.period)) continue;

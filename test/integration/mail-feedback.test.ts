@@ -16,11 +16,11 @@ import { S3Store } from '../../functions/adapters/s3-store';
 import { fixedClock } from '../../functions/adapters/system-clock';
 import type { Deps } from '../../functions/app/deps';
 import { type LedgerAttempt, readSlot, sendOnce } from '../../functions/app/ledger';
-import type { AwsRuntime } from '../../functions/aws/deps';
 import { keys } from '../../functions/core/keys';
 import { METRIC } from '../../functions/core/metric-names';
 import type { Mailer, ObjectStore, OutgoingMail } from '../../functions/core/ports';
 import { createFeedbackHandler } from '../../functions/feedback/handler';
+import { localRuntime } from '../helpers/aws-runtime';
 import { createBucket, type RunningMoto, startMoto } from '../helpers/moto';
 import { type LogLine, recordingLogger } from '../helpers/small-programme';
 
@@ -121,22 +121,6 @@ function snsEvent(...messages: (object | string)[]): SNSEvent {
   };
 }
 
-function runtime(deps: Deps): AwsRuntime & { counts: Record<string, number> } {
-  const counts: Record<string, number> = {};
-  return {
-    counts,
-    config: { dataBucket: 'd', archiveBucket: 'a', mailFrom: deps.mailFrom, logLevel: 'INFO' },
-    deps,
-    metrics: {
-      count: (name, value = 1) => {
-        counts[name] = (counts[name] ?? 0) + value;
-      },
-      publish: () => undefined,
-    },
-    invoke: (_context, work) => work(),
-  };
-}
-
 async function attempt(store: ObjectStore, k = 1): Promise<LedgerAttempt> {
   const obj = await store.get(keys.ledgerAttempt(SLOT, k));
   if (!obj) throw new Error('no ledger attempt');
@@ -187,7 +171,7 @@ function feedbackSuite(name: string, make: () => Promise<Setup>) {
 
     it('marks the attempt that sent the message bounced, counts it once, and never sends the slot again', async () => {
       const sent = await attempt(setup.store);
-      const rt = runtime(deps);
+      const rt = localRuntime(deps);
       const handler = createFeedbackHandler(rt);
       const event = snsEvent(bounce(sent.messageId!, [header()]));
       expect(await handler(event)).toEqual({
@@ -218,7 +202,7 @@ function feedbackSuite(name: string, make: () => Promise<Setup>) {
     });
 
     it('records a later complaint about the same message as complained', async () => {
-      const rt = runtime(deps);
+      const rt = localRuntime(deps);
       const sent = await attempt(setup.store);
       const result = await createFeedbackHandler(rt)(snsEvent(complaint(sent.messageId!, [header()])));
       expect(result.outcomes).toEqual([{ status: 'recorded', kind: 'complained', attempt: 1 }]);
@@ -231,7 +215,7 @@ function feedbackSuite(name: string, make: () => Promise<Setup>) {
 
     it('writes nothing for a message the ledger did not send, or a header that names no slot, but still counts it', async () => {
       const before = (await setup.store.list('')).map((o) => `${o.key} ${o.version ?? ''}`);
-      const rt = runtime(deps);
+      const rt = localRuntime(deps);
       const result = await createFeedbackHandler(rt)(
         snsEvent(
           bounce('0102019c7e5fffff-00000000-0000-0000-0000-000000000000-000000', [header()]),
@@ -249,7 +233,7 @@ function feedbackSuite(name: string, make: () => Promise<Setup>) {
     });
 
     it('skips, without failing, what it cannot read or does not record, and logs no address', async () => {
-      const rt = runtime(deps);
+      const rt = localRuntime(deps);
       const delivery = { eventType: 'Delivery', mail: mailObject('x', []), delivery: { recipients: [RECIPIENT] } };
       const result = await createFeedbackHandler(rt)(
         snsEvent('not json', [1, 2], delivery, { eventType: 'Bounce', mail: {} }),

@@ -8,16 +8,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noMetrics } from '../../functions/adapters/lambda-logger';
 import { BACKFILL_LIMIT, runAll } from '../../functions/app/run';
-import type { AwsRuntime } from '../../functions/aws/deps';
 import { createGenerateHandlers, type PlanResult } from '../../functions/generate/handler';
-import { sampleRegistryBytes } from '../../sample/write-sample';
+import { localRuntime } from '../helpers/aws-runtime';
 import {
+  editedRegistry,
   localDeps,
   recordingLogger,
-  registryOf,
-  SMALL_PROJECTS,
+  registryUpload,
   type SmallProgramme,
   smallProgramme,
   snapshot,
@@ -38,13 +36,10 @@ let typo: Upload;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'pmif-plan-backfill-'));
   programme = await smallProgramme(['2023-Q1', '2023-Q2']);
-  const registry = structuredClone(registryOf(programme.data, SMALL_PROJECTS));
-  registry.projects.find((p) => p.id === 'pmlp-reception')!.start = '2021-01-01';
-  typo = {
-    key: 'registry/registry.xlsx',
-    bytes: await sampleRegistryBytes(registry),
-    uploadedAt: '2023-01-02T08:00:00Z',
-  };
+  const registry = editedRegistry(programme.data, (r) => {
+    r.projects.find((p) => p.id === 'pmlp-reception')!.start = '2021-01-01';
+  });
+  typo = await registryUpload(registry, 'registry/registry.xlsx', '2023-01-02T08:00:00Z');
 }, 60_000);
 
 afterAll(async () => {
@@ -62,13 +57,7 @@ async function ingestedBucket(name: string) {
 
 /** The plan step's runtime over the folder store (the handlers Lambda runs, minus the AWS clients). */
 function generateOn(deps: ReturnType<typeof localDeps>) {
-  const runtime: AwsRuntime = {
-    config: { dataBucket: 'd', archiveBucket: 'a', mailFrom: deps.mailFrom, logLevel: 'INFO' },
-    deps,
-    metrics: noMetrics,
-    invoke: (_context, work) => work(),
-  };
-  return createGenerateHandlers(runtime);
+  return createGenerateHandlers(localRuntime(deps));
 }
 
 /** One pass of the state machine after a planned plan step: every Map item, then finish. */

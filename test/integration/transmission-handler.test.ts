@@ -9,30 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../functions/adapters/system-clock';
 import type { Deps } from '../../functions/app/deps';
 import { ingestObject } from '../../functions/app/ingest';
-import type { AwsRuntime } from '../../functions/aws/deps';
 import { BadEventError } from '../../functions/aws/s3-event';
 import { keys } from '../../functions/core/keys';
 import { createTransmissionHandler } from '../../functions/transmission/handler';
+import { localRuntime } from '../helpers/aws-runtime';
 import { localDeps, recordingLogger, smallProgramme, stage } from '../helpers/small-programme';
 
 let dir: string;
 let base: Deps;
-
-function runtime(deps: Deps): AwsRuntime & { counts: Record<string, number> } {
-  const counts: Record<string, number> = {};
-  return {
-    counts,
-    config: { dataBucket: 'd', archiveBucket: 'a', mailFrom: deps.mailFrom, logLevel: 'INFO' },
-    deps,
-    metrics: {
-      count: (name, value = 1) => {
-        counts[name] = (counts[name] ?? 0) + value;
-      },
-      publish: () => undefined,
-    },
-    invoke: (_context, work) => work(),
-  };
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pmif-transmission-handler-'));
@@ -49,12 +33,12 @@ afterAll(async () => {
 
 describe('the transmission handler', () => {
   it('before the first Q2/Q4 deadline has nothing due', async () => {
-    const early = runtime({ ...base, clock: fixedClock(new Date('2023-07-10T05:00:00Z')) });
+    const early = localRuntime({ ...base, clock: fixedClock(new Date('2023-07-10T05:00:00Z')) });
     expect(await createTransmissionHandler(early)({})).toEqual({ status: 'not-due' });
   });
 
   it('produces the latest due cut-off, archives it and mails the programme managers once', async () => {
-    const rt = runtime(base);
+    const rt = localRuntime(base);
     const first = await createTransmissionHandler(rt)({});
     expect(first).toMatchObject({
       status: 'done',
@@ -64,12 +48,12 @@ describe('the transmission handler', () => {
     const sent = first.status === 'done' ? first.delivered.sent : 0;
     expect(sent).toBeGreaterThan(0);
     expect(rt.counts.MailsSent).toBe(sent);
-    const again = await createTransmissionHandler(runtime(base))({});
+    const again = await createTransmissionHandler(localRuntime(base))({});
     expect(again).toMatchObject({ status: 'done', produced: { status: 'unchanged' }, delivered: { sent: 0 } });
   });
 
   it('refuses a cut-off that is not 30 June or 31 December, and an input that is not an object', async () => {
-    const handler = createTransmissionHandler(runtime(base));
+    const handler = createTransmissionHandler(localRuntime(base));
     await expect(handler({ cutoff: '2023-09-30' })).rejects.toThrow(BadEventError);
     await expect(handler({ cutoff: '2023-09-30' })).rejects.toThrow(/YYYY-06-30 or YYYY-12-31/);
     await expect(handler([] as never)).rejects.toThrow(BadEventError);
