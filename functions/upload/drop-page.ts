@@ -7,6 +7,9 @@
  * Accessibility: a real <input type="file"> with its label (keyboard and screen readers work as usual), the drop
  * zone is an addition, results are announced through a live region, colours keep a contrast of at least 4.5:1.
  */
+import type { LinkView } from '../app/upload-endpoint';
+import type { Bilingual } from '../core/types';
+import { alertBox, both as bothHtml, esc, htmlPage } from './html';
 
 export const DROP_PAGE_CSS = `
 :root { color-scheme: light; }
@@ -193,25 +196,12 @@ export const DROP_PAGE_SCRIPT = String.raw`
 })();
 `;
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-const both = (lv: string, en: string) =>
-  `<span lang="lv">${esc(lv)}</span> / <span lang="en" class="en">${esc(en)}</span>`;
+const both = (lv: string, en: string) => bothHtml({ lv, en });
 
 /** What the server knows when it sends the page: the link's view, or why it cannot be used. */
 export type DropPageState =
-  | {
-      ok: true;
-      project: string;
-      projectTitle: string;
-      period: string;
-      deadline: string;
-      expiresAt: string;
-      maxBytes: number;
-      templateHref: string;
-      messages: Record<string, { lv: string; en: string }>;
-    }
-  | { ok: false; message: { lv: string; en: string } };
+  | (LinkView & { templateHref: string; messages: Record<string, Bilingual> })
+  | { ok: false; message: Bilingual };
 
 /** JSON inside a <script> element: `<` escaped so no value can close the element. */
 function stateJson(state: DropPageState): string {
@@ -246,27 +236,15 @@ function linkBody(s: Extract<DropPageState, { ok: true }>): string {
 
 /** The whole page: the link's details and the form, or a plain explanation why the link cannot be used. */
 export function renderDropPage(state: DropPageState): string {
-  const body = state.ok
-    ? linkBody(state)
-    : `<div class="message bad" role="alert"><p lang="lv">${esc(state.message.lv)}</p><p lang="en" class="en">${esc(state.message.en)}</p></div>`;
-  return `<!DOCTYPE html>
-<html lang="lv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>PMIF — augšupielāde / upload</title>
-<link rel="stylesheet" href="assets/drop.css">
-</head>
-<body>
-<main>
-<h1>${both('PMIF pārskata darbgrāmatas augšupielāde', 'PMIF report workbook upload')}</h1>
-${body}
-<section id="result" role="status" aria-live="polite"></section>
-</main>
-<script id="link-state" type="application/json">${stateJson(state)}</script>
-<script src="assets/drop.js"></script>
-</body>
-</html>
-`;
+  return htmlPage({
+    title: { lv: 'PMIF — augšupielāde', en: 'upload' },
+    heading: both('PMIF pārskata darbgrāmatas augšupielāde', 'PMIF report workbook upload'),
+    stylesheets: ['assets/drop.css'],
+    main: `${state.ok ? linkBody(state) : alertBox(state.message)}
+<section id="result" role="status" aria-live="polite"></section>`,
+    scripts: [
+      `<script id="link-state" type="application/json">${stateJson(state)}</script>`,
+      '<script src="assets/drop.js"></script>',
+    ],
+  });
 }

@@ -7,6 +7,7 @@
 import type { DownloadRefusal, ListedFile, RevisionView } from '../app/download-endpoint';
 import { formatNumber } from '../core/format';
 import type { Bilingual } from '../core/types';
+import { alertBox, both, esc, htmlPage } from './html';
 
 /** Extra rules for the revision page on top of the drop page's stylesheet. */
 export const REVISION_PAGE_CSS = `
@@ -18,38 +19,15 @@ pre { background: #fff; border: 1px solid #c9d1d9; padding: .75rem; overflow-x: 
 main { max-width: 72rem; }
 `;
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-const both = (b: Bilingual) => `<span lang="lv">${esc(b.lv)}</span> / <span lang="en" class="en">${esc(b.en)}</span>`;
 const th = (b: Bilingual, scope: 'col' | 'row' = 'col') => `<th scope="${scope}">${both(b)}</th>`;
 
 function page(title: Bilingual, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="lv">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${esc(title.lv)} / ${esc(title.en)}</title>
-<link rel="stylesheet" href="assets/drop.css">
-<link rel="stylesheet" href="assets/revision.css">
-</head>
-<body>
-<main>
-<h1>${both(title)}</h1>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage({ title, stylesheets: ['assets/drop.css', 'assets/revision.css'], main: body });
 }
 
 /** Why a download or revision link opens nothing: a page that says so, and whom to ask. */
 export function renderLinkRefusalPage(refusal: DownloadRefusal): string {
-  return page(
-    { lv: 'PMIF pārskatu arhīvs', en: 'PMIF report archive' },
-    `<div class="message bad" role="alert"><p lang="lv">${esc(refusal.message.lv)}</p><p lang="en" class="en">${esc(refusal.message.en)}</p></div>`,
-  );
+  return page({ lv: 'PMIF pārskatu arhīvs', en: 'PMIF report archive' }, alertBox(refusal.message));
 }
 
 function sizeCell(bytes: number): string {
