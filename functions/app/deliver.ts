@@ -9,6 +9,7 @@ import { editionFor } from '../core/editions';
 import { keys } from '../core/keys';
 import type { Manifest } from '../core/manifest';
 import { rigaDate } from '../core/period';
+import type { OutgoingMail } from '../core/ports';
 import {
   activeProjects,
   buildProgrammeReport,
@@ -22,7 +23,7 @@ import { composeAuditorMail } from '../mail/auditor-mail';
 import { composeManagerMail, type ManagerMailLinks } from '../mail/manager-mail';
 import { type Deps, IntegrityError, parseJson, sha256Hex } from './deps';
 import { auditorRevisionLink, managerDownloadLinks, managerRevisionLink } from './download-links';
-import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
+import { countResult, emptyCounts, type LedgerAbout, type MailCounts, sendOnce, UnsentMailError } from './ledger';
 import { latestManifest, loadRevisionInputs } from './revisions';
 
 /**
@@ -44,6 +45,42 @@ export class ReportIntegrityError extends IntegrityError {
 /** Recipients are filed under a hash: the ledger's keys carry no e-mail addresses. */
 export function recipientHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
+}
+
+/** One mail to each of a list of recipients, filed in the ledger under each recipient's hash. */
+export interface EachRecipientRequest {
+  /** The ledger slot of the recipient with this hash. */
+  slot: (hash: string) => string;
+  event: string;
+  /** What the mail is about, besides its recipient's hash (which is added as `recipient`). */
+  about: LedgerAbout;
+  resolve?: DeliverOptions['resolve'];
+  compose: (recipient: Recipient) => Promise<OutgoingMail>;
+}
+
+/**
+ * Mail each recipient once through the ledger, in order, counting what became of each into `counts`. A send that
+ * failed keeps its error in `errors` and the others are still served: the caller throws {@link UnsentMailError}.
+ */
+export async function sendToEach(
+  deps: Deps,
+  recipients: readonly Recipient[],
+  request: EachRecipientRequest,
+  counts: MailCounts,
+  errors: unknown[],
+): Promise<void> {
+  for (const recipient of recipients) {
+    const hash = recipientHash(recipient.email);
+    const result = await sendOnce(deps, {
+      slot: request.slot(hash),
+      event: request.event,
+      about: { ...request.about, recipient: hash },
+      resolve: request.resolve,
+      compose: () => request.compose(recipient),
+    });
+    countResult(counts, result);
+    if (result.status === 'failed') errors.push(result.error);
+  }
 }
 
 /**
@@ -77,18 +114,19 @@ export async function deliverPeriod(deps: Deps, period: string, options: Deliver
   const outcome: DeliverOutcome = { period, revision, ...emptyCounts() };
   const errors: unknown[] = [];
   const managers = registry.recipients.filter((r) => r.role === 'manager');
-  for (const recipient of managers) {
-    const hash = recipientHash(recipient.email);
-    const result = await sendOnce(deps, {
-      slot: keys.deliverySlot(period, revision, hash),
+  await sendToEach(
+    deps,
+    managers,
+    {
+      slot: (hash) => keys.deliverySlot(period, revision, hash),
       event: 'deliver',
-      about: { period, revision, recipient: hash },
+      about: { period, revision },
       resolve: options.resolve,
-      compose: () => managerMail(deps, { period, manifest, models, programme, files }, recipient),
-    });
-    countResult(outcome, result);
-    if (result.status === 'failed') errors.push(result.error);
-  }
+      compose: (recipient) => managerMail(deps, { period, manifest, models, programme, files }, recipient),
+    },
+    outcome,
+    errors,
+  );
   outcome.auditors = await deliverToAuditors(deps, manifest, registry.recipients, options, errors);
   const failed = outcome.failed + outcome.auditors.failed;
   if (failed > 0) throw new UnsentMailError(failed, outcome, { cause: errors[0] });
@@ -243,14 +281,15 @@ async function deliverToAuditors(
   const counts = emptyCounts();
   const auditors = recipients.filter((r) => r.role === 'auditor');
   const { period, revision } = manifest;
-  for (const recipient of deps.links ? auditors : []) {
-    const hash = recipientHash(recipient.email);
-    const result = await sendOnce(deps, {
-      slot: keys.auditorDeliverySlot(period, revision, hash),
+  await sendToEach(
+    deps,
+    deps.links ? auditors : [],
+    {
+      slot: (hash) => keys.auditorDeliverySlot(period, revision, hash),
       event: 'deliver.auditor',
-      about: { period, revision, recipient: hash },
+      about: { period, revision },
       resolve: options.resolve,
-      compose: async () => {
+      compose: async (recipient) => {
         const link = (await auditorRevisionLink(deps, manifest))!;
         return composeAuditorMail({
           from: deps.mailFrom,
@@ -262,10 +301,10 @@ async function deliverToAuditors(
           validUntil: rigaDate(link.expiresAt),
         });
       },
-    });
-    countResult(counts, result);
-    if (result.status === 'failed') errors.push(result.error);
-  }
+    },
+    counts,
+    errors,
+  );
   return counts;
 }
 

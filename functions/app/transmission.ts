@@ -15,9 +15,9 @@ import type { NormalisedSubmission, Registry } from '../core/types';
 import { composeTransmissionMail } from '../mail/transmission-mail';
 import { renderTransmissionXlsx } from '../workbooks/write-transmission-xlsx';
 import { CODE_VERSION } from './code-version';
-import { ReportIntegrityError, recipientHash } from './deliver';
+import { ReportIntegrityError, sendToEach } from './deliver';
 import { type Deps, jsonBytes, parseJson, sha256Hex } from './deps';
-import { countResult, emptyCounts, type MailCounts, sendOnce, UnsentMailError } from './ledger';
+import { emptyCounts, type MailCounts, UnsentMailError } from './ledger';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
 
 export interface TransmissionManifest {
@@ -208,13 +208,14 @@ export async function deliverTransmission(deps: Deps, cutoff: string): Promise<T
   const lateOrMissing = registry
     ? buildTransmission({ registry, submissions, cutoff, revision, generatedAt: manifest.generatedAt }).lateOrMissing
     : [];
-  for (const recipient of managers) {
-    const hash = recipientHash(recipient.email);
-    const result = await sendOnce(deps, {
-      slot: keys.transmissionDeliverySlot(cutoff, revision, hash),
+  await sendToEach(
+    deps,
+    managers,
+    {
+      slot: (hash) => keys.transmissionDeliverySlot(cutoff, revision, hash),
       event: 'transmission.deliver',
-      about: { cutoff, revision, recipient: hash },
-      compose: async () => {
+      about: { cutoff, revision },
+      compose: async (recipient) => {
         const xlsxKey = keys.transmission(cutoff, revision, recipient.language);
         const obj = await deps.store.get(xlsxKey);
         if (!obj) throw new Error(`archived transmission ${xlsxKey} is missing`);
@@ -232,10 +233,10 @@ export async function deliverTransmission(deps: Deps, cutoff: string): Promise<T
           xlsxKey,
         });
       },
-    });
-    countResult(outcome, result);
-    if (result.status === 'failed') errors.push(result.error);
-  }
+    },
+    outcome,
+    errors,
+  );
   if (outcome.failed > 0) throw new UnsentMailError(outcome.failed, outcome, { cause: errors[0] });
   return outcome;
 }
