@@ -6,7 +6,7 @@ import { formatDate } from '../core/format';
 import type { OutgoingMail } from '../core/ports';
 import type { Bilingual, Lang } from '../core/types';
 import { LINK_TEXT } from './link-text';
-import { AUTO_HEADERS, type Block, renderHtml, renderText } from './mail-blocks';
+import { type Block, bilingualMail } from './mail-blocks';
 import { MAIL_TEXT } from './mail-text';
 
 export interface AuditorMailInput {
@@ -39,13 +39,5 @@ export function composeAuditorMail(input: AuditorMailInput): OutgoingMail {
     { kind: 'p', text: t(LINK_TEXT.auditorValid(formatDate(input.validUntil, lang))), tone: 'muted' },
     { kind: 'p', text: t(MAIL_TEXT.automatic), tone: 'muted' },
   ];
-  return {
-    from: input.from,
-    to: [input.to],
-    subject,
-    text: renderText(blocks),
-    html: renderHtml(blocks, lang, subject),
-    attachments: [],
-    headers: { ...AUTO_HEADERS },
-  };
+  return bilingualMail({ from: input.from, to: [input.to] }, subject, blocks, lang, []);
 }

@@ -16,16 +16,7 @@ import {
 } from '../core/report-types';
 import type { Bilingual, Lang } from '../core/types';
 import { LINK_TEXT } from './link-text';
-import {
-  AUTO_HEADERS,
-  type Block,
-  estimateEncodedSize,
-  LATE,
-  MISSING,
-  renderHtml,
-  renderText,
-  safeFilename,
-} from './mail-blocks';
+import { type Block, bilingualMail, estimateEncodedSize, LATE, MISSING, safeFilename } from './mail-blocks';
 import {
   formatBytes,
   formatEur,
@@ -130,15 +121,7 @@ export function composeManagerMail(input: ManagerMailInput): OutgoingMail {
           ? programmeAttachments
           : [];
     const blocks = managerBlocks(input, subject, corrected, attachments, attached, maxBytes);
-    return {
-      from: input.from,
-      to: [input.to],
-      subject,
-      text: renderText(blocks),
-      html: renderHtml(blocks, lang, subject),
-      attachments,
-      headers: { ...AUTO_HEADERS },
-    };
+    return bilingualMail({ from: input.from, to: [input.to] }, subject, blocks, lang, attachments);
   };
 
   const full = build('all');
