@@ -346,34 +346,28 @@ export class ReportingStack extends Stack {
 
   private outputs(config: ReportingConfig, store: Storage, uploads: UploadEndpoint, workflow: GenerateWorkflow) {
     const { data, archive, alarms } = store;
-    new CfnOutput(this, 'LinkKeySecretArn', {
-      value: uploads.linkKeys.secretArn,
-      description: 'Signs upload links: put-secret-value rotates (old value stays valid as AWSPREVIOUS); see README',
-    });
-    new CfnOutput(this, 'UploadPageUrl', {
-      value: uploads.url.url,
-      description: 'The drop page (Function URL): coordinators reach it through the signed links in their e-mails',
-    });
-    new CfnOutput(this, 'DataBucketName', {
-      value: data.bucket.bucketName,
-      description: 'Uploads go to inbox/<projectId>/ and registry/',
-    });
-    new CfnOutput(this, 'ArchiveBucketName', {
-      value: archive.bucket.bucketName,
-      description: 'Reports (Object Lock)',
-    });
-    new CfnOutput(this, 'StateMachineArn', {
-      value: workflow.stateMachine.stateMachineArn,
-      description: 'Start with {"period":"2025-Q3"} to regenerate a period',
-    });
-    new CfnOutput(this, 'AlarmTopicArn', {
-      value: alarms.topic.topicArn,
-      description: 'Subscribe more operators here',
-    });
-    new CfnOutput(this, 'MailFrom', {
-      value: config.mailFrom,
-      description: 'Sender address (inside the SES identity)',
-    });
+    const outputs: [id: string, value: string, description: string][] = [
+      [
+        'LinkKeySecretArn',
+        uploads.linkKeys.secretArn,
+        'Signs upload links: put-secret-value rotates (old value stays valid as AWSPREVIOUS); see README',
+      ],
+      [
+        'UploadPageUrl',
+        uploads.url.url,
+        'The drop page (Function URL): coordinators reach it through the signed links in their e-mails',
+      ],
+      ['DataBucketName', data.bucket.bucketName, 'Uploads go to inbox/<projectId>/ and registry/'],
+      ['ArchiveBucketName', archive.bucket.bucketName, 'Reports (Object Lock)'],
+      [
+        'StateMachineArn',
+        workflow.stateMachine.stateMachineArn,
+        'Start with {"period":"2025-Q3"} to regenerate a period',
+      ],
+      ['AlarmTopicArn', alarms.topic.topicArn, 'Subscribe more operators here'],
+      ['MailFrom', config.mailFrom, 'Sender address (inside the SES identity)'],
+    ];
+    for (const [id, value, description] of outputs) new CfnOutput(this, id, { value, description });
   }
 }
 

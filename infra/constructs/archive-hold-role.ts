@@ -1,8 +1,8 @@
-import { CfnOutput } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { ARCHIVE, DATA } from '../storage-layout';
 import { acknowledgePrefixWildcard, grantBucketAccess } from './bucket-access';
+import { PersonRole } from './person-role';
 import type { EncryptedBucket } from './reader-roles';
 
 /** Properties of {@link ArchiveHoldRole}. */
@@ -19,17 +19,15 @@ export interface ArchiveHoldRoleProps {
  * (`s3:PutObjectRetention`, `s3:BypassGovernanceRetention`) nor delete or write a report. It reads what
  * `pmif-reports archive hold` reads to find a revision's files and sources (the plan or manifest, the records).
  */
-export class ArchiveHoldRole extends Construct {
-  readonly role: iam.Role;
-
+export class ArchiveHoldRole extends PersonRole {
   constructor(scope: Construct, id: string, props: ArchiveHoldRoleProps) {
-    super(scope, id);
-    // The revision's files, and the inputs and code it was made from (content-addressed, `blobs/`).
-    const patterns = [`${ARCHIVE.reports.prefix}*`, `${ARCHIVE.blobs.prefix}*`];
-    this.role = new iam.Role(this, 'Role', {
+    super(scope, id, {
       assumedBy: props.assumedBy,
       description: 'pmif-reports: audit administrators place and lift legal holds on archived reports',
+      output: { description: 'Role for placing legal holds on reports', logicalId: 'ArchiveHoldRoleArn' },
     });
+    // The revision's files, and the inputs and code it was made from (content-addressed, `blobs/`).
+    const patterns = [`${ARCHIVE.reports.prefix}*`, `${ARCHIVE.blobs.prefix}*`];
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObjectLegalHold', 's3:GetObjectLegalHold'],
@@ -58,9 +56,5 @@ export class ArchiveHoldRole extends Construct {
       readVersions: true,
       list: 'read-prefixes',
     });
-    new CfnOutput(this, 'RoleArn', {
-      description: 'Role for placing legal holds on reports',
-      value: this.role.roleArn,
-    }).overrideLogicalId('ArchiveHoldRoleArn');
   }
 }

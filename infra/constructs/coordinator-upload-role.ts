@@ -1,10 +1,11 @@
-import { Aws, CfnOutput } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { DATA } from '../storage-layout';
 import { acknowledgePrefixWildcard } from './bucket-access';
+import { PersonRole } from './person-role';
 
 /** Properties of {@link CoordinatorUploadRole}. */
 export interface CoordinatorUploadRoleProps {
@@ -21,15 +22,15 @@ export interface CoordinatorUploadRoleProps {
  * What one project's coordinator may do: put workbooks into `inbox/<projectId>/`, nothing else. No read (not even
  * of their own uploads: receipts come by e-mail), no list, no delete, no other project's folder.
  */
-export class CoordinatorUploadRole extends Construct {
-  readonly role: iam.Role;
-
+export class CoordinatorUploadRole extends PersonRole {
   constructor(scope: Construct, id: string, props: CoordinatorUploadRoleProps) {
-    super(scope, id);
     const folder = `${DATA.inbox.prefix}${props.projectId}/`;
-    this.role = new iam.Role(this, 'Role', {
+    super(scope, id, {
       assumedBy: props.assumedBy,
       description: `pmif-reports: coordinator of ${props.projectId} uploads submission workbooks to ${folder}`,
+      output: {
+        description: `Role the coordinator of ${props.projectId} assumes to upload to s3://<data bucket>/${folder}`,
+      },
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [props.bucket.arnForObjects(`${folder}*`)] }),
@@ -49,9 +50,5 @@ export class CoordinatorUploadRole extends Construct {
       `${folder}*`,
       `The coordinator of ${props.projectId} uploads workbooks of their choosing names into their own project folder ${folder}; the folder is the narrowest resource that covers them.`,
     );
-    new CfnOutput(this, 'RoleArn', {
-      description: `Role the coordinator of ${props.projectId} assumes to upload to s3://<data bucket>/${folder}`,
-      value: this.role.roleArn,
-    });
   }
 }

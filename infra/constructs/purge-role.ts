@@ -1,8 +1,8 @@
-import { CfnOutput } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { DATA } from '../storage-layout';
 import { acknowledgePrefixWildcard, grantBucketAccess } from './bucket-access';
+import { PersonRole } from './person-role';
 import type { EncryptedBucket } from './reader-roles';
 
 /** Properties of {@link PurgeRole}. */
@@ -18,14 +18,12 @@ export interface PurgeRoleProps {
  * This role may delete object versions under `inbox/` and `rejections/` only — never a submission, a registry, a report
  * or the archive — and write under `purges/`. No function has it.
  */
-export class PurgeRole extends Construct {
-  readonly role: iam.Role;
-
+export class PurgeRole extends PersonRole {
   constructor(scope: Construct, id: string, props: PurgeRoleProps) {
-    super(scope, id);
-    this.role = new iam.Role(this, 'Role', {
+    super(scope, id, {
       assumedBy: props.assumedBy,
       description: 'pmif-reports: operators purge an upload that should never have been kept (purge-upload)',
+      output: { description: 'Role for purge-upload, the one deletion the system may make', logicalId: 'PurgeRoleArn' },
     });
     const doomed = [DATA.inbox, DATA.rejections];
     this.role.addToPrincipalPolicy(
@@ -48,9 +46,5 @@ export class PurgeRole extends Construct {
       write: [DATA.purges],
       readVersions: true,
     });
-    new CfnOutput(this, 'RoleArn', {
-      description: 'Role for purge-upload, the one deletion the system may make',
-      value: this.role.roleArn,
-    }).overrideLogicalId('PurgeRoleArn');
   }
 }

@@ -1,10 +1,10 @@
-import { CfnOutput } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { ARCHIVE, DATA } from '../storage-layout';
 import { grantBucketAccess } from './bucket-access';
+import { PersonRole } from './person-role';
 
 /** A bucket and its key. */
 export interface EncryptedBucket {
@@ -23,24 +23,18 @@ export interface ManagerReadRoleProps {
  * Managers read the archived reports and Art. 42 transmissions (every period, cut-off and revision); they get
  * them by e-mail as well, and send the transmission on to the Commission.
  */
-export class ManagerReadRole extends Construct {
-  readonly role: iam.Role;
-
+export class ManagerReadRole extends PersonRole {
   constructor(scope: Construct, id: string, props: ManagerReadRoleProps) {
-    super(scope, id);
-    this.role = new iam.Role(this, 'Role', {
+    super(scope, id, {
       assumedBy: props.assumedBy,
       description: 'pmif-reports: managers read archived reports and transmissions',
+      output: { description: 'Role managers assume to read reports/ and transmissions/', logicalId: 'ManagersRoleArn' },
     });
     grantBucketAccess(this.role, 'The managers role', {
       ...props.archive,
       read: [ARCHIVE.reports, ARCHIVE.transmissions],
       list: 'read-prefixes',
     });
-    new CfnOutput(this, 'RoleArn', {
-      description: 'Role managers assume to read reports/ and transmissions/',
-      value: this.role.roleArn,
-    }).overrideLogicalId('ManagersRoleArn');
   }
 }
 
@@ -58,14 +52,12 @@ export interface AuditorReadRoleProps {
  * retention, legal-hold and checksum metadata; and the archive's content-addressed copies of the sources and of the
  * code that made each revision (`blobs/`), which is what `verify` re-renders a report with.
  */
-export class AuditorReadRole extends Construct {
-  readonly role: iam.Role;
-
+export class AuditorReadRole extends PersonRole {
   constructor(scope: Construct, id: string, props: AuditorReadRoleProps) {
-    super(scope, id);
-    this.role = new iam.Role(this, 'Role', {
+    super(scope, id, {
       assumedBy: props.assumedBy,
       description: 'pmif-reports: auditors read reports, transmissions and their sources (read-only)',
+      output: { description: 'Role auditors assume (read-only)', logicalId: 'AuditorsRoleArn' },
     });
     grantBucketAccess(this.role, 'The auditors role', {
       ...props.archive,
@@ -82,9 +74,5 @@ export class AuditorReadRole extends Construct {
       auditMetadata: true,
       list: 'read-prefixes',
     });
-    new CfnOutput(this, 'RoleArn', {
-      description: 'Role auditors assume (read-only)',
-      value: this.role.roleArn,
-    }).overrideLogicalId('AuditorsRoleArn');
   }
 }
