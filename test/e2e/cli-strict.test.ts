@@ -7,39 +7,18 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FolderStore } from '../../functions/adapters/folder-store';
-import { runCli } from '../../functions/cli/program';
 import { keys } from '../../functions/core/keys';
 import type { Manifest } from '../../functions/core/manifest';
+import { runCapturedCli } from '../helpers/cli';
 import { type SmallProgramme, smallProgramme, stage } from '../helpers/small-programme';
 
 let root: string;
 let programme: SmallProgramme;
 const NOW = '2023-07-20';
 
-async function cli(...args: string[]): Promise<{ out: string; err: string; exitCode: number }> {
-  let out = '';
-  let err = '';
-  const capture = (sink: 'out' | 'err') => (chunk: string | Uint8Array) => {
-    const text = typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
-    if (sink === 'out') out += text;
-    else err += text;
-    return true;
-  };
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation(capture('out'));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation(capture('err'));
-  process.exitCode = 0;
-  try {
-    await runCli(['node', 'pmif-reports', ...args]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { out, err, exitCode };
-}
+const cli = runCapturedCli;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'pmif-cli-'));
