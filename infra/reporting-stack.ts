@@ -14,7 +14,7 @@ import { AccessLogBucket } from './constructs/access-log-bucket';
 import { ArchiveBucket } from './constructs/archive-bucket';
 import { ArchiveHoldRole } from './constructs/archive-hold-role';
 import { ArchiveTrail } from './constructs/archive-trail';
-import { grantBucketAccess } from './constructs/bucket-access';
+import { type BucketAccess, grantBucketAccess } from './constructs/bucket-access';
 import { CoordinatorUploadRole } from './constructs/coordinator-upload-role';
 import { DataBucket } from './constructs/data-bucket';
 import { DeadLetterQueue } from './constructs/dead-letter-queue';
@@ -432,27 +432,19 @@ function grantFunctions(fns: Functions, store: Storage, configurationSetArn: str
       list: true,
     });
   }
-  grantBucketAccess(deliver.role, 'The deliver function', {
+  // The senders read the registry's versions and the submissions, and keep their mail ledger.
+  const senderData: BucketAccess = {
     ...data,
     read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
     write: [DATA.deliveries],
     list: true,
-  });
+  };
+  grantBucketAccess(deliver.role, 'The deliver function', senderData);
   grantBucketAccess(deliver.role, 'The deliver function', { ...archive, read: [ARCHIVE.reports], list: true });
-  grantBucketAccess(remind.role, 'The remind function', {
-    ...data,
-    read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
-    write: [DATA.deliveries],
-    list: true,
-  });
+  grantBucketAccess(remind.role, 'The remind function', senderData);
   // Transmissions: registry and submissions in, both editions, plan and manifest out (create-only, Object Lock),
   // read back to compare figures and to attach; the ledger makes each manager's e-mail go out once.
-  grantBucketAccess(transmission.role, 'The transmission function', {
-    ...data,
-    read: [DATA.registryVersions, DATA.submissions, DATA.deliveries],
-    write: [DATA.deliveries],
-    list: true,
-  });
+  grantBucketAccess(transmission.role, 'The transmission function', senderData);
   grantBucketAccess(transmission.role, 'The transmission function', {
     ...archive,
     read: [ARCHIVE.transmissions],
