@@ -22,7 +22,7 @@ import {
 import type { WriteTables } from './workbook-entries';
 
 /** exceljs's `ValueType` numbers for the values a bulk cell may hold. */
-const VALUE_TYPE = { null: 0, number: 2, string: 3, date: 4 } as const;
+const VALUE_TYPE = { null: 0, number: 2, string: 3, date: 4, formula: 6 } as const;
 
 /** Excel's serial day of 1970-01-01 (the 1900 date system exceljs writes). */
 const UNIX_EPOCH_SERIAL = 25569;
@@ -63,11 +63,13 @@ export interface BulkColumn<R> {
   put: (cell: BulkCell, row: R, rowNumber: number) => void;
 }
 
-/** Rows 2.. of a table, laid out: the cells, the final column widths and each row's stored height. */
+/**
+ * Rows 2.. of a table: the cells, and the column widths they need. Row heights follow from the sheet's final
+ * widths (rows written after the table may widen a column), so they are worked out when the rows are rendered.
+ */
 export interface BulkRows {
   cells: BulkCell[][];
   widths: number[];
-  heights: (number | undefined)[];
 }
 
 /** Longest line of a cell's text, in characters, for the starting width of a text column. */
@@ -101,8 +103,7 @@ export function fillBulkRows<R>(sheetName: string, columns: readonly BulkColumn<
     return Math.min(width, column.maxWidth);
   });
   fitColumns(cells, widths);
-  const heights = cells.map((row) => rowHeight(row, widths));
-  return { cells, widths, heights };
+  return { cells, widths };
 }
 
 /** Widen columns to their unwrapped values; a value too wide for any column wraps instead (`fitSheetLayout`). */
@@ -149,7 +150,7 @@ function shownUnitsMemo(): (cell: BulkCell) => number {
 /** Lines of wrapped text already counted, by width, weight and text: lineage rows repeat keys and hashes. */
 const linesCache = new Map<string, number>();
 
-function rowHeight(row: BulkCell[], widths: number[]): number | undefined {
+function rowHeight(row: BulkCell[], widths: readonly number[]): number | undefined {
   let lines = 1;
   let wraps = false;
   row.forEach((cell, i) => {
@@ -168,15 +169,49 @@ function rowHeight(row: BulkCell[], widths: number[]): number | undefined {
   return wraps ? wrappedRowHeight(lines) : undefined;
 }
 
+/** A formula cell's value, as the report's `formula` writer sets it. */
+interface FormulaValue {
+  formula: string;
+  result?: number | string | null;
+}
+
+function isFormula(value: unknown): value is FormulaValue {
+  return typeof value === 'object' && value !== null && typeof (value as FormulaValue).formula === 'string';
+}
+
 function valueType(cell: BulkCell): number {
   const { value } = cell;
   if (value === null || value === undefined) return VALUE_TYPE.null;
   if (typeof value === 'string') return VALUE_TYPE.string;
   if (typeof value === 'number') return VALUE_TYPE.number;
   if (value instanceof Date) return VALUE_TYPE.date;
-  // Formulas, rich text and the like need exceljs's cells; the table writer never puts them in a bulk row.
-  throw new TypeError(`${cell.worksheet.name}!${cell.address}: a bulk row holds text, numbers and dates only`);
+  if (isFormula(value) && ['number', 'string', 'undefined'].includes(typeof value.result)) return VALUE_TYPE.formula;
+  // Rich text, hyperlinks, booleans and the like need exceljs's cells; the table writer never puts them here.
+  throw new TypeError(
+    `${cell.worksheet.name}!${cell.address}: a bulk row holds text, numbers, dates and formulas with a number or text result only`,
+  );
 }
+
+/** The type exceljs files a cell's style under: a formula's by its cached result. */
+function effectiveType(cell: BulkCell, type: number): number {
+  if (type !== VALUE_TYPE.formula) return type;
+  const { result } = cell.value as FormulaValue;
+  if (typeof result === 'number') return VALUE_TYPE.number;
+  return typeof result === 'string' ? VALUE_TYPE.string : VALUE_TYPE.null;
+}
+
+/**
+ * Text as XML character data or an attribute value, as exceljs escapes it: the five markup characters as entities,
+ * and the control characters XML 1.0 cannot carry (all below U+0020 but tab, line feed and carriage return; and
+ * DEL) left out.
+ */
+export function xmlEscape(text: string): string {
+  return text.replace(XML_SPECIAL, (ch) => XML_ENTITIES[ch] ?? '');
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters XML cannot carry are what it finds.
+const XML_SPECIAL = /[<>&'"\u007F\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
+const XML_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
 
 /** The style exceljs would record for the cell: only what was set on it. */
 function styleOf(cell: BulkCell): object {
@@ -210,46 +245,71 @@ function styleIdMemo(tables: WriteTables): (cell: BulkCell, type: number) => num
   };
 }
 
+/** A cell's XML after its opening `<c r=".." s=".."`, as exceljs renders each kind of value. */
+function cellBody(cell: BulkCell, type: number, tables: WriteTables): string {
+  const { value } = cell;
+  if (type === VALUE_TYPE.null) return '/>';
+  if (type === VALUE_TYPE.string) return ` t="s"><v>${tables.sharedString(value as string)}</v></c>`;
+  if (type === VALUE_TYPE.number) return `><v>${value as number}</v></c>`;
+  if (type === VALUE_TYPE.date) return `><v>${UNIX_EPOCH_SERIAL + (value as Date).getTime() / MS_PER_DAY}</v></c>`;
+  const { formula, result } = value as FormulaValue;
+  const f = `<f>${xmlEscape(formula)}</f>`;
+  // exceljs never puts a formula's text result in the shared strings.
+  if (typeof result === 'string') return ` t="str">${f}<v>${xmlEscape(result)}</v></c>`;
+  return typeof result === 'number' ? `>${f}<v>${result}</v></c>` : `>${f}</c>`;
+}
+
 /**
  * The rows' XML, as exceljs renders rows and cells: strings as shared strings (`t="s"`), numbers and dates (as
- * serial days) as `<v>`, an empty cell only when it has a style, each row with its stored height and its span.
- * Nothing of the user's text is in it: text goes into the shared-string table, which exceljs escapes.
+ * serial days) as `<v>`, formulas with their cached result, an empty cell only when it has a style, each row with
+ * its span and, when it wraps text, the height it needs at the sheet's final column widths (`widths`). User text
+ * goes into the shared-string table, which exceljs escapes; formulas, built from cell addresses, are escaped here.
  */
-export function renderBulkRows(rows: BulkRows, tables: WriteTables): string {
+export function renderBulkRows(rows: BulkRows, widths: readonly number[], tables: WriteTables): string {
   const styleId = styleIdMemo(tables);
   const letters = (rows.cells[0] ?? []).map((_, i) => columnLetter(i + 1));
   const out: string[] = [];
   rows.cells.forEach((row, r) => {
     const number = r + 2;
-    const height = rows.heights[r];
+    const height = rowHeight(row, widths);
     const ht = height === undefined ? '' : ` ht="${height}" customHeight="1"`;
     out.push(`<row r="${number}"${ht} spans="1:${row.length}" x14ac:dyDescent="0.25">`);
     row.forEach((cell, i) => {
       const type = valueType(cell);
-      const s = styleId(cell, type);
+      const s = styleId(cell, effectiveType(cell, type));
       if (type === VALUE_TYPE.null && !s) return;
-      const head = `<c r="${letters[i]}${number}"${s ? ` s="${s}"` : ''}`;
-      if (type === VALUE_TYPE.null) out.push(`${head}/>`);
-      else if (type === VALUE_TYPE.string)
-        out.push(`${head} t="s"><v>${tables.sharedString(cell.value as string)}</v></c>`);
-      else if (type === VALUE_TYPE.number) out.push(`${head}><v>${cell.value as number}</v></c>`);
-      else out.push(`${head}><v>${UNIX_EPOCH_SERIAL + (cell.value as Date).getTime() / MS_PER_DAY}</v></c>`);
+      out.push(`<c r="${letters[i]}${number}"${s ? ` s="${s}"` : ''}${cellBody(cell, type, tables)}`);
     });
     out.push('</row>');
   });
   return out.join('');
 }
 
+function columnNumber(letters: string): number {
+  let n = 0;
+  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
 /**
- * Put the rows after the header row exceljs wrote, and make the sheet's dimension cover them. exceljs wrote the
- * sheet with its header row only, so its `<sheetData>` ends with that row.
+ * Put the rows right after the header row (row 1) exceljs wrote, before any rows it wrote after the table, and make
+ * the sheet's dimension cover them too.
  */
 export function spliceBulkRows(sheetXml: string, rowsXml: string, lastRow: number, columns: number): string {
-  const end = sheetXml.indexOf('</sheetData>');
-  const dimension = /<dimension ref="[^"]*"\/>/.exec(sheetXml);
-  if (end < 0 || sheetXml.indexOf('</sheetData>', end + 1) >= 0 || !dimension)
-    throw new Error('sheet XML without exactly one <sheetData> and <dimension>: cannot add the bulk rows');
-  const ref = `<dimension ref="A1:${columnLetter(columns)}${lastRow}"/>`;
-  const at = dimension.index;
-  return sheetXml.slice(0, at) + ref + sheetXml.slice(at + dimension[0].length, end) + rowsXml + sheetXml.slice(end);
+  const data = sheetXml.indexOf('<sheetData><row r="1" ');
+  const headerEnd = data < 0 ? -1 : sheetXml.indexOf('</row>', data);
+  const dimension = /<dimension ref="A1(?::([A-Z]+)(\d+))?"\/>/.exec(sheetXml);
+  if (headerEnd < 0 || sheetXml.indexOf('<sheetData>', data + 1) >= 0 || !dimension)
+    throw new Error('sheet XML without one <sheetData> starting with row 1, or without a <dimension> from A1');
+  const right = Math.max(columnNumber(dimension[1] ?? 'A'), columns);
+  const bottom = Math.max(Number(dimension[2] ?? 1), lastRow);
+  const ref = `<dimension ref="A1:${columnLetter(right)}${bottom}"/>`;
+  const at = headerEnd + '</row>'.length;
+  return (
+    sheetXml.slice(0, dimension.index) +
+    ref +
+    sheetXml.slice(dimension.index + dimension[0].length, at) +
+    rowsXml +
+    sheetXml.slice(at)
+  );
 }

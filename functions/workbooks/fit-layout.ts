@@ -101,6 +101,8 @@ export function displayedText(cell: LaidOutCell): string {
     if (typeof v.result === 'number') return formatted(v.result, cell.numFmt);
     if (typeof v.result === 'string') return v.result;
     if (v.result instanceof Date) return formatted(0, cell.numFmt || 'dd.mm.yyyy');
+    // A formula without a cached result (exceljs drops an empty one) shows nothing until recalculated.
+    if ('formula' in v || 'sharedFormula' in v) return '';
   }
   return String(value);
 }

@@ -5,7 +5,7 @@
  */
 
 import { TZDate } from '@date-fns/tz';
-import type { Alignment, Cell, CellValue, Font, Style, Worksheet } from 'exceljs';
+import type { Alignment, CellValue, Font, Style, Worksheet } from 'exceljs';
 import ExcelJS from 'exceljs';
 import { AGE_LABELS, BREAKDOWN_TEXT, type Breakdown, GENDER_LABELS } from '../core/breakdown';
 import { LABELS as T } from '../core/labels';
@@ -23,8 +23,8 @@ import {
   type SubmissionStatus,
 } from '../core/report-types';
 import { AGE_BRACKETS, type Bilingual, type ChangeNote, GENDERS, type IsoDate, type Lang } from '../core/types';
-import { type BulkRows, fillBulkRows, renderBulkRows, spliceBulkRows } from './bulk-rows';
-import { fitSheetLayout } from './fit-layout';
+import { type BulkColumn, type BulkRows, fillBulkRows, renderBulkRows, spliceBulkRows } from './bulk-rows';
+import { DEFAULT_COLUMN_WIDTH, fitSheetLayout } from './fit-layout';
 import { safeCellText } from './safe-text';
 import { shareCellStyles } from './share-styles';
 import { writeWorkbookPacked } from './workbook-entries';
@@ -193,10 +193,6 @@ function bold(cell: CellTarget): void {
   cell.font = { ...cell.font, bold: true };
 }
 
-function wrapTop(cell: CellTarget): void {
-  cell.alignment = { wrapText: true, vertical: 'top' };
-}
-
 /** Mix a colour with white: `share` of the colour, the rest white. */
 function tint(hex: string, share: number): string {
   const channel = (i: number) => {
@@ -278,61 +274,35 @@ function styleHeaderRow(sheet: Worksheet, count: number): void {
   }
 }
 
-/** Longest line of a cell's text, for sizing a column. */
-function textWidth(cell: Cell): number {
-  return typeof cell.value === 'string' ? Math.max(...cell.value.split('\n').map((line) => line.length)) : 0;
-}
+/**
+ * The data rows of the tables of the workbook being written, by sheet: every table's rows are bulk rows
+ * (`bulk-rows.ts`), written as sheet XML after the exceljs header row when the workbook is written.
+ */
+const bulkRowsOf = new WeakMap<Worksheet, BulkRows>();
 
 /**
- * Write a table whose header is row 1, with an autofilter over the header and data rows.
+ * Write a table whose header is row 1, with an autofilter over the header and data rows. The data rows are bulk
+ * rows; rows a caller adds after them (totals, facts) are exceljs rows, and may widen the columns further.
  * @returns the last data row (1 when there are none).
  */
 function writeTable<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[], rows: readonly R[]): number {
-  writeHeaderRow(sheet, lang, columns);
-  rows.forEach((row, r) => {
-    const rowNumber = r + 2;
-    const sheetRow = sheet.getRow(rowNumber);
-    columns.forEach((column, i) => {
-      const cell = sheetRow.getCell(i + 1);
-      column.put(cell, row, rowNumber);
-      if (column.wrap) wrapTop(cell);
-    });
-  });
-  const lastRow = rows.length + 1;
-  columns.forEach((column, i) => {
-    let width = column.width;
-    if (column.maxWidth !== undefined) {
-      for (let r = 2; r <= lastRow; r++) width = Math.max(width, textWidth(sheet.getRow(r).getCell(i + 1)) + 2);
-      width = Math.min(width, column.maxWidth);
-    }
-    sheet.getColumn(i + 1).width = width;
-  });
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastRow, column: columns.length } };
-  return lastRow;
-}
-
-function writeHeaderRow<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[]): void {
   columns.forEach((column, i) => {
     sheet.getRow(1).getCell(i + 1).value = column.header[lang];
   });
   styleHeaderRow(sheet, columns.length);
+  const lastRow = rows.length + 1;
+  writeBulkRows(sheet, columns, rows);
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastRow, column: columns.length } };
+  return lastRow;
 }
 
-/** Bulk rows of the workbook being written, by the sheet they follow the header row of. */
-type BulkSheets = Map<Worksheet, BulkRows>;
-
-/**
- * A table like {@link writeTable}'s, for a long one of plain values (no formulas): the header row is an exceljs row,
- * the data rows bulk rows, written as sheet XML when the workbook is (`bulk-rows.ts`), with the same layout.
- */
-function writeBulkTable<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[], rows: readonly R[], bulk: BulkSheets) {
-  writeHeaderRow(sheet, lang, columns);
+function writeBulkRows<R>(sheet: Worksheet, columns: readonly BulkColumn<R>[], rows: readonly R[]): void {
+  if (bulkRowsOf.has(sheet)) throw new Error(`${sheet.name}: one table per sheet`);
   const filled = fillBulkRows(sheet.name, columns, rows);
   filled.widths.forEach((width, i) => {
     sheet.getColumn(i + 1).width = width;
   });
-  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: rows.length + 1, column: columns.length } };
-  bulk.set(sheet, filled);
+  bulkRowsOf.set(sheet, filled);
 }
 
 interface SummaryRow {
@@ -340,25 +310,34 @@ interface SummaryRow {
   put: (cell: CellTarget) => void;
 }
 
+const BOLD: Partial<Font> = Object.freeze({ bold: true });
+const TOP: Partial<Alignment> = Object.freeze({ vertical: 'top' });
+const WRAP_TOP_LEFT: Partial<Alignment> = Object.freeze({ wrapText: true, vertical: 'top', horizontal: 'left' });
+
 /** A label | value list: the report's facts in a fixed reading order (no autofilter: it is not a table to sort). */
 function writeSummary(sheet: Worksheet, lang: Lang, rows: SummaryRow[]): void {
   sheet.getRow(1).getCell(1).value = T.field[lang];
   sheet.getRow(1).getCell(2).value = T.rawValue[lang];
   styleHeaderRow(sheet, 2);
-  rows.forEach((row, r) => {
-    const sheetRow = sheet.getRow(r + 2);
-    const label = sheetRow.getCell(1);
-    label.value = typeof row.label === 'string' ? safeCellText(row.label) : row.label[lang];
-    label.font = { bold: true };
-    label.alignment = { vertical: 'top' };
-    const value = sheetRow.getCell(2);
-    row.put(value);
-    value.alignment = { wrapText: true, vertical: 'top', horizontal: 'left' };
-  });
-  sheet.getColumn(1).width = 36;
-  let width = 24;
-  for (let r = 2; r <= rows.length + 1; r++) width = Math.max(width, textWidth(sheet.getRow(r).getCell(2)) + 2);
-  sheet.getColumn(2).width = Math.min(width, 90);
+  const columns: BulkColumn<SummaryRow>[] = [
+    {
+      width: 36,
+      put: (label, row) => {
+        label.value = typeof row.label === 'string' ? safeCellText(row.label) : row.label[lang];
+        label.font = BOLD;
+        label.alignment = TOP;
+      },
+    },
+    {
+      width: 24,
+      maxWidth: 90,
+      put: (value, row) => {
+        row.put(value);
+        value.alignment = WRAP_TOP_LEFT;
+      },
+    },
+  ];
+  writeBulkRows(sheet, columns, rows);
 }
 
 /**
@@ -406,18 +385,21 @@ function newWorkbook(generatedAt: string, title: string): ExcelJS.Workbook {
   return workbook;
 }
 
-async function finish(workbook: ExcelJS.Workbook, bulk: BulkSheets = new Map()): Promise<Uint8Array> {
+async function finish(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
   // Widths and heights as the widest common font draws them, so no office suite shows `###` or a clipped row.
-  // (Bulk rows were laid out alike when they were filled; their columns' widths are set on the sheet.)
+  // (Bulk rows were fitted alike when they were filled; their columns' widths are set on the sheet.)
   workbook.eachSheet(fitSheetLayout);
   shareCellStyles(workbook);
   return writeWorkbookPacked(workbook, (tables) => {
     const edits = new Map<number, (xml: string) => string>();
-    for (const [sheet, rows] of bulk) {
-      const xml = renderBulkRows(rows, tables);
-      const columns = rows.widths.length;
-      edits.set(sheet.id, (sheetXml) => spliceBulkRows(sheetXml, xml, rows.cells.length + 1, columns));
-    }
+    workbook.eachSheet((sheet) => {
+      const rows = bulkRowsOf.get(sheet);
+      if (!rows) return;
+      // Heights at the final widths: rows after the table (totals, facts) may have widened a column.
+      const widths = rows.widths.map((_, i) => sheet.getColumn(i + 1).width ?? DEFAULT_COLUMN_WIDTH);
+      const xml = renderBulkRows(rows, widths, tables);
+      edits.set(sheet.id, (sheetXml) => spliceBulkRows(sheetXml, xml, rows.cells.length + 1, rows.widths.length));
+    });
     return edits;
   });
 }
@@ -489,9 +471,8 @@ export async function renderProjectXlsx(model: ProjectReportModel, lang: Lang): 
       model.indicators,
       lang,
     );
-  const bulk: BulkSheets = new Map();
-  writeLineage(addSheet(workbook, XLSX_SHEETS.lineage[lang], options), model, lang, bulk);
-  return finish(workbook, bulk);
+  writeLineage(addSheet(workbook, XLSX_SHEETS.lineage[lang], options), model, lang);
+  return finish(workbook);
 }
 
 function writeProjectSummary(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
@@ -681,7 +662,7 @@ function writeProjectFinance(sheet: Worksheet, model: ProjectReportModel, lang: 
   ]);
 }
 
-function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang, bulk: BulkSheets): void {
+function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
   const columns: Column<ProjectReportModel['lineage'][number]>[] = [
     { header: T.figure, width: 12, maxWidth: 40, put: (c, l) => text(c, l.superseded ? T.superseded[lang] : l.figure) },
     { header: T.reportingPeriod, width: 10, put: (c, l) => text(c, l.period) },
@@ -693,8 +674,7 @@ function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang, b
     { header: T.uploadedAtUtc, width: 20, put: (c, l) => timestamp(c, l.uploadedAt) },
     { header: T.sha256, width: 66, put: (c, l) => text(c, l.sha256) },
   ];
-  // Nearly all of a report's cells: written as bulk rows.
-  writeBulkTable(sheet, lang, columns, model.lineage, bulk);
+  writeTable(sheet, lang, columns, model.lineage);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  * must be the same XML, and the workbook must read back alike in exceljs.
  */
 
-import ExcelJS from 'exceljs';
+import ExcelJS, { type CellValue } from 'exceljs';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import {
   fillBulkRows,
   renderBulkRows,
   spliceBulkRows,
+  xmlEscape,
 } from '../../functions/workbooks/bulk-rows';
 import { fitSheetLayout } from '../../functions/workbooks/fit-layout';
 import { shareCellStyles } from '../../functions/workbooks/share-styles';
@@ -48,14 +49,23 @@ function generatedColumns(seed: number): GeneratedColumn[] {
     const format = FORMATS[Math.floor(rng() * FORMATS.length)]!;
     const dateFormat = rng() < 0.5 ? 'dd.mm.yyyy' : 'dd.mm.yyyy hh:mm:ss';
     const bold = rng() < 0.2;
+    // Some columns hold live formulas (built from cell addresses, as the report's are), with the row's value as
+    // their cached result: a number, or an empty text where there is nothing to show.
+    const formula = rng() < 0.25;
     const column: GeneratedColumn = {
       header: `Kolonna ${i + 1}`,
       width: 6 + Math.floor(rng() * 20),
-      put: (cell: BulkCell, row: Row) => {
+      put: (cell: BulkCell, row: Row, r: number) => {
         const value = row[i] ?? null;
-        cell.value = value;
-        if (typeof value === 'number') cell.numFmt = format;
-        if (value instanceof Date) cell.numFmt = dateFormat;
+        if (formula) {
+          const result = typeof value === 'number' ? value : '';
+          cell.value = { formula: `IF(A${r}>0,"<&'>",A${r}/2)`, result };
+          cell.numFmt = format;
+        } else {
+          cell.value = value;
+          if (typeof value === 'number') cell.numFmt = format;
+          if (value instanceof Date) cell.numFmt = dateFormat;
+        }
         if (bold) cell.font = { bold: true };
       },
     };
@@ -103,7 +113,20 @@ function newWorkbook(): ExcelJS.Workbook {
 }
 
 /** The table as exceljs cells: the columns' cell writers on exceljs cells, sized as the report's writeTable does. */
-async function viaExcelJs(columns: GeneratedColumn[], rows: Row[]): Promise<Uint8Array> {
+/** Rows written after the table as exceljs cells, the way a totals row or a list of facts is. */
+function writeRowsAfter(sheet: ExcelJS.Worksheet, from: number, after: Row[]): void {
+  after.forEach((row, r) => {
+    row.forEach((value, i) => {
+      const cell = sheet.getRow(from + r).getCell(i + 1);
+      cell.value = value;
+      if (value !== null && i === 0) cell.font = { bold: true };
+      if (typeof value === 'number') cell.numFmt = '#,##0.00';
+      if (value instanceof Date) cell.numFmt = 'dd.mm.yyyy';
+    });
+  });
+}
+
+async function viaExcelJs(columns: GeneratedColumn[], rows: Row[], after: Row[] = []): Promise<Uint8Array> {
   const workbook = newWorkbook();
   const sheet = newSheet(workbook, columns);
   rows.forEach((row, r) => {
@@ -124,6 +147,7 @@ async function viaExcelJs(columns: GeneratedColumn[], rows: Row[]): Promise<Uint
     }
     sheet.getColumn(i + 1).width = width;
   });
+  writeRowsAfter(sheet, rows.length + 3, after);
   workbook.eachSheet(fitSheetLayout);
   shareCellStyles(workbook);
   const buffer = await workbook.xlsx.writeBuffer({ zip: { compression: 'STORE' } });
@@ -131,17 +155,19 @@ async function viaExcelJs(columns: GeneratedColumn[], rows: Row[]): Promise<Uint
 }
 
 /** The same table with its data rows as bulk rows. */
-async function viaBulkRows(columns: GeneratedColumn[], rows: Row[]): Promise<Uint8Array> {
+async function viaBulkRows(columns: GeneratedColumn[], rows: Row[], after: Row[] = []): Promise<Uint8Array> {
   const workbook = newWorkbook();
   const sheet = newSheet(workbook, columns);
   const bulk = fillBulkRows(sheet.name, columns, rows);
   bulk.widths.forEach((width, i) => {
     sheet.getColumn(i + 1).width = width;
   });
+  writeRowsAfter(sheet, rows.length + 3, after);
   workbook.eachSheet(fitSheetLayout);
   shareCellStyles(workbook);
+  const widths = bulk.widths.map((_, i) => sheet.getColumn(i + 1).width ?? 8.43);
   return writeWorkbookPacked(workbook, (tables) => {
-    const xml = renderBulkRows(bulk, tables);
+    const xml = renderBulkRows(bulk, widths, tables);
     return new Map([[sheet.id, (s: string) => spliceBulkRows(s, xml, rows.length + 1, columns.length)]]);
   });
 }
@@ -197,23 +223,76 @@ describe('bulk rows', () => {
     expect(parts.get('xl/sharedStrings.xml')).toContain('&lt;x&gt;&amp;');
   });
 
-  it('refuse a value a bulk row cannot hold (a formula), naming the cell', () => {
-    const columns: BulkColumn<Row>[] = [
-      {
-        width: 10,
-        put: (cell) => {
-          cell.value = { formula: 'A1', result: 1 };
+  it('refuse a value a bulk row cannot hold (rich text, a boolean, a formula with a date result), naming the cell', () => {
+    const values: CellValue[] = [{ richText: [{ text: 'a' }] }, true, { formula: 'A1', result: new Date(0) }];
+    for (const value of values) {
+      const columns: BulkColumn<Row>[] = [
+        {
+          width: 10,
+          put: (cell) => {
+            cell.value = value;
+          },
         },
-      },
-    ];
-    const rows = fillBulkRows('Izcelsme', columns, [[null]]);
-    const tables = { sharedString: () => 0, styleId: () => 0 };
-    expect(() => renderBulkRows(rows, tables)).toThrow(/Izcelsme!A2: a bulk row holds text, numbers and dates only/);
+      ];
+      const rows = fillBulkRows('Izcelsme', columns, [[null]]);
+      const tables = { sharedString: () => 0, styleId: () => 0 };
+      expect(() => renderBulkRows(rows, rows.widths, tables)).toThrow(
+        /Izcelsme!A2: a bulk row holds text, numbers, dates/,
+      );
+    }
   });
 
-  it('refuse to splice into sheet XML without one <sheetData> and <dimension>', () => {
+  it('lay out rows written after the table (totals, notes) as exceljs cells would, widening columns for them', async () => {
+    for (const seed of [21, 22, 23, 24]) {
+      const columns = generatedColumns(seed);
+      const rows = generatedRows(seed, columns.length, 30);
+      const after = generatedRows(seed + 100, columns.length, 6);
+      const reference = await viaExcelJs(columns, rows, after);
+      const bytes = await viaBulkRows(columns, rows, after);
+      expect(await readBack(bytes)).toEqual(await readBack(reference));
+    }
+  });
+
+  it('refuse to splice into sheet XML without a <sheetData> starting with row 1 and a <dimension>', () => {
     expect(() => spliceBulkRows('<worksheet><sheetData/></worksheet>', '<row r="2"/>', 2, 1)).toThrow(/sheetData/);
     expect(() => spliceBulkRows('<worksheet><dimension ref="A1"/></worksheet>', '', 2, 1)).toThrow(/sheetData/);
+    const noDimension = '<worksheet><sheetData><row r="1" spans="1:1"><c r="A1"/></row></sheetData></worksheet>';
+    expect(() => spliceBulkRows(noDimension, '', 2, 1)).toThrow(/dimension/);
+  });
+});
+
+describe('xmlEscape', () => {
+  it('escapes as exceljs does: markup characters as entities, control characters XML cannot carry left out', async () => {
+    const { xmlEncode } = (await import('exceljs/lib/utils/utils.js' as string)).default as {
+      xmlEncode: (s: string) => string;
+    };
+    const rng = mulberry32(5);
+    const alphabet = [
+      '<',
+      '>',
+      '&',
+      '"',
+      "'",
+      '\t',
+      '\n',
+      '\r',
+      '\u0000',
+      '\u0008',
+      '\u000B',
+      '\u001F',
+      '\u007F',
+      'ā',
+      'a',
+      ' ',
+      '€',
+    ];
+    for (let n = 0; n < 500; n++) {
+      const text = Array.from(
+        { length: Math.floor(rng() * 12) },
+        () => alphabet[Math.floor(rng() * alphabet.length)],
+      ).join('');
+      expect(xmlEscape(text), JSON.stringify(text)).toBe(xmlEncode(text));
+    }
   });
 });
 
