@@ -5,8 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseJson } from '../functions/app/deps';
+import { RenderPool } from '../functions/app/parallel-render';
 import { loadRegistryInForce } from '../functions/app/registry-store';
 import { uploadLinkFor } from '../functions/app/upload-links';
 import { runWithProgress, summariseRun } from '../functions/cli/commands/run';
@@ -36,6 +38,17 @@ async function place(from: string, to: string): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // The render workers start now and load the renderers while this thread writes and ingests the sample.
+  const pool = availableParallelism() > 1 ? new RenderPool(availableParallelism()) : undefined;
+  pool?.warm();
+  try {
+    await demo(started, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function demo(started: number, pool: RenderPool | undefined): Promise<void> {
   const demo = join(repo, '.local', 'demo');
   await rm(demo, { recursive: true, force: true });
   const sampleDir = join(demo, 'sample');
@@ -60,7 +73,7 @@ async function main(): Promise<void> {
   const deps = localDeps({ store: bucket, outbox, now: SAMPLE_NOW, port });
   // A backfill by design: the sample reports every quarter since its first project started.
   process.stdout.write('Backfill: every due quarter since the first project started is reported (run --backfill).\n');
-  const result = await runWithProgress(deps, { backfill: true });
+  const result = await runWithProgress(deps, { backfill: true, ...(pool ? { pool } : {}) });
 
   const rows: string[][] = [
     [

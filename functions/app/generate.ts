@@ -9,7 +9,13 @@ import { submissionsInForce } from '../core/aggregate';
 import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { EDITIONS, editionsOf } from '../core/editions';
 import { keys } from '../core/keys';
-import { buildManifest, type Manifest, type ManifestOutput, type ManifestSource } from '../core/manifest';
+import {
+  buildManifest,
+  type Manifest,
+  type ManifestArchive,
+  type ManifestOutput,
+  type ManifestSource,
+} from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import { describeRegistryChanges } from '../core/registry-changes';
 import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
@@ -19,7 +25,7 @@ import type { ChangeNote, Registry } from '../core/types';
 import { archiveRevisionInputs } from './archive-inputs';
 import { CODE_VERSION } from './code-version';
 import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';
-import { type RenderedFile, renderProjectsInWorkers } from './parallel-render';
+import { type RenderedFile, type RenderedProgramme, RenderPool, renderProjectsOnPool } from './parallel-render';
 import { loadRegistryInForce, loadSubmissionsUpTo } from './registry-store';
 import {
   latestManifest,
@@ -36,7 +42,7 @@ export { latestManifest, loadRevisionInputs, type PlanRef, type RevisionInputs, 
 
 let renderers: Promise<typeof import('./report-renderers')> | undefined;
 /** The PDF and XLSX renderers, loaded once, when the first report is rendered (see report-renderers.ts). */
-const loadRenderers = () => {
+export const loadRenderers = () => {
   renderers ??= import('./report-renderers').catch((err: unknown) => {
     renderers = undefined;
     throw err;
@@ -70,6 +76,11 @@ export interface GenerateOptions {
    * parallelism, at most one per project. 1 renders every project on this thread.
    */
   workers?: number;
+  /**
+   * A pool that outlives this period (a run's, see `run.ts`): every report of the revision, the programme summary
+   * included, is rendered on it, whatever the period's size; `workers` is then not used.
+   */
+  pool?: RenderPool;
 }
 
 /** Step 1: decide whether a new revision is due and fix what it is built from. */
@@ -262,6 +273,12 @@ function projectOutputKeys(plan: RevisionPlan, projectId: string): string[] {
   );
 }
 
+/** The last revision's figures, for the programme summary's list of changes since it. */
+async function previousFigures(deps: Pick<Deps, 'store'>, plan: RevisionPlan): Promise<Manifest['figures'] | null> {
+  if (plan.revision <= 1) return null;
+  return (await readJson<Manifest>(deps, keys.manifest(plan.period, plan.revision - 1)))?.figures ?? null;
+}
+
 /** Step 3: the programme summary, the revision's inputs and code into the archive, then the manifest (last). */
 export async function finishRevision(
   deps: Deps,
@@ -270,9 +287,7 @@ export async function finishRevision(
 ): Promise<Manifest> {
   const plan = await resolvePlan(deps, ref);
   const loaded = inputs ?? (await loadRevisionInputs(deps, plan));
-  const previous =
-    plan.revision > 1 ? await readJson<Manifest>(deps, keys.manifest(plan.period, plan.revision - 1)) : null;
-  const { programme, figures, files } = await renderProgrammeFiles(plan, loaded, previous?.figures ?? null);
+  const { programme, figures, files } = await renderProgrammeFiles(plan, loaded, await previousFigures(deps, plan));
   const outputs: ManifestOutput[] = [];
   for (const id of plan.projectIds) {
     for (const key of projectOutputKeys(plan, id)) {
@@ -284,7 +299,18 @@ export async function finishRevision(
   for (const f of files) outputs.push(await putOutput(deps, f.key, f.bytes, f.contentType));
   // Everything verify needs besides the reports, and the code, into the content-addressed archive (schema 2).
   const archive = await archiveRevisionInputs(deps, plan, keys.programmeReport(plan.period, plan.revision, 'pdf'));
-  const manifest = buildManifest(plan, outputs, programme.completeness, figures, archive);
+  return writeManifest(deps, plan, outputs, { completeness: programme.completeness, figures }, archive);
+}
+
+/** The manifest, written last: it marks the revision complete. */
+async function writeManifest(
+  deps: Deps,
+  plan: RevisionPlan,
+  outputs: ManifestOutput[],
+  programme: Omit<RenderedProgramme, 'files'>,
+  archive: ManifestArchive,
+): Promise<Manifest> {
+  const manifest = buildManifest(plan, outputs, programme.completeness, programme.figures, archive);
   await putOutput(deps, keys.manifest(plan.period, plan.revision), jsonBytes(manifest), 'application/json');
   deps.log.info('generate.done', {
     period: plan.period,
@@ -293,6 +319,50 @@ export async function finishRevision(
     outputs: outputs.length,
   });
   return manifest;
+}
+
+/**
+ * Steps 2 and 3 on a worker pool. The programme summary is asked for first (it needs no project's files), so the
+ * archive of the inputs (whose retention follows the programme PDF's) runs on this thread while the projects
+ * render. The manifest lists the same outputs in the same order as {@link finishRevision}, from the bytes written.
+ */
+async function renderAndFinishOnPool(
+  deps: Deps,
+  pool: RenderPool,
+  plan: RevisionPlan,
+  inputs: RevisionInputs,
+  onProgress: GenerateOptions['onProgress'],
+): Promise<Manifest> {
+  const context = pool.open(plan, inputs.registry);
+  try {
+    const written = new Map<string, ManifestOutput>();
+    const put = async (files: RenderedFile[]) => {
+      for (const f of files) written.set(f.key, await putOutput(deps, f.key, f.bytes, f.contentType));
+    };
+    const programme = pool.renderProgramme(context, inputs.submissions, await previousFigures(deps, plan));
+    const archived = programme.then(async (rendered) => {
+      await put(rendered.files);
+      return archiveRevisionInputs(deps, plan, keys.programmeReport(plan.period, plan.revision, 'pdf'));
+    });
+    let done = 0;
+    const projects = renderProjectsOnPool(pool, context, inputs, plan.projectIds, async (projectId, files) => {
+      await put(files);
+      onProgress?.(++done, plan.projectIds.length, projectId);
+    });
+    // Everything settles before an error is thrown: nothing of this revision is written after the rejection.
+    const results = await Promise.allSettled([projects, archived]);
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+    const rendered = await programme;
+    const projectKeys = plan.projectIds.flatMap((id) => projectOutputKeys(plan, id));
+    const outputs = [...projectKeys, ...rendered.files.map((f) => f.key)].map((key) => {
+      const output = written.get(key);
+      if (!output) throw new Error(`${key} was not rendered`);
+      return output;
+    });
+    return await writeManifest(deps, plan, outputs, rendered, await archived);
+  } finally {
+    pool.release(context);
+  }
 }
 
 /** All three steps in one process (the local runtime). */
@@ -311,24 +381,27 @@ export async function generatePeriod(deps: Deps, options: GenerateOptions): Prom
   const { plan } = planned;
   const inputs = await loadRevisionInputs(deps, plan);
   const total = plan.projectIds.length;
-  // A worker thread costs seconds to start (it loads the renderers afresh), so small periods render in-process.
+  // A worker thread costs seconds to start (it loads the renderers afresh), so small periods render in-process
+  // unless the caller's pool, which outlives the period, is given.
   const workers = Math.min(options.workers ?? (total >= PARALLEL_FROM_PROJECTS ? availableParallelism() : 1), total);
-  let done = 0;
-  if (workers > 1) {
-    await renderProjectsInWorkers(plan, inputs, plan.projectIds, {
-      workers,
-      onRendered: async (projectId, files) => {
-        for (const f of files) await putOutput(deps, f.key, f.bytes, f.contentType);
-        options.onProgress?.(++done, total, projectId);
-      },
-    });
+  let manifest: Manifest;
+  if (options.pool) {
+    manifest = await renderAndFinishOnPool(deps, options.pool, plan, inputs, options.onProgress);
+  } else if (workers > 1) {
+    const pool = new RenderPool(workers);
+    try {
+      manifest = await renderAndFinishOnPool(deps, pool, plan, inputs, options.onProgress);
+    } finally {
+      await pool.close();
+    }
   } else {
+    let done = 0;
     for (const projectId of plan.projectIds) {
       await renderProjectStep(deps, plan, projectId, inputs);
       options.onProgress?.(++done, total, projectId);
     }
+    manifest = await finishRevision(deps, plan, inputs);
   }
-  const manifest = await finishRevision(deps, plan, inputs);
   return {
     status: 'generated',
     period,

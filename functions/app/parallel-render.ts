@@ -1,14 +1,17 @@
 /**
- * Rendering a revision's projects on a pool of worker threads: the local runtime's fan-out (on AWS the Step
- * Functions Map fans out instead). Each worker gets the plan and the registry once; each project is sent with its
- * own submissions only (a project's report reads no other project's), so a worker never holds the whole
- * programme. Workers render with the same `renderProjectFiles` as the sequential path and send the bytes back to
- * the calling thread, which writes them: the store never crosses a thread boundary, and the files do not depend
- * on which thread rendered them (`test/integration/parallel-render.test.ts` holds them byte-identical).
+ * Rendering on a pool of worker threads: the local runtime's fan-out (on AWS the Step Functions Map fans out
+ * instead). One pool can serve a whole run: a worker starts once, loads the renderers once, and renders for every
+ * revision the run generates. Each revision's plan and registry go to a worker once, the first time it renders for
+ * that revision (a "context"); each project is sent with its own submissions only (a project's report reads no
+ * other project's), so a worker never holds the whole programme for a project. The programme summary, which reads
+ * every project, is one job too. Workers render with the same functions as the sequential path and send the bytes
+ * back to the calling thread, which writes them: the store never crosses a thread boundary, and the files do not
+ * depend on which thread rendered them (`test/integration/parallel-render.test.ts` holds them byte-identical).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Manifest } from '../core/manifest';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import type { RevisionInputs, RevisionPlan } from './revisions';
 
@@ -19,22 +22,30 @@ export interface RenderedFile {
   contentType: string;
 }
 
-/** What a worker starts with. */
-export interface RenderWorkerData {
-  plan: RevisionPlan;
-  registry: Registry;
+/** The programme summary's files and what the manifest takes from its model. */
+export interface RenderedProgramme {
+  files: RenderedFile[];
+  completeness: Manifest['completeness'];
+  figures: Manifest['figures'];
 }
 
-/** Calling thread → worker: render this project from these (its own) submissions. */
-export interface RenderRequest {
-  projectId: string;
-  submissions: NormalisedSubmission[];
-}
+/** Calling thread → worker. */
+export type RenderRequest =
+  | { type: 'context'; context: number; plan: RevisionPlan; registry: Registry }
+  | { type: 'forget'; context: number }
+  | { type: 'project'; job: number; context: number; projectId: string; submissions: NormalisedSubmission[] }
+  | {
+      type: 'programme';
+      job: number;
+      context: number;
+      submissions: NormalisedSubmission[];
+      previousFigures: Manifest['figures'] | null;
+    };
 
 /** Worker → calling thread. */
 export type RenderReply =
-  | { ok: true; projectId: string; files: RenderedFile[] }
-  | { ok: false; projectId: string; error: { name: string; message: string; stack?: string } };
+  | { job: number; ok: true; files: RenderedFile[]; programme?: Omit<RenderedProgramme, 'files'> }
+  | { job: number; ok: false; error: { name: string; message: string; stack?: string } };
 
 /** A project that failed in a worker; the worker's error is the `cause`. */
 export class ProjectRenderError extends Error {
@@ -47,11 +58,20 @@ export class ProjectRenderError extends Error {
   }
 }
 
-export interface ParallelRenderOptions {
-  /** Worker threads to start (at most one per project). */
-  workers: number;
-  /** Called on the calling thread for each rendered project, in completion order; awaited before the pool ends. */
-  onRendered: (projectId: string, files: RenderedFile[]) => Promise<void>;
+/** The programme summary failed in a worker; the worker's error is the `cause`. */
+export class ProgrammeRenderError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('rendering the programme summary failed in a worker thread', options);
+    this.name = 'ProgrammeRenderError';
+  }
+}
+
+/** A job dropped before it started: its revision gave up after another job of it failed. */
+export class RenderCancelledError extends Error {
+  constructor() {
+    super('render cancelled: another report of the same revision failed');
+    this.name = 'RenderCancelledError';
+  }
 }
 
 /**
@@ -59,19 +79,19 @@ export interface ParallelRenderOptions {
  * inherits no loader hooks registered through the API (the CLI's `bin/` does that): the worker then starts from a
  * small script that registers tsx first. Compiled to JavaScript, the worker file is started as it is.
  */
-function startWorker(data: RenderWorkerData): Worker {
+function startWorker(): Worker {
   const workerUrl = new URL(
     import.meta.url.endsWith('.ts') ? './render-worker.ts' : './render-worker.js',
     import.meta.url,
   );
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, { workerData: data });
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl);
   const bootstrap = [
     `import(${JSON.stringify(tsxApiUrl())})`,
     '.then((tsx) => { tsx.register(); return import(',
     JSON.stringify(workerUrl.href),
     '); })',
   ].join('');
-  return new Worker(bootstrap, { eval: true, workerData: data });
+  return new Worker(bootstrap, { eval: true });
 }
 
 /** tsx's ESM registration API (`tsx/esm/api`), resolved from this module. */
@@ -83,9 +103,214 @@ function tsxApiUrl(): string {
   return new URL('dist/esm/api/index.mjs', pathToFileURL(packageJson)).href;
 }
 
+type JobRequest = Extract<RenderRequest, { job: number }>;
+type JobBody = JobRequest extends infer R ? (R extends JobRequest ? Omit<R, 'job'> : never) : never;
+
+interface Job {
+  id: number;
+  request: JobRequest;
+  fail: (cause: unknown) => Error;
+  resolve: (reply: Extract<RenderReply, { ok: true }>) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Contexts this worker holds. */
+  contexts: Set<number>;
+  job: Job | null;
+}
+
 /**
- * Render `projectIds` on `options.workers` threads, handing each project's files to `options.onRendered`. Rejects on
- * the first failure (a render error, a crashed worker, or `onRendered` throwing) after stopping every worker.
+ * Worker threads that render report files, started when work first waits for one (at most `size`) and kept until
+ * {@link RenderPool.close}. Jobs run in the order they are asked for. A worker that dies fails the job it had; the
+ * next job starts a new one.
+ */
+export class RenderPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly contexts = new Map<number, { plan: RevisionPlan; registry: Registry }>();
+  private nextId = 1;
+  private closed = false;
+  /** Workers started since the pool was made (a worker that died is replaced by a new one). */
+  started = 0;
+
+  constructor(readonly size: number) {
+    if (!(size >= 1)) throw new RangeError(`a render pool needs at least one worker, not ${size}`);
+  }
+
+  /** Start every worker now and let each load the renderers, so the first reports do not wait for them. */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.size) this.startSlot();
+  }
+
+  /** A revision's plan and registry, for its jobs; each worker receives them once. */
+  open(plan: RevisionPlan, registry: Registry): number {
+    const id = this.nextId++;
+    this.contexts.set(id, { plan, registry });
+    return id;
+  }
+
+  /** The revision is done: workers drop its plan and registry, and its jobs still waiting are cancelled. */
+  release(context: number): void {
+    this.cancel(context);
+    this.contexts.delete(context);
+    for (const slot of this.slots) {
+      if (slot.contexts.delete(context)) slot.worker.postMessage({ type: 'forget', context } satisfies RenderRequest);
+    }
+  }
+
+  /** Reject every job of `context` that has not started, with {@link RenderCancelledError}. */
+  cancel(context: number): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const job = this.queue[i]!;
+      if (job.request.context !== context) continue;
+      this.queue.splice(i, 1);
+      job.reject(new RenderCancelledError());
+    }
+  }
+
+  async renderProject(context: number, projectId: string, submissions: NormalisedSubmission[]) {
+    const reply = await this.submit(
+      { type: 'project', context, projectId, submissions },
+      (cause) => new ProjectRenderError(projectId, { cause }),
+    );
+    return reply.files;
+  }
+
+  async renderProgramme(
+    context: number,
+    submissions: NormalisedSubmission[],
+    previousFigures: Manifest['figures'] | null,
+  ): Promise<RenderedProgramme> {
+    const reply = await this.submit(
+      { type: 'programme', context, submissions, previousFigures },
+      (cause) => new ProgrammeRenderError({ cause }),
+    );
+    if (!reply.programme) throw new ProgrammeRenderError({ cause: new Error('the worker sent no programme model') });
+    return { files: reply.files, ...reply.programme };
+  }
+
+  /** Stop every worker; jobs not finished are rejected. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.reject(new RenderCancelledError());
+    await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
+  }
+
+  private submit(body: JobBody, fail: (cause: unknown) => Error) {
+    if (this.closed) return Promise.reject(new Error('the render pool is closed'));
+    if (!this.contexts.has(body.context))
+      return Promise.reject(new Error(`render context ${body.context} is not open`));
+    return new Promise<Extract<RenderReply, { ok: true }>>((resolve, reject) => {
+      const id = this.nextId++;
+      this.queue.push({ id, request: { ...body, job: id } as JobRequest, fail, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.job === null);
+      if (!slot) {
+        if (this.slots.length >= this.size) return;
+        slot = this.startSlot();
+      }
+      const job = this.queue.shift()!;
+      const { context } = job.request;
+      if (!slot.contexts.has(context)) {
+        const { plan, registry } = this.contexts.get(context)!;
+        slot.worker.postMessage({ type: 'context', context, plan, registry } satisfies RenderRequest);
+        slot.contexts.add(context);
+      }
+      slot.job = job;
+      slot.worker.ref();
+      slot.worker.postMessage(job.request);
+    }
+  }
+
+  private startSlot(): Slot {
+    const slot: Slot = { worker: startWorker(), contexts: new Set(), job: null };
+    this.started++;
+    this.slots.push(slot);
+    // An idle worker does not keep the process alive (a pool left open must not hang the command); one at work does.
+    slot.worker.unref();
+    slot.worker.on('message', (reply: RenderReply) => {
+      const job = slot.job;
+      if (!job || job.id !== reply.job) return;
+      slot.job = null;
+      slot.worker.unref();
+      if (reply.ok) job.resolve(reply);
+      else job.reject(job.fail(Object.assign(new Error(reply.error.message), reply.error)));
+      this.dispatch();
+    });
+    const lost = (error: Error) => {
+      const index = this.slots.indexOf(slot);
+      if (index < 0) return;
+      this.slots.splice(index, 1);
+      const job = slot.job;
+      slot.job = null;
+      if (job) job.reject(job.fail(error));
+      if (!this.closed) this.dispatch();
+    };
+    slot.worker.on('error', lost);
+    slot.worker.on('exit', (code) =>
+      lost(new Error(`a render worker stopped (exit code ${code}) before the work was done`)),
+    );
+    return slot;
+  }
+}
+
+/** Each project's own submissions, in input order. */
+export function submissionsByProject(inputs: RevisionInputs): Map<string, NormalisedSubmission[]> {
+  const byProject = new Map<string, NormalisedSubmission[]>();
+  for (const s of inputs.submissions) {
+    const list = byProject.get(s.projectId);
+    if (list) list.push(s);
+    else byProject.set(s.projectId, [s]);
+  }
+  return byProject;
+}
+
+/**
+ * Render `projectIds` of one revision on `pool`, handing each project's files to `onRendered` (in completion order,
+ * awaited). Rejects with the first failure (a render error, a worker that died, or `onRendered` throwing) once the
+ * revision's other jobs are cancelled or settled: nothing of it is written after the rejection.
+ */
+export async function renderProjectsOnPool(
+  pool: RenderPool,
+  context: number,
+  inputs: RevisionInputs,
+  projectIds: readonly string[],
+  onRendered: (projectId: string, files: RenderedFile[]) => Promise<void>,
+): Promise<void> {
+  const byProject = submissionsByProject(inputs);
+  let failure: { error: unknown } | null = null;
+  await Promise.all(
+    projectIds.map((projectId) =>
+      pool
+        .renderProject(context, projectId, byProject.get(projectId) ?? [])
+        .then((files) => (failure ? undefined : onRendered(projectId, files)))
+        .catch((error: unknown) => {
+          if (failure) return;
+          failure = { error };
+          pool.cancel(context);
+        }),
+    ),
+  );
+  if (failure) throw (failure as { error: unknown }).error;
+}
+
+export interface ParallelRenderOptions {
+  /** Worker threads to start (at most one per project). */
+  workers: number;
+  /** Called on the calling thread for each rendered project, in completion order; awaited before the pool ends. */
+  onRendered: (projectId: string, files: RenderedFile[]) => Promise<void>;
+}
+
+/**
+ * Render `projectIds` on a pool of `options.workers` threads of its own, handing each project's files to
+ * `options.onRendered`. Rejects on the first failure after stopping every worker.
  */
 export async function renderProjectsInWorkers(
   plan: RevisionPlan,
@@ -94,60 +319,10 @@ export async function renderProjectsInWorkers(
   options: ParallelRenderOptions,
 ): Promise<void> {
   if (projectIds.length === 0) return;
-  const count = Math.max(1, Math.min(options.workers, projectIds.length));
-  const byProject = new Map<string, NormalisedSubmission[]>();
-  for (const s of inputs.submissions) {
-    const list = byProject.get(s.projectId);
-    if (list) list.push(s);
-    else byProject.set(s.projectId, [s]);
-  }
-  const pool: Worker[] = [];
-  const written: Promise<void>[] = [];
-  let next = 0;
-  let finished = 0;
-  let failed = false;
-
+  const pool = new RenderPool(Math.max(1, Math.min(options.workers, projectIds.length)));
   try {
-    await new Promise<void>((resolve, reject) => {
-      const fail = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        reject(error);
-      };
-      const dispatch = (worker: Worker) => {
-        if (failed || next >= projectIds.length) return;
-        const projectId = projectIds[next++]!;
-        worker.postMessage({ projectId, submissions: byProject.get(projectId) ?? [] } satisfies RenderRequest);
-      };
-      for (let i = 0; i < count; i++) {
-        const worker = startWorker({ plan, registry: inputs.registry });
-        pool.push(worker);
-        worker.on('message', (reply: RenderReply) => {
-          // After a failure nothing more is written: the caller may already be handling the error.
-          if (failed) return;
-          if (!reply.ok) {
-            const cause = Object.assign(new Error(reply.error.message), reply.error);
-            fail(new ProjectRenderError(reply.projectId, { cause }));
-            return;
-          }
-          // Hand the next project over before writing this one's files: rendering and writing overlap.
-          dispatch(worker);
-          const write = options.onRendered(reply.projectId, reply.files).then(() => {
-            if (++finished === projectIds.length) resolve();
-          }, fail);
-          written.push(write);
-        });
-        worker.on('error', fail);
-        worker.on('exit', (code) => {
-          if (finished < projectIds.length)
-            fail(new Error(`a render worker stopped (exit code ${code}) before the work was done`));
-        });
-        dispatch(worker);
-      }
-    });
+    await renderProjectsOnPool(pool, pool.open(plan, inputs.registry), inputs, projectIds, options.onRendered);
   } finally {
-    // Let writes already under way settle before returning, so nothing touches the store after a rejection.
-    await Promise.allSettled(written);
-    await Promise.all(pool.map((worker) => worker.terminate()));
+    await pool.close();
   }
 }

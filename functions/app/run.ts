@@ -9,6 +9,7 @@
  * sends only what failed.
  */
 
+import { availableParallelism } from 'node:os';
 import { BACKFILL_LIMIT, latestDueCutoff, periodInReminderWindow, periodsDue } from '../core/calendar';
 import { keys } from '../core/keys';
 import { rigaDate } from '../core/period';
@@ -20,6 +21,7 @@ import { CorruptRecordError, type Deps } from './deps';
 import { type GenerateOutcome, generatePeriod } from './generate';
 import { type IngestOutcome, ingestObject } from './ingest';
 import { UnsentMailError } from './ledger';
+import { RenderPool } from './parallel-render';
 import { loadRegistryInForce } from './registry-store';
 import { type RemindOutcome, remindPeriod } from './remind';
 import {
@@ -62,8 +64,13 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Worker threads per period for rendering (see `generate.ts`); default there. */
+  /**
+   * Render worker threads for the whole run (default: the machine's available parallelism); 1 renders on this
+   * thread, one period after another.
+   */
   workers?: number;
+  /** A pool the caller started (and closes), e.g. warmed while it prepared the run; otherwise the run starts one. */
+  pool?: RenderPool;
   /** Issue every due period that was never reported, however many (a first deployment, `npm start`). */
   backfill?: boolean;
 }
@@ -166,18 +173,14 @@ async function reportAndDeliver(
   const due = periodsDue(registry, today).filter((period) => activeProjects(registry, period).length > 0);
   const cutoff = latestDueCutoff(registry, today);
   const periods = await withinBackfillLimit(deps, due, result, options, cutoff);
-  let done = 0;
-  const failed = new Set<string>();
-  for (const period of periods) {
-    const ok = await guarded(
-      period,
-      () => generatePeriod(deps, { period, ...(options.workers === undefined ? {} : { workers: options.workers }) }),
-      (o) => result.generated.push(o),
-    );
-    if (!ok) failed.add(period);
-    onProgress?.({ stage: 'generate', done: ++done, total: periods.length, label: period });
+  const pool = renderPoolFor(periods, options);
+  let failed: Set<string>;
+  try {
+    failed = await generateAll(deps, periods, { ...options, pool }, guarded, result, onProgress);
+  } finally {
+    if (pool && pool !== options.pool) await pool.close();
   }
-  done = 0;
+  let done = 0;
   for (const period of periods) {
     // A period whose revision failed is not delivered: its last good revision was delivered when it was issued.
     if (!failed.has(period)) {
@@ -222,6 +225,73 @@ async function transmitLatest(
     }
   }
   onProgress?.({ stage: 'transmission', done: 1, total: 1, label: cutoff });
+}
+
+/**
+ * Periods generated at once when a pool renders: their planning, loading, writing and archiving on this thread
+ * overlap the workers' rendering of the others. Periods are independent (each its own revisions and files; shared
+ * archive blobs are content-addressed and written create-only).
+ */
+const PERIODS_AT_ONCE = 3;
+
+/** One pool for every period of the run: workers start once and load the renderers once. */
+function renderPoolFor(periods: readonly string[], options: RunOptions): RenderPool | undefined {
+  if (options.pool) return options.pool;
+  const size = options.workers ?? availableParallelism();
+  return periods.length > 0 && size > 1 ? new RenderPool(size) : undefined;
+}
+
+/**
+ * Generate every period, a few at once on a pool (one at a time without); outcomes and failures are taken in period
+ * order. Returns the periods that failed.
+ */
+async function generateAll(
+  deps: Deps,
+  periods: readonly string[],
+  { pool, workers }: RunOptions,
+  guarded: Guarded,
+  result: RunResult,
+  onProgress: ((p: RunProgress) => void) | undefined,
+): Promise<Set<string>> {
+  const failed = new Set<string>();
+  const how = pool ? { pool } : workers === undefined ? {} : { workers };
+  const limit = pool ? PERIODS_AT_ONCE : 1;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const slot = async () => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+  };
+  const free = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  // Each started at once (up to the limit), each outcome caught where it settles and taken in period order below.
+  const outcomes = periods.map(async (period) => {
+    await slot();
+    try {
+      return { ok: true as const, value: await generatePeriod(deps, { period, ...how }) };
+    } catch (error) {
+      return { ok: false as const, error };
+    } finally {
+      free();
+    }
+  });
+  let done = 0;
+  for (const [i, period] of periods.entries()) {
+    const ok = await guarded(
+      period,
+      async () => {
+        const outcome = await outcomes[i]!;
+        if (!outcome.ok) throw outcome.error;
+        return outcome.value;
+      },
+      (o) => result.generated.push(o),
+    );
+    if (!ok) failed.add(period);
+    onProgress?.({ stage: 'generate', done: ++done, total: periods.length, label: period });
+  }
+  return failed;
 }
 
 /**

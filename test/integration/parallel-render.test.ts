@@ -12,7 +12,12 @@ import { fixedClock } from '../../functions/adapters/system-clock';
 import type { Deps } from '../../functions/app/deps';
 import { generatePeriod, loadRevisionInputs, type RevisionPlan } from '../../functions/app/generate';
 import { ingestObject } from '../../functions/app/ingest';
-import { ProjectRenderError, renderProjectsInWorkers } from '../../functions/app/parallel-render';
+import {
+  ProjectRenderError,
+  RenderPool,
+  renderProjectsInWorkers,
+  renderProjectsOnPool,
+} from '../../functions/app/parallel-render';
 import { keys } from '../../functions/core/keys';
 import { silentLogger } from '../../functions/core/ports';
 import { SAMPLE_NOW, writeSampleData } from '../../sample/write-sample';
@@ -62,14 +67,14 @@ beforeAll(async () => {
   const deps = depsFor(ingested);
   for (const info of await deps.store.list('registry/')) await ingestObject(deps, info.key);
   for (const info of await deps.store.list('inbox/')) await ingestObject(deps, info.key);
-  for (const name of ['sequential', 'parallel']) {
+  for (const name of ['sequential', 'parallel', 'run-sequential', 'run-pool']) {
     await cp(ingested, join(root, name), { recursive: true, preserveTimestamps: true });
   }
 }, 180_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('rendering a period on worker threads', () => {
-  it('writes the same bytes as rendering on one thread', async () => {
+  it('writes the same bytes as rendering on one thread', { timeout: 240_000 }, async () => {
     const sequential = depsFor(join(root, 'sequential'));
     const parallel = depsFor(join(root, 'parallel'));
     const progress: string[] = [];
@@ -111,5 +116,60 @@ describe('rendering a period on worker threads', () => {
       cause: { message: expect.stringContaining('not in the registry') },
     });
     expect(rendered).not.toContain('no-such-project');
+  });
+
+  it('serves several revisions from one pool, at once, with the same bytes and no worker started twice', {
+    timeout: 400_000,
+  }, async () => {
+    const periods = ['2025-Q2', PERIOD];
+    const sequential = depsFor(join(root, 'run-sequential'));
+    const pooled = depsFor(join(root, 'run-pool'));
+    const one = [];
+    for (const period of periods)
+      one.push(await generatePeriod(sequential, { period, generatedAt: GENERATED_AT, workers: 1 }));
+    const pool = new RenderPool(2);
+    try {
+      const many = await Promise.all(
+        periods.map((period) => generatePeriod(pooled, { period, generatedAt: GENERATED_AT, pool })),
+      );
+      expect(many).toEqual(one);
+      expect(pool.started).toBe(2);
+    } finally {
+      await pool.close();
+    }
+    const a = await reportHashes(sequential);
+    const b = await reportHashes(pooled);
+    expect(a.size).toBeGreaterThan(20);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [key, hash] of a) expect({ key, hash: b.get(key) }).toEqual({ key, hash });
+  });
+
+  it('goes on serving other revisions after one of them failed', { timeout: 240_000 }, async () => {
+    const deps = depsFor(join(root, 'parallel'));
+    const plan = await planOf(deps);
+    const inputs = await loadRevisionInputs(deps, plan);
+    const pool = new RenderPool(1);
+    try {
+      const failing = pool.open(plan, inputs.registry);
+      const rendered: string[] = [];
+      const run = renderProjectsOnPool(pool, failing, inputs, ['no-such-project', ...plan.projectIds], async (id) => {
+        rendered.push(id);
+      });
+      await expect(run).rejects.toMatchObject({ projectId: 'no-such-project' });
+      // The failed revision's waiting projects were cancelled, not rendered.
+      expect(rendered).toEqual([]);
+      pool.release(failing);
+      const next = pool.open(plan, inputs.registry);
+      const files = await pool.renderProject(
+        next,
+        plan.projectIds[0]!,
+        inputs.submissions.filter((s) => s.projectId === plan.projectIds[0]),
+      );
+      const stored = (await deps.store.get(files[0]!.key))!.bytes;
+      expect(sha(files[0]!.bytes)).toBe(sha(stored));
+      expect(pool.started).toBe(1);
+    } finally {
+      await pool.close();
+    }
   });
 });
