@@ -12,11 +12,13 @@
  * export scanner and resolved file by file, about a fifth of the CPU a sample `validate` took.
  *
  * `test/unit/cli-bundle.test.ts` builds again in memory with {@link cliBuildOptions} and compares every file with
- * what is on disk, so a bundle older than its sources fails the tests.
+ * what is on disk, so a bundle older than its sources fails the tests. The build ends by stamping what it read and
+ * wrote (`build-stamp.mjs`), so `npm start` skips the build when nothing changed.
  */
-import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { BuildOptions, Plugin } from 'esbuild';
+import { ownInputs, STAMP_FILE, writeStamp } from './build-stamp.mjs';
 
 /** Packages bundled into the CLI: pure JavaScript, no asset files, loaded by `--help` or `validate`. */
 export const INLINED_PACKAGES: readonly string[] = [
@@ -85,6 +87,8 @@ export function cliBuildOptions(root: string): BuildOptions & { outdir: string }
  */
 export async function buildCli(root: string): Promise<void> {
   const options = cliBuildOptions(root);
+  // The stamp goes first and comes back last: a build that stops half-way is never taken for a fresh one.
+  await rm(join(root, STAMP_FILE), { force: true });
   await rm(options.outdir, { recursive: true, force: true });
   let esbuild: typeof import('esbuild');
   try {
@@ -93,10 +97,16 @@ export async function buildCli(root: string): Promise<void> {
     process.stderr.write('build-cli: esbuild is not installed; the CLI will run from the sources through tsx\n');
     return;
   }
-  await esbuild.build(options);
+  const cli = await esbuild.build({ ...options, metafile: true });
   // The code each revision archives (scripts/build-verifier.ts), from the same sources as the command line.
-  const { buildVerifier, VERIFIER_OUT } = await import('./build-verifier');
-  await buildVerifier(root, join(root, VERIFIER_OUT));
+  const { verifierBuildOptions, VERIFIER_OUT } = await import('./build-verifier');
+  const verifier = await esbuild.build({ ...verifierBuildOptions(root), metafile: true });
+  const [file] = verifier.outputFiles ?? [];
+  if (!file || verifier.outputFiles?.length !== 1) throw new Error('the verifier bundle must be exactly one file');
+  await mkdir(dirname(join(root, VERIFIER_OUT)), { recursive: true });
+  await writeFile(join(root, VERIFIER_OUT), file.contents);
+  const inputs = [...Object.keys(cli.metafile.inputs), ...Object.keys(verifier.metafile.inputs)];
+  writeStamp(root, ownInputs(inputs), [...Object.keys(cli.metafile.outputs), VERIFIER_OUT]);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
