@@ -10,25 +10,21 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noMetrics } from '../../functions/adapters/lambda-logger';
 import { BACKFILL_LIMIT, TransmissionHeldError } from '../../functions/app/backfill';
-import type { Deps } from '../../functions/app/deps';
 import { ingestObject } from '../../functions/app/ingest';
 import { type RunResult, runAll } from '../../functions/app/run';
-import type { AwsRuntime } from '../../functions/aws/deps';
 import { formatPeriod, nextPeriod, periodOfDate } from '../../functions/core/period';
 import { createTransmissionHandler } from '../../functions/transmission/handler';
-import { sampleRegistryBytes } from '../../sample/write-sample';
+import { localRuntime } from '../helpers/aws-runtime';
 import {
+  editedRegistry,
   localDeps,
   recordingLogger,
-  registryOf,
-  SMALL_PROJECTS,
+  registryUpload,
   type SmallProgramme,
   smallProgramme,
   snapshot,
   stage,
-  type Upload,
 } from '../helpers/small-programme';
 
 /** After the 2023-Q2 deadline (so the 2023-06-30 transmission is due), before 2023-Q3's. */
@@ -57,13 +53,10 @@ function quartersFrom(start: string): string[] {
 
 /** A store with a registry whose first project starts at `start`, and the sample uploads, staged (not ingested). */
 async function bucketStartingAt(name: string, start: string) {
-  const registry = structuredClone(registryOf(programme.data, SMALL_PROJECTS));
-  registry.projects.find((p) => p.id === 'pmlp-reception')!.start = start;
-  const upload: Upload = {
-    key: 'registry/registry.xlsx',
-    bytes: await sampleRegistryBytes(registry),
-    uploadedAt: '2023-01-02T08:00:00Z',
-  };
+  const registry = editedRegistry(programme.data, (r) => {
+    r.projects.find((p) => p.id === 'pmlp-reception')!.start = start;
+  });
+  const upload = await registryUpload(registry, 'registry/registry.xlsx', '2023-01-02T08:00:00Z');
   const bucket = join(root, name, 'bucket');
   const outbox = join(root, name, 'outbox');
   await stage(bucket, [upload, ...programme.submissions]);
@@ -84,15 +77,6 @@ async function transmissionMails(outbox: string): Promise<string[]> {
 /** The transmission's archived editions and manifest, by key (their SHA-256s). */
 async function transmissionFiles(bucket: string) {
   return [...(await snapshot(bucket))].filter(([k]) => k.startsWith('transmissions/'));
-}
-
-function transmissionRuntime(deps: Deps): AwsRuntime {
-  return {
-    config: { dataBucket: 'd', archiveBucket: 'a', mailFrom: deps.mailFrom, logLevel: 'INFO' },
-    deps,
-    metrics: noMetrics,
-    invoke: (_context, work) => work(),
-  };
 }
 
 function expectTransmitted(result: RunResult) {
@@ -175,7 +159,7 @@ describe('the transmission function and the backfill bound (AWS)', () => {
 
   it('over the bound: fails naming the held periods, writes and mails nothing; "backfill": true transmits', async () => {
     const { bucket, outbox, deps } = await ingested('aws-held', '2022-04-01');
-    const handler = createTransmissionHandler(transmissionRuntime(deps));
+    const handler = createTransmissionHandler(localRuntime(deps));
     const periods = quartersFrom('2022-04-01');
     const err = await handler({}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransmissionHeldError);
@@ -197,7 +181,7 @@ describe('the transmission function and the backfill bound (AWS)', () => {
 
   it('at the bound: transmits as before, without the field', async () => {
     const { outbox, deps } = await ingested('aws-at-bound', '2022-07-01');
-    const done = await createTransmissionHandler(transmissionRuntime(deps))({});
+    const done = await createTransmissionHandler(localRuntime(deps))({});
     expect(done).toMatchObject({ status: 'done', produced: { status: 'generated', cutoff: CUTOFF, revision: 1 } });
     expect(await transmissionMails(outbox)).not.toEqual([]);
   }, 120_000);
