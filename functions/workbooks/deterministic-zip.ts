@@ -17,12 +17,33 @@ const fixedEntryDate = () => new Date(1980, 0, 1, 0, 0, 0);
  * never committed, use the faster {@link packDeterministic}.
  */
 export function repackDeterministic(zipBytes: Uint8Array): Uint8Array {
-  const entries = unzipSync(zipBytes);
+  return zipStable(Object.entries(unzipSync(zipBytes)));
+}
+
+/**
+ * The bytes {@link repackDeterministic} gives for the zip exceljs writes of these parts, without that zip: JSZip
+ * adds an empty entry for each folder before the first part in it, so the same folder entries are added here, in the
+ * same places. (JSZip's stored zip computed every part's CRC in JavaScript, half of a sample workbook's write.)
+ */
+export function packStable(entries: readonly (readonly [string, Uint8Array])[]): Uint8Array {
+  const withFolders: [string, Uint8Array][] = [];
+  const folders = new Set<string>();
+  for (const [name, data] of entries) {
+    for (let slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
+      const folder = name.slice(0, slash + 1);
+      if (folders.has(folder)) continue;
+      folders.add(folder);
+      withFolders.push([folder, new Uint8Array(0)]);
+    }
+    withFolders.push([name, data]);
+  }
+  return zipStable(withFolders);
+}
+
+function zipStable(entries: readonly (readonly [string, Uint8Array])[]): Uint8Array {
   const mtime = fixedEntryDate();
   const out: Zippable = {};
-  for (const [name, data] of Object.entries(entries)) {
-    out[name] = [data, { level: 6, mtime }];
-  }
+  for (const [name, data] of entries) out[name] = [data, { level: 6, mtime }];
   return zipSync(out, { level: 6, mtime });
 }
 

@@ -10,7 +10,7 @@
  * `test/unit/workbook-entries.test.ts` compares the parts with what `writeBuffer` zips.
  */
 import type { Workbook } from 'exceljs';
-import { packEntries } from './deterministic-zip';
+import { packEntries, packStable } from './deterministic-zip';
 
 /** The tables a cell's string and style go into while a workbook is written. */
 export interface WriteTables {
@@ -91,4 +91,12 @@ export async function workbookEntries(workbook: Workbook, extras?: WorkbookExtra
 /** The workbook as deterministic XLSX bytes: exceljs's parts, zipped once with fixed dates. */
 export async function writeWorkbookPacked(workbook: Workbook, extras?: WorkbookExtras): Promise<Uint8Array> {
   return packEntries(await workbookEntries(workbook, extras));
+}
+
+/**
+ * The workbook as the bytes `repackDeterministic` gives for exceljs's own zip (fflate's deflate, the same on every
+ * machine): for committed workbooks, the template and the sample, written without exceljs's zip.
+ */
+export async function writeWorkbookStable(workbook: Workbook): Promise<Uint8Array> {
+  return packStable(await workbookEntries(workbook));
 }

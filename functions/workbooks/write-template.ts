@@ -14,9 +14,9 @@ import {
   SUBMISSION_SHEETS,
   YES_NO_VALUES,
 } from '../core/workbook-schema';
-import { repackDeterministic } from './deterministic-zip';
 import { fitSheetLayout, LINE_POINTS, wrappedLines } from './fit-layout';
 import { shareCellStyles } from './share-styles';
+import { writeWorkbookStable } from './workbook-entries';
 
 /** Last row that carries drop-down lists. Bounded on purpose: whole-column validations make exceljs loads crawl. */
 export const TEMPLATE_LAST_ROW = 2000;
@@ -121,9 +121,8 @@ export async function writeWorkbookBytes(wb: ExcelJS.Workbook): Promise<Uint8Arr
   wb.created = FIXED_DOCUMENT_DATE;
   wb.modified = FIXED_DOCUMENT_DATE;
   shareCellStyles(wb);
-  // Stored, not deflated: the re-pack compresses every entry anyway, and deflating twice doubled the write time.
-  const buffer = await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as Partial<ExcelJS.XlsxWriteOptions>);
-  return repackDeterministic(new Uint8Array(buffer as ArrayBuffer));
+  // The bytes re-packing exceljs's own zip gave, without writing that zip first.
+  return writeWorkbookStable(wb);
 }
 
 const KIND_TEXT: Record<ColumnKind, Bilingual> = {

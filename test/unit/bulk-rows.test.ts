@@ -19,7 +19,7 @@ import {
 } from '../../functions/workbooks/bulk-rows';
 import { fitSheetLayout } from '../../functions/workbooks/fit-layout';
 import { shareCellStyles } from '../../functions/workbooks/share-styles';
-import { workbookEntries, writeWorkbookPacked } from '../../functions/workbooks/workbook-entries';
+import { writeWorkbookPacked } from '../../functions/workbooks/workbook-entries';
 import { mulberry32 } from '../../sample/sample-projects';
 
 type Row = (string | number | Date | null)[];
@@ -293,33 +293,5 @@ describe('xmlEscape', () => {
       ).join('');
       expect(xmlEscape(text), JSON.stringify(text)).toBe(xmlEncode(text));
     }
-  });
-});
-
-describe('workbookEntries', () => {
-  it('gives the parts writeBuffer zips, in its order', async () => {
-    const columns = generatedColumns(9);
-    const rows = generatedRows(9, columns.length, 40);
-    const build = () => {
-      const workbook = newWorkbook();
-      const sheet = newSheet(workbook, columns);
-      rows.forEach((row, r) => {
-        columns.forEach((column, i) => {
-          column.put(sheet.getRow(r + 2).getCell(i + 1) as unknown as BulkCell, row, r);
-        });
-      });
-      return workbook;
-    };
-    const buffer = await build().xlsx.writeBuffer({ zip: { compression: 'STORE' } });
-    const expected = xmlParts(new Uint8Array(buffer as ArrayBuffer));
-    const entries = await workbookEntries(build());
-    expect(entries.map(([name]) => name)).toEqual([...expected.keys()]);
-    for (const [name, data] of entries) expect(new TextDecoder().decode(data), name).toBe(expected.get(name));
-  });
-
-  it('refuses an edit of a sheet the workbook does not have', async () => {
-    await expect(workbookEntries(newWorkbook(), () => new Map([[99, (xml: string) => xml]]))).rejects.toThrow(
-      /no sheet part to edit: xl\/worksheets\/sheet99.xml/,
-    );
   });
 });
