@@ -147,26 +147,30 @@ function shownUnitsMemo(): (cell: BulkCell) => number {
   };
 }
 
-/** Lines of wrapped text already counted, by width, weight and text: lineage rows repeat keys and hashes. */
-const linesCache = new Map<string, number>();
-
-function rowHeight(row: BulkCell[], widths: readonly number[]): number | undefined {
-  let lines = 1;
-  let wraps = false;
-  row.forEach((cell, i) => {
-    if (cell.value === null || !cell.alignment?.wrapText) return;
-    wraps = true;
-    const width = widths[i] ?? DEFAULT_COLUMN_WIDTH;
-    const key = `${width}|${cell.font?.bold === true}|${cell.numFmt ?? ''}|${String(cell.value)}`;
-    let n = linesCache.get(key);
-    if (n === undefined) {
-      n = cellLines(cell, width);
-      if (linesCache.size >= 10_000) linesCache.clear();
-      linesCache.set(key, n);
-    }
-    lines = Math.max(lines, n);
-  });
-  return wraps ? wrappedRowHeight(lines) : undefined;
+/**
+ * Lines of wrapped cells, remembered for one rendering by column and text: lineage rows repeat keys and hashes. Only
+ * plain text is remembered (a number's, date's or formula's lines depend on its format, and a bold text's on its
+ * weight); the column's width is the same for all of its cells.
+ */
+function rowHeightMemo(widths: readonly number[]): (row: BulkCell[]) => number | undefined {
+  const texts = widths.map(() => new Map<string, number>());
+  return (row) => {
+    let lines = 1;
+    let wraps = false;
+    row.forEach((cell, i) => {
+      if (cell.value === null || !cell.alignment?.wrapText) return;
+      wraps = true;
+      const width = widths[i] ?? DEFAULT_COLUMN_WIDTH;
+      const plain = typeof cell.value === 'string' && cell.font?.bold !== true;
+      let n = plain ? texts[i]?.get(cell.value as string) : undefined;
+      if (n === undefined) {
+        n = cellLines(cell, width);
+        if (plain) texts[i]?.set(cell.value as string, n);
+      }
+      lines = Math.max(lines, n);
+    });
+    return wraps ? wrappedRowHeight(lines) : undefined;
+  };
 }
 
 /** A formula cell's value, as the report's `formula` writer sets it. */
@@ -267,11 +271,12 @@ function cellBody(cell: BulkCell, type: number, tables: WriteTables): string {
  */
 export function renderBulkRows(rows: BulkRows, widths: readonly number[], tables: WriteTables): string {
   const styleId = styleIdMemo(tables);
+  const rowHeight = rowHeightMemo(widths);
   const letters = (rows.cells[0] ?? []).map((_, i) => columnLetter(i + 1));
   const out: string[] = [];
   rows.cells.forEach((row, r) => {
     const number = r + 2;
-    const height = rowHeight(row, widths);
+    const height = rowHeight(row);
     const ht = height === undefined ? '' : ` ht="${height}" customHeight="1"`;
     out.push(`<row r="${number}"${ht} spans="1:${row.length}" x14ac:dyDescent="0.25">`);
     row.forEach((cell, i) => {
