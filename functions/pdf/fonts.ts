@@ -108,3 +108,62 @@ export function fontPaths(): FontPaths {
   }
   throw new FontNotFoundError(tried);
 }
+
+const LIGHT_POST = new WeakSet<object>();
+
+/** The parts of a fontkit TrueType font {@link readPostHeaderOnly} uses. */
+interface FontkitTables {
+  _tables: Record<string, unknown>;
+  directory?: { tables?: Record<string, { offset: number; length: number } | undefined> };
+  stream?: { buffer?: Uint8Array };
+  _decodeTable(table: unknown): unknown;
+}
+
+/**
+ * The `post` table's header, without its glyph names. pdfkit reads the table for two numbers when it embeds a font
+ * (fixed pitch, italic angle), and fontkit decodes the whole table to give them: DejaVu's lists a name for each of
+ * its 6 000 glyphs, which took about a twentieth of a fresh process's first render. The header is read here
+ * (ISO/IEC 14496-22, 5.2.7: version, italic angle as 16.16 fixed, underline position and thickness, fixed pitch,
+ * four memory hints); glyph names, if anything asks, are decoded by fontkit then. Reads fontkit internals
+ * (`_tables`, `directory`, `stream`); if they are not as expected, the font is left alone.
+ */
+export function readPostHeaderOnly(font: object): void {
+  if (LIGHT_POST.has(font)) return;
+  LIGHT_POST.add(font);
+  const f = font as Partial<FontkitTables>;
+  const entry = f.directory?.tables?.post;
+  const bytes = f.stream?.buffer;
+  if (
+    !f._tables ||
+    'post' in f._tables ||
+    !entry ||
+    !bytes ||
+    entry.length < 32 ||
+    typeof f._decodeTable !== 'function'
+  )
+    return;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + entry.offset, 32);
+  const fixed = (at: number) => view.getInt32(at) / 65536;
+  const header: Record<string, number> = {
+    version: fixed(0),
+    italicAngle: fixed(4),
+    underlinePosition: view.getInt16(8),
+    underlineThickness: view.getInt16(10),
+    isFixedPitch: view.getUint32(12),
+    minMemType42: view.getUint32(16),
+    maxMemType42: view.getUint32(20),
+    minMemType1: view.getUint32(24),
+    maxMemType1: view.getUint32(28),
+  };
+  const decode = f._decodeTable.bind(font);
+  let full: Record<string, unknown> | undefined;
+  const whole = () => {
+    full ??= decode(entry) as Record<string, unknown>;
+    return full;
+  };
+  const table: Record<string, unknown> = { ...header };
+  for (const key of ['numberOfGlyphs', 'glyphNameIndex', 'names', 'offsets', 'map']) {
+    Object.defineProperty(table, key, { enumerable: true, get: () => whole()[key] });
+  }
+  f._tables.post = table;
+}

@@ -19,6 +19,7 @@
  * changes them, nothing is hooked and every call goes through pdfkit's public `text`: slower, never different.
  */
 
+import { readPostHeaderOnly } from './fonts';
 import { cacheSubsetGlyphs } from './subset-cache';
 
 /** A laid-out string as pdfkit's EmbeddedFont.layout returns it (positions already in 1/1000 em). */
@@ -235,6 +236,7 @@ export function composePairShapedRuns(font: object): void {
 /** Wrap one document's embedded font: its layouts come from the font's shared cache, its encodings are kept. */
 function hook(embedded: EmbeddedFontLike): void {
   composePairShapedRuns(embedded.font);
+  readPostHeaderOnly(embedded.font);
   cacheSubsetGlyphs((embedded as { subset?: unknown }).subset);
   const caches = cachesFor(embedded.font);
   const layout = embedded.layout;
