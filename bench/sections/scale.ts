@@ -1,6 +1,8 @@
 /**
  * 3. Programme scale: synthetic programmes of 50, 500 and 2 000 projects, generated end to end (plan, render on a
- * pool of worker threads, programme summary, manifest) on a folder store, each size in a fresh process.
+ * pool of worker threads, programme summary, manifest) on a folder store, each size in a fresh process. The
+ * programme summary renders on the pool beside the projects, so the finish step (what a Lambda runs) is timed
+ * again on its own afterwards.
  */
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -95,8 +97,8 @@ export async function benchScale(ctx: BenchContext): Promise<SectionResult> {
     });
     figures.push({
       section,
-      name: `${label}: programme summary + manifest / CPU busy`,
-      value: `${s(r.finishMs)} / ${round(r.cpuMs / r.wallMs, 2)} of ${availableParallelism()} cores (a probe just before got ${round(r.coresObtained, 2)})`,
+      name: `${label}: last project → manifest / finish step alone (as on AWS) / CPU busy`,
+      value: `${s(r.tailMs)} / ${s(r.finishMs)} / ${round(r.cpuMs / r.wallMs, 2)} of ${availableParallelism()} cores (a probe just before got ${round(r.coresObtained, 2)})`,
     });
   }
   // Linear growth: each step's extra projects cost no more per project than the step before (25 % slack for noise).
