@@ -16,7 +16,7 @@ export interface HandlerEntry {
   readonly fonts: boolean;
   /**
    * Whether the asset carries the verifier bundle (`verifier/pmif-verifier.mjs`), the code archived with each
-   * revision (scripts/build-verifier.ts): the generate steps, which archive it.
+   * revision (scripts/build-verifier.ts): the generate steps and the transmission, which archive it.
    */
   readonly verifier?: boolean;
 }
@@ -38,7 +38,7 @@ export const HANDLERS = {
   deliver: { entry: 'functions/deliver/handler.ts', exportName: 'handler', fonts: false },
   remind: { entry: 'functions/remind/handler.ts', exportName: 'handler', fonts: false },
   upload: { entry: 'functions/upload/handler.ts', exportName: 'handler', fonts: false },
-  transmission: { entry: 'functions/transmission/handler.ts', exportName: 'handler', fonts: false },
+  transmission: { entry: 'functions/transmission/handler.ts', exportName: 'handler', fonts: false, verifier: true },
   feedback: { entry: 'functions/feedback/handler.ts', exportName: 'handler', fonts: false },
 } as const satisfies Record<string, HandlerEntry>;
 

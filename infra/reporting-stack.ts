@@ -443,12 +443,21 @@ function grantFunctions(fns: Functions, store: Storage, configurationSetArn: str
   grantBucketAccess(deliver.role, 'The deliver function', { ...archive, read: [ARCHIVE.reports], list: true });
   grantBucketAccess(remind.role, 'The remind function', senderData);
   // Transmissions: registry and submissions in, both editions, plan and manifest out (create-only, Object Lock),
-  // read back to compare figures and to attach; the ledger makes each manager's e-mail go out once.
+  // read back to compare figures and to attach; the ledger makes each manager's e-mail go out once. Like finish, it
+  // archives the exact upload versions and registry workbooks it used, and its code, under blobs/, extending the
+  // retention of a blob it reuses to the transmission's (read from its plan).
   grantBucketAccess(transmission.role, 'The transmission function', senderData);
   grantBucketAccess(transmission.role, 'The transmission function', {
+    ...data,
+    read: [DATA.inbox, DATA.registry],
+    readVersions: true,
+  });
+  grantBucketAccess(transmission.role, 'The transmission function', {
     ...archive,
-    read: [ARCHIVE.transmissions],
-    write: [ARCHIVE.transmissions],
+    read: [ARCHIVE.transmissions, ARCHIVE.blobs],
+    write: [ARCHIVE.transmissions, ARCHIVE.blobs],
+    readRetention: [ARCHIVE.transmissions, ARCHIVE.blobs],
+    extendRetention: [ARCHIVE.blobs],
     list: true,
   });
   grantBucketAccess(feedback.role, 'The feedback function', {

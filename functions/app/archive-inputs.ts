@@ -1,15 +1,16 @@
 /**
- * The self-contained archive (DESIGN §3): before a revision's manifest is written, everything `archive verify`
- * needs beyond the reports goes into the content-addressed store `blobs/sha256/<sha256>`: every raw upload and
- * normalised record the revision uses, every registry workbook and record involved (the one in force, and those
- * its submissions were validated against), and the code bundle. One object per SHA-256, written create-only; a
- * blob an earlier revision stored is reused, and its retention extended to this revision's (on S3, Object Lock).
+ * The self-contained archive (DESIGN §3): before a revision's (or an Art. 42 transmission's) manifest is written,
+ * everything `archive verify` needs beyond its outputs goes into the content-addressed store `blobs/sha256/<sha256>`:
+ * every raw upload and normalised record it uses, every registry workbook and record involved (the one in force,
+ * and those its submissions were validated against), and the code bundle. One object per SHA-256, written
+ * create-only; a blob an earlier revision stored is reused, and its retention extended to this revision's (on S3,
+ * Object Lock).
  */
 import { keys } from '../core/keys';
-import type { ArchivedItem, ManifestArchive } from '../core/manifest';
+import type { ArchivedItem, ManifestArchive, ManifestSource } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import type { NormalisedSubmission, Registry } from '../core/types';
-import { VERIFIER_PROTOCOL } from '../core/verifier-protocol';
+import { TRANSMISSION_PROTOCOL, VERIFIER_PROTOCOL } from '../core/verifier-protocol';
 import { type Deps, parseJson, sha256Hex } from './deps';
 import { mapLimit } from './map-limit';
 import type { RevisionPlan } from './revisions';
@@ -79,8 +80,14 @@ async function archiveRegistry(a: Archiver, version: string): Promise<ArchivedIt
   return [record.item, (await archiveItem(a, 'registry', key, version, sha256)).item];
 }
 
+/** What was built from: the registry upload in force and every source (a revision's plan, a transmission's). */
+export interface ArchiveBasis {
+  registry: { key: string; version: string; sha256: string };
+  sources: readonly ManifestSource[];
+}
+
 /** Every input of the plan, each checked against its recorded hash and archived; sorted by role, key, version. */
-async function archivePlanInputs(a: Archiver, plan: RevisionPlan): Promise<ArchivedItem[]> {
+async function archivePlanInputs(a: Archiver, plan: ArchiveBasis): Promise<ArchivedItem[]> {
   const perSource = await mapLimit(plan.sources, 8, async (s) => {
     const raw = await archiveItem(a, 'source', s.key, s.version, s.sha256);
     const record = await archiveItem(a, 'record', s.recordKey);
@@ -102,27 +109,41 @@ async function archivePlanInputs(a: Archiver, plan: RevisionPlan): Promise<Archi
  * Archive the plan's inputs and the code; returns the manifest's `archive` section. `retainLike` is an object of
  * this revision already written (its retention is the revision's); idempotent, so a resumed finish repeats it.
  */
-export async function archiveRevisionInputs(
+export function archiveRevisionInputs(
   deps: ArchiveDeps,
   plan: RevisionPlan,
   retainLike: string,
 ): Promise<ManifestArchive> {
+  return archiveInputs(deps, plan, retainLike, VERIFIER_PROTOCOL, { period: plan.period, revision: plan.revision });
+}
+
+/**
+ * The same for an Art. 42 transmission: its registry and sources (its manifest's), and the code, which verify
+ * runs with protocol 2 (it builds the transmission). `retainLike`: the transmission's plan.
+ */
+export function archiveTransmissionInputs(
+  deps: ArchiveDeps,
+  basis: ArchiveBasis,
+  retainLike: string,
+  about: { cutoff: string; revision: number },
+): Promise<ManifestArchive> {
+  return archiveInputs(deps, basis, retainLike, TRANSMISSION_PROTOCOL, about);
+}
+
+async function archiveInputs(
+  deps: ArchiveDeps,
+  basis: ArchiveBasis,
+  retainLike: string,
+  protocol: number,
+  about: Record<string, string | number>,
+): Promise<ManifestArchive> {
   const control = deps.archiveControl;
   const retainUntil = control?.retainUntil ? await control.retainUntil(retainLike) : null;
   const a: Archiver = { deps, retainUntil, seen: new Set(), stored: 0 };
-  const items = await archivePlanInputs(a, plan);
+  const items = await archivePlanInputs(a, basis);
   const code = deps.code ? await deps.code() : null;
   // Without code (a host without the bundle) the revision will verify as "code not archived"; the line says so.
   if (code) await putBlob(a, code.sha256, code.bytes);
-  deps.log.info('archive.inputs', {
-    period: plan.period,
-    revision: plan.revision,
-    blobs: a.seen.size,
-    stored: a.stored,
-    code: code?.sha256 ?? 'none',
-  });
-  return {
-    code: code ? { sha256: code.sha256, bytes: code.bytes.byteLength, protocol: VERIFIER_PROTOCOL } : null,
-    items,
-  };
+  deps.log.info('archive.inputs', { ...about, blobs: a.seen.size, stored: a.stored, code: code?.sha256 ?? 'none' });
+  return { code: code ? { sha256: code.sha256, bytes: code.bytes.byteLength, protocol } : null, items };
 }

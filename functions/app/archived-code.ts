@@ -10,10 +10,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keys } from '../core/keys';
-import type { ArchivedItem, Manifest } from '../core/manifest';
+import type { ArchivedItem, Manifest, ManifestSource } from '../core/manifest';
 import type { ObjectStore } from '../core/ports';
 import {
   type LineageCites,
+  TRANSMISSION_PROTOCOL,
+  type TransmissionJob,
   VERIFIER_PROTOCOL,
   VERIFIER_RESULT_FILE,
   type VerifierRequest,
@@ -39,6 +41,8 @@ export interface CodeRun {
   rendered: Map<string, Uint8Array>;
   lineage: LineageCites[];
   programmeFacts: { completeness: Manifest['completeness']; figures: Manifest['figures'] } | null;
+  /** A transmission's figures (protocol 2); null otherwise, or when building it failed. */
+  transmissionFigures: unknown;
   /** Why nothing (or not everything) was rendered. */
   failures: string[];
 }
@@ -60,8 +64,14 @@ export async function readBlob(store: ObjectStore, sha256: string): Promise<Uint
   return obj.bytes;
 }
 
+/** What a revision or transmission was built from: the registry in force and every source (its plan or manifest). */
+export interface CodeBasis {
+  registry: { version: string };
+  sources: readonly ManifestSource[];
+}
+
 /** The request's sources: each registry version (upload + record) and each plan source, by SHA-256. */
-function requestSources(plan: RevisionPlan, items: readonly ArchivedItem[]) {
+function requestSources(plan: CodeBasis, items: readonly ArchivedItem[]) {
   const byKey = new Map(items.map((i) => [`${i.role}\n${i.key}\n${i.version ?? ''}`, i]));
   const record = (role: ArchivedItem['role'], key: string) => byKey.get(`${role}\n${key}\n`)?.sha256 ?? '';
   const registries: VerifierSource[] = items
@@ -112,15 +122,16 @@ async function readOut(outDir: string, file: unknown): Promise<Uint8Array> {
 }
 
 /** The child's answer, read and checked for shape. */
-async function readAnswer(outDir: string): Promise<CodeRun> {
+async function readAnswer(outDir: string, protocol: number): Promise<CodeRun> {
   const result = JSON.parse(await readFile(join(outDir, VERIFIER_RESULT_FILE), 'utf8')) as VerifierResult;
-  if (result?.protocol !== VERIFIER_PROTOCOL || !Array.isArray(result.records) || !Array.isArray(result.outputs))
-    throw new Error('its answer is not a protocol-1 result');
+  if (result?.protocol !== protocol || !Array.isArray(result.records) || !Array.isArray(result.outputs))
+    throw new Error(`its answer is not a protocol-${protocol} result`);
   const run: CodeRun = {
     rederived: new Map(),
     rendered: new Map(),
     lineage: Array.isArray(result.lineage) ? result.lineage : [],
     programmeFacts: (result.programme as CodeRun['programmeFacts']) ?? null,
+    transmissionFigures: result.transmission?.figures ?? null,
     failures: result.failure ? [String(result.failure)] : [],
   };
   for (const r of result.records) {
@@ -137,7 +148,12 @@ export interface CodeWorkspace {
   /** Run the checked bundle on the inputs added. */
   run(
     input: {
-      plan: RevisionPlan;
+      /** The registry in force and the sources: the plan's, or a transmission manifest's. */
+      basis: CodeBasis;
+      /** A report revision's plan; null for a transmission. */
+      plan: RevisionPlan | null;
+      /** A transmission to build (protocol 2) instead of a report revision. */
+      transmission?: TransmissionJob;
       previousFigures: Manifest['figures'] | null;
       items: readonly ArchivedItem[];
       code: Uint8Array;
@@ -162,14 +178,16 @@ export async function withCodeWorkspace<T>(work: (ws: CodeWorkspace) => Promise<
       async run(input, limits = DEFAULT_CODE_LIMITS) {
         const bundle = join(dir, 'verifier.mjs');
         await writeFile(bundle, input.code);
+        const protocol = input.transmission ? TRANSMISSION_PROTOCOL : VERIFIER_PROTOCOL;
         const request: VerifierRequest = {
-          protocol: VERIFIER_PROTOCOL,
+          protocol,
           blobDir,
           outDir,
           plan: input.plan,
+          ...(input.transmission ? { transmission: input.transmission } : {}),
           previousFigures: input.previousFigures,
-          registryInForce: input.plan.registry.version,
-          ...requestSources(input.plan, input.items),
+          registryInForce: input.basis.registry.version,
+          ...requestSources(input.basis, input.items),
         };
         const requestFile = join(dir, 'request.json');
         await writeFile(requestFile, JSON.stringify(request));
@@ -178,12 +196,13 @@ export async function withCodeWorkspace<T>(work: (ws: CodeWorkspace) => Promise<
           rendered: new Map(),
           lineage: [],
           programmeFacts: null,
+          transmissionFigures: null,
           failures: [failure],
         });
         const failed = await runNode(bundle, requestFile, limits);
         if (failed) return none(failed);
         try {
-          return await readAnswer(outDir);
+          return await readAnswer(outDir, protocol);
         } catch (err) {
           return none(`the archived code's answer: ${err instanceof Error ? err.message : String(err)}`);
         }

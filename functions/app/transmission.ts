@@ -2,26 +2,35 @@
  * The Art. 42 data transmission as a use case: build it from the registry in force and every accepted submission,
  * render both editions, archive them under `transmissions/<cutoff>/r<n>/` with a manifest (written last) that
  * lists its sources and outputs. A new revision only when a figure changed; a crashed revision is resumed with the
- * generated-at time its plan fixed, so it gives the same bytes.
+ * generated-at time its plan fixed, so it gives the same bytes. Like a report revision (issue 15), it is archived
+ * with its inputs and the code that made it (`blobs/sha256/`, manifest schema 2), so that `archive verify` runs
+ * that code, not the code of the day.
  */
 import { submissionsInForce } from '../core/aggregate';
 import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { keys, parseTransmissionKey } from '../core/keys';
-import type { ManifestOutput, ManifestSource } from '../core/manifest';
+import type { ManifestArchive, ManifestOutput, ManifestSource } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import { registryWithoutContacts } from '../core/revision-policy';
 import { buildTransmission, cutoffPeriod, type TransmissionModel, transmissionFigures } from '../core/transmission';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import { composeTransmissionMail } from '../mail/transmission-mail';
-import { renderTransmissionXlsx } from '../workbooks/write-transmission-xlsx';
+import { archiveTransmissionInputs } from './archive-inputs';
 import { CODE_VERSION } from './code-version';
 import { ReportIntegrityError, sendToEach } from './deliver';
 import { type Deps, jsonBytes, parseJson, sha256Hex } from './deps';
 import { emptyCounts, type MailCounts, UnsentMailError } from './ledger';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
+import { renderTransmissionFiles } from './transmission-files';
+
+/**
+ * Schema 1 (before transmissions were self-contained): no `archive`. Schema 2: `archive` names the code and every
+ * input by SHA-256 in `blobs/sha256/`. Both are read; an archived manifest is never rewritten.
+ */
+export const TRANSMISSION_MANIFEST_SCHEMA = 2;
 
 export interface TransmissionManifest {
-  schemaVersion: 1;
+  schemaVersion: 1 | 2;
   kind: 'transmission-manifest';
   cutoff: string;
   revision: number;
@@ -34,6 +43,8 @@ export interface TransmissionManifest {
   projectIds: string[];
   /** Every cell that carries a value, by row: a later revision is issued only when these change. */
   figures: Record<string, unknown[]>;
+  /** From schema 2: the code and every input, content-addressed (what `archive verify` runs and reads). */
+  archive?: ManifestArchive;
 }
 
 interface TransmissionPlan {
@@ -151,22 +162,26 @@ export async function produceTransmission(
     await putOnce(deps, keys.transmissionPlan(cutoff, revision), jsonBytes(plan), 'application/json');
   }
   const outputs: ManifestOutput[] = [];
-  for (const lang of ['lv', 'en'] as const) {
-    const bytes = await renderTransmissionXlsx(model, lang);
-    outputs.push(await putOnce(deps, keys.transmission(cutoff, revision, lang), bytes, XLSX_CONTENT_TYPE));
-  }
+  for (const file of await renderTransmissionFiles(model, cutoff, revision))
+    outputs.push(await putOnce(deps, file.key, file.bytes, XLSX_CONTENT_TYPE));
+  const inputs = {
+    registry: { key: registry.source.key, version: registry.source.version, sha256: registry.source.sha256 },
+    sources: sourcesOf(submissions, model),
+  };
+  const planKey = keys.transmissionPlan(cutoff, revision);
+  const archive = await archiveTransmissionInputs(deps, inputs, planKey, { cutoff, revision });
   const manifest: TransmissionManifest = {
-    schemaVersion: 1,
+    schemaVersion: TRANSMISSION_MANIFEST_SCHEMA,
     kind: 'transmission-manifest',
     cutoff,
     revision,
     generatedAt,
     codeVersion: CODE_VERSION,
-    registry: { key: registry.source.key, version: registry.source.version, sha256: registry.source.sha256 },
-    sources: sourcesOf(submissions, model),
+    ...inputs,
     outputs,
     projectIds: model.projectIds,
     figures,
+    archive,
   };
   const manifestKey = keys.transmissionManifest(cutoff, revision);
   await putOnce(deps, manifestKey, jsonBytes(manifest), 'application/json');

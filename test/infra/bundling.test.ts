@@ -57,7 +57,7 @@ describe('bundling options', () => {
     expect(api.outfile).toBe(join('/out', BUNDLE.outFile));
   });
 
-  it('trims every source map, copies the fonts and the colour profile and builds the verifier only into the bundles that render PDFs', () => {
+  it('trims every source map, copies the fonts and the colour profile and builds the verifier only into the bundles that archive revisions', () => {
     const trim = 'node "/in/scripts/trim-source-map.mjs" "/out/index.mjs.map"';
     expect(nodejsBundling(HANDLERS.renderProject).commandHooks?.afterBundling('/in', '/out')).toEqual([
       trim,
@@ -69,6 +69,11 @@ describe('bundling options', () => {
       '"/in/node_modules/.bin/tsx" "/in/scripts/build-verifier.ts" "/out/verifier/pmif-verifier.mjs"',
     ]);
     expect(nodejsBundling(HANDLERS.ingest).commandHooks?.afterBundling('/in', '/out')).toEqual([trim]);
+    // The transmission archives the code too, and renders no PDF: the verifier without the fonts.
+    expect(nodejsBundling(HANDLERS.transmission).commandHooks?.afterBundling('/in', '/out')).toEqual([
+      trim,
+      '"/in/node_modules/.bin/tsx" "/in/scripts/build-verifier.ts" "/out/verifier/pmif-verifier.mjs"',
+    ]);
   });
 });
 

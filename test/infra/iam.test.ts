@@ -78,14 +78,15 @@ describe('every role', () => {
     expect(found).toEqual([]);
   });
 
-  it('lets only the generate finish function set a retention, and only on the archive blobs it reuses', () => {
+  it('lets only the functions that archive inputs (generate finish, transmission) set a retention, and only on the archive blobs they reuse', () => {
     const setters = [...byRole.entries()].flatMap(([role, statements]) =>
       statements.filter((st) => st.effect === 'Allow' && st.actions.includes('s3:PutObjectRetention')).map(() => role),
     );
-    expect(setters).toEqual([roleId('Finish')]);
-    expect(grants(roleId('Finish'), 's3').filter((g) => g.startsWith('s3:PutObjectRetention'))).toEqual([
-      's3:PutObjectRetention archive/blobs/*',
-    ]);
+    expect([...new Set(setters)].sort()).toEqual([roleId('Finish'), roleId('Transmission')].sort());
+    for (const role of ['Finish', 'Transmission'])
+      expect(grants(roleId(role), 's3').filter((g) => g.startsWith('s3:PutObjectRetention'))).toEqual([
+        's3:PutObjectRetention archive/blobs/*',
+      ]);
   });
 
   it('lets only the purge role delete, and only upload and rejection versions in the data bucket', () => {
@@ -301,21 +302,32 @@ describe('deliver and remind', () => {
 });
 
 describe('transmission', () => {
-  it('reads the registry, submissions and its ledger, writes its ledger and only transmissions/ in the archive', () => {
+  it('reads the registry, submissions and its ledger, writes its ledger, transmissions/ and the blobs of its inputs and code', () => {
     expect(grants(roleId('Transmission'), 's3')).toEqual(
       [
+        's3:GetObject archive/blobs/*',
         's3:GetObject archive/transmissions/*',
         's3:GetObject data/deliveries/*',
+        // The exact upload versions and registry workbooks it was made from, copied into blobs/.
+        's3:GetObject data/inbox/*',
         's3:GetObject data/registry-versions/*',
+        's3:GetObject data/registry/*',
         's3:GetObject data/submissions/*',
+        's3:GetObjectRetention archive/blobs/*',
+        's3:GetObjectRetention archive/transmissions/*',
+        's3:GetObjectVersion data/inbox/*',
+        's3:GetObjectVersion data/registry/*',
         's3:ListBucket archive',
         's3:ListBucket data',
         's3:ListBucketVersions archive',
         's3:ListBucketVersions data',
+        's3:PutObject archive/blobs/*',
         's3:PutObject archive/transmissions/*',
         's3:PutObject data/deliveries/*',
+        's3:PutObjectRetention archive/blobs/*',
       ].sort(),
     );
+    expect(allows(roleId('Transmission')).flatMap((st) => st.actions)).not.toContain('s3:BypassGovernanceRetention');
     expect(grants(roleId('Transmission'), 'kms')).toEqual([
       'kms:Decrypt archive-key',
       'kms:Decrypt data-key',

@@ -3,14 +3,18 @@
  * as the stack wires it (`functions/aws/deps.ts`): a revision's inputs and code go into the Object Lock bucket under
  * `blobs/sha256/<hash>`, once per content; a later revision that reuses them stores nothing again and extends their
  * retention to its own; a blob can be neither overwritten nor deleted; an input that is not what the plan says
- * stops the archiving.
+ * stops the archiving. An Art. 42 transmission archives its inputs and code the same way, into the same blobs.
  */
 import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoutedStore } from '../../functions/adapters/routed-store';
 import { S3ArchiveControl } from '../../functions/adapters/s3-archive-control';
 import { S3Store } from '../../functions/adapters/s3-store';
-import { ArchiveInputError, archiveRevisionInputs } from '../../functions/app/archive-inputs';
+import {
+  ArchiveInputError,
+  archiveRevisionInputs,
+  archiveTransmissionInputs,
+} from '../../functions/app/archive-inputs';
 import { recordBytes, sha256Hex } from '../../functions/app/deps';
 import type { RevisionPlan } from '../../functions/app/revisions';
 import { ARCHIVE_PREFIXES, keys } from '../../functions/core/keys';
@@ -107,6 +111,26 @@ describe('blobs/ in the Object Lock bucket (moto)', () => {
     // Never shortened: an earlier date leaves the retention as it is.
     await control.extendRetention(blobs[0]!, new Date(Date.now() + 86_400_000));
     expect((await retention(blobs[0]!)).until).toBe(later.getTime());
+  });
+
+  it('a transmission of the same inputs stores nothing again, names the code with protocol 2 and extends the retention to its own', async () => {
+    const plan = await planFor(4);
+    const r4Report = keys.programmeReport('2025-Q1', 4, 'pdf');
+    await store.put(r4Report, bytes('%PDF r4'));
+    const revision = await archiveRevisionInputs(deps(), plan, r4Report);
+    const blobs = (await store.list(keys.blobsPrefix)).map((o) => o.key).sort();
+    // The transmission's plan is its first object in the Object Lock bucket; its retention ends later still.
+    const planKey = keys.transmissionPlan('2025-06-30', 1);
+    await store.put(planKey, bytes('{"kind":"transmission-plan"}'));
+    const later = new Date(Math.max(...(await Promise.all(blobs.map(retention))).map((r) => r.until)) + 86_400_000);
+    await control.extendRetention(planKey, later);
+    const basis = { registry: plan.registry, sources: plan.sources };
+    const archived = await archiveTransmissionInputs(deps(), basis, planKey, { cutoff: '2025-06-30', revision: 1 });
+    expect(archived.code).toEqual({ sha256: code.sha256, bytes: code.bytes.byteLength, protocol: 2 });
+    expect(archived.items).toEqual(revision.items);
+    expect((await store.list(keys.blobsPrefix)).map((o) => o.key).sort()).toEqual(blobs);
+    for (const sha of [...archived.items.map((i) => i.sha256), code.sha256])
+      expect(await retention(keys.blob(sha))).toEqual({ mode: 'GOVERNANCE', until: later.getTime() });
   });
 
   it('a blob cannot be overwritten (412) nor its version deleted (Object Lock)', async () => {

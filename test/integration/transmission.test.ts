@@ -14,6 +14,7 @@ import { getTransmission, listTransmissions, verifyTransmission } from '../../fu
 import { ingestObject } from '../../functions/app/ingest';
 import { loadSubmissions } from '../../functions/app/registry-store';
 import { produceTransmission, transmissionRevisions } from '../../functions/app/transmission';
+import { localCode } from '../../functions/cli/local-deps';
 import { buildProgram } from '../../functions/cli/program';
 import { keys } from '../../functions/core/keys';
 import { buildProjectReport } from '../../functions/core/report-model';
@@ -266,7 +267,11 @@ function exportRows(wb: ExcelJS.Workbook): ExportRow[] {
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pmif-transmission-'));
   const bucket = join(dir, 'bucket');
-  deps = localDeps(bucket, join(dir, 'outbox'), new Date('2026-06-01T08:00:00Z'), recordingLogger([]));
+  // With the code to archive, as the command line and the Lambda have it: verify runs it.
+  deps = {
+    ...localDeps(bucket, join(dir, 'outbox'), new Date('2026-06-01T08:00:00Z'), recordingLogger([])),
+    code: localCode,
+  };
   const { programmeTargets, indicators, ...rest } = registry;
   const uploads: Upload[] = [
     {
@@ -430,9 +435,10 @@ describe('the archived transmission', () => {
     );
     const report = await verifyTransmission(deps, CUTOFF);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect([report.status, report.code]).toEqual(['verified', (await localCode()).sha256]);
     expect(report.checks.filter((c) => c.subject === 'output').map((c) => c.findings)).toEqual([
-      ['re-render identical'],
-      ['re-render identical'],
+      ['hash ok', 're-render identical'],
+      ['hash ok', 're-render identical'],
     ]);
   });
 

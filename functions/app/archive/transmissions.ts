@@ -1,15 +1,11 @@
 /**
  * The auditor archive for Art. 42 transmissions (`transmissions/<cutoff>/r<n>/`), as this folder is for reports:
  * list the revisions, get one with its manifest, plan and the uploads behind it (each hash-checked), and verify
- * by re-reading every source by version, rebuilding the transmission from the archived records and re-rendering
- * both editions to the same bytes.
+ * it with its own archived code (`verify-transmission.ts`).
  */
 import { keys, parseTransmissionKey } from '../../core/keys';
 import type { ObjectStore } from '../../core/ports';
-import { buildTransmission, transmissionFigures } from '../../core/transmission';
-import type { NormalisedSubmission, Registry } from '../../core/types';
-import { renderTransmissionXlsx } from '../../workbooks/write-transmission-xlsx';
-import { CODE_VERSION } from '../code-version';
+import type { CodeLimits } from '../archived-code';
 import { sha256Hex } from '../deps';
 import type { TransmissionManifest } from '../transmission';
 import {
@@ -25,7 +21,8 @@ import {
   tryParse,
   unreadRevision,
 } from './shared';
-import type { VerifyCheck, VerifyReport } from './verify-context';
+import type { VerifyReport } from './verify-context';
+import { verifyArchivedTransmission } from './verify-transmission';
 
 /** One transmission revision as `archive list` shows it. */
 export interface ArchivedTransmission extends ListedRevision {
@@ -106,83 +103,17 @@ export async function getTransmission(
   return { cutoff: manifest.cutoff, revision: manifest.revision, items: fetched };
 }
 
-/** Hash-check what the manifest lists and rebuild the transmission from the archived records, byte for byte. */
+/**
+ * Verify a transmission revision (the latest, or `revision`) with its own archived code: see
+ * `verify-transmission.ts`. One archived before its code was (schema 1) is "code not archived" when every hash holds.
+ */
 export async function verifyTransmission(
   deps: { store: ObjectStore },
   cutoff: string,
-  options: { revision?: number } = {},
+  options: { revision?: number; codeLimits?: CodeLimits } = {},
 ): Promise<VerifyReport> {
-  const { manifest, manifestSha256 } = await readManifest(deps.store, cutoff, options.revision);
-  const checks: VerifyCheck[] = [];
-  const check = (subject: VerifyCheck['subject'], key: string, ok: boolean, finding: string) =>
-    checks.push({ subject, key, ok, findings: [finding] });
-  const raw = await deps.store.get(manifest.registry.key, manifest.registry.version);
-  check(
-    'registry',
-    manifest.registry.key,
-    !!raw && sha256Hex(raw.bytes) === manifest.registry.sha256,
-    raw ? 'hash checked' : 'missing',
-  );
-  const registry = tryParse<Registry>((await deps.store.get(keys.registryVersion(manifest.registry.version)))?.bytes);
-  check(
-    'record',
-    keys.registryVersion(manifest.registry.version),
-    !!registry,
-    registry ? 'readable' : 'missing or unreadable',
-  );
-  const records: NormalisedSubmission[] = [];
-  for (const s of manifest.sources) {
-    const upload = await deps.store.get(s.key, s.version);
-    check('source', s.key, !!upload && sha256Hex(upload.bytes) === s.sha256, upload ? 'hash checked' : 'missing');
-    const record = tryParse<NormalisedSubmission>((await deps.store.get(s.recordKey))?.bytes);
-    check('record', s.recordKey, !!record, record ? 'readable' : 'missing or unreadable');
-    if (record) records.push(record);
-  }
-  if (registry) {
-    const model = buildTransmission({
-      registry,
-      submissions: records,
-      cutoff: manifest.cutoff,
-      revision: manifest.revision,
-      generatedAt: manifest.generatedAt,
-    });
-    const same = JSON.stringify(transmissionFigures(model)) === JSON.stringify(manifest.figures);
-    check(
-      'revision',
-      keys.transmissionManifest(cutoff, manifest.revision),
-      same,
-      same ? 'figures rebuilt identical' : 'figures differ',
-    );
-    for (const output of manifest.outputs) {
-      const lang = output.key.endsWith('.en.xlsx') ? 'en' : 'lv';
-      const again = sha256Hex(await renderTransmissionXlsx(model, lang));
-      const stored = await deps.store.get(output.key);
-      const storedOk = !!stored && sha256Hex(stored.bytes) === output.sha256;
-      check(
-        'output',
-        output.key,
-        storedOk && again === output.sha256,
-        storedOk
-          ? again === output.sha256
-            ? 're-render identical'
-            : 're-render differs'
-          : 'stored file differs from the manifest',
-      );
-    }
-  }
-  const ok = checks.every((c) => c.ok);
-  return {
-    period: cutoff,
-    revision: manifest.revision,
-    ok,
-    // Transmissions are re-rendered with the running code (their code is not archived yet).
-    status: ok ? 'verified' : 'mismatch',
-    code: null,
-    generatedAt: manifest.generatedAt,
-    codeVersion: { archived: manifest.codeVersion, running: CODE_VERSION },
-    manifestSha256,
-    checks,
-  };
+  const read = await readManifest(deps.store, cutoff, options.revision);
+  return verifyArchivedTransmission(deps.store, read, options.codeLimits);
 }
 
 /** Every cut-off with an archived transmission. */

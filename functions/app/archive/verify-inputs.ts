@@ -132,7 +132,7 @@ export async function verifyRegistry(
 /** Submissions: raw upload, record, and the record re-derived from the upload (null where a record is unusable). */
 export async function verifySubmissions(
   ctx: VerifyContext,
-  basis: RevisionPlan,
+  basis: Pick<RevisionPlan, 'sources'>,
   recordedSources: readonly ManifestSource[],
 ): Promise<(NormalisedSubmission | null)[]> {
   const recorded = new Map(recordedSources.map((s) => [`${s.key}\n${s.version}`, s.sha256]));

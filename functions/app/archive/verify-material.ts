@@ -8,9 +8,9 @@
  *   re-rendered, because the code that made them is not there. The revision is reported as "code not archived".
  */
 import { keys } from '../../core/keys';
-import type { ArchivedItem, Manifest } from '../../core/manifest';
-import { VERIFIER_PROTOCOL } from '../../core/verifier-protocol';
-import { type CodeLimits, type CodeRun, readBlob, withCodeWorkspace } from '../archived-code';
+import type { ArchivedCode, ArchivedItem, Manifest, ManifestArchive } from '../../core/manifest';
+import { type TransmissionJob, VERIFIER_PROTOCOL } from '../../core/verifier-protocol';
+import { type CodeBasis, type CodeLimits, type CodeRun, readBlob, withCodeWorkspace } from '../archived-code';
 import { sha256Hex } from '../deps';
 import type { RevisionPlan } from '../revisions';
 import { readJsonObject } from './shared';
@@ -78,31 +78,59 @@ function archivedMaterial(ctx: VerifyContext, items: readonly ArchivedItem[], ru
   };
 }
 
-/** The code's check: its blob, its hash, a protocol this verifier speaks. */
-function checkCode(ctx: VerifyContext, code: NonNullable<NonNullable<Manifest['archive']>['code']>): boolean {
+/** The code's check: its blob, its hash, the protocol this kind of archive is verified with. */
+function checkCode(ctx: VerifyContext, code: ArchivedCode, protocol: number): boolean {
   const key = keys.blob(code.sha256);
-  if (code.protocol !== VERIFIER_PROTOCOL) {
-    ctx.check('code', key, [], [`speaks protocol ${code.protocol}; this verifier speaks ${VERIFIER_PROTOCOL}`]);
+  if (code.protocol !== protocol) {
+    ctx.check('code', key, [], [`speaks protocol ${code.protocol}; this is verified with protocol ${protocol}`]);
     return false;
   }
   return true;
+}
+
+/** What the archived code is asked to make, and with which protocol its manifest must name it. */
+export interface CodeJob {
+  basis: CodeBasis;
+  /** A report revision's plan; null for a transmission. */
+  plan: RevisionPlan | null;
+  transmission?: TransmissionJob;
+  protocol: number;
+  previousFigures: () => Promise<Manifest['figures'] | null>;
 }
 
 /**
  * Prepare a revision's material: for schema 2 with code, every archived input is read and hashed into a private
  * folder and the revision's code is run on them (once per revision), within `limits`.
  */
-export async function revisionMaterial(
+export function revisionMaterial(
   ctx: VerifyContext,
   manifest: Manifest | null,
   basis: RevisionPlan,
   previousFigures: () => Promise<Manifest['figures'] | null>,
   limits?: CodeLimits,
 ): Promise<RevisionMaterial> {
-  const archive = manifest?.archive;
+  return archiveMaterial(
+    ctx,
+    manifest?.archive,
+    { basis, plan: basis, protocol: VERIFIER_PROTOCOL, previousFigures },
+    limits,
+  );
+}
+
+/**
+ * The material of anything archived with its inputs and code (a report revision, an Art. 42 transmission): without
+ * an `archive` (schema 1) inputs are read where they were uploaded; with one, from the archive, and its code, if
+ * any, is run on them for `job`.
+ */
+export async function archiveMaterial(
+  ctx: VerifyContext,
+  archive: ManifestArchive | undefined,
+  job: CodeJob,
+  limits?: CodeLimits,
+): Promise<RevisionMaterial> {
   if (!archive || !Array.isArray(archive.items)) return legacyMaterial(ctx);
   const code = archive.code;
-  if (!code || !checkCode(ctx, code)) return archivedMaterial(ctx, archive.items, null);
+  if (!code || !checkCode(ctx, code, job.protocol)) return archivedMaterial(ctx, archive.items, null);
   const run = await withCodeWorkspace(async (ws) => {
     const bundle = await readBlob(ctx.store, code.sha256);
     const codeKey = keys.blob(code.sha256);
@@ -115,9 +143,11 @@ export async function revisionMaterial(
       // A bad input is not handed over; its own check names it, and what depends on it cannot be re-derived.
       if (bytes instanceof Uint8Array) await ws.addBlob(item.sha256, bytes);
     }
-    const figures = await previousFigures().catch(() => null);
+    const figures = await job.previousFigures().catch(() => null);
     const started = Date.now();
-    const result = await ws.run({ plan: basis, previousFigures: figures, items: archive.items, code: bundle }, limits);
+    const { basis, plan, transmission } = job;
+    const input = { basis, plan, ...(transmission ? { transmission } : {}), previousFigures: figures };
+    const result = await ws.run({ ...input, items: archive.items, code: bundle }, limits);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     ctx.check(
       'code',

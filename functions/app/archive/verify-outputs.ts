@@ -69,7 +69,7 @@ export async function previousFigures(ctx: VerifyContext): Promise<FigureSnapsho
 /** Every output: archived, listed with its hash, and the same bytes as the re-render. Returns the keys checked. */
 export async function verifyOutputs(
   ctx: VerifyContext,
-  manifest: Manifest | null,
+  manifest: Pick<Manifest, 'outputs'> | null,
   rerender: Rerender | null,
 ): Promise<string[]> {
   const rendered = rerender?.rendered ?? new Map<string, Uint8Array>();
@@ -105,7 +105,10 @@ export async function verifyOutputs(
 }
 
 /** What the plan uses that the manifest's archive does not list (each listed item is checked by its hash). */
-function archiveOmissions(manifest: Manifest, plan: RevisionPlan | null): string[] {
+export function archiveOmissions(
+  manifest: Pick<Manifest, 'archive'>,
+  plan: Pick<RevisionPlan, 'sources' | 'registry'> | null,
+): string[] {
   const items = Array.isArray(manifest.archive?.items) ? manifest.archive.items : [];
   const listed = new Set(
     items.map((i) => `${i.role}\n${i.key}\n${i.version ?? ''}\n${i.role.endsWith('record') ? '' : i.sha256}`),
