@@ -1,7 +1,8 @@
 /**
  * One ingest method, once, in a fresh process: `node ingest.js <method> <file.xlsx> <context.json>`.
  * Reports the method's time (file already in memory), a count that shows it read everything, and the process's
- * peak RSS. Methods: the floor (plain unzip + SAX pass), ours (guard + parse + validate), SheetJS, exceljs.
+ * peak RSS. Methods: the floor (plain unzip + SAX pass), ours (guard + parse + validate, as ingest reads a
+ * submission), SheetJS, exceljs.
  * Each method's modules are imported before its clock starts, and only its own (fflate and saxes, which the
  * floor uses, are in every method's process), so no method's RSS carries another's library.
  */
@@ -89,13 +90,7 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
 }
 
 async function run(method: IngestMethod, bytes: Uint8Array, context: IngestContext): Promise<IngestChildResult> {
-  const { readXlsx, parseSubmission } =
-    method === 'ours'
-      ? {
-          ...(await import('../../functions/intake/read-xlsx')),
-          ...(await import('../../functions/intake/read-submission')),
-        }
-      : ({} as never);
+  const { readSubmission } = method === 'ours' ? await import('../../functions/intake/read-submission') : ({} as never);
   const XLSX = method.startsWith('sheetjs') ? await import('xlsx') : (undefined as never);
   const ExcelJS = method.startsWith('exceljs') ? (await import('exceljs')).default : (undefined as never);
   const { Readable } = await import('node:stream');
@@ -115,19 +110,17 @@ async function run(method: IngestMethod, bytes: Uint8Array, context: IngestConte
     case 'floor-native':
       return done(floorNative(bytes));
     case 'ours': {
-      const read = readXlsx(bytes);
-      const readMs = performance.now() - start;
-      if (!read.ok) throw new Error(`our reader refused the bench workbook: ${read.problem.code}`);
-      const result = parseSubmission(read.workbook, context.source, {
+      // As ingest reads a submission: one pass, the participant rows checked as they are read (so there is no
+      // separate parse and validate time to report).
+      const read = await readSubmission(bytes, context.source, {
         registry: context.registry,
         folder: context.folder,
         today: context.today,
       });
-      const ms = performance.now() - start;
-      if (!result.submission) {
-        throw new Error(`the bench workbook did not validate: ${JSON.stringify(result.issues.slice(0, 3))}`);
-      }
-      return done(result.submission.participantRows, { readMs, validateMs: ms - readMs });
+      if (!read.ok) throw new Error(`our reader refused the bench workbook: ${read.problem.code}`);
+      const { submission, issues } = read.result;
+      if (!submission) throw new Error(`the bench workbook did not validate: ${JSON.stringify(issues.slice(0, 3))}`);
+      return done(submission.participantRows);
     }
     case 'sheetjs':
     case 'sheetjs-dense': {

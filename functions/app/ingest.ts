@@ -16,7 +16,7 @@ import { rigaDate } from '../core/period';
 import { AlreadyExistsError } from '../core/ports';
 import type { Registry, Rejection, SourceRef, ValidationIssue } from '../core/types';
 import { parseRegistry } from '../intake/read-registry';
-import { parseSubmission } from '../intake/read-submission';
+import { readSubmission } from '../intake/read-submission';
 import { readXlsx, type WorkbookData } from '../intake/read-xlsx';
 import { composeAcceptanceMail, composeRejectionMail } from '../mail/coordinator-mails';
 import { buildAnnotatedWorkbook } from '../workbooks/annotate-workbook';
@@ -224,8 +224,14 @@ async function ingestSubmission(
   registry: Registry | null,
   { pending, pendingKey }: { pending: PendingUpload | null; pendingKey: string },
 ): Promise<IngestOutcome> {
-  let read: ReturnType<typeof readXlsx> | null = readXlsx(bytes);
   const today = rigaDate(deps.clock.now());
+  // Read and checked in one pass: the participant rows are never all held at once (see `readSubmission`).
+  const read = await readSubmission(bytes, source, {
+    registry,
+    folder,
+    today,
+    linkPeriod: linkUploadPeriod(source.key),
+  });
   if (!read.ok) {
     const issues = [readProblemIssue(read.problem)];
     // Without a registry nobody can be answered: wait for one rather than refuse into the void.
@@ -235,34 +241,18 @@ async function ingestSubmission(
     }
     return reject(deps, slotFor, source, folder, 'submission', issues, folder, null, registry, null);
   }
-  const result = parseSubmission(read.workbook, source, {
-    registry,
-    folder,
-    today,
-    linkPeriod: linkUploadPeriod(source.key),
-  });
+  const result = read.result;
   if (!result.submission) {
     if (onlyLiftable(result.issues) || registry === null) {
       return keepPending(deps, { source, folder, result, registry, today, previous: pending, pendingKey });
     }
     const named = { projectId: result.projectId, period: result.period };
-    return reject(
-      deps,
-      slotFor,
-      source,
-      folder,
-      'submission',
-      result.issues,
-      folder,
-      named,
-      registry,
-      read.workbook,
-      bytes,
-    );
+    // The annotated copy shows every sheet, so the workbook is read again, whole (a refusal only).
+    const whole = readXlsx(bytes);
+    const workbook = whole.ok ? whole.workbook : null;
+    return reject(deps, slotFor, source, folder, 'submission', result.issues, folder, named, registry, workbook, bytes);
   }
   const s = result.submission;
-  // Let the workbook go before the record is serialised: together they would not fit the memory budget.
-  read = null;
   const recordKey = keys.submission(s.period, s.projectId, source.version);
   await putOnce(deps, recordKey, recordBytes(s));
   const to = coordinatorsOf(registry, folder);

@@ -6,8 +6,8 @@ import { nameMatches } from '../core/names';
 import type { IsoDate, Registry, SourceRef, ValidationIssue } from '../core/types';
 import { REGISTRY_SHEETS } from '../core/workbook-schema';
 import { parseRegistry } from '../intake/read-registry';
-import { parseSubmission } from '../intake/read-submission';
-import { readXlsx } from '../intake/read-xlsx';
+import { parseSubmission, readSubmission } from '../intake/read-submission';
+import { type ReadProblem, readXlsx, worksheetNames } from '../intake/read-xlsx';
 
 /** A registry to check a submission against, and the registry's own errors (which then precede the submission's). */
 export interface RegistryToCheckAgainst {
@@ -45,11 +45,15 @@ export async function validateWorkbook(
   name: string,
   options: ValidateWorkbookOptions,
 ): Promise<ValidationIssue[]> {
-  const read = readXlsx(bytes);
-  if (!read.ok) {
-    const p = read.problem;
-    return [{ severity: 'error', code: p.code, message: p.message, ...(p.found ? { found: p.found } : {}) }];
+  // A submission is read and checked in one pass (see `readSubmission`), which needs its registry first: the sheet
+  // names say which kind it is before any sheet is read.
+  const names = worksheetNames(bytes);
+  if (names !== null && !isRegistryWorkbook(names)) {
+    const against = await registryOrNull(options);
+    if (against !== null) return await validateSubmissionBytes(bytes, name, options, against);
   }
+  const read = readXlsx(bytes);
+  if (!read.ok) return [readProblemIssue(read.problem)];
   if (isRegistryWorkbook(read.workbook.sheets.map((s) => s.name)))
     return parseRegistry(read.workbook, options.source(bytes, `registry/${name}`)).issues;
   const against = await options.registry();
@@ -60,4 +64,36 @@ export async function validateWorkbook(
     today: options.today(),
   });
   return [...registryIssues, ...result.issues];
+}
+
+function readProblemIssue(p: ReadProblem): ValidationIssue {
+  return { severity: 'error', code: p.code, message: p.message, ...(p.found ? { found: p.found } : {}) };
+}
+
+/**
+ * The registry, asked for before the workbook is read; null when asking failed. Then the workbook is read first
+ * after all, as it always was: an unreadable workbook is reported as such whatever the registry's state.
+ */
+async function registryOrNull(options: ValidateWorkbookOptions): Promise<RegistryToCheckAgainst | null> {
+  try {
+    return await options.registry();
+  } catch {
+    return null;
+  }
+}
+
+async function validateSubmissionBytes(
+  bytes: Uint8Array,
+  name: string,
+  options: ValidateWorkbookOptions,
+  against: RegistryToCheckAgainst,
+): Promise<ValidationIssue[]> {
+  const read = await readSubmission(bytes, options.source(bytes, `inbox/${options.project ?? '_'}/${name}`), {
+    registry: against.registry,
+    folder: options.project ?? null,
+    today: options.today(),
+  });
+  if (!read.ok) return [readProblemIssue(read.problem)];
+  const registryIssues = against.issues.filter((i) => i.severity === 'error');
+  return [...registryIssues, ...read.result.issues];
 }

@@ -7,13 +7,13 @@ import { cellRef } from '../core/cells';
 import { formatTypedNumber } from '../core/format';
 import { alreadyGivenIn, hasErrors, issue } from '../core/issue-codes';
 import { toCents } from '../core/money';
+import { nameMatches } from '../core/names';
 import { canonicalParticipantId, participantIdVariants } from '../core/participant-id';
 import { deriveIndicators, personProfiles } from '../core/participants';
 import { addDays, formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
 import {
   ACTIVITIES,
   CEFR_LEVELS,
-  type CefrLevel,
   type DerivedIndicatorValue,
   type ExpenditureLine,
   type IsoDate,
@@ -40,9 +40,10 @@ import {
   readBreakdownSheet,
   readGender,
 } from './read-breakdown';
-import { findSheet, missingSheetIssue, readForm, readTable } from './sheet-table';
+import { RowsOutOfOrderError, readXlsx, readXlsxInPieces } from './read-xlsx';
+import { findSheet, missingSheetIssue, readForm, readTable, TableReader, type TableRow } from './sheet-table';
 import { isSumAbove, isTotalLabel, TotalChecker, totalMismatchIssue } from './total-rows';
-import type { WorkbookData } from './workbook-data';
+import type { ReadLimits, ReadProblem, ReadResult, SheetRow, WorkbookData } from './workbook-data';
 
 export interface SubmissionContext {
   /** The registry in force; null when none was accepted yet. */
@@ -92,6 +93,62 @@ function oneOf<T extends string>(
 }
 
 export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: SubmissionContext): SubmissionResult {
+  return validateSubmission(workbook, source, ctx, null);
+}
+
+/** What `readSubmission` gives: the file's read problem, or the submission's result. */
+export type SubmissionReadResult = { ok: false; problem: ReadProblem } | { ok: true; result: SubmissionResult };
+
+/**
+ * Read and validate a submission workbook in one pass: `readXlsx` and `parseSubmission` with the same result, but
+ * the participant sheet's rows are checked as the reader hands them over and never kept all at once (a 100 000-row
+ * sheet is most of a big upload's memory). That needs the project (its dates bound the participants' dates), so
+ * it applies when the project sheet comes before the participant sheet, as in the template; otherwise, and when the
+ * participant rows are not in ascending order, the sheet is kept and read as `parseSubmission` reads it. The
+ * file is read in pieces (`readXlsxInPieces`), so the participant sheet's XML is never held whole either. The
+ * workbook is not returned: its participant sheet has no rows (read it again for an annotated copy).
+ */
+export async function readSubmission(
+  bytes: Uint8Array,
+  source: SourceRef,
+  ctx: SubmissionContext,
+  limits: Partial<ReadLimits> = {},
+): Promise<SubmissionReadResult> {
+  let streamed: { rows: ParticipantRows; sheet: string } | null = null;
+  let read: ReadResult;
+  try {
+    read = await readXlsxInPieces(bytes, limits, {
+      streamRows(sheet, before) {
+        if (streamed !== null) return undefined;
+        const partial: WorkbookData = { date1904: false, sheets: [...before] };
+        const participants = sheetSpec(SUBMISSION_SHEETS, 'participants');
+        // Only the sheet `findSheet` would pick in the whole workbook (the first that matches), and only once the
+        // project sheet (the first that matches, again) has been read.
+        if (findSheet(partial, participants) || !nameMatches(sheet.name, [participants.name.lv, participants.name.en]))
+          return undefined;
+        if (!findSheet(partial, sheetSpec(SUBMISSION_SHEETS, 'project'))) return undefined;
+        const { projectId } = readProjectSheet(partial, new FieldReader(), ctx);
+        const project = projectId ? ctx.registry?.projects.find((p) => p.id === projectId) : undefined;
+        const rows = new ParticipantRows(sheet.name, project);
+        streamed = { rows, sheet: sheet.name };
+        return (row) => rows.push(row);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof RowsOutOfOrderError)) throw error;
+    read = readXlsx(bytes, limits);
+    streamed = null;
+  }
+  if (!read.ok) return read;
+  return { ok: true, result: validateSubmission(read.workbook, source, ctx, streamed) };
+}
+
+function validateSubmission(
+  workbook: WorkbookData,
+  source: SourceRef,
+  ctx: SubmissionContext,
+  streamed: { rows: ParticipantRows; sheet: string } | null,
+): SubmissionResult {
   const f = new FieldReader();
   const registry = ctx.registry;
   if (!registry) f.issues.push(issue('registry-missing', 'error'));
@@ -104,7 +161,7 @@ export function parseSubmission(workbook: WorkbookData, source: SourceRef, ctx: 
   );
 
   const indicators = readIndicators(workbook, f, catalogue, project, targetCodes);
-  const people = readParticipants(workbook, f, project);
+  const people = streamed ? finishStreamed(workbook, f, streamed) : readParticipants(workbook, f, project);
   const { participants } = people;
   const derived = deriveAndCompare(f, catalogue, project, targetCodes, people, indicators);
 
@@ -273,106 +330,134 @@ function readIndicators(
   return indicators;
 }
 
+/** The participant sheet as the later steps use it. */
+interface People {
+  participants: ParticipantRecord[];
+  sheet: string | null;
+  idColumn: number;
+}
+
 /** Participants: pseudonymous rows from which person-based indicators are computed. */
-function readParticipants(
+function readParticipants(workbook: WorkbookData, f: FieldReader, project: Project | undefined): People {
+  const participantSheet = findSheet(workbook, sheetSpec(SUBMISSION_SHEETS, 'participants'));
+  if (!participantSheet) return { participants: [], sheet: null, idColumn: 1 };
+  const rows = new ParticipantRows(participantSheet.name, project);
+  for (const r of participantSheet.rows) rows.push(r);
+  return rows.finish(f, participantSheet.merges);
+}
+
+/** The streamed participant sheet's end: its merges are known only once the whole sheet was read. */
+function finishStreamed(
   workbook: WorkbookData,
   f: FieldReader,
-  project: Project | undefined,
-): { participants: ParticipantRecord[]; sheet: string | null; idColumn: number } {
-  const participants: ParticipantRecord[] = [];
-  const participantSpec = sheetSpec(SUBMISSION_SHEETS, 'participants');
-  const participantSheet = findSheet(workbook, participantSpec);
-  let idColumn = 1;
-  if (participantSheet) {
-    const { table, issues } = readTable(participantSheet, participantSpec);
-    f.issues.push(...issues);
-    idColumn = table?.columns.get('participantId') ?? 1;
-    const sheet = participantSheet.name;
-    // Each person's activities so far, one bit per activity: no key string per row.
-    const seen = new Map<string, number>();
-    // Dates more than a year outside the project are flagged; the window is worked out once, not per cell.
-    const window = project ? { from: addDays(project.start, -366), to: addDays(project.end, 366) } : null;
-    const activities = lowerCaseLookup(ACTIVITIES);
-    const levels = lowerCaseLookup(CEFR_LEVELS);
-    for (const row of table?.rows ?? []) {
-      const id = f.text(row.at('participantId'), true);
-      const shape = id ? findPersonalData(id) : null;
-      if (id && shape) {
-        // The value never leaves this step: every copy shows the mask (docs/architecture.md §7).
-        f.issues.push({
-          ...issue(
-            'participant-id-personal',
-            'error',
-            { sheet, cell: row.ref('participantId') },
-            { found: describeFinding(shape), expected: 'P-00123' },
-          ),
-          mask: shape.mask,
-        });
-      }
-      const activity = oneOf(f, row.at('activity'), activities, ACTIVITIES, true);
-      const start = f.date(row.at('startDate'));
-      const end = f.date(row.at('endDate'));
-      if (window) {
-        checkDateInProject(f, row.at('startDate'), start, window);
-        checkDateInProject(f, row.at('endDate'), end, window);
-      }
-      if (start && end && end < start)
-        f.add(
-          'participant-dates-reversed',
-          { sheet, cell: row.ref('endDate') },
-          { found: end, expected: `≥ ${start}` },
-        );
-      const levelStart: CefrLevel | null = oneOf(
-        f,
-        row.at('levelStart'),
-        levels,
-        CEFR_LEVELS,
-        false,
-        'participant-level-invalid',
+  streamed: { rows: ParticipantRows; sheet: string },
+): People {
+  const sheet = workbook.sheets.find((s) => s.name === streamed.sheet);
+  return streamed.rows.finish(f, sheet?.merges ?? []);
+}
+
+/**
+ * The participant sheet read row by row: each row is checked and becomes a {@link ParticipantRecord} as it comes,
+ * and is then let go. Fed from a kept sheet (`readParticipants`) or straight from the reader (`readSubmission`),
+ * with the same issues in the same order: they are kept here and handed on, after the table's own, by `finish`.
+ */
+class ParticipantRows {
+  readonly participants: ParticipantRecord[] = [];
+  private readonly f = new FieldReader();
+  private readonly table: TableReader;
+  /** Each person's activities so far, one bit per activity: no key string per row. */
+  private readonly seen = new Map<string, number>();
+  /** Dates more than a year outside the project are flagged; the window is worked out once, not per cell. */
+  private readonly window: DateWindow | null;
+  private readonly activities = lowerCaseLookup(ACTIVITIES);
+  private readonly levels = lowerCaseLookup(CEFR_LEVELS);
+  private idColumn = 1;
+
+  constructor(
+    private readonly sheet: string,
+    project: Project | undefined,
+  ) {
+    this.window = project ? { from: addDays(project.start, -366), to: addDays(project.end, 366) } : null;
+    this.table = new TableReader(sheet, sheetSpec(SUBMISSION_SHEETS, 'participants'), (row) => this.row(row));
+  }
+
+  push(row: SheetRow): void {
+    this.table.push(row);
+  }
+
+  /** The sheet has ended: its issues go to `f` (the table's, then the rows'), and the variants' warnings after. */
+  finish(f: FieldReader, merges: readonly string[]): People {
+    const header = this.table.finish(merges);
+    this.idColumn = header?.columns.get('participantId') ?? 1;
+    f.issues.push(...this.table.issues, ...this.f.issues);
+    // One entry per person, no longer needed: let it go before the derivation builds its own sets of persons.
+    this.seen.clear();
+    variantWarnings(f, this.participants, this.sheet, this.idColumn);
+    return { participants: this.participants, sheet: this.sheet, idColumn: this.idColumn };
+  }
+
+  private row(row: TableRow): void {
+    const { f, sheet } = this;
+    // Issues of this row start here: the date check looks back no further (its cells are this row's).
+    const first = f.issues.length;
+    const id = f.text(row.at('participantId'), true);
+    const shape = id ? findPersonalData(id) : null;
+    if (id && shape) {
+      // The value never leaves this step: every copy shows the mask (docs/architecture.md §7).
+      f.issues.push({
+        ...issue(
+          'participant-id-personal',
+          'error',
+          { sheet, cell: row.ref('participantId') },
+          { found: describeFinding(shape), expected: 'P-00123' },
+        ),
+        mask: shape.mask,
+      });
+    }
+    const activity = oneOf(f, row.at('activity'), this.activities, ACTIVITIES, true);
+    const start = f.date(row.at('startDate'));
+    const end = f.date(row.at('endDate'));
+    if (this.window) {
+      checkDateInProject(f, first, row.at('startDate'), start, this.window);
+      checkDateInProject(f, first, row.at('endDate'), end, this.window);
+    }
+    if (start && end && end < start)
+      f.add('participant-dates-reversed', { sheet, cell: row.ref('endDate') }, { found: end, expected: `≥ ${start}` });
+    const levels = this.levels;
+    const levelStart = oneOf(f, row.at('levelStart'), levels, CEFR_LEVELS, false, 'participant-level-invalid');
+    const levelEnd = oneOf(f, row.at('levelEnd'), levels, CEFR_LEVELS, false, 'participant-level-invalid');
+    if (levelStart && levelEnd && CEFR_LEVELS.indexOf(levelEnd) < CEFR_LEVELS.indexOf(levelStart)) {
+      f.add(
+        'participant-level-decreased',
+        { sheet, cell: row.ref('levelEnd') },
+        { found: `${levelStart} → ${levelEnd}`, expected: `≥ ${levelStart}` },
       );
-      const levelEnd: CefrLevel | null = oneOf(
-        f,
-        row.at('levelEnd'),
-        levels,
-        CEFR_LEVELS,
-        false,
-        'participant-level-invalid',
-      );
-      if (levelStart && levelEnd && CEFR_LEVELS.indexOf(levelEnd) < CEFR_LEVELS.indexOf(levelStart)) {
-        f.add(
-          'participant-level-decreased',
-          { sheet, cell: row.ref('levelEnd') },
-          { found: `${levelStart} → ${levelEnd}`, expected: `≥ ${levelStart}` },
-        );
-      }
-      const helpful = f.yesNo(row.at('helpful'));
-      const vulnerable = f.yesNo(row.at('vulnerable'));
-      const gender = readGender(f, row.at('gender'));
-      const ageBracket = readAgeBracket(f, row.at('ageGroup'));
-      if (id && activity && !shape) {
-        const person = canonicalParticipantId(id);
-        const done = seen.get(person) ?? 0;
-        const bit = 1 << ACTIVITIES.indexOf(activity);
-        if (done & bit) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
-        seen.set(person, done | bit);
-        participants.push({
-          id,
-          activity,
-          start,
-          end,
-          levelStart,
-          levelEnd,
-          helpful,
-          gender: gender ?? 'unknown',
-          ageBracket: ageBracket ?? 'unknown',
-          vulnerable,
-          row: row.row,
-        });
-      }
+    }
+    const helpful = f.yesNo(row.at('helpful'));
+    const vulnerable = f.yesNo(row.at('vulnerable'));
+    const gender = readGender(f, row.at('gender'));
+    const ageBracket = readAgeBracket(f, row.at('ageGroup'));
+    if (id && activity && !shape) {
+      const person = canonicalParticipantId(id);
+      const done = this.seen.get(person) ?? 0;
+      const bit = 1 << ACTIVITIES.indexOf(activity);
+      if (done & bit) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
+      this.seen.set(person, done | bit);
+      this.participants.push({
+        id,
+        activity,
+        start,
+        end,
+        levelStart,
+        levelEnd,
+        helpful,
+        gender: gender ?? 'unknown',
+        ageBracket: ageBracket ?? 'unknown',
+        vulnerable,
+        row: row.row,
+      });
     }
   }
-  if (participantSheet) variantWarnings(f, participants, participantSheet.name, idColumn);
-  return { participants, sheet: participantSheet?.name ?? null, idColumn };
 }
 
 /** One person written several ways counts once (the derivation folds IDs); the coordinator is told where. */
@@ -393,16 +478,22 @@ interface DateWindow {
   to: IsoDate;
 }
 
-/** A date more than a year outside the project is not meant (a typo in the year, usually). */
-function checkDateInProject(f: FieldReader, at: CellAt, date: IsoDate | null, window: DateWindow): void {
+/**
+ * A date more than a year outside the project is not meant (a typo in the year, usually). `from`: where the
+ * issues of the cell's row begin in `f`; earlier ones cannot be about this cell. Looking through every issue
+ * instead made a sheet of 100 000 such dates quadratic.
+ */
+function checkDateInProject(f: FieldReader, from: number, at: CellAt, date: IsoDate | null, window: DateWindow) {
   if (date === null || (date >= window.from && date <= window.to)) return;
-  const { from, to } = window;
   // Serial 0 and 60 were already flagged at this cell by the field reader; one warning per cell is enough.
-  if (f.issues.some((i) => i.code === 'date-implausible' && i.cell === at.cell && i.sheet === at.sheet)) return;
+  for (let i = from; i < f.issues.length; i++) {
+    const found = f.issues[i]!;
+    if (found.code === 'date-implausible' && found.cell === at.cell && found.sheet === at.sheet) return;
+  }
   f.add(
     'date-implausible',
     { sheet: at.sheet, cell: at.cell },
-    { found: date, expected: `${from} … ${to}` },
+    { found: date, expected: `${window.from} … ${window.to}` },
     'warning',
   );
 }
@@ -413,7 +504,7 @@ function deriveAndCompare(
   catalogue: Catalogue,
   project: Project | undefined,
   targetCodes: Set<string>,
-  people: { participants: ParticipantRecord[]; sheet: string | null; idColumn: number },
+  people: People,
   indicators: readonly TypedIndicatorValue[],
 ): DerivedIndicatorValue[] {
   const { participants, idColumn } = people;

@@ -21,23 +21,69 @@ import {
   type SheetRow,
   type WorkbookData,
 } from './workbook-data';
-import { findEntry, inflateEntry, openZip, ReadFailureError, type ZipArchive, type ZipEntry } from './zip-guard';
+import {
+  findEntry,
+  inflateEntry,
+  inflateEntryInPieces,
+  openZip,
+  ReadFailureError,
+  type ZipArchive,
+  type ZipEntry,
+} from './zip-guard';
 
 /**
  * Read an uploaded workbook. Every way the file can be wrong or too big comes back as a {@link ReadProblem};
  * only a fault in this code throws.
  */
-export function readXlsx(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): ReadResult {
+export function readXlsx(bytes: Uint8Array, limits: Partial<ReadLimits> = {}, options: ReadOptions = {}): ReadResult {
   try {
-    return { ok: true, workbook: readWorkbook(bytes, { ...DEFAULT_LIMITS, ...limits }) };
+    return { ok: true, workbook: readWorkbook(bytes, { ...DEFAULT_LIMITS, ...limits }, options) };
   } catch (error) {
-    if (!(error instanceof ReadFailureError)) throw error;
-    const { found, sheet, cell } = error.detail;
-    const problem: ReadProblem = { code: error.code, message: READ_PROBLEM_MESSAGES[error.code] };
-    if (found !== undefined) problem.found = found;
-    if (sheet !== undefined) problem.sheet = sheet;
-    if (cell !== undefined) problem.cell = cell;
-    return { ok: false, problem };
+    return { ok: false, problem: readProblem(error) };
+  }
+}
+
+/**
+ * `readXlsx` for a caller that can wait, with the same result: a big sheet is inflated in 64 KB pieces on Node's
+ * thread pool as it is parsed (`inflateEntryInPieces`) instead of into one buffer the size of the sheet.
+ */
+export async function readXlsxInPieces(
+  bytes: Uint8Array,
+  limits: Partial<ReadLimits> = {},
+  options: ReadOptions = {},
+): Promise<ReadResult> {
+  try {
+    return { ok: true, workbook: await readWorkbookInPieces(bytes, { ...DEFAULT_LIMITS, ...limits }, options) };
+  } catch (error) {
+    return { ok: false, problem: readProblem(error) };
+  }
+}
+
+/** A refusal as the value the reader gives back; anything but a {@link ReadFailureError} is a fault, thrown on. */
+function readProblem(error: unknown): ReadProblem {
+  if (!(error instanceof ReadFailureError)) throw error;
+  const { found, sheet, cell } = error.detail;
+  const problem: ReadProblem = { code: error.code, message: READ_PROBLEM_MESSAGES[error.code] };
+  if (found !== undefined) problem.found = found;
+  if (sheet !== undefined) problem.sheet = sheet;
+  if (cell !== undefined) problem.cell = cell;
+  return problem;
+}
+
+/**
+ * The names of the workbook's worksheets, in order, as `readXlsx` would return its sheets, without reading any
+ * sheet: null when the file cannot be read that far (`readXlsx` then says why).
+ */
+export function worksheetNames(bytes: Uint8Array, limits: Partial<ReadLimits> = {}): string[] | null {
+  try {
+    const archive = openZip(bytes, { ...DEFAULT_LIMITS, ...limits });
+    checkContentTypes(archive);
+    const { sheets } = readWorkbookPart(archive);
+    const rels = readRelationships(archive, 'xl/_rels/workbook.xml.rels');
+    return sheets.filter((s) => rels.get(s.relId)?.type.endsWith(REL_WORKSHEET)).map((s) => s.name);
+  } catch (error) {
+    if (error instanceof ReadFailureError) return null;
+    throw error;
   }
 }
 
@@ -52,6 +98,30 @@ export type {
   WorkbookData,
 } from './workbook-data';
 export { cellRef, columnLetter, DEFAULT_LIMITS, READ_PROBLEM_MESSAGES };
+
+/**
+ * Called as each worksheet starts, with the worksheets read before it: a function that takes the sheet's rows, as
+ * each one ends, instead of the reader keeping them (the sheet then comes back with no rows, its merges as usual).
+ * A consumer that validates rows as they come never needs a 100 000-row sheet in memory at once.
+ */
+export type RowStream = (sheet: SheetInfo, before: readonly SheetData[]) => ((row: SheetRow) => void) | undefined;
+
+export interface ReadOptions {
+  streamRows?: RowStream;
+}
+
+/**
+ * A streamed sheet whose rows are not in ascending order (never written by Excel; possible from other writers): a
+ * consumer that took them one by one could not have seen them sorted. The caller reads the file again without
+ * streaming, which sorts them (or refuses a repeated row) as always. Not a problem with the file, so no
+ * {@link ReadFailureError}: it passes through `readXlsx` to the caller.
+ */
+export class RowsOutOfOrderError extends Error {
+  constructor(readonly sheet: string) {
+    super(`rows of ${sheet} are not in ascending order`);
+    this.name = 'RowsOutOfOrderError';
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Workbook structure
@@ -85,7 +155,39 @@ interface ReadContext {
   cells: number;
 }
 
-function readWorkbook(bytes: Uint8Array, limits: ReadLimits): WorkbookData {
+function readWorkbook(bytes: Uint8Array, limits: ReadLimits, options: ReadOptions): WorkbookData {
+  const { context, worksheets } = openWorkbook(bytes, limits);
+  const result: SheetData[] = [];
+  for (const { sheet, entry } of worksheets) {
+    const reader = readSheet(context, sheet, options.streamRows?.(sheet, result));
+    parseXmlPart(context.archive, entry, reader.handlers, sheet.name);
+    result.push(reader.done());
+  }
+  if (result.length === 0) throw new ReadFailureError('no-sheets');
+  return { date1904: context.date1904, sheets: result };
+}
+
+/** `readWorkbook` for a caller that can wait: big sheets are inflated in pieces (`parseXmlPartInPieces`). */
+async function readWorkbookInPieces(bytes: Uint8Array, limits: ReadLimits, options: ReadOptions) {
+  const { context, worksheets } = openWorkbook(bytes, limits);
+  const result: SheetData[] = [];
+  for (const { sheet, entry } of worksheets) {
+    const reader = readSheet(context, sheet, options.streamRows?.(sheet, result));
+    await parseXmlPartInPieces(context.archive, entry, reader.handlers, sheet.name);
+    result.push(reader.done());
+  }
+  if (result.length === 0) throw new ReadFailureError('no-sheets');
+  return { date1904: context.date1904, sheets: result };
+}
+
+/**
+ * The guard, the workbook's structure, shared strings and styles; then its worksheets one at a time, each checked
+ * only as its turn comes (so problems are found in the order they always were).
+ */
+function openWorkbook(
+  bytes: Uint8Array,
+  limits: ReadLimits,
+): { context: ReadContext; worksheets: Iterable<{ sheet: SheetInfo; entry: ZipEntry }> } {
   const archive = openZip(bytes, limits);
   checkContentTypes(archive);
   const { date1904, sheets } = readWorkbookPart(archive);
@@ -103,7 +205,14 @@ function readWorkbook(bytes: Uint8Array, limits: ReadLimits): WorkbookData {
     dates: new Map(),
     cells: 0,
   };
-  const result: SheetData[] = [];
+  return { context, worksheets: worksheetEntries(archive, rels, sheets) };
+}
+
+function* worksheetEntries(
+  archive: ZipArchive,
+  rels: Map<string, Relationship>,
+  sheets: SheetInfo[],
+): Generator<{ sheet: SheetInfo; entry: ZipEntry }> {
   const partsRead = new Set<ZipEntry>();
   for (const sheet of sheets) {
     const rel = rels.get(sheet.relId);
@@ -117,10 +226,8 @@ function readWorkbook(bytes: Uint8Array, limits: ReadLimits): WorkbookData {
     if (partsRead.has(entry))
       throw new ReadFailureError('xml-invalid', { found: `sheets sharing ${part}`, sheet: sheet.name });
     partsRead.add(entry);
-    result.push(readSheet(context, entry, sheet));
+    yield { sheet, entry };
   }
-  if (result.length === 0) throw new ReadFailureError('no-sheets');
-  return { date1904, sheets: result };
 }
 
 /** A number as the file format writes one: decimal, optional sign, fraction and exponent. */
@@ -372,7 +479,8 @@ const CAPTURE_FORMULA = 2;
 const CAPTURE_INLINE = 3;
 
 /**
- * Read one worksheet. Only `sheetData` cells and `mergeCells` are looked at. Cells that hold no value (styled
+ * The reader of one worksheet: the SAX handlers to parse its part with, and `done` for the sheet once parsed (the
+ * caller drives the parse, at once or in pieces). Only `sheetData` cells and `mergeCells` are looked at. Cells that hold no value (styled
  * blanks) are skipped without allocating anything, so they count against the cell limit only; the row, column and
  * text-length limits apply to cells that hold a value.
  *
@@ -383,7 +491,11 @@ const CAPTURE_INLINE = 3;
  * they stay here.
  */
 // biome-ignore lint/complexity/noExcessiveLinesPerFunction: the hot loop, measured (see above)
-function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): SheetData {
+function readSheet(
+  context: ReadContext,
+  sheet: SheetInfo,
+  stream?: (row: SheetRow) => void,
+): { handlers: XmlHandlers; done: () => SheetData } {
   const { limits, sharedStrings, dateStyles, dates } = context;
   const dateOffset = context.date1904 ? DATE_1904_OFFSET : 0;
   const rows: SheetRow[] = [];
@@ -397,7 +509,10 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
   let rowNumber = 0;
   let cells: (CellValue | undefined)[] | undefined;
   let current: SheetRow | undefined;
-  const rowsSeen = new Set<number>();
+  /** The last row that holds a value. While such rows ascend, a repeated one is simply not above it. */
+  let lastValueRow = 0;
+  /** Rows holding values, gathered only once one came out of order (never in a file Excel wrote). */
+  let rowsSeen: Set<number> | undefined;
 
   // The cell being read.
   let col = 0;
@@ -507,13 +622,18 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
     }
     if (++context.cells > limits.maxCells) fail('too-many-cells', `more than ${limits.maxCells} cells`, here());
     if (cells === undefined) {
-      // The same row number twice: the second would silently replace values of the first (205 337,45 became 1).
-      if (rowsSeen.has(rowNumber)) fail('row-duplicate', `${rowNumber}`, here());
-      rowsSeen.add(rowNumber);
+      if (rowsSeen !== undefined || rowNumber <= lastValueRow) {
+        if (stream) throw new RowsOutOfOrderError(sheet.name);
+        // The same row number twice: the second would silently replace values of the first (205 337,45 became 1).
+        rowsSeen ??= new Set(rows.map((r) => r.row));
+        if (rowsSeen.has(rowNumber)) fail('row-duplicate', `${rowNumber}`, here());
+        rowsSeen.add(rowNumber);
+        ordered = false;
+      }
+      lastValueRow = rowNumber;
       cells = [];
-      if (rowNumber <= lastRow) ordered = false;
       current = { row: rowNumber, cells };
-      rows.push(current);
+      if (!stream) rows.push(current);
     }
     if (cells[col - 1] !== undefined) fail('cell-duplicate', here(), here());
     cells[col - 1] = v;
@@ -548,109 +668,108 @@ function readSheet(context: ReadContext, entry: ZipEntry, sheet: SheetInfo): She
     merges.push(ref);
   };
 
-  parseXmlPart(
-    context.archive,
-    entry,
-    {
-      // The hot path: one call per element of a sheet that may have millions. One-letter names (c, v, f, t) are
-      // told apart by character code, the rest by a plain string switch.
-      open(tag) {
-        const name = tag.name;
-        if (name.length === 1) {
-          switch (name.charCodeAt(0)) {
-            case 0x63: // c
-              if (inRow) openCell(tag.attributes);
-              return;
-            case 0x76: // v
-              capture = CAPTURE_VALUE;
+  const handlers: XmlHandlers = {
+    // The hot path: one call per element of a sheet that may have millions. One-letter names (c, v, f, t) are
+    // told apart by character code, the rest by a plain string switch.
+    open(tag) {
+      const name = tag.name;
+      if (name.length === 1) {
+        switch (name.charCodeAt(0)) {
+          case 0x63: // c
+            if (inRow) openCell(tag.attributes);
+            return;
+          case 0x76: // v
+            capture = CAPTURE_VALUE;
+            text = '';
+            return;
+          case 0x66: // f
+            capture = CAPTURE_FORMULA;
+            text = '';
+            return;
+          case 0x74: // t
+            if (inInline && !inPhonetic) {
+              capture = CAPTURE_INLINE;
               text = '';
-              return;
-            case 0x66: // f
-              capture = CAPTURE_FORMULA;
-              text = '';
-              return;
-            case 0x74: // t
-              if (inInline && !inPhonetic) {
-                capture = CAPTURE_INLINE;
-                text = '';
-              }
-              return;
-          }
+            }
+            return;
+        }
+        return;
+      }
+      switch (name) {
+        case 'row':
+          if (inSheetData) openRow(tag.attributes.r);
           return;
-        }
-        switch (name) {
-          case 'row':
-            if (inSheetData) openRow(tag.attributes.r);
-            return;
-          case 'is':
-            inInline = true;
-            inline = '';
-            return;
-          case 'rPh':
-            inPhonetic = true;
-            return;
-          case 'sheetData':
-            inSheetData = true;
-            return;
-          case 'mergeCells':
-            inMergeCells = true;
-            return;
-          case 'mergeCell':
-            if (inMergeCells && tag.attributes.ref !== undefined) addMerge(tag.attributes.ref);
-            return;
-        }
-      },
-      close(tag) {
-        const name = tag.name;
-        if (name.length === 1) {
-          switch (name.charCodeAt(0)) {
-            case 0x63: // c
-              if (inRow) endCell();
-              return;
-            case 0x76: // v
-              if (capture === CAPTURE_VALUE) value = text;
-              capture = CAPTURE_NONE;
-              return;
-            case 0x66: // f
-              if (capture === CAPTURE_FORMULA) formula = text;
-              capture = CAPTURE_NONE;
-              return;
-            case 0x74: // t
-              if (capture === CAPTURE_INLINE) inline += text;
-              capture = CAPTURE_NONE;
-              return;
-          }
+        case 'is':
+          inInline = true;
+          inline = '';
           return;
-        }
-        switch (name) {
-          case 'row':
-            if (!inRow) return;
-            if (rowNumber === 0) rowNumber = lastRow + 1;
-            lastRow = rowNumber;
-            inRow = false;
-            return;
-          case 'rPh':
-            inPhonetic = false;
-            return;
-          case 'is':
-            inInline = false;
-            return;
-          case 'sheetData':
-            inSheetData = false;
-            return;
-          case 'mergeCells':
-            inMergeCells = false;
-            return;
-        }
-      },
-      text(chunk) {
-        if (capture !== CAPTURE_NONE) text += chunk;
-      },
+        case 'rPh':
+          inPhonetic = true;
+          return;
+        case 'sheetData':
+          inSheetData = true;
+          return;
+        case 'mergeCells':
+          inMergeCells = true;
+          return;
+        case 'mergeCell':
+          if (inMergeCells && tag.attributes.ref !== undefined) addMerge(tag.attributes.ref);
+          return;
+      }
     },
-    sheet.name,
-  );
+    close(tag) {
+      const name = tag.name;
+      if (name.length === 1) {
+        switch (name.charCodeAt(0)) {
+          case 0x63: // c
+            if (inRow) endCell();
+            return;
+          case 0x76: // v
+            if (capture === CAPTURE_VALUE) value = text;
+            capture = CAPTURE_NONE;
+            return;
+          case 0x66: // f
+            if (capture === CAPTURE_FORMULA) formula = text;
+            capture = CAPTURE_NONE;
+            return;
+          case 0x74: // t
+            if (capture === CAPTURE_INLINE) inline += text;
+            capture = CAPTURE_NONE;
+            return;
+        }
+        return;
+      }
+      switch (name) {
+        case 'row':
+          if (!inRow) return;
+          if (rowNumber === 0) rowNumber = lastRow + 1;
+          lastRow = rowNumber;
+          inRow = false;
+          if (stream && current !== undefined) stream(current);
+          return;
+        case 'rPh':
+          inPhonetic = false;
+          return;
+        case 'is':
+          inInline = false;
+          return;
+        case 'sheetData':
+          inSheetData = false;
+          return;
+        case 'mergeCells':
+          inMergeCells = false;
+          return;
+      }
+    },
+    text(chunk) {
+      if (capture !== CAPTURE_NONE) text += chunk;
+    },
+  };
 
-  return { name: sheet.name, state: sheet.state, rows: ordered ? rows : sortRows(rows), merges };
+  return {
+    handlers,
+    done: () => ({ name: sheet.name, state: sheet.state, rows: ordered ? rows : sortRows(rows), merges }),
+  };
 }
 
 /** Rows out of order (never from Excel, possible from other writers): sort them (a repeated row was refused). */
@@ -694,6 +813,24 @@ interface XmlHandlers {
  * Any DOCTYPE is refused outright (XXE, billion laughs); undefined entities and malformed XML are refused by saxes.
  */
 export function parseXmlPart(archive: ZipArchive, entry: ZipEntry, handlers: XmlHandlers, sheet?: string): void {
+  const parser = xmlPartParser(entry, handlers, sheet);
+  inflateEntry(archive, entry, parser.write);
+  parser.end();
+}
+
+/** `parseXmlPart` for a caller that can wait: a big part is inflated in pieces, never whole (`inflateEntryInPieces`). */
+async function parseXmlPartInPieces(archive: ZipArchive, entry: ZipEntry, handlers: XmlHandlers, sheet: string) {
+  const parser = xmlPartParser(entry, handlers, sheet);
+  await inflateEntryInPieces(archive, entry, parser.write);
+  parser.end();
+}
+
+/** A saxes parser over one part's bytes as they come: `write` each chunk, then `end`. */
+function xmlPartParser(
+  entry: ZipEntry,
+  handlers: XmlHandlers,
+  sheet?: string,
+): { write: (chunk: Uint8Array) => void; end: () => void } {
   const invalid = (found: string) => {
     const detail: { found: string; sheet?: string } = { found: `${entry.name}: ${found}` };
     if (sheet !== undefined) detail.sheet = sheet;
@@ -737,20 +874,24 @@ export function parseXmlPart(archive: ZipArchive, entry: ZipEntry, handlers: Xml
       throw invalid('text is not valid UTF-8/UTF-16');
     }
   };
-  inflateEntry(archive, entry, (chunk) => {
-    // OOXML parts are UTF-8 or UTF-16 with a byte order mark; the decoder drops the mark.
-    decoder ??= new TextDecoder(
-      chunk[0] === 0xff && chunk[1] === 0xfe
-        ? 'utf-16le'
-        : chunk[0] === 0xfe && chunk[1] === 0xff
-          ? 'utf-16be'
-          : 'utf-8',
-      { fatal: true },
-    );
-    parser.write(decode(chunk));
-  });
-  parser.write(decode());
-  parser.close();
+  return {
+    write(chunk) {
+      // OOXML parts are UTF-8 or UTF-16 with a byte order mark; the decoder drops the mark.
+      decoder ??= new TextDecoder(
+        chunk[0] === 0xff && chunk[1] === 0xfe
+          ? 'utf-16le'
+          : chunk[0] === 0xfe && chunk[1] === 0xff
+            ? 'utf-16be'
+            : 'utf-8',
+        { fatal: true },
+      );
+      parser.write(decode(chunk));
+    },
+    end() {
+      parser.write(decode());
+      parser.close();
+    },
+  };
 }
 
 /** OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return; `_x005F_` escapes `_`). */

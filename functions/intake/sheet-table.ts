@@ -103,9 +103,60 @@ export interface Table {
  * column), map columns by name, return the non-empty rows below it. Missing required columns are issues.
  */
 export function readTable(sheet: SheetData, spec: SheetSpec): { table: Table | null; issues: ValidationIssue[] } {
-  let best: { row: number; columns: Map<string, number> } | null = null;
-  for (const r of sheet.rows) {
-    if (r.row > HEADER_SEARCH_ROWS) break;
+  const rows: TableRow[] = [];
+  const reader = new TableReader(sheet.name, spec, (row) => rows.push(row));
+  for (const r of sheet.rows) reader.push(r);
+  const header = reader.finish(sheet.merges);
+  return { table: header ? { sheet, ...header, rows } : null, issues: reader.issues };
+}
+
+/**
+ * A table read row by row as the rows come (ascending), from a kept sheet or straight from the reader: rows are
+ * held only until the header row is known (within the first 30), then each data row is handed to `onRow` and let
+ * go, so a 100 000-row sheet never needs to be kept whole. `readTable` is this over a kept sheet.
+ */
+export class TableReader {
+  /** Issues in the order `readTable` gives them: missing columns when the header is settled, merges at the end. */
+  readonly issues: ValidationIssue[] = [];
+  private best: { row: number; columns: Map<string, number> } | null = null;
+  /** Rows seen while the header is still looked for; null once it is settled. */
+  private held: SheetRow[] | null = [];
+  /** The header and its columns once settled (null: no usable header, so no rows). */
+  private header: { headerRow: number; columns: Map<string, number>; numbers: number[] } | null = null;
+
+  constructor(
+    private readonly sheetName: string,
+    private readonly spec: SheetSpec,
+    private readonly onRow: (row: TableRow) => void,
+  ) {}
+
+  push(r: SheetRow): void {
+    const held = this.held;
+    if (held === null) {
+      this.emit(r);
+      return;
+    }
+    if (r.row > HEADER_SEARCH_ROWS) {
+      this.settle(held);
+      this.emit(r);
+      return;
+    }
+    held.push(r);
+    if (this.considerHeader(r)) this.settle(held);
+  }
+
+  /** The end of the sheet: the header and columns, or null when the table is unusable (issues say why). */
+  finish(merges: readonly string[]): { headerRow: number; columns: Map<string, number> } | null {
+    if (this.held !== null) this.settle(this.held);
+    if (!this.header) return null;
+    const { headerRow, columns } = this.header;
+    this.issues.push(...mergeIssues(this.sheetName, merges, headerRow));
+    return { headerRow, columns };
+  }
+
+  /** Whether `r` names every required column (the search stops there); the best row so far is kept. */
+  private considerHeader(r: SheetRow): boolean {
+    const spec = this.spec;
     const columns = new Map<string, number>();
     r.cells.forEach((value, index) => {
       const text = cellText(value);
@@ -113,44 +164,48 @@ export function readTable(sheet: SheetData, spec: SheetSpec): { table: Table | n
       const col = spec.columns.find((c) => !columns.has(c.id) && columnMatches(text, c));
       if (col) columns.set(col.id, index + 1);
     });
-    if (columns.size > 0 && (!best || columns.size > best.columns.size)) best = { row: r.row, columns };
-    if (spec.columns.every((c) => !c.required || columns.has(c.id))) break;
+    if (columns.size > 0 && (!this.best || columns.size > this.best.columns.size)) this.best = { row: r.row, columns };
+    return spec.columns.every((c) => !c.required || columns.has(c.id));
   }
-  const issues: ValidationIssue[] = [];
-  const missing = spec.columns.filter((c) => c.required && !best?.columns.has(c.id));
-  for (const column of missing) {
-    issues.push(
-      issue(
-        'column-missing',
-        'error',
-        { sheet: sheet.name, cell: best ? cellRef(best.row, 1) : 'A1' },
-        { expected: `${column.name.lv} / ${column.name.en}` },
-      ),
-    );
+
+  private settle(held: SheetRow[]): void {
+    this.held = null;
+    const best = this.best;
+    const missing = this.spec.columns.filter((c) => c.required && !best?.columns.has(c.id));
+    for (const column of missing) {
+      this.issues.push(
+        issue(
+          'column-missing',
+          'error',
+          { sheet: this.sheetName, cell: best ? cellRef(best.row, 1) : 'A1' },
+          { expected: `${column.name.lv} / ${column.name.en}` },
+        ),
+      );
+    }
+    if (!best || missing.length > 0) return;
+    this.header = { headerRow: best.row, columns: best.columns, numbers: [...best.columns.values()] };
+    for (const r of held) this.emit(r);
   }
-  if (!best || missing.length > 0) return { table: null, issues };
-  const { row: headerRow, columns } = best;
-  const rows: TableRow[] = [];
-  const columnNumbers = [...columns.values()];
-  for (const r of sheet.rows) {
-    if (r.row <= headerRow) continue;
-    const anyValue = columnNumbers.some((col) => {
-      const v = r.cells[col - 1];
+
+  private emit(r: SheetRow): void {
+    const header = this.header;
+    if (header === null || r.row <= header.headerRow) return;
+    const cells = r.cells;
+    const anyValue = header.numbers.some((col) => {
+      const v = cells[col - 1];
       return v !== undefined && cellText(v) !== '';
     });
-    if (anyValue) rows.push(new SheetTableRow(r, columns, sheet.name));
+    if (anyValue) this.onRow(new SheetTableRow(r, header.columns, this.sheetName));
   }
-  issues.push(...mergeIssues(sheet, headerRow));
-  return { table: { sheet, headerRow, columns, rows }, issues };
 }
 
 /** Merged cells below the header: exceljs-style readers repeat the value in every cell, so refuse them. */
-function mergeIssues(sheet: SheetData, headerRow: number): ValidationIssue[] {
+function mergeIssues(sheet: string, merges: readonly string[], headerRow: number): ValidationIssue[] {
   const out: ValidationIssue[] = [];
-  for (const range of sheet.merges) {
+  for (const range of merges) {
     const first = range.split(':')[0] ?? range;
     const row = Number(/\d+$/.exec(first)?.[0] ?? '0');
-    if (row > headerRow) out.push(issue('merged-cells', 'error', { sheet: sheet.name, cell: first }, { found: range }));
+    if (row > headerRow) out.push(issue('merged-cells', 'error', { sheet, cell: first }, { found: range }));
   }
   return out;
 }

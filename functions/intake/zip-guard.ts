@@ -350,12 +350,8 @@ function crc32Fallback(data: Uint8Array, value: number): number {
   return ~c >>> 0;
 }
 
-/**
- * Inflate one entry, handing each produced chunk to `onChunk` as it comes (nothing is kept here). Stops with a
- * {@link ReadFailureError} the moment the output passes the entry's declared size, the per-entry limit or the
- * archive-wide limit, and checks size and CRC at the end.
- */
-export function inflateEntry(archive: ZipArchive, entry: ZipEntry, onChunk: (chunk: Uint8Array) => void): void {
+/** Where an entry's packed bytes are, and the most it may unpack to (checked against the local header). */
+function packedData(archive: ZipArchive, entry: ZipEntry): { data: Uint8Array; cap: number } {
   const { bytes, limits } = archive;
   const at = entry.localHeaderOffset;
   if (at + 30 > bytes.length || u32(bytes, at) !== SIG_LOCAL) throw corrupt(`local header of ${entry.name} damaged`);
@@ -363,67 +359,159 @@ export function inflateEntry(archive: ZipArchive, entry: ZipEntry, onChunk: (chu
   const start = at + 30 + u16(bytes, at + 26) + u16(bytes, at + 28);
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw corrupt(`${entry.name} runs past the end of the file (truncated?)`);
-  const data = bytes.subarray(start, end);
-
   // The cap is the smallest of: what the directory declared, the per-entry limit, what is left of the total budget.
   const cap = Math.min(entry.size, limits.maxEntryBytes, limits.maxTotalInflatedBytes - archive.inflated);
-  let produced = 0;
-  let crc = 0;
-  // Errors from the consumer (XML problems, reader limits, bugs) pass through untouched; only the inflater's own
-  // errors mean a damaged zip.
-  let consumerFailed = false;
-  const passedCap = (): never => {
-    if (produced > limits.maxEntryBytes || archive.inflated + produced > limits.maxTotalInflatedBytes) {
-      throw new ReadFailureError('zip-too-large', { found: `${entry.name}: more than ${formatMiB(cap)} unpacked` });
+  return { data: bytes.subarray(start, end), cap };
+}
+
+/** What one entry has produced so far: its bytes counted against the cap and its CRC, each chunk passed on. */
+class EntryOutput {
+  produced = 0;
+  private crc = 0;
+  /**
+   * Errors from the consumer (XML problems, reader limits, bugs) pass through untouched; only the inflater's own
+   * errors mean a damaged zip.
+   */
+  consumerFailed = false;
+
+  constructor(
+    private readonly archive: ZipArchive,
+    private readonly entry: ZipEntry,
+    readonly cap: number,
+    private readonly onChunk: (chunk: Uint8Array) => void,
+  ) {}
+
+  passedCap(): never {
+    const { limits } = this.archive;
+    const { produced, entry } = this;
+    if (produced > limits.maxEntryBytes || this.archive.inflated + produced > limits.maxTotalInflatedBytes) {
+      throw new ReadFailureError('zip-too-large', {
+        found: `${entry.name}: more than ${formatMiB(this.cap)} unpacked`,
+      });
     }
     throw corrupt(`${entry.name} unpacks to more than its declared ${entry.size} bytes`);
-  };
-  const accept = (chunk: Uint8Array) => {
-    produced += chunk.length;
-    if (produced > cap) passedCap();
-    crc = crc32(chunk, crc);
+  }
+
+  accept(chunk: Uint8Array): void {
+    this.produced += chunk.length;
+    if (this.produced > this.cap) this.passedCap();
+    this.crc = crc32(chunk, this.crc);
     if (chunk.length === 0) return;
     try {
-      onChunk(chunk);
+      this.onChunk(chunk);
     } catch (error) {
-      consumerFailed = true;
+      this.consumerFailed = true;
       throw error;
     }
-  };
+  }
 
+  finish(): void {
+    const { produced, entry } = this;
+    if (produced !== entry.size) throw corrupt(`${entry.name} unpacks to ${produced} bytes, not ${entry.size}`);
+    if (this.crc !== entry.crc) throw corrupt(`${entry.name} fails its CRC check`);
+    this.archive.inflated += produced;
+  }
+}
+
+/**
+ * Inflate one entry, handing each produced chunk to `onChunk` as it comes (nothing is kept here). Stops with a
+ * {@link ReadFailureError} the moment the output passes the entry's declared size, the per-entry limit or the
+ * archive-wide limit, and checks size and CRC at the end.
+ */
+export function inflateEntry(archive: ZipArchive, entry: ZipEntry, onChunk: (chunk: Uint8Array) => void): void {
+  const { data, cap } = packedData(archive, entry);
+  const output = new EntryOutput(archive, entry, cap, onChunk);
   if (entry.method === 0) {
-    for (let i = 0; i < data.length; i += PUSH_BYTES) accept(data.subarray(i, i + PUSH_BYTES));
+    for (let i = 0; i < data.length; i += PUSH_BYTES) output.accept(data.subarray(i, i + PUSH_BYTES));
   } else if (entry.method === 8 && cap <= NATIVE_INFLATE_MAX_BYTES) {
     const out = inflateNative(data, cap, entry);
     if (out === null) {
       // zlib stopped one byte past the cap: the verdict the streaming path gives when a chunk takes it over.
-      produced = cap + 1;
-      passedCap();
+      output.produced = cap + 1;
+      output.passedCap();
     }
-    for (let i = 0; i < out!.length; i += PUSH_BYTES) accept(out!.subarray(i, i + PUSH_BYTES));
+    for (let i = 0; i < out!.length; i += PUSH_BYTES) output.accept(out!.subarray(i, i + PUSH_BYTES));
   } else if (entry.method === 8) {
-    const inflater = new Inflate((chunk) => accept(chunk));
+    const inflater = new Inflate((chunk) => output.accept(chunk));
     try {
       let i = 0;
       do {
         // Near the cap, push less so one push cannot expand far past it.
-        const room = Math.max(1024, Math.floor((cap - produced) / DEFLATE_MAX_EXPANSION));
+        const room = Math.max(1024, Math.floor((cap - output.produced) / DEFLATE_MAX_EXPANSION));
         const next = Math.min(data.length, i + Math.min(PUSH_BYTES, room));
         inflater.push(data.subarray(i, next), next === data.length);
         i = next;
       } while (i < data.length);
     } catch (error) {
-      if (error instanceof ReadFailureError || consumerFailed) throw error;
+      if (error instanceof ReadFailureError || output.consumerFailed) throw error;
       // fflate's own errors: invalid block type, unexpected end of data and the like.
       throw corrupt(`${entry.name}: ${(error as Error).message}`);
     }
   } else {
     throw corrupt(`${entry.name} uses compression method ${entry.method}`);
   }
+  output.finish();
+}
 
-  if (produced !== entry.size) throw corrupt(`${entry.name} unpacks to ${produced} bytes, not ${entry.size}`);
-  if (crc !== entry.crc) throw corrupt(`${entry.name} fails its CRC check`);
-  archive.inflated += produced;
+/** Parts that may unpack to more than this are inflated in pieces by {@link inflateEntryInPieces}. */
+const PIECES_MIN_BYTES = 1024 * 1024;
+
+/**
+ * `inflateEntry` with the same verdicts, for a caller that can wait: a part that native zlib would inflate into
+ * one buffer is inflated on Node's thread pool in 64 KB pieces instead, so a 31 MB sheet never exists whole in
+ * memory. Twice: the first pass only counts (a part that unpacks past its cap is refused before the consumer sees
+ * a byte, as in one call), the second hands each piece on. Other parts go through `inflateEntry`.
+ */
+export async function inflateEntryInPieces(
+  archive: ZipArchive,
+  entry: ZipEntry,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<void> {
+  const { data, cap } = packedData(archive, entry);
+  if (entry.method !== 8 || cap <= PIECES_MIN_BYTES || cap > NATIVE_INFLATE_MAX_BYTES) {
+    inflateEntry(archive, entry, onChunk);
+    return;
+  }
+  const output = new EntryOutput(archive, entry, cap, onChunk);
+  // The one call's output buffer holds cap + 1 bytes: only a part that unpacks to more is stopped there, unseen.
+  // One of exactly cap + 1 bytes reaches the consumer and is refused as its last piece comes, here as there.
+  let counted = 0;
+  await inflatePieces(data, entry, (chunk) => {
+    counted += chunk.length;
+    return counted <= cap + 1;
+  });
+  if (counted > cap + 1) {
+    output.produced = cap + 1;
+    output.passedCap();
+  }
+  await inflatePieces(data, entry, (chunk) => {
+    output.accept(chunk);
+    return true;
+  });
+  output.finish();
+}
+
+/**
+ * Run `data` through a zlib stream, each piece to `take` until it returns false. zlib's own errors (a damaged
+ * part) become `zip-corrupt`; anything `take` throws passes through.
+ */
+async function inflatePieces(data: Uint8Array, entry: ZipEntry, take: (chunk: Uint8Array) => boolean) {
+  const inflater = zlib.createInflateRaw({ chunkSize: PUSH_BYTES });
+  inflater.end(data);
+  let taking = false;
+  try {
+    for await (const chunk of inflater) {
+      taking = true;
+      const more = take(chunk as Uint8Array);
+      taking = false;
+      if (!more) break;
+    }
+  } catch (error) {
+    if (taking) throw error;
+    throw corrupt(`${entry.name}: ${(error as Error).message}`);
+  } finally {
+    inflater.destroy();
+  }
 }
 
 /**
