@@ -8,7 +8,7 @@ import { TZDate } from '@date-fns/tz';
 import type { Alignment, CellValue, Font, Style, Worksheet } from 'exceljs';
 import ExcelJS from 'exceljs';
 import { AGE_LABELS, BREAKDOWN_TEXT, type Breakdown, GENDER_LABELS } from '../core/breakdown';
-import { LABELS as T } from '../core/labels';
+import { STATUS_LABELS, SUBMISSION_STATUS_LABELS, LABELS as T } from '../core/labels';
 import { PROGRAMME_ZONE } from '../core/period';
 import {
   type IndicatorRow,
@@ -17,9 +17,7 @@ import {
   type ProjectReportModel,
   type ReportChange,
   STATUS_COLOURS,
-  STATUS_LABELS,
   STATUSES,
-  SUBMISSION_STATUS_LABELS,
   type SubmissionStatus,
 } from '../core/report-types';
 import { AGE_BRACKETS, type Bilingual, type ChangeNote, GENDERS, type IsoDate, type Lang } from '../core/types';
