@@ -7,13 +7,10 @@
  * unchanged verifier verifies it too. A revision stored in the schema-1 format (no code in its manifest) is
  * "code not archived", exit 4. Two revisions of the same sources store each input once.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { build, type Plugin } from 'esbuild';
+import { join } from 'node:path';
 import { getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPeriod } from '../../functions/app/archive/verify';
@@ -24,30 +21,22 @@ import { localCode } from '../../functions/cli/local-deps';
 import { keys } from '../../functions/core/keys';
 import { buildManifest, type Manifest } from '../../functions/core/manifest';
 import { silentLogger } from '../../functions/core/ports';
-import { cliBuildOptions } from '../../scripts/build-cli';
-import { buildVerifierBytes } from '../../scripts/build-verifier';
+import { buildChangedCode, changeSource, runChangedCli, tamperByte as tamperStoredByte } from '../helpers/changed-code';
 import { localDeps, SMALL_PROJECTS, smallProgramme, stage } from '../helpers/small-programme';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const PERIOD = '2023-Q2';
 /** A second period, stored in the format of before this change (manifest schema 1). */
 const OLD_PERIOD = '2023-Q1';
 const PROJECT = SMALL_PROJECTS[0]!;
-const run = promisify(execFile);
 
 /** The change: the Latvian PDF footer says "Lpp." where it said "Lapa". */
-const relabel: Plugin = {
-  name: 'relabel-footer',
-  setup(b) {
-    b.onLoad({ filter: /functions[\\/]pdf[\\/]labels\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      // The source text of the template literal in pageOf(), not a template here.
-      const changed = text.replace(/`Lapa (\$\{page\} no \$\{pages\})`/, '`Lpp. $1`');
-      if (changed === text) throw new Error('the footer label to change is not in labels.ts any more');
-      return { contents: changed, loader: 'ts' };
-    });
-  },
-};
+const relabel = changeSource(
+  'relabel-footer',
+  /functions[\\/]pdf[\\/]labels\.ts$/,
+  // The source text of the template literal in pageOf(), not a template here.
+  (text) => text.replace(/`Lapa (\$\{page\} no \$\{pages\})`/, '`Lpp. $1`'),
+  'the footer label to change is not in labels.ts any more',
+);
 
 let dir: string;
 let bucket: string;
@@ -68,36 +57,8 @@ async function pdfText(key: string): Promise<string> {
   return texts.join('\n');
 }
 
-/**
- * The changed code as it ships: the command line bundle and, beside it, its verifier bundle. Written under the
- * repository's node_modules so that the bundle's packages resolve as they do for dist/cli.
- */
-async function buildChangedCode(): Promise<string> {
-  const out = await mkdtemp(join(root, 'node_modules', '.cache-pmif-changed-'));
-  const options = cliBuildOptions(root);
-  await build({ ...options, outdir: join(out, 'dist', 'cli'), plugins: [relabel, ...(options.plugins ?? [])] });
-  await mkdir(join(out, 'dist', 'verifier'), { recursive: true });
-  await writeFile(join(out, 'dist', 'verifier', 'pmif-verifier.mjs'), await buildVerifierBytes(root, [relabel]));
-  return out;
-}
-
-/** The changed command line as a process: exit code and output. */
-async function changedCli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const main = join(changed, 'dist', 'cli', 'main.js');
-  return run(process.execPath, [main, ...args], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }).then(
-    ({ stdout }) => ({ code: 0, stdout }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout + err.stderr }),
-  );
-}
-
-async function tamperByte(key: string): Promise<() => Promise<void>> {
-  const path = join(bucket, ...key.split('/'));
-  const original = await readFile(path);
-  const bytes = Buffer.from(original);
-  bytes[Math.floor(bytes.length / 2)]! ^= 0x20;
-  await writeFile(path, bytes);
-  return () => writeFile(path, original);
-}
+const changedCli = (...args: string[]) => runChangedCli(changed, dir, args);
+const tamperByte = (key: string) => tamperStoredByte(bucket, key);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pmif-across-versions-'));
@@ -108,7 +69,7 @@ beforeAll(async () => {
   for (const u of [programme.registry, ...programme.submissions]) await ingestObject(deps, u.key);
   for (const period of [OLD_PERIOD, PERIOD])
     expect(await generatePeriod(deps, { period, workers: 1 })).toMatchObject({ status: 'generated', revision: 1 });
-  changed = await buildChangedCode();
+  changed = await buildChangedCode(relabel, 'changed');
 }, 600_000);
 
 afterAll(async () => {

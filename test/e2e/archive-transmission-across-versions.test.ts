@@ -6,13 +6,10 @@
  * code re-renders it; one byte changed in an archived edition fails, naming the file. A transmission stored in the
  * schema-1 form (no archive section) is "code not archived", exit 4, not tampered, and still fails on a changed byte.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { build, type Plugin } from 'esbuild';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyTransmission } from '../../functions/app/archive/transmissions';
@@ -23,29 +20,21 @@ import { localCode } from '../../functions/cli/local-deps';
 import { keys } from '../../functions/core/keys';
 import { silentLogger } from '../../functions/core/ports';
 import { TRANSMISSION_PROTOCOL } from '../../functions/core/verifier-protocol';
-import { cliBuildOptions } from '../../scripts/build-cli';
-import { buildVerifierBytes } from '../../scripts/build-verifier';
+import { buildChangedCode, changeSource, runChangedCli, tamperByte as tamperStoredByte } from '../helpers/changed-code';
 import { localDeps, smallProgramme, stage } from '../helpers/small-programme';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const CUTOFF = '2023-06-30';
 /** A cut-off the changed code transmits. */
 const LATER = '2023-12-31';
-const run = promisify(execFile);
 const [BEFORE, AFTER] = ['Komentāri', 'Piezīmes'];
 
 /** The change: the Latvian transmission's comments column is headed "Piezīmes" where it said "Komentāri". */
-const relabel: Plugin = {
-  name: 'relabel-transmission',
-  setup(b) {
-    b.onLoad({ filter: /functions[\\/]workbooks[\\/]write-transmission-xlsx\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      const changed = text.replace(`lv: '${BEFORE}'`, `lv: '${AFTER}'`);
-      if (changed === text) throw new Error('the header to change is not in write-transmission-xlsx.ts any more');
-      return { contents: changed, loader: 'ts' };
-    });
-  },
-};
+const relabel = changeSource(
+  'relabel-transmission',
+  /functions[\\/]workbooks[\\/]write-transmission-xlsx\.ts$/,
+  (text) => text.replace(`lv: '${BEFORE}'`, `lv: '${AFTER}'`),
+  'the header to change is not in write-transmission-xlsx.ts any more',
+);
 
 let dir: string;
 let bucket: string;
@@ -65,32 +54,8 @@ async function workbookText(key: string): Promise<string> {
     .join('\n');
 }
 
-/** The changed code as it ships: the command line bundle and, beside it, its verifier bundle. */
-async function buildChangedCode(): Promise<string> {
-  const out = await mkdtemp(join(root, 'node_modules', '.cache-pmif-changed-transmission-'));
-  const options = cliBuildOptions(root);
-  await build({ ...options, outdir: join(out, 'dist', 'cli'), plugins: [relabel, ...(options.plugins ?? [])] });
-  await mkdir(join(out, 'dist', 'verifier'), { recursive: true });
-  await writeFile(join(out, 'dist', 'verifier', 'pmif-verifier.mjs'), await buildVerifierBytes(root, [relabel]));
-  return out;
-}
-
-async function changedCli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const main = join(changed, 'dist', 'cli', 'main.js');
-  return run(process.execPath, [main, ...args], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }).then(
-    ({ stdout }) => ({ code: 0, stdout }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout + err.stderr }),
-  );
-}
-
-async function tamperByte(key: string): Promise<() => Promise<void>> {
-  const path = join(bucket, ...key.split('/'));
-  const original = await readFile(path);
-  const bytes = Buffer.from(original);
-  bytes[Math.floor(bytes.length / 2)]! ^= 0x20;
-  await writeFile(path, bytes);
-  return () => writeFile(path, original);
-}
+const changedCli = (...args: string[]) => runChangedCli(changed, dir, args);
+const tamperByte = (key: string) => tamperStoredByte(bucket, key);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pmif-transmission-versions-'));
@@ -100,7 +65,7 @@ beforeAll(async () => {
   deps = { ...localDeps(bucket, join(dir, 'outbox'), new Date('2023-07-20T05:00:00Z'), silentLogger), code: localCode };
   for (const u of [programme.registry, ...programme.submissions]) await ingestObject(deps, u.key);
   expect(await produceTransmission(deps, { cutoff: CUTOFF })).toMatchObject({ status: 'generated', revision: 1 });
-  changed = await buildChangedCode();
+  changed = await buildChangedCode(relabel, 'changed-transmission');
 }, 600_000);
 
 afterAll(async () => {
