@@ -117,8 +117,8 @@ interface ProgrammeIndicatorRow {
 }
 
 /**
- * The JSON's strings are typed `string`; the records are checked by what they produce (the sample's own tests read
- * every workbook back through the registry and submission parsers).
+ * The JSON's strings are typed `string`, hence the casts: test/unit/sample-programme.test.ts checks the records'
+ * fields and names, and the sample's own tests read every workbook back through the registry and submission parsers.
  */
 const PROJECTS = programme.projects as ProjectRecord[];
 const PROGRAMME_INDICATORS = programme.programmeIndicators as ProgrammeIndicatorRow[];
