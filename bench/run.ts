@@ -18,7 +18,7 @@ import { prepareSample } from './lib/sample';
 import { printTable } from './lib/table';
 import { benchCli } from './sections/cli';
 import { benchIngest } from './sections/ingest';
-import { benchLambda } from './sections/lambda';
+import { benchLambda, LAMBDA_SECTION } from './sections/lambda';
 import { benchRender } from './sections/render';
 import { benchScale } from './sections/scale';
 
@@ -96,7 +96,9 @@ try {
     const goals = goalsTable(figures, machine);
     await writeLatestIntoDocs(join(root, 'docs', 'performance.md'), table);
     await writeBetweenMarkers(join(root, 'docs', 'performance.md'), 'bench:goals', goals);
-    await writeBetweenMarkers(join(root, 'README.md'), 'bench:goals', goals);
+    // The README shows what people wait for; the Lambda fit rows stay in docs/performance.md.
+    const waited = figures.filter((f) => f.section !== LAMBDA_SECTION);
+    await writeBetweenMarkers(join(root, 'README.md'), 'bench:goals', goalsTable(waited, machine));
   }
   const out = {
     date: new Date().toISOString(),

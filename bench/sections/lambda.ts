@@ -105,8 +105,10 @@ interface ScaleData {
   runs: { projects: number; finishMs: number; inputsLoadMs: number }[];
 }
 
+export const LAMBDA_SECTION = '4 Lambda fit';
+
 export async function benchLambda(ctx: BenchContext, previous: Record<string, SectionResult>): Promise<SectionResult> {
-  const section = '4 Lambda fit';
+  const section = LAMBDA_SECTION;
   const figures: Figure[] = [];
   const mb = (bytes: number) => `${round(bytes / 1024 / 1024)} MB`;
 
