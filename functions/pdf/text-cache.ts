@@ -317,12 +317,21 @@ function showOperator(font: EmbeddedFontLike, caches: DocumentCaches, text: stri
   return show;
 }
 
+/** What both line writers need once pdfkit's font is known to be one of ours: the text and its show operator. */
+interface PreparedLine {
+  doc: DocumentLike;
+  embedded: EmbeddedFontLike;
+  text: string;
+  show: string;
+  page: DocumentLike['page'];
+}
+
 /**
- * Draw one line of `text` with its top-left corner at (x, y) in the current font, size and fill colour: the same
- * bytes as `doc.text(text, x, y, { lineBreak: false })`, without pdfkit's option handling, re-measuring and
- * per-glyph encoding. Leaves `doc.x` after the text and `doc.y` at `y`, as pdfkit does.
+ * The part {@link placeLine} and {@link placeCompactLine} share. Null when there is nothing more to write: the
+ * font is not one of ours (pdfkit drew the line itself), or the line is empty. Otherwise `doc.y` is at `y` and the
+ * page lists the font.
  */
-export function placeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number): void {
+function prepareLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number): PreparedLine | null {
   const doc = pdf as unknown as DocumentLike;
   const font = doc._font;
   const caches = isEmbeddedFont(font) && isDocument(doc) ? font[HOOKED] : undefined;
@@ -331,14 +340,27 @@ export function placeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: n
   const show = caches ? showOperator(font as EmbeddedFontLike, caches, text) : null;
   if (show === null) {
     pdf.text(text, x, y, { lineBreak: false });
-    return;
+    return null;
   }
   const embedded = font as EmbeddedFontLike;
-  doc.x = x;
   doc.y = y;
-  if (text.length === 0) return;
+  if (text.length === 0) return null;
   const { page } = doc;
   if (page.fonts[embedded.id] == null) page.fonts[embedded.id] = embedded.ref();
+  return { doc, embedded, text, show, page };
+}
+
+/**
+ * Draw one line of `text` with its top-left corner at (x, y) in the current font, size and fill colour: the same
+ * bytes as `doc.text(text, x, y, { lineBreak: false })`, without pdfkit's option handling, re-measuring and
+ * per-glyph encoding. Leaves `doc.x` after the text and `doc.y` at `y`, as pdfkit does.
+ */
+export function placeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number): void {
+  // x starts at the line's start (an empty line leaves it there); drawing the text moves it past the text.
+  (pdf as unknown as DocumentLike).x = x;
+  const prepared = prepareLine(pdf, line, x, y);
+  if (!prepared) return;
+  const { doc, embedded, text, show, page } = prepared;
   const dy = (embedded.ascender / 1000) * doc._fontSize;
   // save, flip the y axis, text object, restore: what _fragment writes around every line.
   doc.addContent('q');
@@ -374,20 +396,9 @@ export function newLineState(): LineState {
  * written for each of 16 000 cells; this is about half. Leaves `doc.y` at `y`; `doc.x` is not moved.
  */
 export function placeCompactLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number, state: LineState): void {
-  const doc = pdf as unknown as DocumentLike;
-  const font = doc._font;
-  const caches = isEmbeddedFont(font) && isDocument(doc) ? font[HOOKED] : undefined;
-  const text = line.includes('\n') ? line.replace(/\n/g, '') : line;
-  const show = caches ? showOperator(font as EmbeddedFontLike, caches, text) : null;
-  if (show === null) {
-    pdf.text(text, x, y, { lineBreak: false });
-    return;
-  }
-  const embedded = font as EmbeddedFontLike;
-  doc.y = y;
-  if (text.length === 0) return;
-  const { page } = doc;
-  if (page.fonts[embedded.id] == null) page.fonts[embedded.id] = embedded.ref();
+  const prepared = prepareLine(pdf, line, x, y);
+  if (!prepared) return;
+  const { doc, embedded, show, page } = prepared;
   const dy = (embedded.ascender / 1000) * doc._fontSize;
   let out = `BT\n1 0 0 -1 ${num(x)} ${num(y + dy)} Tm`;
   if (state.page !== page || state.font !== embedded.id || state.size !== doc._fontSize) {
