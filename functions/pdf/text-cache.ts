@@ -7,13 +7,15 @@
  *
  * What is kept, hung on pdfkit's embedded-font objects:
  * - per parsed font, for the whole process: the glyph run of each distinct string (and of each word: pdfkit's own
- *   cache, moved up from the document to the font), so a string is shaped once however many documents use it;
+ *   cache, moved up from the document to the font), so a string is shaped once however many documents use it,
+ *   and the lines pdfkit's wrapper breaks each distinct string into at each size and width;
  * - per document and font: the encoded glyph ids of each distinct string, and the text-showing operator built
  *   from them, because glyph ids are numbered per document subset. The first encoding adds the string's glyphs to
  *   the subset in the same order as before; later ones would add nothing.
  * Placing a line ({@link placeLine}) writes the operators pdfkit's `_fragment` writes for a plain left-aligned
- * line, and wrapping ({@link wrapText}) records pdfkit's own line breaks once so the table draws them without a
- * second pass. Documents come out byte for byte as pdfkit alone writes them (the unit tests compare).
+ * line, and wrapping ({@link wrapText}) records pdfkit's own line breaks once so that measuring and drawing
+ * ({@link drawWrapped} for table cells, {@link drawText} for running text) need no second pass. Documents come out
+ * byte for byte as pdfkit alone writes them (the unit tests compare; table cells use compact lines, below).
  *
  * This reads pdfkit internals (`_font`, `_fontSize`, `layoutCache`, `layout`, `encode`, `_text`). If an upgrade
  * changes them, nothing is hooked and every call goes through pdfkit's public `text`: slower, never different.
@@ -84,14 +86,17 @@ interface FontCaches {
   runs: Map<string, GlyphRun>;
   /** Words with their trailing space, as pdfkit's own `layoutCache` keys them; shared by reference. */
   words: Record<string, unknown>;
+  /**
+   * Line breaks by size, width, line gap and text. They depend on the glyph advances alone, which are the font's,
+   * so a label, heading or legend that every report repeats is wrapped once in a render worker's life.
+   */
+  wraps: Map<string, WrappedLine[]>;
 }
 
 /** Per document and font: encodings, and the `TJ` operator of each string (null: it needs glyph offsets). */
 interface DocumentCaches {
   encoded: Map<string, Encoded>;
   shows: Map<string, string | null>;
-  /** Line breaks by size, width, line gap and text. */
-  wraps: Map<string, WrappedLine[]>;
 }
 
 const byFont = new WeakMap<object, FontCaches>();
@@ -99,15 +104,16 @@ const byFont = new WeakMap<object, FontCaches>();
 function cachesFor(font: object): FontCaches {
   let caches = byFont.get(font);
   if (!caches) {
-    caches = { runs: new Map(), words: Object.create(null) };
+    caches = { runs: new Map(), words: Object.create(null), wraps: new Map() };
     byFont.set(font, caches);
   }
   return caches;
 }
 
-/** Empty both caches in place (documents hold the word cache by reference). */
+/** Empty the caches in place (documents hold the word cache by reference). */
 function forget(caches: FontCaches): void {
   caches.runs.clear();
+  caches.wraps.clear();
   for (const key of Object.keys(caches.words)) delete caches.words[key];
 }
 
@@ -253,7 +259,7 @@ function hook(embedded: EmbeddedFontLike): void {
     }
     return run;
   };
-  const documentCaches: DocumentCaches = { encoded: new Map(), shows: new Map(), wraps: new Map() };
+  const documentCaches: DocumentCaches = { encoded: new Map(), shows: new Map() };
   embedded.encode = function cachedEncode(text, features) {
     if (features) return encode.call(this, text, features);
     let result = documentCaches.encoded.get(text);
@@ -440,12 +446,13 @@ export interface WrappedText {
 export function wrapText(pdf: PDFKit.PDFDocument, text: string, width: number, lineGap: number): WrappedText | null {
   const doc = pdf as unknown as DocumentLike;
   const font = doc._font;
-  const caches = isEmbeddedFont(font) && isDocument(doc) ? font[HOOKED] : undefined;
-  if (!caches) return null;
+  if (!isEmbeddedFont(font) || !isDocument(doc) || !font[HOOKED]) return null;
+  const caches = cachesFor(font.font);
   const gap = lineGap || doc._lineGap || 0;
   const key = `${doc._fontSize}|${width}|${gap}|${text}`;
   let lines = caches.wraps.get(key);
   if (!lines) {
+    if (caches.wraps.size >= MAX_ENTRIES) forget(caches);
     const found: WrappedLine[] = [];
     const { x, y } = doc;
     const options = doc._initOptions({ width, lineGap }) as { height?: number };
