@@ -1,20 +1,12 @@
 /**
- * The parts of exceljs 4.4 (pinned in the lockfile) that `write-plain-workbook.ts` uses directly: the shared-string
- * and style tables exceljs's own writer fills and renders, and its theme. Typed here as far as they are used.
+ * The parts of exceljs 4.4 (pinned in the lockfile) that `write-plain-workbook.ts` uses directly: the style table
+ * exceljs's own writer fills and renders, and its theme. Typed here as far as they are used.
  */
 declare module 'exceljs/lib/xlsx/xform/style/styles-xform.js' {
   export default class StylesXform {
     constructor(initialise: boolean);
     addStyleModel(style: object, valueType: number): number;
     addDxfStyle(style: object): number;
-    get xml(): string;
-  }
-}
-
-declare module 'exceljs/lib/xlsx/xform/strings/shared-strings-xform.js' {
-  export default class SharedStringsXform {
-    add(text: string): number;
-    get count(): number;
     get xml(): string;
   }
 }

@@ -7,7 +7,6 @@
  * constant text. `test/unit/plain-workbook.test.ts` writes generated reports both ways and compares every part.
  */
 import type { AutoFilter } from 'exceljs';
-import SharedStringsXform from 'exceljs/lib/xlsx/xform/strings/shared-strings-xform.js';
 import StylesXform from 'exceljs/lib/xlsx/xform/style/styles-xform.js';
 import theme1 from 'exceljs/lib/xlsx/xml/theme1.js';
 import {
@@ -20,7 +19,7 @@ import {
   valueType,
   xmlEscape,
 } from './bulk-rows';
-import { packEntries } from './deterministic-zip';
+import { type DeflatedEntry, deflateEntry, packDeflated } from './deterministic-zip';
 import { DEFAULT_COLUMN_WIDTH } from './fit-layout';
 import type { PlainCell, PlainRow, PlainSheet, PlainWorkbook } from './plain-workbook';
 import type { WriteTables } from './workbook-entries';
@@ -32,14 +31,55 @@ const PACKAGE_RELS_NS = 'http://schemas.openxmlformats.org/package/2006/relation
 /** exceljs writes a column whose width is its own default (9) as no column at all. */
 const EXCELJS_DEFAULT_WIDTH = 9;
 
-/** The workbook as deterministic XLSX bytes, zipped as exceljs's parts are (`packEntries`). */
+/** The workbook as deterministic XLSX bytes, zipped as `packEntries` zips exceljs's parts. */
 export function writePlainWorkbook(workbook: PlainWorkbook): Uint8Array {
-  return packEntries(plainWorkbookEntries(workbook));
+  return packDeflated(
+    plainWorkbookParts(workbook).map(([name, xml]) => [
+      name,
+      typeof xml === 'string' && REPEATED_PARTS.has(name) ? deflatedRepeat(xml) : deflateEntry(utf8(xml)),
+    ]),
+  );
 }
 
-/** The parts of the workbook, named and ordered as exceljs's writer names and orders them. */
-export function plainWorkbookEntries(workbook: PlainWorkbook): [string, Uint8Array][] {
-  const strings = new SharedStringsXform();
+/**
+ * Parts that are the same text in most reports (the theme, relationships and content types, the style table of a
+ * kind of report, the sheet list of an edition): each text is deflated once per process. The others hold the
+ * report's own title, cells and strings.
+ */
+const REPEATED_PARTS = new Set([
+  '[Content_Types].xml',
+  '_rels/.rels',
+  'xl/_rels/workbook.xml.rels',
+  'xl/theme/theme1.xml',
+  'xl/styles.xml',
+  'docProps/app.xml',
+  'xl/workbook.xml',
+]);
+const repeatedDeflated = new Map<string, DeflatedEntry>();
+
+function deflatedRepeat(xml: string): DeflatedEntry {
+  let entry = repeatedDeflated.get(xml);
+  if (entry === undefined) {
+    entry = deflateEntry(Buffer.from(xml, 'utf8'));
+    // Bounded for long-lived workers; a few dozen texts repeat in practice.
+    if (repeatedDeflated.size >= 256) repeatedDeflated.clear();
+    repeatedDeflated.set(xml, entry);
+  }
+  return entry;
+}
+
+function utf8(xml: string | readonly string[]): Buffer {
+  return typeof xml === 'string'
+    ? Buffer.from(xml, 'utf8')
+    : Buffer.concat(xml.map((piece) => Buffer.from(piece, 'utf8')));
+}
+
+/**
+ * The parts of the workbook as XML text (a sheet in pieces, see {@link sheetXml}), named and ordered as exceljs's
+ * writer names and orders them.
+ */
+export function plainWorkbookParts(workbook: PlainWorkbook): [string, string | string[]][] {
+  const strings = new SharedStrings();
   const styles = new StylesXform(true);
   const styleIds = new Map<string, number>();
   const tables: WriteTables = {
@@ -59,24 +99,51 @@ export function plainWorkbookEntries(workbook: PlainWorkbook): [string, Uint8Arr
   const sheetParts = workbook.sheets.map((sheet) => prepareSheet(sheet, tables, styles));
   const sheetsXml = workbook.sheets.map((sheet, i) => sheetXml(sheet, sheetParts[i]!, tables));
   const hasStrings = strings.count > 0;
-  const utf8 = (xml: string) => Buffer.from(xml, 'utf8');
-  const entries: [string, Uint8Array][] = [
-    ['[Content_Types].xml', utf8(contentTypesXml(workbook, hasStrings))],
-    ['_rels/.rels', utf8(PACKAGE_RELS)],
-    ['xl/_rels/workbook.xml.rels', utf8(workbookRelsXml(workbook, hasStrings))],
+  const parts: [string, string | string[]][] = [
+    ['[Content_Types].xml', contentTypesXml(workbook, hasStrings)],
+    ['_rels/.rels', PACKAGE_RELS],
+    ['xl/_rels/workbook.xml.rels', workbookRelsXml(workbook, hasStrings)],
   ];
   workbook.sheets.forEach((sheet, i) => {
-    entries.push([`xl/worksheets/sheet${sheet.id}.xml`, utf8(sheetsXml[i]!)]);
+    parts.push([`xl/worksheets/sheet${sheet.id}.xml`, sheetsXml[i]!]);
   });
-  if (hasStrings) entries.push(['xl/sharedStrings.xml', utf8(strings.xml)]);
-  entries.push(
-    ['xl/theme/theme1.xml', utf8(theme1)],
-    ['xl/styles.xml', utf8(styles.xml)],
-    ['docProps/app.xml', utf8(appXml(workbook))],
-    ['docProps/core.xml', utf8(coreXml(workbook))],
-    ['xl/workbook.xml', utf8(workbookXml(workbook, hasStrings))],
+  if (hasStrings) parts.push(['xl/sharedStrings.xml', strings.xml]);
+  parts.push(
+    ['xl/theme/theme1.xml', theme1],
+    ['xl/styles.xml', styles.xml],
+    ['docProps/app.xml', appXml(workbook)],
+    ['docProps/core.xml', coreXml(workbook)],
+    ['xl/workbook.xml', workbookXml(workbook, hasStrings)],
   );
-  return entries;
+  return parts;
+}
+
+/** The shared-string table as exceljs's `SharedStringsXform` keeps and writes it (plain text only). */
+class SharedStrings {
+  private readonly index = new Map<string, number>();
+  private readonly values: string[] = [];
+  /** Every use, as exceljs counts them. */
+  count = 0;
+
+  add(text: string): number {
+    let i = this.index.get(text);
+    if (i === undefined) {
+      i = this.values.length;
+      this.index.set(text, i);
+      this.values.push(text);
+    }
+    this.count++;
+    return i;
+  }
+
+  get xml(): string {
+    const items = this.values.map((text) => {
+      // exceljs's TextXform keeps leading and trailing white space and line breaks with xml:space.
+      const space = /^\s|\n|\s$/.test(text) ? ' xml:space="preserve"' : '';
+      return `<si><t${space}>${xmlEscape(text)}</t></si>`;
+    });
+    return `${XML_HEAD}<sst xmlns="${MAIN_NS}" count="${this.count}" uniqueCount="${this.values.length}">${items.join('')}</sst>`;
+  }
 }
 
 /** What a sheet's exceljs-style rows and conditional formats became once their strings and styles were numbered. */
@@ -130,18 +197,23 @@ const WORKSHEET_OPEN =
 const SHEET_FORMAT =
   '<sheetFormatPr defaultRowHeight="15" outlineLevelRow="0" outlineLevelCol="0" x14ac:dyDescent="55"/>';
 
-function sheetXml(sheet: PlainSheet, prepared: PreparedSheet, tables: WriteTables): string {
+/**
+ * A sheet's XML in three pieces: up to the table's data rows, the data rows, the rest. The data rows are ASCII
+ * (numbers, references and styles; their text is in the shared strings) and by far the largest piece; encoded on
+ * their own they stay a one-byte string, which UTF-8 encoding copies, where joined to a heading with Latvian letters
+ * the whole sheet would become a two-byte string and be encoded character by character.
+ */
+function sheetXml(sheet: PlainSheet, prepared: PreparedSheet, tables: WriteTables): string[] {
   const { options } = sheet;
   const bulk = sheet.bulkRows;
   // Heights at the final widths: rows after the table (totals, facts) may have widened a column.
   const widths = (bulk?.widths ?? []).map((_, i) => sheet.columnWidths[i] ?? DEFAULT_COLUMN_WIDTH);
   const bulkXml = bulk ? renderBulkRows(bulk, widths, tables) : '';
   const rows = prepared.rows;
-  const data = rows.slice(0, 2).join('') + bulkXml + rows.slice(2).join('');
   const filter = sheet.autoFilter;
   const margins = options.pageSetup.margins;
   const setup = options.pageSetup;
-  return (
+  const head =
     XML_HEAD +
     WORKSHEET_OPEN +
     (setup.fitToPage ? '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' : '') +
@@ -149,14 +221,16 @@ function sheetXml(sheet: PlainSheet, prepared: PreparedSheet, tables: WriteTable
     sheetViewXml(options.views[0]) +
     SHEET_FORMAT +
     colsXml(sheet.columnWidths) +
-    `<sheetData>${data}</sheetData>` +
+    `<sheetData>${rows.slice(0, 2).join('')}`;
+  const tail =
+    `${rows.slice(2).join('')}</sheetData>` +
     (filter ? `<autoFilter ref="${xmlEscape(filterRef(filter))}"/>` : '') +
     prepared.conditionalFormats +
     `<pageMargins left="${margins.left}" right="${margins.right}" top="${margins.top}" bottom="${margins.bottom}" header="${margins.header}" footer="${margins.footer}"/>` +
     `<pageSetup paperSize="${setup.paperSize}" orientation="${setup.orientation}" horizontalDpi="4294967295" verticalDpi="4294967295" scale="100" fitToWidth="${setup.fitToWidth}" fitToHeight="${setup.fitToHeight}"/>` +
     headerFooterXml(options.headerFooter) +
-    '</worksheet>'
-  );
+    '</worksheet>';
+  return [head, bulkXml, tail];
 }
 
 /** An autofilter's range, as exceljs writes each form of it. */

@@ -5,8 +5,8 @@
  */
 
 import { TZDate } from '@date-fns/tz';
+import type ExcelJS from 'exceljs';
 import type { Alignment, AutoFilter, Borders, CellValue, Fill, Font, Style } from 'exceljs';
-import ExcelJS from 'exceljs';
 import { AGE_LABELS, BREAKDOWN_TEXT, type Breakdown, GENDER_LABELS } from '../core/breakdown';
 import { STATUS_LABELS, SUBMISSION_STATUS_LABELS, LABELS as T } from '../core/labels';
 import { PROGRAMME_ZONE } from '../core/period';
@@ -404,10 +404,12 @@ function submissionColours(lang: Lang): [string, string][] {
   ]);
 }
 
-function newWorkbook(generatedAt: string, title: string, writer: ReportWriter): ReportWorkbook {
+async function newWorkbook(generatedAt: string, title: string, writer: ReportWriter): Promise<ReportWorkbook> {
   const when = new Date(generatedAt);
   if (Number.isNaN(when.getTime())) throw new RangeError(`generatedAt is not an ISO timestamp: ${generatedAt}`);
-  const workbook: ReportWorkbook = writer === 'plain' ? new PlainWorkbook() : new ExcelJS.Workbook();
+  // exceljs is loaded only for the reference writer: a render worker or Lambda never loads its document model.
+  const workbook: ReportWorkbook =
+    writer === 'plain' ? new PlainWorkbook() : new (await import('exceljs')).default.Workbook();
   // Every date in the package comes from the model, never the wall clock, so the same model gives the same bytes.
   workbook.creator = CREATOR;
   workbook.lastModifiedBy = CREATOR;
@@ -504,7 +506,7 @@ export async function renderProjectXlsx(
 ): Promise<Uint8Array> {
   const { project } = model;
   const heading = `${T.projectReport[lang]} · ${project.id} · ${model.period} · r${model.revision}`;
-  const workbook = newWorkbook(model.generatedAt, heading, writer);
+  const workbook = await newWorkbook(model.generatedAt, heading, writer);
   const options: SheetOptions = { lang, heading };
 
   writeProjectSummary(addSheet(workbook, XLSX_SHEETS.summary[lang], options), model, lang);
@@ -744,7 +746,7 @@ export async function renderProgrammeXlsx(
   writer: ReportWriter = 'plain',
 ): Promise<Uint8Array> {
   const heading = `${T.programmeReport[lang]} · ${model.period} · r${model.revision}`;
-  const workbook = newWorkbook(model.generatedAt, heading, writer);
+  const workbook = await newWorkbook(model.generatedAt, heading, writer);
   const options: SheetOptions = { lang, heading };
 
   writeProgrammeSummary(addSheet(workbook, XLSX_SHEETS.summary[lang], options), model, lang);
