@@ -18,14 +18,28 @@ import {
 } from '../core/manifest';
 import { AlreadyExistsError } from '../core/ports';
 import { describeRegistryChanges } from '../core/registry-changes';
-import { activeProjects, buildProgrammeReport, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
+import {
+  activeProjects,
+  buildProgrammeReport,
+  buildProjectReport,
+  diffFigures,
+  figuresOf,
+  indexRegistry,
+  type RegistryIndex,
+} from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
 import { revisionNeeded } from '../core/revision-policy';
 import type { ChangeNote, Registry } from '../core/types';
 import { archiveRevisionInputs } from './archive-inputs';
 import { CODE_VERSION } from './code-version';
 import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';
-import { type RenderedFile, type RenderedProgramme, RenderPool, renderProjectsOnPool } from './parallel-render';
+import {
+  type RenderedFile,
+  type RenderedProgramme,
+  RenderPool,
+  renderProjectsOnPool,
+  submissionsByProject,
+} from './parallel-render';
 import { loadRegistryInForce, loadSubmissionsUpTo } from './registry-store';
 import {
   latestManifest,
@@ -178,9 +192,23 @@ async function putOutput(deps: Deps, key: string, bytes: Uint8Array, contentType
   return { key, sha256: sha256Hex(bytes), bytes: bytes.byteLength };
 }
 
+/**
+ * Each registry's index, built once however many reports read it: a revision's registry is one object for all its
+ * reports (on a worker, the one its context brought), and a loaded registry is never changed.
+ */
+const registryIndexes = new WeakMap<Registry, RegistryIndex>();
+function registryIndex(registry: Registry): RegistryIndex {
+  const known = registryIndexes.get(registry);
+  if (known) return known;
+  const index = indexRegistry(registry);
+  registryIndexes.set(registry, index);
+  return index;
+}
+
 export function projectModel(plan: RevisionPlan, inputs: RevisionInputs, projectId: string): ProjectReportModel {
   return buildProjectReport({
     registry: inputs.registry,
+    index: registryIndex(inputs.registry),
     submissions: inputs.submissions,
     period: plan.period,
     revision: plan.revision,
@@ -234,7 +262,10 @@ export async function renderProgrammeFiles(
   inputs: RevisionInputs,
   previousFigures: Manifest['figures'] | null,
 ) {
-  const models = plan.projectIds.map((id) => projectModel(plan, inputs, id));
+  const byProject = submissionsByProject(inputs);
+  const models = plan.projectIds.map((id) =>
+    projectModel(plan, { registry: inputs.registry, submissions: byProject.get(id) ?? [] }, id),
+  );
   const figures = figuresOf(models);
   const programme = buildProgrammeReport({
     registry: inputs.registry,

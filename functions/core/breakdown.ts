@@ -45,18 +45,33 @@ export function sumBreakdowns(list: readonly Breakdown[]): Breakdown {
   return out;
 }
 
+/** The few profile strings there are (gender × age bracket), each split once: a big report splits thousands. */
+const splitCache = new Map<string, [Gender, AgeBracket]>();
+
 export function splitProfile(profile: PersonProfile | undefined): [Gender, AgeBracket] {
   if (!profile) return ['unknown', 'unknown'];
+  const cached = splitCache.get(profile);
+  if (cached) return cached;
   const [g, a] = profile.split('/') as [Gender, AgeBracket];
+  // Records hold only the 20 valid profiles; the bound keeps an unexpected one from growing the cache.
+  if (splitCache.size < 64) splitCache.set(profile, [g, a]);
   return [g, a];
 }
 
-/** Each person's profile in the earliest period they appear (their first activity in the project). */
-function firstProfiles(upTo: readonly PeriodSubmissions[]): Map<string, PersonProfile> {
-  const first = new Map<string, PersonProfile>();
-  for (const h of upTo) {
+/**
+ * Each person's gender and age bracket in the earliest period up to `period` they appear in (their first activity
+ * in the project). The same for every person indicator of a report, so a report builds it once.
+ */
+export function firstProfiles(
+  history: readonly PeriodSubmissions[],
+  period: string,
+): Map<string, readonly [Gender, AgeBracket]> {
+  const limit = periodFromKey(period);
+  const first = new Map<string, readonly [Gender, AgeBracket]>();
+  for (const h of history) {
+    if (comparePeriods(periodFromKey(h.period), limit) > 0) continue;
     const profiles = h.inForce.profiles ?? {};
-    for (const [id, profile] of Object.entries(profiles)) if (!first.has(id)) first.set(id, profile);
+    for (const id of Object.keys(profiles)) if (!first.has(id)) first.set(id, splitProfile(profiles[id]));
   }
   return first;
 }
@@ -74,11 +89,16 @@ function addTyped(out: Breakdown, s: NormalisedSubmission, code: string, value: 
 
 /**
  * The cumulative breakdown of one person indicator at `period`, following the same choice of sources as
- * `aggregateIndicator`: participant rows win over typed values, and `unique` counts each person once.
+ * `aggregateIndicator`: participant rows win over typed values, and `unique` counts each person once. `profiles`:
+ * {@link firstProfiles} of the same history and period, when the caller has them already.
  */
-export function personBreakdown(def: IndicatorDef, history: readonly PeriodSubmissions[], period: string): Breakdown {
+export function personBreakdown(
+  def: IndicatorDef,
+  history: readonly PeriodSubmissions[],
+  period: string,
+  profiles: ReadonlyMap<string, readonly [Gender, AgeBracket]> = firstProfiles(history, period),
+): Breakdown {
   const upTo = history.filter((h) => comparePeriods(periodFromKey(h.period), periodFromKey(period)) <= 0);
-  const profiles = firstProfiles(upTo);
   const persons = new Set<string>();
   let out = emptyBreakdown();
   for (const h of upTo) {
@@ -95,13 +115,15 @@ export function personBreakdown(def: IndicatorDef, history: readonly PeriodSubmi
       for (const id of derived!.participantIds) {
         if (def.aggregation === 'unique' && persons.has(id)) continue;
         persons.add(id);
-        const [g, a] = splitProfile(profiles.get(id));
+        const [g, a] = profiles.get(id) ?? UNKNOWN_PROFILE;
         addToBreakdown(out, g, a, 1);
       }
     } else addTyped(out, s, def.code, typed!.value);
   }
   return out;
 }
+
+const UNKNOWN_PROFILE = ['unknown', 'unknown'] as const;
 
 /** Row and column names of a breakdown, shared by the PDF, the XLSX and the transmission so they never drift. */
 export const GENDER_LABELS: Record<Gender, { lv: string; en: string }> = {

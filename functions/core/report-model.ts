@@ -10,8 +10,8 @@ import {
   type PeriodSubmissions,
   submissionsInForce,
 } from './aggregate';
-import { emptyBreakdown, personBreakdown, sumBreakdowns } from './breakdown';
-import { buildCatalogue, displayName, isPersonIndicator, normaliseCode } from './catalogue';
+import { emptyBreakdown, firstProfiles, personBreakdown, sumBreakdowns } from './breakdown';
+import { buildCatalogue, type Catalogue, displayName, isPersonIndicator, normaliseCode } from './catalogue';
 import { centsToEuros, splitShares, sumCents, toCents } from './money';
 import {
   comparePeriods,
@@ -41,6 +41,43 @@ import type {
 } from './report-types';
 import { STATUSES, SUPERSEDED_FIGURE } from './report-types';
 import type { ChangeNote, IndicatorDef, IsoDate, NormalisedSubmission, Project, Registry } from './types';
+
+/**
+ * What every project report of one registry looks up, built once for all of them: the catalogue, and each
+ * project's registry row, targets and budget lines in registry order. Scanning every target and budget line for
+ * each report made a programme's reports cost the square of its size.
+ */
+export interface RegistryIndex {
+  registry: Registry;
+  catalogue: Catalogue;
+  projects: ReadonlyMap<string, Project>;
+  targets: ReadonlyMap<string, readonly Registry['targets'][number][]>;
+  budget: ReadonlyMap<string, readonly Registry['budget'][number][]>;
+}
+
+/** Items grouped by a key, each group in input order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
+
+export function indexRegistry(registry: Registry): RegistryIndex {
+  const projects = new Map<string, Project>();
+  // The first row of an ID, as a search from the top finds it.
+  for (const p of registry.projects) if (!projects.has(p.id)) projects.set(p.id, p);
+  return {
+    registry,
+    catalogue: buildCatalogue(registry.indicators),
+    projects,
+    targets: groupBy(registry.targets, (t) => t.projectId),
+    budget: groupBy(registry.budget, (b) => b.projectId),
+  };
+}
 
 /**
  * docs/architecture.md §5 progress status. From the project's last period on (`final`) there is no "on track" left to be: a
@@ -155,12 +192,12 @@ function supersededRows(history: readonly PeriodSubmissions[]): LineageRow[] {
 
 /** Indicators shown for a project: those with a target, plus any reported without one. */
 function projectIndicators(
-  registry: Registry,
+  index: RegistryIndex,
   project: Project,
   history: readonly PeriodSubmissions[],
 ): IndicatorDef[] {
-  const catalogue = buildCatalogue(registry.indicators);
-  const codes: string[] = registry.targets.filter((t) => t.projectId === project.id).map((t) => t.indicatorCode);
+  const { catalogue } = index;
+  const codes: string[] = (index.targets.get(project.id) ?? []).map((t) => t.indicatorCode);
   for (const h of history) {
     for (const t of h.inForce.indicators) codes.push(t.code);
     for (const d of h.inForce.derived) if (d.value > 0) codes.push(d.code);
@@ -178,7 +215,7 @@ function projectIndicators(
 
 /** What one indicator row of a project report is built from; warnings and lineage rows are added to the lists. */
 interface IndicatorContext {
-  registry: Registry;
+  index: RegistryIndex;
   project: Project;
   history: PeriodSubmissions[];
   period: string;
@@ -186,16 +223,16 @@ interface IndicatorContext {
   elapsed: number;
   final: boolean;
   end: IsoDate;
+  /** Each person's first profile ({@link firstProfiles}), the same for every person indicator of the report. */
+  profiles: ReturnType<typeof firstProfiles>;
   warnings: DataWarning[];
   lineage: LineageRow[];
 }
 
 /** One indicator of a project report: this period, cumulative, target, status, forecast, series and breakdown. */
 function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
-  const { registry, project, history, period, projectPeriods, elapsed, final, end, warnings, lineage } = ctx;
-  const target = registry.targets.find(
-    (t) => t.projectId === project.id && normaliseCode(t.indicatorCode) === normaliseCode(def.code),
-  );
+  const { index, project, history, period, projectPeriods, elapsed, final, end, warnings, lineage } = ctx;
+  const target = index.targets.get(project.id)?.find((t) => normaliseCode(t.indicatorCode) === normaliseCode(def.code));
   const value: AggregatedValue = aggregateIndicator(def, history, period);
   if (value.summedTypedPersons) {
     warnings.push({
@@ -235,7 +272,7 @@ function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
     milestoneMissed: milestone.missed,
     milestoneMetIn: milestone.metIn,
     series,
-    ...(isPersonIndicator(def) ? { breakdown: personBreakdown(def, history, period) } : {}),
+    ...(isPersonIndicator(def) ? { breakdown: personBreakdown(def, history, period, ctx.profiles) } : {}),
     ...(def.breakdownOf ? { breakdownOf: def.breakdownOf } : {}),
   };
 }
@@ -281,9 +318,16 @@ function ofWhichWarnings(rows: readonly IndicatorRow[]): DataWarning[] {
   return out;
 }
 
-export function buildProjectReport(inputs: ReportInputs & { projectId: string }): ProjectReportModel {
+/**
+ * One project's report model. `index`: {@link indexRegistry} of the same registry, when the caller builds many
+ * reports of it (a revision's); without it, one is built for this report.
+ */
+export function buildProjectReport(
+  inputs: ReportInputs & { projectId: string; index?: RegistryIndex },
+): ProjectReportModel {
   const { registry, period, revision, generatedAt } = inputs;
-  const project = registry.projects.find((p) => p.id === inputs.projectId);
+  const index = inputs.index?.registry === registry ? inputs.index : indexRegistry(registry);
+  const project = index.projects.get(inputs.projectId);
   if (!project) throw new Error(`project ${inputs.projectId} is not in the registry`);
   const p = periodFromKey(period);
   const end = periodEnd(p);
@@ -299,12 +343,25 @@ export function buildProjectReport(inputs: ReportInputs & { projectId: string })
   const lineage: LineageRow[] = [];
   const projectPeriods = periodsBetween(project.start, end < project.end ? end : project.end).map(formatPeriod);
 
-  const indicators: IndicatorRow[] = projectIndicators(registry, project, history).map((def) =>
-    indicatorRow({ registry, project, history, period, projectPeriods, elapsed, final, end, warnings, lineage }, def),
+  const context: IndicatorContext = {
+    index,
+    project,
+    profiles: firstProfiles(history, period),
+    history,
+    period,
+    projectPeriods,
+    elapsed,
+    final,
+    end,
+    warnings,
+    lineage,
+  };
+  const indicators: IndicatorRow[] = projectIndicators(index, project, history).map((def) =>
+    indicatorRow(context, def),
   );
   warnings.push(...ofWhichWarnings(indicators));
 
-  const finance = projectFinance(registry, project, history, period, elapsed);
+  const finance = projectFinance(index.budget.get(project.id) ?? [], project, history, period, elapsed);
   for (const [category, contributions] of finance.contributions) {
     lineage.push(...lineageRows(`finance:${category}`, contributions));
   }
@@ -370,19 +427,17 @@ function milestoneOutcome(
  * but one from a record stored before that rule is still shown rather than lost.
  */
 function projectFinance(
-  registry: Registry,
+  budget: readonly Registry['budget'][number][],
   project: Project,
   history: readonly PeriodSubmissions[],
   period: string,
   elapsed: number,
 ): { summary: FinanceSummary; contributions: Map<string, Contribution[]> } {
   const spending = aggregateExpenditure(history, period);
-  const lines = registry.budget
-    .filter((b) => b.projectId === project.id)
-    .map((b) => {
-      const s = spending.get(b.category);
-      return { category: b.category, planned: b.planned, thisCents: s?.thisPeriod ?? 0, cumCents: s?.cumulative ?? 0 };
-    });
+  const lines = budget.map((b) => {
+    const s = spending.get(b.category);
+    return { category: b.category, planned: b.planned, thisCents: s?.thisPeriod ?? 0, cumCents: s?.cumulative ?? 0 };
+  });
   const contributions = new Map<string, Contribution[]>();
   for (const [category, s] of spending) {
     if (!lines.some((c) => c.category === category)) {

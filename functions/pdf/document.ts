@@ -9,7 +9,7 @@ import { bufferDocumentWrites, bufferPageContent } from './content-stream';
 import { FONT_NAMES, fontSources, rememberParsedFonts } from './fonts';
 import { pageOf } from './labels';
 import { type StructureElement, type StructureOptions, StructureWriter } from './structure';
-import { cacheCurrentFont, drawText, type TextOptions, wrapText } from './text-cache';
+import { cacheCurrentFont } from './text-cache';
 import { COLOURS, SIZES } from './theme';
 
 /** What identifies a document in its metadata. */
@@ -116,7 +116,7 @@ export class ReportCanvas {
    * is drawn outside such an element (rules, fills, stripes) is an artifact: the canvas keeps an artifact sequence
    * open between elements, so decoration never reads as text. An element may run onto a new page.
    */
-  tag(role: string, draw: () => void, options?: StructureOptions): void {
+  tag(role: string, draw: () => void, options: StructureOptions = {}): void {
     this.closeDecoration();
     const parent = this.parent();
     const element = this.structure.element(role, options);
@@ -129,7 +129,7 @@ export class ReportCanvas {
   }
 
   /** A grouping element (Table, TR, Sect, L): elements tagged inside `body` become its children. */
-  group(role: string, body: () => void, options?: StructureOptions): void {
+  group(role: string, body: () => void, options: StructureOptions = {}): void {
     const parent = this.parent();
     const element = this.structure.element(role, options);
     this.parents.push(element);
@@ -243,18 +243,9 @@ export class ReportCanvas {
     return this;
   }
 
-  /** Height `text` takes at the current font in `width` (`heightOfString`; each string wrapped once per width). */
+  /** Height `text` takes at the current font in `width`. */
   measure(text: string, width: number, lineGap = 0): number {
-    return wrapText(this.doc, text, width, lineGap)?.height ?? this.doc.heightOfString(text, { width, lineGap });
-  }
-
-  /**
-   * Draw `text` at (x, y) in the current font, size and fill colour, as pdfkit's `text` would with these options,
-   * without wrapping or encoding the same string twice (text-cache.ts).
-   */
-  text(text: string, x: number, y: number, options: TextOptions = {}): this {
-    drawText(this.doc, text, x, y, options);
-    return this;
+    return this.doc.heightOfString(text, { width, lineGap });
   }
 
   /** Start a new page and put the cursor at its top. */
@@ -287,10 +278,7 @@ export class ReportCanvas {
     if (this.y > this.top + 0.5) this.gap(14);
     this.ensureSpace(h + 8 + keepWith);
     this.section = this.doc.outline.addItem(text, this.here());
-    this.tag('H1', () => {
-      this.doc.fillColor(COLOURS.heading);
-      this.text(text, this.left, this.y, { width: this.width });
-    });
+    this.tag('H1', () => this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width }));
     const ruleY = this.y + 3;
     this.doc.moveTo(this.left, ruleY).lineTo(this.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
     this.y = ruleY + 8;
@@ -318,10 +306,7 @@ export class ReportCanvas {
     this.font(true, SIZES.subsection);
     const h = this.measure(text, this.width);
     this.ensureSpace(h + keepWith);
-    this.tag('H2', () => {
-      this.doc.fillColor(COLOURS.heading);
-      this.text(text, this.left, this.y, { width: this.width });
-    });
+    this.tag('H2', () => this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width }));
     this.y += 3;
     this.doc.fillColor(COLOURS.text);
   }
@@ -334,10 +319,11 @@ export class ReportCanvas {
     const size = options.size ?? SIZES.body;
     this.font(options.bold ?? false, size);
     this.ensureSpace(Math.min(this.measure(text, this.width, 1.5), size * 2.6));
-    this.tag('P', () => {
-      this.doc.fillColor(options.color ?? COLOURS.text);
-      this.text(text, this.left, this.y, { width: this.width, lineGap: 1.5, align: 'left' });
-    });
+    this.tag('P', () =>
+      this.doc
+        .fillColor(options.color ?? COLOURS.text)
+        .text(text, this.left, this.y, { width: this.width, lineGap: 1.5, align: 'left' }),
+    );
     this.y += options.after ?? 6;
     this.doc.fillColor(COLOURS.text);
   }
@@ -370,8 +356,8 @@ export class ReportCanvas {
       const right = pageOf(this.lang, i - range.start + 1, range.count);
       const rightWidth = this.doc.widthOfString(right);
       this.doc.fillColor(COLOURS.muted);
-      this.text(left, x, y, { width: w - rightWidth - 12, height: SIZES.footer * 1.3, ellipsis: true });
-      this.text(right, x, y, { width: w, align: 'right', lineBreak: false });
+      this.doc.text(left, x, y, { width: w - rightWidth - 12, height: SIZES.footer * 1.3, ellipsis: true });
+      this.doc.text(right, x, y, { width: w, align: 'right', lineBreak: false });
       this.doc.endMarkedContent();
       page.margins.bottom = savedBottom;
     }
