@@ -4,8 +4,10 @@
  * Handlers are referred to by file path only; nothing here imports runtime code.
  */
 import { join } from 'node:path';
+import { AssetStaging } from 'aws-cdk-lib';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { LEFT_OUT_MODULES, leftOutAliases } from '../scripts/left-out-modules';
 
 /** One Lambda function: the handler file and the export it runs. */
 export interface HandlerEntry {
@@ -62,6 +64,12 @@ export const BUNDLE = {
    * report write fails) or drop `If-None-Match` (create-only writes silently overwrite).
    */
   external: [] as string[],
+  /**
+   * Modules the renderers' dependencies import but the reports never use (brotli for WOFF2 fonts, AES for
+   * encryption), replaced by stubs that throw if called: `scripts/left-out-modules.ts` says why. Paths from the
+   * repository root, which is esbuild's working directory in both bundlings (see {@link nodejsBundling}).
+   */
+  alias: LEFT_OUT_MODULES,
   minify: true,
   sourcemap: true,
   sourcesContent: false,
@@ -133,6 +141,10 @@ export function nodejsBundling(handler: HandlerEntry): BundlingOptions {
     sourceMap: BUNDLE.sourcemap,
     sourcesContent: BUNDLE.sourcesContent,
     keepNames: BUNDLE.keepNames,
+    // esbuild resolves an alias's replacement from its working directory: the project root when it runs locally,
+    // and so the asset's input folder (the project root, mounted) when it runs in Docker.
+    esbuildArgs: { '--alias': Object.entries(BUNDLE.alias).map(([module, stub]) => `${module}=./${stub}`) },
+    workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
@@ -161,6 +173,7 @@ export function esbuildOptions(root: string, handler: HandlerEntry, outDir: stri
     sourcemap: BUNDLE.sourcemap,
     sourcesContent: BUNDLE.sourcesContent,
     keepNames: BUNDLE.keepNames,
+    alias: leftOutAliases(root),
     metafile: true,
     logLevel: 'warning',
   };

@@ -6,19 +6,26 @@
  * renderers and AWS clients included, before commander looked at the arguments (0.8 s and 136 MB for `--help`).
  * The bundle is plain ESM, split at the commands' dynamic imports, so `--help` loads commander and the option
  * declarations, `validate` adds the workbook reader, and pdfkit, exceljs, nodemailer and the AWS SDK load only in
- * the commands that use them. Packages stay in node_modules (external), so their own asset files (fonts, ICC
- * profiles) keep their paths; only the few small pure-JavaScript ones `--help` and `validate` load are inlined
- * ({@link INLINED_PACKAGES}): loaded from node_modules, each CommonJS one was parsed a second time by Node's
- * export scanner and resolved file by file, about a fifth of the CPU a sample `validate` took.
+ * the commands that use them. Packages stay in node_modules (external), so their own asset files keep their paths,
+ * except two kinds that are inlined with the packages they import:
+ * - the few small pure-JavaScript ones `--help` and `validate` load ({@link INLINED_PACKAGES}): loaded from
+ *   node_modules, each CommonJS one was parsed a second time by Node's export scanner and resolved file by file,
+ *   about a fifth of the CPU a sample `validate` took;
+ * - pdfkit ({@link RENDER_PACKAGES}), in the chunk the report commands and the render worker load: inlined, its
+ *   dependencies are not resolved file by file, and the modules the reports never use (brotli for WOFF2 fonts, AES
+ *   for encryption: scripts/left-out-modules.ts) are replaced by stubs. Its one asset, the sRGB profile of the
+ *   PDF/A output intent, which pdfkit reads from `data/` beside its module, is copied to `dist/cli/data/`.
  *
  * `test/unit/cli-bundle.test.ts` builds again in memory with {@link cliBuildOptions} and compares every file with
  * what is on disk, so a bundle older than its sources fails the tests. The build ends by stamping what it read and
  * wrote (`build-stamp.mjs`), so `npm start` skips the build when nothing changed.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { BuildOptions, Plugin } from 'esbuild';
 import { ownInputs, STAMP_FILE, writeStamp } from './build-stamp.mjs';
+import { leftOutAliases } from './left-out-modules';
 
 /** Packages bundled into the CLI: pure JavaScript, no asset files, loaded by `--help` or `validate`. */
 export const INLINED_PACKAGES: readonly string[] = [
@@ -30,22 +37,46 @@ export const INLINED_PACKAGES: readonly string[] = [
   'date-fns',
 ];
 
+/** Packages inlined with every package they import: what rendering loads (see the file's comment). */
+export const RENDER_PACKAGES: readonly string[] = ['pdfkit'];
+
+/** pdfkit's asset files, copied beside the bundle (pdfkit finds them next to the module that holds its code). */
+export const RENDER_ASSETS = { from: 'node_modules/pdfkit/js/data', files: ['sRGB_IEC61966_2_1.icc'], to: 'data' };
+
 function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/');
 }
 
-/** Every bare import stays external unless its package is one of {@link INLINED_PACKAGES}. */
-const externalUnlessInlined: Plugin = {
-  name: 'external-unless-inlined',
-  setup(build) {
-    build.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('node:') || !INLINED_PACKAGES.includes(packageName(args.path))
-        ? { path: args.path, external: true }
-        : undefined,
-    );
-  },
-};
+/**
+ * Every bare import stays external unless its package is one of `inlined`, or it is imported by a package that is
+ * itself being bundled (esbuild reads no file of an external package, so such an importer was inlined): an inlined
+ * package comes with all it imports, which the left-out modules' aliases then replace.
+ */
+export function externalUnlessInlined(inlined: readonly string[]): Plugin {
+  return {
+    name: 'external-unless-inlined',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        if (inlined.includes(packageName(args.path)) || args.importer.includes('/node_modules/')) return undefined;
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+/** Copy {@link RENDER_ASSETS} into a bundle's folder; returns the files written (paths under `outDir`). */
+export async function copyRenderAssets(root: string, outDir: string): Promise<string[]> {
+  await mkdir(join(outDir, RENDER_ASSETS.to), { recursive: true });
+  return Promise.all(
+    RENDER_ASSETS.files.map(async (file) => {
+      const target = join(outDir, RENDER_ASSETS.to, file);
+      await copyFile(join(root, RENDER_ASSETS.from, file), target);
+      return target;
+    }),
+  );
+}
 
 /** Where the bundle goes, from the repository root (ignored by git). */
 export const CLI_OUT_DIR = 'dist/cli';
@@ -68,7 +99,8 @@ export function cliBuildOptions(root: string): BuildOptions & { outdir: string }
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    plugins: [externalUnlessInlined],
+    plugins: [externalUnlessInlined([...INLINED_PACKAGES, ...RENDER_PACKAGES])],
+    alias: leftOutAliases(root),
     // The inlined CommonJS packages call require() for Node's own modules; ESM has none of its own.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -98,6 +130,7 @@ export async function buildCli(root: string): Promise<void> {
     return;
   }
   const cli = await esbuild.build({ ...options, metafile: true });
+  const assets = (await copyRenderAssets(root, options.outdir)).map((file) => relative(root, file));
   // The code each revision archives (scripts/build-verifier.ts), from the same sources as the command line.
   const { verifierBuildOptions, VERIFIER_OUT } = await import('./build-verifier');
   const verifier = await esbuild.build({ ...verifierBuildOptions(root), metafile: true });
@@ -106,7 +139,7 @@ export async function buildCli(root: string): Promise<void> {
   await mkdir(dirname(join(root, VERIFIER_OUT)), { recursive: true });
   await writeFile(join(root, VERIFIER_OUT), file.contents);
   const inputs = [...Object.keys(cli.metafile.inputs), ...Object.keys(verifier.metafile.inputs)];
-  writeStamp(root, ownInputs(inputs), [...Object.keys(cli.metafile.outputs), VERIFIER_OUT]);
+  writeStamp(root, ownInputs(inputs), [...Object.keys(cli.metafile.outputs), ...assets, VERIFIER_OUT]);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

@@ -24,6 +24,7 @@ export const BUILD_FILES = [
   'scripts/build-cli.ts',
   'scripts/build-verifier.ts',
   'scripts/build-stamp.mjs',
+  'scripts/left-out-modules.ts',
 ];
 
 /** A file's SHA-256, or null when it does not exist. */

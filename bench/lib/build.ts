@@ -1,11 +1,15 @@
 /**
  * The child scripts, bundled with esbuild into plain ESM so they run on plain Node: no TypeScript loader in the
- * measured process (tsx alone adds ~35 MB of RSS). Packages stay external and load from node_modules.
+ * measured process (tsx alone adds ~35 MB of RSS). Packages stay external and load from node_modules, except pdfkit
+ * with what it imports and the left-out modules' stubs, bundled as the command line and the Lambda bundles ship them
+ * (scripts/build-cli.ts), with pdfkit's colour profile copied beside the children.
  * The render worker is bundled next to the generate child: `parallel-render.ts` starts `./render-worker.js`
  * beside the running module when it is not running from TypeScript sources.
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { copyRenderAssets, externalUnlessInlined, RENDER_PACKAGES } from '../../scripts/build-cli';
+import { leftOutAliases } from '../../scripts/left-out-modules';
 
 export const CHILDREN = {
   ingest: 'bench/children/ingest.ts',
@@ -29,10 +33,12 @@ export async function buildChildren(root: string, outDir: string): Promise<Recor
     target: 'node20',
     format: 'esm',
     outExtension: { '.js': '.js' },
-    packages: 'external',
+    plugins: [externalUnlessInlined(RENDER_PACKAGES)],
+    alias: leftOutAliases(root),
     sourcemap: false,
     logLevel: 'warning',
   });
+  await copyRenderAssets(root, outDir);
   const out = {} as Record<ChildName, string>;
   for (const name of Object.keys(CHILDREN) as ChildName[]) out[name] = join(outDir, `${name}.js`);
   return out;

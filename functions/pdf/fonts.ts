@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { refuseWoff2 } from './left-out/font-format';
 
 /** File names of the two faces the reports use. */
 export const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
@@ -101,6 +102,8 @@ export function fontPaths(): FontPaths {
     const regular = join(dir, FONT_FILES.regular);
     const bold = join(dir, FONT_FILES.bold);
     if (existsSync(regular) && existsSync(bold)) {
+      refuseWoff2(regular);
+      refuseWoff2(bold);
       resolved = { regular, bold };
       return resolved;
     }

@@ -9,6 +9,7 @@ import { isBuiltin, SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AssetStaging } from 'aws-cdk-lib';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -55,6 +56,33 @@ describe('bundling options', () => {
       api.keepNames,
     ]);
     expect(api.outfile).toBe(join('/out', BUNDLE.outFile));
+    // The left-out modules' stubs: NodejsFunction passes them on esbuild's command line, relative to its working
+    // directory (the project root locally, the mounted project root in Docker).
+    const aliases = ((cdk.esbuildArgs?.['--alias'] ?? []) as string[]).map((a) => a.split('='));
+    expect(Object.fromEntries(aliases.map(([module, stub]) => [module, join(PROJECT_ROOT, stub!)]))).toEqual(api.alias);
+    expect(Object.keys(api.alias ?? {}).sort()).toEqual(Object.keys(BUNDLE.alias).sort());
+    expect(cdk.workingDirectory).toBe(AssetStaging.BUNDLING_INPUT_DIR);
+  });
+
+  it("replaces the left-out modules on esbuild's command line as NodejsFunction runs it", () => {
+    const cdk = nodejsBundling(HANDLERS.renderProject);
+    const args = ((cdk.esbuildArgs?.['--alias'] ?? []) as string[]).map((a) => `--alias:${a}`);
+    const out = join(work, 'alias-cli.mjs');
+    // Run from the project root, as NodejsFunction's local bundling does.
+    execFileSync(
+      join(PROJECT_ROOT, 'node_modules/.bin/esbuild'),
+      ['--bundle', '--platform=node', '--format=esm', `--outfile=${out}`, '--log-level=error', ...args],
+      {
+        cwd: PROJECT_ROOT,
+        input: Object.keys(BUNDLE.alias)
+          .map((m, i) => `import * as m${i} from ${JSON.stringify(m)}; console.log(Object.keys(m${i}).join());`)
+          .join('\n'),
+      },
+    );
+    const code = readFileSync(out, 'utf8');
+    expect(code).toContain('LeftOutFeatureError');
+    expect(code).not.toContain('BrotliDecompressBuffer');
+    expect(code).not.toContain('Wrong sbox length');
   });
 
   it('trims every source map, copies the fonts and the colour profile and builds the verifier only into the bundles that archive revisions', () => {

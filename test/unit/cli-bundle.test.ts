@@ -9,7 +9,13 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { CLI_OUT_DIR, cliBuildOptions, INLINED_PACKAGES } from '../../scripts/build-cli';
+import {
+  CLI_OUT_DIR,
+  cliBuildOptions,
+  INLINED_PACKAGES,
+  RENDER_ASSETS,
+  RENDER_PACKAGES,
+} from '../../scripts/build-cli';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const outDir = join(root, CLI_OUT_DIR);
@@ -54,7 +60,12 @@ describe('the CLI bundle', () => {
     const result = await build({ ...cliBuildOptions(root), write: false });
     const built = new Map(result.outputFiles.map((f) => [relative(outDir, f.path), f.text]));
     const onDisk = readdirSync(outDir).sort();
-    expect(onDisk, 'the files in dist/cli').toEqual([...built.keys()].sort());
+    // Besides esbuild's output, the folder of pdfkit's assets (the colour profile), copied by the build.
+    expect(onDisk, 'the files in dist/cli').toEqual([...built.keys(), RENDER_ASSETS.to].sort());
+    for (const file of RENDER_ASSETS.files)
+      expect(readFileSync(join(outDir, RENDER_ASSETS.to, file))).toEqual(
+        readFileSync(join(root, RENDER_ASSETS.from, file)),
+      );
     for (const [name, text] of built) {
       expect(readFileSync(join(outDir, name), 'utf8') === text, `dist/cli/${name} differs from a fresh build`).toBe(
         true,
@@ -72,7 +83,22 @@ describe('the CLI bundle', () => {
     expect(code(join(outDir, 'main.js'))).not.toContain('SaxesParser');
     expect(code(join(outDir, validate!))).toContain('SaxesParser');
     for (const heavy of ['pdfkit', 'exceljs', 'nodemailer', '@aws-sdk/client-s3'])
-      expect(INLINED_PACKAGES, `${heavy} stays in node_modules`).not.toContain(heavy);
+      expect(INLINED_PACKAGES, `${heavy} is not loaded by --help or validate`).not.toContain(heavy);
+  });
+
+  it('carries pdfkit with what it imports, loaded on the first report only', () => {
+    const all = readdirSync(outDir).filter((f) => f.endsWith('.js'));
+    // No file of the bundle imports pdfkit or its dependencies from node_modules: they are inlined.
+    for (const file of all) {
+      const { packages } = staticImports(join(outDir, file));
+      for (const inlined of [...RENDER_PACKAGES, 'fontkit', 'linebreak', 'restructure'])
+        expect(packages.has(inlined), `${file} imports ${inlined}`).toBe(false);
+    }
+    // pdfkit's document class is in one chunk, which neither the command line nor the render worker loads at start.
+    const holders = all.filter((f) => readFileSync(join(outDir, f), 'utf8').includes('[object PDFDocument]'));
+    expect(holders).toHaveLength(1);
+    for (const entry of ['main.js', 'render-worker.js'])
+      expect(staticFiles(join(outDir, entry)).has(join(outDir, holders[0]!)), entry).toBe(false);
   });
 
   it('runs from bin/pmif-reports.js: --help lists every command, validate answers for a workbook', () => {
