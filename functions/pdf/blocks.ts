@@ -46,7 +46,10 @@ export function drawFacts(
     const y = canvas.y;
     canvas.tag(
       'TH',
-      () => doc.fillColor(COLOURS.muted).text(fact.label, x, y + 3, { width: labelWidth - 8, lineGap: 1 }),
+      () => {
+        doc.fillColor(COLOURS.muted);
+        canvas.text(fact.label, x, y + 3, { width: labelWidth - 8, lineGap: 1 });
+      },
       {
         scope: 'Row',
       },
@@ -58,13 +61,14 @@ export function drawFacts(
         .fill();
     }
     canvas.font(fact.bold ?? false, size);
-    canvas.tag('TD', () =>
-      doc.fillColor(COLOURS.text).text(fact.value, valueX + markerSpace, y + 3, {
+    canvas.tag('TD', () => {
+      doc.fillColor(COLOURS.text);
+      canvas.text(fact.value, valueX + markerSpace, y + 3, {
         width: valueWidth - markerSpace,
         lineGap: 1,
         align: options.valueAlign ?? 'left',
-      }),
-    );
+      });
+    });
     canvas.y = y + height;
     doc
       .moveTo(x, canvas.y)
@@ -102,13 +106,11 @@ export function drawStatusChips(canvas: ReportCanvas, counts: Record<IndicatorSt
     const chipY = y;
     // One chip reads as one phrase: "3 Sasniegts".
     canvas.tag('P', () => {
-      doc
-        .fillColor(textOn(fill))
-        .text(count, chipX, chipY + 4.2, { width: boxWidth, align: 'center', lineBreak: false });
+      doc.fillColor(textOn(fill));
+      canvas.text(count, chipX, chipY + 4.2, { width: boxWidth, align: 'center', lineBreak: false });
       canvas.font(false, SIZES.small);
-      doc
-        .fillColor(COLOURS.text)
-        .text(statusLabel(lang, status), chipX + boxWidth + 4, chipY + 4.2, { lineBreak: false });
+      doc.fillColor(COLOURS.text);
+      canvas.text(statusLabel(lang, status), chipX + boxWidth + 4, chipY + 4.2, { lineBreak: false });
     });
     x += boxWidth + 4 + labelWidth + 16;
   }
@@ -121,7 +123,10 @@ export function drawStatusLegend(canvas: ReportCanvas, title: string, note: stri
   const { doc, lang } = canvas;
   canvas.font(true, SIZES.small);
   canvas.ensureSpace(STATUSES.length * 11 + 26);
-  canvas.tag('P', () => doc.fillColor(COLOURS.heading).text(title, canvas.left, canvas.y, { width: canvas.width }));
+  canvas.tag('P', () => {
+    doc.fillColor(COLOURS.heading);
+    canvas.text(title, canvas.left, canvas.y, { width: canvas.width });
+  });
   canvas.y += 2;
   for (const status of STATUSES) {
     const y = canvas.y;
@@ -131,14 +136,19 @@ export function drawStatusLegend(canvas: ReportCanvas, title: string, note: stri
       .fill();
     canvas.tag('P', () => {
       canvas.font(true, SIZES.small);
-      doc.fillColor(COLOURS.text).text(statusLabel(lang, status), canvas.left + 10, y, { lineBreak: false });
+      doc.fillColor(COLOURS.text);
+      canvas.text(statusLabel(lang, status), canvas.left + 10, y, { lineBreak: false });
       canvas.font(false, SIZES.small);
-      doc.fillColor(COLOURS.muted).text(`— ${statusRule(lang, status)}`, canvas.left + 90, y, { lineBreak: false });
+      doc.fillColor(COLOURS.muted);
+      canvas.text(`— ${statusRule(lang, status)}`, canvas.left + 90, y, { lineBreak: false });
     });
     canvas.y = y + 11;
   }
   canvas.font(false, SIZES.small);
-  canvas.tag('P', () => doc.fillColor(COLOURS.muted).text(note, canvas.left, canvas.y + 2, { width: canvas.width }));
+  canvas.tag('P', () => {
+    doc.fillColor(COLOURS.muted);
+    canvas.text(note, canvas.left, canvas.y + 2, { width: canvas.width });
+  });
   canvas.y += 4;
   doc.fillColor(COLOURS.text);
 }
@@ -168,9 +178,11 @@ export function drawBars(
     const trackX = canvas.left + labelWidth;
     canvas.font(false, SIZES.body);
     canvas.tag('P', () => {
-      doc.fillColor(COLOURS.text).text(bar.label, canvas.left, y + 1.5, { width: labelWidth - 8, lineBreak: false });
+      doc.fillColor(COLOURS.text);
+      canvas.text(bar.label, canvas.left, y + 1.5, { width: labelWidth - 8, lineBreak: false });
       canvas.font(true, SIZES.body);
-      doc.fillColor(COLOURS.text).text(formatPercent(bar.ratio, lang), trackX + trackWidth, y + 1.5, {
+      doc.fillColor(COLOURS.text);
+      canvas.text(formatPercent(bar.ratio, lang), trackX + trackWidth, y + 1.5, {
         width: valueWidth,
         align: 'right',
         lineBreak: false,
@@ -202,7 +214,8 @@ export function drawBars(
       .stroke();
     const text = formatPercent(q, lang, 0);
     const w = doc.widthOfString(text);
-    doc.fillColor(COLOURS.muted).text(text, x - w / 2, scaleY + 1, { lineBreak: false });
+    doc.fillColor(COLOURS.muted);
+    canvas.text(text, x - w / 2, scaleY + 1, { lineBreak: false });
   }
   canvas.y = scaleY + 12;
   doc.fillColor(COLOURS.text);
@@ -240,12 +253,15 @@ export function drawKpis(canvas: ReportCanvas, kpis: Kpi[], gap = 8): void {
     doc.rect(x, y, 2.5, height).fillColor(COLOURS.heading).fill();
     canvas.tag('P', () => {
       canvas.font(false, SIZES.small);
-      doc.fillColor(COLOURS.muted).text(kpi.caption, x + 10, y + 8, { width: inner });
+      doc.fillColor(COLOURS.muted);
+      canvas.text(kpi.caption, x + 10, y + 8, { width: inner });
       canvas.font(true, 12);
-      doc.fillColor(COLOURS.heading).text(kpi.value, x + 10, doc.y + 4, { width: inner });
+      doc.fillColor(COLOURS.heading);
+      canvas.text(kpi.value, x + 10, doc.y + 4, { width: inner });
       if (kpi.note) {
         canvas.font(false, SIZES.small - 0.5);
-        doc.fillColor(COLOURS.muted).text(kpi.note, x + 10, doc.y + 3, { width: inner });
+        doc.fillColor(COLOURS.muted);
+        canvas.text(kpi.note, x + 10, doc.y + 3, { width: inner });
       }
     });
   });

@@ -113,7 +113,7 @@ export function chartAlt(spec: ProgressChartSpec): string {
 function drawChart(canvas: ReportCanvas, spec: ProgressChartSpec, box: ChartBox): void {
   drawChartTitle(canvas, spec, box);
   const plot = scaleChart(canvas, spec, box);
-  drawAxes(canvas.doc, plot, box);
+  drawAxes(canvas, plot, box);
   drawSeries(canvas, spec, plot);
   drawLegend(canvas, spec, plot);
   canvas.doc.fillColor(COLOURS.text);
@@ -141,10 +141,12 @@ function drawChartTitle(canvas: ReportCanvas, spec: ProgressChartSpec, box: Char
   const { doc } = canvas;
   // Title: code and unit on the first line, the full name wrapped below (names can run to several lines).
   canvas.font(true, TITLE_SIZE);
-  doc.fillColor(COLOURS.heading).text(`${spec.code} · ${spec.unit}`, box.x, box.y, { width: box.width });
+  doc.fillColor(COLOURS.heading);
+  canvas.text(`${spec.code} · ${spec.unit}`, box.x, box.y, { width: box.width });
   const nameY = doc.y + 1;
   canvas.font(false, TITLE_SIZE);
-  doc.fillColor(COLOURS.text).text(spec.name, box.x, nameY, { width: box.width, lineGap: 0.5 });
+  doc.fillColor(COLOURS.text);
+  canvas.text(spec.name, box.x, nameY, { width: box.width, lineGap: 0.5 });
 }
 
 /** The plot's box and scales; leaves the axis font set, which the y labels were measured in. */
@@ -191,15 +193,15 @@ function yOf(plot: ChartPlot, v: number): number {
   return plotBottom - ((v - yMin) / (yMax - yMin)) * (plotBottom - plotTop);
 }
 
-function drawAxes(doc: PDFKit.PDFDocument, plot: ChartPlot, box: ChartBox): void {
+function drawAxes(canvas: ReportCanvas, plot: ChartPlot, box: ChartBox): void {
+  const { doc } = canvas;
   const { plotLeft, plotRight, plotTop, plotBottom, t0, t1, tickLabels, labelWidth } = plot;
   // Grid and y labels.
   plot.ticks.forEach((v, i) => {
     const y = yOf(plot, v);
     doc.moveTo(plotLeft, y).lineTo(plotRight, y).lineWidth(0.4).strokeColor(COLOURS.lightRule).stroke();
-    doc
-      .fillColor(COLOURS.muted)
-      .text(tickLabels[i]!, box.x, y - AXIS_SIZE * 0.6, { width: labelWidth, align: 'right', lineBreak: false });
+    doc.fillColor(COLOURS.muted);
+    canvas.text(tickLabels[i]!, box.x, y - AXIS_SIZE * 0.6, { width: labelWidth, align: 'right', lineBreak: false });
   });
   doc.moveTo(plotLeft, plotBottom).lineTo(plotRight, plotBottom).lineWidth(0.6).strokeColor(COLOURS.rule).stroke();
   doc.moveTo(plotLeft, plotTop).lineTo(plotLeft, plotBottom).lineWidth(0.6).strokeColor(COLOURS.rule).stroke();
@@ -215,7 +217,8 @@ function drawAxes(doc: PDFKit.PDFDocument, plot: ChartPlot, box: ChartBox): void
       .stroke();
     const w = doc.widthOfString(tick.label);
     const lx = Math.min(Math.max(x - w / 2, plotLeft), plotRight - w);
-    doc.fillColor(COLOURS.muted).text(tick.label, lx, plotBottom + 3.5, { lineBreak: false });
+    doc.fillColor(COLOURS.muted);
+    canvas.text(tick.label, lx, plotBottom + 3.5, { lineBreak: false });
   }
 }
 
@@ -259,7 +262,8 @@ function drawSeries(canvas: ReportCanvas, spec: ProgressChartSpec, plot: ChartPl
     const w = doc.widthOfString(text);
     const lx = Math.min(Math.max(lastPoint[0] - w / 2, plotLeft + 1), plotRight - w);
     const ly = Math.max(lastPoint[1] - AXIS_SIZE - 3, plotTop - 2);
-    doc.fillColor(COLOURS.actual).text(text, lx, ly, { lineBreak: false });
+    doc.fillColor(COLOURS.actual);
+    canvas.text(text, lx, ly, { lineBreak: false });
   }
 }
 
@@ -278,7 +282,8 @@ function drawLegend(canvas: ReportCanvas, spec: ProgressChartSpec, plot: ChartPl
     .stroke()
     .undash();
   lx += 17;
-  doc.fillColor(COLOURS.muted).text(spec.labels.plan, lx, ly - AXIS_SIZE * 0.6, { lineBreak: false });
+  doc.fillColor(COLOURS.muted);
+  canvas.text(spec.labels.plan, lx, ly - AXIS_SIZE * 0.6, { lineBreak: false });
   lx += doc.widthOfString(spec.labels.plan) + 10;
   doc
     .moveTo(lx, ly)
@@ -291,11 +296,13 @@ function drawLegend(canvas: ReportCanvas, spec: ProgressChartSpec, plot: ChartPl
     .fillColor(COLOURS.actual)
     .fill();
   lx += 17;
-  doc.fillColor(COLOURS.muted).text(spec.labels.actual, lx, ly - AXIS_SIZE * 0.6, { lineBreak: false });
+  doc.fillColor(COLOURS.muted);
+  canvas.text(spec.labels.actual, lx, ly - AXIS_SIZE * 0.6, { lineBreak: false });
   lx += doc.widthOfString(spec.labels.actual) + 10;
   if (spec.milestone && lx + 12 + doc.widthOfString(spec.labels.milestone) <= plotRight) {
     drawDiamond(doc, lx + 4, ly, 3, spec.milestone.missed ? MISSED_COLOUR : COLOURS.milestone);
-    doc.fillColor(COLOURS.muted).text(spec.labels.milestone, lx + 10, ly - AXIS_SIZE * 0.6, { lineBreak: false });
+    doc.fillColor(COLOURS.muted);
+    canvas.text(spec.labels.milestone, lx + 10, ly - AXIS_SIZE * 0.6, { lineBreak: false });
   }
 }
 

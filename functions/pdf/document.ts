@@ -9,7 +9,7 @@ import { bufferDocumentWrites, bufferPageContent } from './content-stream';
 import { FONT_NAMES, fontSources, rememberParsedFonts } from './fonts';
 import { pageOf } from './labels';
 import { type StructureElement, type StructureOptions, StructureWriter } from './structure';
-import { cacheCurrentFont } from './text-cache';
+import { cacheCurrentFont, drawText, type TextOptions, wrapText } from './text-cache';
 import { COLOURS, SIZES } from './theme';
 
 /** What identifies a document in its metadata. */
@@ -243,9 +243,18 @@ export class ReportCanvas {
     return this;
   }
 
-  /** Height `text` takes at the current font in `width`. */
+  /** Height `text` takes at the current font in `width` (`heightOfString`; each string wrapped once per width). */
   measure(text: string, width: number, lineGap = 0): number {
-    return this.doc.heightOfString(text, { width, lineGap });
+    return wrapText(this.doc, text, width, lineGap)?.height ?? this.doc.heightOfString(text, { width, lineGap });
+  }
+
+  /**
+   * Draw `text` at (x, y) in the current font, size and fill colour, as pdfkit's `text` would with these options,
+   * without wrapping or encoding the same string twice (text-cache.ts).
+   */
+  text(text: string, x: number, y: number, options: TextOptions = {}): this {
+    drawText(this.doc, text, x, y, options);
+    return this;
   }
 
   /** Start a new page and put the cursor at its top. */
@@ -278,7 +287,10 @@ export class ReportCanvas {
     if (this.y > this.top + 0.5) this.gap(14);
     this.ensureSpace(h + 8 + keepWith);
     this.section = this.doc.outline.addItem(text, this.here());
-    this.tag('H1', () => this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width }));
+    this.tag('H1', () => {
+      this.doc.fillColor(COLOURS.heading);
+      this.text(text, this.left, this.y, { width: this.width });
+    });
     const ruleY = this.y + 3;
     this.doc.moveTo(this.left, ruleY).lineTo(this.right, ruleY).lineWidth(0.75).strokeColor(COLOURS.heading).stroke();
     this.y = ruleY + 8;
@@ -306,7 +318,10 @@ export class ReportCanvas {
     this.font(true, SIZES.subsection);
     const h = this.measure(text, this.width);
     this.ensureSpace(h + keepWith);
-    this.tag('H2', () => this.doc.fillColor(COLOURS.heading).text(text, this.left, this.y, { width: this.width }));
+    this.tag('H2', () => {
+      this.doc.fillColor(COLOURS.heading);
+      this.text(text, this.left, this.y, { width: this.width });
+    });
     this.y += 3;
     this.doc.fillColor(COLOURS.text);
   }
@@ -319,11 +334,10 @@ export class ReportCanvas {
     const size = options.size ?? SIZES.body;
     this.font(options.bold ?? false, size);
     this.ensureSpace(Math.min(this.measure(text, this.width, 1.5), size * 2.6));
-    this.tag('P', () =>
-      this.doc
-        .fillColor(options.color ?? COLOURS.text)
-        .text(text, this.left, this.y, { width: this.width, lineGap: 1.5, align: 'left' }),
-    );
+    this.tag('P', () => {
+      this.doc.fillColor(options.color ?? COLOURS.text);
+      this.text(text, this.left, this.y, { width: this.width, lineGap: 1.5, align: 'left' });
+    });
     this.y += options.after ?? 6;
     this.doc.fillColor(COLOURS.text);
   }
@@ -356,8 +370,8 @@ export class ReportCanvas {
       const right = pageOf(this.lang, i - range.start + 1, range.count);
       const rightWidth = this.doc.widthOfString(right);
       this.doc.fillColor(COLOURS.muted);
-      this.doc.text(left, x, y, { width: w - rightWidth - 12, height: SIZES.footer * 1.3, ellipsis: true });
-      this.doc.text(right, x, y, { width: w, align: 'right', lineBreak: false });
+      this.text(left, x, y, { width: w - rightWidth - 12, height: SIZES.footer * 1.3, ellipsis: true });
+      this.text(right, x, y, { width: w, align: 'right', lineBreak: false });
       this.doc.endMarkedContent();
       page.margins.bottom = savedBottom;
     }

@@ -67,16 +67,18 @@ function drawCover(canvas: ReportCanvas, model: ProgrammeReportModel): void {
   );
   canvas.y += 6;
   canvas.font(true, SIZES.coverTitle);
-  canvas.tag('H1', () =>
-    doc
-      .fillColor(COLOURS.heading)
-      .text(label(lang, 'programmeReportTitle'), canvas.left, canvas.y, { width: canvas.width }),
-  );
+  canvas.tag('H1', () => {
+    doc.fillColor(COLOURS.heading);
+    canvas.text(label(lang, 'programmeReportTitle'), canvas.left, canvas.y, { width: canvas.width });
+  });
   canvas.y += 1;
   canvas.font(false, SIZES.coverSubtitle);
   const range = `${formatDate(model.periodStart, lang)}–${formatDate(model.periodEnd, lang)}`;
   const subtitle = `${formatPeriodLabel(model.period, lang)} (${range})`;
-  canvas.tag('P', () => doc.fillColor(COLOURS.text).text(subtitle, canvas.left, canvas.y, { width: canvas.width }));
+  canvas.tag('P', () => {
+    doc.fillColor(COLOURS.text);
+    canvas.text(subtitle, canvas.left, canvas.y, { width: canvas.width });
+  });
   canvas.y += 8;
   doc.moveTo(canvas.left, canvas.y).lineTo(canvas.right, canvas.y).lineWidth(1.5).strokeColor(COLOURS.heading).stroke();
   canvas.y += 6;

@@ -101,22 +101,25 @@ function drawCover(canvas: ReportCanvas, model: ProjectReportModel): void {
   );
   canvas.y += 8;
   canvas.font(true, SIZES.coverTitle);
-  canvas.tag('H1', () =>
-    doc
-      .fillColor(COLOURS.heading)
-      .text(label(lang, 'projectReportTitle'), canvas.left, canvas.y, { width: canvas.width }),
-  );
+  canvas.tag('H1', () => {
+    doc.fillColor(COLOURS.heading);
+    canvas.text(label(lang, 'projectReportTitle'), canvas.left, canvas.y, { width: canvas.width });
+  });
   canvas.y += 2;
   canvas.font(false, SIZES.coverSubtitle);
   const subtitle = `${formatPeriodLabel(model.period, lang)} (${periodRange(model.periodStart, model.periodEnd, lang)})`;
-  canvas.tag('P', () => doc.fillColor(COLOURS.text).text(subtitle, canvas.left, canvas.y, { width: canvas.width }));
+  canvas.tag('P', () => {
+    doc.fillColor(COLOURS.text);
+    canvas.text(subtitle, canvas.left, canvas.y, { width: canvas.width });
+  });
   canvas.y += 10;
   doc.moveTo(canvas.left, canvas.y).lineTo(canvas.right, canvas.y).lineWidth(1.5).strokeColor(COLOURS.heading).stroke();
   canvas.y += 12;
   canvas.font(true, SIZES.coverProject);
-  canvas.tag('P', () =>
-    doc.fillColor(COLOURS.heading).text(project.title, canvas.left, canvas.y, { width: canvas.width, lineGap: 1.5 }),
-  );
+  canvas.tag('P', () => {
+    doc.fillColor(COLOURS.heading);
+    canvas.text(project.title, canvas.left, canvas.y, { width: canvas.width, lineGap: 1.5 });
+  });
   canvas.y += 10;
 
   const submissionText =

@@ -7,13 +7,15 @@
  *
  * What is kept, hung on pdfkit's embedded-font objects:
  * - per parsed font, for the whole process: the glyph run of each distinct string (and of each word: pdfkit's own
- *   cache, moved up from the document to the font), so a string is shaped once however many documents use it;
+ *   cache, moved up from the document to the font), so a string is shaped once however many documents use it,
+ *   and the lines pdfkit's wrapper breaks each distinct string into at each size and width;
  * - per document and font: the encoded glyph ids of each distinct string, and the text-showing operator built
  *   from them, because glyph ids are numbered per document subset. The first encoding adds the string's glyphs to
  *   the subset in the same order as before; later ones would add nothing.
  * Placing a line ({@link placeLine}) writes the operators pdfkit's `_fragment` writes for a plain left-aligned
- * line, and wrapping ({@link wrapText}) records pdfkit's own line breaks once so the table draws them without a
- * second pass. Documents come out byte for byte as pdfkit alone writes them (the unit tests compare).
+ * line, and wrapping ({@link wrapText}) records pdfkit's own line breaks once so that measuring and drawing
+ * ({@link drawWrapped} for table cells, {@link drawText} for running text) need no second pass. Documents come out
+ * byte for byte as pdfkit alone writes them (the unit tests compare; table cells use compact lines, below).
  *
  * This reads pdfkit internals (`_font`, `_fontSize`, `layoutCache`, `layout`, `encode`, `_text`). If an upgrade
  * changes them, nothing is hooked and every call goes through pdfkit's public `text`: slower, never different.
@@ -84,14 +86,17 @@ interface FontCaches {
   runs: Map<string, GlyphRun>;
   /** Words with their trailing space, as pdfkit's own `layoutCache` keys them; shared by reference. */
   words: Record<string, unknown>;
+  /**
+   * Line breaks by size, width, line gap and text. They depend on the glyph advances alone, which are the font's,
+   * so a label, heading or legend that every report repeats is wrapped once in a render worker's life.
+   */
+  wraps: Map<string, WrappedLine[]>;
 }
 
 /** Per document and font: encodings, and the `TJ` operator of each string (null: it needs glyph offsets). */
 interface DocumentCaches {
   encoded: Map<string, Encoded>;
   shows: Map<string, string | null>;
-  /** Line breaks by size, width, line gap and text. */
-  wraps: Map<string, WrappedLine[]>;
 }
 
 const byFont = new WeakMap<object, FontCaches>();
@@ -99,15 +104,16 @@ const byFont = new WeakMap<object, FontCaches>();
 function cachesFor(font: object): FontCaches {
   let caches = byFont.get(font);
   if (!caches) {
-    caches = { runs: new Map(), words: Object.create(null) };
+    caches = { runs: new Map(), words: Object.create(null), wraps: new Map() };
     byFont.set(font, caches);
   }
   return caches;
 }
 
-/** Empty both caches in place (documents hold the word cache by reference). */
+/** Empty the caches in place (documents hold the word cache by reference). */
 function forget(caches: FontCaches): void {
   caches.runs.clear();
+  caches.wraps.clear();
   for (const key of Object.keys(caches.words)) delete caches.words[key];
 }
 
@@ -253,7 +259,7 @@ function hook(embedded: EmbeddedFontLike): void {
     }
     return run;
   };
-  const documentCaches: DocumentCaches = { encoded: new Map(), shows: new Map(), wraps: new Map() };
+  const documentCaches: DocumentCaches = { encoded: new Map(), shows: new Map() };
   embedded.encode = function cachedEncode(text, features) {
     if (features) return encode.call(this, text, features);
     let result = documentCaches.encoded.get(text);
@@ -358,8 +364,17 @@ function prepareLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number
 export function placeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number): void {
   // x starts at the line's start (an empty line leaves it there); drawing the text moves it past the text.
   (pdf as unknown as DocumentLike).x = x;
+  const text = writeLine(pdf, line, x, y);
+  if (text !== null) pdf.x = x + pdf.widthOfString(text);
+}
+
+/**
+ * The operators pdfkit's `_fragment` writes for a plain left-aligned line at (x, y). Returns the text written by
+ * them, or null when there was nothing to write here (pdfkit drew the line itself, or it is empty).
+ */
+function writeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number): string | null {
   const prepared = prepareLine(pdf, line, x, y);
-  if (!prepared) return;
+  if (!prepared) return null;
   const { doc, embedded, text, show, page } = prepared;
   const dy = (embedded.ascender / 1000) * doc._fontSize;
   // save, flip the y axis, text object, restore: what _fragment writes around every line.
@@ -371,7 +386,7 @@ export function placeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: n
   if (show) doc.addContent(show);
   doc.addContent('ET');
   doc.addContent('Q');
-  doc.x = x + doc.widthOfString(text);
+  return text;
 }
 
 /**
@@ -431,12 +446,13 @@ export interface WrappedText {
 export function wrapText(pdf: PDFKit.PDFDocument, text: string, width: number, lineGap: number): WrappedText | null {
   const doc = pdf as unknown as DocumentLike;
   const font = doc._font;
-  const caches = isEmbeddedFont(font) && isDocument(doc) ? font[HOOKED] : undefined;
-  if (!caches) return null;
+  if (!isEmbeddedFont(font) || !isDocument(doc) || !font[HOOKED]) return null;
+  const caches = cachesFor(font.font);
   const gap = lineGap || doc._lineGap || 0;
   const key = `${doc._fontSize}|${width}|${gap}|${text}`;
   let lines = caches.wraps.get(key);
   if (!lines) {
+    if (caches.wraps.size >= MAX_ENTRIES) forget(caches);
     const found: WrappedLine[] = [];
     const { x, y } = doc;
     const options = doc._initOptions({ width, lineGap }) as { height?: number };
@@ -483,4 +499,106 @@ export function drawWrapped(
   }
   pdf.x = x;
   pdf.y = lineY;
+}
+
+/** The options of pdfkit's `text` that {@link drawText} takes. */
+export interface TextOptions {
+  /** Wrap in this width and align in it; pdfkit's default is the room to the right margin. */
+  width?: number;
+  /** `false` without a width: one line from (x, y), not wrapped. (With a width pdfkit wraps all the same.) */
+  lineBreak?: boolean;
+  align?: 'left' | 'right' | 'center';
+  lineGap?: number;
+  /** pdfkit's clipping to a height with an ellipsis: drawn here only when the text fits one line. */
+  height?: number;
+  ellipsis?: boolean;
+}
+
+/**
+ * `doc.text(text, x, y, options)` for running text: the same bytes, with each distinct string wrapped once per font,
+ * size and width ({@link wrapText}) and its lines placed with the cached operators. Text that runs past the bottom
+ * margin continues on a new page where pdfkit's wrapper would start one (checked before the first line and after
+ * every line but the last), which re-sets the fill colour there as pdfkit does. Anything else (a font that is not
+ * ours, no room to wrap in, pages that set their own font) is pdfkit's own `text`. Leaves the cursor as pdfkit does.
+ */
+export function drawText(pdf: PDFKit.PDFDocument, text: string, x: number, y: number, options: TextOptions = {}): void {
+  const { align = 'left', lineGap = 0 } = options;
+  let { width } = options;
+  if (width === undefined && options.lineBreak === false) {
+    // Without a width pdfkit draws each line feed's part after the last on the same line; one part is one line.
+    if (text.includes('\n')) pdf.text(text, x, y, options);
+    else placeLine(pdf, text, x, y);
+    return;
+  }
+  width ??= pdf.page.width - x - pdf.page.margins.right;
+  // A page pdfkit adds sets the font its options name (the report canvas's pages name none), and the wrapper
+  // carries on in that font: lines wrapped beforehand would not be pdfkit's.
+  const pageOptions = (pdf.page as unknown as { _options?: { font?: unknown; fontSize?: unknown } })._options;
+  const samePageFont = !pageOptions?.font && !pageOptions?.fontSize;
+  const wrapped = width > 0 && samePageFont ? wrapText(pdf, text, width, lineGap) : null;
+  if (!wrapped || (options.height !== undefined && !fitsOneLine(pdf, wrapped, y, options.height))) {
+    pdf.text(text, x, y, options);
+    return;
+  }
+  flowLines(pdf, wrapped.lines, x, y, align, lineGap, options.height === undefined);
+}
+
+/** Whether pdfkit draws `wrapped` in `height` as one plain line: no ellipsis, no page or column break. */
+function fitsOneLine(pdf: PDFKit.PDFDocument, wrapped: WrappedText, y: number, height: number): boolean {
+  const [line, more] = wrapped.lines;
+  return line !== undefined && more === undefined && y + pdf.currentLineHeight(true) <= floatDown(y + height);
+}
+
+/**
+ * Place wrapped lines as pdfkit's LineWrapper and `_line` do: aligned in the line width, each a line height plus
+ * the gap under the last; with `breakPages`, a new page first if the first line would cross the bottom margin, and
+ * after each line but the last when the next one would. (The wrapper checks after each line it emits on meeting a
+ * break; the last line is emitted after the text ends, whose break pdfkit's line breaker never marks as required,
+ * a line feed at the end included.)
+ */
+function flowLines(
+  pdf: PDFKit.PDFDocument,
+  lines: WrappedLine[],
+  x: number,
+  y: number,
+  align: 'left' | 'right' | 'center',
+  lineGap: number,
+  breakPages: boolean,
+): void {
+  const doc = pdf as unknown as DocumentLike & { _fillColor?: [unknown, unknown] };
+  doc.x = x;
+  doc.y = y;
+  const step = pdf.currentLineHeight(true) + (lineGap || doc._lineGap || 0);
+  const lineHeight = pdf.currentLineHeight(true);
+  let maxY = floatDown(pdf.page.maxY());
+  const nextPage = (): void => {
+    pdf.continueOnNewPage();
+    maxY = pdf.page.maxY();
+    doc.x = x;
+    if (doc._fillColor) pdf.fillColor(...(doc._fillColor as [PDFKit.Mixins.ColorValue, number]));
+  };
+  if (breakPages && (doc.y > maxY || doc.y + lineHeight > maxY)) nextPage();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let lineX = x;
+    if (align === 'right') lineX += line.lineWidth - pdf.widthOfString(line.text.replace(/\s+$/, ''));
+    else if (align === 'center') lineX += line.lineWidth / 2 - line.textWidth / 2;
+    writeLine(pdf, line.text, lineX, doc.y);
+    doc.x = x;
+    doc.y += step;
+    if (breakPages && i < lines.length - 1 && floatDown(doc.y + lineHeight) > maxY) nextPage();
+  }
+  doc.x = x;
+}
+
+const floatBits = new Float32Array(1);
+const floatWord = new Uint32Array(floatBits.buffer);
+
+/** pdfkit's PDFNumber, with which its wrapper rounds the limits it compares with: the 32-bit float not above `n`. */
+function floatDown(n: number): number {
+  const rounded = Math.fround(n);
+  if (rounded <= n) return rounded;
+  floatBits[0] = n;
+  floatWord[0] = floatWord[0]! + (n <= 0 ? 1 : -1);
+  return floatBits[0]!;
 }

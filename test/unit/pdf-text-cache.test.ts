@@ -13,10 +13,12 @@ import { bufferPageContent } from '../../functions/pdf/content-stream';
 import { FONT_NAMES, fontPaths } from '../../functions/pdf/fonts';
 import {
   cacheCurrentFont,
+  drawText,
   drawWrapped,
   newLineState,
   placeCompactLine,
   placeLine,
+  type TextOptions,
   wrapText,
 } from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
@@ -44,6 +46,9 @@ const PIECES = [
   'https://example.lv/a/b',
   '',
 ];
+
+/** Line breaks of every kind pdfkit's line breaker knows, alone, doubled, at the start and at the end. */
+const BREAKS = ['\n', '\n\n', '\r\n', '\r', '\u2028', '\v'];
 
 /** Strings built from the pieces above, joined by spaces, some long enough to wrap several lines. */
 function generatedStrings(count: number, seed: number): string[] {
@@ -204,5 +209,130 @@ describe('cached text drawing', () => {
     const expected = await render(false);
     expect(expected.length).toBeGreaterThan(200);
     expect(await render(true)).toEqual(expected);
+  });
+});
+
+/** A running text as the reports draw them: generated strings with line breaks, empty, long enough to run on. */
+function runningTexts(count: number, seed: number): string[] {
+  const rng = mulberry32(seed);
+  return generatedStrings(count, seed).map((text) => {
+    if (rng() < 0.15) return '';
+    if (rng() < 0.5) return text;
+    const at = Math.floor(rng() * (text.length + 1));
+    const brk = BREAKS[Math.floor(rng() * BREAKS.length)]!;
+    const broken = `${text.slice(0, at)}${brk}${text.slice(at)}`;
+    return rng() < 0.3 ? `${broken}${brk}` : broken;
+  });
+}
+
+interface TextDraw extends Draw {
+  options: TextOptions;
+  colour: string;
+}
+
+/**
+ * Texts at every kind of place the reports draw them: wrapped in a width (several run over the bottom margin onto
+ * new pages), one line with no width, right and centred in a box, clipped to a height with an ellipsis.
+ */
+function textDraws(seed: number): TextDraw[] {
+  const rng = mulberry32(seed);
+  return runningTexts(220, seed).map((text) => {
+    const kind = rng();
+    const width = 20 + rng() * 480;
+    const align = (['left', 'right', 'center'] as const)[Math.floor(rng() * 3)]!;
+    const options: TextDraw['options'] =
+      kind < 0.55
+        ? { width, align, lineGap: [0, 0.5, 1, 1.5][Math.floor(rng() * 4)]! }
+        : kind < 0.7
+          ? { lineBreak: false }
+          : kind < 0.78
+            ? {}
+            : kind < 0.85
+              ? { width, align }
+              : { width, height: 6 + rng() * 20, ellipsis: true };
+    return {
+      text: kind >= 0.55 && kind < 0.7 ? text.replace(/[\n\r\v\u2028]/g, ' ') : text,
+      bold: rng() < 0.3,
+      size: [6.5, 7.5, 9, 10, 13, 22][Math.floor(rng() * 6)]!,
+      x: 40 + rng() * 100,
+      // Low on the page half of the time: a text that does not fit continues on a new page.
+      y: rng() < 0.5 ? 700 + rng() * 120 : 40 + rng() * 600,
+      width,
+      align,
+      options,
+      colour: ['#223344', '#8a8f99', '#123456'][Math.floor(rng() * 3)]!,
+    };
+  });
+}
+
+async function textItems(bytes: Uint8Array): Promise<string[]> {
+  const pdf = await getDocumentProxy(bytes);
+  const items: string[] = [];
+  for (let p = 1; p <= pdf.numPages; p++) {
+    const content = await (await pdf.getPage(p)).getTextContent();
+    for (const item of content.items) {
+      if (!('str' in item) || item.str === '') continue;
+      const [a, b, c, dd, e, f] = item.transform.map((n: number) => n.toFixed(3));
+      items.push(`${p} ${a} ${b} ${c} ${dd} ${e} ${f} ${item.width.toFixed(3)} ${item.str}`);
+    }
+  }
+  return items;
+}
+
+describe('cached running text (drawText)', () => {
+  it("writes pdfkit's text bytes and leaves its cursor, page breaks included, in a first and a later document", async () => {
+    for (const seed of [11, 12]) {
+      const list = textDraws(seed);
+      let fallbacks = 0;
+      const pdfkitDrew: string[] = [];
+      const render = async (cached: boolean, pageFont = false): Promise<{ bytes: Uint8Array; cursors: number[][] }> => {
+        const doc = newDocument();
+        // As the report canvas does: a page pdfkit adds keeps the current font (with the option it sets its own).
+        if (!pageFont) delete (doc as unknown as { options: { font?: unknown } }).options.font;
+        if (cached) bufferPageContent(doc);
+        const cursors: number[][] = [];
+        const host = doc as unknown as { text(...args: unknown[]): unknown };
+        const text = host.text.bind(doc);
+        host.text = (...args: unknown[]) => {
+          fallbacks++;
+          return text(...args);
+        };
+        for (const d of list) {
+          // Only lines with combining marks (glyph offsets) and clipped texts that need an ellipsis go to pdfkit.
+          const plainText = !/[\u0300-\u036f]/.test(d.text) && d.options.height === undefined;
+          const before = fallbacks;
+          face(doc, d, cached);
+          doc.fillColor(d.colour);
+          if (cached) drawText(doc, d.text, d.x, d.y, d.options);
+          else doc.text(d.text, d.x, d.y, d.options);
+          cursors.push([doc.x, doc.y, doc.bufferedPageRange().count]);
+          if (plainText && fallbacks > before) pdfkitDrew.push(d.text);
+        }
+        const chunks: Uint8Array[] = [];
+        doc.on('data', (c: Uint8Array) => chunks.push(c));
+        const done = new Promise<void>((resolve) => doc.on('end', resolve));
+        doc.end();
+        await done;
+        return { bytes: new Uint8Array(Buffer.concat(chunks)), cursors };
+      };
+      const plain = await render(false);
+      pdfkitDrew.length = 0;
+      expect(plain.cursors.at(-1)![2], 'texts ran onto new pages').toBeGreaterThan(20);
+      const hash = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+      for (let round = 0; round < 2; round++) {
+        const cached = await render(true);
+        expect(pdfkitDrew).toEqual([]);
+        const bad = cached.cursors.findIndex((c, i) => c.join() !== plain.cursors[i]!.join());
+        if (bad >= 0)
+          console.log(bad, JSON.stringify(list[bad]), plain.cursors[bad - 1], plain.cursors[bad], cached.cursors[bad]);
+        expect(cached.cursors, `seed ${seed}, document ${round + 1}`).toEqual(plain.cursors);
+        if (hash(cached.bytes) !== hash(plain.bytes))
+          expect(await textItems(cached.bytes)).toEqual(await textItems(plain.bytes));
+        expect(hash(cached.bytes), `seed ${seed}, document ${round + 1}`).toBe(hash(plain.bytes));
+      }
+      // Pages that set their own font: the wrapper goes on in it after a page break, so pdfkit draws.
+      const pageFont = await render(true, true);
+      expect(hash(pageFont.bytes)).toBe(hash((await render(false, true)).bytes));
+    }
   });
 });
