@@ -59,12 +59,13 @@ export async function renderProgrammePdf(model: ProgrammeReportModel, lang: Lang
 function drawCover(canvas: ReportCanvas, model: ProgrammeReportModel): void {
   const { doc, lang } = canvas;
   canvas.font(false, SIZES.coverKicker);
-  canvas.tag('P', () =>
-    doc.fillColor(COLOURS.muted).text(label(lang, 'fundLine').toUpperCase(), canvas.left, canvas.top, {
+  canvas.tag('P', () => {
+    doc.fillColor(COLOURS.muted);
+    canvas.text(label(lang, 'fundLine').toUpperCase(), canvas.left, canvas.top, {
       width: canvas.width,
       characterSpacing: 0.6,
-    }),
-  );
+    });
+  });
   canvas.y += 6;
   canvas.font(true, SIZES.coverTitle);
   canvas.tag('H1', () => {

@@ -93,12 +93,13 @@ function drawCover(canvas: ReportCanvas, model: ProjectReportModel): void {
   const { project, submission } = model;
 
   canvas.font(false, SIZES.coverKicker);
-  canvas.tag('P', () =>
-    doc.fillColor(COLOURS.muted).text(label(lang, 'fundLine').toUpperCase(), canvas.left, canvas.top, {
+  canvas.tag('P', () => {
+    doc.fillColor(COLOURS.muted);
+    canvas.text(label(lang, 'fundLine').toUpperCase(), canvas.left, canvas.top, {
       width: canvas.width,
       characterSpacing: 0.6,
-    }),
-  );
+    });
+  });
   canvas.y += 8;
   canvas.font(true, SIZES.coverTitle);
   canvas.tag('H1', () => {

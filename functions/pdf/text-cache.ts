@@ -64,13 +64,25 @@ interface DocumentLike {
   currentLineHeight(includeGap?: boolean): number;
   widthOfString(text: string, options?: object): number;
   text(text: string, x: number, y: number, options: object): unknown;
-  _text(text: string, x: number, y: number, options: object, line: (text: string, options: LineOptions) => void): void;
+  _text(
+    text: string,
+    x: number,
+    y: number,
+    options: object,
+    line: (text: string, options: LineOptions, wrapper?: object) => void,
+  ): void;
   _initOptions(options: object): object;
 }
 
 interface LineOptions {
   lineWidth: number;
   textWidth: number;
+  /**
+   * Whether the wrapper, drawing, checks right after this line that the next one fits above the bottom margin (and
+   * starts a new page if not). It does after most lines it emits on meeting a break, but not after the last line,
+   * nor after a line it closes early because a forced break's word does not fit beside it.
+   */
+  pageCheck: boolean;
 }
 
 const HOOKED = Symbol('pmif-text-cache');
@@ -337,7 +349,13 @@ interface PreparedLine {
  * font is not one of ours (pdfkit drew the line itself), or the line is empty. Otherwise `doc.y` is at `y` and the
  * page lists the font.
  */
-function prepareLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number): PreparedLine | null {
+function prepareLine(
+  pdf: PDFKit.PDFDocument,
+  line: string,
+  x: number,
+  y: number,
+  characterSpacing = 0,
+): PreparedLine | null {
   const doc = pdf as unknown as DocumentLike;
   const font = doc._font;
   const caches = isEmbeddedFont(font) && isDocument(doc) ? font[HOOKED] : undefined;
@@ -345,7 +363,7 @@ function prepareLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number
   const text = line.includes('\n') ? line.replace(/\n/g, '') : line;
   const show = caches ? showOperator(font as EmbeddedFontLike, caches, text) : null;
   if (show === null) {
-    pdf.text(text, x, y, { lineBreak: false });
+    pdf.text(text, x, y, characterSpacing ? { lineBreak: false, characterSpacing } : { lineBreak: false });
     return null;
   }
   const embedded = font as EmbeddedFontLike;
@@ -372,8 +390,8 @@ export function placeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: n
  * The operators pdfkit's `_fragment` writes for a plain left-aligned line at (x, y). Returns the text written by
  * them, or null when there was nothing to write here (pdfkit drew the line itself, or it is empty).
  */
-function writeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number): string | null {
-  const prepared = prepareLine(pdf, line, x, y);
+function writeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number, characterSpacing = 0): string | null {
+  const prepared = prepareLine(pdf, line, x, y, characterSpacing);
   if (!prepared) return null;
   const { doc, embedded, text, show, page } = prepared;
   const dy = (embedded.ascender / 1000) * doc._fontSize;
@@ -383,6 +401,7 @@ function writeLine(pdf: PDFKit.PDFDocument, line: string, x: number, y: number):
   doc.addContent('BT');
   doc.addContent(`1 0 0 1 ${num(x)} ${num(page.height - y - dy)} Tm`);
   doc.addContent(`/${embedded.id} ${num(doc._fontSize)} Tf`);
+  if (characterSpacing) doc.addContent(`${num(characterSpacing)} Tc`);
   if (show) doc.addContent(show);
   doc.addContent('ET');
   doc.addContent('Q');
@@ -431,6 +450,12 @@ export interface WrappedLine {
   /** The wrapper's line width and this line's text width (what `_fragment` aligns with). */
   lineWidth: number;
   textWidth: number;
+  /**
+   * Whether the wrapper, drawing, checks right after this line that the next one fits above the bottom margin (and
+   * starts a new page if not). It does after most lines it emits on meeting a break, but not after the last line,
+   * nor after a line it closes early because a forced break's word does not fit beside it.
+   */
+  pageCheck: boolean;
 }
 
 /** Text broken into lines at a width, and its height as `heightOfString` gives it. */
@@ -443,22 +468,36 @@ export interface WrappedText {
  * `heightOfString(text, { width, lineGap })`, keeping the lines pdfkit's wrapper broke the text into, so that
  * {@link drawWrapped} can draw them without wrapping again. Null when pdfkit's internals are not as expected.
  */
-export function wrapText(pdf: PDFKit.PDFDocument, text: string, width: number, lineGap: number): WrappedText | null {
+export function wrapText(
+  pdf: PDFKit.PDFDocument,
+  text: string,
+  width: number,
+  lineGap: number,
+  /** pdfkit's `characterSpacing`: added after every glyph, and after every word as the wrapper measures it. */
+  characterSpacing = 0,
+): WrappedText | null {
   const doc = pdf as unknown as DocumentLike;
   const font = doc._font;
   if (!isEmbeddedFont(font) || !isDocument(doc) || !font[HOOKED]) return null;
   const caches = cachesFor(font.font);
   const gap = lineGap || doc._lineGap || 0;
-  const key = `${doc._fontSize}|${width}|${gap}|${text}`;
+  const key = `${doc._fontSize}|${width}|${gap}|${characterSpacing}|${text}`;
   let lines = caches.wraps.get(key);
   if (!lines) {
     if (caches.wraps.size >= MAX_ENTRIES) forget(caches);
     const found: WrappedLine[] = [];
     const { x, y } = doc;
-    const options = doc._initOptions({ width, lineGap }) as { height?: number };
+    const options = doc._initOptions(characterSpacing ? { width, lineGap, characterSpacing } : { width, lineGap }) as {
+      height?: number;
+    };
     options.height = Number.POSITIVE_INFINITY;
-    doc._text(text, doc.x, doc.y, options, (line, opts) => {
-      found.push({ text: line, lineWidth: opts.lineWidth, textWidth: opts.textWidth });
+    let watched = false;
+    doc._text(text, doc.x, doc.y, options, (line, opts, wrapper) => {
+      if (!watched && wrapper) {
+        watched = true;
+        watchPageChecks(wrapper, found);
+      }
+      found.push({ text: line, lineWidth: opts.lineWidth, textWidth: opts.textWidth, pageCheck: false });
       doc.y += doc.currentLineHeight(true) + gap;
     });
     doc.x = x;
@@ -470,6 +509,26 @@ export function wrapText(pdf: PDFKit.PDFDocument, text: string, width: number, l
   let bottom = doc.y;
   for (let i = 0; i < lines.length; i++) bottom += doc.currentLineHeight(true) + gap;
   return { lines, height: bottom - doc.y };
+}
+
+/**
+ * Note which lines pdfkit's LineWrapper checks the page after. Measuring, its bottom limit (`maxY`) is infinite and
+ * read only by that check once lines are being emitted (the ellipsis test reads it only with an ellipsis, and the
+ * check before the first line has passed by then), so a read of it marks the line just emitted.
+ */
+function watchPageChecks(wrapper: object, lines: WrappedLine[]): void {
+  let maxY = (wrapper as { maxY?: number }).maxY;
+  Object.defineProperty(wrapper, 'maxY', {
+    configurable: true,
+    get() {
+      const last = lines.at(-1);
+      if (last) last.pageCheck = true;
+      return maxY;
+    },
+    set(value: number) {
+      maxY = value;
+    },
+  });
 }
 
 /**
@@ -512,18 +571,25 @@ export interface TextOptions {
   /** pdfkit's clipping to a height with an ellipsis: drawn here only when the text fits one line. */
   height?: number;
   ellipsis?: boolean;
+  /** Added after every glyph (drawn here for wrapped left-aligned text). */
+  characterSpacing?: number;
 }
 
 /**
  * `doc.text(text, x, y, options)` for running text: the same bytes, with each distinct string wrapped once per font,
  * size and width ({@link wrapText}) and its lines placed with the cached operators. Text that runs past the bottom
  * margin continues on a new page where pdfkit's wrapper would start one (checked before the first line and after
- * every line but the last), which re-sets the fill colour there as pdfkit does. Anything else (a font that is not
+ * the lines it checks after, see {@link WrappedLine}), which re-sets the fill colour there as pdfkit does. Anything else (a font that is not
  * ours, no room to wrap in, pages that set their own font) is pdfkit's own `text`. Leaves the cursor as pdfkit does.
  */
 export function drawText(pdf: PDFKit.PDFDocument, text: string, x: number, y: number, options: TextOptions = {}): void {
-  const { align = 'left', lineGap = 0 } = options;
+  const { align = 'left', lineGap = 0, characterSpacing = 0 } = options;
   let { width } = options;
+  if (characterSpacing && (align !== 'left' || width === undefined)) {
+    // pdfkit aligns and places such text with its spacing added to the widths: not done here.
+    pdf.text(text, x, y, options);
+    return;
+  }
   if (width === undefined && options.lineBreak === false) {
     // Without a width pdfkit draws each line feed's part after the last on the same line; one part is one line.
     if (text.includes('\n')) pdf.text(text, x, y, options);
@@ -535,12 +601,12 @@ export function drawText(pdf: PDFKit.PDFDocument, text: string, x: number, y: nu
   // carries on in that font: lines wrapped beforehand would not be pdfkit's.
   const pageOptions = (pdf.page as unknown as { _options?: { font?: unknown; fontSize?: unknown } })._options;
   const samePageFont = !pageOptions?.font && !pageOptions?.fontSize;
-  const wrapped = width > 0 && samePageFont ? wrapText(pdf, text, width, lineGap) : null;
+  const wrapped = width > 0 && samePageFont ? wrapText(pdf, text, width, lineGap, characterSpacing) : null;
   if (!wrapped || (options.height !== undefined && !fitsOneLine(pdf, wrapped, y, options.height))) {
     pdf.text(text, x, y, options);
     return;
   }
-  flowLines(pdf, wrapped.lines, x, y, align, lineGap, options.height === undefined);
+  flowLines(pdf, wrapped.lines, { x, y, align, lineGap, characterSpacing }, options.height === undefined);
 }
 
 /** Whether pdfkit draws `wrapped` in `height` as one plain line: no ellipsis, no page or column break. */
@@ -552,19 +618,15 @@ function fitsOneLine(pdf: PDFKit.PDFDocument, wrapped: WrappedText, y: number, h
 /**
  * Place wrapped lines as pdfkit's LineWrapper and `_line` do: aligned in the line width, each a line height plus
  * the gap under the last; with `breakPages`, a new page first if the first line would cross the bottom margin, and
- * after each line but the last when the next one would. (The wrapper checks after each line it emits on meeting a
- * break; the last line is emitted after the text ends, whose break pdfkit's line breaker never marks as required,
- * a line feed at the end included.)
+ * after each line the wrapper checks after (recorded when wrapping) when the next one would.
  */
 function flowLines(
   pdf: PDFKit.PDFDocument,
   lines: WrappedLine[],
-  x: number,
-  y: number,
-  align: 'left' | 'right' | 'center',
-  lineGap: number,
+  place: { x: number; y: number; align: 'left' | 'right' | 'center'; lineGap: number; characterSpacing: number },
   breakPages: boolean,
 ): void {
+  const { x, y, align, lineGap, characterSpacing } = place;
   const doc = pdf as unknown as DocumentLike & { _fillColor?: [unknown, unknown] };
   doc.x = x;
   doc.y = y;
@@ -578,15 +640,14 @@ function flowLines(
     if (doc._fillColor) pdf.fillColor(...(doc._fillColor as [PDFKit.Mixins.ColorValue, number]));
   };
   if (breakPages && (doc.y > maxY || doc.y + lineHeight > maxY)) nextPage();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  for (const line of lines) {
     let lineX = x;
     if (align === 'right') lineX += line.lineWidth - pdf.widthOfString(line.text.replace(/\s+$/, ''));
     else if (align === 'center') lineX += line.lineWidth / 2 - line.textWidth / 2;
-    writeLine(pdf, line.text, lineX, doc.y);
+    writeLine(pdf, line.text, lineX, doc.y, characterSpacing);
     doc.x = x;
     doc.y += step;
-    if (breakPages && i < lines.length - 1 && floatDown(doc.y + lineHeight) > maxY) nextPage();
+    if (breakPages && line.pageCheck && floatDown(doc.y + lineHeight) > maxY) nextPage();
   }
   doc.x = x;
 }

@@ -96,6 +96,12 @@ async function render(Canvas: typeof ReportCanvas, seed: number, lang: Lang): Pr
   const short = texts(seed, 40, 6);
   const long = texts(seed + 100, 12, 160);
   const rng = mulberry32(seed + 200);
+  // The cover's kicker: spaced capitals.
+  canvas.font(false, 8);
+  canvas.tag('P', () =>
+    canvas.text(short[31]!.toUpperCase(), canvas.left, canvas.top, { width: canvas.width, characterSpacing: 0.6 }),
+  );
+  canvas.y += 8;
   for (let round = 0; round < 2; round++) {
     canvas.sectionTitle(`${short[round]} ${long[round]!.slice(0, 120)}`);
     canvas.subTitle(short[2 + round]!);
