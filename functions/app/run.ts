@@ -174,23 +174,10 @@ async function reportAndDeliver(
   const cutoff = latestDueCutoff(registry, today);
   const periods = await withinBackfillLimit(deps, due, result, options, cutoff);
   const pool = renderPoolFor(periods, options);
-  let failed: Set<string>;
   try {
-    failed = await generateAll(deps, periods, { ...options, pool }, guarded, result, onProgress);
+    await generateAndDeliver(deps, periods, { ...options, pool }, guarded, result, onProgress);
   } finally {
     if (pool && pool !== options.pool) await pool.close();
-  }
-  let done = 0;
-  for (const period of periods) {
-    // A period whose revision failed is not delivered: its last good revision was delivered when it was issued.
-    if (!failed.has(period)) {
-      await guarded(
-        period,
-        () => deliverPeriod(deps, period),
-        (o) => result.delivered.push(o),
-      );
-    }
-    onProgress?.({ stage: 'deliver', done: ++done, total: periods.length, label: period });
   }
   if (cutoff) await transmitLatest(deps, cutoff, result, guarded, onProgress);
 }
@@ -242,18 +229,54 @@ function renderPoolFor(periods: readonly string[], options: RunOptions): RenderP
 }
 
 /**
- * Generate every period, a few at once on a pool (one at a time without); outcomes and failures are taken in period
- * order. Returns the periods that failed.
+ * Generate every period, a few at once on a pool (one at a time without), and deliver each as soon as it and every
+ * period before it are done: outcomes, failures and mails are taken in period order, so the ledger and the e-mails
+ * are those of generating everything first, while the mails of the first periods go out as the later ones render.
+ * A period whose revision failed is not delivered: its last good revision was delivered when it was issued.
  */
-async function generateAll(
+async function generateAndDeliver(
   deps: Deps,
   periods: readonly string[],
-  { pool, workers }: RunOptions,
+  options: RunOptions,
   guarded: Guarded,
   result: RunResult,
   onProgress: ((p: RunProgress) => void) | undefined,
-): Promise<Set<string>> {
-  const failed = new Set<string>();
+): Promise<void> {
+  const outcomes = startGenerating(deps, periods, options);
+  let done = 0;
+  for (const [i, period] of periods.entries()) {
+    const ok = await guarded(
+      period,
+      async () => {
+        const outcome = await outcomes[i]!;
+        if (!outcome.ok) throw outcome.error;
+        return outcome.value;
+      },
+      (o) => result.generated.push(o),
+    );
+    onProgress?.({ stage: 'generate', done: i + 1, total: periods.length, label: period });
+    if (ok) {
+      await guarded(
+        period,
+        () => deliverPeriod(deps, period),
+        (o) => result.delivered.push(o),
+      );
+    }
+    onProgress?.({ stage: 'deliver', done: ++done, total: periods.length, label: period });
+  }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Starts generating every period, up to {@link PERIODS_AT_ONCE} at once on a pool (one at a time without); each
+ * outcome is caught where it settles, for the caller to take in period order.
+ */
+function startGenerating(
+  deps: Deps,
+  periods: readonly string[],
+  { pool, workers }: RunOptions,
+): Promise<Settled<GenerateOutcome>>[] {
   const how = pool ? { pool } : workers === undefined ? {} : { workers };
   const limit = pool ? PERIODS_AT_ONCE : 1;
   let running = 0;
@@ -266,32 +289,16 @@ async function generateAll(
     running--;
     waiting.shift()?.();
   };
-  // Each started at once (up to the limit), each outcome caught where it settles and taken in period order below.
-  const outcomes = periods.map(async (period) => {
+  return periods.map(async (period): Promise<Settled<GenerateOutcome>> => {
     await slot();
     try {
-      return { ok: true as const, value: await generatePeriod(deps, { period, ...how }) };
+      return { ok: true, value: await generatePeriod(deps, { period, ...how }) };
     } catch (error) {
-      return { ok: false as const, error };
+      return { ok: false, error };
     } finally {
       free();
     }
   });
-  let done = 0;
-  for (const [i, period] of periods.entries()) {
-    const ok = await guarded(
-      period,
-      async () => {
-        const outcome = await outcomes[i]!;
-        if (!outcome.ok) throw outcome.error;
-        return outcome.value;
-      },
-      (o) => result.generated.push(o),
-    );
-    if (!ok) failed.add(period);
-    onProgress?.({ stage: 'generate', done: ++done, total: periods.length, label: period });
-  }
-  return failed;
 }
 
 /**

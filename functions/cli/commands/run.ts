@@ -1,26 +1,46 @@
 /** `pmif-reports run`: what the scheduler does, in one go (also the heart of `npm start`). */
-import type { RunOptions, RunResult, runAll } from '../../app/run';
+import type { RunOptions, RunProgress, RunResult, runAll } from '../../app/run';
 import { BACKFILL_LIMIT } from '../../core/calendar';
 import { type ActionSpec, described } from '../command-spec';
 import { SHARED } from '../options';
 
-/** The whole flow with a progress bar per stage; everything it needs loads when it runs. */
+/**
+ * The whole flow with a progress bar per stage; everything it needs loads when it runs. Stages may overlap (each
+ * period is delivered as soon as it is generated): a later stage's bar replaces the current one only once the
+ * current one is full, showing the later stage's latest figures.
+ */
 export async function runWithProgress(deps: Parameters<typeof runAll>[0], options: RunOptions = {}) {
   const [{ runAll }, { progressReporter }] = await Promise.all([import('../../app/run'), import('../progress')]);
   const bars = new Map<string, ReturnType<typeof progressReporter>>();
+  let current: { stage: string; full: boolean } | undefined;
+  const held = new Map<string, RunProgress>();
+  const show = (p: RunProgress) => {
+    let bar = bars.get(p.stage);
+    if (!bar) {
+      for (const other of bars.values()) other.stop();
+      bar = progressReporter(p.stage);
+      bars.set(p.stage, bar);
+    }
+    current = { stage: p.stage, full: p.done >= p.total };
+    bar.update(p.done, p.total, p.label);
+  };
   const result = await runAll(
     deps,
     (p) => {
-      let bar = bars.get(p.stage);
-      if (!bar) {
-        for (const other of bars.values()) other.stop();
-        bar = progressReporter(p.stage);
-        bars.set(p.stage, bar);
+      if (current && current.stage !== p.stage && !current.full && !bars.has(p.stage)) {
+        held.set(p.stage, p);
+        return;
       }
-      bar.update(p.done, p.total, p.label);
+      show(p);
+      if (!current?.full) return;
+      for (const [stage, waiting] of held) {
+        held.delete(stage);
+        if (!bars.has(stage)) show(waiting);
+      }
     },
     options,
   );
+  for (const waiting of held.values()) show(waiting);
   for (const bar of bars.values()) bar.stop();
   return result;
 }
