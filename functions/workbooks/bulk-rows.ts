@@ -9,7 +9,7 @@
  * (`workbook-entries.ts`), so the rows' XML holds only numbers and cell references. The header row stays an exceljs
  * row of the sheet, as do the sheet's columns, views, filter and page setup; these rows follow it.
  */
-import type { Alignment, CellValue, Font } from 'exceljs';
+import type { Alignment, Borders, CellValue, Fill, Font } from 'exceljs';
 import {
   cellLines,
   DEFAULT_COLUMN_WIDTH,
@@ -22,7 +22,7 @@ import {
 import type { WriteTables } from './workbook-entries';
 
 /** exceljs's `ValueType` numbers for the values a bulk cell may hold. */
-const VALUE_TYPE = { null: 0, number: 2, string: 3, date: 4, formula: 6 } as const;
+export const VALUE_TYPE = { null: 0, number: 2, string: 3, date: 4, formula: 6 } as const;
 
 /** Excel's serial day of 1970-01-01 (the 1900 date system exceljs writes). */
 const UNIX_EPOCH_SERIAL = 25569;
@@ -183,7 +183,7 @@ function isFormula(value: unknown): value is FormulaValue {
   return typeof value === 'object' && value !== null && typeof (value as FormulaValue).formula === 'string';
 }
 
-function valueType(cell: BulkCell): number {
+export function valueType(cell: BulkCell): number {
   const { value } = cell;
   if (value === null || value === undefined) return VALUE_TYPE.null;
   if (typeof value === 'string') return VALUE_TYPE.string;
@@ -197,7 +197,7 @@ function valueType(cell: BulkCell): number {
 }
 
 /** The type exceljs files a cell's style under: a formula's by its cached result. */
-function effectiveType(cell: BulkCell, type: number): number {
+export function effectiveType(cell: BulkCell, type: number): number {
   if (type !== VALUE_TYPE.formula) return type;
   const { result } = cell.value as FormulaValue;
   if (typeof result === 'number') return VALUE_TYPE.number;
@@ -217,12 +217,20 @@ export function xmlEscape(text: string): string {
 const XML_SPECIAL = /[<>&'"\u007F\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
 const XML_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' };
 
-/** The style exceljs would record for the cell: only what was set on it. */
-function styleOf(cell: BulkCell): object {
-  const style: { numFmt?: string; font?: Partial<Font>; alignment?: Partial<Alignment> } = {};
+/** The style exceljs would record for the cell: only what was set on it (a plain cell may also have a fill and border). */
+export function styleOf(cell: BulkCell & { fill?: Fill; border?: Partial<Borders> }): object {
+  const style: {
+    numFmt?: string;
+    font?: Partial<Font>;
+    alignment?: Partial<Alignment>;
+    fill?: Fill;
+    border?: Partial<Borders>;
+  } = {};
   if (cell.numFmt) style.numFmt = cell.numFmt;
   if (cell.font) style.font = cell.font;
   if (cell.alignment) style.alignment = cell.alignment;
+  if (cell.fill) style.fill = cell.fill;
+  if (cell.border) style.border = cell.border;
   return style;
 }
 
@@ -250,7 +258,7 @@ function styleIdMemo(tables: WriteTables): (cell: BulkCell, type: number) => num
 }
 
 /** A cell's XML after its opening `<c r=".." s=".."`, as exceljs renders each kind of value. */
-function cellBody(cell: BulkCell, type: number, tables: WriteTables): string {
+export function cellBody(cell: BulkCell, type: number, tables: WriteTables): string {
   const { value } = cell;
   if (type === VALUE_TYPE.null) return '/>';
   if (type === VALUE_TYPE.string) return ` t="s"><v>${tables.sharedString(value as string)}</v></c>`;

@@ -77,20 +77,35 @@ export function packDeterministic(zipBytes: Uint8Array): Uint8Array {
  * keep {@link repackDeterministic}.
  */
 export function packEntries(entries: readonly (readonly [string, Uint8Array])[]): Uint8Array {
+  return packDeflated(entries.map(([name, data]) => [name, deflateEntry(data)]));
+}
+
+/** An entry's data as a zip holds it: deflated, with its CRC and size. */
+export interface DeflatedEntry {
+  readonly crc: number;
+  readonly size: number;
+  readonly packed: Uint8Array;
+}
+
+/** Deflate one entry's data as {@link packEntries} does. */
+export function deflateEntry(data: Uint8Array): DeflatedEntry {
+  return { crc: crc32(data), size: data.byteLength, packed: deflateRawSync(data, { level: REPORT_DEFLATE_LEVEL }) };
+}
+
+/** Zip entries already deflated by {@link deflateEntry} (a writer may keep the ones every workbook repeats). */
+export function packDeflated(entries: readonly (readonly [string, DeflatedEntry])[]): Uint8Array {
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
-  for (const [name, data] of entries) {
+  for (const [name, { crc, size, packed }] of entries) {
     const nameBytes = Buffer.from(name, 'utf8');
-    const packed = deflateRawSync(data, { level: REPORT_DEFLATE_LEVEL });
-    const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    writeEntryFields(local, 4, crc, packed.byteLength, data.byteLength, nameBytes.byteLength);
+    writeEntryFields(local, 4, crc, packed.byteLength, size, nameBytes.byteLength);
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(VERSION, 4); // made by: MS-DOS, zip 2.0
-    writeEntryFields(header, 6, crc, packed.byteLength, data.byteLength, nameBytes.byteLength);
+    writeEntryFields(header, 6, crc, packed.byteLength, size, nameBytes.byteLength);
     // extra, comment, disk number, internal and external attributes stay 0.
     header.writeUInt32LE(offset, 42);
     parts.push(local, nameBytes, packed);

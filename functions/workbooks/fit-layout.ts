@@ -6,7 +6,7 @@
  * would draw it (the widest common fallback): each column gets at least the width of its widest formatted value
  * (bold included), and each row with wrapped text a stored height for the lines it wraps to at its column's width.
  */
-import type { Worksheet } from 'exceljs';
+import type { Alignment } from 'exceljs';
 
 /** What the layout reads of a cell: an exceljs cell, or a long table's plain cell (`bulk-rows.ts`). */
 export interface LaidOutCell {
@@ -14,6 +14,22 @@ export interface LaidOutCell {
   numFmt?: string | undefined;
   font?: { bold?: boolean | undefined } | undefined;
   alignment?: { wrapText?: boolean | undefined } | undefined;
+}
+
+/** What fitting reads and sets of a sheet: exceljs's `Worksheet`, or the report's plain sheet (`plain-workbook.ts`). */
+export interface FittedSheet {
+  eachRow(options: { includeEmpty: false }, visit: (row: FittedRow) => void): void;
+  getColumn(col: number): { width?: number | undefined };
+}
+
+interface FittedRow {
+  height?: number | undefined;
+  eachCell(options: { includeEmpty: false }, visit: (cell: FittedCell, col: number) => void): void;
+}
+
+interface FittedCell extends LaidOutCell {
+  readonly isMerged: boolean;
+  alignment?: Partial<Alignment> | undefined;
 }
 
 /** Advance widths of DejaVu Sans (em), by character class; bold is about 9 % wider. */
@@ -178,7 +194,7 @@ export const DEFAULT_COLUMN_WIDTH = 8.43;
  * Fit one sheet: widen each column to its widest unwrapped value (a text longer than {@link MAX_AUTO_WIDTH}
  * wraps instead), then give every row holding wrapped text the height of its longest cell.
  */
-export function fitSheetLayout(sheet: Worksheet): void {
+export function fitSheetLayout(sheet: FittedSheet): void {
   const needed = new Map<number, number>();
   sheet.eachRow({ includeEmpty: false }, (row) => {
     row.eachCell({ includeEmpty: false }, (cell, col) => {

@@ -5,8 +5,8 @@
  */
 
 import { TZDate } from '@date-fns/tz';
-import type { Alignment, CellValue, Font, Style, Worksheet } from 'exceljs';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import type { Alignment, AutoFilter, Borders, CellValue, Fill, Font, Style } from 'exceljs';
 import { AGE_LABELS, BREAKDOWN_TEXT, type Breakdown, GENDER_LABELS } from '../core/breakdown';
 import { STATUS_LABELS, SUBMISSION_STATUS_LABELS, LABELS as T } from '../core/labels';
 import { PROGRAMME_ZONE } from '../core/period';
@@ -23,9 +23,11 @@ import {
 import { AGE_BRACKETS, type Bilingual, type ChangeNote, GENDERS, type IsoDate, type Lang } from '../core/types';
 import { type BulkColumn, type BulkRows, fillBulkRows, renderBulkRows, spliceBulkRows } from './bulk-rows';
 import { DEFAULT_COLUMN_WIDTH, fitSheetLayout } from './fit-layout';
+import { type PlainConditionalFormat, type PlainSheetOptions, PlainWorkbook } from './plain-workbook';
 import { safeCellText } from './safe-text';
 import { shareCellStyles } from './share-styles';
 import { writeWorkbookPacked } from './workbook-entries';
+import { writePlainWorkbook } from './write-plain-workbook';
 
 /**
  * Sheet names are part of the contract with readers (and auditors' macros): each edition names its sheets in its
@@ -210,6 +212,39 @@ function solidFill(argb: string): Style['fill'] {
 // ---------------------------------------------------------------------------------------------------------------
 // Sheets, tables and page setup.
 
+/**
+ * Which writer builds the workbook: `plain` (the default) fills a {@link PlainWorkbook} and writes its XML directly
+ * (`write-plain-workbook.ts`); `exceljs` fills exceljs's workbook and lets exceljs write it, the reference the tests
+ * compare the plain writer with. Both are filled by the same code below, through the API they share.
+ */
+export type ReportWriter = 'plain' | 'exceljs';
+
+/** What the report writes to a cell of a header, totals or facts row: a table cell's properties, a fill and border. */
+interface ReportCell extends CellTarget {
+  fill?: Fill;
+  border?: Partial<Borders>;
+}
+
+/** The part of a worksheet the report uses, with exceljs's meaning: exceljs's `Worksheet` or a {@link PlainSheet}. */
+interface ReportSheet {
+  readonly id: number;
+  readonly name: string;
+  getRow(row: number): { getCell(col: number): ReportCell; readonly cellCount: number };
+  getColumn(col: number): { width?: number | undefined };
+  autoFilter?: AutoFilter;
+  addConditionalFormatting(format: PlainConditionalFormat): void;
+}
+
+interface ReportWorkbook {
+  creator: string;
+  lastModifiedBy: string;
+  title: string;
+  created: Date;
+  modified: Date;
+  lastPrinted: Date;
+  addWorksheet(name: string, options: PlainSheetOptions): ReportSheet;
+}
+
 interface SheetOptions {
   lang: Lang;
   /** Printed in the page header, e.g. `PMIF projekta pārskats · PMIF-2024-001 · 2025-Q2 · r2`. */
@@ -223,7 +258,7 @@ function headerFooterText(s: string): string {
   return safeCellText(s).slice(0, 120).replace(/&/g, '&&');
 }
 
-function addSheet(workbook: ExcelJS.Workbook, name: string, options: SheetOptions): Worksheet {
+function addSheet(workbook: ReportWorkbook, name: string, options: SheetOptions): ReportSheet {
   const xSplit = options.frozenColumns ?? 0;
   const firstFree = `${columnLetter(xSplit + 1)}2`;
   return workbook.addWorksheet(name, {
@@ -261,7 +296,7 @@ interface Column<R> {
   put: (cell: CellTarget, row: R, rowNumber: number) => void;
 }
 
-function styleHeaderRow(sheet: Worksheet, count: number): void {
+function styleHeaderRow(sheet: ReportSheet, count: number): void {
   const row = sheet.getRow(1);
   for (let c = 1; c <= count; c++) {
     const cell = row.getCell(c);
@@ -276,14 +311,14 @@ function styleHeaderRow(sheet: Worksheet, count: number): void {
  * The data rows of the tables of the workbook being written, by sheet: every table's rows are bulk rows
  * (`bulk-rows.ts`), written as sheet XML after the exceljs header row when the workbook is written.
  */
-const bulkRowsOf = new WeakMap<Worksheet, BulkRows>();
+const bulkRowsOf = new WeakMap<ReportSheet, BulkRows>();
 
 /**
  * Write a table whose header is row 1, with an autofilter over the header and data rows. The data rows are bulk
  * rows; rows a caller adds after them (totals, facts) are exceljs rows, and may widen the columns further.
  * @returns the last data row (1 when there are none).
  */
-function writeTable<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[], rows: readonly R[]): number {
+function writeTable<R>(sheet: ReportSheet, lang: Lang, columns: Column<R>[], rows: readonly R[]): number {
   columns.forEach((column, i) => {
     sheet.getRow(1).getCell(i + 1).value = column.header[lang];
   });
@@ -294,7 +329,7 @@ function writeTable<R>(sheet: Worksheet, lang: Lang, columns: Column<R>[], rows:
   return lastRow;
 }
 
-function writeBulkRows<R>(sheet: Worksheet, columns: readonly BulkColumn<R>[], rows: readonly R[]): void {
+function writeBulkRows<R>(sheet: ReportSheet, columns: readonly BulkColumn<R>[], rows: readonly R[]): void {
   if (bulkRowsOf.has(sheet)) throw new Error(`${sheet.name}: one table per sheet`);
   const filled = fillBulkRows(sheet.name, columns, rows);
   filled.widths.forEach((width, i) => {
@@ -313,7 +348,7 @@ const TOP: Partial<Alignment> = Object.freeze({ vertical: 'top' });
 const WRAP_TOP_LEFT: Partial<Alignment> = Object.freeze({ wrapText: true, vertical: 'top', horizontal: 'left' });
 
 /** A label | value list: the report's facts in a fixed reading order (no autofilter: it is not a table to sort). */
-function writeSummary(sheet: Worksheet, lang: Lang, rows: SummaryRow[]): void {
+function writeSummary(sheet: ReportSheet, lang: Lang, rows: SummaryRow[]): void {
   sheet.getRow(1).getCell(1).value = T.field[lang];
   sheet.getRow(1).getCell(2).value = T.rawValue[lang];
   styleHeaderRow(sheet, 2);
@@ -342,7 +377,7 @@ function writeSummary(sheet: Worksheet, lang: Lang, rows: SummaryRow[]): void {
  * One conditional-format rule per label on a column: a light tint of the status colour with dark bold text,
  * readable on screen and in black-and-white print (white on amber would not be).
  */
-function colourByLabel(sheet: Worksheet, column: number, lastRow: number, colours: [string, string][]): void {
+function colourByLabel(sheet: ReportSheet, column: number, lastRow: number, colours: [string, string][]): void {
   if (lastRow < 2) return;
   const letter = columnLetter(column);
   sheet.addConditionalFormatting({
@@ -369,10 +404,12 @@ function submissionColours(lang: Lang): [string, string][] {
   ]);
 }
 
-function newWorkbook(generatedAt: string, title: string): ExcelJS.Workbook {
+async function newWorkbook(generatedAt: string, title: string, writer: ReportWriter): Promise<ReportWorkbook> {
   const when = new Date(generatedAt);
   if (Number.isNaN(when.getTime())) throw new RangeError(`generatedAt is not an ISO timestamp: ${generatedAt}`);
-  const workbook = new ExcelJS.Workbook();
+  // exceljs is loaded only for the reference writer: a render worker or Lambda never loads its document model.
+  const workbook: ReportWorkbook =
+    writer === 'plain' ? new PlainWorkbook() : new (await import('exceljs')).default.Workbook();
   // Every date in the package comes from the model, never the wall clock, so the same model gives the same bytes.
   workbook.creator = CREATOR;
   workbook.lastModifiedBy = CREATOR;
@@ -383,9 +420,21 @@ function newWorkbook(generatedAt: string, title: string): ExcelJS.Workbook {
   return workbook;
 }
 
-async function finish(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
-  // Widths and heights as the widest common font draws them, so no office suite shows `###` or a clipped row.
-  // (Bulk rows were fitted alike when they were filled; their columns' widths are set on the sheet.)
+async function finish(workbook: ReportWorkbook): Promise<Uint8Array> {
+  if (workbook instanceof PlainWorkbook) {
+    // Widths and heights as the widest common font draws them, so no office suite shows `###` or a clipped row.
+    // (Bulk rows were fitted alike when they were filled; their columns' widths are set on the sheet.)
+    workbook.eachSheet((sheet) => {
+      fitSheetLayout(sheet);
+      sheet.bulkRows = bulkRowsOf.get(sheet);
+    });
+    return writePlainWorkbook(workbook);
+  }
+  return finishWithExcelJs(workbook as ExcelJS.Workbook);
+}
+
+/** The reference writer: exceljs's own, with the bulk rows spliced into its sheet XML. */
+async function finishWithExcelJs(workbook: ExcelJS.Workbook): Promise<Uint8Array> {
   workbook.eachSheet(fitSheetLayout);
   shareCellStyles(workbook);
   return writeWorkbookPacked(workbook, (tables) => {
@@ -408,7 +457,7 @@ function countByStatus(statuses: readonly IndicatorStatus[]): Record<IndicatorSt
   return counts;
 }
 
-function addFinanceFacts(sheet: Worksheet, lang: Lang, startRow: number, facts: [Bilingual, number, string][]): void {
+function addFinanceFacts(sheet: ReportSheet, lang: Lang, startRow: number, facts: [Bilingual, number, string][]): void {
   facts.forEach(([label, value, numFmt], i) => {
     const row = sheet.getRow(startRow + i);
     row.getCell(1).value = label[lang];
@@ -418,7 +467,7 @@ function addFinanceFacts(sheet: Worksheet, lang: Lang, startRow: number, facts: 
 }
 
 /** A totals row of SUM formulas over rows 2..lastRow, each with its cached result. */
-function addTotals(sheet: Worksheet, lang: Lang, row: number, lastRow: number, sums: [number, number][]): void {
+function addTotals(sheet: ReportSheet, lang: Lang, row: number, lastRow: number, sums: [number, number][]): void {
   const cell = sheet.getRow(row).getCell(1);
   cell.value = T.total[lang];
   for (const [column, total] of sums) {
@@ -450,10 +499,14 @@ function sum(values: readonly number[]): number {
  * Deterministic: the same model and language give the same bytes (package dates come from `generatedAt`).
  * @throws RangeError when the model holds a non-finite number or a malformed date (a bug upstream).
  */
-export async function renderProjectXlsx(model: ProjectReportModel, lang: Lang): Promise<Uint8Array> {
+export async function renderProjectXlsx(
+  model: ProjectReportModel,
+  lang: Lang,
+  writer: ReportWriter = 'plain',
+): Promise<Uint8Array> {
   const { project } = model;
   const heading = `${T.projectReport[lang]} · ${project.id} · ${model.period} · r${model.revision}`;
-  const workbook = newWorkbook(model.generatedAt, heading);
+  const workbook = await newWorkbook(model.generatedAt, heading, writer);
   const options: SheetOptions = { lang, heading };
 
   writeProjectSummary(addSheet(workbook, XLSX_SHEETS.summary[lang], options), model, lang);
@@ -473,7 +526,7 @@ export async function renderProjectXlsx(model: ProjectReportModel, lang: Lang): 
   return finish(workbook);
 }
 
-function writeProjectSummary(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+function writeProjectSummary(sheet: ReportSheet, model: ProjectReportModel, lang: Lang): void {
   const { project, submission, finance } = model;
   const counts = countByStatus(model.indicators.map((i) => i.status));
   const rows: SummaryRow[] = [
@@ -516,7 +569,7 @@ function writeProjectSummary(sheet: Worksheet, model: ProjectReportModel, lang: 
   writeSummary(sheet, lang, rows);
 }
 
-function writeProjectIndicators(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+function writeProjectIndicators(sheet: ReportSheet, model: ProjectReportModel, lang: Lang): void {
   // Columns F (target) and H (cumulative) feed the live % of target in column I.
   const columns: Column<IndicatorRow>[] = [
     { header: T.code, width: 10, maxWidth: 16, put: (c, i) => text(c, i.code) },
@@ -557,7 +610,7 @@ interface BreakdownRow {
  * indicator, so the cells of one indicator add up to its cumulative value (and filter by code).
  */
 function writeBreakdowns(
-  sheet: Worksheet,
+  sheet: ReportSheet,
   items: readonly { code: string; name: Bilingual; breakdown?: Breakdown }[],
   lang: Lang,
 ): void {
@@ -619,7 +672,7 @@ function rowFormat(i: IndicatorRow): string {
   return countFormat(i.baseline, i.target, i.thisPeriod, i.cumulative, i.milestone);
 }
 
-function writeProjectFinance(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+function writeProjectFinance(sheet: ReportSheet, model: ProjectReportModel, lang: Lang): void {
   const { finance } = model;
   const columns: Column<ProjectReportModel['finance']['categories'][number]>[] = [
     { header: T.costCategory, width: 22, maxWidth: 50, wrap: true, put: (c, f) => text(c, f.category) },
@@ -660,7 +713,7 @@ function writeProjectFinance(sheet: Worksheet, model: ProjectReportModel, lang: 
   ]);
 }
 
-function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang): void {
+function writeLineage(sheet: ReportSheet, model: ProjectReportModel, lang: Lang): void {
   const columns: Column<ProjectReportModel['lineage'][number]>[] = [
     { header: T.figure, width: 12, maxWidth: 40, put: (c, l) => text(c, l.superseded ? T.superseded[lang] : l.figure) },
     { header: T.reportingPeriod, width: 10, put: (c, l) => text(c, l.period) },
@@ -687,9 +740,13 @@ function writeLineage(sheet: Worksheet, model: ProjectReportModel, lang: Lang): 
  * Deterministic: the same model and language give the same bytes (package dates come from `generatedAt`).
  * @throws RangeError when the model holds a non-finite number or a malformed date (a bug upstream).
  */
-export async function renderProgrammeXlsx(model: ProgrammeReportModel, lang: Lang): Promise<Uint8Array> {
+export async function renderProgrammeXlsx(
+  model: ProgrammeReportModel,
+  lang: Lang,
+  writer: ReportWriter = 'plain',
+): Promise<Uint8Array> {
   const heading = `${T.programmeReport[lang]} · ${model.period} · r${model.revision}`;
-  const workbook = newWorkbook(model.generatedAt, heading);
+  const workbook = await newWorkbook(model.generatedAt, heading, writer);
   const options: SheetOptions = { lang, heading };
 
   writeProgrammeSummary(addSheet(workbook, XLSX_SHEETS.summary[lang], options), model, lang);
@@ -711,7 +768,7 @@ export async function renderProgrammeXlsx(model: ProgrammeReportModel, lang: Lan
   return finish(workbook);
 }
 
-function writeProgrammeSummary(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+function writeProgrammeSummary(sheet: ReportSheet, model: ProgrammeReportModel, lang: Lang): void {
   const { finance, completeness } = model;
   const statusTotals = Object.fromEntries(
     STATUSES.map((s) => [s, sum(model.projects.map((p) => p.statusCounts[s]))]),
@@ -751,7 +808,7 @@ function writeProgrammeSummary(sheet: Worksheet, model: ProgrammeReportModel, la
   writeSummary(sheet, lang, rows);
 }
 
-function writeProgrammeProjects(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+function writeProgrammeProjects(sheet: ReportSheet, model: ProgrammeReportModel, lang: Lang): void {
   type Row = ProgrammeReportModel['projects'][number];
   const columns: Column<Row>[] = [
     { header: T.projectId, width: 14, maxWidth: 24, put: (c, p) => text(c, p.id) },
@@ -779,7 +836,7 @@ function writeProgrammeProjects(sheet: Worksheet, model: ProgrammeReportModel, l
   });
 }
 
-function writeProgrammeIndicators(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+function writeProgrammeIndicators(sheet: ReportSheet, model: ProgrammeReportModel, lang: Lang): void {
   type Row = ProgrammeReportModel['indicators'][number];
   const format = (i: Row) => countFormat(i.target, i.thisPeriod, i.cumulative);
   // Columns D (targets) and G (values of the projects with those targets) feed the live % of target in column H.
@@ -801,7 +858,7 @@ function writeProgrammeIndicators(sheet: Worksheet, model: ProgrammeReportModel,
   writeTable(sheet, lang, columns, model.indicators);
 }
 
-function writeProgrammeFinance(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+function writeProgrammeFinance(sheet: ReportSheet, model: ProgrammeReportModel, lang: Lang): void {
   type Row = ProgrammeReportModel['projects'][number];
   const columns: Column<Row>[] = [
     { header: T.project, width: 14, maxWidth: 24, put: (c, p) => text(c, p.id) },
@@ -842,7 +899,7 @@ type ChangeRow = { change: ReportChange } | { note: ChangeNote };
  * the revision's change list (an operator's reason, registry fields old → new, projects added or removed), with its
  * project, what changed and the old and new values in their own columns where the line has them.
  */
-function writeChanges(sheet: Worksheet, model: ProgrammeReportModel, lang: Lang): void {
+function writeChanges(sheet: ReportSheet, model: ProgrammeReportModel, lang: Lang): void {
   const format = (c: ReportChange) => (c.figure === 'finance' ? FMT.money : countFormat(c.old, c.new));
   const rows: ChangeRow[] = [
     ...model.changes.map((change) => ({ change })),
