@@ -1,13 +1,12 @@
 /**
  * A {@link PlainWorkbook} as the parts exceljs 4.4 writes for the same workbook: the same XML, in the same order,
  * with strings and styles numbered in the order exceljs numbers them (every sheet's exceljs-style rows first, in
- * sheet, row and column order, then each sheet's bulk rows, as `workbook-entries.ts` adds them). The shared-string
- * and style tables are exceljs's own (its `SharedStringsXform` and `StylesXform`, filled once per distinct style);
- * the parts that are the same for every report (theme, package relationships, page setup) are written from
+ * sheet, row and column order, then each sheet's bulk rows, as `workbook-entries.ts` adds them). The style table
+ * is exceljs's own (`style-table.ts`), the shared strings are written as exceljs writes them; the parts that are
+ * the same for every report (theme, package relationships, page setup) are written from
  * constant text. `test/unit/plain-workbook.test.ts` writes generated reports both ways and compares every part.
  */
 import type { AutoFilter } from 'exceljs';
-import StylesXform from 'exceljs/lib/xlsx/xform/style/styles-xform.js';
 import theme1 from 'exceljs/lib/xlsx/xml/theme1.js';
 import {
   cellBody,
@@ -22,6 +21,7 @@ import {
 import { type DeflatedEntry, deflateEntry, packDeflated } from './deterministic-zip';
 import { DEFAULT_COLUMN_WIDTH } from './fit-layout';
 import type { PlainCell, PlainRow, PlainSheet, PlainWorkbook } from './plain-workbook';
+import { StyleTable } from './style-table';
 import type { WriteTables } from './workbook-entries';
 
 const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
@@ -80,19 +80,10 @@ function utf8(xml: string | readonly string[]): Buffer {
  */
 export function plainWorkbookParts(workbook: PlainWorkbook): [string, string | string[]][] {
   const strings = new SharedStrings();
-  const styles = new StylesXform(true);
-  const styleIds = new Map<string, number>();
+  const styles = new StyleTable();
   const tables: WriteTables = {
     sharedString: (text) => strings.add(text),
-    styleId: (style, type) => {
-      const key = `${type}|${JSON.stringify(style)}`;
-      let id = styleIds.get(key);
-      if (id === undefined) {
-        id = styles.addStyleModel(style, type);
-        styleIds.set(key, id);
-      }
-      return id;
-    },
+    styleId: (style, type) => styles.styleId(style, type),
   };
   // exceljs numbers its own cells' strings and styles sheet by sheet, then each sheet's conditional formats; the
   // bulk rows come after every sheet's.
@@ -152,13 +143,13 @@ interface PreparedSheet {
   conditionalFormats: string;
 }
 
-function prepareSheet(sheet: PlainSheet, tables: WriteTables, styles: StylesXform): PreparedSheet {
+function prepareSheet(sheet: PlainSheet, tables: WriteTables, styles: StyleTable): PreparedSheet {
   const rows: string[] = [];
   for (const row of sheet.rows) if (row) rows[row.number] = rowXml(row, tables);
   const conditionalFormats = sheet.conditionalFormats
     .map((format) => {
       const rules = format.rules.map((rule) => {
-        const dxfId = styles.addDxfStyle(rule.style);
+        const dxfId = styles.dxfId(rule.style);
         const formula = rule.formulae[0] === undefined ? '' : `<formula>${xmlEscape(rule.formulae[0])}</formula>`;
         return `<cfRule type="expression" dxfId="${dxfId}" priority="${rule.priority}">${formula}</cfRule>`;
       });
