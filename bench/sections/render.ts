@@ -57,6 +57,9 @@ function pdfPages(bytes: Uint8Array): number {
   ).length;
 }
 
+/** Renders per process for the project report: the first, the warm ones (3–6) and the steady ones (11–20). */
+const STEADY_RUNS = 20;
+
 export async function benchRender(ctx: BenchContext): Promise<SectionResult> {
   const section = '2 Rendering';
   const figures: Figure[] = [];
@@ -70,13 +73,21 @@ export async function benchRender(ctx: BenchContext): Promise<SectionResult> {
   ctx.log(`render: one project report (${projectId}), ${ctx.rounds} processes`);
   const firsts: number[] = [];
   const warm: number[] = [];
+  const steady: number[] = [];
   let sizes = { pdfBytes: 0, xlsxBytes: 0 };
   for (let i = 0; i < ctx.rounds; i++) {
-    const { result } = await runChild<ProjectRenderResult>(ctx.children.projectRender, [inputsFile, projectId, '6']);
+    const { result } = await runChild<ProjectRenderResult>(ctx.children.projectRender, [
+      inputsFile,
+      projectId,
+      String(STEADY_RUNS),
+    ]);
     const [first, ...rest] = result.runs;
     firsts.push(first!.ms);
-    // The second run still warms up; the rest are steady.
-    warm.push(...rest.slice(1).map((r) => r.ms));
+    // "Warm" (the goal's figure, as measured since the first round) is runs 3–6: past the first render, but V8 is
+    // still optimising the code then, so they take about twice a steady render. Runs 11–20 are the steady state a
+    // render worker reaches after a few reports (what a large programme's reports cost).
+    warm.push(...rest.slice(1, 5).map((r) => r.ms));
+    steady.push(...rest.slice(9).map((r) => r.ms));
     sizes = { pdfBytes: first!.pdfBytes, xlsxBytes: first!.xlsxBytes };
   }
   figures.push({
@@ -87,7 +98,8 @@ export async function benchRender(ctx: BenchContext): Promise<SectionResult> {
     met: median(warm) <= 80,
   });
   figures.push({ section, name: 'the same, first render in a fresh process', value: ms(median(firsts)) });
-  data.project = { projectId, firstMs: firsts, warmMs: warm, ...sizes };
+  figures.push({ section, name: 'the same, steady (renders 11–20 of one process)', value: ms(median(steady)) });
+  data.project = { projectId, firstMs: firsts, warmMs: warm, steadyMs: steady, ...sizes };
 
   // The 2 000-row table.
   const rows = makeTableRows(TABLE_ROWS);

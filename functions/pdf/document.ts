@@ -116,7 +116,7 @@ export class ReportCanvas {
    * is drawn outside such an element (rules, fills, stripes) is an artifact: the canvas keeps an artifact sequence
    * open between elements, so decoration never reads as text. An element may run onto a new page.
    */
-  tag(role: string, draw: () => void, options: StructureOptions = {}): void {
+  tag(role: string, draw: () => void, options?: StructureOptions): void {
     this.closeDecoration();
     const parent = this.parent();
     const element = this.structure.element(role, options);
@@ -129,7 +129,7 @@ export class ReportCanvas {
   }
 
   /** A grouping element (Table, TR, Sect, L): elements tagged inside `body` become its children. */
-  group(role: string, body: () => void, options: StructureOptions = {}): void {
+  group(role: string, body: () => void, options?: StructureOptions): void {
     const parent = this.parent();
     const element = this.structure.element(role, options);
     this.parents.push(element);

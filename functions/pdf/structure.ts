@@ -11,8 +11,14 @@
  * their elements in the parent tree, which pdfkit keeps and writes. Elements with attributes (a Figure's
  * alternate text and box, a header cell's scope, the document's language) go through pdfkit's own object writer.
  *
- * Reads pdfkit internals (`page.markings`, `page.structParentTreeKey`, `_write`, `_offset`, `_refEnd`); pdfkit is
- * pinned, and the tagging tests read every report's tree back with pdf.js.
+ * An element written here has no pdfkit object at all, only its object number ({@link ElementRef}): pdfkit's
+ * PDFReference carries a dictionary, a stream buffer and its document, and one per table cell that lived until the
+ * document ended was much of the garbage collector's work. The parent tree, which names an element per marked
+ * sequence of every page, is written by {@link writeParentTree} in one pass.
+ *
+ * Reads pdfkit internals (`page.markings`, `page.structParentTreeKey`, `_write`, `_offset`, `_offsets`, `_refEnd`,
+ * the parent tree's `_items`); pdfkit is pinned, the tagging tests read every report's tree back with pdf.js and
+ * the document-writes test compares the bytes with pdfkit's own structure elements.
  */
 
 /** A pdfkit object reference (PDFReference). */
@@ -40,12 +46,38 @@ interface PageLike {
 interface TaggingDocument {
   page: PageLike;
   _offset: number;
+  /** Every object's byte offset by object number (1-based), null until written: pdfkit's cross-reference table. */
+  _offsets: (number | null)[];
   _write(data: string): void;
   _refEnd(ref: Ref): void;
   ref(data?: Record<string, unknown>): Ref;
   addContent(data: string): unknown;
   getStructTreeRoot(): Ref;
-  getStructParentTree(): { get(key: number): (Ref | null)[] };
+  getStructParentTree(): ParentTree;
+}
+
+/** pdfkit's number tree of the marked-content parents: per page key, the element of each marked-content id. */
+interface ParentTree {
+  _items: Record<number, (ElementRef | Ref | null | undefined)[]>;
+  get(key: number): (ElementRef | Ref | null)[];
+  toString(): string;
+}
+
+/**
+ * The object number of an element written here. pdfkit writes it where a value refers to it (an attribute
+ * element's /P or /K, the parent tree) as it writes its own references: `${string}`, which is `N 0 R` here; the tag
+ * keeps pdfkit's object writer from taking it for a dictionary.
+ */
+class ElementRef {
+  constructor(readonly id: number) {}
+
+  get [Symbol.toStringTag](): string {
+    return 'PDFReference';
+  }
+
+  toString(): string {
+    return `${this.id} 0 R`;
+  }
 }
 
 /** Options of a structure element; `scope` (TH) and `bbox` (Figure) as pdfkit takes them. */
@@ -61,22 +93,24 @@ export interface StructureOptions {
 }
 
 /** A child of an element: another element, a marked-content id on the element's page, or one on another page. */
-type Kid = Ref | number | { Type: 'MCR'; Pg: Ref; MCID: number };
+type Kid = ElementRef | Ref | number | { Type: 'MCR'; Pg: Ref; MCID: number };
 
 /** Roles written on the fast path: plain names that need no escaping. */
 const PLAIN_ROLE = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** One structure element being built. */
 export class StructureElement {
-  readonly ref: Ref;
+  readonly ref: ElementRef | Ref;
   private readonly kids: Kid[] = [];
   private page: Ref | undefined;
 
   constructor(
     readonly role: string,
-    ref: Ref,
+    /** An ElementRef when the element is written here, pdfkit's reference when it has attributes. */
+    ref: ElementRef | Ref,
     /** pdfkit-style entries besides /S, /P, /K, /Pg (attributes), or null for none. */
     private readonly attributes: Record<string, unknown> | null,
+    private readonly parentTree: ParentTree,
   ) {
     this.ref = ref;
   }
@@ -87,20 +121,32 @@ export class StructureElement {
     this.kids.push(this.page === page ? mcid : { Type: 'MCR', Pg: page, MCID: mcid });
   }
 
+  /**
+   * The element's content as pdfkit's page break sees it (the marking's `structContent`): when a marked-content
+   * sequence is open at a page break, pdfkit ends it, reopens it on the new page with a new id and hands that id
+   * here, after entering null for it in the page's parent-tree array.
+   */
+  push(more: { refs: { pageRef: Ref; mcid: number }[] }): void {
+    for (const { pageRef, mcid } of more.refs) {
+      const key = pageRef.data.StructParents as number;
+      this.parentTree.get(key)[mcid] = this.ref;
+      this.addContent(pageRef, mcid);
+    }
+  }
+
   addChild(child: StructureElement): void {
     this.kids.push(child.ref);
   }
 
   /** Write the element as its own object, child of `parent` (a structure element or the tree root). */
-  write(doc: TaggingDocument, parent: Ref): void {
+  write(doc: TaggingDocument, parent: ElementRef | Ref): void {
     const ref = this.ref;
-    if (this.attributes === null && PLAIN_ROLE.test(this.role)) {
+    if (ref instanceof ElementRef) {
       let kids = '';
       for (const kid of this.kids) kids += kids === '' ? kidSyntax(kid) : ` ${kidSyntax(kid)}`;
       const page = this.page ? ` /Pg ${this.page.id} 0 R` : '';
-      ref.offset = doc._offset;
+      doc._offsets[ref.id - 1] = doc._offset;
       doc._write(`${ref.id} 0 obj\n<</S /${this.role} /P ${parent.id} 0 R /K [${kids}]${page}>>\nendobj`);
-      doc._refEnd(ref);
       return;
     }
     Object.assign(ref.data, { S: this.role, ...this.attributes, P: parent, K: this.kids });
@@ -111,6 +157,7 @@ export class StructureElement {
 
 function kidSyntax(kid: Kid): string {
   if (typeof kid === 'number') return `${kid}`;
+  if (kid instanceof ElementRef) return `${kid.id} 0 R`;
   if ('Type' in kid) return `<</Type /MCR /Pg ${kid.Pg.id} 0 R /MCID ${kid.MCID}>>`;
   return `${kid.id} 0 R`;
 }
@@ -134,32 +181,18 @@ function attributesOf(doc: TaggingDocument, options: StructureOptions): Record<s
   return Object.keys(data).length > 0 ? data : null;
 }
 
-/**
- * The content of an element as pdfkit's page break sees it: when a marked-content sequence is open at a page break,
- * pdfkit ends it, reopens it on the new page with a new id and hands that id here (`push`).
- */
-class ElementContent {
-  constructor(
-    private readonly doc: TaggingDocument,
-    private readonly element: StructureElement,
-  ) {}
-
-  push(more: { refs: { pageRef: Ref; mcid: number }[] }): void {
-    for (const { pageRef, mcid } of more.refs) {
-      const key = pageRef.data.StructParents as number;
-      this.doc.getStructParentTree().get(key)[mcid] = this.element.ref;
-      this.element.addContent(pageRef, mcid);
-    }
-  }
-}
-
 /** Writes a document's structure tree: elements as they complete, the document element at the end. */
 export class StructureWriter {
   private readonly doc: TaggingDocument;
   private readonly root: StructureElement;
+  private readonly parentTree: ParentTree;
 
   constructor(pdf: PDFKit.PDFDocument, lang: string) {
     this.doc = pdf as unknown as TaggingDocument;
+    const tree = this.doc.getStructParentTree();
+    this.parentTree = tree;
+    // Written in one pass (pdfkit's object writer tests every entry's type); the same text.
+    if (typeof tree._items === 'object' && tree._items !== null) tree.toString = () => writeParentTree(tree);
     this.root = this.element('Document', { lang });
     const treeRoot = this.doc.getStructTreeRoot();
     treeRoot.data.K = [this.root.ref];
@@ -170,8 +203,14 @@ export class StructureWriter {
   }
 
   /** A new element (its object number is taken now, as pdfkit takes it). */
-  element(role: string, options: StructureOptions = {}): StructureElement {
-    return new StructureElement(role, this.doc.ref({}), attributesOf(this.doc, options));
+  element(role: string, options?: StructureOptions): StructureElement {
+    const attributes = options ? attributesOf(this.doc, options) : null;
+    if (attributes !== null || !PLAIN_ROLE.test(role))
+      return new StructureElement(role, this.doc.ref({}), attributes, this.parentTree);
+    // The next object number, as pdfkit's `ref` takes it; the offset is filled in when the element is written.
+    const offsets = this.doc._offsets;
+    offsets.push(null);
+    return new StructureElement(role, new ElementRef(offsets.length), null, this.parentTree);
   }
 
   /**
@@ -181,10 +220,11 @@ export class StructureWriter {
   markContent(element: StructureElement): void {
     const { doc } = this;
     const page = doc.page;
-    const parents = doc.getStructParentTree().get(page.structParentTreeKey);
+    const parents = this.parentTree.get(page.structParentTreeKey);
     const mcid = parents.length;
     parents.push(element.ref);
-    page.markings.push({ tag: element.role, options: { mcid }, structContent: new ElementContent(doc, element) });
+    // pdfkit reopens the sequence on a new page with a new id (initPageMarkings), so no options are kept.
+    page.markings.push({ tag: element.role, structContent: element });
     doc.addContent(`/${element.role} <</MCID ${mcid}>> BDC`);
     element.addContent(page.dictionary, mcid);
   }
@@ -199,4 +239,29 @@ export class StructureWriter {
   finish(): void {
     this.root.write(this.doc, this.doc.getStructTreeRoot());
   }
+}
+
+/**
+ * The parent tree as pdfkit's number tree writes itself (PDFTree.toString through PDFObject.convert): its limits,
+ * then a line per page key with the page's elements by marked-content id, `null` where an id has none.
+ */
+export function writeParentTree(tree: Pick<ParentTree, '_items'>): string {
+  const keys = Object.keys(tree._items)
+    .map((key) => Number.parseInt(key, 10))
+    .sort((a, b) => a - b);
+  const out = ['<<'];
+  if (keys.length > 1) out.push(`  /Limits [${keys[0]} ${keys[keys.length - 1]}]`);
+  out.push('  /Nums [');
+  for (const key of keys) {
+    const items = tree._items[key] ?? [];
+    let line = `    ${key} [`;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (i > 0) line += ' ';
+      line += item === null || item === undefined ? 'null' : `${item}`;
+    }
+    out.push(`${line}]`);
+  }
+  out.push(']', '>>');
+  return out.join('\n');
 }

@@ -3,18 +3,9 @@
  * of a lineage appendix needs the column names. Rows are measured with `heightOfString` before drawing, so a row is
  * never split and never runs into the footer.
  */
-import type { ReportCanvas } from './document';
+import type { ReportCanvas, StructureOptions } from './document';
 import { drawWrapped, type LineState, newLineState, placeCompactLine, type WrappedText, wrapText } from './text-cache';
 import { COLOURS, hex } from './theme';
-
-/** Where a cell's text goes: its left edge and width, the row's top, the text's height, whether the row is clipped. */
-interface TextBox {
-  x: number;
-  y: number;
-  width: number;
-  textHeight: number;
-  clipped: boolean;
-}
 
 /** How a table cell's text is tagged in the structure tree. */
 type CellRole = 'TH' | 'TD';
@@ -80,7 +71,9 @@ const HARD_BREAK = /[\n\r\v\f\u0085\u2028\u2029]/;
 
 /**
  * A cell ready to draw: its content, its one-line width, and whether it must wrap. Every field is always present,
- * so that all cells share one object shape and the drawing loop reads them at full speed.
+ * so that all cells share one object shape and the drawing loop reads them at full speed. It is the one object a
+ * cell has from the column's value to the page: measuring fills in its width and lines (a long table's cells all
+ * live until the table is drawn, and each extra object per cell was the garbage collector's to copy).
  */
 interface Sized {
   text: string;
@@ -98,28 +91,43 @@ interface Sized {
   wrapped: WrappedText | null;
 }
 
-function sized(cell: CellContent, natural: number, wraps: boolean, wrapped: WrappedText | null): Sized {
+/** A cell of `value`, bold if `bold` or the value says so; measured later. */
+function sized(value: string | CellContent, bold: boolean): Sized {
+  if (typeof value === 'string') {
+    return plainCell(value, bold);
+  }
   return {
-    text: cell.text,
-    bold: cell.bold ?? false,
-    color: cell.color,
-    marker: cell.marker,
-    fill: cell.fill,
-    note: cell.note,
-    strip: cell.strip,
-    natural,
-    wraps,
-    wrapped,
+    text: value.text,
+    bold: bold || (value.bold ?? false),
+    color: value.color,
+    marker: value.marker,
+    fill: value.fill,
+    note: value.note,
+    strip: value.strip,
+    natural: 0,
+    wraps: false,
+    wrapped: null,
+  };
+}
+
+function plainCell(text: string, bold: boolean): Sized {
+  return {
+    text,
+    bold,
+    color: undefined,
+    marker: undefined,
+    fill: undefined,
+    note: undefined,
+    strip: undefined,
+    natural: 0,
+    wraps: false,
+    wrapped: null,
   };
 }
 
 interface Measured {
   cells: Sized[];
   height: number;
-}
-
-function asCell(value: string | CellContent): CellContent {
-  return typeof value === 'string' ? { text: value } : value;
 }
 
 interface TableLayout {
@@ -140,63 +148,71 @@ interface TableLayout {
 function layoutTable<R>(canvas: ReportCanvas, options: TableOptions<R>): TableLayout {
   const { doc } = canvas;
   const size = options.fontSize ?? 7.5;
-  const natural = (cell: CellContent, allBold: boolean): number => {
-    canvas.font(allBold || (cell.bold ?? false), size);
-    return doc.widthOfString(cell.text);
-  };
-  const headerCells = options.columns.map((c) => ({
-    text: c.header,
-    bold: true,
+  const columns = options.columns;
+  const headerCells = columns.map((c) => ({
+    ...plainCell(c.header, true),
     color: COLOURS.heading,
     strip: c.headerMarker,
   }));
-  const bodyCells = options.rows.map((r) => options.columns.map((c) => asCell(c.cell(r))));
-  const footerCells = (options.footer ?? []).map((cells) => cells.map((c) => ({ ...asCell(c), bold: true })));
-  const bodyWidths = bodyCells.map((cells) => cells.map((cell) => natural(cell, false)));
-  const footerWidths = footerCells.map((cells) => cells.map((cell) => natural(cell, true)));
-  const widths = columnWidths(
-    canvas,
-    options.columns,
-    [...bodyCells, ...footerCells],
-    [...bodyWidths, ...footerWidths],
-    size,
-  );
+  const bodyCells = options.rows.map((r) => {
+    const cells = new Array<Sized>(columns.length);
+    for (let i = 0; i < columns.length; i++) cells[i] = sized(columns[i]!.cell(r), false);
+    return cells;
+  });
+  const footerCells = (options.footer ?? []).map((cells) => cells.map((c) => sized(c, true)));
+  for (const cells of bodyCells) measureNatural(canvas, cells, size);
+  for (const cells of footerCells) measureNatural(canvas, cells, size);
+  const widths = columnWidths(canvas, columns, bodyCells, footerCells, size);
+  measureNatural(canvas, headerCells, size);
   canvas.font(false, size);
   const oneLine = doc.currentLineHeight(true) + LINE_GAP;
+  const measure = (cells: Sized[]): Measured => measureRow(canvas, cells, widths, size, oneLine);
 
-  const measureRow = (cells: CellContent[], naturals: number[], allBold: boolean): Measured => {
-    let height = 0;
-    const measured = cells.map((cell, i): Sized => {
-      const textWidth = widths[i]! - 2 * PAD_X - (cell.marker ? MARKER + 3 : 0);
-      const wraps = naturals[i]! > textWidth || cell.text.includes('\n');
-      let h = oneLine;
-      let wrapped: WrappedText | null = null;
-      if (wraps) {
-        canvas.font(allBold || (cell.bold ?? false), size);
-        wrapped = HARD_BREAK.test(cell.text) ? null : wrapText(doc, cell.text, textWidth, LINE_GAP);
-        h = wrapped ? wrapped.height : doc.heightOfString(cell.text, { width: textWidth, lineGap: LINE_GAP });
-      }
-      if (cell.note) {
-        canvas.font(false, size - 0.5);
-        h += NOTE_GAP + doc.heightOfString(cell.note, { width: textWidth, lineGap: LINE_GAP });
-      }
-      height = Math.max(height, h);
-      return sized(cell, naturals[i]!, wraps, wrapped);
-    });
-    return { cells: measured, height: height + 2 * PAD_Y };
-  };
-
-  const header = measureRow(
-    headerCells,
-    headerCells.map((cell) => natural(cell, true)),
-    true,
-  );
+  const header = measure(headerCells);
   // A row taller than a page (pathological input) is clipped with an ellipsis instead of overflowing the footer.
   const maxRowHeight = canvas.bottom - canvas.top - header.height - 2;
-  const body = bodyCells.map((cells, i) => measureRow(cells, bodyWidths[i]!, false));
-  const footer = footerCells.map((cells, i) => measureRow(cells, footerWidths[i]!, true));
-  const total = header.height + [...body, ...footer].reduce((sum, row) => sum + Math.min(row.height, maxRowHeight), 0);
+  const body = bodyCells.map(measure);
+  const footer = footerCells.map(measure);
+  let total = header.height;
+  for (const row of body) total += Math.min(row.height, maxRowHeight);
+  for (const row of footer) total += Math.min(row.height, maxRowHeight);
   return { widths, header, body, footer, maxRowHeight, total };
+}
+
+/** Each cell's width on one line, in its font. */
+function measureNatural(canvas: ReportCanvas, cells: Sized[], size: number): void {
+  for (const cell of cells) {
+    canvas.font(cell.bold, size);
+    cell.natural = canvas.doc.widthOfString(cell.text);
+  }
+}
+
+/**
+ * A row's height, and for each cell whether it wraps and its lines. Most cells (numbers, codes, dates) fit on one
+ * line, known from their width alone; only the others go through the line wrapper.
+ */
+function measureRow(canvas: ReportCanvas, cells: Sized[], widths: number[], size: number, oneLine: number): Measured {
+  const { doc } = canvas;
+  let height = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    const textWidth = widths[i]! - 2 * PAD_X - (cell.marker ? MARKER + 3 : 0);
+    const wraps = cell.natural > textWidth || cell.text.includes('\n');
+    let h = oneLine;
+    if (wraps) {
+      canvas.font(cell.bold, size);
+      const wrapped = HARD_BREAK.test(cell.text) ? null : wrapText(doc, cell.text, textWidth, LINE_GAP);
+      h = wrapped ? wrapped.height : doc.heightOfString(cell.text, { width: textWidth, lineGap: LINE_GAP });
+      cell.wraps = true;
+      cell.wrapped = wrapped;
+    }
+    if (cell.note) {
+      canvas.font(false, size - 0.5);
+      h += NOTE_GAP + doc.heightOfString(cell.note, { width: textWidth, lineGap: LINE_GAP });
+    }
+    if (h > height) height = h;
+  }
+  return { cells, height: height + 2 * PAD_Y };
 }
 
 /**
@@ -228,6 +244,20 @@ interface TableDrawing {
   textColour: string | null;
   /** The font the table's text last set on the page (placeCompactLine). */
   line: LineState;
+  /**
+   * The cell being drawn and where its text goes, for {@link TableDrawing.drawCell}: set for each cell, so that no
+   * closure or box is made per cell.
+   */
+  cell: Sized | null;
+  align: Align;
+  textX: number;
+  rowY: number;
+  textWidth: number;
+  textHeight: number;
+  clipped: boolean;
+  allBold: boolean;
+  /** Draws the current cell's text; made once per table, handed to the canvas's `tag` for every cell. */
+  drawCell: () => void;
 }
 
 /** Draw a table at the canvas cursor, breaking pages between rows and repeating the header row on each page. */
@@ -245,6 +275,15 @@ export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): vo
     maxRowHeight,
     textColour: null,
     line: newLineState(),
+    cell: null,
+    align: 'left',
+    textX: 0,
+    rowY: 0,
+    textWidth: 0,
+    textHeight: 0,
+    clipped: false,
+    allBold: false,
+    drawCell: () => drawCellText(t),
   };
 
   if (options.keepTogether && total <= canvas.bottom - canvas.top) canvas.ensureSpace(total);
@@ -307,6 +346,9 @@ function drawHeader(t: TableDrawing, repeated: boolean): void {
   canvas.y = ruleY;
 }
 
+/** A header cell's options in the structure tree: it heads its column. */
+const COLUMN_HEADER: StructureOptions = { scope: 'Column' };
+
 /** `role`: how a cell's text is tagged (TH, TD), or null inside an artifact (a header repeated on a new page). */
 function drawRow(
   t: TableDrawing,
@@ -323,10 +365,16 @@ function drawRow(
     fillWith(t, fill);
     doc.fill();
   }
+  t.rowY = y;
+  t.textHeight = height - 2 * PAD_Y + 0.5;
+  t.clipped = row.height > maxRowHeight;
+  t.allBold = allBold;
+  const options = role === 'TH' ? COLUMN_HEADER : undefined;
   let x = canvas.left;
-  row.cells.forEach((cell: Sized, i) => {
+  const cells = row.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
     const w = widths[i]!;
-    const align = aligns[i]!;
     if (cell.fill) {
       doc.rect(x, y, w, height);
       fillWith(t, hex(cell.fill));
@@ -346,26 +394,28 @@ function drawRow(
       textX += MARKER + 3;
       textWidth -= MARKER + 3;
     }
-    const textHeight = height - 2 * PAD_Y + 0.5;
-    const clipped = row.height > maxRowHeight;
-    const text = (): void =>
-      drawCellText(t, cell, { x: textX, y, width: textWidth, textHeight, clipped }, align, allBold);
-    if (role === null) text();
-    else canvas.tag(role, text, role === 'TH' ? { scope: 'Column' } : {});
+    t.cell = cell;
+    t.align = aligns[i]!;
+    t.textX = textX;
+    t.textWidth = textWidth;
+    if (role === null) drawCellText(t);
+    else canvas.tag(role, t.drawCell, options);
     x += w;
-  });
+  }
+  t.cell = null;
 }
 
-function drawCellText(t: TableDrawing, cell: Sized, box: TextBox, align: Align, allBold: boolean): void {
-  const { canvas, doc, size } = t;
-  const { x: textX, y, width: textWidth, textHeight } = box;
-  canvas.font(allBold || cell.bold, size);
+/** The current cell's text (see {@link TableDrawing.cell}). */
+function drawCellText(t: TableDrawing): void {
+  const { canvas, doc, size, textX, rowY: y, textWidth, textHeight, align } = t;
+  const cell = t.cell!;
+  canvas.font(t.allBold || cell.bold, size);
   const colour = cell.color ? hex(cell.color) : COLOURS.text;
   if (colour !== t.textColour) {
     doc.fillColor(colour);
     t.textColour = colour;
   }
-  if (cell.wrapped && !box.clipped) {
+  if (cell.wrapped && !t.clipped) {
     // Lines broken once, when measuring; a clipped row goes through pdfkit for its ellipsis.
     drawWrapped(doc, cell.wrapped, textX, y + PAD_Y, align, LINE_GAP, t.line);
   } else if (cell.wraps) {
@@ -382,10 +432,11 @@ function drawCellText(t: TableDrawing, cell: Sized, box: TextBox, align: Align, 
       align === 'right' ? textWidth - cell.natural : align === 'center' ? (textWidth - cell.natural) / 2 : 0;
     placeCompactLine(doc, cell.text, textX + offset, y + PAD_Y, t.line);
   }
+  if (!cell.note) return;
   // A wrapped text leaves the cursor under itself; a placed line does not move it.
   const textBottom = cell.wraps ? doc.y : y + PAD_Y + doc.currentLineHeight(true) + LINE_GAP;
   const noteY = textBottom + NOTE_GAP;
-  if (cell.note && noteY < y + textHeight) {
+  if (noteY < y + textHeight) {
     canvas.font(false, size - 0.5);
     fillWith(t, COLOURS.muted);
     doc.text(cell.note, textX, noteY, {
@@ -411,8 +462,8 @@ function widest(canvas: ReportCanvas, text: string): number {
 function columnWidths<R>(
   canvas: ReportCanvas,
   columns: TableColumn<R>[],
-  rows: CellContent[][],
-  naturals: number[][],
+  body: Sized[][],
+  footer: Sized[][],
   size: number,
 ): number[] {
   const total = canvas.width;
@@ -420,16 +471,18 @@ function columnWidths<R>(
     if (!column.fit) return null;
     canvas.font(true, size);
     let need = widest(canvas, column.header);
-    rows.forEach((row, r) => {
+    const fit = (row: Sized[]): void => {
       const cell = row[i];
       if (!cell) return;
-      let width = naturals[r]?.[i] ?? 0;
+      let width = cell.natural;
       if (column.fit === 'words') {
-        canvas.font(cell.bold ?? false, size);
+        canvas.font(cell.bold, size);
         width = widest(canvas, cell.text);
       }
       need = Math.max(need, width + (cell.marker ? MARKER + 3 : 0));
-    });
+    };
+    body.forEach(fit);
+    footer.forEach(fit);
     return Math.min(need + 2 * PAD_X + 1, total * 0.3);
   });
   const fixed = fitted.reduce<number>((sum, w) => sum + (w ?? 0), 0);

@@ -1,29 +1,39 @@
 /**
- * Subsets assembled from kept glyph data (subset-cache.ts) are the bytes fontkit writes: for generated glyph sets
- * (Latvian letters, which DejaVu builds as composite glyphs, digits, punctuation, glyphs from across the font) in
- * both faces, in a first and a later subset of the same font. The reference subsets are encoded before the cache is
- * installed (this file's modules are its own: no other test file installs it here).
+ * Subsets assembled from kept glyph data (subset-cache.ts) and written by subset-writer.ts are the bytes fontkit
+ * writes: for generated glyph sets (Latvian letters, which DejaVu builds as composite glyphs, digits, punctuation,
+ * glyphs from across the font) in both faces, in a first and a later subset of the same font. The reference subsets
+ * are encoded before the cache is installed (this file's modules are its own: no other test file installs it here).
+ * The written programs are also read back (by pdfkit, as fontkit): each glyph with the original's outline and advance.
  */
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { fontPaths } from '../../functions/pdf/fonts';
 import { cacheSubsetGlyphs } from '../../functions/pdf/subset-cache';
+import { fixedTablesOf, readTables } from '../../functions/pdf/subset-writer';
 import { mulberry32 } from '../../sample/sample-projects';
 
 interface Subset {
+  glyphs: number[];
   includeGlyph(id: number): number;
   encode(): Uint8Array;
+}
+
+interface Glyph {
+  id: number;
+  advanceWidth: number;
+  path: { toSVG(): string };
 }
 
 interface Font {
   numGlyphs: number;
   createSubset(): Subset;
-  glyphsForString(text: string): { id: number }[];
+  glyphsForString(text: string): Glyph[];
+  getGlyph(id: number): Glyph;
 }
 
-function parsedFont(path: string): Font {
-  return (new PDFDocument({ font: path }) as unknown as { _font: { font: Font } })._font.font;
+function parsedFont(path: string | Buffer): Font {
+  return (new PDFDocument({ font: path as string }) as unknown as { _font: { font: Font } })._font.font;
 }
 
 /** Glyph id lists: text glyphs (composites among them) and ids drawn from the whole font, in generated orders. */
@@ -61,5 +71,45 @@ describe('subsets from kept glyph data', () => {
         ).toEqual(expected);
       }
     }
+  });
+});
+
+describe('font programs written from the kept glyphs', () => {
+  it('are used for both faces, and read back as the same glyphs with the same advances', () => {
+    const paths = fontPaths();
+    (['regular', 'bold'] as const).forEach((face, i) => {
+      const font = parsedFont(paths[face]);
+      cacheSubsetGlyphs(font.createSubset());
+      // The fixed tables are read from fontkit's own program: were they not as expected, fontkit would encode.
+      const reference = font.createSubset();
+      expect(fixedTablesOf(reference.encode()), face).not.toBeNull();
+      for (const ids of glyphSets(font, 10 + i)) {
+        const subset = font.createSubset();
+        for (const id of ids) subset.includeGlyph(id);
+        const program = subset.encode();
+        expect(readTables(program).map(([tag]) => tag)).toEqual([
+          'head',
+          'hhea',
+          'loca',
+          'maxp',
+          'cvt ',
+          'prep',
+          'glyf',
+          'hmtx',
+          'fpgm',
+        ]);
+        const back = parsedFont(Buffer.from(program));
+        // Composites add their components after the glyphs asked for: every glyph in the subset is checked.
+        expect(back.numGlyphs).toBe(subset.glyphs.length);
+        subset.glyphs.forEach((original, gid) => {
+          const expected = font.getGlyph(original);
+          const read = back.getGlyph(gid);
+          expect([read.advanceWidth, read.path.toSVG()], `${face} glyph ${original}`).toEqual([
+            expected.advanceWidth,
+            expected.path.toSVG(),
+          ]);
+        });
+      }
+    });
   });
 });
