@@ -105,72 +105,150 @@ function isWritingDocument(value: unknown): value is WritingDocument {
 
 /** Bytes of PDF syntax gathered before they are handed on as one chunk. */
 const WRITE_CHUNK = 1 << 16;
+/** Strings up to this length are copied character by character; longer ones by Buffer's latin1 writer. */
+const SHORT_LINE = 48;
+
+/**
+ * A document's output as it is written: lines of PDF syntax copied into 64 KB buffers, handed on when full. Each
+ * line's characters' low bytes and a line feed, as pdfkit writes them. Besides whole lines, a writer that knows its
+ * syntax (structure.ts) can write a line piece by piece, numbers as digits, without building a string for it.
+ */
+export class DocumentOutput {
+  private chunk = Buffer.allocUnsafe(WRITE_CHUNK);
+  private used = 0;
+
+  constructor(
+    private readonly doc: WritingDocument,
+    private readonly push: (chunk: Uint8Array | null) => boolean,
+  ) {}
+
+  /** Hand on what is gathered. */
+  flush(): void {
+    if (this.used === 0) return;
+    this.push(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(WRITE_CHUNK);
+    this.used = 0;
+  }
+
+  /** Room for `length` more bytes in the current chunk. */
+  reserve(length: number): void {
+    if (this.used + length <= this.chunk.length) return;
+    this.flush();
+    if (length > this.chunk.length) this.chunk = Buffer.allocUnsafe(length);
+  }
+
+  /** `text` and a line feed, as pdfkit's `_write` writes a string. */
+  line(text: string): void {
+    const length = text.length + 1;
+    this.reserve(length);
+    if (text.length <= SHORT_LINE) this.ascii(text);
+    else {
+      // latin1 writes each character's low byte, as pdfkit's own conversion does.
+      this.chunk.write(text, this.used, 'latin1');
+      this.used += text.length;
+      this.doc._offset += text.length;
+    }
+    this.byte(0x0a);
+  }
+
+  /** Bytes as they are, after what is gathered. */
+  bytes(data: Uint8Array): void {
+    this.flush();
+    this.push(data);
+    this.doc._offset += data.length;
+  }
+
+  /** Characters' low bytes; the caller has reserved room for them. */
+  ascii(text: string): void {
+    const chunk = this.chunk;
+    let used = this.used;
+    for (let i = 0; i < text.length; i++) chunk[used++] = text.charCodeAt(i);
+    this.doc._offset += used - this.used;
+    this.used = used;
+  }
+
+  /** One byte; the caller has reserved room for it. */
+  byte(value: number): void {
+    this.chunk[this.used++] = value;
+    this.doc._offset++;
+  }
+
+  /** A non-negative integer in decimal digits (at most 15), padded with zeros to `width`; room reserved. */
+  digits(value: number, width = 0): void {
+    const chunk = this.chunk;
+    let count = 1;
+    for (let rest = Math.floor(value / 10); rest > 0; rest = Math.floor(rest / 10)) count++;
+    const length = Math.max(count, width);
+    let at = this.used + length - 1;
+    let rest = value;
+    for (let i = 0; i < length; i++) {
+      chunk[at--] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.used += length;
+    this.doc._offset += length;
+  }
+}
+
+const OUTPUTS = new WeakMap<object, DocumentOutput>();
+
+/** The document's buffered output, if {@link bufferDocumentWrites} set one up. */
+export function documentOutput(pdf: object): DocumentOutput | undefined {
+  return OUTPUTS.get(pdf);
+}
 
 /**
  * The document's own output written in large pieces. pdfkit turns every line of PDF syntax it writes (an object's
  * number, its dictionary, `endobj`) into its own byte array and pushes each through its output stream; a tagged
  * table writes a structure element per cell, tens of thousands of objects, and pushing them one line at a time
- * took longer than drawing the table. Here lines are copied into 64 KB buffers as they come (each line's
- * characters' low bytes and a line feed, as pdfkit writes them): the same bytes, in fewer chunks, and no string
- * kept or joined. The byte offset (`_offset`, which the cross-reference table is written from) still advances with
- * every line. Reads pdfkit internals; if they are not there, the document is left alone.
+ * took longer than drawing the table. Here lines are copied into 64 KB buffers as they come
+ * ({@link DocumentOutput}): the same bytes, in fewer chunks, and no string kept or joined. The byte offset
+ * (`_offset`, which the cross-reference table is written from) still advances with every byte. Reads pdfkit
+ * internals; if they are not there, the document is left alone.
  */
 export function bufferDocumentWrites(pdf: PDFKit.PDFDocument): void {
   const doc = pdf as unknown as WritingDocument;
   if (!isWritingDocument(doc)) return;
   const push = doc.push.bind(doc);
-  let chunk = Buffer.allocUnsafe(WRITE_CHUNK);
-  let used = 0;
-  const flush = (): void => {
-    if (used === 0) return;
-    push(chunk.subarray(0, used));
-    chunk = Buffer.allocUnsafe(WRITE_CHUNK);
-    used = 0;
-  };
+  const output = new DocumentOutput(doc, push);
+  OUTPUTS.set(pdf, output);
   doc._write = (data) => {
-    if (typeof data === 'string') {
-      const length = data.length + 1;
-      if (used + length > chunk.length) {
-        flush();
-        if (length > chunk.length) chunk = Buffer.allocUnsafe(length);
-      }
-      // latin1 writes each character's low byte, as pdfkit's own conversion does.
-      chunk.write(data, used, 'latin1');
-      chunk[used + length - 1] = 0x0a;
-      used += length;
-      doc._offset += length;
-      return;
-    }
-    flush();
-    push(data);
-    doc._offset += data.length;
+    if (typeof data === 'string') output.line(data);
+    else output.bytes(data);
   };
   // The end of the document (null) comes after the last lines: they go first.
   doc.push = (data) => {
-    if (data === null) flush();
+    if (data === null) output.flush();
     return push(data);
   };
-  writeCrossReference(doc);
+  writeCrossReference(doc, output);
 }
 
 /**
- * pdfkit's last step (`_finalize`: the cross-reference table, the trailer, `%%EOF`) with the table written as one
- * string instead of a write per object (a tagged table has one per cell). The same text as pdfkit's; a document
+ * pdfkit's last step (`_finalize`: the cross-reference table, the trailer, `%%EOF`) with the table's entries
+ * written as bytes instead of a string and a write per object (a tagged table has one per cell). The same text as pdfkit's; a document
  * that is encrypted, or whose trailer pdfkit would write differently, keeps pdfkit's own step.
  */
-function writeCrossReference(doc: WritingDocument): void {
+function writeCrossReference(doc: WritingDocument, output: DocumentOutput): void {
   const original = doc._finalize;
   if (typeof original !== 'function' || !Array.isArray(doc._offsets)) return;
   doc._finalize = function finalize(this: WritingDocument) {
     const { _offsets: offsets, _root: root, _info: info, _id: id } = doc;
     if (doc._security || !offsets || !root || !info || !(id instanceof Uint8Array)) return original.call(doc);
     const xRefOffset = doc._offset;
-    const entries = new Array<string>(offsets.length + 1);
-    entries[0] = '0000000000 65535 f ';
-    for (let i = 0; i < offsets.length; i++) entries[i + 1] = `${`0000000000${offsets[i]}`.slice(-10)} 00000 n `;
     doc._write('xref');
     doc._write(`0 ${offsets.length + 1}`);
-    doc._write(entries.join('\n'));
+    doc._write('0000000000 65535 f ');
+    for (const offset of offsets) {
+      // pdfkit pads to ten digits and keeps the last ten (an object never written reads 000000null).
+      if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset >= 1e10) {
+        doc._write(`${`0000000000${offset}`.slice(-10)} 00000 n `);
+        continue;
+      }
+      output.reserve(20);
+      output.digits(offset, 10);
+      output.ascii(' 00000 n \n');
+    }
     doc._write('trailer');
     const hex = `<${Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex')}>`;
     doc._write(`<<\n/Size ${offsets.length + 1}\n/Root ${root}\n/Info ${info}\n/ID [${hex} ${hex}]\n>>`);

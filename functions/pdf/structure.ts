@@ -21,6 +21,8 @@
  * the document-writes test compares the bytes with pdfkit's own structure elements.
  */
 
+import { type DocumentOutput, documentOutput } from './content-stream';
+
 /** A pdfkit object reference (PDFReference). */
 interface Ref {
   id: number;
@@ -142,16 +144,61 @@ export class StructureElement {
   write(doc: TaggingDocument, parent: ElementRef | Ref): void {
     const ref = this.ref;
     if (ref instanceof ElementRef) {
-      let kids = '';
-      for (const kid of this.kids) kids += kids === '' ? kidSyntax(kid) : ` ${kidSyntax(kid)}`;
-      const page = this.page ? ` /Pg ${this.page.id} 0 R` : '';
       doc._offsets[ref.id - 1] = doc._offset;
-      doc._write(`${ref.id} 0 obj\n<</S /${this.role} /P ${parent.id} 0 R /K [${kids}]${page}>>\nendobj`);
+      const output = documentOutput(doc);
+      if (output) this.writeTo(output, ref, parent);
+      else this.writeLine(doc, ref, parent);
       return;
     }
     Object.assign(ref.data, { S: this.role, ...this.attributes, P: parent, K: this.kids });
     if (this.page) ref.data.Pg = this.page;
     ref.end();
+  }
+
+  /** The element as one line of PDF syntax (its object, then `endobj`). */
+  private writeLine(doc: TaggingDocument, ref: ElementRef, parent: ElementRef | Ref): void {
+    let kids = '';
+    for (const kid of this.kids) kids += kids === '' ? kidSyntax(kid) : ` ${kidSyntax(kid)}`;
+    const page = this.page ? ` /Pg ${this.page.id} 0 R` : '';
+    doc._write(`${ref.id} 0 obj\n<</S /${this.role} /P ${parent.id} 0 R /K [${kids}]${page}>>\nendobj`);
+  }
+
+  /**
+   * The same bytes as {@link writeLine}, copied into the document's output piece by piece: a table writes an
+   * element per cell, and building each as a string (and the number strings in it) was most of writing them.
+   */
+  private writeTo(output: DocumentOutput, ref: ElementRef, parent: ElementRef | Ref): void {
+    const kids = this.kids;
+    // Object line, dictionary and endobj without the role and the kids: 48 bytes and five numbers.
+    output.reserve(128 + this.role.length + kids.length * 64);
+    output.digits(ref.id);
+    output.ascii(' 0 obj\n<</S /');
+    output.ascii(this.role);
+    output.ascii(' /P ');
+    output.digits(parent.id);
+    output.ascii(' 0 R /K [');
+    for (let i = 0; i < kids.length; i++) {
+      const kid = kids[i]!;
+      if (i > 0) output.byte(0x20);
+      if (typeof kid === 'number') output.digits(kid);
+      else if ('Type' in kid) {
+        output.ascii('<</Type /MCR /Pg ');
+        output.digits(kid.Pg.id);
+        output.ascii(' 0 R /MCID ');
+        output.digits(kid.MCID);
+        output.ascii('>>');
+      } else {
+        output.digits(kid.id);
+        output.ascii(' 0 R');
+      }
+    }
+    output.byte(0x5d);
+    if (this.page) {
+      output.ascii(' /Pg ');
+      output.digits(this.page.id);
+      output.ascii(' 0 R');
+    }
+    output.ascii('>>\nendobj\n');
   }
 }
 
