@@ -22,6 +22,7 @@
  */
 
 import { readPostHeaderOnly } from './fonts';
+import { type PairAdvance, readPairKerning } from './pair-kerning';
 import { cacheSubsetGlyphs } from './subset-cache';
 
 /** A laid-out string as pdfkit's EmbeddedFont.layout returns it (positions already in 1/1000 em). */
@@ -171,13 +172,30 @@ const PAIR_SHAPED = /^[\u0020-\u007e\u00a0ĀāČčĒēĢģĪīĶķĻļŅņŠšŪ
 
 const COMPOSING = new WeakSet<object>();
 
+let pairCharacters: string[] | undefined;
+
+/** Every character {@link PAIR_SHAPED} takes (one UTF-16 unit each), for reading the font's kerning of them. */
+function pairShapedCharacters(): string[] {
+  pairCharacters ??= Array.from({ length: 0x2020 }, (_, i) => String.fromCharCode(i)).filter((ch) =>
+    PAIR_SHAPED.test(ch),
+  );
+  return pairCharacters;
+}
+
+/** Latin letters: fontkit shapes text holding one with the font's `latn` features, other text with its default. */
+function isLatin(ch: string): boolean {
+  return /\p{Script=Latin}/u.test(ch);
+}
+
 /**
  * Shape pair-shaped text (above) from its character pairs. fontkit shapes every distinct string from the start
  * (script detection, a shaping plan, every GSUB and GPOS lookup), which was a third of a long table's first render:
  * a 2 000-row table has five thousand distinct numbers, codes and cell names, but only a few hundred distinct
  * character pairs. Each glyph is the one its character shapes to alone, advanced as fontkit advances it before the
- * next character; the last one as alone. A pair fontkit shapes otherwise (a ligature, a change to the second
- * glyph, an offset) is remembered, and text holding it is shaped by fontkit as before.
+ * next character; the last one as alone. That advance is read from the font's kerning tables where nothing else
+ * can apply to the pair (pair-kerning.ts), and otherwise taken from fontkit shaping the pair alone: shaping each
+ * pair was still a fifth of a fresh process's first table render. A pair fontkit shapes otherwise (a ligature, a
+ * change to the second glyph, an offset) is remembered, and text holding it is shaped by fontkit as before.
  */
 export function composePairShapedRuns(font: object): void {
   const target = font as Partial<FontkitFont>;
@@ -185,7 +203,8 @@ export function composePairShapedRuns(font: object): void {
   COMPOSING.add(font);
   const layout = target.layout;
   const singles = new Map<string, FontkitRun | null>();
-  const pairs = new Map<string, FontkitPosition | null>();
+  // The first glyph's advance in each pair (null: fontkit shapes the pair otherwise).
+  const pairs = new Map<string, number | null>();
   const alone = (ch: string): FontkitRun | null => {
     let run = singles.get(ch);
     if (run === undefined) {
@@ -196,33 +215,40 @@ export function composePairShapedRuns(font: object): void {
     }
     return run;
   };
-  const before = (a: string, b: string): FontkitPosition | null => {
+  // Read from the font's tables on the first pair; fontkit shapes the pairs they cannot answer for.
+  let kerning: PairAdvance | undefined | null = null;
+  const before = (a: string, b: string): number | null => {
     const key = a + b;
-    let position = pairs.get(key);
-    if (position === undefined) {
+    let advance = pairs.get(key);
+    if (advance === undefined) {
       const first = alone(a);
       const second = alone(b);
-      const run = layout.call(font, key);
-      const [p, q] = run.positions;
-      const unchanged =
-        first !== null &&
-        second !== null &&
-        run.glyphs.length === 2 &&
-        run.glyphs[0] === first.glyphs[0] &&
-        run.glyphs[1] === second.glyphs[0] &&
-        p !== undefined &&
-        q !== undefined &&
-        p.xOffset === 0 &&
-        p.yOffset === 0 &&
-        p.yAdvance === 0 &&
-        q.xAdvance === second.positions[0]!.xAdvance &&
-        q.xOffset === 0 &&
-        q.yOffset === 0 &&
-        q.yAdvance === 0;
-      position = unchanged ? p : null;
-      pairs.set(key, position);
+      if (kerning === null) kerning = readPairKerning(font, pairShapedCharacters(), isLatin);
+      const read = first && second ? kerning?.(a, b, first.glyphs[0]!.id, second.glyphs[0]!.id) : undefined;
+      advance = read ?? shapedPairAdvance(a, b, first, second);
+      pairs.set(key, advance);
     }
-    return position;
+    return advance;
+  };
+  const shapedPairAdvance = (a: string, b: string, first: FontkitRun | null, second: FontkitRun | null) => {
+    const run = layout.call(font, a + b);
+    const [p, q] = run.positions;
+    const unchanged =
+      first !== null &&
+      second !== null &&
+      run.glyphs.length === 2 &&
+      run.glyphs[0] === first.glyphs[0] &&
+      run.glyphs[1] === second.glyphs[0] &&
+      p !== undefined &&
+      q !== undefined &&
+      p.xOffset === 0 &&
+      p.yOffset === 0 &&
+      p.yAdvance === 0 &&
+      q.xAdvance === second.positions[0]!.xAdvance &&
+      q.xOffset === 0 &&
+      q.yOffset === 0 &&
+      q.yAdvance === 0;
+    return unchanged ? p.xAdvance : null;
   };
   target.layout = function composedLayout(this: FontkitFont, text: unknown, ...rest: unknown[]): FontkitRun {
     if (typeof text !== 'string' || text.length < 2 || rest.some((r) => r !== undefined) || !PAIR_SHAPED.test(text))
@@ -231,10 +257,10 @@ export function composePairShapedRuns(font: object): void {
     const advances: number[] = [];
     for (let i = 0; i < text.length; i++) {
       const single = alone(text[i]!);
-      const next = i + 1 < text.length ? before(text[i]!, text[i + 1]!) : single?.positions[0];
-      if (!single || !next) return layout.call(this, text, ...rest);
+      const next = i + 1 < text.length ? before(text[i]!, text[i + 1]!) : single?.positions[0]?.xAdvance;
+      if (!single || next === null || next === undefined) return layout.call(this, text, ...rest);
       glyphs.push(single.glyphs[0]!);
-      advances.push(next.xAdvance);
+      advances.push(next);
     }
     // A run of fontkit's own classes, with fresh positions: pdfkit scales the positions it is given in place.
     const sample = alone(text[0]!)!;

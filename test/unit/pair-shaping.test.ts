@@ -7,6 +7,7 @@
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { fontPaths } from '../../functions/pdf/fonts';
+import { readPairKerning } from '../../functions/pdf/pair-kerning';
 import { composePairShapedRuns } from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
 
@@ -98,5 +99,65 @@ describe('pair-shaped runs', () => {
       expect(summary(composed.layout(text)), text).toEqual(summary(reference.layout(text)));
     }
     expect(summary(composed.layout('AV', ['smcp']))).toEqual(summary(reference.layout('AV', ['smcp'])));
+  });
+
+  it('take most pairs from the font tables: no fontkit layout for them, fontkit still for a ligature', () => {
+    const composed = parsedFont(fontPaths().regular);
+    const shaped: string[] = [];
+    const layout = composed.layout;
+    composed.layout = function counted(text, features) {
+      shaped.push(text);
+      return layout.call(this, text, features);
+    };
+    composePairShapedRuns(composed);
+    const strings = generated(300, 3);
+    for (const text of strings) composed.layout(text);
+    const pairs = new Set(strings.flatMap((t) => [...t].slice(1).map((ch, i) => t[i]! + ch)));
+    const shapedPairs = shaped.filter((t) => t.length === 2);
+    // Only pairs the tables leave to fontkit (those with a glyph a contextual lookup covers, ligatures) are shaped.
+    expect(shapedPairs.length).toBeLessThan(pairs.size / 4);
+    shaped.length = 0;
+    composed.layout('fi');
+    expect(shaped).toContain('fi');
+  });
+});
+
+describe('pair kerning read from the tables', () => {
+  for (const face of ['regular', 'bold'] as const) {
+    it(`equals fontkit's pair shaped alone for every pair it answers, over the whole alphabet (${face})`, () => {
+      const font = parsedFont(fontPaths()[face]) as unknown as {
+        layout(text: string): Run;
+      };
+      const kerning = readPairKerning(font, ALPHABET, (ch) => /\p{Script=Latin}/u.test(ch));
+      expect(kerning).toBeDefined();
+      const single = new Map(ALPHABET.map((ch) => [ch, font.layout(ch)]));
+      let answered = 0;
+      for (const a of ALPHABET) {
+        for (const b of ALPHABET) {
+          const advance = kerning!(a, b, single.get(a)!.glyphs[0]!.id, single.get(b)!.glyphs[0]!.id);
+          if (advance === undefined) continue;
+          answered++;
+          const run = summary(font.layout(a + b));
+          expect(run.ids, a + b).toEqual([single.get(a)!.glyphs[0]!.id, single.get(b)!.glyphs[0]!.id]);
+          expect(run.positions, a + b).toEqual([
+            [advance, 0, 0, 0],
+            [single.get(b)!.positions[0]!.xAdvance, 0, 0, 0],
+          ]);
+        }
+      }
+      // The tables answer for most pairs (the rest, e.g. with i, j or a ligature's start, go through fontkit).
+      expect(answered).toBeGreaterThan(ALPHABET.length ** 2 * 0.8);
+    }, 120_000);
+  }
+
+  it('answers for nothing in a font whose tables it does not read, and for no glyph it was not told of', () => {
+    expect(readPairKerning({}, ALPHABET, () => true)).toBeUndefined();
+    const font = parsedFont(fontPaths().regular) as unknown as { layout(text: string): Run };
+    const kerning = readPairKerning(font, ALPHABET, (ch) => /\p{Script=Latin}/u.test(ch))!;
+    const [a, v] = [font.layout('A').glyphs[0]!.id, font.layout('V').glyphs[0]!.id];
+    expect(kerning('A', 'V', a, v)).toBeDefined();
+    // Glyphs other than the ones the characters map to (a substitution happened): fontkit's business.
+    expect(kerning('A', 'V', v, a)).toBeUndefined();
+    expect(kerning('A', 'ж', a, v)).toBeUndefined();
   });
 });
