@@ -8,6 +8,7 @@ import { upgradeSubmission } from '../core/submission-record';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import { parseJson } from './deps';
 import { mapLimit } from './map-limit';
+import { readListedRecord } from './records';
 
 export async function loadRegistryInForce(store: ObjectStore): Promise<Registry | null> {
   let best: Registry | null = null;
@@ -30,10 +31,7 @@ export async function loadRegistryInForce(store: ObjectStore): Promise<Registry 
 export async function loadSubmissions(store: ObjectStore, period?: string): Promise<NormalisedSubmission[]> {
   const prefix = period ? keys.submissionsOf(period) : keys.submissionsPrefix;
   const infos = (await store.list(prefix)).filter((info) => info.key.endsWith('.json'));
-  const loaded = await mapLimit(infos, 16, async (info) => {
-    const obj = await store.get(info.key);
-    return obj ? upgradeSubmission(parseJson<NormalisedSubmission>(obj.bytes, info.key)) : null;
-  });
+  const loaded = await mapLimit(infos, 16, (info) => readListedRecord(store, info, upgradeSubmission));
   return loaded.filter((s): s is NormalisedSubmission => s !== null);
 }
 
@@ -43,9 +41,7 @@ export async function loadSubmissionsUpTo(store: ObjectStore, period: string): P
     const recordPeriod = info.key.split('/')[1] ?? '';
     return info.key.endsWith('.json') && /^\d{4}-Q[1-4]$/.test(recordPeriod) && recordPeriod <= period;
   });
-  const loaded = await mapLimit(infos, 16, async (info) => {
-    const obj = await store.get(info.key);
-    return obj ? upgradeSubmission(parseJson<NormalisedSubmission>(obj.bytes, info.key)) : null;
-  });
+  // Parsed once per run when the run shares records (every period's planning reads every earlier record).
+  const loaded = await mapLimit(infos, 16, (info) => readListedRecord(store, info, upgradeSubmission));
   return loaded.filter((s): s is NormalisedSubmission => s !== null);
 }

@@ -22,6 +22,7 @@ import { type GenerateOutcome, generatePeriod } from './generate';
 import { type IngestOutcome, ingestObject } from './ingest';
 import { UnsentMailError } from './ledger';
 import { RenderPool } from './parallel-render';
+import { shareParsedRecords } from './records';
 import { loadRegistryInForce } from './registry-store';
 import { type RemindOutcome, remindPeriod } from './remind';
 import {
@@ -91,6 +92,21 @@ export async function runAll(
   deps: Deps,
   onProgress?: (p: RunProgress) => void,
   options: RunOptions = {},
+): Promise<RunResult> {
+  // Every period's planning reads every earlier period's records, and each revision's inputs are read to render and
+  // to deliver: parsed once for the whole run.
+  const release = shareParsedRecords(deps.store);
+  try {
+    return await runSteps(deps, onProgress, options);
+  } finally {
+    release();
+  }
+}
+
+async function runSteps(
+  deps: Deps,
+  onProgress: ((p: RunProgress) => void) | undefined,
+  options: RunOptions,
 ): Promise<RunResult> {
   const result: RunResult = {
     ingested: [],
