@@ -86,12 +86,18 @@ export interface ArchiveBasis {
   sources: readonly ManifestSource[];
 }
 
+/**
+ * Records the caller has read already, by record key: a revision's were just loaded to render it, so their registry
+ * version is not parsed out of the same bytes again (500 projects' records are megabytes of JSON).
+ */
+export type KnownRecords = ReadonlyMap<string, Pick<NormalisedSubmission, 'registryVersion'>>;
+
 /** Every input of the plan, each checked against its recorded hash and archived; sorted by role, key, version. */
-async function archivePlanInputs(a: Archiver, plan: ArchiveBasis): Promise<ArchivedItem[]> {
+async function archivePlanInputs(a: Archiver, plan: ArchiveBasis, known?: KnownRecords): Promise<ArchivedItem[]> {
   const perSource = await mapLimit(plan.sources, 8, async (s) => {
     const raw = await archiveItem(a, 'source', s.key, s.version, s.sha256);
     const record = await archiveItem(a, 'record', s.recordKey);
-    const { registryVersion } = parseJson<NormalisedSubmission>(record.bytes, s.recordKey);
+    const { registryVersion } = known?.get(s.recordKey) ?? parseJson<NormalisedSubmission>(record.bytes, s.recordKey);
     return { items: [raw.item, record.item], registryVersion };
   });
   const versions = new Set([plan.registry.version, ...perSource.flatMap((s) => s.registryVersion ?? [])]);
@@ -108,13 +114,16 @@ async function archivePlanInputs(a: Archiver, plan: ArchiveBasis): Promise<Archi
 /**
  * Archive the plan's inputs and the code; returns the manifest's `archive` section. `retainLike` is an object of
  * this revision already written (its retention is the revision's); idempotent, so a resumed finish repeats it.
+ * `known`: the plan's records as the caller loaded them from the same keys (see {@link KnownRecords}).
  */
 export function archiveRevisionInputs(
   deps: ArchiveDeps,
   plan: RevisionPlan,
   retainLike: string,
+  known?: KnownRecords,
 ): Promise<ManifestArchive> {
-  return archiveInputs(deps, plan, retainLike, VERIFIER_PROTOCOL, { period: plan.period, revision: plan.revision });
+  const about = { period: plan.period, revision: plan.revision };
+  return archiveInputs(deps, plan, retainLike, VERIFIER_PROTOCOL, about, known);
 }
 
 /**
@@ -136,11 +145,12 @@ async function archiveInputs(
   retainLike: string,
   protocol: number,
   about: Record<string, string | number>,
+  known?: KnownRecords,
 ): Promise<ManifestArchive> {
   const control = deps.archiveControl;
   const retainUntil = control?.retainUntil ? await control.retainUntil(retainLike) : null;
   const a: Archiver = { deps, retainUntil, seen: new Set(), stored: 0 };
-  const items = await archivePlanInputs(a, basis);
+  const items = await archivePlanInputs(a, basis, known);
   const code = deps.code ? await deps.code() : null;
   // Without code (a host without the bundle) the revision will verify as "code not archived"; the line says so.
   if (code) await putBlob(a, code.sha256, code.bytes);

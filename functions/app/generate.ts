@@ -30,7 +30,7 @@ import {
 import type { ProjectReportModel } from '../core/report-types';
 import { revisionNeeded } from '../core/revision-policy';
 import type { ChangeNote, Registry } from '../core/types';
-import { archiveRevisionInputs } from './archive-inputs';
+import { archiveRevisionInputs, type KnownRecords } from './archive-inputs';
 import { CODE_VERSION } from './code-version';
 import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';
 import {
@@ -295,6 +295,11 @@ export async function renderProgrammeFiles(
   return { programme, figures, files };
 }
 
+/** The revision's records as loaded, by the key each is stored under (the plan's `recordKey`). */
+function knownRecords(inputs: RevisionInputs): KnownRecords {
+  return new Map(inputs.submissions.map((s) => [keys.submission(s.period, s.projectId, s.source.version), s]));
+}
+
 /** Every file a project's report is archived as in this revision: each edition's PDF and XLSX. */
 function projectOutputKeys(plan: RevisionPlan, projectId: string): string[] {
   return editionsOf(plan).flatMap(({ fileEdition }) =>
@@ -329,7 +334,12 @@ export async function finishRevision(
   }
   for (const f of files) outputs.push(await putOutput(deps, f.key, f.bytes, f.contentType));
   // Everything verify needs besides the reports, and the code, into the content-addressed archive (schema 2).
-  const archive = await archiveRevisionInputs(deps, plan, keys.programmeReport(plan.period, plan.revision, 'pdf'));
+  const archive = await archiveRevisionInputs(
+    deps,
+    plan,
+    keys.programmeReport(plan.period, plan.revision, 'pdf'),
+    knownRecords(loaded),
+  );
   return writeManifest(deps, plan, outputs, { completeness: programme.completeness, figures }, archive);
 }
 
@@ -373,7 +383,8 @@ async function renderAndFinishOnPool(
     const programme = pool.renderProgramme(context, inputs.submissions, await previousFigures(deps, plan));
     const archived = programme.then(async (rendered) => {
       await put(rendered.files);
-      return archiveRevisionInputs(deps, plan, keys.programmeReport(plan.period, plan.revision, 'pdf'));
+      const programmePdf = keys.programmeReport(plan.period, plan.revision, 'pdf');
+      return archiveRevisionInputs(deps, plan, programmePdf, knownRecords(inputs));
     });
     let done = 0;
     const projects = renderProjectsOnPool(pool, context, inputs, plan.projectIds, async (projectId, files) => {
