@@ -5,6 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { Lang } from '../core/types';
+import { useBaseSubsets } from './base-subset';
 import { bufferDocumentWrites, bufferPageContent } from './content-stream';
 import { FONT_NAMES, fontSources, rememberParsedFonts } from './fonts';
 import { pageOf } from './labels';
@@ -98,6 +99,8 @@ export class ReportCanvas {
       this.doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
       this.doc.on('error', reject);
     });
+    // Every report's font subsets start with the same glyphs, embedded once per process (base-subset.ts).
+    useBaseSubsets(this.doc);
     cacheCurrentFont(this.doc);
     // Page content deflated at zlib's fastest level: a long table's pages deflate in about 40 % of the time, for
     // about a fifth more compressed content (a few per cent of the file, which the structure objects dominate).

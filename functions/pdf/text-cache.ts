@@ -21,6 +21,7 @@
  * changes them, nothing is hooked and every call goes through pdfkit's public `text`: slower, never different.
  */
 
+import { useBaseSubset } from './base-subset';
 import { readPostHeaderOnly } from './fonts';
 import { type PairAdvance, readPairKerning } from './pair-kerning';
 import { cacheSubsetGlyphs } from './subset-cache';
@@ -104,12 +105,20 @@ interface FontCaches {
    * so a label, heading or legend that every report repeats is wrapped once in a render worker's life.
    */
   wraps: Map<string, WrappedLine[]>;
+  /**
+   * Encodings and `TJ` operators of strings of base glyphs only, for every document whose subset starts with the
+   * font's base (base-subset.ts): their glyph ids are the same in all of them.
+   */
+  encoded: Map<string, Encoded>;
+  shows: Map<string, string | null>;
 }
 
 /** Per document and font: encodings, and the `TJ` operator of each string (null: it needs glyph offsets). */
 interface DocumentCaches {
   encoded: Map<string, Encoded>;
   shows: Map<string, string | null>;
+  /** The font's caches for strings of base glyphs, when the subset starts with the base; else null. */
+  shared: { caches: FontCaches; shown: number } | null;
 }
 
 const byFont = new WeakMap<object, FontCaches>();
@@ -117,7 +126,7 @@ const byFont = new WeakMap<object, FontCaches>();
 function cachesFor(font: object): FontCaches {
   let caches = byFont.get(font);
   if (!caches) {
-    caches = { runs: new Map(), words: Object.create(null), wraps: new Map() };
+    caches = { runs: new Map(), words: Object.create(null), wraps: new Map(), encoded: new Map(), shows: new Map() };
     byFont.set(font, caches);
   }
   return caches;
@@ -127,6 +136,8 @@ function cachesFor(font: object): FontCaches {
 function forget(caches: FontCaches): void {
   caches.runs.clear();
   caches.wraps.clear();
+  caches.encoded.clear();
+  caches.shows.clear();
   for (const key of Object.keys(caches.words)) delete caches.words[key];
 }
 
@@ -282,6 +293,7 @@ function hook(embedded: EmbeddedFontLike): void {
   composePairShapedRuns(embedded.font);
   readPostHeaderOnly(embedded.font);
   cacheSubsetGlyphs((embedded as { subset?: unknown }).subset);
+  const shown = useBaseSubset(embedded);
   const caches = cachesFor(embedded.font);
   const layout = embedded.layout;
   const encode = embedded.encode;
@@ -297,13 +309,17 @@ function hook(embedded: EmbeddedFontLike): void {
     }
     return run;
   };
-  const documentCaches: DocumentCaches = { encoded: new Map(), shows: new Map() };
+  const shared = shown > 0 ? { caches, shown } : null;
+  const documentCaches: DocumentCaches = { encoded: new Map(), shows: new Map(), shared };
   embedded.encode = function cachedEncode(text, features) {
     if (features) return encode.call(this, text, features);
-    let result = documentCaches.encoded.get(text);
+    let result = documentCaches.encoded.get(text) ?? shared?.caches.encoded.get(text);
     if (!result) {
       result = encode.call(this, text);
-      documentCaches.encoded.set(text, result);
+      if (shared && baseGlyphsOnly(result[0], shared.shown)) {
+        if (caches.encoded.size >= MAX_ENTRIES) forget(caches);
+        caches.encoded.set(text, result);
+      } else documentCaches.encoded.set(text, result);
     }
     return result;
   };
@@ -337,7 +353,9 @@ function num(n: number): string {
  * marks), where pdfkit moves the text matrix mid-string: those lines go through pdfkit.
  */
 function showOperator(font: EmbeddedFontLike, caches: DocumentCaches, text: string): string | null {
-  const known = caches.shows.get(text);
+  const { shared } = caches;
+  let known = caches.shows.get(text);
+  if (known === undefined && shared) known = shared.caches.shows.get(text);
   if (known !== undefined) return known;
   const [encoded, positions] = font.encode(text);
   const commands: string[] = [];
@@ -357,8 +375,17 @@ function showOperator(font: EmbeddedFontLike, caches: DocumentCaches, text: stri
   }
   segment(positions.length);
   const show = offsets ? null : commands.length > 0 ? `[${commands.join(' ')}] TJ` : '';
-  caches.shows.set(text, show);
+  if (shared && baseGlyphsOnly(encoded, shared.shown)) {
+    if (shared.caches.shows.size >= MAX_ENTRIES) forget(shared.caches);
+    shared.caches.shows.set(text, show);
+  } else caches.shows.set(text, show);
   return show;
+}
+
+/** Whether every glyph id (4 hex digits) is below `shown`: base glyphs whose widths and text every such document has. */
+function baseGlyphsOnly(encoded: readonly string[], shown: number): boolean {
+  for (const gid of encoded) if (Number.parseInt(gid, 16) >= shown) return false;
+  return true;
 }
 
 /** What both line writers need once pdfkit's font is known to be one of ours: the text and its show operator. */
