@@ -4,8 +4,8 @@
  * own font program, ToUnicode map and widths to write and deflate, although reports use nearly the same glyphs.
  *
  * A report's subset now starts with a fixed base: the glyphs of {@link BASE_TEXT} (Latin letters, digits and
- * punctuation, the no-break space, the Latvian letters, the dashes, quotes and signs reports write), at the same
- * ids in every document, followed by the parts composite glyphs are built from. Their font program (deflated),
+ * punctuation, the no-break space, the Latvian letters, the dashes, quotes and signs reports write) and of the
+ * ligatures fi, ff, fl, ffi, ffl, at the same ids in every document, then the parts composite glyphs are built from. Their font program (deflated),
  * their widths and their ToUnicode map are made once per font; a document that uses no other glyph embeds them as
  * they are. Strings of base glyphs then encode the same in every document, so the text cache keeps their encoding
  * per font (text-cache.ts). A glyph outside the base is added after it, as pdfkit adds glyphs, and that document
@@ -28,6 +28,9 @@ export const BASE_TEXT = [
   '–—‘’“”„…•≤≥€§°×±',
 ].join('');
 
+/** Letter pairs and triples DejaVu draws as one glyph (its standard ligatures): English text is full of them. */
+export const BASE_LIGATURES = ['ff', 'fi', 'fl', 'ffi', 'ffl'];
+
 /** The parts of a fontkit font and its TrueType subset used here. */
 interface FontkitFont {
   numGlyphs: number;
@@ -43,6 +46,7 @@ interface FontkitFont {
   'OS/2'?: { sFamilyClass?: number };
   createSubset(): FontkitSubset;
   glyphForCodePoint(codePoint: number): { id: number; advanceWidth: number };
+  layout(text: string): { glyphs: { id: number }[] };
   getGlyph(id: number): { advanceWidth: number };
   _cmapProcessor?: { codePointsForGlyph(id: number): number[] };
 }
@@ -119,16 +123,19 @@ function isEmbeddedFont(value: unknown): value is EmbeddedFont {
   );
 }
 
-/** The characters' glyphs, each with the character that shows it, the missing glyph first. */
-function characterGlyphs(font: FontkitFont): { id: number; codePoint: number }[] {
-  const glyphs = [{ id: 0, codePoint: 0 }];
+/** The characters' glyphs, each with the text it shows (a ligature shows its letters), the missing glyph first. */
+function characterGlyphs(font: FontkitFont): { id: number; codePoints: number[] }[] {
+  const glyphs = [{ id: 0, codePoints: [0] }];
   const seen = new Set([0]);
-  for (const ch of BASE_TEXT) {
-    const codePoint = ch.codePointAt(0)!;
-    const { id } = font.glyphForCodePoint(codePoint);
-    if (seen.has(id)) continue;
+  const add = (id: number, text: string): void => {
+    if (seen.has(id)) return;
     seen.add(id);
-    glyphs.push({ id, codePoint });
+    glyphs.push({ id, codePoints: [...text].map((ch) => ch.codePointAt(0)!) });
+  };
+  for (const ch of BASE_TEXT) add(font.glyphForCodePoint(ch.codePointAt(0)!).id, ch);
+  for (const text of BASE_LIGATURES) {
+    const run = font.layout(text).glyphs;
+    if (run.length === 1) add(run[0]!.id, text);
   }
   return glyphs;
 }
@@ -143,13 +150,16 @@ function buildBase(font: FontkitFont, scale: number): BaseSubset | null {
   for (const { id } of characters) probe.includeGlyph(id);
   probe.encode();
   const cmap = font._cmapProcessor;
-  const parts = probe.glyphs.slice(characters.length).map((id) => ({ id, codePoint: cmap?.codePointsForGlyph(id)[0] }));
-  parts.sort((a, b) => Number(a.codePoint === undefined) - Number(b.codePoint === undefined));
+  const parts = probe.glyphs.slice(characters.length).map((id) => {
+    const codePoint = cmap?.codePointsForGlyph(id)[0];
+    return { id, codePoints: codePoint === undefined ? undefined : [codePoint] };
+  });
+  parts.sort((a, b) => Number(a.codePoints === undefined) - Number(b.codePoints === undefined));
   const subset = font.createSubset();
   const unicode: BaseSubset['unicode'] = [];
-  for (const { id, codePoint } of [...characters, ...parts]) {
+  for (const { id, codePoints } of [...characters, ...parts]) {
     subset.includeGlyph(id);
-    if (codePoint !== undefined) unicode.push([codePoint]);
+    if (codePoints) unicode.push(codePoints);
   }
   const program = subset.encode();
   if (subset.cff != null || subset.glyphs.length !== characters.length + parts.length) return null;

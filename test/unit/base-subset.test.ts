@@ -20,7 +20,17 @@ import { FONT_NAMES, fontPaths } from '../../functions/pdf/fonts';
 import { cacheCurrentFont, placeLine } from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
 
-const INSIDE = ['Dalībnieku', 'ĀČĒĢĪĶĻŅŠŪŽ', 'āčēģīķļņšūž', '12\u00a0345,67', '2025-Q3', '“x”', '— ≥ 5 € §', 'AV To'];
+const INSIDE = [
+  'Dalībnieku',
+  'office affluent',
+  'ĀČĒĢĪĶĻŅŠŪŽ',
+  'āčēģīķļņšūž',
+  '12\u00a0345,67',
+  '2025-Q3',
+  '“x”',
+  '— ≥ 5 € §',
+  'AV To',
+];
 const OUTSIDE = ['Ωμέγα', 'straße', 'Øresund', 'ǅ', '✓', '½', 'ŋŗ', '∑'];
 const COMBINING = ['e\u0301', 'a\u0308o', 'n\u0327', 'ı'];
 
