@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build, type Plugin } from 'esbuild';
-import { cliBuildOptions } from '../../scripts/build-cli';
+import { cliBuildOptions, copyRenderAssets } from '../../scripts/build-cli';
 import { buildVerifierBytes } from '../../scripts/build-verifier';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -40,6 +40,8 @@ export async function buildChangedCode(change: Plugin, cacheName: string): Promi
   const out = await mkdtemp(join(root, 'node_modules', `.cache-pmif-${cacheName}-`));
   const options = cliBuildOptions(root);
   await build({ ...options, outdir: join(out, 'dist', 'cli'), plugins: [change, ...(options.plugins ?? [])] });
+  // As `npm run build` does: the bundle carries pdfkit, which reads its colour profile from beside itself.
+  await copyRenderAssets(root, join(out, 'dist', 'cli'));
   await mkdir(join(out, 'dist', 'verifier'), { recursive: true });
   await writeFile(join(out, 'dist', 'verifier', 'pmif-verifier.mjs'), await buildVerifierBytes(root, [change]));
   return out;
