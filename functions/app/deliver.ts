@@ -16,6 +16,7 @@ import {
   buildProjectReport,
   diffFigures,
   type FigureSnapshot,
+  indexRegistry,
 } from '../core/report-model';
 import type { ProgrammeReportModel, ProjectReportModel } from '../core/report-types';
 import type { Lang, Recipient } from '../core/types';
@@ -138,9 +139,11 @@ async function rebuildModels(deps: Deps, manifest: Manifest, period: string) {
   const { revision } = manifest;
   const inputs = await loadRevisionInputs(deps, manifest);
   const registry = inputs.registry;
+  const index = indexRegistry(registry);
   const models = activeProjects(registry, period).map((p) =>
     buildProjectReport({
       registry,
+      index,
       submissions: inputs.submissions,
       period,
       revision,

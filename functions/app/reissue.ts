@@ -5,7 +5,7 @@
  * figures it was issued with), then issues a corrected revision with a reason that its change list carries.
  */
 import { keys, parseReportKey } from '../core/keys';
-import { activeProjects, buildProjectReport, diffFigures, figuresOf } from '../core/report-model';
+import { activeProjects, buildProjectReport, diffFigures, figuresOf, indexRegistry } from '../core/report-model';
 import type { ReportChange } from '../core/report-types';
 import type { Deps } from './deps';
 import { type GenerateOutcome, generatePeriod } from './generate';
@@ -34,9 +34,11 @@ export async function previewReissue(deps: Pick<Deps, 'store'>, period: string):
   const manifest = await latestManifest(deps, period);
   if (!manifest) return null;
   const inputs = await loadRevisionInputs(deps, manifest);
+  const index = indexRegistry(inputs.registry);
   const models = activeProjects(inputs.registry, period).map((p) =>
     buildProjectReport({
       registry: inputs.registry,
+      index,
       submissions: inputs.submissions,
       period,
       revision: manifest.revision,

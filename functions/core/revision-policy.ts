@@ -17,7 +17,14 @@
  */
 import { keys } from './keys';
 import { type Manifest, type ManifestSource, sourcesFingerprint } from './manifest';
-import { activeProjects, buildProjectReport, diffFigures, type FigureSnapshot, figuresOf } from './report-model';
+import {
+  activeProjects,
+  buildProjectReport,
+  diffFigures,
+  type FigureSnapshot,
+  figuresOf,
+  indexRegistry,
+} from './report-model';
 import type { NormalisedSubmission, Registry } from './types';
 
 export interface RevisionCandidate {
@@ -86,9 +93,11 @@ function figuresFrom(candidate: RevisionCandidate, sources: readonly ManifestSou
   const submissions = candidate.submissions.filter((s) =>
     named.has(keys.submission(s.period, s.projectId, s.source.version)),
   );
+  const index = indexRegistry(registry);
   const models = activeProjects(registry, period).map((p) =>
     buildProjectReport({
       registry,
+      index,
       submissions,
       period,
       revision: previous.revision,
