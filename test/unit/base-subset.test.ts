@@ -16,9 +16,10 @@ import { getDocumentProxy } from 'unpdf';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BASE_TEXT, useBaseSubsets } from '../../functions/pdf/base-subset';
 import { bufferPageContent } from '../../functions/pdf/content-stream';
-import { FONT_NAMES, fontPaths } from '../../functions/pdf/fonts';
+import { FONT_NAMES } from '../../functions/pdf/fonts';
 import { cacheCurrentFont, placeLine } from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
+import { dejaVuDocument, endDocument } from '../helpers/pdfkit';
 
 const INSIDE = [
   'Dalībnieku',
@@ -68,17 +69,7 @@ function draws(pieces: string[], seed: number): Draw[] {
 
 /** A PDF/A-2b document as the reports make them, with or without the base subsets, drawing `list`. */
 async function render(list: Draw[], base: boolean): Promise<Uint8Array> {
-  const paths = fontPaths();
-  const doc = new PDFDocument({
-    subset: 'PDF/A-2b',
-    pdfVersion: '1.7',
-    size: 'A4',
-    bufferPages: true,
-    font: paths.regular,
-    info: { CreationDate: new Date(0), ModDate: new Date(0) },
-  });
-  doc.registerFont(FONT_NAMES.regular, paths.regular);
-  doc.registerFont(FONT_NAMES.bold, paths.bold);
+  const doc = dejaVuDocument({ subset: 'PDF/A-2b', pdfVersion: '1.7' });
   if (base) useBaseSubsets(doc);
   cacheCurrentFont(doc);
   bufferPageContent(doc);
@@ -90,12 +81,7 @@ async function render(list: Draw[], base: boolean): Promise<Uint8Array> {
     if (d.wrap) doc.text(d.text, d.x, d.y / 2, { width: 160 });
     else placeLine(doc, d.text, d.x, d.y);
   });
-  const chunks: Uint8Array[] = [];
-  doc.on('data', (c: Uint8Array) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.end();
-  await done;
-  return new Uint8Array(Buffer.concat(chunks));
+  return new Uint8Array(Buffer.concat(await endDocument(doc)));
 }
 
 async function textItems(bytes: Uint8Array): Promise<string[]> {

@@ -5,27 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { bufferDocumentWrites, bufferPageContent } from '../../functions/pdf/content-stream';
-import { FONT_NAMES, fontPaths } from '../../functions/pdf/fonts';
+import { FONT_NAMES } from '../../functions/pdf/fonts';
 import { mulberry32 } from '../../sample/sample-projects';
+import { dejaVuDocument, endDocument } from '../helpers/pdfkit';
 
 const WORDS = ['Dalībnieki', 'O.2.3.1', '2025-Q3', '12\u00a0345,67', 'šūna', '(ID)', 'Rādītāji', '—', 'x'];
 
 function newDocument(): PDFKit.PDFDocument {
-  const paths = fontPaths();
-  const doc = new PDFDocument({
-    subset: 'PDF/A-2b',
-    pdfVersion: '1.7',
-    size: 'A4',
-    bufferPages: true,
-    tagged: true,
-    font: paths.regular,
-    info: { Title: 'Tabula ā', CreationDate: new Date(0), ModDate: new Date(0) },
-  });
-  doc.registerFont(FONT_NAMES.bold, paths.bold);
-  return doc;
+  return dejaVuDocument({ subset: 'PDF/A-2b', pdfVersion: '1.7', tagged: true, info: { Title: 'Tabula ā' } });
 }
 
 /** A table of generated cells, each cell a TD, a page every `perPage` rows, an outline entry per page. */
@@ -65,11 +54,7 @@ function drawTagged(doc: PDFKit.PDFDocument, seed: number): void {
 }
 
 async function bytesOf(doc: PDFKit.PDFDocument): Promise<{ sha: string; chunks: number }> {
-  const chunks: Uint8Array[] = [];
-  doc.on('data', (c: Uint8Array) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.end();
-  await done;
+  const chunks = await endDocument(doc);
   return { sha: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'), chunks: chunks.length };
 }
 
@@ -91,12 +76,7 @@ describe('buffered document writes', () => {
 
 /** Every stream of a PDF, inflated. */
 async function inflatedStreams(doc: PDFKit.PDFDocument): Promise<string[]> {
-  const chunks: Uint8Array[] = [];
-  doc.on('data', (c: Uint8Array) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.end();
-  await done;
-  const raw = Buffer.concat(chunks).toString('latin1');
+  const raw = Buffer.concat(await endDocument(doc)).toString('latin1');
   return [...raw.matchAll(/\/Filter \/FlateDecode\n>>\nstream\n([\s\S]*?)\nendstream/g)].map((m) =>
     inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1'),
   );

@@ -1,18 +1,10 @@
-/**
- * Structure elements written as bytes into the document's buffered output are the bytes of the same elements
- * written as lines, for generated trees whose elements run over pages; and the parent tree (structure.ts's
- * writeParentTree) is written as pdfkit's own number tree writes itself: for
- * generated trees of pages holding elements of both kinds (the canvas's own, written by number, and pdfkit's
- * references, used for elements with attributes), unfilled ids and holes, the text is pdfkit's, and its references
- * are the elements' object numbers.
- */
-import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
 import { bufferDocumentWrites } from '../../functions/pdf/content-stream';
 import { fontPaths } from '../../functions/pdf/fonts';
 import { type StructureElement, StructureWriter, writeParentTree } from '../../functions/pdf/structure';
 import { mulberry32 } from '../../sample/sample-projects';
+import { documentSha } from '../helpers/pdfkit';
 
 interface Tree {
   _items: Record<number, unknown[]>;
@@ -56,14 +48,7 @@ function drawTree(doc: PDFKit.PDFDocument, seed: number): void {
   writer.finish();
 }
 
-async function sha(doc: PDFKit.PDFDocument): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  doc.on('data', (c: Uint8Array) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.end();
-  await done;
-  return createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
-}
+const sha = documentSha;
 
 describe('structure elements', () => {
   for (const seed of [1, 2, 3]) {

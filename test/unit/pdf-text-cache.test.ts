@@ -6,11 +6,10 @@
  * operators, new bytes) are read back with pdf.js: the same text at the same places as pdfkit's lines.
  */
 import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
 import { getDocumentProxy } from 'unpdf';
 import { describe, expect, it } from 'vitest';
 import { bufferPageContent } from '../../functions/pdf/content-stream';
-import { FONT_NAMES, fontPaths } from '../../functions/pdf/fonts';
+import { FONT_NAMES } from '../../functions/pdf/fonts';
 import {
   cacheCurrentFont,
   drawText,
@@ -22,6 +21,7 @@ import {
   wrapText,
 } from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
+import { dejaVuDocument, documentSha } from '../helpers/pdfkit';
 
 const PIECES = [
   'Dalībnieku',
@@ -84,27 +84,8 @@ function draws(seed: number): Draw[] {
   }));
 }
 
-function newDocument(): PDFKit.PDFDocument {
-  const paths = fontPaths();
-  const doc = new PDFDocument({
-    size: 'A4',
-    bufferPages: true,
-    font: paths.regular,
-    info: { CreationDate: new Date(0), ModDate: new Date(0) },
-  });
-  doc.registerFont(FONT_NAMES.regular, paths.regular);
-  doc.registerFont(FONT_NAMES.bold, paths.bold);
-  return doc;
-}
-
-async function bytesOf(doc: PDFKit.PDFDocument): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  doc.on('data', (c: Uint8Array) => chunks.push(c));
-  const done = new Promise<void>((resolve) => doc.on('end', resolve));
-  doc.end();
-  await done;
-  return createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
-}
+const newDocument = (): PDFKit.PDFDocument => dejaVuDocument();
+const bytesOf = documentSha;
 
 function face(doc: PDFKit.PDFDocument, d: Draw, cached: boolean): void {
   doc.font(d.bold ? FONT_NAMES.bold : FONT_NAMES.regular).fontSize(d.size);
