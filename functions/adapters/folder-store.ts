@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { access, link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { link, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { keys } from '../core/keys';
 import {
@@ -49,12 +50,15 @@ export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
     return join(this.root, HOLDS_DIR, ...key.split('/'));
   }
 
-  private async isHeld(key: string): Promise<boolean> {
+  /**
+   * Every write asks, and the answer is nearly always "no marker": a synchronous stat that returns nothing for a
+   * missing file costs about 1 µs, where an asynchronous `access` rejecting with ENOENT cost about 90 µs (a thrown
+   * error each time). Any other failure (permissions, a file where a folder should be) is still an error.
+   */
+  private isHeld(key: string): boolean {
     try {
-      await access(this.holdMarker(key));
-      return true;
+      return statSync(this.holdMarker(key), { throwIfNoEntry: false }) !== undefined;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw new StoreError(`cannot read the legal hold of ${key}`, { cause: err });
     }
   }
@@ -84,7 +88,7 @@ export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
   async deleteVersion(key: string, version: string): Promise<void> {
     const current = await this.get(key, version);
     if (!current) return;
-    if (await this.isHeld(key)) throw new StoreError(`cannot delete ${key}: it is under a legal hold`);
+    if (this.isHeld(key)) throw new StoreError(`cannot delete ${key}: it is under a legal hold`);
     await unlink(this.path(key)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw new StoreError(`cannot delete ${key}`, { cause: err });
     });
@@ -110,7 +114,7 @@ export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
 
   async put(key: string, bytes: Uint8Array, options: PutOptions = {}): Promise<{ version: string }> {
     const path = this.path(key);
-    if (await this.isHeld(key)) throw new StoreError(`${key} is under legal hold and cannot be overwritten`);
+    if (this.isHeld(key)) throw new StoreError(`${key} is under legal hold and cannot be overwritten`);
     // An archived report or transmission is written once: a plain put is create-only too, refused, not "already done".
     const archived = key.startsWith(keys.reportsPrefix) || key.startsWith(keys.transmissionsPrefix);
     try {

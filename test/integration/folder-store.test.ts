@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,5 +36,31 @@ describe('FolderStore specifics', () => {
       Array.from({ length: 5 }, () => store.put('a/b.json', new Uint8Array([1]), { ifNoneMatch: true })),
     );
     expect(await readdir(join(store.root, 'a'))).toEqual(['b.json']);
+  });
+
+  it('refuses to overwrite or delete a held object, and only that one', async () => {
+    const store = await freshStore();
+    const held = await store.put('blobs/sha256/aa', new Uint8Array([1]));
+    const free = await store.put('blobs/sha256/bb', new Uint8Array([2]));
+    await store.hold('blobs/sha256/aa', held.version);
+    await expect(store.put('blobs/sha256/aa', new Uint8Array([3]))).rejects.toThrow(/legal hold/);
+    await expect(store.deleteVersion('blobs/sha256/aa', held.version)).rejects.toThrow(/legal hold/);
+    expect([...(await store.get('blobs/sha256/aa'))!.bytes]).toEqual([1]);
+    await store.put('blobs/sha256/bb', new Uint8Array([4]));
+    await store.deleteVersion('blobs/sha256/bb', (await store.get('blobs/sha256/bb'))!.version);
+    expect(await store.get('blobs/sha256/bb')).toBeUndefined();
+    expect(free.version).not.toBe(held.version);
+  });
+
+  it('refuses a write whose legal hold cannot be read, and leaves the object as it was', async () => {
+    const store = await freshStore();
+    await store.put('blobs/sha256/cc', new Uint8Array([5]));
+    // A file where the markers' folder should be: the hold cannot be known, so the write must not go ahead.
+    await mkdir(join(store.root, '.legal-holds'), { recursive: true });
+    await writeFile(join(store.root, '.legal-holds', 'blobs'), 'not a folder');
+    const refused = store.put('blobs/sha256/cc', new Uint8Array([6]));
+    await expect(refused).rejects.toBeInstanceOf(StoreError);
+    await expect(refused).rejects.toThrow(/cannot read the legal hold of blobs\/sha256\/cc/);
+    expect([...(await readFile(join(store.root, 'blobs', 'sha256', 'cc')))]).toEqual([5]);
   });
 });
