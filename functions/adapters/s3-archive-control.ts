@@ -88,8 +88,9 @@ export class S3ArchiveControl implements ArchiveControl {
   }
 
   /**
-   * Only ever later, in the mode the object has (the bucket default's, GOVERNANCE or COMPLIANCE): S3 lets retention
-   * be extended in either mode without `s3:BypassGovernanceRetention`, which no function is granted.
+   * Retained at least until `until`: only ever later, in the mode the object has (the bucket default's, GOVERNANCE
+   * or COMPLIANCE): S3 lets retention be extended in either mode without `s3:BypassGovernanceRetention`, which no
+   * function is granted, and refuses a shorter date.
    */
   async extendRetention(key: string, until: Date, version?: string): Promise<void> {
     const bucket = this.options.bucketFor(key);
@@ -106,6 +107,10 @@ export class S3ArchiveControl implements ArchiveControl {
         }),
       );
     } catch (err) {
+      // Another writer (a period generated at the same time reusing the blob) may have extended it further between
+      // the read above and this write; S3 then refuses the shorter date. Already retained long enough is done.
+      const now = await this.retention(key, version);
+      if (now && now.until >= until) return;
       throw new StoreError(`cannot extend the retention of s3://${bucket}/${key}`, { cause: err });
     }
   }

@@ -5,7 +5,7 @@
  * retention to its own; a blob can be neither overwritten nor deleted; an input that is not what the plan says
  * stops the archiving. An Art. 42 transmission archives its inputs and code the same way, into the same blobs.
  */
-import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectRetentionCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoutedStore } from '../../functions/adapters/routed-store';
 import { S3ArchiveControl } from '../../functions/adapters/s3-archive-control';
@@ -131,6 +131,40 @@ describe('blobs/ in the Object Lock bucket (moto)', () => {
     expect((await store.list(keys.blobsPrefix)).map((o) => o.key).sort()).toEqual(blobs);
     for (const sha of [...archived.items.map((i) => i.sha256), code.sha256])
       expect(await retention(keys.blob(sha))).toEqual({ mode: 'GOVERNANCE', until: later.getTime() });
+  });
+
+  it('two writers extending one blob at once: the one with the earlier date neither fails nor shortens it', async () => {
+    const key = keys.blob(sha256Hex(bytes('shared by two periods')));
+    await store.put(key, bytes('shared by two periods'), { ifNoneMatch: true });
+    const start = (await retention(key)).until;
+    const sooner = new Date(start + 10 * 86_400_000);
+    const later = new Date(start + 40 * 86_400_000);
+    // Fault injection: the other writer extends to its later date between this writer's read and its write; and S3
+    // refuses to shorten a retention without s3:BypassGovernanceRetention (which no function has), where moto
+    // would shorten it, so the wrapper refuses as S3 does.
+    let raced = false;
+    const racing = new S3ArchiveControl({
+      client: {
+        send: async (command: unknown) => {
+          if (command instanceof PutObjectRetentionCommand) {
+            const asked = command.input.Retention?.RetainUntilDate;
+            if (asked && asked.getTime() < (await retention(key)).until)
+              throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+          }
+          const out = await client.send(command as HeadObjectCommand);
+          if (!raced && command instanceof HeadObjectCommand) {
+            raced = true;
+            await control.extendRetention(key, later);
+          }
+          return out;
+        },
+      } as unknown as S3Client,
+      bucketFor: () => ARCHIVE,
+      lockedPrefixes: ARCHIVE_PREFIXES,
+    });
+    await racing.extendRetention(key, sooner);
+    expect(raced).toBe(true);
+    expect(await retention(key)).toEqual({ mode: 'GOVERNANCE', until: later.getTime() });
   });
 
   it('a blob cannot be overwritten (412) nor its version deleted (Object Lock)', async () => {
