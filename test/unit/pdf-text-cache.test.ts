@@ -21,7 +21,7 @@ import {
   wrapText,
 } from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
-import { dejaVuDocument, documentSha } from '../helpers/pdfkit';
+import { dejaVuDocument, documentSha, endDocument } from '../helpers/pdfkit';
 
 const PIECES = [
   'Dalībnieku',
@@ -168,24 +168,7 @@ describe('cached text drawing', () => {
         if (compact) drawWrapped(doc, wrapped, d.x, y, d.align, 0.5, state);
         else doc.text(d.text, d.x, y, { width: d.width, align: d.align, lineGap: 0.5 });
       });
-      const chunks: Uint8Array[] = [];
-      doc.on('data', (c: Uint8Array) => chunks.push(c));
-      const done = new Promise<void>((resolve) => doc.on('end', resolve));
-      doc.end();
-      await done;
-      const pdf = await getDocumentProxy(new Uint8Array(Buffer.concat(chunks)));
-      const items: string[] = [];
-      for (let p = 1; p <= pdf.numPages; p++) {
-        const content = await (await pdf.getPage(p)).getTextContent();
-        for (const item of content.items) {
-          if (!('str' in item) || item.str === '') continue;
-          const [a, b, c, dd, e, f] = item.transform.map((n: number) => n.toFixed(3));
-          items.push(
-            `${p} ${item.fontName.length > 0} ${a} ${b} ${c} ${dd} ${e} ${f} ${item.width.toFixed(3)} ${item.str}`,
-          );
-        }
-      }
-      return items;
+      return textItems(new Uint8Array(Buffer.concat(await endDocument(doc))), { withFont: true });
     };
     const expected = await render(false);
     expect(expected.length).toBeGreaterThan(200);
@@ -248,7 +231,8 @@ function textDraws(seed: number): TextDraw[] {
   });
 }
 
-async function textItems(bytes: Uint8Array): Promise<string[]> {
+/** Every text item pdf.js reads: page, (whether it has a font,) matrix, width and string. */
+async function textItems(bytes: Uint8Array, options: { withFont?: boolean } = {}): Promise<string[]> {
   const pdf = await getDocumentProxy(bytes);
   const items: string[] = [];
   for (let p = 1; p <= pdf.numPages; p++) {
@@ -256,7 +240,8 @@ async function textItems(bytes: Uint8Array): Promise<string[]> {
     for (const item of content.items) {
       if (!('str' in item) || item.str === '') continue;
       const [a, b, c, dd, e, f] = item.transform.map((n: number) => n.toFixed(3));
-      items.push(`${p} ${a} ${b} ${c} ${dd} ${e} ${f} ${item.width.toFixed(3)} ${item.str}`);
+      const font = options.withFont ? ` ${item.fontName.length > 0}` : '';
+      items.push(`${p}${font} ${a} ${b} ${c} ${dd} ${e} ${f} ${item.width.toFixed(3)} ${item.str}`);
     }
   }
   return items;
@@ -291,12 +276,7 @@ describe('cached running text (drawText)', () => {
           cursors.push([doc.x, doc.y, doc.bufferedPageRange().count]);
           if (plainText && fallbacks > before) pdfkitDrew.push(d.text);
         }
-        const chunks: Uint8Array[] = [];
-        doc.on('data', (c: Uint8Array) => chunks.push(c));
-        const done = new Promise<void>((resolve) => doc.on('end', resolve));
-        doc.end();
-        await done;
-        return { bytes: new Uint8Array(Buffer.concat(chunks)), cursors };
+        return { bytes: new Uint8Array(Buffer.concat(await endDocument(doc))), cursors };
       };
       const plain = await render(false);
       pdfkitDrew.length = 0;
