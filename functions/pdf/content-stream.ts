@@ -1,9 +1,9 @@
 /**
  * Page content written in one piece. pdfkit turns every operator it writes into its own byte array (a character
  * loop per line of PDF), and a long table writes some ten operators per cell: tens of thousands of small arrays,
- * and the garbage collector's time with them. Here a page's operators are kept as strings and turned into bytes
- * once, when the page ends: the same bytes (each operator plus a line feed, one byte per character) in one array,
- * which pdfkit compresses exactly as it compressed the many. A document may ask for another deflate level: the
+ * and the garbage collector's time with them. Here a page's operators are copied into one growing buffer as they
+ * are written: the same bytes (each operator plus a line feed, one byte per character), which pdfkit compresses
+ * exactly as it compressed the many. A document may ask for another deflate level: the
  * reports use zlib's fastest, and deflate each page once here (the same operators, new compressed bytes).
  *
  * Reads pdfkit internals (`page.content`, its `write` and `end`); if they are not there, pages are left alone.
@@ -33,6 +33,75 @@ function isContentReference(value: unknown): value is ContentReference {
   return typeof ref === 'object' && ref !== null && typeof ref.write === 'function' && typeof ref.end === 'function';
 }
 
+/** A page's content starts in a buffer of this size, doubled as needed. */
+const PAGE_START = 1 << 14;
+/** Page buffers kept for later pages once deflated: how many, and up to what size. */
+const SPARE_PAGES = 8;
+const SPARE_LIMIT = 1 << 20;
+const spare: Buffer[] = [];
+const EMPTY = Buffer.alloc(0);
+/** Strings up to this length are copied character by character; longer ones by Buffer's latin1 writer. */
+const SHORT_LINE = 48;
+
+/**
+ * A page's operators as bytes, copied in as they are written: each string's characters' low bytes and a line feed
+ * (what pdfkit writes for a string chunk), byte chunks as they are. Keeping the operators as strings until the
+ * page ended held every one of them (and the numbers' strings inside) until the document ended, since pages are
+ * buffered, and joining them flattened each again: more than a page's deflate.
+ */
+class PageBytes {
+  private data = spare.pop() ?? Buffer.allocUnsafe(PAGE_START);
+  private used = 0;
+
+  get length(): number {
+    return this.used;
+  }
+
+  private room(length: number): void {
+    if (this.used + length <= this.data.length) return;
+    let size = Math.max(this.data.length * 2, PAGE_START);
+    while (size < this.used + length) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.data.copy(grown, 0, 0, this.used);
+    this.data = grown;
+  }
+
+  line(text: string): void {
+    const length = text.length;
+    this.room(length + 1);
+    const data = this.data;
+    let used = this.used;
+    if (length <= SHORT_LINE) for (let i = 0; i < length; i++) data[used++] = text.charCodeAt(i);
+    // latin1 writes each character's low byte, as pdfkit's own conversion does.
+    else used += data.write(text, used, 'latin1');
+    data[used++] = 0x0a;
+    this.used = used;
+  }
+
+  bytes(chunk: Uint8Array): void {
+    this.room(chunk.length);
+    this.data.set(chunk, this.used);
+    this.used += chunk.length;
+  }
+
+  /** The bytes so far, as a view valid until the next write, {@link clear} or {@link release}. */
+  view(): Buffer {
+    return this.data.subarray(0, this.used);
+  }
+
+  clear(): void {
+    this.used = 0;
+  }
+
+  /** Give the buffer back for a later page; nothing is written to this one after. */
+  release(): void {
+    const data = this.data;
+    if (data.length > 0 && spare.length < SPARE_PAGES && data.length <= SPARE_LIMIT) spare.push(data);
+    this.data = EMPTY;
+    this.used = 0;
+  }
+}
+
 function buffer(ref: ContentReference, compression: ContentCompression): void {
   const write = ref.write;
   const end = ref.end;
@@ -40,36 +109,35 @@ function buffer(ref: ContentReference, compression: ContentCompression): void {
   // pdfkit already holds (a new page's first operator comes before the page is announced) is taken over.
   const held = ref.buffer;
   const level = ref.compress === true && ref.data && Array.isArray(held) ? compression.level : undefined;
-  const parts: Uint8Array[] = [];
+  const page = new PageBytes();
   if (level !== undefined && held) {
     ref.compress = false;
-    parts.push(...held);
+    for (const chunk of held) page.bytes(chunk);
     held.length = 0;
   }
-  const emit = level === undefined ? (bytes: Uint8Array) => write.call(ref, bytes) : (b: Uint8Array) => parts.push(b);
-  let pending: string[] = [];
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    // pdfkit writes a string chunk as its characters' low bytes plus '\n'; latin1 is exactly that.
-    const bytes = Buffer.from(`${pending.join('\n')}\n`, 'latin1');
-    pending = [];
-    emit(bytes);
+  // pdfkit's own deflate: what is gathered goes to pdfkit before a byte chunk, and at the end.
+  const handOn = (): void => {
+    if (page.length === 0) return;
+    write.call(ref, Buffer.from(page.view()));
+    page.clear();
   };
   ref.write = (chunk) => {
-    if (typeof chunk === 'string') pending.push(chunk);
+    if (typeof chunk === 'string') page.line(chunk);
+    else if (level !== undefined) page.bytes(chunk);
     else {
-      flush();
-      emit(chunk);
+      handOn();
+      write.call(ref, chunk);
     }
     return undefined;
   };
   ref.end = (chunk) => {
     if (chunk !== undefined) ref.write(chunk);
-    flush();
-    if (level !== undefined && parts.length > 0) {
+    if (level === undefined) handOn();
+    else if (page.length > 0) {
       ref.data!.Filter = 'FlateDecode';
-      write.call(ref, deflateSync(Buffer.concat(parts), { level }));
+      write.call(ref, deflateSync(page.view(), { level }));
     }
+    page.release();
     return end.call(ref);
   };
   ref[BUFFERED] = true;
@@ -105,9 +173,6 @@ function isWritingDocument(value: unknown): value is WritingDocument {
 
 /** Bytes of PDF syntax gathered before they are handed on as one chunk. */
 const WRITE_CHUNK = 1 << 16;
-/** Strings up to this length are copied character by character; longer ones by Buffer's latin1 writer. */
-const SHORT_LINE = 48;
-
 /**
  * A document's output as it is written: lines of PDF syntax copied into 64 KB buffers, handed on when full. Each
  * line's characters' low bytes and a line feed, as pdfkit writes them. Besides whole lines, a writer that knows its

@@ -97,3 +97,56 @@ describe('page content deflated at a chosen level', () => {
     });
   }
 });
+
+/** Operators written straight to page content: byte chunks among them, and lines longer than the short-line copy. */
+function drawRaw(doc: PDFKit.PDFDocument, seed: number): void {
+  const rng = mulberry32(seed);
+  const content = () => (doc as unknown as { page: { content: { write(chunk: string | Uint8Array): void } } }).page;
+  for (let page = 0; page < 1 + Math.floor(rng() * 4); page++) {
+    if (page > 0) doc.addPage();
+    for (let i = 0; i < 200 + Math.floor(rng() * 800); i++) {
+      const kind = rng();
+      if (kind < 0.05)
+        content().content.write(Uint8Array.from({ length: Math.floor(rng() * 40) }, () => 32 + (i % 90)));
+      else if (kind < 0.1) doc.addContent(`% ${'x'.repeat(Math.floor(rng() * 300))} ā€`);
+      else
+        doc
+          .rect(rng() * 500, rng() * 800, rng() * 50, rng() * 50)
+          .fillColor([rng() * 255, 0, 0])
+          .fill();
+    }
+  }
+}
+
+describe('page content gathered as bytes', () => {
+  for (const seed of [4, 5, 6]) {
+    it(`is the bytes pdfkit writes when pdfkit deflates it (seed ${seed})`, async () => {
+      const plain = newDocument();
+      drawRaw(plain, seed);
+      drawTagged(plain, seed);
+      const buffered = newDocument();
+      bufferPageContent(buffered);
+      drawRaw(buffered, seed);
+      drawTagged(buffered, seed);
+      expect((await bytesOf(buffered)).sha).toBe((await bytesOf(plain)).sha);
+    });
+  }
+
+  it('keeps documents apart when they are drawn and ended interleaved (page buffers are reused)', async () => {
+    const alone = async (seed: number) => {
+      const doc = newDocument();
+      bufferPageContent(doc, { level: 1 });
+      drawRaw(doc, seed);
+      return (await bytesOf(doc)).sha;
+    };
+    const expected = [await alone(7), await alone(8), await alone(9)];
+    const docs = [7, 8, 9].map(() => newDocument());
+    for (const doc of docs) bufferPageContent(doc, { level: 1 });
+    drawRaw(docs[1]!, 8);
+    drawRaw(docs[0]!, 7);
+    const second = bytesOf(docs[1]!);
+    drawRaw(docs[2]!, 9);
+    const got = [await bytesOf(docs[0]!), await second, await bytesOf(docs[2]!)].map((r) => r.sha);
+    expect(got).toEqual(expected);
+  });
+});
