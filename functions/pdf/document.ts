@@ -107,6 +107,7 @@ export class ReportCanvas {
     bufferPageContent(this.doc, { level: 1 });
     bufferDocumentWrites(this.doc);
     writeXmpInfo(this.doc, options);
+    cacheColourOperators(this.doc);
     this.structure = new StructureWriter(this.doc, pdfLang(options.lang));
     this.parents.push(this.structure.document);
     this.openDecorationWhenDrawing();
@@ -392,6 +393,54 @@ export class ReportCanvas {
 }
 
 export type { StructureOptions } from './structure';
+
+/** The operators pdfkit writes for a `#rrggbb` colour: its colour space, then its components. */
+interface ColourOperators {
+  space: string;
+  colour: string;
+}
+
+/** Per colour string, for fills and for strokes; the same for every document (pdfkit derives them from the string). */
+const FILL_OPERATORS = new Map<string, ColourOperators>();
+const STROKE_OPERATORS = new Map<string, ColourOperators>();
+/** Reports use a theme's worth of colours; a caller with endless colours still gets them, uncached. */
+const COLOUR_CACHE_LIMIT = 256;
+
+interface ColourDocument {
+  _setColorCore(color: unknown, stroke: boolean): boolean;
+  _normalizeColor(color: unknown): unknown;
+  _getColorSpace(color: unknown): string;
+  addContent(data: string): unknown;
+}
+
+/**
+ * pdfkit parses a colour's hex string, divides its components and joins them every time a fill or stroke colour is
+ * set, and reports set the same few colours tens of times per page. For a hex string, the two operators
+ * `_setColorCore` writes (`/DeviceRGB cs`, `r g b scn`) are made once, by pdfkit's own normalising, and written as
+ * they are. Anything else (named, spot, array colours) keeps pdfkit's path.
+ */
+export function cacheColourOperators(pdf: PDFKit.PDFDocument): void {
+  const doc = pdf as unknown as ColourDocument;
+  const original = doc._setColorCore;
+  if (typeof original !== 'function' || typeof doc._normalizeColor !== 'function') return;
+  doc._setColorCore = function setColorCore(this: ColourDocument, color: unknown, stroke: boolean): boolean {
+    if (typeof color !== 'string' || color.charCodeAt(0) !== 0x23) return original.call(this, color, stroke);
+    const cache = stroke ? STROKE_OPERATORS : FILL_OPERATORS;
+    let operators = cache.get(color);
+    if (!operators) {
+      const normal = this._normalizeColor(color);
+      if (!Array.isArray(normal)) return original.call(this, color, stroke);
+      operators = {
+        space: `/${this._getColorSpace(normal)} ${stroke ? 'CS' : 'cs'}`,
+        colour: `${normal.join(' ')} ${stroke ? 'SCN' : 'scn'}`,
+      };
+      if (cache.size < COLOUR_CACHE_LIMIT) cache.set(color, operators);
+    }
+    this.addContent(operators.space);
+    this.addContent(operators.colour);
+    return true;
+  };
+}
 
 function pdfLang(lang: Lang): string {
   return lang === 'lv' ? 'lv-LV' : 'en-GB';
