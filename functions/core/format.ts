@@ -29,13 +29,21 @@ function roundTo(value: number, decimals: number): number {
 }
 
 function groupDigits(digits: string, separator: string): string {
-  let out = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) out += separator;
-    out += digits[i];
-  }
+  const length = digits.length;
+  if (length <= 3) return digits;
+  let at = length % 3 || 3;
+  let out = digits.slice(0, at);
+  for (; at < length; at += 3) out += separator + digits.slice(at, at + 3);
   return out;
 }
+
+/** Zeros for a whole number's decimals, by count. */
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];
+/**
+ * Below this (times the decimals' factor), rounding a whole number is exact and the nudge in {@link roundTo} is far
+ * below half a unit, so a whole number prints as its digits: the short way gives what the long way gives.
+ */
+const WHOLE_LIMIT = 2 ** 40;
 
 /**
  * Format a number with between `minDecimals` and `maxDecimals` decimals (trailing zeros beyond the minimum are
@@ -43,6 +51,19 @@ function groupDigits(digits: string, separator: string): string {
  */
 export function formatNumber(value: number, lang: Lang, minDecimals = 0, maxDecimals = minDecimals): string {
   if (!Number.isFinite(value)) return DASH;
+  // Reports print mostly whole numbers (counts, people): their digits, grouped, and the minimum of zeros.
+  if (
+    Number.isInteger(value) &&
+    Number.isInteger(minDecimals) &&
+    minDecimals >= 0 &&
+    minDecimals <= maxDecimals &&
+    maxDecimals < ZEROS.length &&
+    Math.abs(value) * 10 ** maxDecimals < WHOLE_LIMIT
+  ) {
+    const grouped = groupDigits(String(Math.abs(value)), lang === 'lv' ? NBSP : ',');
+    const signed = value < 0 ? `-${grouped}` : grouped;
+    return minDecimals === 0 ? signed : `${signed}${lang === 'lv' ? ',' : '.'}${ZEROS[minDecimals]}`;
+  }
   const rounded = roundTo(value, maxDecimals);
   let [intPart = '0', fraction = ''] = Math.abs(rounded).toFixed(maxDecimals).split('.');
   while (fraction.length > minDecimals && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
@@ -118,6 +139,21 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
  * and the zone is fixed so the bytes do not depend on the machine that renders.
  */
 export function formatDateTime(instant: string, lang: Lang): string {
+  // A report shows the same few upload times on many rows; the zone's rules are looked up once per instant.
+  const cache = lang === 'lv' ? DATE_TIMES_LV : DATE_TIMES_EN;
+  const known = cache.get(instant);
+  if (known !== undefined) return known;
+  const shown = dateTimeOf(instant, lang);
+  if (cache.size >= DATE_TIME_CACHE_LIMIT) cache.clear();
+  cache.set(instant, shown);
+  return shown;
+}
+
+const DATE_TIMES_LV = new Map<string, string>();
+const DATE_TIMES_EN = new Map<string, string>();
+const DATE_TIME_CACHE_LIMIT = 4096;
+
+function dateTimeOf(instant: string, lang: Lang): string {
   const ms = Date.parse(instant);
   if (Number.isNaN(ms)) return instant;
   const z = new TZDate(ms, PROGRAMME_ZONE);

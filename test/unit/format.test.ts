@@ -12,6 +12,7 @@ import {
   formatRate,
   shortHash,
 } from '../../functions/core/format';
+import { mulberry32 } from '../../sample/sample-projects';
 
 const NB = '\u00a0';
 
@@ -51,6 +52,75 @@ describe('PDF number formatting', () => {
     expect(formatPercent(Number.NaN, 'en')).toBe('—');
     expect(formatRate(75, 'lv')).toBe(`75${NB}%`);
     expect(formatRate(82.5, 'en')).toBe('82.5%');
+  });
+});
+
+/** What ICU writes for `value` (exactly representable, so no rounding), in the report's grouping and separators. */
+function intlNumber(value: number, lang: 'lv' | 'en', minDecimals: number, maxDecimals: number): string {
+  const en = new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: minDecimals,
+    maximumFractionDigits: maxDecimals,
+    useGrouping: true,
+  }).format(value);
+  // Our rule groups from four digits in both languages, with a no-break space and a decimal comma in Latvian.
+  return lang === 'en' ? en : en.replace(/,/g, NB).replace('.', ',');
+}
+
+describe('PDF number formatting, generated', () => {
+  const rng = mulberry32(19);
+  const magnitude = () => Math.floor(rng() * 10 ** Math.floor(rng() * 16)) * (rng() < 0.2 ? -1 : 1);
+  it('writes whole numbers of every size as ICU does, with any decimals asked for', () => {
+    for (let i = 0; i < 4000; i++) {
+      const value = i < 20 ? [0, -0, 1, -1, 999, 1000, -1000, 9999, 10000, 999999, 1000000][i % 11]! : magnitude();
+      const min = Math.floor(rng() * 4);
+      const max = min + Math.floor(rng() * 3);
+      // Beyond about 1e14 in units of the last decimal the rounding's nudge (roundTo) shows; no report comes near.
+      if (Math.abs(value) * 10 ** max >= 1e14) continue;
+      for (const lang of ['lv', 'en'] as const) {
+        const expected = intlNumber(value, lang, min, max).replace(/^-(0(?:[.,]0+)?)$/, '$1');
+        expect(formatNumber(value, lang, min, max), `${value} ${min}-${max}`).toBe(expected);
+      }
+    }
+  });
+
+  it('writes numbers with decimals that need no rounding as ICU does', () => {
+    for (let i = 0; i < 4000; i++) {
+      const decimals = 1 + Math.floor(rng() * 3);
+      // Halves, quarters, eighths: exact in binary, with at most `decimals` decimal places.
+      const value = decimals === 1 ? magnitude() / 2 : decimals === 2 ? magnitude() / 4 : magnitude() / 8;
+      if (Math.abs(value) * 10 ** decimals >= 1e14) continue;
+      const min = Math.floor(rng() * (decimals + 1));
+      for (const lang of ['lv', 'en'] as const)
+        expect(formatNumber(value, lang, min, decimals), `${value} ${min}-${decimals}`).toBe(
+          intlNumber(value, lang, min, decimals).replace(/^-(0(?:[.,]0+)?)$/, '$1'),
+        );
+    }
+  });
+});
+
+describe('PDF date and time formatting, generated', () => {
+  it('shows instants across the year (and its clock changes) as ICU does in Riga, every time it is asked', () => {
+    const rng = mulberry32(20);
+    const riga = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/Riga',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    const instants = Array.from({ length: 3000 }, () =>
+      new Date(Date.UTC(2020, 0, 1) + Math.floor(rng() * 6 * 365 * 24 * 60) * 60000).toISOString(),
+    );
+    for (const instant of [...instants, ...instants.slice(0, 500)]) {
+      const parts = Object.fromEntries(riga.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+      const iso = `${parts.year}-${parts.month}-${parts.day}`;
+      expect(formatDateTime(instant, 'en')).toBe(`${iso} ${parts.hour}:${parts.minute}`);
+      expect(formatDateTime(instant, 'lv')).toBe(
+        `${parts.day}.${parts.month}.${parts.year} ${parts.hour}:${parts.minute}`,
+      );
+    }
   });
 });
 
