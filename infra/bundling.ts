@@ -116,6 +116,17 @@ export function fontCopyCommands(inputDir: string, outputDir: string): string[] 
   });
 }
 
+/**
+ * The command that writes the font data file (functions/pdf/font-data.ts) into the bundle's `data/`, with the same
+ * script as `npm run build`: what a fresh render process would otherwise compute from the fonts before its first
+ * report.
+ */
+export function fontDataCommands(inputDir: string, outputDir: string): string[] {
+  return [
+    `"${join(inputDir, 'node_modules/.bin/tsx')}" "${join(inputDir, 'scripts/build-font-data.ts')}" "${join(outputDir, BUNDLE.colourProfile.to)}"`,
+  ];
+}
+
 /** Where the verifier bundle goes in an asset; `functions/aws/deps.ts` reads it from beside the handler. */
 export const VERIFIER_IN_ASSET = 'verifier/pmif-verifier.mjs';
 
@@ -150,7 +161,7 @@ export function nodejsBundling(handler: HandlerEntry): BundlingOptions {
       beforeInstall: () => [],
       afterBundling: (inputDir, outputDir) => [
         ...sourceMapCommands(inputDir, outputDir),
-        ...(handler.fonts ? fontCopyCommands(inputDir, outputDir) : []),
+        ...(handler.fonts ? [...fontCopyCommands(inputDir, outputDir), ...fontDataCommands(inputDir, outputDir)] : []),
         ...(handler.verifier ? verifierBuildCommands(inputDir, outputDir) : []),
       ],
     },

@@ -14,7 +14,8 @@
  * - pdfkit ({@link RENDER_PACKAGES}), in the chunk the report commands and the render worker load: inlined, its
  *   dependencies are not resolved file by file, and the modules the reports never use (brotli for WOFF2 fonts, AES
  *   for encryption: scripts/left-out-modules.ts) are replaced by stubs. Its one asset, the sRGB profile of the
- *   PDF/A output intent, which pdfkit reads from `data/` beside its module, is copied to `dist/cli/data/`.
+ *   PDF/A output intent, which pdfkit reads from `data/` beside its module, is copied to `dist/cli/data/`, and the
+ *   font data file (functions/pdf/font-data.ts) is written there.
  *
  * `test/unit/cli-bundle.test.ts` builds again in memory with {@link cliBuildOptions} and compares every file with
  * what is on disk, so a bundle older than its sources fails the tests. The build ends by stamping what it read and
@@ -131,6 +132,9 @@ export async function buildCli(root: string): Promise<void> {
   }
   const cli = await esbuild.build({ ...options, metafile: true });
   const assets = (await copyRenderAssets(root, options.outdir)).map((file) => relative(root, file));
+  // What a fresh process would compute from the fonts before its first report (scripts/build-font-data.ts).
+  const { writeFontData } = await import('./build-font-data');
+  assets.push(relative(root, await writeFontData(join(options.outdir, RENDER_ASSETS.to))));
   // The code each revision archives (scripts/build-verifier.ts), from the same sources as the command line.
   const { verifierBuildOptions, VERIFIER_OUT } = await import('./build-verifier');
   const verifier = await esbuild.build({ ...verifierBuildOptions(root), metafile: true });

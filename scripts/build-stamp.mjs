@@ -23,6 +23,7 @@ export const BUILD_FILES = [
   'tsconfig.json',
   'scripts/build-cli.ts',
   'scripts/build-verifier.ts',
+  'scripts/build-font-data.ts',
   'scripts/build-stamp.mjs',
   'scripts/left-out-modules.ts',
 ];

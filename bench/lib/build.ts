@@ -2,13 +2,16 @@
  * The child scripts, bundled with esbuild into plain ESM so they run on plain Node: no TypeScript loader in the
  * measured process (tsx alone adds ~35 MB of RSS). Packages stay external and load from node_modules, except pdfkit
  * with what it imports and the left-out modules' stubs, bundled as the command line and the Lambda bundles ship them
- * (scripts/build-cli.ts), with pdfkit's colour profile copied beside the children.
+ * (scripts/build-cli.ts), with pdfkit's colour profile and the font data file (scripts/build-font-data.ts) beside
+ * the children.
  * The render worker is bundled next to the generate child: `parallel-render.ts` starts `./render-worker.js`
  * beside the running module when it is not running from TypeScript sources.
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { FONT_DATA_DIR } from '../../functions/pdf/font-data';
 import { copyRenderAssets, externalUnlessInlined, RENDER_PACKAGES } from '../../scripts/build-cli';
+import { writeFontData } from '../../scripts/build-font-data';
 import { leftOutAliases } from '../../scripts/left-out-modules';
 
 export const CHILDREN = {
@@ -39,6 +42,7 @@ export async function buildChildren(root: string, outDir: string): Promise<Recor
     logLevel: 'warning',
   });
   await copyRenderAssets(root, outDir);
+  await writeFontData(join(outDir, FONT_DATA_DIR));
   const out = {} as Record<ChildName, string>;
   for (const name of Object.keys(CHILDREN) as ChildName[]) out[name] = join(outDir, `${name}.js`);
   return out;

@@ -18,6 +18,7 @@
  * `dictionary`, the document's `ref`, `subset`, `compress`); a document that is not as expected is left to pdfkit.
  */
 import { deflateSync } from 'node:zlib';
+import { fontData } from './font-data';
 
 /** The characters whose glyphs every report's subset holds at fixed ids. */
 export const BASE_TEXT = [
@@ -177,10 +178,83 @@ function buildBase(font: FontkitFont, scale: number): BaseSubset | null {
   };
 }
 
+/** A base subset as the font data file holds it (font-data.ts), with the inputs it was made from. */
+interface StoredBase {
+  text: string;
+  ligatures: string[];
+  scale: number;
+  glyphs: number[];
+  shown: number;
+  widths: number[];
+  unicode: number[][];
+  /** Base64 of the deflated program and map. */
+  program: string;
+  toUnicode: string;
+}
+
+/**
+ * The font's base subset for the font data file (null: the font gets none): computed, as {@link baseOf} computes
+ * it for a process without the file.
+ */
+export function storedBaseOf(font: unknown, scale: number): StoredBase | null {
+  const base = buildBase(font as FontkitFont, scale);
+  if (!base) return null;
+  if (base.unicode.length !== base.shown || base.unicode.some((u) => u === undefined))
+    throw new Error('a base subset has a glyph without text among its shown glyphs');
+  return {
+    text: BASE_TEXT,
+    ligatures: BASE_LIGATURES,
+    scale,
+    glyphs: base.glyphs,
+    shown: base.shown,
+    widths: base.widths,
+    unicode: base.unicode as number[][],
+    program: Buffer.from(base.program).toString('base64'),
+    toUnicode: Buffer.from(base.toUnicode).toString('base64'),
+  };
+}
+
+const isNumbers = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.every((n) => typeof n === 'number');
+
+/** The base subset from the font data file, if it has one made from this font and these inputs. */
+function storedBase(font: object, scale: number): BaseSubset | undefined {
+  const stored = fontData(font)?.base as Partial<StoredBase> | undefined;
+  if (
+    !stored ||
+    stored.text !== BASE_TEXT ||
+    stored.ligatures?.join('|') !== BASE_LIGATURES.join('|') ||
+    stored.scale !== scale ||
+    !isNumbers(stored.glyphs) ||
+    !isNumbers(stored.widths) ||
+    stored.widths.length !== stored.glyphs.length ||
+    !Array.isArray(stored.unicode) ||
+    !stored.unicode.every(isNumbers) ||
+    stored.unicode.length !== stored.shown ||
+    typeof stored.program !== 'string' ||
+    typeof stored.toUnicode !== 'string'
+  )
+    return undefined;
+  // fontkit's subset maps each font glyph id to its place in the subset.
+  const mapping: Record<number, number> = {};
+  stored.glyphs.forEach((id, i) => {
+    mapping[id] = i;
+  });
+  return {
+    glyphs: stored.glyphs,
+    mapping,
+    shown: stored.shown,
+    widths: stored.widths,
+    unicode: stored.unicode,
+    program: Buffer.from(stored.program, 'base64'),
+    toUnicode: Buffer.from(stored.toUnicode, 'base64'),
+  };
+}
+
 function baseOf(embedded: EmbeddedFont): BaseSubset | null {
   let base = BASES.get(embedded.font);
   if (base === undefined) {
-    base = buildBase(embedded.font, embedded.scale);
+    base = storedBase(embedded.font, embedded.scale) ?? buildBase(embedded.font, embedded.scale);
     BASES.set(embedded.font, base);
   }
   return base;

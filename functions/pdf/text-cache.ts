@@ -22,6 +22,7 @@
  */
 
 import { useBaseSubset } from './base-subset';
+import { fontData } from './font-data';
 import { readPostHeaderOnly } from './fonts';
 import { type PairAdvance, readPairKerning } from './pair-kerning';
 import { cacheSubsetGlyphs } from './subset-cache';
@@ -156,7 +157,7 @@ function isEmbeddedFont(value: unknown): value is EmbeddedFontLike {
   );
 }
 
-/** A glyph position as fontkit makes it (in font units): the class is taken from a run fontkit returned. */
+/** A glyph position as fontkit makes it (in font units). */
 interface FontkitPosition {
   xAdvance: number;
   yAdvance: number;
@@ -164,13 +165,18 @@ interface FontkitPosition {
   yOffset: number;
 }
 
+interface FontkitGlyph {
+  id: number;
+}
+
 interface FontkitRun {
-  glyphs: { id: number }[];
+  glyphs: FontkitGlyph[];
   positions: FontkitPosition[];
 }
 
 interface FontkitFont {
   layout(text: unknown, ...rest: unknown[]): FontkitRun;
+  getGlyph(id: number, codePoints?: number[]): FontkitGlyph;
 }
 
 /**
@@ -198,93 +204,224 @@ function isLatin(ch: string): boolean {
   return /\p{Script=Latin}/u.test(ch);
 }
 
+/** A character shaped alone: one glyph, moved by nothing but its advance. */
+interface Single {
+  glyph: FontkitGlyph;
+  advance: number;
+}
+
+/** fontkit's run of one character as a {@link Single}; null when it is anything else. */
+function singleOf(run: FontkitRun): Single | null {
+  const p = run.positions[0];
+  if (run.glyphs.length !== 1 || !p || p.xOffset !== 0 || p.yOffset !== 0 || p.yAdvance !== 0) return null;
+  return { glyph: run.glyphs[0]!, advance: p.xAdvance };
+}
+
+/**
+ * The first glyph's advance in fontkit's run of a pair, when the run is the two characters' glyphs shaped alone with
+ * only that advance changed; null otherwise (a ligature, a change to the second glyph, an offset).
+ */
+function pairAdvanceOf(run: FontkitRun, first: Single | null, second: Single | null): number | null {
+  const [p, q] = run.positions;
+  const unchanged =
+    first !== null &&
+    second !== null &&
+    run.glyphs.length === 2 &&
+    run.glyphs[0] === first.glyph &&
+    run.glyphs[1] === second.glyph &&
+    p !== undefined &&
+    q !== undefined &&
+    p.xOffset === 0 &&
+    p.yOffset === 0 &&
+    p.yAdvance === 0 &&
+    q.xAdvance === second.advance &&
+    q.xOffset === 0 &&
+    q.yOffset === 0 &&
+    q.yAdvance === 0;
+  return unchanged ? p.xAdvance : null;
+}
+
+/** fontkit's GlyphPosition, as pdfkit reads it (it scales each own property in place). */
+class ComposedPosition implements FontkitPosition {
+  xAdvance: number;
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+  constructor(xAdvance: number) {
+    this.xAdvance = xAdvance;
+    this.yAdvance = 0;
+    this.xOffset = 0;
+    this.yOffset = 0;
+  }
+}
+
+/** fontkit's GlyphRun as pdfkit reads it: glyphs, positions, and their advance summed as fontkit sums it. */
+class ComposedRun implements FontkitRun {
+  constructor(
+    readonly glyphs: FontkitGlyph[],
+    readonly positions: ComposedPosition[],
+  ) {}
+  get advanceWidth(): number {
+    let width = 0;
+    for (const position of this.positions) width += position.xAdvance;
+    return width;
+  }
+}
+
+/** Where a pair has no advance of its own in {@link StoredShaping}: fontkit shapes text holding it. */
+const NO_PAIR = -0x8000;
+
+/** How fontkit shapes the pair-shaped alphabet, as the font data file holds it (font-data.ts). */
+interface StoredShaping {
+  alphabet: string;
+  /** Each character's glyph id and advance shaped alone; null when fontkit shapes it otherwise. */
+  singles: ([number, number] | null)[];
+  /**
+   * Base64 of a little-endian 16-bit advance of the first glyph of every pair (first × alphabet size + second),
+   * in font units, or {@link NO_PAIR}.
+   */
+  pairs: string;
+}
+
+/**
+ * How fontkit shapes every character and pair of the pair-shaped alphabet, for the font data file: each through
+ * fontkit, as {@link composePairShapedRuns} shapes what it cannot read from the font's tables.
+ */
+export function storedShapingOf(font: unknown): StoredShaping {
+  const f = font as FontkitFont;
+  const alphabet = pairShapedCharacters();
+  const singles = alphabet.map((ch) => singleOf(f.layout(ch)));
+  const n = alphabet.length;
+  const pairs = new DataView(new ArrayBuffer(2 * n * n));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const first = singles[i]!;
+      const second = singles[j]!;
+      const advance = first && second ? pairAdvanceOf(f.layout(alphabet[i]! + alphabet[j]!), first, second) : null;
+      if (advance !== null && (!Number.isInteger(advance) || advance <= NO_PAIR || advance > 0x7fff))
+        throw new Error(`an advance of ${advance} font units does not fit the font data file`);
+      pairs.setInt16(2 * (i * n + j), advance ?? NO_PAIR, true);
+    }
+  }
+  return {
+    alphabet: alphabet.join(''),
+    singles: singles.map((s) => (s ? [s.glyph.id, s.advance] : null)),
+    pairs: Buffer.from(pairs.buffer).toString('base64'),
+  };
+}
+
+/** Shaping from the font data file, for this alphabet: each character's single, and each pair's advance. */
+interface Shaping {
+  single(ch: string): Single | null | undefined;
+  pair(a: string, b: string): number | null | undefined;
+}
+
+function storedShaping(font: FontkitFont, alphabet: string[]): Shaping | undefined {
+  const stored = fontData(font)?.shaping as Partial<StoredShaping> | undefined;
+  const n = alphabet.length;
+  if (
+    !stored ||
+    stored.alphabet !== alphabet.join('') ||
+    !Array.isArray(stored.singles) ||
+    stored.singles.length !== n ||
+    typeof stored.pairs !== 'string'
+  )
+    return undefined;
+  const bytes = Buffer.from(stored.pairs, 'base64');
+  if (bytes.length !== 2 * n * n) return undefined;
+  const pairs = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const index = new Map(alphabet.map((ch, i) => [ch, i]));
+  const singles = new Map<string, Single | null>();
+  const storedSingles = stored.singles;
+  return {
+    single(ch) {
+      let single = singles.get(ch);
+      if (single === undefined) {
+        const i = index.get(ch);
+        if (i === undefined) return undefined;
+        const entry = storedSingles[i];
+        // The glyph object fontkit's layout would give: the one for this id, first asked for with this character.
+        single = entry ? { glyph: font.getGlyph(entry[0], [ch.charCodeAt(0)]), advance: entry[1] } : null;
+        singles.set(ch, single);
+      }
+      return single;
+    },
+    pair(a, b) {
+      const i = index.get(a);
+      const j = index.get(b);
+      if (i === undefined || j === undefined) return undefined;
+      const advance = pairs.getInt16(2 * (i * n + j), true);
+      return advance === NO_PAIR ? null : advance;
+    },
+  };
+}
+
 /**
  * Shape pair-shaped text (above) from its character pairs. fontkit shapes every distinct string from the start
  * (script detection, a shaping plan, every GSUB and GPOS lookup), which was a third of a long table's first render:
  * a 2 000-row table has five thousand distinct numbers, codes and cell names, but only a few hundred distinct
  * character pairs. Each glyph is the one its character shapes to alone, advanced as fontkit advances it before the
- * next character; the last one as alone. That advance is read from the font's kerning tables where nothing else
- * can apply to the pair (pair-kerning.ts), and otherwise taken from fontkit shaping the pair alone: shaping each
- * pair was still a fifth of a fresh process's first table render. A pair fontkit shapes otherwise (a ligature, a
- * change to the second glyph, an offset) is remembered, and text holding it is shaped by fontkit as before.
+ * next character; the last one as alone. Where the font data file (font-data.ts) has the font, singles and pairs
+ * come from it, so a fresh process shapes no pair-shaped text through fontkit. Otherwise a pair's advance is read
+ * from the font's kerning tables where nothing else can apply to it (pair-kerning.ts), and else taken from fontkit
+ * shaping the pair alone. A pair fontkit shapes otherwise (a ligature, a change to the second glyph, an offset) is
+ * remembered, and text holding it is shaped by fontkit as before.
  */
 export function composePairShapedRuns(font: object): void {
   const target = font as Partial<FontkitFont>;
   if (COMPOSING.has(font) || typeof target.layout !== 'function') return;
   COMPOSING.add(font);
   const layout = target.layout;
-  const singles = new Map<string, FontkitRun | null>();
+  // Looked up on the first text, not when a document merely selects the font.
+  let stored: Shaping | undefined | null = null;
+  const fromFile = (): Shaping | undefined => {
+    if (stored === null) stored = storedShaping(font as FontkitFont, pairShapedCharacters());
+    return stored;
+  };
+  const singles = new Map<string, Single | null>();
   // The first glyph's advance in each pair (null: fontkit shapes the pair otherwise).
   const pairs = new Map<string, number | null>();
-  const alone = (ch: string): FontkitRun | null => {
-    let run = singles.get(ch);
-    if (run === undefined) {
-      run = layout.call(font, ch);
-      const p = run.positions[0];
-      if (run.glyphs.length !== 1 || !p || p.xOffset !== 0 || p.yOffset !== 0 || p.yAdvance !== 0) run = null;
-      singles.set(ch, run);
+  const alone = (ch: string): Single | null => {
+    let single = singles.get(ch);
+    if (single === undefined) {
+      single = fromFile()?.single(ch);
+      if (single === undefined) single = singleOf(layout.call(font, ch));
+      singles.set(ch, single);
     }
-    return run;
+    return single;
   };
-  // Read from the font's tables on the first pair; fontkit shapes the pairs they cannot answer for.
+  // Read from the font's tables on the first pair the file does not answer; fontkit shapes what they cannot.
   let kerning: PairAdvance | undefined | null = null;
   const before = (a: string, b: string): number | null => {
     const key = a + b;
     let advance = pairs.get(key);
     if (advance === undefined) {
-      const first = alone(a);
-      const second = alone(b);
-      if (kerning === null) kerning = readPairKerning(font, pairShapedCharacters(), isLatin);
-      const read = first && second ? kerning?.(a, b, first.glyphs[0]!.id, second.glyphs[0]!.id) : undefined;
-      advance = read ?? shapedPairAdvance(a, b, first, second);
+      advance = fromFile()?.pair(a, b);
+      if (advance === undefined) {
+        const first = alone(a);
+        const second = alone(b);
+        if (kerning === null) kerning = readPairKerning(font, pairShapedCharacters(), isLatin);
+        const read = first && second ? kerning?.(a, b, first.glyph.id, second.glyph.id) : undefined;
+        advance = read ?? pairAdvanceOf(layout.call(font, a + b), first, second);
+      }
       pairs.set(key, advance);
     }
     return advance;
   };
-  const shapedPairAdvance = (a: string, b: string, first: FontkitRun | null, second: FontkitRun | null) => {
-    const run = layout.call(font, a + b);
-    const [p, q] = run.positions;
-    const unchanged =
-      first !== null &&
-      second !== null &&
-      run.glyphs.length === 2 &&
-      run.glyphs[0] === first.glyphs[0] &&
-      run.glyphs[1] === second.glyphs[0] &&
-      p !== undefined &&
-      q !== undefined &&
-      p.xOffset === 0 &&
-      p.yOffset === 0 &&
-      p.yAdvance === 0 &&
-      q.xAdvance === second.positions[0]!.xAdvance &&
-      q.xOffset === 0 &&
-      q.yOffset === 0 &&
-      q.yAdvance === 0;
-    return unchanged ? p.xAdvance : null;
-  };
   target.layout = function composedLayout(this: FontkitFont, text: unknown, ...rest: unknown[]): FontkitRun {
-    if (typeof text !== 'string' || text.length < 2 || rest.some((r) => r !== undefined) || !PAIR_SHAPED.test(text))
+    if (typeof text !== 'string' || rest.some((r) => r !== undefined) || !PAIR_SHAPED.test(text))
       return layout.call(this, text, ...rest);
-    const glyphs: FontkitRun['glyphs'] = [];
-    const advances: number[] = [];
+    const glyphs: FontkitGlyph[] = [];
+    // Fresh positions for every run: pdfkit scales the positions it is given in place.
+    const positions: ComposedPosition[] = [];
     for (let i = 0; i < text.length; i++) {
       const single = alone(text[i]!);
-      const next = i + 1 < text.length ? before(text[i]!, text[i + 1]!) : single?.positions[0]?.xAdvance;
+      const next = i + 1 < text.length ? before(text[i]!, text[i + 1]!) : single?.advance;
       if (!single || next === null || next === undefined) return layout.call(this, text, ...rest);
-      glyphs.push(single.glyphs[0]!);
-      advances.push(next);
+      glyphs.push(single.glyph);
+      positions.push(new ComposedPosition(next));
     }
-    // A run of fontkit's own classes, with fresh positions: pdfkit scales the positions it is given in place.
-    const sample = alone(text[0]!)!;
-    const run = Object.create(Object.getPrototypeOf(sample)) as FontkitRun;
-    Object.assign(run, sample, { glyphs, positions: [] });
-    const Position = sample.positions[0]!.constructor as new (
-      x: number,
-      y: number,
-      dx: number,
-      dy: number,
-    ) => FontkitPosition;
-    for (const x of advances) run.positions.push(new Position(x, 0, 0, 0));
-    return run;
+    return new ComposedRun(glyphs, positions);
   };
 }
 

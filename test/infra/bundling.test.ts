@@ -94,6 +94,7 @@ describe('bundling options', () => {
       'cp "/in/node_modules/dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf" "/out/fonts/DejaVuSans-Bold.ttf"',
       'mkdir -p "/out/data"',
       'cp "/in/node_modules/pdfkit/js/data/sRGB_IEC61966_2_1.icc" "/out/data/sRGB_IEC61966_2_1.icc"',
+      '"/in/node_modules/.bin/tsx" "/in/scripts/build-font-data.ts" "/out/data"',
       '"/in/node_modules/.bin/tsx" "/in/scripts/build-verifier.ts" "/out/verifier/pmif-verifier.mjs"',
     ]);
     expect(nodejsBundling(HANDLERS.ingest).commandHooks?.afterBundling('/in', '/out')).toEqual([trim]);
@@ -123,6 +124,8 @@ describe.each(entries)('$entry', ({ entry, exportNames, fonts, handler }) => {
     }
     // pdfkit reads the sRGB profile of the PDF/A output intent from `data/` next to the running module.
     expect(paths.includes(join(BUNDLE.colourProfile.to, BUNDLE.colourProfile.files[0]))).toBe(fonts);
+    // The font data file (functions/pdf/font-data.ts) beside it.
+    expect(paths.includes(join(BUNDLE.colourProfile.to, 'report-fonts.json'))).toBe(fonts);
     // The source map maps our own code to its TypeScript and leaves every dependency's code unmapped.
     const map = new SourceMap(JSON.parse(readFileSync(join(outDir, `${BUNDLE.outFile}.map`), 'utf8')));
     const lines = readFileSync(join(outDir, BUNDLE.outFile), 'utf8').split('\n');
