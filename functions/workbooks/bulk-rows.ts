@@ -109,11 +109,10 @@ export function fillBulkRows<R>(sheetName: string, columns: readonly BulkColumn<
 /** Widen columns to their unwrapped values; a value too wide for any column wraps instead (`fitSheetLayout`). */
 function fitColumns(cells: BulkCell[][], widths: number[]): void {
   const needed: number[] = widths.map(() => 0);
-  const units = shownUnitsMemo();
   for (const row of cells) {
     row.forEach((cell, i) => {
       if (cell.value === null || cell.alignment?.wrapText) return;
-      const shown = units(cell);
+      const shown = shownUnits(cell);
       if (mustWrap(cell, shown)) cell.alignment = cell.alignment ? { ...cell.alignment, ...WRAP_TOP } : WRAP_TOP;
       else needed[i] = Math.max(needed[i]!, neededUnits(shown));
     });
@@ -124,53 +123,17 @@ function fitColumns(cells: BulkCell[][], widths: number[]): void {
   });
 }
 
-/**
- * {@link shownUnits}, remembered for the table: a text by its text and weight, a date by its format (a date shows
- * as long as its pattern). Numbers are measured each time, as their formats differ.
- */
-function shownUnitsMemo(): (cell: BulkCell) => number {
-  const texts = [new Map<string, number>(), new Map<string, number>()];
-  const dates = new Map<string, number>();
-  return (cell) => {
-    const { value } = cell;
-    const bold = cell.font?.bold === true;
-    let memo: Map<string, number> | undefined;
-    let key = '';
-    if (typeof value === 'string') [memo, key] = [texts[bold ? 1 : 0], value];
-    else if (value instanceof Date) [memo, key] = [dates, `${bold}|${cell.numFmt ?? ''}`];
-    let units = memo?.get(key);
-    if (units === undefined) {
-      units = shownUnits(cell);
-      memo?.set(key, units);
-    }
-    return units;
-  };
-}
-
-/**
- * Lines of wrapped cells, remembered for one rendering by column and text: lineage rows repeat keys and hashes. Only
- * plain text is remembered (a number's, date's or formula's lines depend on its format, and a bold text's on its
- * weight); the column's width is the same for all of its cells.
- */
-function rowHeightMemo(widths: readonly number[]): (row: BulkCell[]) => number | undefined {
-  const texts = widths.map(() => new Map<string, number>());
-  return (row) => {
-    let lines = 1;
-    let wraps = false;
-    row.forEach((cell, i) => {
-      if (cell.value === null || !cell.alignment?.wrapText) return;
-      wraps = true;
-      const width = widths[i] ?? DEFAULT_COLUMN_WIDTH;
-      const plain = typeof cell.value === 'string' && cell.font?.bold !== true;
-      let n = plain ? texts[i]?.get(cell.value as string) : undefined;
-      if (n === undefined) {
-        n = cellLines(cell, width);
-        if (plain) texts[i]?.set(cell.value as string, n);
-      }
-      lines = Math.max(lines, n);
-    });
-    return wraps ? wrappedRowHeight(lines) : undefined;
-  };
+/** The height of a row holding wrapped cells, at the columns' final widths; `undefined` when none wraps. */
+function rowHeight(row: readonly BulkCell[], widths: readonly number[]): number | undefined {
+  let lines = 1;
+  let wraps = false;
+  for (let i = 0; i < row.length; i++) {
+    const cell = row[i]!;
+    if (cell.value === null || !cell.alignment?.wrapText) continue;
+    wraps = true;
+    lines = Math.max(lines, cellLines(cell, widths[i] ?? DEFAULT_COLUMN_WIDTH));
+  }
+  return wraps ? wrappedRowHeight(lines) : undefined;
 }
 
 /** A formula cell's value, as the report's `formula` writer sets it. */
@@ -240,10 +203,10 @@ export function styleOf(cell: BulkCell & { fill?: Fill; border?: Partial<Borders
  */
 function styleIdMemo(tables: WriteTables): (cell: BulkCell, type: number) => number {
   const byContent = new Map<string, number>();
-  const last = new Map<number, { type: number; cell: BulkCell; id: number }>();
+  const last: ({ type: number; cell: BulkCell; id: number } | undefined)[] = [];
   const alike = (a: BulkCell, b: BulkCell) => a.numFmt === b.numFmt && a.font === b.font && a.alignment === b.alignment;
   return (cell, type) => {
-    const previous = last.get(cell.col);
+    const previous = last[cell.col];
     if (previous && previous.type === type && alike(previous.cell, cell)) return previous.id;
     const style = styleOf(cell);
     const key = `${type}|${JSON.stringify(style)}`;
@@ -252,7 +215,7 @@ function styleIdMemo(tables: WriteTables): (cell: BulkCell, type: number) => num
       id = tables.styleId(style, type);
       byContent.set(key, id);
     }
-    last.set(cell.col, { type, cell, id });
+    last[cell.col] = { type, cell, id };
     return id;
   };
 }
@@ -263,7 +226,7 @@ export function cellBody(cell: BulkCell, type: number, tables: WriteTables): str
   if (type === VALUE_TYPE.null) return '/>';
   if (type === VALUE_TYPE.string) return ` t="s"><v>${tables.sharedString(value as string)}</v></c>`;
   if (type === VALUE_TYPE.number) return `><v>${value as number}</v></c>`;
-  if (type === VALUE_TYPE.date) return `><v>${UNIX_EPOCH_SERIAL + (value as Date).getTime() / MS_PER_DAY}</v></c>`;
+  if (type === VALUE_TYPE.date) return `><v>${dateSerial(value as Date)}</v></c>`;
   const { formula, result } = value as FormulaValue;
   const f = `<f>${xmlEscape(formula)}</f>`;
   // exceljs never puts a formula's text result in the shared strings.
@@ -278,24 +241,145 @@ export function cellBody(cell: BulkCell, type: number, tables: WriteTables): str
  * goes into the shared-string table, which exceljs escapes; formulas, built from cell addresses, are escaped here.
  */
 export function renderBulkRows(rows: BulkRows, widths: readonly number[], tables: WriteTables): string {
+  const out = new XmlBytes();
+  writeBulkRows(rows, widths, tables, out);
+  return out.bytes.toString('utf8');
+}
+
+/**
+ * {@link renderBulkRows} written as UTF-8 straight into `out`. A lineage sheet's rows are thousands of short
+ * pieces of markup; built as strings they were ropes of template results that joining flattened and UTF-8 encoding
+ * copied again, a third of a large report's workbook time, and most of its garbage.
+ */
+export function writeBulkRows(rows: BulkRows, widths: readonly number[], tables: WriteTables, out: XmlBytes): void {
   const styleId = styleIdMemo(tables);
-  const rowHeight = rowHeightMemo(widths);
   const letters = (rows.cells[0] ?? []).map((_, i) => columnLetter(i + 1));
-  const out: string[] = [];
   rows.cells.forEach((row, r) => {
     const number = r + 2;
-    const height = rowHeight(row);
-    const ht = height === undefined ? '' : ` ht="${height}" customHeight="1"`;
-    out.push(`<row r="${number}"${ht} spans="1:${row.length}" x14ac:dyDescent="0.25">`);
-    row.forEach((cell, i) => {
+    const height = rowHeight(row, widths);
+    out.ascii('<row r="');
+    out.number(number);
+    if (height !== undefined) {
+      out.ascii('" ht="');
+      out.number(height);
+      out.ascii('" customHeight="1');
+    }
+    out.ascii('" spans="1:');
+    out.number(row.length);
+    out.ascii('" x14ac:dyDescent="0.25">');
+    for (let i = 0; i < row.length; i++) {
+      const cell = row[i]!;
       const type = valueType(cell);
       const s = styleId(cell, effectiveType(cell, type));
-      if (type === VALUE_TYPE.null && !s) return;
-      out.push(`<c r="${letters[i]}${number}"${s ? ` s="${s}"` : ''}${cellBody(cell, type, tables)}`);
-    });
-    out.push('</row>');
+      if (type === VALUE_TYPE.null && !s) continue;
+      out.ascii('<c r="');
+      out.ascii(letters[i]!);
+      out.number(number);
+      out.ascii('"');
+      if (s) {
+        out.ascii(' s="');
+        out.number(s);
+        out.ascii('"');
+      }
+      writeCellBody(cell, type, tables, out);
+    }
+    out.ascii('</row>');
   });
-  return out.join('');
+}
+
+/** {@link cellBody} written into `out`. */
+function writeCellBody(cell: BulkCell, type: number, tables: WriteTables, out: XmlBytes): void {
+  const { value } = cell;
+  if (type === VALUE_TYPE.null) out.ascii('/>');
+  else if (type === VALUE_TYPE.string) {
+    out.ascii(' t="s"><v>');
+    out.number(tables.sharedString(value as string));
+    out.ascii('</v></c>');
+  } else if (type === VALUE_TYPE.number || type === VALUE_TYPE.date) {
+    out.ascii('><v>');
+    out.number(type === VALUE_TYPE.number ? (value as number) : dateSerial(value as Date));
+    out.ascii('</v></c>');
+  }
+  // Formulas are rare (a column or two of a few tables): their text as cellBody writes it.
+  else out.text(cellBody(cell, type, tables));
+}
+
+function dateSerial(date: Date): number {
+  return UNIX_EPOCH_SERIAL + date.getTime() / MS_PER_DAY;
+}
+
+/**
+ * A growing buffer of UTF-8 XML. Markup and numbers are written byte by byte (they are ASCII), other text through
+ * Node's encoder. {@link XmlBytes.bytes} is a view of the buffer, valid until the next write or {@link reset}.
+ */
+export class XmlBytes {
+  private buffer: Buffer;
+  private at = 0;
+
+  constructor(capacity = 64 * 1024) {
+    this.buffer = Buffer.allocUnsafe(capacity);
+  }
+
+  /** Text known to be ASCII (markup, cell references); anything else must go through {@link text}. */
+  ascii(s: string): void {
+    const n = s.length;
+    if (this.at + n > this.buffer.length) this.grow(n);
+    const buffer = this.buffer;
+    let at = this.at;
+    for (let i = 0; i < n; i++) buffer[at++] = s.charCodeAt(i);
+    this.at = at;
+  }
+
+  /** Any text, as UTF-8. */
+  text(s: string): void {
+    // UTF-8 takes at most three bytes for each UTF-16 code unit.
+    if (this.at + 3 * s.length > this.buffer.length) this.grow(3 * s.length);
+    this.at += this.buffer.write(s, this.at, 'utf8');
+  }
+
+  /** A number as JavaScript writes it (`${n}`): whole numbers digit by digit, others through `String`. */
+  number(n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+      this.ascii(String(n));
+      return;
+    }
+    if (this.at + 10 > this.buffer.length) this.grow(10);
+    const buffer = this.buffer;
+    if (n < 10) {
+      buffer[this.at++] = 48 + n;
+      return;
+    }
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let rest = n;
+    for (let i = this.at + digits - 1; i >= this.at; i--) {
+      const tenth = Math.floor(rest / 10);
+      buffer[i] = 48 + rest - 10 * tenth;
+      rest = tenth;
+    }
+    this.at += digits;
+  }
+
+  /** The bytes written so far. */
+  get bytes(): Buffer {
+    return this.buffer.subarray(0, this.at);
+  }
+
+  get length(): number {
+    return this.at;
+  }
+
+  /** Start again, keeping the buffer (unless it grew very large for one big sheet). */
+  reset(): void {
+    this.at = 0;
+    if (this.buffer.length > 16 * 1024 * 1024) this.buffer = Buffer.allocUnsafe(64 * 1024);
+  }
+
+  private grow(needed: number): void {
+    const larger = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.at + needed));
+    this.buffer.copy(larger, 0, 0, this.at);
+    this.buffer = larger;
+  }
 }
 
 function columnNumber(letters: string): number {

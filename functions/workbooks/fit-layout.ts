@@ -155,11 +155,62 @@ function isBold(cell: LaidOutCell): boolean {
 /** Width of the widest line a cell shows, in column units, without padding. */
 export function shownUnits(cell: LaidOutCell): number {
   const bold = isBold(cell);
-  return Math.max(
-    ...displayedText(cell)
-      .split('\n')
-      .map((line) => textUnits(line, { bold })),
-  );
+  const { value } = cell;
+  // What a text, a number in a format or a date in a format shows never changes: measured once per process.
+  let memo: Map<unknown, number> | undefined;
+  let key: unknown = value;
+  if (typeof value === 'string') memo = bold ? shownBoldTexts : shownTexts;
+  else if (typeof value === 'number') memo = numbersShown(cell.numFmt, bold);
+  else if (value instanceof Date) {
+    memo = bold ? shownBoldDates : shownDates;
+    key = cell.numFmt;
+  }
+  let units = memo?.get(key);
+  if (units === undefined) {
+    units = measureShown(displayedText(cell), bold);
+    if (memo !== undefined) {
+      if (++shownEntries > SHOWN_ENTRIES) clearShown();
+      memo.set(key, units);
+    }
+  }
+  return units;
+}
+
+function measureShown(text: string, bold: boolean): number {
+  if (!text.includes('\n')) return textUnits(text, { bold });
+  return Math.max(...text.split('\n').map((line) => textUnits(line, { bold })));
+}
+
+/**
+ * Measured widths, by what decides them: a text by itself and its weight, a date by its format, a number by its
+ * format and value. A report measures thousands of cells, mostly the same keys, codes, labels and counts as the
+ * report before it. Bounded for long-lived workers.
+ */
+const shownTexts = new Map<unknown, number>();
+const shownBoldTexts = new Map<unknown, number>();
+const shownDates = new Map<unknown, number>();
+const shownBoldDates = new Map<unknown, number>();
+/** By format, then value. */
+const shownNumbers = new Map<string | undefined, Map<unknown, number>>();
+const shownBoldNumbers = new Map<string | undefined, Map<unknown, number>>();
+let shownEntries = 0;
+const SHOWN_ENTRIES = 50_000;
+
+function numbersShown(numFmt: string | undefined, bold: boolean): Map<unknown, number> {
+  const byFormat = bold ? shownBoldNumbers : shownNumbers;
+  let memo = byFormat.get(numFmt);
+  if (memo === undefined) {
+    memo = new Map();
+    byFormat.set(numFmt, memo);
+  }
+  return memo;
+}
+
+function clearShown(): void {
+  for (const memo of [shownTexts, shownBoldTexts, shownDates, shownBoldDates]) memo.clear();
+  shownNumbers.clear();
+  shownBoldNumbers.clear();
+  shownEntries = 0;
 }
 
 /** A text this wide wraps instead of widening its column. */
@@ -179,8 +230,33 @@ export function widenedColumn(current: number, units: number): number {
 
 /** Lines a wrapped cell takes at a column width. */
 export function cellLines(cell: LaidOutCell, width: number): number {
-  return wrappedLines(displayedText(cell), width, isBold(cell));
+  const bold = isBold(cell);
+  const { value } = cell;
+  if (typeof value !== 'string') return wrappedLines(displayedText(cell), width, bold);
+  // A text's lines at a width never change: counted once per process (lineage rows repeat keys and hashes).
+  const byWidth = bold ? boldLinesAt : linesAt;
+  let memo = byWidth.get(width);
+  if (memo === undefined) {
+    memo = new Map();
+    byWidth.set(width, memo);
+  }
+  let lines = memo.get(value);
+  if (lines === undefined) {
+    lines = wrappedLines(value, width, bold);
+    if (++linesEntries > SHOWN_ENTRIES) {
+      linesAt.clear();
+      boldLinesAt.clear();
+      linesEntries = 0;
+    }
+    memo.set(value, lines);
+  }
+  return lines;
 }
+
+/** Lines of texts, by column width then text. */
+const linesAt = new Map<number, Map<string, number>>();
+const boldLinesAt = new Map<number, Map<string, number>>();
+let linesEntries = 0;
 
 /** The stored height of a row whose tallest wrapped cell takes `lines` lines. */
 export function wrappedRowHeight(lines: number): number {

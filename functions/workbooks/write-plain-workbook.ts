@@ -12,10 +12,11 @@ import {
   cellBody,
   columnLetter,
   effectiveType,
-  renderBulkRows,
   styleOf,
   VALUE_TYPE,
   valueType,
+  writeBulkRows,
+  XmlBytes,
   xmlEscape,
 } from './bulk-rows';
 import { type DeflatedEntry, deflateEntry, packDeflated } from './deterministic-zip';
@@ -34,10 +35,10 @@ const EXCELJS_DEFAULT_WIDTH = 9;
 /** The workbook as deterministic XLSX bytes, zipped as `packEntries` zips exceljs's parts. */
 export function writePlainWorkbook(workbook: PlainWorkbook): Uint8Array {
   return packDeflated(
-    plainWorkbookParts(workbook).map(([name, xml]) => [
-      name,
-      typeof xml === 'string' && REPEATED_PARTS.has(name) ? deflatedRepeat(xml) : deflateEntry(utf8(xml)),
-    ]),
+    plainWorkbookParts(workbook).map(([name, part]) => {
+      if (typeof part !== 'string') return [name, part];
+      return [name, REPEATED_PARTS.has(name) ? deflatedRepeat(part) : deflateEntry(Buffer.from(part, 'utf8'))];
+    }),
   );
 }
 
@@ -68,17 +69,18 @@ function deflatedRepeat(xml: string): DeflatedEntry {
   return entry;
 }
 
-function utf8(xml: string | readonly string[]): Buffer {
-  return typeof xml === 'string'
-    ? Buffer.from(xml, 'utf8')
-    : Buffer.concat(xml.map((piece) => Buffer.from(piece, 'utf8')));
-}
+/**
+ * One buffer the sheets are written into, one at a time, each deflated before the next is written: a large sheet is
+ * hundreds of kilobytes, and writing it as bytes into a buffer kept for the process leaves no string or buffer of
+ * that size behind for the collector.
+ */
+const sheetBytes = new XmlBytes();
 
 /**
- * The parts of the workbook as XML text (a sheet in pieces, see {@link sheetXml}), named and ordered as exceljs's
- * writer names and orders them.
+ * The parts of the workbook, named and ordered as exceljs's writer names and orders them: XML text, or for a sheet
+ * its XML already deflated (see {@link writeSheet}).
  */
-export function plainWorkbookParts(workbook: PlainWorkbook): [string, string | string[]][] {
+export function plainWorkbookParts(workbook: PlainWorkbook): [string, string | DeflatedEntry][] {
   const strings = new SharedStrings();
   const styles = new StyleTable();
   const tables: WriteTables = {
@@ -88,15 +90,19 @@ export function plainWorkbookParts(workbook: PlainWorkbook): [string, string | s
   // exceljs numbers its own cells' strings and styles sheet by sheet, then each sheet's conditional formats; the
   // bulk rows come after every sheet's.
   const sheetParts = workbook.sheets.map((sheet) => prepareSheet(sheet, tables, styles));
-  const sheetsXml = workbook.sheets.map((sheet, i) => sheetXml(sheet, sheetParts[i]!, tables));
+  const sheets = workbook.sheets.map((sheet, i) => {
+    sheetBytes.reset();
+    writeSheet(sheet, sheetParts[i]!, tables, sheetBytes);
+    return deflateEntry(sheetBytes.bytes);
+  });
   const hasStrings = strings.count > 0;
-  const parts: [string, string | string[]][] = [
+  const parts: [string, string | DeflatedEntry][] = [
     ['[Content_Types].xml', contentTypesXml(workbook, hasStrings)],
     ['_rels/.rels', PACKAGE_RELS],
     ['xl/_rels/workbook.xml.rels', workbookRelsXml(workbook, hasStrings)],
   ];
   workbook.sheets.forEach((sheet, i) => {
-    parts.push([`xl/worksheets/sheet${sheet.id}.xml`, sheetsXml[i]!]);
+    parts.push([`xl/worksheets/sheet${sheet.id}.xml`, sheets[i]!]);
   });
   if (hasStrings) parts.push(['xl/sharedStrings.xml', strings.xml]);
   parts.push(
@@ -189,39 +195,39 @@ const SHEET_FORMAT =
   '<sheetFormatPr defaultRowHeight="15" outlineLevelRow="0" outlineLevelCol="0" x14ac:dyDescent="55"/>';
 
 /**
- * A sheet's XML in three pieces: up to the table's data rows, the data rows, the rest. The data rows are ASCII
- * (numbers, references and styles; their text is in the shared strings) and by far the largest piece; encoded on
- * their own they stay a one-byte string, which UTF-8 encoding copies, where joined to a heading with Latvian letters
- * the whole sheet would become a two-byte string and be encoded character by character.
+ * A sheet's XML, written into `out`: up to the table's data rows, the data rows (`writeBulkRows`), the rest.
  */
-function sheetXml(sheet: PlainSheet, prepared: PreparedSheet, tables: WriteTables): string[] {
+function writeSheet(sheet: PlainSheet, prepared: PreparedSheet, tables: WriteTables, out: XmlBytes): void {
   const { options } = sheet;
   const bulk = sheet.bulkRows;
-  // Heights at the final widths: rows after the table (totals, facts) may have widened a column.
-  const widths = (bulk?.widths ?? []).map((_, i) => sheet.columnWidths[i] ?? DEFAULT_COLUMN_WIDTH);
-  const bulkXml = bulk ? renderBulkRows(bulk, widths, tables) : '';
   const rows = prepared.rows;
   const filter = sheet.autoFilter;
   const margins = options.pageSetup.margins;
   const setup = options.pageSetup;
-  const head =
+  out.text(
     XML_HEAD +
-    WORKSHEET_OPEN +
-    (setup.fitToPage ? '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' : '') +
-    `<dimension ref="${dimension(sheet)}"/>` +
-    sheetViewXml(options.views[0]) +
-    SHEET_FORMAT +
-    colsXml(sheet.columnWidths) +
-    `<sheetData>${rows.slice(0, 2).join('')}`;
-  const tail =
+      WORKSHEET_OPEN +
+      (setup.fitToPage ? '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' : '') +
+      `<dimension ref="${dimension(sheet)}"/>` +
+      sheetViewXml(options.views[0]) +
+      SHEET_FORMAT +
+      colsXml(sheet.columnWidths) +
+      `<sheetData>${rows.slice(0, 2).join('')}`,
+  );
+  if (bulk) {
+    // Heights at the final widths: rows after the table (totals, facts) may have widened a column.
+    const widths = bulk.widths.map((_, i) => sheet.columnWidths[i] ?? DEFAULT_COLUMN_WIDTH);
+    writeBulkRows(bulk, widths, tables, out);
+  }
+  out.text(
     `${rows.slice(2).join('')}</sheetData>` +
-    (filter ? `<autoFilter ref="${xmlEscape(filterRef(filter))}"/>` : '') +
-    prepared.conditionalFormats +
-    `<pageMargins left="${margins.left}" right="${margins.right}" top="${margins.top}" bottom="${margins.bottom}" header="${margins.header}" footer="${margins.footer}"/>` +
-    `<pageSetup paperSize="${setup.paperSize}" orientation="${setup.orientation}" horizontalDpi="4294967295" verticalDpi="4294967295" scale="100" fitToWidth="${setup.fitToWidth}" fitToHeight="${setup.fitToHeight}"/>` +
-    headerFooterXml(options.headerFooter) +
-    '</worksheet>';
-  return [head, bulkXml, tail];
+      (filter ? `<autoFilter ref="${xmlEscape(filterRef(filter))}"/>` : '') +
+      prepared.conditionalFormats +
+      `<pageMargins left="${margins.left}" right="${margins.right}" top="${margins.top}" bottom="${margins.bottom}" header="${margins.header}" footer="${margins.footer}"/>` +
+      `<pageSetup paperSize="${setup.paperSize}" orientation="${setup.orientation}" horizontalDpi="4294967295" verticalDpi="4294967295" scale="100" fitToWidth="${setup.fitToWidth}" fitToHeight="${setup.fitToHeight}"/>` +
+      headerFooterXml(options.headerFooter) +
+      '</worksheet>',
+  );
 }
 
 /** An autofilter's range, as exceljs writes each form of it. */

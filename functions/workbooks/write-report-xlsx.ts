@@ -190,7 +190,8 @@ function formula(cell: CellTarget, expression: string, result: number | null, nu
 }
 
 function bold(cell: CellTarget): void {
-  cell.font = { ...cell.font, bold: true };
+  // One shared font for the usual case: style look-ups of the bulk rows go by identity first.
+  cell.font = cell.font ? { ...cell.font, bold: true } : BOLD;
 }
 
 /** Mix a colour with white: `share` of the colour, the rest white. */
@@ -618,12 +619,14 @@ function writeBreakdowns(
   for (const item of items) {
     const b = item.breakdown;
     if (!b) continue;
+    // Only the code and name: a spread of the whole indicator row for each of its five rows was most of this sheet.
+    const { code, name } = item;
     for (const g of GENDERS) {
       const counts = AGE_BRACKETS.map((a) => b.counts[g][a]);
-      rows.push({ ...item, gender: GENDER_LABELS[g], counts, total: sum(counts), isTotal: false });
+      rows.push({ code, name, gender: GENDER_LABELS[g], counts, total: sum(counts), isTotal: false });
     }
     const counts = AGE_BRACKETS.map((a) => sum(GENDERS.map((g) => b.counts[g][a])));
-    rows.push({ ...item, gender: BREAKDOWN_TEXT.total, counts, total: b.total, isTotal: true });
+    rows.push({ code, name, gender: BREAKDOWN_TEXT.total, counts, total: b.total, isTotal: true });
   }
   const emphasise = (c: CellTarget, r: BreakdownRow) => {
     if (r.isTotal) bold(c);

@@ -15,6 +15,7 @@ import {
   fillBulkRows,
   renderBulkRows,
   spliceBulkRows,
+  XmlBytes,
   xmlEscape,
 } from '../../functions/workbooks/bulk-rows';
 import { fitSheetLayout } from '../../functions/workbooks/fit-layout';
@@ -293,5 +294,33 @@ describe('xmlEscape', () => {
       ).join('');
       expect(xmlEscape(text), JSON.stringify(text)).toBe(xmlEncode(text));
     }
+  });
+});
+
+describe('XmlBytes', () => {
+  it('writes numbers as JavaScript writes them and text as UTF-8, growing as it goes', () => {
+    const rng = mulberry32(11);
+    const numbers = [0, -0, 1, 9, 10, 99, 100, 4294967295, 4294967296, -1, 0.5, 1e21, 1e-7, 2 ** 53, 45839.54684027778];
+    for (let n = 0; n < 2000; n++) {
+      const scale = 10 ** Math.floor(rng() * 12);
+      const value = rng() < 0.5 ? Math.floor(rng() * scale) : (rng() - 0.5) * scale;
+      numbers.push(value);
+    }
+    const texts = ['<c r="A', 'ā č ē ģ ī ķ ļ ņ š ū ž', '€ 😀 \u{10FFFF}', '', 'x'.repeat(5000)];
+    // A tiny buffer, so that every kind of write also has to grow it.
+    const out = new XmlBytes(4);
+    let expected = '';
+    numbers.forEach((value, i) => {
+      const text = texts[i % texts.length]!;
+      if (i % 3 === 0 && !/[^ -~]/.test(text)) out.ascii(text);
+      else out.text(text);
+      out.number(value);
+      expected += `${text}${value}`;
+    });
+    expect(out.bytes.toString('utf8')).toBe(expected);
+    expect(out.bytes.equals(Buffer.from(expected, 'utf8'))).toBe(true);
+    out.reset();
+    out.number(12);
+    expect(out.bytes.toString('utf8')).toBe('12');
   });
 });
