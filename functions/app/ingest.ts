@@ -29,6 +29,7 @@ import {
   reexaminationDue,
   stillPending,
 } from './pending';
+import type { ReadsAhead } from './read-ahead';
 import { readRecord } from './records';
 import { loadRegistryInForce } from './registry-store';
 import { uploadLinkFor } from './upload-links';
@@ -98,6 +99,8 @@ export interface IngestOptions {
    * object's). A different decision is mailed once; the same decision is not mailed again.
    */
   reprocess?: boolean;
+  /** Submission workbooks read ahead on worker threads (a batch run); a read made from other inputs is not taken. */
+  readsAhead?: ReadsAhead;
 }
 
 /** Mail ledger slot of a decision about one upload version (see {@link IngestOptions.reprocess}). */
@@ -155,6 +158,7 @@ export async function ingestObject(deps: Deps, key: string, options: IngestOptio
     const decided = await ingestSubmission(deps, slotFor, source, object.bytes, place.folder, registry, {
       pending,
       pendingKey,
+      readsAhead: options.readsAhead,
     });
     if (decided.status === 'pending') return decided;
     outcome = decided;
@@ -222,16 +226,16 @@ async function ingestSubmission(
   bytes: Uint8Array,
   folder: string,
   registry: Registry | null,
-  { pending, pendingKey }: { pending: PendingUpload | null; pendingKey: string },
+  {
+    pending,
+    pendingKey,
+    readsAhead,
+  }: { pending: PendingUpload | null; pendingKey: string; readsAhead: ReadsAhead | undefined },
 ): Promise<IngestOutcome> {
   const today = rigaDate(deps.clock.now());
+  const ctx = { registry, folder, today, linkPeriod: linkUploadPeriod(source.key) };
   // Read and checked in one pass: the participant rows are never all held at once (see `readSubmission`).
-  const read = await readSubmission(bytes, source, {
-    registry,
-    folder,
-    today,
-    linkPeriod: linkUploadPeriod(source.key),
-  });
+  const read = (await readsAhead?.take(source, ctx)) ?? (await readSubmission(bytes, source, ctx));
   if (!read.ok) {
     const issues = [readProblemIssue(read.problem)];
     // Without a registry nobody can be answered: wait for one rather than refuse into the void.

@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Manifest } from '../core/manifest';
-import type { NormalisedSubmission, Registry } from '../core/types';
+import type { NormalisedSubmission, Registry, SourceRef } from '../core/types';
+import type { SubmissionContext, SubmissionReadResult } from '../intake/read-submission';
 import type { RevisionInputs, RevisionPlan } from './revisions';
 
 /** One rendered report file, as the worker hands it back. */
@@ -29,9 +30,25 @@ export interface RenderedProgramme {
   figures: Manifest['figures'];
 }
 
+/**
+ * Work other than rendering that a pool's workers do, by name: what each is sent and what it answers. A worker
+ * answers a task with the function of the same name in `render-worker.ts` (its `tasks` table); to add one, add its
+ * entry here and there. A task may run in a context (a registry sent to each worker once, see
+ * {@link RenderPool.openRegistry}).
+ */
+export interface WorkerTasks {
+  /** Read and check an uploaded submission workbook, as ingest would (`readSubmission`), against the context's registry. */
+  readSubmission: {
+    input: { bytes: Uint8Array; source: SourceRef; ctx: Omit<SubmissionContext, 'registry'> };
+    output: SubmissionReadResult;
+  };
+}
+
+export type TaskName = keyof WorkerTasks;
+
 /** Calling thread → worker. */
 export type RenderRequest =
-  | { type: 'context'; context: number; plan: RevisionPlan; registry: Registry }
+  | { type: 'context'; context: number; plan: RevisionPlan | null; registry: Registry }
   | { type: 'forget'; context: number }
   | { type: 'project'; job: number; context: number; projectId: string; submissions: NormalisedSubmission[] }
   | {
@@ -40,11 +57,12 @@ export type RenderRequest =
       context: number;
       submissions: NormalisedSubmission[];
       previousFigures: Manifest['figures'] | null;
-    };
+    }
+  | { type: 'task'; job: number; context: number; task: TaskName; input: unknown };
 
 /** Worker → calling thread. */
 export type RenderReply =
-  | { job: number; ok: true; files: RenderedFile[]; programme?: Omit<RenderedProgramme, 'files'> }
+  | { job: number; ok: true; files: RenderedFile[]; programme?: Omit<RenderedProgramme, 'files'>; value?: unknown }
   | { job: number; ok: false; error: { name: string; message: string; stack?: string } };
 
 /** A project that failed in a worker; the worker's error is the `cause`. */
@@ -63,6 +81,17 @@ export class ProgrammeRenderError extends Error {
   constructor(options: { cause: unknown }) {
     super('rendering the programme summary failed in a worker thread', options);
     this.name = 'ProgrammeRenderError';
+  }
+}
+
+/** A task failed in a worker; the worker's error is the `cause`. */
+export class WorkerTaskError extends Error {
+  constructor(
+    readonly task: TaskName,
+    options: { cause: unknown },
+  ) {
+    super(`the task ${task} failed in a worker thread`, options);
+    this.name = 'WorkerTaskError';
   }
 }
 
@@ -129,7 +158,7 @@ interface Slot {
 export class RenderPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
-  private readonly contexts = new Map<number, { plan: RevisionPlan; registry: Registry }>();
+  private readonly contexts = new Map<number, { plan: RevisionPlan | null; registry: Registry }>();
   private nextId = 1;
   private closed = false;
   /** Workers started since the pool was made (a worker that died is replaced by a new one). */
@@ -148,6 +177,13 @@ export class RenderPool {
   open(plan: RevisionPlan, registry: Registry): number {
     const id = this.nextId++;
     this.contexts.set(id, { plan, registry });
+    return id;
+  }
+
+  /** A registry for tasks that read against one (no revision): each worker receives it once. */
+  openRegistry(registry: Registry): number {
+    const id = this.nextId++;
+    this.contexts.set(id, { plan: null, registry });
     return id;
   }
 
@@ -189,6 +225,19 @@ export class RenderPool {
     );
     if (!reply.programme) throw new ProgrammeRenderError({ cause: new Error('the worker sent no programme model') });
     return { files: reply.files, ...reply.programme };
+  }
+
+  /** Run a task (see {@link WorkerTasks}) on a worker, in `context`; a failure rejects with {@link WorkerTaskError}. */
+  async run<T extends TaskName>(
+    context: number,
+    task: T,
+    input: WorkerTasks[T]['input'],
+  ): Promise<WorkerTasks[T]['output']> {
+    const reply = await this.submit(
+      { type: 'task', context, task, input },
+      (cause) => new WorkerTaskError(task, { cause }),
+    );
+    return reply.value as WorkerTasks[T]['output'];
   }
 
   /** Stop every worker; jobs not finished are rejected. */

@@ -6,19 +6,34 @@
 import { parentPort } from 'node:worker_threads';
 import type { Registry } from '../core/types';
 import { loadRenderers, renderProgrammeFiles, renderProjectFiles } from './generate';
-import type { RenderReply, RenderRequest } from './parallel-render';
+import type { RenderReply, RenderRequest, TaskName, WorkerTasks } from './parallel-render';
 import type { RevisionPlan } from './revisions';
 
 const port = parentPort;
 if (!port) throw new Error('render-worker.ts runs as a worker thread only');
-const contexts = new Map<number, { plan: RevisionPlan; registry: Registry }>();
+const contexts = new Map<number, { plan: RevisionPlan | null; registry: Registry }>();
 // A failed load is reported by the first job, which loads them again.
 loadRenderers().catch(() => {});
+
+/** The worker's side of each {@link WorkerTasks} entry: the same name, its input, the context's registry. */
+const tasks: {
+  [T in TaskName]: (input: WorkerTasks[T]['input'], registry: Registry) => Promise<WorkerTasks[T]['output']>;
+} = {
+  async readSubmission({ bytes, source, ctx }, registry) {
+    const { readSubmission } = await import('../intake/read-submission');
+    return readSubmission(bytes, source, { ...ctx, registry });
+  },
+};
 
 async function run(request: Extract<RenderRequest, { job: number }>): Promise<RenderReply> {
   const context = contexts.get(request.context);
   if (!context) throw new Error(`render context ${request.context} was not sent to this worker`);
   const { plan, registry } = context;
+  if (request.type === 'task') {
+    const task = tasks[request.task] as (input: unknown, registry: Registry) => Promise<unknown>;
+    return { job: request.job, ok: true, files: [], value: await task(request.input, registry) };
+  }
+  if (!plan) throw new Error(`render context ${request.context} has no revision plan to render with`);
   if (request.type === 'project') {
     const { files } = await renderProjectFiles(plan, { registry, submissions: request.submissions }, request.projectId);
     return { job: request.job, ok: true, files };

@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { BACKFILL_LIMIT, latestDueCutoff, periodInReminderWindow, periodsDue } from '../core/calendar';
 import { keys } from '../core/keys';
 import { rigaDate } from '../core/period';
+import type { ObjectInfo } from '../core/ports';
 import { activeProjects } from '../core/report-model';
 import type { Registry } from '../core/types';
 import { heldFailure, heldInTransmission, heldWithoutBackfill } from './backfill';
@@ -22,6 +23,7 @@ import { type GenerateOutcome, generatePeriod } from './generate';
 import { type IngestOutcome, ingestObject } from './ingest';
 import { UnsentMailError } from './ledger';
 import { RenderPool } from './parallel-render';
+import { InboxReadAhead } from './read-ahead';
 import { shareParsedRecords } from './records';
 import { loadRegistryInForce } from './registry-store';
 import { type RemindOutcome, remindPeriod } from './remind';
@@ -153,21 +155,46 @@ async function runSteps(
   )
     return result;
   const inbox = (await deps.store.list(keys.inboxPrefix)).sort(byUploadTime);
-  let done = 0;
-  for (const info of inbox) {
-    await guarded(
-      info.key,
-      () => ingestObject(deps, info.key, { registry }),
-      (o) => result.ingested.push(o),
-    );
-    onProgress?.({ stage: 'ingest', done: ++done, total: inbox.length, label: info.key });
-  }
+  await ingestInbox(deps, inbox, registry, options.pool, guarded, result, onProgress);
   if (!registry) return result;
   await reportAndDeliver(deps, registry, result, guarded, onProgress, options);
   return result;
 }
 
 type Guarded = <T>(key: string, step: () => Promise<T>, keep: (outcome: T) => void) => Promise<boolean>;
+
+/**
+ * Ingest the inbox in upload order. With a pool, the workbooks are read a few uploads ahead on its workers while
+ * this thread records, mails and receipts the ones before (`read-ahead.ts`): the same decisions in the same order.
+ */
+async function ingestInbox(
+  deps: Deps,
+  inbox: readonly ObjectInfo[],
+  registry: Registry | null,
+  pool: RenderPool | undefined,
+  guarded: Guarded,
+  result: RunResult,
+  onProgress: ((p: RunProgress) => void) | undefined,
+): Promise<void> {
+  const ahead = pool && registry ? new InboxReadAhead(deps, pool, registry, inbox, READ_AHEAD * pool.size) : undefined;
+  try {
+    await ahead?.fill();
+    let done = 0;
+    for (const info of inbox) {
+      await guarded(
+        info.key,
+        () => ingestObject(deps, info.key, { registry, ...(ahead ? { readsAhead: ahead } : {}) }),
+        (o) => result.ingested.push(o),
+      );
+      onProgress?.({ stage: 'ingest', done: ++done, total: inbox.length, label: info.key });
+    }
+  } finally {
+    ahead?.close();
+  }
+}
+
+/** Uploads read ahead per worker: enough to keep each busy while this thread commits, few enough to hold. */
+const READ_AHEAD = 3;
 
 async function reportAndDeliver(
   deps: Deps,
