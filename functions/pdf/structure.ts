@@ -9,7 +9,9 @@
  * with its role (/S), its parent (/P), its children (/K: element references, marked-content ids on its first
  * page, marked-content references on later pages) and its first page (/Pg); each page's marked-content ids map to
  * their elements in the parent tree, which pdfkit keeps and writes. Elements with attributes (a Figure's
- * alternate text and box, a header cell's scope, the document's language) go through pdfkit's own object writer.
+ * alternate text and box, a header cell's scope, the document's language) are written in pdfkit's multi-line
+ * dictionary form by {@link pdfObjectText}, which writes what pdfkit's object writer does for the values elements
+ * hold (a report has some eighty header cells a page or two; pdfkit's general writer took longer than the cells).
  *
  * An element written here has no pdfkit object at all, only its object number ({@link ElementRef}): pdfkit's
  * PDFReference carries a dictionary, a stream buffer and its document, and one per table cell that lived until the
@@ -48,6 +50,7 @@ interface PageLike {
 interface TaggingDocument {
   page: PageLike;
   _offset: number;
+  _security?: unknown;
   /** Every object's byte offset by object number (1-based), null until written: pdfkit's cross-reference table. */
   _offsets: (number | null)[];
   _write(data: string): void;
@@ -146,13 +149,20 @@ export class StructureElement {
     if (ref instanceof ElementRef) {
       doc._offsets[ref.id - 1] = doc._offset;
       const output = documentOutput(doc);
-      if (output) this.writeTo(output, ref, parent);
+      if (this.attributes) doc._write(`${ref.id} 0 obj\n${pdfObjectText(this.data(parent))}\nendobj`);
+      else if (output) this.writeTo(output, ref, parent);
       else this.writeLine(doc, ref, parent);
       return;
     }
-    Object.assign(ref.data, { S: this.role, ...this.attributes, P: parent, K: this.kids });
-    if (this.page) ref.data.Pg = this.page;
+    Object.assign(ref.data, this.data(parent));
     ref.end();
+  }
+
+  /** The element's dictionary as pdfkit's structure element fills it: role, attributes, parent, kids, page. */
+  private data(parent: ElementRef | Ref): Record<string, unknown> {
+    const data: Record<string, unknown> = { S: this.role, ...this.attributes, P: parent, K: this.kids };
+    if (this.page) data.Pg = this.page;
+    return data;
   }
 
   /** The element as one line of PDF syntax (its object, then `endobj`). */
@@ -252,12 +262,13 @@ export class StructureWriter {
   /** A new element (its object number is taken now, as pdfkit takes it). */
   element(role: string, options?: StructureOptions): StructureElement {
     const attributes = options ? attributesOf(this.doc, options) : null;
-    if (attributes !== null || !PLAIN_ROLE.test(role))
+    // An encrypted document's strings are encrypted by pdfkit's writer; the reports' never are.
+    if (!PLAIN_ROLE.test(role) || (attributes !== null && this.doc._security))
       return new StructureElement(role, this.doc.ref({}), attributes, this.parentTree);
     // The next object number, as pdfkit's `ref` takes it; the offset is filled in when the element is written.
     const offsets = this.doc._offsets;
     offsets.push(null);
-    return new StructureElement(role, new ElementRef(offsets.length), null, this.parentTree);
+    return new StructureElement(role, new ElementRef(offsets.length), attributes, this.parentTree);
   }
 
   /**
@@ -286,6 +297,65 @@ export class StructureWriter {
   finish(): void {
     this.root.write(this.doc, this.doc.getStructTreeRoot());
   }
+}
+
+/** What pdfkit's object writer escapes in a string's bytes, and how. */
+const ESCAPED = /[\n\r\t\b\f()\\]/g;
+const ESCAPES: Record<string, string> = {
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\\': '\\\\',
+  '(': '\\(',
+  ')': '\\)',
+};
+
+/** A text string as pdfkit writes it unencrypted: its bytes (UTF-16BE with a byte order mark if not ASCII), escaped. */
+function pdfString(text: string): string {
+  let ascii = true;
+  for (let i = 0; i < text.length && ascii; i++) ascii = text.charCodeAt(i) <= 0x7f;
+  let bytes = ascii ? text : '\u00fe\u00ff';
+  if (!ascii)
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      bytes += String.fromCharCode(code >> 8, code & 0xff);
+    }
+  return `(${bytes.replace(ESCAPED, (c) => ESCAPES[c]!)})`;
+}
+
+/** A number as pdfkit writes it: rounded to six decimals, shortest form; pdfkit refuses what it cannot write. */
+function pdfNumber(value: number): string {
+  if (value > -1e21 && value < 1e21) return `${Math.round(value * 1e6) / 1e6}`;
+  throw new Error(`unsupported number: ${value}`);
+}
+
+/**
+ * A value of a structure element's dictionary in PDF syntax, as pdfkit's object writer (PDFObject.convert) writes
+ * it for the kinds an element holds: names (strings), text strings (String objects), numbers, arrays, dictionaries
+ * (one entry a line), and references (element numbers and pdfkit's references, written as they print).
+ */
+export function pdfObjectText(value: unknown): string {
+  if (typeof value === 'string') return `/${value}`;
+  if (typeof value === 'number') return pdfNumber(value);
+  if (value instanceof String) return pdfString(value.valueOf());
+  if (value instanceof ElementRef) return `${value.id} 0 R`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ' ';
+      out += pdfObjectText(value[i] === undefined ? null : value[i]);
+    }
+    return `${out}]`;
+  }
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    let out = '<<';
+    for (const [key, entry] of Object.entries(value))
+      if (entry !== undefined) out += `\n/${key} ${pdfObjectText(entry)}`;
+    return `${out}\n>>`;
+  }
+  return `${value}`;
 }
 
 /**
