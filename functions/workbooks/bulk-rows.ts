@@ -109,10 +109,17 @@ export function fillBulkRows<R>(sheetName: string, columns: readonly BulkColumn<
 /** Widen columns to their unwrapped values; a value too wide for any column wraps instead (`fitSheetLayout`). */
 function fitColumns(cells: BulkCell[][], widths: number[]): void {
   const needed: number[] = widths.map(() => 0);
+  // A column's cell mostly shows what the one above it showed (a lineage source's key, version and hash).
+  const above: (BulkCell | undefined)[] = [];
+  const aboveShown: number[] = [];
   for (const row of cells) {
     row.forEach((cell, i) => {
       if (cell.value === null || cell.alignment?.wrapText) return;
-      const shown = shownUnits(cell);
+      const up = above[i];
+      const same = up !== undefined && up.value === cell.value && up.font === cell.font && up.numFmt === cell.numFmt;
+      const shown = same ? aboveShown[i]! : shownUnits(cell);
+      above[i] = cell;
+      aboveShown[i] = shown;
       if (mustWrap(cell, shown)) cell.alignment = cell.alignment ? { ...cell.alignment, ...WRAP_TOP } : WRAP_TOP;
       else needed[i] = Math.max(needed[i]!, neededUnits(shown));
     });
@@ -197,27 +204,59 @@ export function styleOf(cell: BulkCell & { fill?: Fill; border?: Partial<Borders
   return style;
 }
 
+/** A cell whose style the table is asked for: a bulk cell, or a plain workbook's cell with a fill and border. */
+type StyledCell = BulkCell & { fill?: Fill; border?: Partial<Borders> };
+
+/** A cell's style id in a workbook's style table, given the cell and the type its style is filed under. */
+export type CellStyleIds = (cell: StyledCell, type: number) => number;
+
 /**
  * Style ids by cell, remembered: by the objects of the column's last cell (cells of a column mostly share them),
- * else by the style's content.
+ * then by the objects themselves (a table's cells take their fonts and alignments from a few shared ones), else by
+ * the style's content. The table is asked once for each style new in content, in the cells' order.
  */
-function styleIdMemo(tables: WriteTables): (cell: BulkCell, type: number) => number {
+export function cellStyleIds(tables: WriteTables): CellStyleIds {
   const byContent = new Map<string, number>();
-  const last: ({ type: number; cell: BulkCell; id: number } | undefined)[] = [];
-  const alike = (a: BulkCell, b: BulkCell) => a.numFmt === b.numFmt && a.font === b.font && a.alignment === b.alignment;
+  const byObjects = new Map<string, number>();
+  const last: ({ type: number; cell: StyledCell; id: number } | undefined)[] = [];
+  const alike = (a: StyledCell, b: StyledCell) =>
+    a.numFmt === b.numFmt &&
+    a.font === b.font &&
+    a.alignment === b.alignment &&
+    a.fill === b.fill &&
+    a.border === b.border;
   return (cell, type) => {
     const previous = last[cell.col];
     if (previous && previous.type === type && alike(previous.cell, cell)) return previous.id;
-    const style = styleOf(cell);
-    const key = `${type}|${JSON.stringify(style)}`;
-    let id = byContent.get(key);
+    const objects = `${type}|${objectNumber(cell.font)}|${objectNumber(cell.alignment)}|${objectNumber(cell.fill)}|${objectNumber(cell.border)}|${cell.numFmt}`;
+    let id = byObjects.get(objects);
     if (id === undefined) {
-      id = tables.styleId(style, type);
-      byContent.set(key, id);
+      const style = styleOf(cell);
+      const key = `${type}|${JSON.stringify(style)}`;
+      id = byContent.get(key);
+      if (id === undefined) {
+        id = tables.styleId(style, type);
+        byContent.set(key, id);
+      }
+      byObjects.set(objects, id);
     }
     last[cell.col] = { type, cell, id };
     return id;
   };
+}
+
+/** A number for each object, for keys by identity (within one table's rendering, while the object lives). */
+const objectNumbers = new WeakMap<object, number>();
+let objectsNumbered = 0;
+
+function objectNumber(object: object | undefined): number {
+  if (object === undefined) return 0;
+  let n = objectNumbers.get(object);
+  if (n === undefined) {
+    n = ++objectsNumbered;
+    objectNumbers.set(object, n);
+  }
+  return n;
 }
 
 /** A cell's XML after its opening `<c r=".." s=".."`, as exceljs renders each kind of value. */
@@ -251,8 +290,13 @@ export function renderBulkRows(rows: BulkRows, widths: readonly number[], tables
  * pieces of markup; built as strings they were ropes of template results that joining flattened and UTF-8 encoding
  * copied again, a third of a large report's workbook time, and most of its garbage.
  */
-export function writeBulkRows(rows: BulkRows, widths: readonly number[], tables: WriteTables, out: XmlBytes): void {
-  const styleId = styleIdMemo(tables);
+export function writeBulkRows(
+  rows: BulkRows,
+  widths: readonly number[],
+  tables: WriteTables,
+  out: XmlBytes,
+  styleId = cellStyleIds(tables),
+): void {
   const letters = (rows.cells[0] ?? []).map((_, i) => columnLetter(i + 1));
   rows.cells.forEach((row, r) => {
     const number = r + 2;

@@ -106,16 +106,24 @@ export class PlainSheet {
   /** A column's width, read and set as exceljs's `getColumn(n).width`; asking creates the columns up to it. */
   getColumn(col: number): { width: number | undefined } {
     while (this.columnWidths.length < col) this.columnWidths.push(undefined);
-    const widths = this.columnWidths;
-    return {
-      get width() {
-        return widths[col - 1];
-      },
-      set width(width: number | undefined) {
-        widths[col - 1] = width;
-      },
-    };
+    // One accessor per column, made once: the layout asks for a column for every wrapped cell.
+    let column = this.columns[col - 1];
+    if (column === undefined) {
+      const widths = this.columnWidths;
+      column = {
+        get width() {
+          return widths[col - 1];
+        },
+        set width(width: number | undefined) {
+          widths[col - 1] = width;
+        },
+      };
+      this.columns[col - 1] = column;
+    }
+    return column;
   }
+
+  private readonly columns: { width: number | undefined }[] = [];
 
   /** The rows holding a value, in order (`includeEmpty: false`, the only form used). */
   eachRow(_options: { includeEmpty: false }, visit: (row: PlainRow) => void): void {

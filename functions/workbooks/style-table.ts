@@ -35,7 +35,7 @@ export class StyleTable {
 
   /** The cell format of a style (exceljs's `addStyleModel`); `valueType` is exceljs's `ValueType` of the value. */
   styleId(style: object, valueType: number): number {
-    return this.step(`s${valueType}|${JSON.stringify(style)}`, { style, valueType });
+    return this.step(`s${valueType}|${styleKey(style)}`, { style, valueType });
   }
 
   /** The number of a conditional format's style (exceljs's `addDxfStyle`). */
@@ -85,4 +85,34 @@ export class StyleTable {
     this.live = table;
     return table;
   }
+}
+
+/**
+ * A style's content as a key: each part's JSON, a frozen part's remembered (a header row's font, fill, alignment and
+ * border are the same frozen objects in every report, and turning them into JSON for every header cell was most of
+ * a small report's style look-ups). Part names and JSON values delimit themselves, so unequal styles never share a
+ * key; equal styles with their keys in another order may get two keys, and the same numbers from exceljs's table.
+ */
+export function styleKey(style: object): string {
+  let key = '';
+  for (const [name, part] of Object.entries(style)) key += `${name}=${partJson(part)};`;
+  return key;
+}
+
+const frozenJson = new WeakMap<object, string>();
+
+function partJson(part: unknown): string {
+  if (typeof part !== 'object' || part === null || !Object.isFrozen(part)) return String(JSON.stringify(part));
+  let json = frozenJson.get(part);
+  if (json === undefined) {
+    json = String(JSON.stringify(part));
+    // Only what can never change is remembered: a frozen object of frozen objects.
+    if (deeplyFrozen(part)) frozenJson.set(part, json);
+  }
+  return json;
+}
+
+function deeplyFrozen(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  return Object.isFrozen(value) && Object.values(value).every(deeplyFrozen);
 }

@@ -9,10 +9,11 @@
 import type { AutoFilter } from 'exceljs';
 import theme1 from 'exceljs/lib/xlsx/xml/theme1.js';
 import {
+  type CellStyleIds,
   cellBody,
+  cellStyleIds,
   columnLetter,
   effectiveType,
-  styleOf,
   VALUE_TYPE,
   valueType,
   writeBulkRows,
@@ -89,10 +90,12 @@ export function plainWorkbookParts(workbook: PlainWorkbook): [string, string | D
   };
   // exceljs numbers its own cells' strings and styles sheet by sheet, then each sheet's conditional formats; the
   // bulk rows come after every sheet's.
-  const sheetParts = workbook.sheets.map((sheet) => prepareSheet(sheet, tables, styles));
+  // Cells of one style are mostly the same objects (a header row's, a column's): their id is found by identity.
+  const styleIds = cellStyleIds(tables);
+  const sheetParts = workbook.sheets.map((sheet) => prepareSheet(sheet, tables, styles, styleIds));
   const sheets = workbook.sheets.map((sheet, i) => {
     sheetBytes.reset();
-    writeSheet(sheet, sheetParts[i]!, tables, sheetBytes);
+    writeSheet(sheet, sheetParts[i]!, tables, styleIds, sheetBytes);
     return deflateEntry(sheetBytes.bytes);
   });
   const hasStrings = strings.count > 0;
@@ -134,14 +137,28 @@ class SharedStrings {
   }
 
   get xml(): string {
-    const items = this.values.map((text) => {
-      // exceljs's TextXform keeps leading and trailing white space and line breaks with xml:space.
-      const space = /^\s|\n|\s$/.test(text) ? ' xml:space="preserve"' : '';
-      return `<si><t${space}>${xmlEscape(text)}</t></si>`;
-    });
+    const items = this.values.map(sharedStringItem);
     return `${XML_HEAD}<sst xmlns="${MAIN_NS}" count="${this.count}" uniqueCount="${this.values.length}">${items.join('')}</sst>`;
   }
 }
+
+/**
+ * A shared string's `<si>` element, remembered per process: reports repeat their labels, statuses, codes and keys.
+ * Bounded for long-lived workers.
+ */
+function sharedStringItem(text: string): string {
+  let item = sharedStringItems.get(text);
+  if (item === undefined) {
+    // exceljs's TextXform keeps leading and trailing white space and line breaks with xml:space.
+    const space = /^\s|\n|\s$/.test(text) ? ' xml:space="preserve"' : '';
+    item = `<si><t${space}>${xmlEscape(text)}</t></si>`;
+    if (sharedStringItems.size >= 20_000) sharedStringItems.clear();
+    sharedStringItems.set(text, item);
+  }
+  return item;
+}
+
+const sharedStringItems = new Map<string, string>();
 
 /** What a sheet's exceljs-style rows and conditional formats became once their strings and styles were numbered. */
 interface PreparedSheet {
@@ -149,9 +166,14 @@ interface PreparedSheet {
   conditionalFormats: string;
 }
 
-function prepareSheet(sheet: PlainSheet, tables: WriteTables, styles: StyleTable): PreparedSheet {
+function prepareSheet(
+  sheet: PlainSheet,
+  tables: WriteTables,
+  styles: StyleTable,
+  styleIds: CellStyleIds,
+): PreparedSheet {
   const rows: string[] = [];
-  for (const row of sheet.rows) if (row) rows[row.number] = rowXml(row, tables);
+  for (const row of sheet.rows) if (row) rows[row.number] = rowXml(row, tables, styleIds);
   const conditionalFormats = sheet.conditionalFormats
     .map((format) => {
       const rules = format.rules.map((rule) => {
@@ -166,7 +188,7 @@ function prepareSheet(sheet: PlainSheet, tables: WriteTables, styles: StyleTable
 }
 
 /** A row as exceljs writes it: every asked-for cell counts for its span; an empty cell is written when styled. */
-function rowXml(row: PlainRow, tables: WriteTables): string {
+function rowXml(row: PlainRow, tables: WriteTables, styleIds: CellStyleIds): string {
   let min = 0;
   let max = 0;
   const cells: string[] = [];
@@ -176,7 +198,7 @@ function rowXml(row: PlainRow, tables: WriteTables): string {
     if (!min) min = col;
     max = col;
     const type = valueType(cell);
-    const s = tables.styleId(styleOf(cell), effectiveType(cell, type));
+    const s = styleIds(cell, effectiveType(cell, type));
     if (type === VALUE_TYPE.null && !s) return;
     cells.push(`<c r="${columnLetter(col)}${row.number}"${s ? ` s="${s}"` : ''}${cellBody(cell, type, tables)}`);
   });
@@ -197,7 +219,13 @@ const SHEET_FORMAT =
 /**
  * A sheet's XML, written into `out`: up to the table's data rows, the data rows (`writeBulkRows`), the rest.
  */
-function writeSheet(sheet: PlainSheet, prepared: PreparedSheet, tables: WriteTables, out: XmlBytes): void {
+function writeSheet(
+  sheet: PlainSheet,
+  prepared: PreparedSheet,
+  tables: WriteTables,
+  styleIds: CellStyleIds,
+  out: XmlBytes,
+): void {
   const { options } = sheet;
   const bulk = sheet.bulkRows;
   const rows = prepared.rows;
@@ -217,7 +245,7 @@ function writeSheet(sheet: PlainSheet, prepared: PreparedSheet, tables: WriteTab
   if (bulk) {
     // Heights at the final widths: rows after the table (totals, facts) may have widened a column.
     const widths = bulk.widths.map((_, i) => sheet.columnWidths[i] ?? DEFAULT_COLUMN_WIDTH);
-    writeBulkRows(bulk, widths, tables, out);
+    writeBulkRows(bulk, widths, tables, out, styleIds);
   }
   out.text(
     `${rows.slice(2).join('')}</sheetData>` +

@@ -297,14 +297,27 @@ interface Column<R> {
   put: (cell: CellTarget, row: R, rowNumber: number) => void;
 }
 
+/** A header cell's style parts: frozen, shared by every header cell (the style table remembers them by identity). */
+const HEADER_STYLE = deepFreeze({
+  font: { bold: true },
+  fill: solidFill(HEADER_FILL),
+  alignment: { wrapText: true, vertical: 'middle' },
+  border: { bottom: { style: 'thin' } },
+} satisfies Pick<ReportCell, 'font' | 'fill' | 'alignment' | 'border'>);
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const part of Object.values(value)) if (typeof part === 'object' && part !== null) deepFreeze(part);
+  return Object.freeze(value);
+}
+
 function styleHeaderRow(sheet: ReportSheet, count: number): void {
   const row = sheet.getRow(1);
   for (let c = 1; c <= count; c++) {
     const cell = row.getCell(c);
-    cell.font = { bold: true };
-    cell.fill = solidFill(HEADER_FILL);
-    cell.alignment = { wrapText: true, vertical: 'middle' };
-    cell.border = { bottom: { style: 'thin' } };
+    cell.font = HEADER_STYLE.font;
+    cell.fill = HEADER_STYLE.fill;
+    cell.alignment = HEADER_STYLE.alignment;
+    cell.border = HEADER_STYLE.border;
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import StylesXform from 'exceljs/lib/xlsx/xform/style/styles-xform.js';
 import { describe, expect, it } from 'vitest';
-import { StyleTable } from '../../functions/workbooks/style-table';
+import { BulkCell, cellStyleIds, styleOf } from '../../functions/workbooks/bulk-rows';
+import { StyleTable, styleKey } from '../../functions/workbooks/style-table';
 import { mulberry32 } from '../../sample/sample-projects';
 
 const FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' }, bgColor: { argb: 'FFD9E1F2' } };
@@ -81,5 +82,69 @@ describe('style table kept per process', () => {
       else expect(shorter.dxfId(copy(c.dxf))).toBe(exceljs.addDxfStyle(copy(c.dxf)));
     }
     expect(shorter.xml).toBe(exceljs.xml);
+  });
+});
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+
+/** Frozen all the way down, as the report's shared header and bulk-row style parts are. */
+function deepFreeze<T extends object>(value: T): T {
+  for (const part of Object.values(value)) if (typeof part === 'object' && part !== null) deepFreeze(part);
+  return Object.freeze(value);
+}
+
+describe('style keys', () => {
+  it('give unequal styles unequal keys and equal ones equal keys, frozen or not', () => {
+    const variants = STYLES.flatMap((style) => [copy(style), deepFreeze(copy(style))]);
+    for (const a of variants)
+      for (const b of variants) {
+        const same = JSON.stringify(a) === JSON.stringify(b);
+        expect(styleKey(a) === styleKey(b), `${JSON.stringify(a)} / ${JSON.stringify(b)}`).toBe(same);
+      }
+  });
+
+  it('remember only parts that can never change: a changed part, or a frozen one holding a changeable one, gets its new key', () => {
+    const font: { bold: boolean; italic?: boolean } = { bold: true };
+    const before = styleKey({ font });
+    font.italic = true;
+    expect(styleKey({ font })).not.toBe(before);
+    const colour = { argb: 'FFD9E1F2' };
+    const fill = Object.freeze({ type: 'pattern', pattern: 'solid', fgColor: colour });
+    const first = styleKey({ fill });
+    colour.argb = 'FF000000';
+    expect(styleKey({ fill })).not.toBe(first);
+    expect(styleKey({ fill })).toBe(styleKey({ fill: copy(fill) }));
+  });
+});
+
+describe('cell style ids', () => {
+  it('number cells as asking the table for every cell would, whether cells share style objects, copy them or differ', () => {
+    const pools: Record<string, unknown[]> = {
+      numFmt: [undefined, '#,##0', '0.0%', '#,##0.00 "EUR"'],
+      font: [undefined, { bold: true }, { bold: true, color: { argb: 'FF1A1A1A' } }],
+      alignment: [undefined, { wrapText: true, vertical: 'top' }, { vertical: 'middle' }],
+      fill: [undefined, FILL, { ...FILL, fgColor: { argb: 'FFB9D1EC' } }],
+      border: [undefined, { bottom: { style: 'thin' } }, { top: { style: 'thin' } }],
+    };
+    for (const pool of Object.values(pools)) for (const part of pool) if (isObject(part)) deepFreeze(part);
+    for (const seed of [1, 2, 3, 4]) {
+      const rng = mulberry32(seed);
+      const cells = Array.from({ length: 400 }, (_, i) => {
+        const cell = new BulkCell({ name: 'Izcelsme' }, 2 + Math.floor(i / 6), 1 + (i % 6));
+        // Each part on its own: the same object as other cells', a copy of it, or none.
+        for (const [name, pool] of Object.entries(pools)) {
+          const part = pool[Math.floor(rng() * pool.length)];
+          if (part === undefined) continue;
+          (cell as unknown as Record<string, unknown>)[name] = isObject(part) && rng() < 0.3 ? copy(part) : part;
+        }
+        return { cell, type: TYPES[Math.floor(rng() * TYPES.length)]! };
+      });
+      const remembered = new StyleTable();
+      const ids = cellStyleIds({ sharedString: () => 0, styleId: (style, type) => remembered.styleId(style, type) });
+      const everyCell = new StylesXform(true);
+      for (const { cell, type } of cells)
+        expect(ids(cell, type)).toBe(everyCell.addStyleModel(copy(styleOf(cell)), type));
+      expect(remembered.xml).toBe(everyCell.xml);
+    }
   });
 });
