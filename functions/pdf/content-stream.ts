@@ -40,8 +40,11 @@ const SPARE_PAGES = 8;
 const SPARE_LIMIT = 1 << 20;
 const spare: Buffer[] = [];
 const EMPTY = Buffer.alloc(0);
-/** Strings up to this length are copied character by character; longer ones by Buffer's latin1 writer. */
-const SHORT_LINE = 48;
+/**
+ * Strings up to this length are copied character by character; longer ones by Buffer's latin1 writer, whose call
+ * costs as much as copying a few hundred characters (a page's text lines and colours are 40 to 200).
+ */
+const SHORT_LINE = 512;
 
 /**
  * A page's operators as bytes, copied in as they are written: each string's characters' low bytes and a line feed

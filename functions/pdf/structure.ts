@@ -375,7 +375,8 @@ export function writeParentTree(tree: Pick<ParentTree, '_items'>): string {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (i > 0) line += ' ';
-      line += item === null || item === undefined ? 'null' : `${item}`;
+      // Most entries are elements written here: their number, without a call to their toString.
+      line += item instanceof ElementRef ? `${item.id} 0 R` : item === null || item === undefined ? 'null' : `${item}`;
     }
     out.push(`${line}]`);
   }
