@@ -7,8 +7,9 @@ import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { composeRawMessage, OutboxMailer } from '../../functions/adapters/outbox-mailer';
+import { composeRawMessage, composerOptions, OutboxMailer } from '../../functions/adapters/outbox-mailer';
 import { XLSX_CONTENT_TYPE } from '../../functions/core/cells';
 import { type Clock, type OutgoingMail, StoreError } from '../../functions/core/ports';
 import type { ProgrammeReportModel } from '../../functions/core/report-types';
@@ -231,6 +232,15 @@ describe('OutboxMailer', () => {
     expect(sha256(c)).not.toBe(sha256(a));
   });
 
+  it('makes the outbox again when it was removed after a send', async () => {
+    const outbox = join(dir, 'removed');
+    const mailer = new OutboxMailer(outbox, { clock: fixedClock(AT) });
+    await mailer.send(composeManagerMail(managerInput()));
+    await rm(outbox, { recursive: true });
+    await mailer.send(composeManagerMail(managerInput(5000, { lang: 'en' })));
+    expect((await readdir(outbox)).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
+  });
+
   it('fails with a StoreError and leaves no temp file when the message cannot be put in place', async () => {
     const mail = composeManagerMail(managerInput());
     const probe = join(dir, 'probe');
@@ -242,6 +252,47 @@ describe('OutboxMailer', () => {
 
     await expect(new OutboxMailer(outbox, { clock: fixedClock(AT) }).send(mail)).rejects.toBeInstanceOf(StoreError);
     expect(await readdir(outbox)).toEqual([name]);
+  });
+});
+
+describe('Windows line breaks made on the whole message', () => {
+  /** Text with every kind of line break in every place: LF, CR LF, a lone CR, at the start, the end, doubled. */
+  function breaks(seed: number, length: number): string {
+    const pieces = ['\n', '\r\n', '\r', 'ā', 'a', ' ', '.', '\n\n', '\r\r\n', 'Šis ir teksts'];
+    let out = '';
+    let x = seed * 7919 + 1;
+    for (let i = 0; i < length; i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      out += pieces[x % pieces.length];
+    }
+    return out;
+  }
+
+  it('gives the bytes nodemailer gives with newline "win", for generated mails', async () => {
+    for (let seed = 0; seed < 40; seed++) {
+      const text = breaks(seed, seed * 13);
+      const mail: OutgoingMail = {
+        from: FROM,
+        to: seed % 3 === 0 ? ['a@example.lv', 'b@example.lv'] : ['a@example.lv'],
+        subject: seed % 2 ? `Pārskats\n${breaks(seed, 3)}` : 'Pārskats',
+        text: seed % 5 === 4 ? '' : text,
+        html: `<p>${breaks(seed + 1, seed * 7)}</p>`,
+        attachments: [
+          { filename: `a\n${seed}.pdf`, contentType: 'application/pdf', content: bytes(seed * 97, seed) },
+          {
+            filename: 'piezīmes.txt',
+            contentType: 'text/plain; charset=utf-8',
+            content: new TextEncoder().encode(breaks(seed + 2, seed * 5)),
+          },
+        ].slice(0, seed % 3),
+        headers: seed % 4 === 0 ? { 'X-PMIF-Delivery': `r1-${seed}\nx` } : {},
+      };
+      const messageId = `<m${seed}@pmif.example.lv>`;
+      const reference = await new MailComposer({ ...composerOptions(mail, AT, messageId), newline: 'win' })
+        .compile()
+        .build();
+      expect(sha256(await composeRawMessage(mail, AT, messageId)), `seed ${seed}`).toBe(sha256(reference));
+    }
   });
 });
 
