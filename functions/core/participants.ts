@@ -18,10 +18,7 @@ export function qualifies(p: ParticipantRecord, rule: ParticipantRule): boolean 
   if (rule.activities && !rule.activities.includes(p.activity)) return false;
   if (rule.helpful && p.helpful !== true) return false;
   if (rule.vulnerable && p.vulnerable !== true) return false;
-  if (rule.improvedLevel) {
-    if (!p.levelStart || !p.levelEnd) return false;
-    if (CEFR_LEVELS.indexOf(p.levelEnd) < CEFR_LEVELS.indexOf(p.levelStart) + 1) return false;
-  }
+  if (rule.improvedLevel && !improved(p)) return false;
   return true;
 }
 
@@ -34,24 +31,87 @@ export function deriveIndicators(
   definitions: readonly IndicatorDef[],
   where: { sheet: string; idColumn: number },
 ): DerivedIndicatorValue[] {
-  const out: DerivedIndicatorValue[] = [];
+  const rules = definitions.filter((d) => d.rule);
+  if (rules.length === 0) return [];
+  const { personOf, sortedIds } = indexPersons(participants);
+  const rows = rules.map((): number[] => []);
+  const counts = rules.map(() => 0);
+  // One mark per person and indicator rather than a set of ID strings per indicator: the IDs come out in sorted
+  // order by walking the persons, sorted once for every indicator, and picking the marked ones.
+  const marked = rules.map(() => new Uint8Array(sortedIds.length));
+  const kinds = new RowKinds(rules.map((d) => d.rule!));
+  for (let i = 0; i < participants.length; i++) {
+    const p = participants[i]!;
+    const person = personOf[i]!;
+    for (const r of kinds.rulesOf(p)) {
+      rows[r]!.push(p.row);
+      const marks = marked[r]!;
+      if (marks[person] === 0) {
+        marks[person] = 1;
+        counts[r]!++;
+      }
+    }
+  }
+  return rules.map((def, r) => {
+    const marks = marked[r]!;
+    const participantIds: string[] = [];
+    for (let person = 0; person < sortedIds.length; person++)
+      if (marks[person] === 1) participantIds.push(sortedIds[person]!);
+    return { code: def.code, value: counts[r]!, participantIds, lineage: rowRuns(rows[r]!, where) };
+  });
+}
+
+/**
+ * Which rules a row meets, by what `qualifies` looks at (its activity, helpful, vulnerable and whether its level
+ * rose): rows alike in those are alike for every rule, so each kind of row is judged once, not each row once per
+ * rule. A sheet has a few dozen kinds.
+ */
+class RowKinds {
+  private readonly activities = new Map<string, number>();
+  private readonly byKind: (number[] | undefined)[] = [];
+
+  constructor(private readonly rules: readonly ParticipantRule[]) {}
+
+  rulesOf(p: ParticipantRecord): number[] {
+    let activity = this.activities.get(p.activity);
+    if (activity === undefined) {
+      activity = this.activities.size;
+      this.activities.set(p.activity, activity);
+    }
+    const kind = activity * 8 + (p.helpful === true ? 4 : 0) + (p.vulnerable === true ? 2 : 0) + (improved(p) ? 1 : 0);
+    let met = this.byKind[kind];
+    if (met === undefined) {
+      met = [];
+      for (let r = 0; r < this.rules.length; r++) if (qualifies(p, this.rules[r]!)) met.push(r);
+      this.byKind[kind] = met;
+    }
+    return met;
+  }
+}
+
+/** The level at the end at least one CEFR step above the level at the start, as `qualifies` judges it. */
+function improved(p: ParticipantRecord): boolean {
+  if (!p.levelStart || !p.levelEnd) return false;
+  return CEFR_LEVELS.indexOf(p.levelEnd) >= CEFR_LEVELS.indexOf(p.levelStart) + 1;
+}
+
+/** The distinct persons of the rows, numbered in the order of their sorted IDs, and each row's person. */
+interface PersonIndex {
+  sortedIds: string[];
+  personOf: Int32Array;
+}
+
+function indexPersons(participants: readonly ParticipantRecord[]): PersonIndex {
   // One person, one ID: `O-17`, `o-17` and `O-17` + a zero-width space are the same person. Folded once per row,
   // not once per row and indicator.
-  let canonical: string[] | undefined;
-  for (const def of definitions) {
-    if (!def.rule) continue;
-    canonical ??= participants.map((p) => canonicalParticipantId(p.id));
-    const ids = new Set<string>();
-    const rows: number[] = [];
-    for (let i = 0; i < participants.length; i++) {
-      const p = participants[i]!;
-      if (!qualifies(p, def.rule)) continue;
-      rows.push(p.row);
-      ids.add(canonical[i]!);
-    }
-    out.push({ code: def.code, value: ids.size, participantIds: [...ids].sort(), lineage: rowRuns(rows, where) });
-  }
-  return out;
+  const canonical = participants.map((p) => canonicalParticipantId(p.id));
+  // Sorted as `[...set].sort()` sorts (UTF-16 code units), once for every indicator.
+  const sortedIds = [...new Set(canonical)].sort();
+  const number = new Map<string, number>();
+  for (let i = 0; i < sortedIds.length; i++) number.set(sortedIds[i]!, i);
+  const personOf = new Int32Array(participants.length);
+  for (let i = 0; i < canonical.length; i++) personOf[i] = number.get(canonical[i]!)!;
+  return { sortedIds, personOf };
 }
 
 /**
@@ -107,16 +167,21 @@ export function personProfiles(
     if (seen === undefined) continue;
     if (seen === null || earlier(p, seen)) first.set(p.id, p);
   }
-  const interned = new Map<string, PersonProfile>();
+  // Interned by gender, then age bracket: no string is built per person to look its profile up.
+  const interned = new Map<string, Map<string, PersonProfile>>();
   const out: Record<string, PersonProfile> = {};
   for (const id of [...first.keys()].sort()) {
     const p = first.get(id);
     if (!p) continue;
-    const text = `${p.gender}/${p.ageBracket}` as PersonProfile;
-    let profile = interned.get(text);
+    let byAge = interned.get(p.gender);
+    if (byAge === undefined) {
+      byAge = new Map();
+      interned.set(p.gender, byAge);
+    }
+    let profile = byAge.get(p.ageBracket);
     if (profile === undefined) {
-      profile = text;
-      interned.set(text, text);
+      profile = `${p.gender}/${p.ageBracket}` as PersonProfile;
+      byAge.set(p.ageBracket, profile);
     }
     out[id] = profile;
   }
