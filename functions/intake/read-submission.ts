@@ -13,9 +13,12 @@ import { deriveIndicators, personProfiles } from '../core/participants';
 import { addDays, formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
 import {
   ACTIVITIES,
+  type Activity,
+  type AgeBracket,
   CEFR_LEVELS,
   type DerivedIndicatorValue,
   type ExpenditureLine,
+  type Gender,
   type IsoDate,
   type Narrative,
   type NarrativeText,
@@ -41,7 +44,15 @@ import {
   readGender,
 } from './read-breakdown';
 import { RowsOutOfOrderError, readXlsx, readXlsxInPieces } from './read-xlsx';
-import { findSheet, missingSheetIssue, readForm, readTable, TableReader, type TableRow } from './sheet-table';
+import {
+  ColumnCell,
+  findSheet,
+  missingSheetIssue,
+  readForm,
+  readTable,
+  TableReader,
+  type TableRow,
+} from './sheet-table';
 import { isSumAbove, isTotalLabel, TotalChecker, totalMismatchIssue } from './total-rows';
 import type { ReadLimits, ReadProblem, ReadResult, SheetRow, WorkbookData } from './workbook-data';
 
@@ -367,6 +378,19 @@ class ParticipantRows {
   private readonly table: TableReader;
   /** Each person's activities so far, one bit per activity: no key string per row. */
   private readonly seen = new Map<string, number>();
+  /**
+   * Persons whose first row wrote their ID otherwise than its canonical form (`o-17` for `O-17`), with that first
+   * spelling: with `seen`, every person's first spelling, so an ID written two ways is noticed as its row comes.
+   * Nearly every sheet has none, and then the variants are not looked for again at the end.
+   */
+  private readonly spelled = new Map<string, string>();
+  private varied = false;
+  /** Cells that read without an issue, by the text they held: repeated values are read once. */
+  private readonly genders = new Map<string, Gender>();
+  private readonly ages = new Map<string, AgeBracket>();
+  private readonly answers = new Map<string, boolean>();
+  /** The row's cells, one reusable object per column (`ColumnCell`), not one new object per cell read. */
+  private readonly cells: Record<ParticipantColumn, ColumnCell>;
   /** Dates more than a year outside the project are flagged; the window is worked out once, not per cell. */
   private readonly window: DateWindow | null;
   private readonly activities = lowerCaseLookup(ACTIVITIES);
@@ -379,6 +403,9 @@ class ParticipantRows {
   ) {
     this.window = project ? { from: addDays(project.start, -366), to: addDays(project.end, 366) } : null;
     this.table = new TableReader(sheet, sheetSpec(SUBMISSION_SHEETS, 'participants'), (row) => this.row(row));
+    const cells = {} as Record<ParticipantColumn, ColumnCell>;
+    for (const column of PARTICIPANT_COLUMNS) cells[column] = new ColumnCell(sheet, column);
+    this.cells = cells;
   }
 
   push(row: SheetRow): void {
@@ -392,15 +419,18 @@ class ParticipantRows {
     f.issues.push(...this.table.issues, ...this.f.issues);
     // One entry per person, no longer needed: let it go before the derivation builds its own sets of persons.
     this.seen.clear();
-    variantWarnings(f, this.participants, this.sheet, this.idColumn);
+    this.spelled.clear();
+    if (this.varied) variantWarnings(f, this.participants, this.sheet, this.idColumn);
     return { participants: this.participants, sheet: this.sheet, idColumn: this.idColumn };
   }
 
   private row(row: TableRow): void {
     const { f, sheet } = this;
+    const cell = this.cells;
+    for (const column of PARTICIPANT_COLUMNS) cell[column].of(row);
     // Issues of this row start here: the date check looks back no further (its cells are this row's).
     const first = f.issues.length;
-    const id = f.text(row.at('participantId'), true);
+    const id = f.text(cell.participantId, true);
     const shape = id ? findPersonalData(id) : null;
     if (id && shape) {
       // The value never leaves this step: every copy shows the mask (docs/architecture.md §7).
@@ -408,41 +438,37 @@ class ParticipantRows {
         ...issue(
           'participant-id-personal',
           'error',
-          { sheet, cell: row.ref('participantId') },
+          { sheet, cell: cell.participantId.cell },
           { found: describeFinding(shape), expected: 'P-00123' },
         ),
         mask: shape.mask,
       });
     }
-    const activity = oneOf(f, row.at('activity'), this.activities, ACTIVITIES, true);
-    const start = f.date(row.at('startDate'));
-    const end = f.date(row.at('endDate'));
+    const activity = oneOf(f, cell.activity, this.activities, ACTIVITIES, true);
+    const start = f.date(cell.startDate);
+    const end = f.date(cell.endDate);
     if (this.window) {
-      checkDateInProject(f, first, row.at('startDate'), start, this.window);
-      checkDateInProject(f, first, row.at('endDate'), end, this.window);
+      checkDateInProject(f, first, cell.startDate, start, this.window);
+      checkDateInProject(f, first, cell.endDate, end, this.window);
     }
     if (start && end && end < start)
-      f.add('participant-dates-reversed', { sheet, cell: row.ref('endDate') }, { found: end, expected: `≥ ${start}` });
+      f.add('participant-dates-reversed', { sheet, cell: cell.endDate.cell }, { found: end, expected: `≥ ${start}` });
     const levels = this.levels;
-    const levelStart = oneOf(f, row.at('levelStart'), levels, CEFR_LEVELS, false, 'participant-level-invalid');
-    const levelEnd = oneOf(f, row.at('levelEnd'), levels, CEFR_LEVELS, false, 'participant-level-invalid');
+    const levelStart = oneOf(f, cell.levelStart, levels, CEFR_LEVELS, false, 'participant-level-invalid');
+    const levelEnd = oneOf(f, cell.levelEnd, levels, CEFR_LEVELS, false, 'participant-level-invalid');
     if (levelStart && levelEnd && CEFR_LEVELS.indexOf(levelEnd) < CEFR_LEVELS.indexOf(levelStart)) {
       f.add(
         'participant-level-decreased',
-        { sheet, cell: row.ref('levelEnd') },
+        { sheet, cell: cell.levelEnd.cell },
         { found: `${levelStart} → ${levelEnd}`, expected: `≥ ${levelStart}` },
       );
     }
-    const helpful = f.yesNo(row.at('helpful'));
-    const vulnerable = f.yesNo(row.at('vulnerable'));
-    const gender = readGender(f, row.at('gender'));
-    const ageBracket = readAgeBracket(f, row.at('ageGroup'));
+    const helpful = remembered(f, this.answers, cell.helpful, yesNo);
+    const vulnerable = remembered(f, this.answers, cell.vulnerable, yesNo);
+    const gender = remembered(f, this.genders, cell.gender, readGender);
+    const ageBracket = remembered(f, this.ages, cell.ageGroup, readAgeBracket);
     if (id && activity && !shape) {
-      const person = canonicalParticipantId(id);
-      const done = this.seen.get(person) ?? 0;
-      const bit = 1 << ACTIVITIES.indexOf(activity);
-      if (done & bit) f.add('participant-duplicate', { sheet, cell: row.ref('participantId') }, {}, 'warning');
-      this.seen.set(person, done | bit);
+      this.count(id, activity, cell.participantId);
       this.participants.push({
         id,
         activity,
@@ -458,6 +484,61 @@ class ParticipantRows {
       });
     }
   }
+
+  /** A person's activity counted: a warning where the person already had it; an ID's second spelling noted. */
+  private count(id: string, activity: Activity, at: CellAt): void {
+    const person = canonicalParticipantId(id);
+    const done = this.seen.get(person);
+    if (done === undefined) {
+      if (person !== id) this.spelled.set(person, id);
+    } else if ((this.spelled.get(person) ?? person) !== id) this.varied = true;
+    const bit = 1 << ACTIVITIES.indexOf(activity);
+    if ((done ?? 0) & bit) this.f.add('participant-duplicate', { sheet: this.sheet, cell: at.cell }, {}, 'warning');
+    this.seen.set(person, (done ?? 0) | bit);
+  }
+}
+
+/** The participant sheet's columns that each row reads. */
+const PARTICIPANT_COLUMNS = [
+  'participantId',
+  'activity',
+  'startDate',
+  'endDate',
+  'levelStart',
+  'levelEnd',
+  'helpful',
+  'vulnerable',
+  'gender',
+  'ageGroup',
+] as const;
+type ParticipantColumn = (typeof PARTICIPANT_COLUMNS)[number];
+
+/** Remembered answers stop growing here: a sheet of distinct spellings cannot fill memory with them. */
+const MAX_REMEMBERED = 256;
+
+/**
+ * `read(f, at)` for a cell whose text was already read without an issue answered from `known`: the answer depends
+ * on the text alone, and only answers that raised no issue (not even a warning) are kept, so the issues are the
+ * same as reading every cell. Gender, age group and the yes/no columns repeat a handful of values down the sheet.
+ */
+function remembered<T>(
+  f: FieldReader,
+  known: Map<string, T>,
+  at: CellAt,
+  read: (f: FieldReader, at: CellAt) => T | null,
+): T | null {
+  const v = at.value;
+  if (typeof v !== 'string') return read(f, at);
+  const hit = known.get(v);
+  if (hit !== undefined) return hit;
+  const before = f.issues.length;
+  const answer = read(f, at);
+  if (answer !== null && f.issues.length === before && known.size < MAX_REMEMBERED) known.set(v, answer);
+  return answer;
+}
+
+function yesNo(f: FieldReader, at: CellAt): boolean | null {
+  return f.yesNo(at);
 }
 
 /** One person written several ways counts once (the derivation folds IDs); the coordinator is told where. */
