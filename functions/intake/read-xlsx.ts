@@ -233,6 +233,26 @@ function* worksheetEntries(
 /** A number as the file format writes one: decimal, optional sign, fraction and exponent. */
 const DECIMAL_NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
+/**
+ * The usual number in a `<v>`: digits with at most one point and an optional sign (`45123`, `-12.5`, `.5`), which
+ * {@link DECIMAL_NUMBER} also accepts, told by a scan of its characters. Anything else (exponents, spaces, text)
+ * is left to the regular expression: this only spares it the common case, a few hundred thousand cells a sheet.
+ */
+function isPlainDecimal(s: string): boolean {
+  let i = 0;
+  const first = s.charCodeAt(0);
+  if (first === 0x2b || first === 0x2d) i = 1; // + or -
+  let digits = 0;
+  let point = false;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c === 0x2e && !point) point = true;
+    else return false;
+  }
+  return digits > 0;
+}
+
 /** A formula kept beside its value only to recognise totals: `SUM(B2:B40)` needs a few characters. */
 const MAX_KEPT_FORMULA = 200;
 
@@ -562,7 +582,7 @@ function readSheet(
         if (value === undefined || value === '') break;
         // `Number()` also reads hex, `Infinity` and blanks (as 0): such a "number" is kept as the text it is, so
         // the cell is judged, and named, where a number is expected.
-        if (!DECIMAL_NUMBER.test(value)) return detach(decodeEscapes(value));
+        if (!isPlainDecimal(value) && !DECIMAL_NUMBER.test(value)) return detach(decodeEscapes(value));
         const n = Number(value);
         if (!Number.isFinite(n)) return detach(decodeEscapes(value));
         if (dateStyles[style] === true) {

@@ -326,6 +326,26 @@ describe('readXlsx on hand-written parts', () => {
     expect(row?.cells).toEqual(['0x1A', 'NaN', 'Infinity', '-Infinity', '   ', '1e999']);
   });
 
+  it('reads a number cell as a number exactly when it is a decimal number, for generated values', () => {
+    // The file format's number (ECMA-376 xsd:double as Excel writes it): sign, digits, point, exponent, spaces around.
+    const decimal = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const alphabet = ['0', '1', '5', '9', '.', '-', '+', 'e', 'E', ' ', 'x', '\u00a0', ','];
+    const values = ['7', '-0', '+3.', '.25', '-.5', '1.2.3', '--1', '.', '-', '+', '1e5', ' 12 ', '12,5'];
+    for (let i = 0; i < 600; i++) {
+      values.push(Array.from({ length: 1 + Math.floor(next() * 7) }, () => alphabet[Math.floor(next() * 13)]).join(''));
+    }
+    const rows = values.map((v, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${v}</v></c></row>`).join('');
+    const read = workbookOf(readXlsx(oneSheet(rows))).sheets[0]!.rows;
+    const got = values.map((_, i) => read.find((r) => r.row === i + 1)?.cells[0]);
+    const number = (v: string) => decimal.test(v) && Number.isFinite(Number(v));
+    expect(got).toEqual(values.map((v) => (v === '' ? undefined : number(v) ? Number(v) : v)));
+  });
+
   it('keeps the formula of a calculated cell beside its value (totals are recognised by it)', () => {
     const xlsx = oneSheet('<row r="4"><c r="A4" t="s"><v>0</v></c><c r="B4"><f>SUM(B2:B3)</f><v>7</v></c></row>', {
       sharedStrings: sharedStringsXml(['<t>x</t>']),
