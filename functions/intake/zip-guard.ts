@@ -459,8 +459,11 @@ const PIECES_MIN_BYTES = 1024 * 1024;
 /**
  * `inflateEntry` with the same verdicts, for a caller that can wait: a part that native zlib would inflate into
  * one buffer is inflated on Node's thread pool in 64 KB pieces instead, so a 31 MB sheet never exists whole in
- * memory. Twice: the first pass only counts (a part that unpacks past its cap is refused before the consumer sees
- * a byte, as in one call), the second hands each piece on. Other parts go through `inflateEntry`.
+ * memory. Once, handing each piece on as it comes; the verdicts are still those of counting the whole part before
+ * the consumer sees a byte (as the one call does): a part that unpacks past its cap, or whose deflate stream is
+ * damaged, is refused as such even when the consumer already refused an earlier piece, so the consumer's refusal is
+ * held while the rest of the part is counted (never past the cap), and given only when the part itself is sound.
+ * Other parts go through `inflateEntry`.
  */
 export async function inflateEntryInPieces(
   archive: ZipArchive,
@@ -473,21 +476,26 @@ export async function inflateEntryInPieces(
     return;
   }
   const output = new EntryOutput(archive, entry, cap, onChunk);
-  // The one call's output buffer holds cap + 1 bytes: only a part that unpacks to more is stopped there, unseen.
-  // One of exactly cap + 1 bytes reaches the consumer and is refused as its last piece comes, here as there.
   let counted = 0;
+  let held: { error: unknown } | null = null;
   await inflatePieces(data, entry, (chunk) => {
     counted += chunk.length;
-    return counted <= cap + 1;
+    // The one call's output buffer holds cap + 1 bytes: only a part that unpacks to more is stopped there, unseen.
+    if (counted > cap + 1) return false;
+    if (held !== null) return true;
+    try {
+      // A part of exactly cap + 1 bytes is refused here, as its last piece comes, as in the one call's path.
+      output.accept(chunk);
+    } catch (error) {
+      held = { error };
+    }
+    return true;
   });
   if (counted > cap + 1) {
     output.produced = cap + 1;
     output.passedCap();
   }
-  await inflatePieces(data, entry, (chunk) => {
-    output.accept(chunk);
-    return true;
-  });
+  if (held !== null) throw (held as { error: unknown }).error;
   output.finish();
 }
 
