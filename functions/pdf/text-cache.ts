@@ -187,7 +187,15 @@ interface FontkitFont {
  */
 const PAIR_SHAPED = /^[\u0020-\u007e\u00a0ĀāČčĒēĢģĪīĶķĻļŅņŠšŪūŽž\u2013\u2014\u2018\u2019\u201c\u201d]+$/;
 
-const COMPOSING = new WeakSet<object>();
+/** How {@link composePairShapedRuns} shapes a font's pair-shaped text, kept for {@link layoutPairShaped}. */
+interface Composer {
+  /** The character shaped alone; null when fontkit shapes it otherwise. */
+  alone(ch: string): Single | null;
+  /** The first glyph's advance before the second; null when fontkit shapes the pair otherwise. */
+  before(a: string, b: string): number | null;
+}
+
+const COMPOSERS = new WeakMap<object, Composer>();
 
 let pairCharacters: string[] | undefined;
 
@@ -330,7 +338,12 @@ function storedShaping(font: FontkitFont, alphabet: string[]): Shaping | undefin
   const bytes = Buffer.from(stored.pairs, 'base64');
   if (bytes.length !== 2 * n * n) return undefined;
   const pairs = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Each character's place in the alphabet, by its code (the alphabet is all below U+2020).
   const index = new Map(alphabet.map((ch, i) => [ch, i]));
+  const byCode = new Int16Array(0x2020).fill(-1);
+  alphabet.forEach((ch, i) => {
+    byCode[ch.charCodeAt(0)] = i;
+  });
   const singles = new Map<string, Single | null>();
   const storedSingles = stored.singles;
   return {
@@ -347,9 +360,9 @@ function storedShaping(font: FontkitFont, alphabet: string[]): Shaping | undefin
       return single;
     },
     pair(a, b) {
-      const i = index.get(a);
-      const j = index.get(b);
-      if (i === undefined || j === undefined) return undefined;
+      const i = byCode[a.charCodeAt(0)] ?? -1;
+      const j = byCode[b.charCodeAt(0)] ?? -1;
+      if (i < 0 || j < 0 || a.length !== 1 || b.length !== 1) return undefined;
       const advance = pairs.getInt16(2 * (i * n + j), true);
       return advance === NO_PAIR ? null : advance;
     },
@@ -369,8 +382,7 @@ function storedShaping(font: FontkitFont, alphabet: string[]): Shaping | undefin
  */
 export function composePairShapedRuns(font: object): void {
   const target = font as Partial<FontkitFont>;
-  if (COMPOSING.has(font) || typeof target.layout !== 'function') return;
-  COMPOSING.add(font);
+  if (COMPOSERS.has(font) || typeof target.layout !== 'function') return;
   const layout = target.layout;
   // Looked up on the first text, not when a document merely selects the font.
   let stored: Shaping | undefined | null = null;
@@ -393,21 +405,22 @@ export function composePairShapedRuns(font: object): void {
   // Read from the font's tables on the first pair the file does not answer; fontkit shapes what they cannot.
   let kerning: PairAdvance | undefined | null = null;
   const before = (a: string, b: string): number | null => {
+    // The file's table is read directly: cheaper than remembering its answer.
+    let advance = fromFile()?.pair(a, b);
+    if (advance !== undefined) return advance;
     const key = a + b;
-    let advance = pairs.get(key);
+    advance = pairs.get(key);
     if (advance === undefined) {
-      advance = fromFile()?.pair(a, b);
-      if (advance === undefined) {
-        const first = alone(a);
-        const second = alone(b);
-        if (kerning === null) kerning = readPairKerning(font, pairShapedCharacters(), isLatin);
-        const read = first && second ? kerning?.(a, b, first.glyph.id, second.glyph.id) : undefined;
-        advance = read ?? pairAdvanceOf(layout.call(font, a + b), first, second);
-      }
+      const first = alone(a);
+      const second = alone(b);
+      if (kerning === null) kerning = readPairKerning(font, pairShapedCharacters(), isLatin);
+      const read = first && second ? kerning?.(a, b, first.glyph.id, second.glyph.id) : undefined;
+      advance = read ?? pairAdvanceOf(layout.call(font, a + b), first, second);
       pairs.set(key, advance);
     }
     return advance;
   };
+  COMPOSERS.set(font, { alone, before });
   target.layout = function composedLayout(this: FontkitFont, text: unknown, ...rest: unknown[]): FontkitRun {
     if (typeof text !== 'string' || rest.some((r) => r !== undefined) || !PAIR_SHAPED.test(text))
       return layout.call(this, text, ...rest);
@@ -423,6 +436,95 @@ export function composePairShapedRuns(font: object): void {
     }
     return new ComposedRun(glyphs, positions);
   };
+}
+
+/** pdfkit's EmbeddedFont parts {@link layoutPairShaped} reads. */
+interface ScaledFont {
+  font: object;
+  scale: number;
+  layoutCached(word: string): GlyphRun;
+}
+
+/** A position as pdfkit's `layoutRun` leaves it: fontkit's, scaled to thousandths of an em, with the glyph's advance. */
+interface ScaledPosition extends GlyphPosition {
+  yAdvance: number;
+  xOffset: number;
+  yOffset: number;
+}
+
+/** Per fontkit font and scale: each character's glyph advance in thousandths of an em, as `layoutRun` computes it. */
+const SCALED_ADVANCES = new WeakMap<object, Map<string, number>>();
+
+/**
+ * pdfkit's `layout(text)` for pair-shaped text, without pdfkit's word runs: pdfkit splits the text after each space
+ * or tab, lays out each word through fontkit (here, {@link composePairShapedRuns}), scales every position value to
+ * thousandths of an em and adds the glyph's own advance, and sums the words' advances. The same glyphs and the same
+ * numbers, summed in the same order; a word the composition leaves to fontkit goes through pdfkit's `layoutCached`.
+ * Undefined when the text is not pair-shaped or the font composes nothing.
+ */
+function layoutPairShaped(embedded: ScaledFont, text: string): GlyphRun | undefined {
+  const composer = COMPOSERS.get(embedded.font);
+  if (!composer || typeof embedded.layoutCached !== 'function' || !PAIR_SHAPED.test(text)) return undefined;
+  const { scale } = embedded;
+  let advances = SCALED_ADVANCES.get(embedded.font);
+  if (!advances) {
+    advances = new Map();
+    SCALED_ADVANCES.set(embedded.font, advances);
+  }
+  const glyphs: unknown[] = [];
+  const positions: GlyphPosition[] = [];
+  let advanceWidth = 0;
+  let start = 0;
+  while (start < text.length) {
+    const space = text.indexOf(' ', start);
+    const end = space < 0 ? text.length : space + 1;
+    const word = wordPositions(composer, advances, scale, text, start, end);
+    if (word) {
+      let width = 0;
+      for (const position of word.positions) width += position.xAdvance;
+      advanceWidth += width;
+      for (let i = 0; i < word.glyphs.length; i++) {
+        glyphs.push(word.glyphs[i]);
+        positions.push(word.positions[i]!);
+      }
+    } else {
+      const run = embedded.layoutCached(text.slice(start, end));
+      for (let i = 0; i < run.glyphs.length; i++) {
+        glyphs.push(run.glyphs[i]);
+        positions.push(run.positions[i]!);
+      }
+      advanceWidth += run.advanceWidth;
+    }
+    start = end;
+  }
+  return { glyphs, positions, advanceWidth };
+}
+
+/** One word of {@link layoutPairShaped}, composed and scaled; null when fontkit must shape it. */
+function wordPositions(
+  composer: Composer,
+  advances: Map<string, number>,
+  scale: number,
+  text: string,
+  start: number,
+  end: number,
+): { glyphs: FontkitGlyph[]; positions: ScaledPosition[] } | null {
+  const glyphs: FontkitGlyph[] = [];
+  const positions: ScaledPosition[] = [];
+  for (let i = start; i < end; i++) {
+    const ch = text[i]!;
+    const single = composer.alone(ch);
+    const next = i + 1 < end ? composer.before(ch, text[i + 1]!) : single?.advance;
+    if (!single || next === null || next === undefined) return null;
+    let advanceWidth = advances.get(ch);
+    if (advanceWidth === undefined) {
+      advanceWidth = (single.glyph as FontkitGlyph & { advanceWidth: number }).advanceWidth * scale;
+      advances.set(ch, advanceWidth);
+    }
+    glyphs.push(single.glyph);
+    positions.push({ xAdvance: next * scale, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth });
+  }
+  return { glyphs, positions };
 }
 
 /** Wrap one document's embedded font: its layouts come from the font's shared cache, its encodings are kept. */
@@ -441,7 +543,8 @@ function hook(embedded: EmbeddedFontLike): void {
     let run = caches.runs.get(text);
     if (!run) {
       if (caches.runs.size >= MAX_ENTRIES) forget(caches);
-      run = layout.call(this, text, undefined, false);
+      run =
+        layoutPairShaped(this as unknown as ScaledFont, text) ?? layout.call(this, text, undefined, false);
       caches.runs.set(text, run);
     }
     return run;

@@ -6,10 +6,12 @@
  */
 import PDFDocument from 'pdfkit';
 import { describe, expect, it } from 'vitest';
+import { fontData, useFontDataText } from '../../functions/pdf/font-data';
 import { fontPaths } from '../../functions/pdf/fonts';
 import { readPairKerning } from '../../functions/pdf/pair-kerning';
-import { composePairShapedRuns } from '../../functions/pdf/text-cache';
+import { cacheCurrentFont, composePairShapedRuns } from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
+import { fontDataFileText } from '../../scripts/build-font-data';
 
 const ALPHABET = [
   ...Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i)),
@@ -161,3 +163,58 @@ describe('pair kerning read from the tables', () => {
     expect(kerning('A', 'ж', a, v)).toBeUndefined();
   });
 });
+
+/** pdfkit's layout of a whole string (EmbeddedFont.layout: words, scaled positions, summed advance), summarised. */
+function scaledSummary(run: { glyphs: { id: number }[]; positions: Record<string, number>[]; advanceWidth: number }) {
+  return {
+    ids: run.glyphs.map((g) => g.id),
+    positions: run.positions.map((p) => [p.xAdvance, p.yAdvance, p.xOffset, p.yOffset, p.advanceWidth]),
+    advanceWidth: run.advanceWidth,
+  };
+}
+
+describe("whole strings through the text cache's layout", () => {
+  const words = [...TYPICAL, 'office', 'affluent', 'fjords', ' ', '', 'Ωμέγα', 'e\u0301', 'a\tb'];
+  for (const [face, fromFile] of [
+    ['regular', false],
+    ['bold', false],
+    ['regular', true],
+    ['bold', true],
+  ] as const) {
+    it(`equal pdfkit's own for generated strings with spaces, ligatures and other scripts (${face}${fromFile ? ', font data file' : ''})`, () => {
+      useFontDataText(fromFile ? fontDataFileText() : null);
+      try {
+        const path = fontPaths()[face];
+        const plain = new PDFDocument({ font: path }) as unknown as { _font: PdfkitFont };
+        const cached = new PDFDocument({ font: path }) as unknown as PDFKit.PDFDocument & { _font: PdfkitFont };
+        cacheCurrentFont(cached);
+        const rng = mulberry32(face === 'regular' ? 11 : 12);
+        const strings = [
+          ...words,
+          ' lead',
+          'trail ',
+          'two  spaces',
+          ...generated(1500, fromFile ? 5 : 6),
+          ...Array.from({ length: 500 }, () =>
+            Array.from({ length: 1 + Math.floor(rng() * 5) }, () => words[Math.floor(rng() * words.length)]).join(
+              rng() < 0.2 ? '  ' : ' ',
+            ),
+          ),
+        ];
+        for (const text of strings)
+          expect(scaledSummary(cached._font.layout(text)), JSON.stringify(text)).toEqual(
+            scaledSummary(plain._font.layout(text)),
+          );
+        // The file was read for the cached font when asked to be, and the plain one never looked.
+        expect(fontData(cached._font.font) !== undefined).toBe(fromFile);
+      } finally {
+        useFontDataText(undefined);
+      }
+    });
+  }
+});
+
+interface PdfkitFont {
+  font: object;
+  layout(text: string): { glyphs: { id: number }[]; positions: Record<string, number>[]; advanceWidth: number };
+}
