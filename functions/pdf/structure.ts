@@ -114,7 +114,7 @@ export class StructureElement {
     /** An ElementRef when the element is written here, pdfkit's reference when it has attributes. */
     ref: ElementRef | Ref,
     /** pdfkit-style entries besides /S, /P, /K, /Pg (attributes), or null for none. */
-    private readonly attributes: Record<string, unknown> | null,
+    private readonly attributes: Attributes | null,
     private readonly parentTree: ParentTree,
   ) {
     this.ref = ref;
@@ -149,7 +149,8 @@ export class StructureElement {
     if (ref instanceof ElementRef) {
       doc._offsets[ref.id - 1] = doc._offset;
       const output = documentOutput(doc);
-      if (this.attributes) doc._write(`${ref.id} 0 obj\n${pdfObjectText(this.data(parent))}\nendobj`);
+      if (this.attributes && output) this.writeDictionaryTo(output, ref, parent, this.attributes);
+      else if (this.attributes) doc._write(`${ref.id} 0 obj\n${pdfObjectText(this.data(parent))}\nendobj`);
       else if (output) this.writeTo(output, ref, parent);
       else this.writeLine(doc, ref, parent);
       return;
@@ -158,9 +159,48 @@ export class StructureElement {
     ref.end();
   }
 
+  /**
+   * An element with attributes, copied into the document's output piece by piece: the same bytes as
+   * {@link pdfObjectText} gives its dictionary (one entry a line), with the attributes' text made once per options.
+   */
+  private writeDictionaryTo(output: DocumentOutput, ref: ElementRef, parent: ElementRef | Ref, attributes: Attributes) {
+    const kids = this.kids;
+    const entries = attributes.text;
+    output.reserve(128 + this.role.length + entries.length + kids.length * 64);
+    output.digits(ref.id);
+    output.ascii(' 0 obj\n<<\n/S /');
+    output.ascii(this.role);
+    output.ascii(entries);
+    output.ascii('\n/P ');
+    output.digits(parent.id);
+    output.ascii(' 0 R\n/K [');
+    for (let i = 0; i < kids.length; i++) {
+      const kid = kids[i]!;
+      if (i > 0) output.byte(0x20);
+      if (typeof kid === 'number') output.digits(kid);
+      else if ('Type' in kid) {
+        output.ascii('<<\n/Type /MCR\n/Pg ');
+        output.digits(kid.Pg.id);
+        output.ascii(' 0 R\n/MCID ');
+        output.digits(kid.MCID);
+        output.ascii('\n>>');
+      } else {
+        output.digits(kid.id);
+        output.ascii(' 0 R');
+      }
+    }
+    output.byte(0x5d);
+    if (this.page) {
+      output.ascii('\n/Pg ');
+      output.digits(this.page.id);
+      output.ascii(' 0 R');
+    }
+    output.ascii('\n>>\nendobj\n');
+  }
+
   /** The element's dictionary as pdfkit's structure element fills it: role, attributes, parent, kids, page. */
   private data(parent: ElementRef | Ref): Record<string, unknown> {
-    const data: Record<string, unknown> = { S: this.role, ...this.attributes, P: parent, K: this.kids };
+    const data: Record<string, unknown> = { S: this.role, ...this.attributes?.data, P: parent, K: this.kids };
     if (this.page) data.Pg = this.page;
     return data;
   }
@@ -219,23 +259,42 @@ function kidSyntax(kid: Kid): string {
   return `${kid.id} 0 R`;
 }
 
+/** An element's attributes: the entries pdfkit's structure element adds, and their lines as pdfkit writes them. */
+interface Attributes {
+  data: Record<string, unknown>;
+  /** `\n/Key value` per entry, in pdfkit's dictionary form. */
+  text: string;
+}
+
+/** A header cell's attributes, the same for every cell of a scope. */
+const SCOPES = new Map<string, Attributes>();
+
 /** What pdfkit's PDFStructureElement makes of the options, in its order (T, Lang, Alt, A). */
-function attributesOf(doc: TaggingDocument, options: StructureOptions): Record<string, unknown> | null {
+function attributesOf(doc: TaggingDocument, options: StructureOptions): Attributes | null {
+  const { title, lang, alt, bbox, placement, scope } = options;
+  const scopeOnly = scope && !title && !lang && !alt && !bbox && !placement;
+  const known = scopeOnly ? SCOPES.get(scope) : undefined;
+  if (known) return known;
   const data: Record<string, unknown> = {};
-  if (options.title) data.T = new String(options.title);
-  if (options.lang) data.Lang = new String(options.lang);
-  if (options.alt) data.Alt = new String(options.alt);
-  if (options.bbox || options.placement) {
-    const a: Record<string, unknown> = { O: 'Layout', Placement: options.placement ?? 'Block' };
-    if (options.bbox) {
-      const [left, top, right, bottom] = options.bbox;
+  if (title) data.T = new String(title);
+  if (lang) data.Lang = new String(lang);
+  if (alt) data.Alt = new String(alt);
+  if (bbox || placement) {
+    const a: Record<string, unknown> = { O: 'Layout', Placement: placement ?? 'Block' };
+    if (bbox) {
+      const [left, top, right, bottom] = bbox;
       const height = doc.page.height;
       a.BBox = [left, height - bottom, right, height - top];
     }
     data.A = a;
   }
-  if (options.scope) data.A = { ...((data.A as object | undefined) ?? {}), O: 'Table', Scope: options.scope };
-  return Object.keys(data).length > 0 ? data : null;
+  if (scope) data.A = { ...((data.A as object | undefined) ?? {}), O: 'Table', Scope: scope };
+  if (Object.keys(data).length === 0) return null;
+  let text = '';
+  for (const [key, value] of Object.entries(data)) text += `\n/${key} ${pdfObjectText(value)}`;
+  const attributes = { data, text };
+  if (scopeOnly) SCOPES.set(scope, attributes);
+  return attributes;
 }
 
 /** Writes a document's structure tree: elements as they complete, the document element at the end. */
