@@ -31,16 +31,54 @@ export function deriveIndicators(
   definitions: readonly IndicatorDef[],
   where: { sheet: string; idColumn: number },
 ): DerivedIndicatorValue[] {
+  return derive(participants, definitions, where).values;
+}
+
+/** Figures that are kept, with the profiles of their persons: `personProfiles` of the kept figures. */
+export interface Derivation {
+  derived: DerivedIndicatorValue[];
+  profiles(): Record<string, PersonProfile>;
+}
+
+/**
+ * `deriveIndicators` with only the figures `keep` keeps, and their persons' profiles as `personProfiles` would
+ * give them for those figures, found from the persons as this numbered them (no set of every person's ID to
+ * gather, look up and sort again, which was most of a 100 000-row upload's profiles).
+ */
+export function deriveWithProfiles(
+  participants: readonly ParticipantRecord[],
+  definitions: readonly IndicatorDef[],
+  where: { sheet: string; idColumn: number },
+  keep: (d: DerivedIndicatorValue) => boolean,
+): Derivation {
+  const { values, marked, index } = derive(participants, definitions, where);
+  const kept = values.flatMap((d, r) => (keep(d) ? [r] : []));
+  return {
+    derived: kept.map((r) => values[r]!),
+    profiles: () =>
+      profilesOfMarked(
+        participants,
+        index,
+        kept.map((r) => marked[r]!),
+      ),
+  };
+}
+
+function derive(
+  participants: readonly ParticipantRecord[],
+  definitions: readonly IndicatorDef[],
+  where: { sheet: string; idColumn: number },
+): { values: DerivedIndicatorValue[]; marked: Uint8Array[]; index: PersonIndex } {
   const rules = definitions.filter((d) => d.rule);
-  if (rules.length === 0) return [];
-  const { personOf, sortedIds } = indexPersons(participants);
+  const index = indexPersons(rules.length === 0 ? [] : participants);
+  const { personOf, sortedIds } = index;
   const rows = rules.map((): number[] => []);
   const counts = rules.map(() => 0);
   // One mark per person and indicator rather than a set of ID strings per indicator: the IDs come out in sorted
   // order by walking the persons, sorted once for every indicator, and picking the marked ones.
   const marked = rules.map(() => new Uint8Array(sortedIds.length));
   const kinds = new RowKinds(rules.map((d) => d.rule!));
-  for (let i = 0; i < participants.length; i++) {
+  for (let i = 0; i < personOf.length; i++) {
     const p = participants[i]!;
     const person = personOf[i]!;
     for (const r of kinds.rulesOf(p)) {
@@ -52,13 +90,64 @@ export function deriveIndicators(
       }
     }
   }
-  return rules.map((def, r) => {
+  const values = rules.map((def, r) => {
     const marks = marked[r]!;
     const participantIds: string[] = [];
     for (let person = 0; person < sortedIds.length; person++)
       if (marks[person] === 1) participantIds.push(sortedIds[person]!);
     return { code: def.code, value: counts[r]!, participantIds, lineage: rowRuns(rows[r]!, where) };
   });
+  return { values, marked, index };
+}
+
+/**
+ * `personProfiles` for figures given as their marks over the persons of `index`: the same persons in the same
+ * (sorted) order, each from the earliest row written with exactly that ID.
+ */
+function profilesOfMarked(
+  participants: readonly ParticipantRecord[],
+  index: PersonIndex,
+  marks: readonly Uint8Array[],
+): Record<string, PersonProfile> {
+  const { sortedIds, personOf, number } = index;
+  const counted = new Uint8Array(sortedIds.length);
+  for (const m of marks) for (let person = 0; person < m.length; person++) counted[person]! |= m[person]!;
+  const first: (ParticipantRecord | undefined)[] = new Array(sortedIds.length);
+  for (let i = 0; i < personOf.length; i++) {
+    const p = participants[i]!;
+    // The row counts for the person whose ID it is written as: its own person, unless its ID, as written, is
+    // another person's folded ID (or nobody's).
+    const person = p.id === sortedIds[personOf[i]!] ? personOf[i]! : number.get(p.id);
+    if (person === undefined || counted[person] === 0) continue;
+    const seen = first[person];
+    if (seen === undefined || earlier(p, seen)) first[person] = p;
+  }
+  const profile = new ProfileTexts();
+  const out: Record<string, PersonProfile> = {};
+  for (let person = 0; person < sortedIds.length; person++) {
+    const p = first[person];
+    if (p !== undefined) out[sortedIds[person]!] = profile.of(p);
+  }
+  return out;
+}
+
+/** `gender/age bracket`, interned by gender, then age bracket: no string is built per person to look it up. */
+class ProfileTexts {
+  private readonly byGender = new Map<string, Map<string, PersonProfile>>();
+
+  of(p: ParticipantRecord): PersonProfile {
+    let byAge = this.byGender.get(p.gender);
+    if (byAge === undefined) {
+      byAge = new Map();
+      this.byGender.set(p.gender, byAge);
+    }
+    let profile = byAge.get(p.ageBracket);
+    if (profile === undefined) {
+      profile = `${p.gender}/${p.ageBracket}` as PersonProfile;
+      byAge.set(p.ageBracket, profile);
+    }
+    return profile;
+  }
 }
 
 /**
@@ -99,6 +188,8 @@ function improved(p: ParticipantRecord): boolean {
 interface PersonIndex {
   sortedIds: string[];
   personOf: Int32Array;
+  /** Person number by folded ID. */
+  number: Map<string, number>;
 }
 
 function indexPersons(participants: readonly ParticipantRecord[]): PersonIndex {
@@ -111,7 +202,7 @@ function indexPersons(participants: readonly ParticipantRecord[]): PersonIndex {
   for (let i = 0; i < sortedIds.length; i++) number.set(sortedIds[i]!, i);
   const personOf = new Int32Array(participants.length);
   for (let i = 0; i < canonical.length; i++) personOf[i] = number.get(canonical[i]!)!;
-  return { sortedIds, personOf };
+  return { sortedIds, personOf, number };
 }
 
 /**
@@ -167,23 +258,11 @@ export function personProfiles(
     if (seen === undefined) continue;
     if (seen === null || earlier(p, seen)) first.set(p.id, p);
   }
-  // Interned by gender, then age bracket: no string is built per person to look its profile up.
-  const interned = new Map<string, Map<string, PersonProfile>>();
+  const profile = new ProfileTexts();
   const out: Record<string, PersonProfile> = {};
   for (const id of [...first.keys()].sort()) {
     const p = first.get(id);
-    if (!p) continue;
-    let byAge = interned.get(p.gender);
-    if (byAge === undefined) {
-      byAge = new Map();
-      interned.set(p.gender, byAge);
-    }
-    let profile = byAge.get(p.ageBracket);
-    if (profile === undefined) {
-      profile = `${p.gender}/${p.ageBracket}` as PersonProfile;
-      byAge.set(p.ageBracket, profile);
-    }
-    out[id] = profile;
+    if (p) out[id] = profile.of(p);
   }
   return out;
 }

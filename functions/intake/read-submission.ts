@@ -9,14 +9,13 @@ import { alreadyGivenIn, hasErrors, issue } from '../core/issue-codes';
 import { toCents } from '../core/money';
 import { nameMatches } from '../core/names';
 import { canonicalParticipantId, participantIdVariants } from '../core/participant-id';
-import { deriveIndicators, personProfiles } from '../core/participants';
+import { type Derivation, deriveWithProfiles } from '../core/participants';
 import { addDays, formatPeriod, parsePeriod, periodEnd, periodStart } from '../core/period';
 import {
   ACTIVITIES,
   type Activity,
   type AgeBracket,
   CEFR_LEVELS,
-  type DerivedIndicatorValue,
   type ExpenditureLine,
   type Gender,
   type IsoDate,
@@ -174,7 +173,8 @@ function validateSubmission(
   const indicators = readIndicators(workbook, f, catalogue, project, targetCodes);
   const people = streamed ? finishStreamed(workbook, f, streamed) : readParticipants(workbook, f, project);
   const { participants } = people;
-  const derived = deriveAndCompare(f, catalogue, project, targetCodes, people, indicators);
+  const derivation = deriveAndCompare(f, catalogue, project, targetCodes, people, indicators);
+  const derived = derivation.derived;
 
   const breakdowns = readBreakdownSheet(workbook, f, catalogue, indicators);
   f.issues.push(...breakdownExcessIssues(catalogue, indicators, people.sheet !== null ? derived : []));
@@ -197,7 +197,7 @@ function validateSubmission(
     indicators,
     derived,
     participantRows: participants.length,
-    profiles: personProfiles(participants, derived),
+    profiles: derivation.profiles(),
     breakdowns,
     expenditure,
     narrative,
@@ -587,17 +587,20 @@ function deriveAndCompare(
   targetCodes: Set<string>,
   people: People,
   indicators: readonly TypedIndicatorValue[],
-): DerivedIndicatorValue[] {
+): Derivation {
   const { participants, idColumn } = people;
   // Only indicators that concern this project: its targets, and its own fund's catalogue.
   const relevant = catalogue.all.filter((d) => targetCodes.has(normaliseCode(d.code)) || d.catalogue === project?.fund);
-  const derived =
+  const derivation: Derivation =
     people.sheet !== null
-      ? deriveIndicators(participants, relevant, { sheet: people.sheet, idColumn }).filter(
+      ? deriveWithProfiles(
+          participants,
+          relevant,
+          { sheet: people.sheet, idColumn },
           (d) => d.value > 0 || targetCodes.has(normaliseCode(d.code)),
         )
-      : [];
-  for (const d of derived) {
+      : { derived: [], profiles: () => ({}) };
+  for (const d of derivation.derived) {
     const typed = indicators.find((t) => t.code === d.code);
     if (typed && typed.value !== d.value) {
       f.add(
@@ -611,7 +614,7 @@ function deriveAndCompare(
       );
     }
   }
-  return derived;
+  return derivation;
 }
 
 /**

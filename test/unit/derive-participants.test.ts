@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCatalogue } from '../../functions/core/catalogue';
 import { cellRef } from '../../functions/core/cells';
 import { canonicalParticipantId } from '../../functions/core/participant-id';
-import { deriveIndicators, personProfiles, qualifies } from '../../functions/core/participants';
+import { deriveIndicators, deriveWithProfiles, personProfiles, qualifies } from '../../functions/core/participants';
 import {
   ACTIVITIES,
   CEFR_LEVELS,
@@ -35,7 +35,10 @@ const AGES = ['<18', '18-60', '>60', '18+', 'unknown'] as const;
 /** One person's ID as coordinators write it: the usual form, lower case, with invisible or wide characters. */
 function spelling(next: () => number, person: number): string {
   const base = `P-${person}`;
+  // ΐ folds to Ϊ́ written decomposed, which folds again to a composed Ϊ́: an ID written as another's folded form.
+  const greek = canonicalParticipantId(`\u0390-${person}`);
   const ways = [base, base, base, base.toLowerCase(), `${base}\u200b`, ` ${base} `, `Ｐ-${person}`, `ü-${person}`];
+  ways.push(`\u0390-${person}`, greek, greek.normalize('NFC'));
   return ways[Math.floor(next() * ways.length)]!;
 }
 
@@ -141,6 +144,23 @@ describe('participant-based figures', () => {
       const expected = expectedProfiles(records, derived);
       expect(profiles, `seed ${seed}`).toEqual(expected);
       expect(Object.keys(profiles), `seed ${seed}`).toEqual(Object.keys(expected));
+    }
+  });
+
+  it('with profiles, keep the figures asked for and give their persons the profiles personProfiles gives', () => {
+    for (let seed = 1; seed <= 150; seed++) {
+      const next = random(seed * 13);
+      const records = participants(seed);
+      const defs = definitions(seed);
+      const where = { sheet: 'Dalībnieki', idColumn: 1 };
+      const dropped = new Set(defs.filter(() => next() < 0.3).map((d) => d.code));
+      const keep = (d: DerivedIndicatorValue) => d.value > 0 && !dropped.has(d.code);
+      const kept = deriveIndicators(records, defs, where).filter(keep);
+      const { derived, profiles } = deriveWithProfiles(records, defs, where, keep);
+      expect(derived, `seed ${seed}`).toEqual(kept);
+      const expected = personProfiles(records, kept);
+      expect(profiles(), `seed ${seed}`).toEqual(expected);
+      expect(Object.keys(profiles()), `seed ${seed}`).toEqual(Object.keys(expected));
     }
   });
 
