@@ -19,6 +19,7 @@ import {
   widenedColumn,
   wrappedRowHeight,
 } from './fit-layout';
+import { deeplyFrozen, styleKey } from './style-table';
 import type { WriteTables } from './workbook-entries';
 
 /** exceljs's `ValueType` numbers for the values a bulk cell may hold. */
@@ -212,12 +213,11 @@ export type CellStyleIds = (cell: StyledCell, type: number) => number;
 
 /**
  * Style ids by cell, remembered: by the objects of the column's last cell (cells of a column mostly share them),
- * then by the objects themselves (a table's cells take their fonts and alignments from a few shared ones), else by
- * the style's content. The table is asked once for each style new in content, in the cells' order.
+ * else by the style's content key (see {@link contentKey}). The table is asked once for each style new in content,
+ * in the cells' order.
  */
 export function cellStyleIds(tables: WriteTables): CellStyleIds {
-  const byContent = new Map<string, number>();
-  const byObjects = new Map<string, number>();
+  const byType: Map<string, number>[] = [];
   const last: ({ type: number; cell: StyledCell; id: number } | undefined)[] = [];
   const alike = (a: StyledCell, b: StyledCell) =>
     a.numFmt === b.numFmt &&
@@ -228,35 +228,65 @@ export function cellStyleIds(tables: WriteTables): CellStyleIds {
   return (cell, type) => {
     const previous = last[cell.col];
     if (previous && previous.type === type && alike(previous.cell, cell)) return previous.id;
-    const objects = `${type}|${objectNumber(cell.font)}|${objectNumber(cell.alignment)}|${objectNumber(cell.fill)}|${objectNumber(cell.border)}|${cell.numFmt}`;
-    let id = byObjects.get(objects);
+    const key = contentKey(cell);
+    let ids = byType[type];
+    if (ids === undefined) {
+      ids = new Map();
+      byType[type] = ids;
+    }
+    let id = ids.get(key);
     if (id === undefined) {
-      const style = styleOf(cell);
-      const key = `${type}|${JSON.stringify(style)}`;
-      id = byContent.get(key);
-      if (id === undefined) {
-        id = tables.styleId(style, type);
-        byContent.set(key, id);
-      }
-      byObjects.set(objects, id);
+      id = tables.styleId(styleOf(cell), type, key);
+      ids.set(key, id);
     }
     last[cell.col] = { type, cell, id };
     return id;
   };
 }
 
-/** A number for each object, for keys by identity (within one table's rendering, while the object lives). */
-const objectNumbers = new WeakMap<object, number>();
-let objectsNumbered = 0;
+/**
+ * A cell's style as the style table keys it ({@link styleKey}). Styles made of frozen parts (the report's shared
+ * fonts, alignments, header fill and borders) are the same few in every report: their keys are kept per process by
+ * the parts' identity, one string each, so a workbook neither builds nor hashes them again.
+ */
+function contentKey(cell: StyledCell): string {
+  const { numFmt, font, alignment, fill, border } = cell;
+  if (!(frozenPart(font) && frozenPart(alignment) && frozenPart(fill) && frozenPart(border)))
+    return styleKey(styleOf(cell));
+  const node = child(child(child(child(child(frozenStyles, numFmt), font), alignment), fill), border);
+  node.key ??= styleKey(styleOf(cell));
+  return node.key;
+}
 
-function objectNumber(object: object | undefined): number {
-  if (object === undefined) return 0;
-  let n = objectNumbers.get(object);
-  if (n === undefined) {
-    n = ++objectsNumbered;
-    objectNumbers.set(object, n);
+interface KeyNode {
+  readonly next: Map<unknown, KeyNode>;
+  key?: string;
+}
+
+let frozenStyles: KeyNode = { next: new Map() };
+let frozenStyleNodes = 0;
+
+function child(node: KeyNode, part: unknown): KeyNode {
+  let next = node.next.get(part);
+  if (next === undefined) {
+    // Bounded for long-lived workers: reports use a few dozen such styles.
+    if (++frozenStyleNodes > 10_000) {
+      frozenStyles = { next: new Map() };
+      frozenStyleNodes = 0;
+    }
+    next = { next: new Map() };
+    node.next.set(part, next);
   }
-  return n;
+  return next;
+}
+
+const deeplyFrozenParts = new WeakSet<object>();
+
+function frozenPart(part: object | undefined): boolean {
+  if (part === undefined || deeplyFrozenParts.has(part)) return true;
+  if (!deeplyFrozen(part)) return false;
+  deeplyFrozenParts.add(part);
+  return true;
 }
 
 /** A cell's XML after its opening `<c r=".." s=".."`, as exceljs renders each kind of value. */

@@ -89,7 +89,14 @@ export interface DeflatedEntry {
 
 /** Deflate one entry's data as {@link packEntries} does. */
 export function deflateEntry(data: Uint8Array): DeflatedEntry {
-  return { crc: crc32(data), size: data.byteLength, packed: deflateRawSync(data, { level: REPORT_DEFLATE_LEVEL }) };
+  // zlib's output does not depend on the size of the buffer it is written into: a small part gets a buffer about
+  // the size it deflates to instead of the default 16 KiB (measured: a third less time for a 3 KB part).
+  const chunkSize = Math.min(Math.max(1024, data.byteLength >> 2), 16 * 1024);
+  return {
+    crc: crc32(data),
+    size: data.byteLength,
+    packed: deflateRawSync(data, { level: REPORT_DEFLATE_LEVEL, chunkSize }),
+  };
 }
 
 /** Zip entries already deflated by {@link deflateEntry} (a writer may keep the ones every workbook repeats). */

@@ -78,6 +78,22 @@ export interface PlainConditionalFormat {
   rules: { type: 'expression'; formulae: string[]; priority: number; style: { fill?: Fill; font?: object } }[];
 }
 
+/** A column of a plain sheet: its width, kept in the sheet's `columnWidths`. */
+export class PlainColumn {
+  constructor(
+    private readonly widths: (number | undefined)[],
+    private readonly index: number,
+  ) {}
+
+  get width(): number | undefined {
+    return this.widths[this.index];
+  }
+
+  set width(width: number | undefined) {
+    this.widths[this.index] = width;
+  }
+}
+
 /** A sheet: rows by number, column widths, the table's filter and bulk rows, conditional formats. */
 export class PlainSheet {
   readonly rows: (PlainRow | undefined)[] = [];
@@ -104,26 +120,10 @@ export class PlainSheet {
   }
 
   /** A column's width, read and set as exceljs's `getColumn(n).width`; asking creates the columns up to it. */
-  getColumn(col: number): { width: number | undefined } {
+  getColumn(col: number): PlainColumn {
     while (this.columnWidths.length < col) this.columnWidths.push(undefined);
-    // One accessor per column, made once: the layout asks for a column for every wrapped cell.
-    let column = this.columns[col - 1];
-    if (column === undefined) {
-      const widths = this.columnWidths;
-      column = {
-        get width() {
-          return widths[col - 1];
-        },
-        set width(width: number | undefined) {
-          widths[col - 1] = width;
-        },
-      };
-      this.columns[col - 1] = column;
-    }
-    return column;
+    return new PlainColumn(this.columnWidths, col - 1);
   }
-
-  private readonly columns: { width: number | undefined }[] = [];
 
   /** The rows holding a value, in order (`includeEmpty: false`, the only form used). */
   eachRow(_options: { includeEmpty: false }, visit: (row: PlainRow) => void): void {

@@ -33,9 +33,12 @@ export class StyleTable {
   private state = root;
   private live: StylesXform | null = null;
 
-  /** The cell format of a style (exceljs's `addStyleModel`); `valueType` is exceljs's `ValueType` of the value. */
-  styleId(style: object, valueType: number): number {
-    return this.step(`s${valueType}|${styleKey(style)}`, { style, valueType });
+  /**
+   * The cell format of a style (exceljs's `addStyleModel`); `valueType` is exceljs's `ValueType` of the value, `key`
+   * the style's {@link styleKey} when the caller has it.
+   */
+  styleId(style: object, valueType: number, key = styleKey(style)): number {
+    return this.step(`s${valueType}|${key}`, { style, valueType });
   }
 
   /** The number of a conditional format's style (exceljs's `addDxfStyle`). */
@@ -112,7 +115,8 @@ function partJson(part: unknown): string {
   return json;
 }
 
-function deeplyFrozen(value: unknown): boolean {
+/** Frozen, and so is every object it holds: it can never change. */
+export function deeplyFrozen(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
   return Object.isFrozen(value) && Object.values(value).every(deeplyFrozen);
 }

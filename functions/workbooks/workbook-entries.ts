@@ -16,8 +16,11 @@ import { packEntries, packStable } from './deterministic-zip';
 export interface WriteTables {
   /** The index of `text` in the shared-string table, added when new. */
   sharedString(text: string): number;
-  /** The cell format (`s` attribute) of a style, added when new; `valueType` is exceljs's `ValueType` of the value. */
-  styleId(style: object, valueType: number): number;
+  /**
+   * The cell format (`s` attribute) of a style, added when new; `valueType` is exceljs's `ValueType` of the value,
+   * `key` the style's `styleKey` (`style-table.ts`), which a table may use instead of working it out again.
+   */
+  styleId(style: object, valueType: number, key?: string): number;
 }
 
 /** Edits to sheet XML, by worksheet id, made once the other cells are in the tables. */

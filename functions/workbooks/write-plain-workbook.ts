@@ -86,7 +86,7 @@ export function plainWorkbookParts(workbook: PlainWorkbook): [string, string | D
   const styles = new StyleTable();
   const tables: WriteTables = {
     sharedString: (text) => strings.add(text),
-    styleId: (style, type) => styles.styleId(style, type),
+    styleId: (style, type, key) => styles.styleId(style, type, key),
   };
   // exceljs numbers its own cells' strings and styles sheet by sheet, then each sheet's conditional formats; the
   // bulk rows come after every sheet's.

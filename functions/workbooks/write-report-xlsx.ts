@@ -305,6 +305,9 @@ const HEADER_STYLE = deepFreeze({
   border: { bottom: { style: 'thin' } },
 } satisfies Pick<ReportCell, 'font' | 'fill' | 'alignment' | 'border'>);
 
+/** A totals row's top rule, shared and frozen as the header's parts are. */
+const TOTAL_BORDER: Partial<Borders> = deepFreeze({ top: { style: 'thin' } });
+
 function deepFreeze<T extends object>(value: T): T {
   for (const part of Object.values(value)) if (typeof part === 'object' && part !== null) deepFreeze(part);
   return Object.freeze(value);
@@ -494,7 +497,7 @@ function addTotals(sheet: ReportSheet, lang: Lang, row: number, lastRow: number,
   for (let c = 1; c <= sheet.getRow(1).cellCount; c++) {
     const total = sheet.getRow(row).getCell(c);
     bold(total);
-    total.border = { top: { style: 'thin' } };
+    total.border = TOTAL_BORDER;
   }
 }
 
@@ -848,7 +851,7 @@ function writeProgrammeProjects(sheet: ReportSheet, model: ProgrammeReportModel,
   colourByLabel(sheet, 5, lastRow, submissionColours(lang));
   // Tint the status-count headers like the statuses they count, so the columns read as the project report does.
   STATUSES.forEach((s, i) => {
-    sheet.getRow(1).getCell(6 + i).fill = solidFill(tint(STATUS_COLOURS[s], 0.3));
+    sheet.getRow(1).getCell(6 + i).fill = deepFreeze(solidFill(tint(STATUS_COLOURS[s], 0.3)));
   });
 }
 

@@ -1,7 +1,8 @@
+import { deflateRawSync } from 'node:zlib';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readXlsx } from '../../functions/intake/read-xlsx';
-import { packDeterministic, repackDeterministic } from '../../functions/workbooks/deterministic-zip';
+import { deflateEntry, packDeterministic, repackDeterministic } from '../../functions/workbooks/deterministic-zip';
 import { mulberry32 } from '../../sample/sample-projects';
 
 /** A zip as exceljs writes one: the entries stored, each stamped with a different "now". */
@@ -66,5 +67,23 @@ describe('packDeterministic (reports: one native deflate per entry)', () => {
     const theirs = readXlsx(viaFflate);
     expect(ours.ok && theirs.ok).toBe(true);
     if (ours.ok && theirs.ok) expect(ours.workbook).toEqual(theirs.workbook);
+  });
+});
+
+describe('deflateEntry', () => {
+  it('deflates as zlib does with its own output buffer, whatever the size of the part (empty to larger than the buffer)', () => {
+    const rng = mulberry32(9);
+    const sizes = [0, 1, 63, 64, 1000, 4095, 4096, 4097, 16_383, 65_535, 65_536, 65_537, 300_000];
+    for (let n = 0; n < 20; n++) sizes.push(Math.floor(rng() * 200_000));
+    for (const size of sizes) {
+      // Sheet-like XML, with some noise so that parts deflate to more than a buffer's worth too.
+      const xml = Array.from({ length: Math.ceil(size / 40) }, (_, i) =>
+        rng() < 0.2 ? String(Math.floor(rng() * 1e12)) : `<c r="A${i}" s="3"><v>${i}</v></c>`,
+      ).join('');
+      const data = new TextEncoder().encode(xml.slice(0, size));
+      expect(Buffer.from(deflateEntry(data).packed).equals(deflateRawSync(data, { level: 2 })), `${size} bytes`).toBe(
+        true,
+      );
+    }
   });
 });

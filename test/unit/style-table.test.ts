@@ -140,11 +140,36 @@ describe('cell style ids', () => {
         return { cell, type: TYPES[Math.floor(rng() * TYPES.length)]! };
       });
       const remembered = new StyleTable();
-      const ids = cellStyleIds({ sharedString: () => 0, styleId: (style, type) => remembered.styleId(style, type) });
+      const ids = cellStyleIds({
+        sharedString: () => 0,
+        styleId: (style, type, key) => remembered.styleId(style, type, key),
+      });
       const everyCell = new StylesXform(true);
       for (const { cell, type } of cells)
         expect(ids(cell, type)).toBe(everyCell.addStyleModel(copy(styleOf(cell)), type));
       expect(remembered.xml).toBe(everyCell.xml);
+    }
+  });
+
+  it('follow a frozen part that holds a changeable one when that one changes between workbooks', () => {
+    const colour = { argb: 'FFD9E1F2' };
+    const fill = Object.freeze({ type: 'pattern', pattern: 'solid', fgColor: colour, bgColor: colour });
+    const font = deepFreeze({ bold: true });
+    for (const argb of ['FFD9E1F2', 'FF00FF00', 'FFD9E1F2']) {
+      colour.argb = argb;
+      const remembered = new StyleTable();
+      const ids = cellStyleIds({
+        sharedString: () => 0,
+        styleId: (style, type, key) => remembered.styleId(style, type, key),
+      });
+      const fresh = new StylesXform(true);
+      for (let col = 1; col <= 3; col++) {
+        const plain = new BulkCell({ name: 'Izcelsme' }, 2, col);
+        const filled = Object.assign(new BulkCell({ name: 'Izcelsme' }, 3, col), { fill, font });
+        for (const cell of [plain, filled]) expect(ids(cell, 3)).toBe(fresh.addStyleModel(copy(styleOf(cell)), 3));
+      }
+      expect(remembered.xml).toBe(fresh.xml);
+      expect(remembered.xml).toContain(argb);
     }
   });
 });
