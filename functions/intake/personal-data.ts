@@ -91,8 +91,30 @@ function isName(text: string): boolean {
   return full.length + initials.length === words.length && full.length >= 1 && full.length + initials.length >= 2;
 }
 
+/**
+ * The usual pseudonym, told by one scan of its characters: printable ASCII without spaces or the characters an
+ * e-mail disguise starts with (`@ ( [ { <`), with one to ten digits. Such an ID is none of the kinds below: it
+ * unmasks to itself, has too few digits for a personal code, no `@`, bracket or spaced "at" for an e-mail, and a
+ * digit, which no name has. A participant sheet asks this once a row.
+ */
+function isPlainPseudonym(value: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) digits++;
+    // Outside printable ASCII, the space, @ ( < [ {.
+    else if (c <= 0x20 || c >= 0x7f || c === 0x40 || c === 0x28 || c === 0x3c || c === 0x5b || c === 0x7b) return false;
+  }
+  return digits > 0 && digits < 11;
+}
+
 /** Judge one participant ID; null when it may be kept as a pseudonym. */
 export function findPersonalData(value: string): PersonalDataFinding | null {
+  return isPlainPseudonym(value) ? null : findPersonalDataInFull(value);
+}
+
+/** `findPersonalData` without its shortcut for the usual pseudonym: every check, for every value (tests compare). */
+export function findPersonalDataInFull(value: string): PersonalDataFinding | null {
   const text = unmask(value);
   const kind: PersonalDataKind | null = isPersonalCode(text)
     ? 'personal-code'
