@@ -40,6 +40,7 @@ import {
   renderProjectsOnPool,
   submissionsByProject,
 } from './parallel-render';
+import { shareParsedRecords } from './records';
 import { loadRegistryInForce, loadSubmissionsUpTo } from './registry-store';
 import {
   latestManifest,
@@ -409,6 +410,16 @@ async function renderAndFinishOnPool(
 
 /** All three steps in one process (the local runtime). */
 export async function generatePeriod(deps: Deps, options: GenerateOptions): Promise<GenerateOutcome> {
+  // Planning parses every record up to the period; loading the revision's inputs reads the same versions again.
+  const release = shareParsedRecords(deps.store);
+  try {
+    return await planAndGenerate(deps, options);
+  } finally {
+    release();
+  }
+}
+
+async function planAndGenerate(deps: Deps, options: GenerateOptions): Promise<GenerateOutcome> {
   const { period } = options;
   const planned = await planRevision(deps, options);
   if (planned.status === 'no-registry') return { status: 'no-registry', period };

@@ -69,6 +69,13 @@ export async function readListedRecord<T>(
   if (known !== undefined) return known;
   const obj = await store.get(info.key);
   if (!obj) return null;
-  const read = () => upgrade(parseJson<T>(obj.bytes, info.key));
+  const read = () => {
+    const parsed = parseJson<T>(obj.bytes, info.key);
+    const upgraded = upgrade(parsed);
+    // A record already in the current schema comes back as it was parsed: a plain read of the same version (a
+    // revision's inputs, read by key) shares this parse instead of parsing the bytes again.
+    if (upgraded === parsed) shared?.parsed(`${info.key}\n${obj.version}`, () => parsed);
+    return upgraded;
+  };
   return shared ? shared.parsed(upgradedId(obj.version), read) : read();
 }

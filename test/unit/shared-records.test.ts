@@ -86,6 +86,17 @@ describe('records shared by a run', () => {
     release();
   });
 
+  it('gives a plain read the record listed before when upgrading left it as it was, without parsing it again', async () => {
+    await store.put(KEY, jsonBytes({ value: 1 }));
+    const release = shareParsedRecords(store);
+    const listedRecord = await readListedRecord(store, await listed(KEY), same);
+    expect(await readRecord({ store }, KEY)).toBe(listedRecord);
+    // New content is a new version: the plain read parses it, and does not get the old record.
+    await store.put(KEY, jsonBytes({ value: 2 }));
+    expect(await readRecord({ store }, KEY)).toEqual({ value: 2 });
+    release();
+  });
+
   it('goes on sharing while another run that shares the same store is still going', async () => {
     await store.put(KEY, jsonBytes({ value: 1 }));
     const one = shareParsedRecords(store);
