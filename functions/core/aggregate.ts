@@ -63,6 +63,34 @@ export interface AggregatedValue {
   summedTypedPersons: boolean;
 }
 
+/** Where one period's value of an indicator comes from: its participant rows, its typed cell, or nowhere. */
+export type IndicatorSource =
+  | { from: 'derived'; derived: NormalisedSubmission['derived'][number] }
+  | { from: 'typed'; typed: NormalisedSubmission['indicators'][number] }
+  | null;
+
+/**
+ * The choice of source for one upload in force (docs/architecture.md §5), shared by the value, its series and its
+ * breakdown so they never disagree. Participant rows win over a typed value; for `unique`, derived persons are
+ * used whenever the sheet had rows or nothing was typed; otherwise only when there were rows and a rule.
+ */
+export function indicatorSource(def: IndicatorDef, s: NormalisedSubmission): IndicatorSource {
+  const derived = s.derived.find((d) => d.code === def.code);
+  const typed = s.indicators.find((t) => t.code === def.code);
+  const useDerived =
+    def.aggregation === 'unique'
+      ? derived !== undefined && (s.participantRows > 0 || !typed)
+      : derived !== undefined && s.participantRows > 0 && Boolean(def.rule);
+  if (useDerived) return { from: 'derived', derived: derived! };
+  return typed ? { from: 'typed', typed } : null;
+}
+
+/** The entries of `history` up to and including `period`, in history order. */
+export function historyUpTo(history: readonly PeriodSubmissions[], period: string): PeriodSubmissions[] {
+  const limit = periodFromKey(period);
+  return history.filter((h) => comparePeriods(periodFromKey(h.period), limit) <= 0);
+}
+
 /**
  * One indicator's value for `period` (this period and cumulative) from the submissions in force.
  * Participant-derived values win over typed ones; for `unique`, persons are counted once across periods.
@@ -72,7 +100,7 @@ export function aggregateIndicator(
   history: readonly PeriodSubmissions[],
   period: string,
 ): AggregatedValue {
-  const upTo = history.filter((h) => comparePeriods(periodFromKey(h.period), periodFromKey(period)) <= 0);
+  const upTo = historyUpTo(history, period);
   const contributions: Contribution[] = [];
   let thisPeriod = 0;
   let origin: AggregatedValue['origin'] = 'none';
@@ -83,19 +111,18 @@ export function aggregateIndicator(
     let typedSum = 0;
     for (const h of upTo) {
       const s = h.inForce;
-      const derived = s.derived.find((d) => d.code === def.code);
-      const typed = s.indicators.find((t) => t.code === def.code);
-      if (derived && (s.participantRows > 0 || !typed)) {
-        for (const id of derived.participantIds) persons.add(id);
-        for (const cell of derived.lineage) contributions.push({ period: h.period, source: s.source, cell });
-        if (h.period === period) thisPeriod = derived.value;
+      const source = indicatorSource(def, s);
+      if (source?.from === 'derived') {
+        for (const id of source.derived.participantIds) persons.add(id);
+        for (const cell of source.derived.lineage) contributions.push({ period: h.period, source: s.source, cell });
+        if (h.period === period) thisPeriod = source.derived.value;
         origin = 'participants';
-      } else if (typed) {
+      } else if (source) {
         // No participant rows: the typed count is all we have; flagged because persons may repeat across periods.
-        typedSum += typed.value;
+        typedSum += source.typed.value;
         summedTypedPersons = true;
-        contributions.push({ period: h.period, source: s.source, cell: typed.lineage });
-        if (h.period === period) thisPeriod = typed.value;
+        contributions.push({ period: h.period, source: s.source, cell: source.typed.lineage });
+        if (h.period === period) thisPeriod = source.typed.value;
         if (origin === 'none') origin = 'typed';
       }
     }
@@ -105,19 +132,18 @@ export function aggregateIndicator(
   let cumulative = 0;
   for (const h of upTo) {
     const s = h.inForce;
-    const typed = s.indicators.find((t) => t.code === def.code);
-    const derived = s.derived.find((d) => d.code === def.code);
-    let value: number | null = null;
-    if (derived && s.participantRows > 0 && def.rule) {
-      value = derived.value;
-      for (const cell of derived.lineage) contributions.push({ period: h.period, source: s.source, cell });
+    const source = indicatorSource(def, s);
+    if (!source) continue;
+    let value: number;
+    if (source.from === 'derived') {
+      value = source.derived.value;
+      for (const cell of source.derived.lineage) contributions.push({ period: h.period, source: s.source, cell });
       origin = 'participants';
-    } else if (typed) {
-      value = typed.value;
-      contributions.push({ period: h.period, source: s.source, cell: typed.lineage });
+    } else {
+      value = source.typed.value;
+      contributions.push({ period: h.period, source: s.source, cell: source.typed.lineage });
       if (origin === 'none') origin = 'typed';
     }
-    if (value === null) continue;
     if (def.aggregation === 'latest') cumulative = value;
     else cumulative += value;
     if (h.period === period) thisPeriod = value;
@@ -134,6 +160,54 @@ export function aggregateIndicator(
     };
   }
   return { thisPeriod, cumulative, origin, contributions, summedTypedPersons };
+}
+
+/**
+ * The cumulative value at each of `periods`: `aggregateIndicator(def, history, p).cumulative` for each, in one pass
+ * over the history instead of one per period (a report's series has a point per quarter of the project, and each
+ * point of a `unique` indicator gathered every person again). History is oldest period first, as
+ * {@link submissionsInForce} gives it; any other order is answered period by period.
+ */
+export function cumulativeSeries(
+  def: IndicatorDef,
+  history: readonly PeriodSubmissions[],
+  periods: readonly string[],
+): number[] {
+  const keys = history.map((h) => periodFromKey(h.period));
+  if (keys.some((k, i) => i > 0 && comparePeriods(keys[i - 1]!, k) > 0)) {
+    return periods.map((p) => aggregateIndicator(def, history, p).cumulative);
+  }
+  // Only the history up to the last period asked for counts.
+  let needed = 0;
+  for (const p of periods) {
+    const limit = periodFromKey(p);
+    while (needed < keys.length && comparePeriods(keys[needed]!, limit) <= 0) needed++;
+  }
+  // after[i]: the cumulative value once history[0..i] is counted, as aggregateIndicator adds them up.
+  const after: number[] = [];
+  const persons = new Set<string>();
+  let typedSum = 0;
+  let cumulative = 0;
+  for (const h of history.slice(0, needed)) {
+    const source = indicatorSource(def, h.inForce);
+    if (def.aggregation === 'unique') {
+      if (source?.from === 'derived') for (const id of source.derived.participantIds) persons.add(id);
+      else if (source) typedSum += source.typed.value;
+      after.push(persons.size + typedSum);
+      continue;
+    }
+    if (source) {
+      const value = source.from === 'derived' ? source.derived.value : source.typed.value;
+      cumulative = def.aggregation === 'latest' ? value : cumulative + value;
+    }
+    after.push(cumulative);
+  }
+  return periods.map((p) => {
+    const limit = periodFromKey(p);
+    let counted = 0;
+    while (counted < keys.length && comparePeriods(keys[counted]!, limit) <= 0) counted++;
+    return counted === 0 ? 0 : after[counted - 1]!;
+  });
 }
 
 /** Spending this period and cumulative in whole cents, per budget line, from the submissions in force. */

@@ -4,7 +4,7 @@
  * the cells of a breakdown always add up to the indicator's cumulative value, because an old unsplit `18+`, an
  * unknown gender or a typed value given without breakdown each have their own cell.
  */
-import type { PeriodSubmissions } from './aggregate';
+import { historyUpTo, indicatorSource, type PeriodSubmissions } from './aggregate';
 import { comparePeriods, periodFromKey } from './period';
 import {
   AGE_BRACKETS,
@@ -98,29 +98,44 @@ export function personBreakdown(
   period: string,
   profiles: ReadonlyMap<string, readonly [Gender, AgeBracket]> = firstProfiles(history, period),
 ): Breakdown {
-  const upTo = history.filter((h) => comparePeriods(periodFromKey(h.period), periodFromKey(period)) <= 0);
   const persons = new Set<string>();
   let out = emptyBreakdown();
-  for (const h of upTo) {
+  for (const h of historyUpTo(history, period)) {
     const s = h.inForce;
-    const derived = s.derived.find((d) => d.code === def.code);
-    const typed = s.indicators.find((t) => t.code === def.code);
-    const useDerived =
-      def.aggregation === 'unique'
-        ? derived !== undefined && (s.participantRows > 0 || !typed)
-        : derived !== undefined && s.participantRows > 0 && def.rule !== undefined;
-    if (!useDerived && !typed) continue;
+    const source = indicatorSource(def, s);
+    if (!source) continue;
     if (def.aggregation === 'latest') out = emptyBreakdown();
-    if (useDerived) {
-      for (const id of derived!.participantIds) {
-        if (def.aggregation === 'unique' && persons.has(id)) continue;
-        persons.add(id);
-        const [g, a] = profiles.get(id) ?? UNKNOWN_PROFILE;
-        addToBreakdown(out, g, a, 1);
-      }
-    } else addTyped(out, s, def.code, typed!.value);
+    if (source.from === 'derived') addPersons(out, source.derived.participantIds, profiles, persons, def);
+    else addTyped(out, s, def.code, source.typed.value);
   }
   return out;
+}
+
+/**
+ * One period's persons into the breakdown, one each (`unique`: each person once over the periods, `persons` holding
+ * those already counted). Counted per profile first and added once per cell: the same whole numbers, without a
+ * keyed update per person. A cell that already holds a fraction (a typed value) is added to one by one, as before.
+ */
+function addPersons(
+  out: Breakdown,
+  ids: readonly string[],
+  profiles: ReadonlyMap<string, readonly [Gender, AgeBracket]>,
+  persons: Set<string>,
+  def: IndicatorDef,
+): void {
+  const perProfile = new Map<readonly [Gender, AgeBracket], number>();
+  for (const id of ids) {
+    if (def.aggregation === 'unique') {
+      if (persons.has(id)) continue;
+      persons.add(id);
+    }
+    const profile = profiles.get(id) ?? UNKNOWN_PROFILE;
+    perProfile.set(profile, (perProfile.get(profile) ?? 0) + 1);
+  }
+  for (const [[g, a], n] of perProfile) {
+    if (Number.isInteger(out.counts[g][a]) && Number.isInteger(out.total)) addToBreakdown(out, g, a, n);
+    else for (let i = 0; i < n; i++) addToBreakdown(out, g, a, 1);
+  }
 }
 
 const UNKNOWN_PROFILE = ['unknown', 'unknown'] as const;

@@ -2,7 +2,7 @@
  * Reporting periods: calendar quarters, written `2025-Q3`. Dates are zone-less calendar dates; instants are
  * compared in Europe/Riga, where a period and a deadline day begin and end.
  */
-import { TZDate } from '@date-fns/tz';
+import { TZDate, tzOffset } from '@date-fns/tz';
 import type { IsoDate } from './types';
 
 export const PROGRAMME_ZONE = 'Europe/Riga';
@@ -88,8 +88,37 @@ export function addDays(date: IsoDate, days: number): IsoDate {
 
 /** The calendar date of an instant in Europe/Riga. */
 export function rigaDate(instant: Date): IsoDate {
-  const z = new TZDate(instant.getTime(), PROGRAMME_ZONE);
+  const ms = instant.getTime();
+  const offset = rigaHourOffset(ms);
+  // The wall clock of the instant, read as UTC: the same fields the zone's own date gives.
+  if (offset !== null) return new Date(ms + offset * 60_000).toISOString().slice(0, 10);
+  const z = new TZDate(ms, PROGRAMME_ZONE);
   return `${z.getFullYear()}-${pad(z.getMonth() + 1)}-${pad(z.getDate())}`;
+}
+
+const HOUR_MS = 3_600_000;
+/** Riga's offset from UTC in minutes for each UTC hour asked about (null: it changes within that hour). */
+const hourOffsets = new Map<number, number | null>();
+
+/**
+ * The zone's offset throughout the UTC hour holding `ms`, when it is one whole number of minutes for the whole
+ * hour (every hour since 1926: Riga changes its clocks on whole UTC hours); null otherwise, and for dates outside
+ * 1970-2100. The zone's offset is asked of Intl once per hour instead of for every instant (each is an Intl
+ * format): a report reads every upload's date.
+ */
+function rigaHourOffset(ms: number): number | null {
+  if (!(ms >= 0 && ms < 4_102_444_800_000)) return null;
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = hourOffsets.get(hour);
+  if (offset === undefined) {
+    const first = tzOffset(PROGRAMME_ZONE, new Date(hour * HOUR_MS));
+    const last = tzOffset(PROGRAMME_ZONE, new Date(hour * HOUR_MS + HOUR_MS - 1));
+    offset = first === last && Number.isInteger(first) ? first : null;
+    // A bound on the cache: a run reads a few thousand distinct hours at most.
+    if (hourOffsets.size >= 8192) hourOffsets.clear();
+    hourOffsets.set(hour, offset);
+  }
+  return offset;
 }
 
 /** The instant a Riga calendar day starts. */

@@ -7,6 +7,7 @@ import {
   aggregateExpenditure,
   aggregateIndicator,
   type Contribution,
+  cumulativeSeries,
   type PeriodSubmissions,
   submissionsInForce,
 } from './aggregate';
@@ -244,10 +245,17 @@ function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
     });
   }
   lineage.push(...lineageRows(def.code, value.contributions));
+  // The report period's point is the value just aggregated; the others come from one pass over the history.
+  const earlier = cumulativeSeries(
+    def,
+    history,
+    projectPeriods.filter((per) => per !== period),
+  );
+  let next = 0;
   const series: SeriesPoint[] = projectPeriods.map((per) => ({
     period: per,
     periodEnd: periodEnd(periodFromKey(per)),
-    cumulative: per === period ? value.cumulative : aggregateIndicator(def, history, per).cumulative,
+    cumulative: per === period ? value.cumulative : earlier[next++]!,
   }));
   const targetValue = target?.target ?? null;
   const achievement = targetValue !== null && targetValue > 0 ? value.cumulative / targetValue : null;
