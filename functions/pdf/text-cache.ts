@@ -21,7 +21,7 @@
  * changes them, nothing is hooked and every call goes through pdfkit's public `text`: slower, never different.
  */
 
-import { useBaseSubset } from './base-subset';
+import { BASE_LIGATURES, useBaseSubset } from './base-subset';
 import { fontData } from './font-data';
 import { readPostHeaderOnly } from './fonts';
 import { type PairAdvance, readPairKerning } from './pair-kerning';
@@ -185,12 +185,18 @@ interface FontkitFont {
  * the first glyph of a pair only. Every pair is still checked against fontkit when first met (below), and the unit
  * tests compare composed runs with fontkit's for generated strings in both faces.
  */
-const PAIR_SHAPED = /^[\u0020-\u007e\u00a0ĀāČčĒēĢģĪīĶķĻļŅņŠšŪūŽž\u2013\u2014\u2018\u2019\u201c\u201d]+$/;
+const PAIR_SHAPED =
+  /^[\u0020-\u007e\u00a0ĀāČčĒēĢģĪīĶķĻļŅņŠšŪūŽž\u2013\u2014\u2018\u2019\u201c\u201d\u201e·…•≤≥€§°×±]+$/;
+
+/** Above every character {@link PAIR_SHAPED} takes. */
+const PAIR_SHAPED_END = 0x2270;
 
 /** How {@link composePairShapedRuns} shapes a font's pair-shaped text, kept for {@link layoutPairShaped}. */
 interface Composer {
-  /** The character shaped alone; null when fontkit shapes it otherwise. */
-  alone(ch: string): Single | null;
+  /** The unit of text at `i` (before `end`): the character, or the letters of a ligature the font data file has. */
+  unit(text: string, i: number, end: number): string;
+  /** The unit shaped alone; null when fontkit shapes it otherwise. */
+  alone(unit: string): Single | null;
   /** The first glyph's advance before the second; null when fontkit shapes the pair otherwise. */
   before(a: string, b: string): number | null;
 }
@@ -201,7 +207,7 @@ let pairCharacters: string[] | undefined;
 
 /** Every character {@link PAIR_SHAPED} takes (one UTF-16 unit each), for reading the font's kerning of them. */
 function pairShapedCharacters(): string[] {
-  pairCharacters ??= Array.from({ length: 0x2020 }, (_, i) => String.fromCharCode(i)).filter((ch) =>
+  pairCharacters ??= Array.from({ length: PAIR_SHAPED_END }, (_, i) => String.fromCharCode(i)).filter((ch) =>
     PAIR_SHAPED.test(ch),
   );
   return pairCharacters;
@@ -285,27 +291,79 @@ interface StoredShaping {
   /** Each character's glyph id and advance shaped alone; null when fontkit shapes it otherwise. */
   singles: ([number, number] | null)[];
   /**
-   * Base64 of a little-endian 16-bit advance of the first glyph of every pair (first × alphabet size + second),
-   * in font units, or {@link NO_PAIR}.
+   * The font's ligatures of {@link BASE_LIGATURES} that a run of letters is read into, longest first as fontkit
+   * forms them: the letters, the ligature's glyph id and its advance alone. Empty when fontkit forms them otherwise.
+   */
+  ligatures: [string, number, number][];
+  /**
+   * Base64 of a little-endian 16-bit advance of the first glyph of every pair of units (the alphabet's characters,
+   * then the ligatures; first × units + second), in font units, or {@link NO_PAIR}.
    */
   pairs: string;
 }
 
+/** The unit of text at `i` (before `end`): a ligature's letters where one starts there, else the character. */
+function unitAt(ligatures: readonly string[], text: string, i: number, end: number): string {
+  if (ligatures.length > 0 && text.charCodeAt(i) === 0x66) {
+    for (const letters of ligatures) if (i + letters.length <= end && text.startsWith(letters, i)) return letters;
+  }
+  return text[i]!;
+}
+
 /**
- * How fontkit shapes every character and pair of the pair-shaped alphabet, for the font data file: each through
- * fontkit, as {@link composePairShapedRuns} shapes what it cannot read from the font's tables.
+ * The ligatures fontkit forms from runs of their letters, longest first, when reading runs greedily by them gives
+ * fontkit's glyphs for every string of up to four of their letters and another one; else none.
+ */
+function ligaturesOf(font: FontkitFont, singles: Map<string, Single | null>): { letters: string; single: Single }[] {
+  const ligatures = [...BASE_LIGATURES]
+    .sort((a, b) => b.length - a.length)
+    .map((letters) => ({ letters, single: singleOf(font.layout(letters)) }))
+    .filter((l): l is { letters: string; single: Single } => l.single !== null);
+  const letters = [...new Set([...BASE_LIGATURES.join(''), 'a'])];
+  const strings: string[] = [''];
+  for (let length = 1; length <= 4; length++)
+    for (const s of strings.filter((x) => x.length === length - 1)) for (const ch of letters) strings.push(s + ch);
+  const byLetters = new Map(ligatures.map((l) => [l.letters, l.single]));
+  const order = ligatures.map((l) => l.letters);
+  for (const text of strings.filter((x) => x.length > 0)) {
+    const expected: number[] = [];
+    for (let i = 0; i < text.length; ) {
+      const unit = unitAt(order, text, i, text.length);
+      const single = byLetters.get(unit) ?? singles.get(unit);
+      if (!single) return [];
+      expected.push(single.glyph.id);
+      i += unit.length;
+    }
+    if (
+      font
+        .layout(text)
+        .glyphs.map((g) => g.id)
+        .join() !== expected.join()
+    )
+      return [];
+  }
+  return ligatures;
+}
+
+/**
+ * How fontkit shapes every character and pair of the pair-shaped alphabet, and its ligatures with the alphabet, for
+ * the font data file: each through fontkit, as {@link composePairShapedRuns} shapes what it cannot read from the
+ * font's tables.
  */
 export function storedShapingOf(font: unknown): StoredShaping {
   const f = font as FontkitFont;
   const alphabet = pairShapedCharacters();
   const singles = alphabet.map((ch) => singleOf(f.layout(ch)));
-  const n = alphabet.length;
+  const ligatures = ligaturesOf(f, new Map(alphabet.map((ch, i) => [ch, singles[i]!])));
+  const units = [...alphabet, ...ligatures.map((l) => l.letters)];
+  const unitSingles = [...singles, ...ligatures.map((l) => l.single)];
+  const n = units.length;
   const pairs = new DataView(new ArrayBuffer(2 * n * n));
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const first = singles[i]!;
-      const second = singles[j]!;
-      const advance = first && second ? pairAdvanceOf(f.layout(alphabet[i]! + alphabet[j]!), first, second) : null;
+      const first = unitSingles[i]!;
+      const second = unitSingles[j]!;
+      const advance = first && second ? pairAdvanceOf(f.layout(units[i]! + units[j]!), first, second) : null;
       if (advance !== null && (!Number.isInteger(advance) || advance <= NO_PAIR || advance > 0x7fff))
         throw new Error(`an advance of ${advance} font units does not fit the font data file`);
       pairs.setInt16(2 * (i * n + j), advance ?? NO_PAIR, true);
@@ -314,55 +372,73 @@ export function storedShapingOf(font: unknown): StoredShaping {
   return {
     alphabet: alphabet.join(''),
     singles: singles.map((s) => (s ? [s.glyph.id, s.advance] : null)),
+    ligatures: ligatures.map((l) => [l.letters, l.single.glyph.id, l.single.advance]),
     pairs: Buffer.from(pairs.buffer).toString('base64'),
   };
 }
 
-/** Shaping from the font data file, for this alphabet: each character's single, and each pair's advance. */
+/** Shaping from the font data file, for this alphabet: units of text, each unit's single, each pair's advance. */
 interface Shaping {
-  single(ch: string): Single | null | undefined;
+  /** The ligatures' letters, in the order runs of letters are read into them. */
+  ligatures: string[];
+  single(unit: string): Single | null | undefined;
   pair(a: string, b: string): number | null | undefined;
 }
 
+const isLigature = (entry: unknown): entry is [string, number, number] =>
+  Array.isArray(entry) &&
+  entry.length === 3 &&
+  typeof entry[0] === 'string' &&
+  BASE_LIGATURES.includes(entry[0]) &&
+  typeof entry[1] === 'number' &&
+  typeof entry[2] === 'number';
+
 function storedShaping(font: FontkitFont, alphabet: string[]): Shaping | undefined {
   const stored = fontData(font)?.shaping as Partial<StoredShaping> | undefined;
-  const n = alphabet.length;
   if (
     !stored ||
     stored.alphabet !== alphabet.join('') ||
     !Array.isArray(stored.singles) ||
-    stored.singles.length !== n ||
+    stored.singles.length !== alphabet.length ||
+    !Array.isArray(stored.ligatures) ||
+    !stored.ligatures.every(isLigature) ||
     typeof stored.pairs !== 'string'
   )
     return undefined;
+  const storedLigatures = stored.ligatures;
+  const n = alphabet.length + storedLigatures.length;
   const bytes = Buffer.from(stored.pairs, 'base64');
   if (bytes.length !== 2 * n * n) return undefined;
   const pairs = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Each character's place in the alphabet, by its code (the alphabet is all below U+2020).
-  const index = new Map(alphabet.map((ch, i) => [ch, i]));
-  const byCode = new Int16Array(0x2020).fill(-1);
+  // Each unit's place: characters by their code, ligatures after the alphabet.
+  const byCode = new Int16Array(PAIR_SHAPED_END).fill(-1);
   alphabet.forEach((ch, i) => {
     byCode[ch.charCodeAt(0)] = i;
   });
+  const ligatureIndex = new Map(storedLigatures.map(([letters], k) => [letters, alphabet.length + k]));
+  const indexOf = (unit: string): number =>
+    unit.length === 1 ? (byCode[unit.charCodeAt(0)] ?? -1) : (ligatureIndex.get(unit) ?? -1);
   const singles = new Map<string, Single | null>();
   const storedSingles = stored.singles;
   return {
-    single(ch) {
-      let single = singles.get(ch);
+    ligatures: storedLigatures.map(([letters]) => letters),
+    single(unit) {
+      let single = singles.get(unit);
       if (single === undefined) {
-        const i = index.get(ch);
-        if (i === undefined) return undefined;
-        const entry = storedSingles[i];
-        // The glyph object fontkit's layout would give: the one for this id, first asked for with this character.
-        single = entry ? { glyph: font.getGlyph(entry[0], [ch.charCodeAt(0)]), advance: entry[1] } : null;
-        singles.set(ch, single);
+        const i = indexOf(unit);
+        if (i < 0) return undefined;
+        const entry = i < alphabet.length ? storedSingles[i] : storedLigatures[i - alphabet.length]!.slice(1);
+        // The glyph object fontkit's layout would give: the one for this id, first asked for with these characters.
+        const codePoints = [...unit].map((ch) => ch.charCodeAt(0));
+        single = entry ? { glyph: font.getGlyph(entry[0] as number, codePoints), advance: entry[1] as number } : null;
+        singles.set(unit, single);
       }
       return single;
     },
     pair(a, b) {
-      const i = byCode[a.charCodeAt(0)] ?? -1;
-      const j = byCode[b.charCodeAt(0)] ?? -1;
-      if (i < 0 || j < 0 || a.length !== 1 || b.length !== 1) return undefined;
+      const i = indexOf(a);
+      const j = indexOf(b);
+      if (i < 0 || j < 0) return undefined;
       const advance = pairs.getInt16(2 * (i * n + j), true);
       return advance === NO_PAIR ? null : advance;
     },
@@ -393,12 +469,12 @@ export function composePairShapedRuns(font: object): void {
   const singles = new Map<string, Single | null>();
   // The first glyph's advance in each pair (null: fontkit shapes the pair otherwise).
   const pairs = new Map<string, number | null>();
-  const alone = (ch: string): Single | null => {
-    let single = singles.get(ch);
+  const alone = (unit: string): Single | null => {
+    let single = singles.get(unit);
     if (single === undefined) {
-      single = fromFile()?.single(ch);
-      if (single === undefined) single = singleOf(layout.call(font, ch));
-      singles.set(ch, single);
+      single = fromFile()?.single(unit);
+      if (single === undefined) single = singleOf(layout.call(font, unit));
+      singles.set(unit, single);
     }
     return single;
   };
@@ -420,19 +496,23 @@ export function composePairShapedRuns(font: object): void {
     }
     return advance;
   };
-  COMPOSERS.set(font, { alone, before });
+  const unit = (text: string, i: number, end: number): string => unitAt(fromFile()?.ligatures ?? [], text, i, end);
+  COMPOSERS.set(font, { unit, alone, before });
   target.layout = function composedLayout(this: FontkitFont, text: unknown, ...rest: unknown[]): FontkitRun {
     if (typeof text !== 'string' || rest.some((r) => r !== undefined) || !PAIR_SHAPED.test(text))
       return layout.call(this, text, ...rest);
     const glyphs: FontkitGlyph[] = [];
     // Fresh positions for every run: pdfkit scales the positions it is given in place.
     const positions: ComposedPosition[] = [];
-    for (let i = 0; i < text.length; i++) {
-      const single = alone(text[i]!);
-      const next = i + 1 < text.length ? before(text[i]!, text[i + 1]!) : single?.advance;
+    for (let i = 0; i < text.length; ) {
+      const current = unit(text, i, text.length);
+      const single = alone(current);
+      const after = i + current.length;
+      const next = after < text.length ? before(current, unit(text, after, text.length)) : single?.advance;
       if (!single || next === null || next === undefined) return layout.call(this, text, ...rest);
       glyphs.push(single.glyph);
       positions.push(new ComposedPosition(next));
+      i = after;
     }
     return new ComposedRun(glyphs, positions);
   };
@@ -511,18 +591,20 @@ function wordPositions(
 ): { glyphs: FontkitGlyph[]; positions: ScaledPosition[] } | null {
   const glyphs: FontkitGlyph[] = [];
   const positions: ScaledPosition[] = [];
-  for (let i = start; i < end; i++) {
-    const ch = text[i]!;
-    const single = composer.alone(ch);
-    const next = i + 1 < end ? composer.before(ch, text[i + 1]!) : single?.advance;
+  for (let i = start; i < end; ) {
+    const unit = composer.unit(text, i, end);
+    const single = composer.alone(unit);
+    const after = i + unit.length;
+    const next = after < end ? composer.before(unit, composer.unit(text, after, end)) : single?.advance;
     if (!single || next === null || next === undefined) return null;
-    let advanceWidth = advances.get(ch);
+    let advanceWidth = advances.get(unit);
     if (advanceWidth === undefined) {
       advanceWidth = (single.glyph as FontkitGlyph & { advanceWidth: number }).advanceWidth * scale;
-      advances.set(ch, advanceWidth);
+      advances.set(unit, advanceWidth);
     }
     glyphs.push(single.glyph);
     positions.push({ xAdvance: next * scale, yAdvance: 0, xOffset: 0, yOffset: 0, advanceWidth });
+    i = after;
   }
   return { glyphs, positions };
 }
@@ -543,8 +625,7 @@ function hook(embedded: EmbeddedFontLike): void {
     let run = caches.runs.get(text);
     if (!run) {
       if (caches.runs.size >= MAX_ENTRIES) forget(caches);
-      run =
-        layoutPairShaped(this as unknown as ScaledFont, text) ?? layout.call(this, text, undefined, false);
+      run = layoutPairShaped(this as unknown as ScaledFont, text) ?? layout.call(this, text, undefined, false);
       caches.runs.set(text, run);
     }
     return run;

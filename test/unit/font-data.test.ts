@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BASE_TEXT, useBaseSubsets } from '../../functions/pdf/base-subset';
+import { BASE_LIGATURES, BASE_TEXT, useBaseSubsets } from '../../functions/pdf/base-subset';
 import { bufferPageContent } from '../../functions/pdf/content-stream';
 import {
   type FaceData,
@@ -102,7 +102,12 @@ describe('the font data file', () => {
       expect(hash, path).toBeDefined();
       const { base, shaping } = faces.get(hash!)! as {
         base: { text: string; glyphs: number[]; widths: number[] };
-        shaping: { alphabet: string; singles: ([number, number] | null)[]; pairs: string };
+        shaping: {
+          alphabet: string;
+          singles: ([number, number] | null)[];
+          ligatures: [string, number, number][];
+          pairs: string;
+        };
       };
       expect(base.text).toBe(BASE_TEXT);
       // Every character of the base text has its glyph in the base, with its advance in thousandths of an em.
@@ -112,9 +117,12 @@ describe('the font data file', () => {
         expect(at, ch).toBeGreaterThan(0);
         expect(base.widths[at]).toBeCloseTo((glyph.advanceWidth * 1000) / font.unitsPerEm, 9);
       }
+      // The f-ligatures are read whole (the composition of runs of f, i and l is checked against fontkit below).
+      expect(shaping.ligatures.map(([letters]) => letters).sort()).toEqual([...BASE_LIGATURES].sort());
       const alphabet = [...shaping.alphabet];
       const pairs = Buffer.from(shaping.pairs, 'base64');
-      expect(pairs.length).toBe(2 * alphabet.length ** 2);
+      const units = alphabet.length + shaping.ligatures.length;
+      expect(pairs.length).toBe(2 * units ** 2);
       alphabet.forEach((ch, i) => {
         const run = font.layout(ch);
         expect(shaping.singles[i], ch).toEqual([run.glyphs[0]!.id, run.positions[0]!.xAdvance]);
@@ -126,7 +134,7 @@ describe('the font data file', () => {
       const random = Array.from({ length: 3000 }, () => [0, 0].map(() => Math.floor(rng() * alphabet.length)));
       for (const [i, j] of [...ligatures, ...random] as [number, number][]) {
         const run = font.layout(alphabet[i]! + alphabet[j]!);
-        const stored = pairs.readInt16LE(2 * (i * alphabet.length + j));
+        const stored = pairs.readInt16LE(2 * (i * units + j));
         if (run.glyphs.length !== 2) {
           expect(stored, `${alphabet[i]}${alphabet[j]}`).toBe(-0x8000);
           shapedOtherwise++;
@@ -150,10 +158,10 @@ describe('the font data file', () => {
       expect(withFile.sha, `seed ${seed}`).toBe(without.sha);
     }
     useFontDataText(computed);
-    const plain = await render(4, PIECES.slice(0, 7));
+    const plain = await render(4, PIECES.slice(0, 10));
     expect(plain.fonts.map(laidOut)).toEqual([false, false]);
     useFontDataText(null);
-    const computing = await render(4, PIECES.slice(0, 7));
+    const computing = await render(4, PIECES.slice(0, 10));
     expect(computing.fonts.map(laidOut)).toEqual([true, true]);
     expect(plain.sha).toBe(computing.sha);
   });
@@ -162,40 +170,71 @@ describe('the font data file', () => {
     useFontDataText(null);
     const { sha: expected } = await render(5);
     const [digest, body] = computed.split('\n');
-    const cases: Record<string, string> = {
-      'a changed byte': `${digest}\n${body!.replace('"base"', '"basf"')}\n`,
-      truncated: computed.slice(0, computed.length / 2),
-      'another format': `${fontDataText({})}`.replace('"format":1', '"format":2'),
-      'other fonts': edited((face, hash) => [hash.replace(/^./, (c) => (c === '0' ? '1' : '0')), face]),
-      'another base text': edited((face, hash) => {
-        (face.base as { text: string }).text += 'ŗ';
-        return [hash, face];
-      }),
-      'another alphabet': edited((face, hash) => {
-        (face.shaping as { alphabet: string }).alphabet += 'ŗ';
-        return [hash, face];
-      }),
-      'pairs cut short': edited((face, hash) => {
-        const shaping = face.shaping as { pairs: string };
-        shaping.pairs = shaping.pairs.slice(0, 400);
-        return [hash, face];
-      }),
-      'a base without its program': edited((face, hash) => {
-        delete (face.base as { program?: string }).program;
-        return [hash, face];
-      }),
+    /** Change every width and every advance, so that a file used in spite of its inputs would draw otherwise. */
+    const wrong = (face: FaceData): FaceData => {
+      const base = face.base as { widths: number[] };
+      base.widths = base.widths.map((w) => w + 1);
+      const shaping = face.shaping as { singles: ([number, number] | null)[]; pairs: string };
+      shaping.singles = shaping.singles.map((e) => (e ? [e[0], e[1] + 7] : e));
+      shaping.pairs = Buffer.from(Buffer.from(shaping.pairs, 'base64').map((b, i) => (i % 2 ? b : b ^ 4))).toString(
+        'base64',
+      );
+      return face;
     };
-    for (const [name, text] of Object.entries(cases)) {
+    // name → [file, whether the shaping is refused (the base alone is refused otherwise)]
+    const cases: Record<string, [string, boolean]> = {
+      'a changed byte': [`${digest}\n${body!.replace('"base"', '"basf"')}\n`, true],
+      truncated: [computed.slice(0, computed.length / 2), true],
+      'another format': [`${fontDataText({})}`.replace('"format":1', '"format":2'), true],
+      'other fonts': [edited((face, hash) => [hash.replace(/^./, (c) => (c === '0' ? '1' : '0')), wrong(face)]), true],
+      'another base text': [
+        edited((face, hash) => {
+          const base = wrong(face).base as { text: string; widths: number[] };
+          base.text += 'ŗ';
+          face.shaping = parseFontData(computed)!.get(hash)!.shaping;
+          return [hash, face];
+        }),
+        false,
+      ],
+      'another alphabet': [
+        edited((face, hash) => {
+          (wrong(face).shaping as { alphabet: string }).alphabet += 'ŗ';
+          face.base = parseFontData(computed)!.get(hash)!.base;
+          return [hash, face];
+        }),
+        true,
+      ],
+      'pairs cut short': [
+        edited((face, hash) => {
+          const shaping = face.shaping as { pairs: string };
+          shaping.pairs = shaping.pairs.slice(0, 400);
+          return [hash, face];
+        }),
+        true,
+      ],
+      'a base without its program': [
+        edited((face, hash) => {
+          delete (face.base as { program?: string }).program;
+          return [hash, face];
+        }),
+        false,
+      ],
+    };
+    for (const [name, [text, shapingRefused]] of Object.entries(cases)) {
       useFontDataText(text);
       expect((await render(5)).sha, name).toBe(expected);
-      // Text the file would have spared fontkit: computed, for the shaping or for the base's ligatures.
+      if (!shapingRefused) continue;
+      // Text the file would have spared fontkit is laid out by fontkit.
       useFontDataText(text);
-      expect((await render(4, PIECES.slice(0, 7))).fonts.map(laidOut), name).toEqual([true, true]);
+      expect((await render(4, PIECES.slice(0, 10))).fonts.map(laidOut), name).toEqual([true, true]);
     }
     // The damaged ones are refused whole.
-    expect(parseFontData(cases['a changed byte']!)).toBeNull();
-    expect(parseFontData(cases.truncated!)).toBeNull();
-    expect(parseFontData(cases['another format']!)).toBeNull();
+    expect(parseFontData(cases['a changed byte']![0])).toBeNull();
+    expect(parseFontData(cases.truncated![0])).toBeNull();
+    expect(parseFontData(cases['another format']![0])).toBeNull();
+    // The wrong widths and advances would show if used.
+    useFontDataText(edited((face, hash) => [hash, wrong(face)]));
+    expect((await render(5)).sha).not.toBe(expected);
   });
 });
 

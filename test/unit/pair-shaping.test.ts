@@ -23,9 +23,17 @@ const ALPHABET = [
   '\u2019',
   '\u201c',
   '\u201d',
+  // The rest of the base subset's signs (base-subset.ts): quotes, dots, comparison, currency and other signs.
+  ...'„·…•≤≥€§°×±',
 ];
 
 const TYPICAL = [
+  'office affluent fjord',
+  'ffi ffl fff ffff fffi fffl ffffi',
+  'Specifiskais līdzfinansējums identificē',
+  '„Vienas”; „Izcelsme”)',
+  '≥ 5 € § 12 · 3 … 8d542ffe1270…',
+  '± 3 °C × 2 • 4 ≤ 9',
   '12\u00a0345,67',
   'O.2.3.1',
   '2025-Q3',
@@ -75,12 +83,22 @@ function summary(run: Run) {
 }
 
 describe('pair-shaped runs', () => {
-  for (const face of ['regular', 'bold'] as const) {
-    it(`equal fontkit's runs for generated and typical strings (${face})`, () => {
+  for (const [face, fromFile] of [
+    ['regular', false],
+    ['bold', false],
+    ['regular', true],
+    ['bold', true],
+  ] as const) {
+    it(`equal fontkit's runs for generated and typical strings (${face}${fromFile ? ', font data file' : ''})`, () => {
       const path = fontPaths()[face];
       const reference = parsedFont(path);
+      useFontDataText(fromFile ? fontDataFileText() : null);
       const composed = parsedFont(path);
       composePairShapedRuns(composed);
+      // The first layout reads the file for the font when asked to.
+      composed.layout('AV');
+      useFontDataText(undefined);
+      expect(fontData(composed) !== undefined).toBe(fromFile);
       const strings = [...TYPICAL, ...generated(3000, face === 'regular' ? 1 : 2)];
       // Twice: the second pass reads pairs remembered by the first.
       for (let pass = 0; pass < 2; pass++) {
