@@ -221,6 +221,11 @@ interface IndicatorContext {
   history: PeriodSubmissions[];
   period: string;
   projectPeriods: string[];
+  /** Each project period's last day, and the periods before the report's: the same for every indicator. */
+  projectPeriodEnds: string[];
+  earlierPeriods: string[];
+  /** The project's first target row of each indicator code (normalised), as a scan from the top finds it. */
+  targets: ReadonlyMap<string, Registry['targets'][number]>;
   elapsed: number;
   final: boolean;
   end: IsoDate;
@@ -230,10 +235,20 @@ interface IndicatorContext {
   lineage: LineageRow[];
 }
 
+/** Target rows by normalised indicator code, the first row of a code winning (as `find` from the top did). */
+function targetsByCode(rows: readonly Registry['targets'][number][]): Map<string, Registry['targets'][number]> {
+  const byCode = new Map<string, Registry['targets'][number]>();
+  for (const t of rows) {
+    const code = normaliseCode(t.indicatorCode);
+    if (!byCode.has(code)) byCode.set(code, t);
+  }
+  return byCode;
+}
+
 /** One indicator of a project report: this period, cumulative, target, status, forecast, series and breakdown. */
 function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
-  const { index, project, history, period, projectPeriods, elapsed, final, end, warnings, lineage } = ctx;
-  const target = index.targets.get(project.id)?.find((t) => normaliseCode(t.indicatorCode) === normaliseCode(def.code));
+  const { history, period, projectPeriods, elapsed, final, end, warnings, lineage } = ctx;
+  const target = ctx.targets.get(normaliseCode(def.code));
   const value: AggregatedValue = aggregateIndicator(def, history, period);
   if (value.summedTypedPersons) {
     warnings.push({
@@ -246,15 +261,11 @@ function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
   }
   lineage.push(...lineageRows(def.code, value.contributions));
   // The report period's point is the value just aggregated; the others come from one pass over the history.
-  const earlier = cumulativeSeries(
-    def,
-    history,
-    projectPeriods.filter((per) => per !== period),
-  );
+  const earlier = cumulativeSeries(def, history, ctx.earlierPeriods);
   let next = 0;
-  const series: SeriesPoint[] = projectPeriods.map((per) => ({
+  const series: SeriesPoint[] = projectPeriods.map((per, i) => ({
     period: per,
-    periodEnd: periodEnd(periodFromKey(per)),
+    periodEnd: ctx.projectPeriodEnds[i]!,
     cumulative: per === period ? value.cumulative : earlier[next++]!,
   }));
   const targetValue = target?.target ?? null;
@@ -358,6 +369,9 @@ export function buildProjectReport(
     history,
     period,
     projectPeriods,
+    projectPeriodEnds: projectPeriods.map((per) => periodEnd(periodFromKey(per))),
+    earlierPeriods: projectPeriods.filter((per) => per !== period),
+    targets: targetsByCode(index.targets.get(project.id) ?? []),
     elapsed,
     final,
     end,
