@@ -179,6 +179,16 @@ function layoutTable<R>(canvas: ReportCanvas, options: TableOptions<R>): TableLa
   return { widths, header, body, footer, maxRowHeight, total };
 }
 
+/** Layouts made by {@link tableKeepHeight}, for the table drawn next. */
+const LAID_OUT = new WeakMap<object, { canvas: ReportCanvas; layout: TableLayout }>();
+
+/** The layout {@link tableKeepHeight} made of these options on this canvas (once), else a new one. */
+function laidOut<R>(canvas: ReportCanvas, options: TableOptions<R>): TableLayout {
+  const kept = LAID_OUT.get(options);
+  LAID_OUT.delete(options);
+  return kept?.canvas === canvas ? kept.layout : layoutTable(canvas, options);
+}
+
 /** Each cell's width on one line, in its font. */
 function measureNatural(canvas: ReportCanvas, cells: Sized[], size: number): void {
   for (const cell of cells) {
@@ -220,7 +230,11 @@ function measureRow(canvas: ReportCanvas, cells: Sized[], widths: number[], size
  * (so heading and table move together), else the header and first row.
  */
 export function tableKeepHeight<R>(canvas: ReportCanvas, options: TableOptions<R>): number {
-  const { header, body, total } = layoutTable(canvas, options);
+  const layout = layoutTable(canvas, options);
+  // The table is drawn next, from the same options on the same canvas: it takes this layout instead of making it
+  // again (every measure is a function of the options, the fonts and the page size, none of which change between).
+  LAID_OUT.set(options, { canvas, layout });
+  const { header, body, total } = layout;
   if (options.keepTogether && total <= canvas.bottom - canvas.top - 60) return total;
   return header.height + (body[0]?.height ?? 0);
 }
@@ -264,7 +278,7 @@ interface TableDrawing {
 export function drawTable<R>(canvas: ReportCanvas, options: TableOptions<R>): void {
   const { doc } = canvas;
   const zebra = options.zebra ?? true;
-  const { widths, header, body, footer, maxRowHeight, total } = layoutTable(canvas, options);
+  const { widths, header, body, footer, maxRowHeight, total } = laidOut(canvas, options);
   const t: TableDrawing = {
     canvas,
     doc,
