@@ -25,6 +25,7 @@ import {
   diffFigures,
   figuresOf,
   indexRegistry,
+  projectSummary,
   type RegistryIndex,
 } from '../core/report-model';
 import type { ProjectReportModel } from '../core/report-types';
@@ -264,8 +265,17 @@ export async function renderProgrammeFiles(
   previousFigures: Manifest['figures'] | null,
 ) {
   const byProject = submissionsByProject(inputs);
+  // Each project's figures, not its whole report: series, lineage and notes are no part of the summary.
   const models = plan.projectIds.map((id) =>
-    projectModel(plan, { registry: inputs.registry, submissions: byProject.get(id) ?? [] }, id),
+    projectSummary({
+      registry: inputs.registry,
+      index: registryIndex(inputs.registry),
+      submissions: byProject.get(id) ?? [],
+      period: plan.period,
+      revision: plan.revision,
+      generatedAt: plan.generatedAt,
+      projectId: id,
+    }),
   );
   const figures = figuresOf(models);
   const programme = buildProgrammeReport({

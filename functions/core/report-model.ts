@@ -214,23 +214,27 @@ function projectIndicators(
   return defs;
 }
 
-/** What one indicator row of a project report is built from; warnings and lineage rows are added to the lists. */
-interface IndicatorContext {
-  index: RegistryIndex;
-  project: Project;
+/** What an indicator's value, target and status are built from. */
+interface IndicatorBasis {
   history: PeriodSubmissions[];
   period: string;
+  elapsed: number;
+  final: boolean;
+  /** The project's first target row of each indicator code (normalised), as a scan from the top finds it. */
+  targets: ReadonlyMap<string, Registry['targets'][number]>;
+  /** Each person's first profile ({@link firstProfiles}), the same for every person indicator of the report. */
+  profiles: ReturnType<typeof firstProfiles>;
+}
+
+/** What one indicator row of a project report is built from; warnings and lineage rows are added to the lists. */
+interface IndicatorContext extends IndicatorBasis {
+  index: RegistryIndex;
+  project: Project;
   projectPeriods: string[];
   /** Each project period's last day, and the periods before the report's: the same for every indicator. */
   projectPeriodEnds: string[];
   earlierPeriods: string[];
-  /** The project's first target row of each indicator code (normalised), as a scan from the top finds it. */
-  targets: ReadonlyMap<string, Registry['targets'][number]>;
-  elapsed: number;
-  final: boolean;
   end: IsoDate;
-  /** Each person's first profile ({@link firstProfiles}), the same for every person indicator of the report. */
-  profiles: ReturnType<typeof firstProfiles>;
   warnings: DataWarning[];
   lineage: LineageRow[];
 }
@@ -247,9 +251,8 @@ function targetsByCode(rows: readonly Registry['targets'][number][]): Map<string
 
 /** One indicator of a project report: this period, cumulative, target, status, forecast, series and breakdown. */
 function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
-  const { history, period, projectPeriods, elapsed, final, end, warnings, lineage } = ctx;
-  const target = ctx.targets.get(normaliseCode(def.code));
-  const value: AggregatedValue = aggregateIndicator(def, history, period);
+  const { history, period, projectPeriods, elapsed, end, warnings, lineage } = ctx;
+  const { target, value, targetValue, achievement, status } = indicatorFigures(ctx, def);
   if (value.summedTypedPersons) {
     warnings.push({
       code: 'persons-summed',
@@ -268,8 +271,6 @@ function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
     periodEnd: ctx.projectPeriodEnds[i]!,
     cumulative: per === period ? value.cumulative : earlier[next++]!,
   }));
-  const targetValue = target?.target ?? null;
-  const achievement = targetValue !== null && targetValue > 0 ? value.cumulative / targetValue : null;
   const milestone = milestoneOutcome(target, series, end, value.cumulative);
   return {
     code: def.code,
@@ -286,13 +287,37 @@ function indicatorRow(ctx: IndicatorContext, def: IndicatorDef): IndicatorRow {
     cumulative: value.cumulative,
     achievement,
     expected: elapsed,
-    status: indicatorStatus(achievement, elapsed, final),
+    status,
     forecast: def.aggregation === 'latest' ? null : linearForecast(value.cumulative, elapsed, def.integer),
     milestoneMissed: milestone.missed,
     milestoneMetIn: milestone.metIn,
     series,
     ...(isPersonIndicator(def) ? { breakdown: personBreakdown(def, history, period, ctx.profiles) } : {}),
     ...(def.breakdownOf ? { breakdownOf: def.breakdownOf } : {}),
+  };
+}
+
+/** An indicator's value, target and status: what its report row and its summary line both show. */
+function indicatorFigures(ctx: IndicatorBasis, def: IndicatorDef) {
+  const target = ctx.targets.get(normaliseCode(def.code));
+  const value: AggregatedValue = aggregateIndicator(def, ctx.history, ctx.period);
+  const targetValue = target?.target ?? null;
+  const achievement = targetValue !== null && targetValue > 0 ? value.cumulative / targetValue : null;
+  return { target, value, targetValue, achievement, status: indicatorStatus(achievement, ctx.elapsed, ctx.final) };
+}
+
+/** An indicator as the programme summary reads it: {@link indicatorRow} without its series, lineage and notes. */
+function indicatorSummary(ctx: IndicatorBasis, def: IndicatorDef): IndicatorSummary {
+  const { value, targetValue, status } = indicatorFigures(ctx, def);
+  return {
+    code: def.code,
+    name: { lv: displayName(def, 'lv'), en: displayName(def, 'en') },
+    unit: def.unit,
+    thisPeriod: value.thisPeriod,
+    cumulative: value.cumulative,
+    target: targetValue,
+    status,
+    ...(isPersonIndicator(def) ? { breakdown: personBreakdown(def, ctx.history, ctx.period, ctx.profiles) } : {}),
   };
 }
 
@@ -337,14 +362,22 @@ function ofWhichWarnings(rows: readonly IndicatorRow[]): DataWarning[] {
   return out;
 }
 
-/**
- * One project's report model. `index`: {@link indexRegistry} of the same registry, when the caller builds many
- * reports of it (a revision's); without it, one is built for this report.
- */
-export function buildProjectReport(
-  inputs: ReportInputs & { projectId: string; index?: RegistryIndex },
-): ProjectReportModel {
-  const { registry, period, revision, generatedAt } = inputs;
+/** What the programme summary and the figures of a revision read of a project's report. */
+export type IndicatorSummary = Pick<
+  IndicatorRow,
+  'code' | 'name' | 'unit' | 'thisPeriod' | 'cumulative' | 'target' | 'status' | 'breakdown'
+>;
+export interface ProjectSummary {
+  project: ProjectReportModel['project'];
+  elapsed: number;
+  submission: Pick<ProjectReportModel['submission'], 'status'>;
+  finance: FinanceSummary;
+  indicators: readonly IndicatorSummary[];
+}
+
+/** What a project's report and its summary are both built from. */
+function reportBasis(inputs: ReportInputs & { projectId: string; index?: RegistryIndex }) {
+  const { registry, period } = inputs;
   const index = inputs.index?.registry === registry ? inputs.index : indexRegistry(registry);
   const project = index.projects.get(inputs.projectId);
   if (!project) throw new Error(`project ${inputs.projectId} is not in the registry`);
@@ -355,35 +388,80 @@ export function buildProjectReport(
     period,
   );
   const elapsed = elapsedShare(project.start, project.end, end);
-  const final = isFinalPeriod(project, period);
+  const basis: IndicatorBasis = {
+    history,
+    period,
+    elapsed,
+    final: isFinalPeriod(project, period),
+    targets: targetsByCode(index.targets.get(project.id) ?? []),
+    profiles: firstProfiles(history, period),
+  };
   const deadline = submissionDeadline(p, registry.settings.deadlineDays);
+  const finance = projectFinance(index.budget.get(project.id) ?? [], project, history, period, elapsed);
+  return { index, project, p, end, basis, deadline, finance, defs: projectIndicators(index, project, history) };
+}
+
+/** The project's registry facts as its report shows them. */
+function projectInfo(project: Project): ProjectReportModel['project'] {
+  return {
+    id: project.id,
+    contractNo: project.contractNo,
+    title: project.title,
+    beneficiary: project.beneficiary,
+    fund: project.fund,
+    specificObjective: project.specificObjective,
+    start: project.start,
+    end: project.end,
+    eligibleCost: project.eligibleCost,
+    euRatePercent: project.euRatePercent,
+  };
+}
+
+/**
+ * What the programme summary reads of one project's report ({@link buildProjectReport}'s figures, built by the
+ * same functions), without the series, lineage, warnings and narrative no summary shows: a programme of 500
+ * projects builds 500 of these for its summary.
+ */
+export function projectSummary(inputs: ReportInputs & { projectId: string; index?: RegistryIndex }): ProjectSummary {
+  const { project, basis, deadline, finance, defs } = reportBasis(inputs);
+  return {
+    project: projectInfo(project),
+    elapsed: basis.elapsed,
+    submission: { status: submissionStatus(basis.history, inputs.period, deadline) },
+    finance: finance.summary,
+    indicators: defs.map((def) => indicatorSummary(basis, def)),
+  };
+}
+
+/**
+ * One project's report model. `index`: {@link indexRegistry} of the same registry, when the caller builds many
+ * reports of it (a revision's); without it, one is built for this report.
+ */
+export function buildProjectReport(
+  inputs: ReportInputs & { projectId: string; index?: RegistryIndex },
+): ProjectReportModel {
+  const { period, revision, generatedAt } = inputs;
+  const { index, project, p, end, basis, deadline, finance, defs } = reportBasis(inputs);
+  const { history, elapsed } = basis;
   const current = history.find((h) => h.period === period);
   const warnings: DataWarning[] = [];
   const lineage: LineageRow[] = [];
   const projectPeriods = periodsBetween(project.start, end < project.end ? end : project.end).map(formatPeriod);
 
   const context: IndicatorContext = {
+    ...basis,
     index,
     project,
-    profiles: firstProfiles(history, period),
-    history,
-    period,
     projectPeriods,
     projectPeriodEnds: projectPeriods.map((per) => periodEnd(periodFromKey(per))),
     earlierPeriods: projectPeriods.filter((per) => per !== period),
-    targets: targetsByCode(index.targets.get(project.id) ?? []),
-    elapsed,
-    final,
     end,
     warnings,
     lineage,
   };
-  const indicators: IndicatorRow[] = projectIndicators(index, project, history).map((def) =>
-    indicatorRow(context, def),
-  );
+  const indicators: IndicatorRow[] = defs.map((def) => indicatorRow(context, def));
   warnings.push(...ofWhichWarnings(indicators));
 
-  const finance = projectFinance(index.budget.get(project.id) ?? [], project, history, period, elapsed);
   for (const [category, contributions] of finance.contributions) {
     lineage.push(...lineageRows(`finance:${category}`, contributions));
   }
@@ -399,18 +477,7 @@ export function buildProjectReport(
     periodEnd: end,
     revision,
     generatedAt,
-    project: {
-      id: project.id,
-      contractNo: project.contractNo,
-      title: project.title,
-      beneficiary: project.beneficiary,
-      fund: project.fund,
-      specificObjective: project.specificObjective,
-      start: project.start,
-      end: project.end,
-      eligibleCost: project.eligibleCost,
-      euRatePercent: project.euRatePercent,
-    },
+    project: projectInfo(project),
     elapsed,
     submission: {
       status: submissionStatus(history, period, deadline),
@@ -496,7 +563,7 @@ export function activeProjects(registry: Registry, period: string): Project[] {
 }
 
 /** One project's line in the programme summary: its submission, indicator statuses and spending. */
-function programmeProjectRow(m: ProjectReportModel): ProgrammeProjectRow {
+function programmeProjectRow(m: ProjectSummary): ProgrammeProjectRow {
   const statusCounts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<IndicatorStatus, number>;
   for (const i of m.indicators) statusCounts[i.status]++;
   return {
@@ -514,7 +581,7 @@ function programmeProjectRow(m: ProjectReportModel): ProgrammeProjectRow {
 }
 
 /** Each indicator summed over the projects that report it (values against targets of the projects with one). */
-function commonIndicators(sorted: readonly ProjectReportModel[]): Map<string, CommonIndicatorRow> {
+function commonIndicators(sorted: readonly ProjectSummary[]): Map<string, CommonIndicatorRow> {
   const byCode = new Map<string, CommonIndicatorRow>();
   for (const m of sorted) {
     for (const i of m.indicators) {
@@ -548,7 +615,7 @@ function commonIndicators(sorted: readonly ProjectReportModel[]): Map<string, Co
 /** The figures a later revision is compared against: project → figure → value. */
 export type FigureSnapshot = Record<string, Record<string, number>>;
 
-export function figuresOf(projects: readonly ProjectReportModel[]): FigureSnapshot {
+export function figuresOf(projects: readonly ProjectSummary[]): FigureSnapshot {
   const out: FigureSnapshot = {};
   for (const m of projects) {
     const figures: Record<string, number> = { finance: m.finance.spentCumulative };
@@ -577,7 +644,8 @@ export function buildProgrammeReport(input: {
   period: string;
   revision: number;
   generatedAt: string;
-  projects: readonly ProjectReportModel[];
+  /** Each project's report model or its {@link projectSummary}. */
+  projects: readonly ProjectSummary[];
   changes?: ReportChange[];
   notes?: ChangeNote[];
 }): ProgrammeReportModel {
@@ -589,7 +657,7 @@ export function buildProgrammeReport(input: {
   const byCode = commonIndicators(sorted);
   const indicators = [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));
   // Totals in integer cents: each project's figure is already whole cents, so the sums are exact.
-  const cents = (pick: (m: ProjectReportModel) => number) => sumCents(sorted.map((m) => toCents(pick(m)) ?? 0));
+  const cents = (pick: (m: ProjectSummary) => number) => sumCents(sorted.map((m) => toCents(pick(m)) ?? 0));
   const eligibleCents = cents((m) => m.finance.eligibleCost);
   const spentCents = cents((m) => m.finance.spentCumulative);
   const euCents = cents((m) => m.finance.euShare);

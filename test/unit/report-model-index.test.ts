@@ -2,10 +2,17 @@
  * A revision's reports share one index of the registry (`indexRegistry`): each project's row, targets and budget
  * lines, found once instead of by scanning the whole registry for every report. The lookups must answer as a scan
  * from the top did, whatever order the registry's rows come in, and a shared index must give every project the
- * same model as building that project's report alone.
+ * same model as building that project's report alone. The programme summary's figures of a project
+ * (`projectSummary`) are those of the project's full report.
  */
 import { describe, expect, it } from 'vitest';
-import { buildProjectReport, indexRegistry } from '../../functions/core/report-model';
+import {
+  buildProgrammeReport,
+  buildProjectReport,
+  figuresOf,
+  indexRegistry,
+  projectSummary,
+} from '../../functions/core/report-model';
 import type { CellRef, NormalisedSubmission, Registry } from '../../functions/core/types';
 import { testRegistry } from '../helpers/workbooks';
 
@@ -129,6 +136,45 @@ describe('the registry index shared by a revision', () => {
           lines.map((b) => [b.category, b.planned]),
         );
       }
+    });
+  }
+
+  for (const seed of [2, 9, 77]) {
+    it(`gives the programme summary the figures of each project's full report (seed ${seed})`, () => {
+      const registry = generatedRegistry(8, seed);
+      const ids = [...new Set(registry.projects.map((p) => p.id))];
+      // Some projects without a submission, some with an earlier one superseded.
+      const submissions = ids.filter((_, n) => n % 3 !== 2).map((id, n) => submissionOf(id, n));
+      submissions.push({ ...submissionOf('p1', 5), source: { ...submissionOf('p1', 5).source, version: 'v0' } });
+      const index = indexRegistry(registry);
+      const inputs = { registry, submissions, period: PERIOD, revision: 1, generatedAt: '2025-10-16T04:00:00.000Z' };
+      const models = ids.map((id) => report(registry, submissions, id, index));
+      const summaries = ids.map((projectId) => projectSummary({ ...inputs, projectId, index }));
+      for (const [n, summary] of summaries.entries()) {
+        const model = models[n]!;
+        expect(summary).toEqual({
+          project: model.project,
+          elapsed: model.elapsed,
+          submission: { status: model.submission.status },
+          finance: model.finance,
+          indicators: model.indicators.map(
+            ({ code, name, unit, thisPeriod, cumulative, target, status, breakdown }) => ({
+              code,
+              name,
+              unit,
+              thisPeriod,
+              cumulative,
+              target,
+              status,
+              ...(breakdown ? { breakdown } : {}),
+            }),
+          ),
+        });
+      }
+      const programme = (projects: typeof summaries) =>
+        buildProgrammeReport({ ...inputs, projects, changes: [], notes: [] });
+      expect(programme(summaries)).toEqual(programme(models));
+      expect(figuresOf(summaries)).toEqual(figuresOf(models));
     });
   }
 
