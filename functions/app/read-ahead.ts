@@ -51,7 +51,8 @@ export class InboxReadAhead implements ReadsAhead {
   async fill(): Promise<void> {
     while (this.next < this.uploads.length && this.reads.size < this.window) {
       const info = this.uploads[this.next++]!;
-      const ahead = await this.start(info);
+      // An upload that cannot be read here is left to ingest, which meets the same problem and records it.
+      const ahead = await this.start(info).catch(() => null);
       if (ahead) this.reads.set(idOf(ahead.source.key, ahead.source.version), ahead);
     }
   }

@@ -15,6 +15,7 @@ import { RenderPool } from '../../functions/app/parallel-render';
 import { InboxReadAhead } from '../../functions/app/read-ahead';
 import { loadRegistryInForce } from '../../functions/app/registry-store';
 import { keys } from '../../functions/core/keys';
+import { StoreError } from '../../functions/core/ports';
 import type { Registry } from '../../functions/core/types';
 import { sampleSubmissionBytes } from '../../sample/write-sample';
 import {
@@ -158,6 +159,28 @@ describe('uploads read ahead on worker threads', () => {
     };
     expect(reads.take(moved, { ...ctx, folder: second.key.split('/')[1]! })).toBeUndefined();
     reads.close();
+  });
+
+  it('leave an upload that cannot be read ahead to ingest, and read the others', { timeout: 300_000 }, async () => {
+    const s = await staged('unreadable');
+    const broken = s.inbox.find((i) => i.key.endsWith('.xlsx'))!.key;
+    const store = {
+      ...s.deps.store,
+      get: (key: string, version?: string) =>
+        key === broken
+          ? Promise.reject(new StoreError(`injected: cannot read ${key}`))
+          : s.deps.store.get(key, version),
+      list: (prefix: string) => s.deps.store.list(prefix),
+      put: s.deps.store.put.bind(s.deps.store),
+    };
+    const run = vi.spyOn(pool, 'run');
+    const reads = new InboxReadAhead({ ...s.deps, store }, pool, s.registry, s.inbox, s.inbox.length);
+    await expect(reads.fill()).resolves.toBeUndefined();
+    const workerReads = run.mock.calls.map(([, , input]) => (input as { source: { key: string } }).source.key);
+    run.mockRestore();
+    reads.close();
+    expect(workerReads).not.toContain(broken);
+    expect(workerReads.length).toBeGreaterThan(0);
   });
 
   it('leave the read to ingest when the worker fails', { timeout: 300_000 }, async () => {
