@@ -102,23 +102,23 @@ function derive(
 
 /**
  * `personProfiles` for figures given as their marks over the persons of `index`: the same persons in the same
- * (sorted) order, each from the earliest row written with exactly that ID.
+ * (sorted) order, each from the earliest row of that person, however its ID is written.
  */
 function profilesOfMarked(
   participants: readonly ParticipantRecord[],
   index: PersonIndex,
   marks: readonly Uint8Array[],
 ): Record<string, PersonProfile> {
-  const { sortedIds, personOf, number } = index;
+  const { sortedIds, personOf } = index;
   const counted = new Uint8Array(sortedIds.length);
   for (const m of marks) for (let person = 0; person < m.length; person++) counted[person]! |= m[person]!;
   const first: (ParticipantRecord | undefined)[] = new Array(sortedIds.length);
   for (let i = 0; i < personOf.length; i++) {
     const p = participants[i]!;
-    // The row counts for the person whose ID it is written as: its own person, unless its ID, as written, is
-    // another person's folded ID (or nobody's).
-    const person = p.id === sortedIds[personOf[i]!] ? personOf[i]! : number.get(p.id);
-    if (person === undefined || counted[person] === 0) continue;
+    // The row counts for the person the figures counted it for: its ID's canonical form, however it is written
+    // (looked up as written, `o-17` found no profile and the person was counted as not known).
+    const person = personOf[i]!;
+    if (counted[person] === 0) continue;
     const seen = first[person];
     if (seen === undefined || earlier(p, seen)) first[person] = p;
   }
@@ -254,9 +254,11 @@ export function personProfiles(
   const first = new Map<string, ParticipantRecord | null>();
   for (const d of derived) for (const id of d.participantIds) first.set(id, null);
   for (const p of participants) {
-    const seen = first.get(p.id);
+    // Figures name persons by canonical ID: a row written `o-17` is person `O-17`'s.
+    const id = canonicalParticipantId(p.id);
+    const seen = first.get(id);
     if (seen === undefined) continue;
-    if (seen === null || earlier(p, seen)) first.set(p.id, p);
+    if (seen === null || earlier(p, seen)) first.set(id, p);
   }
   const profile = new ProfileTexts();
   const out: Record<string, PersonProfile> = {};

@@ -111,7 +111,8 @@ function expectedProfiles(records: readonly ParticipantRecord[], derived: readon
   const ids = [...new Set(derived.flatMap((d) => d.participantIds))].sort();
   const out: Record<string, string> = {};
   for (const id of ids) {
-    const rows = records.filter((p) => p.id === id);
+    // A person's rows are those whose ID is theirs in canonical form, however it is written.
+    const rows = records.filter((p) => canonicalParticipantId(p.id) === id);
     if (rows.length === 0) continue;
     const first = rows.reduce((a, b) => {
       if (a.start !== b.start) {
