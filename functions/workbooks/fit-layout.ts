@@ -159,7 +159,8 @@ export function shownUnits(cell: LaidOutCell): number {
   // What a text, a number in a format or a date in a format shows never changes: measured once per process.
   let memo: Map<unknown, number> | undefined;
   let key: unknown = value;
-  if (typeof value === 'string') memo = bold ? shownBoldTexts : shownTexts;
+  if (typeof value === 'string')
+    memo = value.length > MEMO_TEXT_LENGTH ? undefined : bold ? shownBoldTexts : shownTexts;
   else if (typeof value === 'number') memo = numbersShown(cell.numFmt, bold);
   else if (value instanceof Date) {
     memo = bold ? shownBoldDates : shownDates;
@@ -195,6 +196,11 @@ const shownNumbers = new Map<string | undefined, Map<unknown, number>>();
 const shownBoldNumbers = new Map<string | undefined, Map<unknown, number>>();
 let shownEntries = 0;
 const SHOWN_ENTRIES = 50_000;
+/**
+ * Texts longer than this are measured each time: remembered, 50 000 texts of a cell's 32 767 characters could hold
+ * gigabytes; the repeated ones (keys, codes, labels, hashes) are short.
+ */
+const MEMO_TEXT_LENGTH = 256;
 
 function numbersShown(numFmt: string | undefined, bold: boolean): Map<unknown, number> {
   const byFormat = bold ? shownBoldNumbers : shownNumbers;
@@ -233,6 +239,7 @@ export function cellLines(cell: LaidOutCell, width: number): number {
   const bold = isBold(cell);
   const { value } = cell;
   if (typeof value !== 'string') return wrappedLines(displayedText(cell), width, bold);
+  if (value.length > MEMO_TEXT_LENGTH) return wrappedLines(value, width, bold);
   // A text's lines at a width never change: counted once per process (lineage rows repeat keys and hashes).
   const byWidth = bold ? boldLinesAt : linesAt;
   let memo = byWidth.get(width);

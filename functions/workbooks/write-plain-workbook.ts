@@ -152,6 +152,8 @@ function sharedStringItem(text: string): string {
     // exceljs's TextXform keeps leading and trailing white space and line breaks with xml:space.
     const space = /^\s|\n|\s$/.test(text) ? ' xml:space="preserve"' : '';
     item = `<si><t${space}>${xmlEscape(text)}</t></si>`;
+    // Long texts (narratives, notes) are seldom repeated; kept, thousands of them would hold a lot of memory.
+    if (text.length > 256) return item;
     if (sharedStringItems.size >= 20_000) sharedStringItems.clear();
     sharedStringItems.set(text, item);
   }

@@ -24,6 +24,8 @@ const TEXTS = [
   'iiii',
   'WWWW',
   'a b c d e f g',
+  // Longer than the texts remembered: measured each time.
+  `${'Projekta īstenošanas gaitā sasniegtie rezultāti '.repeat(8)}\nun nākamie soļi`,
 ];
 const FORMATS = [undefined, '#,##0', '#,##0.00', '0.0%', '#,##0.00 "EUR"', 'dd.mm.yyyy', 'dd.mm.yyyy hh:mm:ss'];
 
