@@ -4,6 +4,7 @@
  */
 import { keys, parseReportKey } from '../core/keys';
 import type { Manifest, ManifestSource, RevisionBasis } from '../core/manifest';
+import { upgradeSubmission } from '../core/submission-record';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import type { Deps } from './deps';
 import { mapLimit } from './map-limit';
@@ -79,7 +80,9 @@ export async function loadRevisionInputs(
   const submissions = await mapLimit(sources, 16, async (source) => {
     const s = await readJson<NormalisedSubmission>(deps, source.recordKey);
     if (!s) throw new Error(`submission record ${source.recordKey} of ${ref.period} r${ref.revision} is missing`);
-    return s;
+    // Read as planning read it: a record stored under an earlier schema (euros as floats, IDs as written) is
+    // rendered in today's, or its money would be missing from the report. The verifier does the same.
+    return upgradeSubmission(s);
   });
   return { registry, submissions };
 }

@@ -17,6 +17,7 @@ import { renderTransmissionFiles } from '../app/transmission-files';
 import { parseInboxKey } from '../core/keys';
 import type { Manifest } from '../core/manifest';
 import { parsePeriod, periodStart, rigaDate } from '../core/period';
+import { upgradeSubmission } from '../core/submission-record';
 import { buildTransmission, transmissionFigures } from '../core/transmission';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import {
@@ -199,7 +200,15 @@ export async function answer(request: VerifierRequest): Promise<VerifierResult> 
       records.push({ recordKey: source.recordKey, problem: 'the stored record was not given or does not parse' });
       continue;
     }
-    submissions.push(stored);
+    // Rendered from the record in today's schema, as `loadRevisionInputs` gives it to generate; re-derived as stored.
+    let current: NormalisedSubmission;
+    try {
+      current = upgradeSubmission(stored);
+    } catch (err) {
+      records.push({ recordKey: source.recordKey, problem: message(err) });
+      continue;
+    }
+    submissions.push(current);
     records.push(
       await rederiveSubmission(ctx, source, stored, registries).catch(
         (err: unknown): RederivedRecord => ({ recordKey: source.recordKey, problem: message(err) }),

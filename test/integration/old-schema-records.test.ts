@@ -1,0 +1,103 @@
+/**
+ * Submission records stored under an earlier schema (schema 2: money as euros in floats, before `amountCents`) are
+ * rendered as today's schema, as planning reads them: a revision rendered from a store of schema-2 records is the
+ * same bytes as one rendered from the same records in schema 3. Stored records are never rewritten (the archive
+ * keeps them as they are), so they are read through `upgradeSubmission` wherever a report is built from them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deps } from '../../functions/app/deps';
+import {
+  loadRevisionInputs,
+  planRevision,
+  projectModel,
+  type RevisionPlan,
+  renderProgrammeFiles,
+  renderProjectFiles,
+} from '../../functions/app/generate';
+import { ingestObject } from '../../functions/app/ingest';
+import { type NormalisedSubmission, SUBMISSION_SCHEMA_VERSION } from '../../functions/core/types';
+import { localDeps, recordingLogger, SMALL_PROJECTS, smallProgramme, stage } from '../helpers/small-programme';
+
+const PERIOD = '2023-Q2';
+const NOW = new Date('2023-10-12T04:00:00Z');
+let root: string;
+let deps: Deps;
+let plan: RevisionPlan;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pmif-old-schema-'));
+  const programme = await smallProgramme(['2023-Q1', PERIOD]);
+  const bucket = join(root, 'bucket');
+  await stage(bucket, [programme.registry, ...programme.submissions]);
+  deps = localDeps(bucket, join(root, 'outbox'), NOW, recordingLogger([]));
+  await ingestObject(deps, programme.registry.key);
+  for (const s of programme.submissions) await ingestObject(deps, s.key);
+  const planned = await planRevision(deps, { period: PERIOD, generatedAt: '2023-07-16T04:00:00.000Z' });
+  if (planned.status !== 'planned') throw new Error(`no plan: ${planned.status}`);
+  plan = planned.plan;
+}, 180_000);
+
+afterAll(() => rm(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }));
+
+/** Every file of the revision: each project's reports and the programme's. */
+async function renderAll(): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const projectId of plan.projectIds) {
+    const { files } = await renderProjectFiles(plan, await loadRevisionInputs(deps, plan, projectId), projectId);
+    for (const f of files) out.set(f.key, f.bytes);
+  }
+  for (const f of (await renderProgrammeFiles(plan, await loadRevisionInputs(deps, plan), null)).files)
+    out.set(f.key, f.bytes);
+  return out;
+}
+
+/** A current record written back as schema 2 wrote it: each line's amount in euros, no cents. */
+function asSchemaTwo(record: NormalisedSubmission): unknown {
+  return {
+    ...record,
+    schemaVersion: 2,
+    expenditure: record.expenditure.map((l) => ({
+      category: l.category,
+      amount: l.amountCents / 100,
+      lineage: l.lineage,
+    })),
+  };
+}
+
+describe('a revision rendered from records stored under schema 2', () => {
+  it('has the same figures and bytes as from the same records in the current schema', {
+    timeout: 180_000,
+  }, async () => {
+    expect(plan.projectIds.length).toBe(SMALL_PROJECTS.length);
+    const current = await renderAll();
+    const spent = await Promise.all(
+      plan.projectIds.map(async (id) => {
+        const model = projectModel(plan, await loadRevisionInputs(deps, plan), id);
+        return model.finance.spentCumulative;
+      }),
+    );
+    expect(spent.every((n) => n > 0)).toBe(true);
+
+    let lines = 0;
+    for (const source of plan.sources) {
+      const stored = await deps.store.get(source.recordKey);
+      const record = JSON.parse(new TextDecoder().decode(stored!.bytes)) as NormalisedSubmission;
+      expect(record.schemaVersion).toBe(SUBMISSION_SCHEMA_VERSION);
+      lines += record.expenditure.length;
+      await deps.store.put(source.recordKey, new TextEncoder().encode(JSON.stringify(asSchemaTwo(record))));
+    }
+    expect(lines).toBeGreaterThan(0);
+    const old = await deps.store.get(plan.sources[0]!.recordKey);
+    expect(JSON.parse(new TextDecoder().decode(old!.bytes)).schemaVersion).toBe(2);
+
+    for (const [i, id] of plan.projectIds.entries())
+      expect(projectModel(plan, await loadRevisionInputs(deps, plan), id).finance.spentCumulative, id).toBe(spent[i]);
+    const again = await renderAll();
+    expect([...again.keys()]).toEqual([...current.keys()]);
+    for (const [key, bytes] of current)
+      expect(Buffer.compare(Buffer.from(again.get(key)!), Buffer.from(bytes)), key).toBe(0);
+  });
+});
