@@ -217,30 +217,12 @@ async function reportAndDeliver(
   const cutoff = latestDueCutoff(registry, today);
   const periods = await withinBackfillLimit(deps, due, result, options, cutoff);
   const pool = renderPoolFor(periods, options);
-  // The transmission reads the registry and the submission records only, never a report: it is produced while the
-  // periods generate (its work fills this thread's waits for the render workers), and taken, mailed and its failure
-  // recorded after them, as before.
-  const transmission = cutoff ? startTransmission(deps, cutoff, result) : null;
   try {
     await generateAndDeliver(deps, periods, { ...options, pool }, guarded, result, onProgress);
   } finally {
     if (pool && pool !== options.pool) await pool.close();
-    await transmission;
   }
-  if (cutoff) await transmitLatest(deps, cutoff, transmission, result, guarded, onProgress);
-}
-
-/** The production of the transmission of `cutoff`, started now; null when it is held (see {@link transmitLatest}). */
-function startTransmission(
-  deps: Deps,
-  cutoff: string,
-  result: RunResult,
-): Promise<Settled<TransmissionOutcome>> | null {
-  if (heldInTransmission(result.held, cutoff).length > 0) return null;
-  return produceTransmission(deps, { cutoff }).then(
-    (value) => ({ ok: true, value }),
-    (error: unknown) => ({ ok: false, error }),
-  );
+  if (cutoff) await transmitLatest(deps, cutoff, result, guarded, onProgress);
 }
 
 /**
@@ -250,23 +232,18 @@ function startTransmission(
 async function transmitLatest(
   deps: Deps,
   cutoff: string,
-  production: Promise<Settled<TransmissionOutcome>> | null,
   result: RunResult,
   guarded: Guarded,
   onProgress: ((p: RunProgress) => void) | undefined,
 ): Promise<void> {
   const held = heldInTransmission(result.held, cutoff);
-  if (held.length > 0 || !production) {
+  if (held.length > 0) {
     result.transmissionsHeld.push({ status: 'held', cutoff, held });
     deps.log.warn('run.transmission-held', { cutoff, periods: held.length });
   } else {
     const produced = await guarded(
       `transmission ${cutoff}`,
-      async () => {
-        const settled = await production;
-        if (!settled.ok) throw settled.error;
-        return settled.value;
-      },
+      () => produceTransmission(deps, { cutoff }),
       (o) => result.transmitted.push(o),
     );
     if (produced) {
