@@ -8,8 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyRevision } from '../../functions/app/archive/verify';
 import type { Deps } from '../../functions/app/deps';
 import {
+  generatePeriod,
   loadRevisionInputs,
   planRevision,
   projectModel,
@@ -18,6 +20,7 @@ import {
   renderProjectFiles,
 } from '../../functions/app/generate';
 import { ingestObject } from '../../functions/app/ingest';
+import { localCode } from '../../functions/cli/local-deps';
 import { type NormalisedSubmission, SUBMISSION_SCHEMA_VERSION } from '../../functions/core/types';
 import { localDeps, recordingLogger, SMALL_PROJECTS, smallProgramme, stage } from '../helpers/small-programme';
 
@@ -32,7 +35,7 @@ beforeAll(async () => {
   const programme = await smallProgramme(['2023-Q1', PERIOD]);
   const bucket = join(root, 'bucket');
   await stage(bucket, [programme.registry, ...programme.submissions]);
-  deps = localDeps(bucket, join(root, 'outbox'), NOW, recordingLogger([]));
+  deps = { ...localDeps(bucket, join(root, 'outbox'), NOW, recordingLogger([])), code: localCode };
   await ingestObject(deps, programme.registry.key);
   for (const s of programme.submissions) await ingestObject(deps, s.key);
   const planned = await planRevision(deps, { period: PERIOD, generatedAt: '2023-07-16T04:00:00.000Z' });
@@ -99,5 +102,18 @@ describe('a revision rendered from records stored under schema 2', () => {
     expect([...again.keys()]).toEqual([...current.keys()]);
     for (const [key, bytes] of current)
       expect(Buffer.compare(Buffer.from(again.get(key)!), Buffer.from(bytes)), key).toBe(0);
+  });
+
+  it('is generated and archived, and verify re-renders it to the same bytes with the archived code', {
+    timeout: 300_000,
+  }, async () => {
+    const old = await deps.store.get(plan.sources[0]!.recordKey);
+    expect(JSON.parse(new TextDecoder().decode(old!.bytes)).schemaVersion).toBe(2);
+    const outcome = await generatePeriod(deps, { period: PERIOD, generatedAt: plan.generatedAt, workers: 1 });
+    expect(outcome.status).toBe('generated');
+    const report = await verifyRevision(deps, PERIOD, plan.revision);
+    const outputs = report.checks.filter((c) => c.subject === 'output');
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const c of outputs) expect(c.findings, c.key).toContain('re-render identical');
   });
 });
