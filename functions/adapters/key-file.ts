@@ -5,7 +5,7 @@
  * revoke drops it, ending every link it signed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LinkKeys } from '../core/ports';
 import { MIN_SECRET_BYTES, type SigningKeyRing, signingKey } from '../core/signed-link';
@@ -63,16 +63,37 @@ function ringOf(content: KeyFileContent): SigningKeyRing {
 }
 
 export class KeyFileLinkKeys implements LinkKeys {
+  /**
+   * The ring last read, with the file's identity when it was read. A run signs hundreds of links; each read and
+   * parse of the file cost more than a stat. The file is looked at again on every call, so a rotation or revocation
+   * (a rename: another inode) or any edit (another modification time or size) is seen by the next link.
+   */
+  private last: { identity: string; ring: SigningKeyRing } | null = null;
+
   constructor(readonly path: string) {}
 
   async keyRing(): Promise<SigningKeyRing> {
-    let content = await readContent(this.path);
-    if (!content) {
+    let identity = await this.identity();
+    if (identity === null) {
       await writeContent(this.path, { current: newSecret() }, true);
-      content = await readContent(this.path);
-      if (!content) throw new KeyFileError(`cannot create the link key file ${this.path}`);
+      identity = await this.identity();
     }
-    return ringOf(content);
+    if (identity !== null && this.last?.identity === identity) return this.last.ring;
+    const content = await readContent(this.path);
+    if (!content) throw new KeyFileError(`cannot create the link key file ${this.path}`);
+    const ring = ringOf(content);
+    // The identity was taken before the read: a file replaced in between is read again on the next call.
+    this.last = identity === null ? null : { identity, ring };
+    return ring;
+  }
+
+  private async identity(): Promise<string | null> {
+    try {
+      const s = await stat(this.path, { bigint: true });
+      return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+    } catch {
+      return null;
+    }
   }
 }
 
