@@ -115,5 +115,27 @@ describe('a revision rendered from records stored under schema 2', () => {
     const outputs = report.checks.filter((c) => c.subject === 'output');
     expect(outputs.length).toBeGreaterThan(0);
     for (const c of outputs) expect(c.findings, c.key).toContain('re-render identical');
+    // Each record, stored as schema 2, is compared with today's re-derivation of its upload read as schema 3.
+    const records = report.checks.filter((c) => c.subject === 'record' && c.key.startsWith('submissions/'));
+    expect(records.length).toBe(plan.sources.length);
+    for (const c of records) expect(c.findings, c.key).toContain('re-derived identical when read as schema 3');
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.status).toBe('verified');
+  });
+
+  it('whose content is not what the upload gives is still named by verify', { timeout: 300_000 }, async () => {
+    const key = plan.sources.find((s) => s.recordKey.split('/')[1] === PERIOD)!.recordKey;
+    const stored = JSON.parse(new TextDecoder().decode((await deps.store.get(key))!.bytes));
+    expect(stored.schemaVersion).toBe(2);
+    expect(stored.expenditure.length).toBeGreaterThan(0);
+    stored.expenditure[0].amount += 1;
+    await deps.store.put(key, new TextEncoder().encode(JSON.stringify(stored)));
+    const reissued = await generatePeriod(deps, { period: PERIOD, reason: 'test: a changed record', workers: 1 });
+    expect(reissued.status).toBe('generated');
+    const report = await verifyRevision(deps, PERIOD, (reissued as { revision: number }).revision);
+    const failed = report.checks.filter((c) => !c.ok);
+    expect(failed.map((c) => c.key)).toEqual([key]);
+    expect(failed[0]!.findings.join('; ')).toMatch(/differs from its re-derivation in: expenditure$/);
+    expect(report.status).toBe('mismatch');
   });
 });

@@ -4,7 +4,8 @@
  */
 import { keys } from '../../core/keys';
 import type { ManifestSource } from '../../core/manifest';
-import type { NormalisedSubmission, Registry } from '../../core/types';
+import { upgradeSubmission } from '../../core/submission-record';
+import { type NormalisedSubmission, type Registry, SUBMISSION_SCHEMA_VERSION } from '../../core/types';
 import { jsonBytes, sha256Hex } from '../deps';
 import type { RevisionPlan } from '../revisions';
 import { readJsonObject, tryParse } from './shared';
@@ -77,8 +78,9 @@ async function readRecord<T>(
 }
 
 /**
- * The record as the revision's own code derives it again from its upload, compared byte for byte; without the
- * code (not archived) nothing is compared and the check says so without failing.
+ * The record as the revision's own code derives it again from its upload, compared byte for byte (a submission
+ * record of an earlier schema: read as the re-derivation's schema, by content); without the code (not archived)
+ * nothing is compared and the check says so without failing.
  */
 function rederivation(ctx: VerifyContext, recordKey: string, stored: unknown, storedBytes: Uint8Array) {
   const again = material(ctx).rederived(recordKey);
@@ -87,11 +89,44 @@ function rederivation(ctx: VerifyContext, recordKey: string, stored: unknown, st
   if (!again.bytes) return { findings: [], failures: [again.problem ?? 'the upload no longer parses into a record'] };
   if (sameBytes(again.bytes, storedBytes))
     return { findings: ['names its upload', 're-derived identical'], failures: [] };
-  const fields = differingFields(tryParse(again.bytes), stored);
+  const derived = tryParse(again.bytes);
+  const read = olderSubmissionRead(stored, derived);
+  const fields = read ? differingContent(derived, read.upgraded) : differingFields(derived, stored);
+  if (read && fields.length === 0)
+    return { findings: ['names its upload', `re-derived identical when read as schema ${read.as}`], failures: [] };
   return {
     findings: [],
     failures: [`differs from its re-derivation in: ${fields.length ? fields.join(', ') : '(formatting only)'}`],
   };
+}
+
+/**
+ * A submission record of an earlier schema than its re-derivation, read as that schema (`upgradeSubmission`, as
+ * rendering reads it): today's code cannot write the old schema, so the content is compared, not the bytes.
+ */
+function olderSubmissionRead(stored: unknown, derived: unknown): { upgraded: unknown; as: number } | null {
+  const version = (stored as { schemaVersion?: unknown } | null)?.schemaVersion;
+  const target = (derived as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if ((stored as { kind?: unknown }).kind !== 'submission' || typeof version !== 'number') return null;
+  if (target !== SUBMISSION_SCHEMA_VERSION || version >= target) return null;
+  try {
+    return { upgraded: upgradeSubmission(stored as NormalisedSubmission), as: target };
+  } catch {
+    return null;
+  }
+}
+
+/** The fields whose JSON content differs, whatever the order of object keys (an upgrade rebuilds maps in another). */
+function differingContent(a: unknown, b: unknown): string[] {
+  const sorted = (_: string, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return ['(whole value)'];
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const names = [...new Set([...Object.keys(ra), ...Object.keys(rb)])];
+  return names.filter((n) => JSON.stringify(ra[n], sorted) !== JSON.stringify(rb[n], sorted));
 }
 
 /** The registry in force, or one a submission was validated against: its upload, its record, re-derived. */
