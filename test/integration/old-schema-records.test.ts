@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyTransmission } from '../../functions/app/archive/transmissions';
 import { verifyRevision } from '../../functions/app/archive/verify';
 import type { Deps } from '../../functions/app/deps';
 import {
@@ -20,6 +21,7 @@ import {
   renderProjectFiles,
 } from '../../functions/app/generate';
 import { ingestObject } from '../../functions/app/ingest';
+import { produceTransmission } from '../../functions/app/transmission';
 import { localCode } from '../../functions/cli/local-deps';
 import { type NormalisedSubmission, SUBMISSION_SCHEMA_VERSION } from '../../functions/core/types';
 import { localDeps, recordingLogger, SMALL_PROJECTS, smallProgramme, stage } from '../helpers/small-programme';
@@ -57,8 +59,12 @@ async function renderAll(): Promise<Map<string, Uint8Array>> {
   return out;
 }
 
-/** A current record written back as schema 2 wrote it: each line's amount in euros, no cents. */
+/**
+ * A current record written back as schema 2 wrote it: each line's amount in euros, no cents; participant IDs as
+ * written (here in lower case), so a person whose ID was written two ways was counted twice.
+ */
 function asSchemaTwo(record: NormalisedSubmission): unknown {
+  const written = (id: string) => id.toLowerCase();
   return {
     ...record,
     schemaVersion: 2,
@@ -67,6 +73,12 @@ function asSchemaTwo(record: NormalisedSubmission): unknown {
       amount: l.amountCents / 100,
       lineage: l.lineage,
     })),
+    derived: record.derived.map((d) =>
+      d.participantIds.length === 0
+        ? d
+        : { ...d, participantIds: [...d.participantIds.map(written), d.participantIds[0]!], value: d.value + 1 },
+    ),
+    profiles: Object.fromEntries(Object.entries(record.profiles).map(([id, p]) => [written(id), p])),
   };
 }
 
@@ -85,14 +97,17 @@ describe('a revision rendered from records stored under schema 2', () => {
     expect(spent.every((n) => n > 0)).toBe(true);
 
     let lines = 0;
+    let persons = 0;
     for (const source of plan.sources) {
       const stored = await deps.store.get(source.recordKey);
       const record = JSON.parse(new TextDecoder().decode(stored!.bytes)) as NormalisedSubmission;
       expect(record.schemaVersion).toBe(SUBMISSION_SCHEMA_VERSION);
       lines += record.expenditure.length;
+      persons += record.derived.filter((d) => d.participantIds.some((id) => id !== id.toLowerCase())).length;
       await deps.store.put(source.recordKey, new TextEncoder().encode(JSON.stringify(asSchemaTwo(record))));
     }
     expect(lines).toBeGreaterThan(0);
+    expect(persons).toBeGreaterThan(0);
     const old = await deps.store.get(plan.sources[0]!.recordKey);
     expect(JSON.parse(new TextDecoder().decode(old!.bytes)).schemaVersion).toBe(2);
 
@@ -119,6 +134,17 @@ describe('a revision rendered from records stored under schema 2', () => {
     const records = report.checks.filter((c) => c.subject === 'record' && c.key.startsWith('submissions/'));
     expect(records.length).toBe(plan.sources.length);
     for (const c of records) expect(c.findings, c.key).toContain('re-derived identical when read as schema 3');
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.status).toBe('verified');
+  });
+
+  it('give an Art. 42 transmission that verify re-renders to the same bytes', { timeout: 300_000 }, async () => {
+    const outcome = await produceTransmission(deps, { cutoff: '2023-06-30', generatedAt: plan.generatedAt });
+    expect(outcome.status).toBe('generated');
+    const report = await verifyTransmission(deps, '2023-06-30');
+    const outputs = report.checks.filter((c) => c.subject === 'output');
+    expect(outputs.length).toBeGreaterThan(0);
+    for (const c of outputs) expect(c.findings, c.key).toContain('re-render identical');
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);
     expect(report.status).toBe('verified');
   });
