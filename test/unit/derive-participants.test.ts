@@ -17,17 +17,7 @@ import {
   type IndicatorDef,
   type ParticipantRecord,
 } from '../../functions/core/types';
-
-/** A small deterministic generator (mulberry32), so a failing case can be told by its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as random } from '../../sample/sample-projects';
 
 const GENDERS = ['female', 'male', 'other', 'unknown'] as const;
 const AGES = ['<18', '18-60', '>60', '18+', 'unknown'] as const;

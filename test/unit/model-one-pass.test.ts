@@ -11,17 +11,11 @@ import { AGE_LABELS, GENDER_LABELS, personBreakdown } from '../../functions/core
 import { buildCatalogue, isPersonIndicator } from '../../functions/core/catalogue';
 import { isOnTime, rigaDate } from '../../functions/core/period';
 import type { AgeBracket, Gender, IndicatorDef, NormalisedSubmission, PersonProfile } from '../../functions/core/types';
+import { mulberry32 } from '../../sample/sample-projects';
 
 /** A small seeded generator (mulberry32), so each case is the same on every run. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),

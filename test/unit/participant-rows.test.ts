@@ -12,23 +12,13 @@ import type { ValidationIssue } from '../../functions/core/types';
 import { type CellAt, FieldReader } from '../../functions/intake/field-reader';
 import { readAgeBracket, readGender } from '../../functions/intake/read-breakdown';
 import { readSubmission } from '../../functions/intake/read-submission';
+import { mulberry32 as random } from '../../sample/sample-projects';
 import { type SheetRows, source, testRegistry, workbookBytes } from '../helpers/workbooks';
 
 const ctx = { registry: testRegistry(), folder: 'lv-courses', today: '2025-11-01' };
 const HEADER = ['Participant ID', 'Activity', 'Helpful for integration', 'Vulnerable', 'Gender', 'Age group'];
 /** Columns C to F: the ones read through remembered answers. */
 const READ_COLUMNS = { helpful: 3, vulnerable: 4, gender: 5, age: 6 };
-
-/** A small deterministic generator (mulberry32), so a failing case can be told by its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ANSWERS = ['Jā', 'jā', ' Yes ', 'no', 'Nē', 'TRUE', '?', 'maybe', ''];
 const GENDERS = ['female', ' Female', 'vīrietis', 'S', 'cits', 'x', 'nav zināms', '', 'sieviete  '];

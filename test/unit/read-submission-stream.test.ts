@@ -9,6 +9,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parseSubmission, readSubmission } from '../../functions/intake/read-submission';
 import { readXlsx, readXlsxInPieces } from '../../functions/intake/read-xlsx';
+import { mulberry32 as random } from '../../sample/sample-projects';
 import { type SheetRows, source, testRegistry, workbookBytes } from '../helpers/workbooks';
 import {
   concat,
@@ -20,17 +21,6 @@ import {
 } from './helpers/xlsx-fixtures';
 
 const ctx = { registry: testRegistry(), folder: 'lv-courses', today: '2025-11-01' };
-
-/** A small deterministic generator (mulberry32), so a failing case can be told by its seed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEADER = [
   'Participant ID',
