@@ -13,9 +13,9 @@ import { loadRegistryInForce } from '../functions/app/registry-store';
 import { uploadLinkFor } from '../functions/app/upload-links';
 import { runWithProgress, summariseRun } from '../functions/cli/commands/run';
 import { DEFAULT_LINK_PORT, localDeps } from '../functions/cli/local-deps';
-import { portOption } from '../functions/cli/options';
 import { keys, parseReportKey } from '../functions/core/keys';
 import type { Manifest } from '../functions/core/manifest';
+import { parseStartArgs, START_USAGE } from './start-args';
 import { SAMPLE_NOW, writeSampleData } from './write-sample';
 
 /** The repository root: the nearest folder up with a package.json (this file runs from sample/ or from dist/cli/). */
@@ -38,17 +38,27 @@ async function place(from: string, to: string): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const args = parseStartArgs(process.argv.slice(2));
+  if ('error' in args) {
+    process.stderr.write(`npm start: ${args.error}\n\n${START_USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(START_USAGE);
+    return;
+  }
   // The render workers start now and load the renderers while this thread writes and ingests the sample.
   const pool = availableParallelism() > 1 ? new RenderPool(availableParallelism()) : undefined;
   pool?.warm();
   try {
-    await demo(started, pool);
+    await demo(started, pool, args.port);
   } finally {
     await pool?.close();
   }
 }
 
-async function demo(started: number, pool: RenderPool | undefined): Promise<void> {
+async function demo(started: number, pool: RenderPool | undefined, port: number): Promise<void> {
   const demo = join(repo, '.local', 'demo');
   await rm(demo, { recursive: true, force: true });
   const sampleDir = join(demo, 'sample');
@@ -67,9 +77,6 @@ async function demo(started: number, pool: RenderPool | undefined): Promise<void
   process.stdout.write(
     `Store (bucket) → ${rel(bucket)}; outbox → ${rel(outbox)}; today = ${SAMPLE_NOW} (Europe/Riga)\n\n`,
   );
-  // `npm start -- --port N`: the port `serve` will listen on, which the upload links in the e-mails name.
-  const portAt = process.argv.indexOf('--port');
-  const port = portAt > 0 ? portOption(process.argv[portAt + 1] ?? '') : DEFAULT_LINK_PORT;
   const deps = localDeps({ store: bucket, outbox, now: SAMPLE_NOW, port });
   // A backfill by design: the sample reports every quarter since its first project started.
   process.stdout.write('Backfill: every due quarter since the first project started is reported (run --backfill).\n');
