@@ -174,28 +174,7 @@ export class StructureElement {
     output.ascii('\n/P ');
     output.digits(parent.id);
     output.ascii(' 0 R\n/K [');
-    for (let i = 0; i < kids.length; i++) {
-      const kid = kids[i]!;
-      if (i > 0) output.byte(0x20);
-      if (typeof kid === 'number') output.digits(kid);
-      else if ('Type' in kid) {
-        output.ascii('<<\n/Type /MCR\n/Pg ');
-        output.digits(kid.Pg.id);
-        output.ascii(' 0 R\n/MCID ');
-        output.digits(kid.MCID);
-        output.ascii('\n>>');
-      } else {
-        output.digits(kid.id);
-        output.ascii(' 0 R');
-      }
-    }
-    output.byte(0x5d);
-    if (this.page) {
-      output.ascii('\n/Pg ');
-      output.digits(this.page.id);
-      output.ascii(' 0 R');
-    }
-    output.ascii('\n>>\nendobj\n');
+    writeKidsAndPage(output, kids, this.page, MULTI_LINE);
   }
 
   /** The element's dictionary as pdfkit's structure element fills it: role, attributes, parent, kids, page. */
@@ -227,29 +206,57 @@ export class StructureElement {
     output.ascii(' /P ');
     output.digits(parent.id);
     output.ascii(' 0 R /K [');
-    for (let i = 0; i < kids.length; i++) {
-      const kid = kids[i]!;
-      if (i > 0) output.byte(0x20);
-      if (typeof kid === 'number') output.digits(kid);
-      else if ('Type' in kid) {
-        output.ascii('<</Type /MCR /Pg ');
-        output.digits(kid.Pg.id);
-        output.ascii(' 0 R /MCID ');
-        output.digits(kid.MCID);
-        output.ascii('>>');
-      } else {
-        output.digits(kid.id);
-        output.ascii(' 0 R');
-      }
-    }
-    output.byte(0x5d);
-    if (this.page) {
-      output.ascii(' /Pg ');
-      output.digits(this.page.id);
+    writeKidsAndPage(output, kids, this.page, ONE_LINE);
+  }
+}
+
+/** Where the two dictionary layouts differ: pdfkit's (one entry a line) and the one-line form of plain elements. */
+interface Layout {
+  mcrOpen: string;
+  mcrId: string;
+  mcrClose: string;
+  page: string;
+  end: string;
+}
+const MULTI_LINE: Layout = {
+  mcrOpen: '<<\n/Type /MCR\n/Pg ',
+  mcrId: ' 0 R\n/MCID ',
+  mcrClose: '\n>>',
+  page: '\n/Pg ',
+  end: '\n>>\nendobj\n',
+};
+const ONE_LINE: Layout = {
+  mcrOpen: '<</Type /MCR /Pg ',
+  mcrId: ' 0 R /MCID ',
+  mcrClose: '>>',
+  page: ' /Pg ',
+  end: '>>\nendobj\n',
+};
+
+/** An element's kids (after `/K [`), its page, and the end of its object, in `layout`. */
+function writeKidsAndPage(output: DocumentOutput, kids: readonly Kid[], page: Ref | undefined, layout: Layout): void {
+  for (let i = 0; i < kids.length; i++) {
+    const kid = kids[i]!;
+    if (i > 0) output.byte(0x20);
+    if (typeof kid === 'number') output.digits(kid);
+    else if ('Type' in kid) {
+      output.ascii(layout.mcrOpen);
+      output.digits(kid.Pg.id);
+      output.ascii(layout.mcrId);
+      output.digits(kid.MCID);
+      output.ascii(layout.mcrClose);
+    } else {
+      output.digits(kid.id);
       output.ascii(' 0 R');
     }
-    output.ascii('>>\nendobj\n');
   }
+  output.byte(0x5d);
+  if (page) {
+    output.ascii(layout.page);
+    output.digits(page.id);
+    output.ascii(' 0 R');
+  }
+  output.ascii(layout.end);
 }
 
 function kidSyntax(kid: Kid): string {
