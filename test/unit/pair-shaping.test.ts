@@ -82,13 +82,16 @@ function summary(run: Run) {
   };
 }
 
+/** Each face, with its shaping computed in the process and read from the font data file. */
+const FACES_AND_SOURCES = [
+  ['regular', false],
+  ['bold', false],
+  ['regular', true],
+  ['bold', true],
+] as const;
+
 describe('pair-shaped runs', () => {
-  for (const [face, fromFile] of [
-    ['regular', false],
-    ['bold', false],
-    ['regular', true],
-    ['bold', true],
-  ] as const) {
+  for (const [face, fromFile] of FACES_AND_SOURCES) {
     it(`equal fontkit's runs for generated and typical strings (${face}${fromFile ? ', font data file' : ''})`, () => {
       const path = fontPaths()[face];
       const reference = parsedFont(path);
@@ -193,12 +196,7 @@ function scaledSummary(run: { glyphs: { id: number }[]; positions: Record<string
 
 describe("whole strings through the text cache's layout", () => {
   const words = [...TYPICAL, 'office', 'affluent', 'fjords', ' ', '', 'Ωμέγα', 'e\u0301', 'a\tb'];
-  for (const [face, fromFile] of [
-    ['regular', false],
-    ['bold', false],
-    ['regular', true],
-    ['bold', true],
-  ] as const) {
+  for (const [face, fromFile] of FACES_AND_SOURCES) {
     it(`equal pdfkit's own for generated strings with spaces, ligatures and other scripts (${face}${fromFile ? ', font data file' : ''})`, () => {
       useFontDataText(fromFile ? fontDataFileText() : null);
       try {

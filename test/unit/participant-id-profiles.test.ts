@@ -15,7 +15,8 @@ const HEADER = ['Dalībnieka ID', 'Aktivitāte', 'Sākuma datums', 'Dzimums', 'V
 // Each differs from its canonical form in one way canonicalisation undoes.
 const SPELLINGS = ['o-17', ' O-18 ', 'O-\u200b19', 'O\u00a0 20', 'Ｏ-２１', 'ab-c-22'];
 
-async function ingest(ids: readonly string[]) {
+/** A submission whose participant sheet holds `rows`, read as ingest reads it. */
+async function ingest(rows: string[][]) {
   const wb = await workbook({
     Projekts: [
       ['Projekta ID', 'lv-courses'],
@@ -23,7 +24,7 @@ async function ingest(ids: readonly string[]) {
     ],
     Izdevumi: [['Izmaksu kategorija', 'Summa periodā, EUR']],
     Rādītāji: [['Kods', 'Vērtība periodā']],
-    Dalībnieki: [HEADER, ...ids.map((id) => [id, 'language-course', '2025-07-01', 'sieviete', '18-60'])],
+    Dalībnieki: [HEADER, ...rows],
   });
   const ctx = { registry: testRegistry(), folder: 'lv-courses', today: '2026-01-01' };
   const result = parseSubmission(wb, { ...source(), version: 'v1', uploadedAt: '2025-12-01T00:00:00Z' }, ctx);
@@ -34,7 +35,7 @@ async function ingest(ids: readonly string[]) {
 describe('persons whose ID is not written in canonical form', () => {
   it('are counted in their gender and age bracket, not as not known', async () => {
     for (const id of SPELLINGS) expect(canonicalParticipantId(id), JSON.stringify(id)).not.toBe(id);
-    const submission = await ingest(SPELLINGS);
+    const submission = await ingest(SPELLINGS.map((id) => [id, 'language-course', '2025-07-01', 'sieviete', '18-60']));
     const derived = submission.derived.find((d) => d.code === 'O.2.3.1')!;
     expect(derived.participantIds).toEqual(SPELLINGS.map(canonicalParticipantId).sort());
     expect(Object.keys(submission.profiles).sort()).toEqual(derived.participantIds);
@@ -45,21 +46,10 @@ describe('persons whose ID is not written in canonical form', () => {
   });
 
   it('keep the profile of their first activity when the ID is written two ways', async () => {
-    const wb = await workbook({
-      Projekts: [
-        ['Projekta ID', 'lv-courses'],
-        ['Periods', '2025-Q3'],
-      ],
-      Izdevumi: [['Izmaksu kategorija', 'Summa periodā, EUR']],
-      Rādītāji: [['Kods', 'Vērtība periodā']],
-      Dalībnieki: [
-        HEADER,
-        ['O-30', 'civic-course', '2025-09-01', 'vīrietis', '>60'],
-        ['o-30', 'language-course', '2025-07-01', 'sieviete', '<18'],
-      ],
-    });
-    const ctx = { registry: testRegistry(), folder: 'lv-courses', today: '2026-01-01' };
-    const s = parseSubmission(wb, { ...source(), version: 'v1', uploadedAt: '2025-12-01T00:00:00Z' }, ctx).submission!;
+    const s = await ingest([
+      ['O-30', 'civic-course', '2025-09-01', 'vīrietis', '>60'],
+      ['o-30', 'language-course', '2025-07-01', 'sieviete', '<18'],
+    ]);
     expect(s.profiles).toEqual({ 'O-30': 'female/<18' });
   });
 });
