@@ -189,7 +189,7 @@ export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
       if (err instanceof AlreadyExistsError || err instanceof StoreError) throw err;
       throw new StoreError(`cannot write ${key}`, { cause: err });
     }
-    return { version: contentVersion(bytes) };
+    return { version: options.sha256?.slice(0, 32) ?? contentVersion(bytes) };
   }
 
   /**

@@ -39,7 +39,7 @@ async function putBlob(a: Archiver, sha256: string, bytes: Uint8Array): Promise<
   a.seen.add(sha256);
   const key = keys.blob(sha256);
   try {
-    await a.deps.store.put(key, bytes, { ifNoneMatch: true, contentType: 'application/octet-stream' });
+    await a.deps.store.put(key, bytes, { ifNoneMatch: true, contentType: 'application/octet-stream', sha256 });
     a.stored++;
     return;
   } catch (err) {

@@ -180,18 +180,19 @@ export async function planRevision(
 
 /** Put a report file once; an existing file must be the same bytes (a resumed run), never overwritten. */
 async function putOutput(deps: Deps, key: string, bytes: Uint8Array, contentType: string): Promise<ManifestOutput> {
+  const sha256 = sha256Hex(bytes);
   try {
-    await deps.store.put(key, bytes, { ifNoneMatch: true, contentType });
+    await deps.store.put(key, bytes, { ifNoneMatch: true, contentType, sha256 });
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
     const existing = await deps.store.get(key);
-    if (!existing || sha256Hex(existing.bytes) !== sha256Hex(bytes)) {
+    if (!existing || sha256Hex(existing.bytes) !== sha256) {
       throw new IntegrityError(`report ${key} exists with different content; an archived report is never overwritten`, {
         cause: err,
       });
     }
   }
-  return { key, sha256: sha256Hex(bytes), bytes: bytes.byteLength };
+  return { key, sha256, bytes: bytes.byteLength };
 }
 
 /**

@@ -103,17 +103,18 @@ function sourcesOf(submissions: readonly NormalisedSubmission[], model: Transmis
 }
 
 async function putOnce(deps: Deps, key: string, bytes: Uint8Array, contentType: string): Promise<ManifestOutput> {
+  const sha256 = sha256Hex(bytes);
   try {
-    await deps.store.put(key, bytes, { ifNoneMatch: true, contentType });
+    await deps.store.put(key, bytes, { ifNoneMatch: true, contentType, sha256 });
   } catch (err) {
     if (!(err instanceof AlreadyExistsError)) throw err;
     const existing = await deps.store.get(key);
-    if (!existing || sha256Hex(existing.bytes) !== sha256Hex(bytes))
+    if (!existing || sha256Hex(existing.bytes) !== sha256)
       throw new Error(`transmission ${key} exists with different content; an archived file is never overwritten`, {
         cause: err,
       });
   }
-  return { key, sha256: sha256Hex(bytes), bytes: bytes.byteLength };
+  return { key, sha256, bytes: bytes.byteLength };
 }
 
 /**

@@ -24,6 +24,11 @@ export interface PutOptions {
   /** Create only: fail with {@link AlreadyExistsError} when the key exists ("already exists" means "already done"). */
   ifNoneMatch?: boolean;
   contentType?: string;
+  /**
+   * The SHA-256 of `bytes` (hex), when the caller has it: a store whose version is the content's hash (the folder
+   * store) takes it rather than hashing the bytes again. Given only by code that computed it from these bytes.
+   */
+  sha256?: string;
 }
 
 /** The bucket (or a folder laid out like it). Keys are built in `keys.ts` only. */

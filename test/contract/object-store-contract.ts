@@ -1,6 +1,7 @@
 /**
  * The contract every ObjectStore adapter passes: the folder store here, the S3 adapter against an S3 server later.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AlreadyExistsError, type ObjectStore } from '../../functions/core/ports';
 
@@ -46,6 +47,22 @@ export function objectStoreContract(
       expect(text(got?.bytes)).toBe('hello');
       expect(got?.version).toBe(version);
       expect(got?.lastModified).toBeInstanceOf(Date);
+    });
+
+    it("gives a put told the bytes' SHA-256 the version a get reports, for create-only and plain puts", async () => {
+      const store = await makeStore();
+      for (const [key, content, ifNoneMatch] of [
+        ['reports/2025-Q3/r1/a.pdf', 'report', true],
+        ['state/b.json', '{"b":1}', false],
+        ['state/b.json', '{"b":2}', false],
+      ] as const) {
+        const body = bytes(content);
+        const sha256 = createHash('sha256').update(body).digest('hex');
+        const { version } = await store.put(key, body, { ifNoneMatch, sha256 });
+        const got = await store.get(key, version);
+        expect(text(got?.bytes), key).toBe(content);
+        expect(got?.version, key).toBe(version);
+      }
     });
 
     it('returns undefined for a missing key and for a version the key does not have', async () => {
