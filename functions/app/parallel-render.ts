@@ -33,8 +33,8 @@ export interface RenderedProgramme {
 /**
  * Work other than rendering that a pool's workers do, by name: what each is sent and what it answers. A worker
  * answers a task with the function of the same name in `render-worker.ts` (its `tasks` table); to add one, add its
- * entry here and there. A task may run in a context (a registry sent to each worker once, see
- * {@link RenderPool.openRegistry}).
+ * entry here and there. A task runs in a context (a registry sent to each worker once, see
+ * {@link RenderPool.openRegistry}) or, given `null`, in none.
  */
 export interface WorkerTasks {
   /** Read and check an uploaded submission workbook, as ingest would (`readSubmission`), against the context's registry. */
@@ -42,6 +42,8 @@ export interface WorkerTasks {
     input: { bytes: Uint8Array; source: SourceRef; ctx: Omit<SubmissionContext, 'registry'> };
     output: SubmissionReadResult;
   };
+  /** Zip a workbook's parts as `packStable` does (fflate's deflate: the same bytes on every thread and machine). */
+  packStable: { input: { entries: [string, Uint8Array][] }; output: Uint8Array };
 }
 
 export type TaskName = keyof WorkerTasks;
@@ -58,12 +60,29 @@ export type RenderRequest =
       submissions: NormalisedSubmission[];
       previousFigures: Manifest['figures'] | null;
     }
-  | { type: 'task'; job: number; context: number; task: TaskName; input: unknown };
+  | { type: 'task'; job: number; context: number | null; task: TaskName; input: unknown };
 
 /** Worker → calling thread. */
 export type RenderReply =
   | { job: number; ok: true; files: RenderedFile[]; programme?: Omit<RenderedProgramme, 'files'>; value?: unknown }
   | { job: number; ok: false; error: { name: string; message: string; stack?: string } };
+
+/**
+ * The buffers that can be moved to the calling thread rather than copied: those of the arrays that are the whole of
+ * a buffer no other array shares (a rendered file is a buffer of its own; anything else is copied as before).
+ */
+export function ownBuffers(arrays: readonly Uint8Array[]): ArrayBuffer[] {
+  const seen = new Set<ArrayBufferLike>();
+  const shared = new Set<ArrayBufferLike>();
+  for (const { buffer } of arrays) (seen.has(buffer) ? shared : seen).add(buffer);
+  const own: ArrayBuffer[] = [];
+  for (const bytes of arrays) {
+    const { buffer } = bytes;
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength;
+    if (whole && !shared.has(buffer) && buffer instanceof ArrayBuffer) own.push(buffer);
+  }
+  return own;
+}
 
 /** A project that failed in a worker; the worker's error is the `cause`. */
 export class ProjectRenderError extends Error {
@@ -104,6 +123,17 @@ export class RenderCancelledError extends Error {
 }
 
 /**
+ * A worker's young generation (where V8 makes new objects, collected by the fast scavenger). A report makes many
+ * short-lived objects (layout lines, operator strings, cell XML): with V8's default (about 48 MB: semi-spaces of
+ * 16 MB) they outlive a scavenge often enough to be copied and promoted, and a render spends a tenth of its time
+ * collecting. With 96 MB most die young; a worker's peak grows by at most the difference (see docs/performance.md).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 96;
+
+/** Jobs a worker holds at once: the one it renders and the next, so it never waits for this thread to send one. */
+const JOBS_PER_WORKER = 2;
+
+/**
  * Run from TypeScript sources (tsx, vitest), the worker is a `.ts` file that plain Node cannot load, and a worker
  * inherits no loader hooks registered through the API (the CLI's `bin/` does that): the worker then starts from a
  * small script that registers tsx first. Compiled to JavaScript, the worker file is started as it is.
@@ -113,14 +143,15 @@ function startWorker(): Worker {
     import.meta.url.endsWith('.ts') ? './render-worker.ts' : './render-worker.js',
     import.meta.url,
   );
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl);
+  const options = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, options);
   const bootstrap = [
     `import(${JSON.stringify(tsxApiUrl())})`,
     '.then((tsx) => { tsx.register(); return import(',
     JSON.stringify(workerUrl.href),
     '); })',
   ].join('');
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { ...options, eval: true });
 }
 
 /** tsx's ESM registration API (`tsx/esm/api`), resolved from this module. */
@@ -147,13 +178,15 @@ interface Slot {
   worker: Worker;
   /** Contexts this worker holds. */
   contexts: Set<number>;
-  job: Job | null;
+  /** Jobs sent to this worker and not answered, in the order sent (it renders them one at a time, in that order). */
+  jobs: Job[];
 }
 
 /**
  * Worker threads that render report files, started when work first waits for one (at most `size`) and kept until
- * {@link RenderPool.close}. Jobs run in the order they are asked for. A worker that dies fails the job it had; the
- * next job starts a new one.
+ * {@link RenderPool.close}. Jobs start in the order they are asked for. Each worker is sent its next job while it
+ * renders one, so that it does not wait for this thread (busy writing the last one's files) to send it. A worker
+ * that dies fails the jobs it had; the next job starts a new one.
  */
 export class RenderPool {
   private readonly slots: Slot[] = [];
@@ -229,7 +262,7 @@ export class RenderPool {
 
   /** Run a task (see {@link WorkerTasks}) on a worker, in `context`; a failure rejects with {@link WorkerTaskError}. */
   async run<T extends TaskName>(
-    context: number,
+    context: number | null,
     task: T,
     input: WorkerTasks[T]['input'],
   ): Promise<WorkerTasks[T]['output']> {
@@ -249,7 +282,7 @@ export class RenderPool {
 
   private submit(body: JobBody, fail: (cause: unknown) => Error) {
     if (this.closed) return Promise.reject(new Error('the render pool is closed'));
-    if (!this.contexts.has(body.context))
+    if (body.context !== null && !this.contexts.has(body.context))
       return Promise.reject(new Error(`render context ${body.context} is not open`));
     return new Promise<Extract<RenderReply, { ok: true }>>((resolve, reject) => {
       const id = this.nextId++;
@@ -260,35 +293,40 @@ export class RenderPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.job === null);
-      if (!slot) {
-        if (this.slots.length >= this.size) return;
-        slot = this.startSlot();
-      }
+      const slot = this.freeSlot();
+      if (!slot) return;
       const job = this.queue.shift()!;
       const { context } = job.request;
-      if (!slot.contexts.has(context)) {
+      if (context !== null && !slot.contexts.has(context)) {
         const { plan, registry } = this.contexts.get(context)!;
         slot.worker.postMessage({ type: 'context', context, plan, registry } satisfies RenderRequest);
         slot.contexts.add(context);
       }
-      slot.job = job;
+      slot.jobs.push(job);
       slot.worker.ref();
       slot.worker.postMessage(job.request);
     }
   }
 
+  /** An idle worker, else a new one while fewer than `size` run, else a busy one with room for its next job. */
+  private freeSlot(): Slot | undefined {
+    const idle = this.slots.find((s) => s.jobs.length === 0);
+    if (idle) return idle;
+    if (this.slots.length < this.size) return this.startSlot();
+    return this.slots.find((s) => s.jobs.length < JOBS_PER_WORKER);
+  }
+
   private startSlot(): Slot {
-    const slot: Slot = { worker: startWorker(), contexts: new Set(), job: null };
+    const slot: Slot = { worker: startWorker(), contexts: new Set(), jobs: [] };
     this.started++;
     this.slots.push(slot);
     // An idle worker does not keep the process alive (a pool left open must not hang the command); one at work does.
     slot.worker.unref();
     slot.worker.on('message', (reply: RenderReply) => {
-      const job = slot.job;
-      if (!job || job.id !== reply.job) return;
-      slot.job = null;
-      slot.worker.unref();
+      const index = slot.jobs.findIndex((j) => j.id === reply.job);
+      if (index < 0) return;
+      const [job] = slot.jobs.splice(index, 1) as [Job];
+      if (slot.jobs.length === 0) slot.worker.unref();
       if (reply.ok) job.resolve(reply);
       else job.reject(job.fail(Object.assign(new Error(reply.error.message), reply.error)));
       this.dispatch();
@@ -297,9 +335,7 @@ export class RenderPool {
       const index = this.slots.indexOf(slot);
       if (index < 0) return;
       this.slots.splice(index, 1);
-      const job = slot.job;
-      slot.job = null;
-      if (job) job.reject(job.fail(error));
+      for (const job of slot.jobs.splice(0)) job.reject(job.fail(error));
       if (!this.closed) this.dispatch();
     };
     slot.worker.on('error', lost);

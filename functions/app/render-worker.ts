@@ -6,27 +6,41 @@
 import { parentPort } from 'node:worker_threads';
 import type { Registry } from '../core/types';
 import { loadRenderers, renderProgrammeFiles, renderProjectFiles } from './generate';
-import type { RenderReply, RenderRequest, TaskName, WorkerTasks } from './parallel-render';
+import { ownBuffers, type RenderReply, type RenderRequest, type TaskName, type WorkerTasks } from './parallel-render';
 import type { RevisionPlan } from './revisions';
 
+if (!parentPort) throw new Error('render-worker.ts runs as a worker thread only');
 const port = parentPort;
-if (!port) throw new Error('render-worker.ts runs as a worker thread only');
-const contexts = new Map<number, { plan: RevisionPlan | null; registry: Registry }>();
+type Context = { plan: RevisionPlan | null; registry: Registry };
+const contexts = new Map<number, Context>();
 // A failed load is reported by the first job, which loads them again.
 loadRenderers().catch(() => {});
 
 /** The worker's side of each {@link WorkerTasks} entry: the same name, its input, the context's registry. */
 const tasks: {
-  [T in TaskName]: (input: WorkerTasks[T]['input'], registry: Registry) => Promise<WorkerTasks[T]['output']>;
+  [T in TaskName]: (
+    input: WorkerTasks[T]['input'],
+    registry: Registry | undefined,
+  ) => Promise<WorkerTasks[T]['output']>;
 } = {
   async readSubmission({ bytes, source, ctx }, registry) {
+    if (!registry) throw new Error('readSubmission runs in a context with a registry');
     const { readSubmission } = await import('../intake/read-submission');
     return readSubmission(bytes, source, { ...ctx, registry });
   },
+  async packStable({ entries }) {
+    const { packStable } = await import('../workbooks/deterministic-zip');
+    return packStable(entries);
+  },
 };
 
-async function run(request: Extract<RenderRequest, { job: number }>): Promise<RenderReply> {
-  const context = contexts.get(request.context);
+type JobRequest = Extract<RenderRequest, { job: number }>;
+
+async function run(request: JobRequest, context: Context | undefined): Promise<RenderReply> {
+  if (request.type === 'task' && request.context === null) {
+    const task = tasks[request.task] as (input: unknown, registry: undefined) => Promise<unknown>;
+    return { job: request.job, ok: true, files: [], value: await task(request.input, undefined) };
+  }
   if (!context) throw new Error(`render context ${request.context} was not sent to this worker`);
   const { plan, registry } = context;
   if (request.type === 'task') {
@@ -43,7 +57,28 @@ async function run(request: Extract<RenderRequest, { job: number }>): Promise<Re
   return { job: request.job, ok: true, files, programme: { completeness: programme.completeness, figures } };
 }
 
-port.on('message', async (request: RenderRequest) => {
+/** Run a job and post its reply; never rejects, so one job's failure cannot stop the jobs queued after it. */
+async function answer(request: JobRequest, context: Context | undefined): Promise<void> {
+  try {
+    const reply = await run(request, context);
+    const bytes = reply.ok ? reply.files.map((f) => f.bytes) : [];
+    if (reply.ok && reply.value instanceof Uint8Array) bytes.push(reply.value);
+    port.postMessage(reply, ownBuffers(bytes));
+  } catch (err) {
+    // The job failed, or its reply could not be posted (a value that cannot cross threads).
+    const error = err instanceof Error ? err : new Error(String(err));
+    port.postMessage({
+      job: request.job,
+      ok: false,
+      error: { name: error.name, message: error.message, stack: error.stack },
+    } satisfies RenderReply);
+  }
+}
+
+// Jobs arrive while one renders (the pool sends the next ahead); they render one at a time, in the order sent, each
+// with the context it was sent in.
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (request: RenderRequest) => {
   if (request.type === 'context') {
     contexts.set(request.context, { plan: request.plan, registry: request.registry });
     return;
@@ -52,12 +87,6 @@ port.on('message', async (request: RenderRequest) => {
     contexts.delete(request.context);
     return;
   }
-  let reply: RenderReply;
-  try {
-    reply = await run(request);
-  } catch (err) {
-    const error = err instanceof Error ? err : new Error(String(err));
-    reply = { job: request.job, ok: false, error: { name: error.name, message: error.message, stack: error.stack } };
-  }
-  port.postMessage(reply);
+  const context = request.context === null ? undefined : contexts.get(request.context);
+  queue = queue.then(() => answer(request, context));
 });

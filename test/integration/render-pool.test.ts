@@ -1,0 +1,98 @@
+/**
+ * The render pool's own mechanics (`app/parallel-render.ts`, issue 19), on real worker threads: a task that needs no
+ * registry, each worker holding its next job while it works on one, a worker lost with two jobs, and the bytes a
+ * worker hands back by moving its buffers. `parallel-render.test.ts` holds whole periods byte-identical to one thread.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownBuffers, RenderPool, WorkerTaskError } from '../../functions/app/parallel-render';
+import { packStable } from '../../functions/workbooks/deterministic-zip';
+import { mulberry32 } from '../../sample/sample-projects';
+
+let root: string;
+let pool: RenderPool;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pmif-render-pool-'));
+  pool = new RenderPool(2);
+});
+
+afterAll(async () => {
+  await pool?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+/** Generated workbook-like parts: folders, empty parts, repetitive XML and incompressible bytes. */
+function generatedParts(seed: number): [string, Uint8Array][] {
+  const random = mulberry32(seed);
+  const parts: [string, Uint8Array][] = [];
+  const count = 1 + Math.floor(random() * 8);
+  for (let i = 0; i < count; i++) {
+    const size = Math.floor(random() * 40_000);
+    const bytes = new Uint8Array(size);
+    const noisy = random() < 0.3;
+    for (let j = 0; j < size; j++) bytes[j] = noisy ? Math.floor(random() * 256) : 60 + ((j * 7) % 30);
+    const folder = ['xl/worksheets/', 'xl/', 'docProps/', ''][Math.floor(random() * 4)]!;
+    parts.push([`${folder}part${i}.xml`, bytes]);
+  }
+  return parts;
+}
+
+/** The pool's workers, reached for fault injection only. */
+const workersOf = (p: RenderPool) => (p as unknown as { slots: { worker: Worker }[] }).slots.map((s) => s.worker);
+
+describe('the render pool', () => {
+  it('zips parts on a worker, with no registry, to the same bytes as this thread', async () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const parts = generatedParts(seed);
+      const expected = packStable(parts);
+      const zipped = await pool.run(null, 'packStable', { entries: parts });
+      expect(zipped).toBeInstanceOf(Uint8Array);
+      expect(Buffer.compare(Buffer.from(zipped), Buffer.from(expected)), `seed ${seed}`).toBe(0);
+    }
+  });
+
+  it('fails both jobs a lost worker held, and runs the next on a new worker', { timeout: 60_000 }, async () => {
+    const single = new RenderPool(1);
+    try {
+      const parts = generatedParts(7);
+      const jobs = [1, 2, 3].map(() => single.run(null, 'packStable', { entries: parts }));
+      const settled = Promise.allSettled(jobs);
+      // The first two were sent to the one worker (it holds its next job); the third waits in the pool.
+      const [worker] = workersOf(single);
+      await worker!.terminate();
+      const [first, second, third] = await settled;
+      for (const lost of [first, second]) {
+        expect(lost?.status).toBe('rejected');
+        expect((lost as PromiseRejectedResult).reason).toBeInstanceOf(WorkerTaskError);
+        expect((lost as PromiseRejectedResult).reason.cause.message).toContain('a render worker stopped');
+      }
+      expect(third?.status).toBe('fulfilled');
+      expect(Buffer.compare((third as PromiseFulfilledResult<Uint8Array>).value, packStable(parts))).toBe(0);
+      expect(single.started).toBe(2);
+    } finally {
+      await single.close();
+    }
+  });
+});
+
+describe('ownBuffers: what a worker moves rather than copies', () => {
+  it('moves an array that is a whole buffer of its own, and copies views and shared buffers', () => {
+    const own = new Uint8Array(16);
+    const shared = new ArrayBuffer(32);
+    const a = new Uint8Array(shared);
+    const b = new Uint8Array(shared);
+    const whole = new Uint8Array(8);
+    const view = whole.subarray(2);
+    const pooled = Buffer.from('small'); // a slice of Node's shared allocation pool
+    expect(ownBuffers([own])).toEqual([own.buffer]);
+    expect(ownBuffers([a, b])).toEqual([]);
+    expect(ownBuffers([view])).toEqual([]);
+    expect(ownBuffers([pooled])).toEqual([]);
+    expect(ownBuffers([own, view, a, b])).toEqual([own.buffer]);
+    expect(ownBuffers([])).toEqual([]);
+  });
+});
