@@ -67,7 +67,11 @@ async function demo(started: number, pool: RenderPool | undefined, port: number)
   const rel = (p: string) => relative(repo, p) || '.';
 
   process.stdout.write(`Sample data → ${rel(sampleDir)}\n`);
-  const sample = await writeSampleData(sampleDir);
+  // The sample's workbooks are zipped on the workers, idle until the first upload is read.
+  const sample = await writeSampleData(
+    sampleDir,
+    pool ? { pack: (entries) => pool.run(null, 'packStable', { entries }) } : {},
+  );
   await place(join(sampleDir, sample.registry), join(bucket, keys.registryPrefix, basename(sample.registry)));
   for (const s of sample.submissions)
     await place(join(sampleDir, s.file), join(bucket, 'inbox', s.projectId, basename(s.file)));

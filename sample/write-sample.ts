@@ -4,6 +4,7 @@
  */
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Workbook } from 'exceljs';
 import { standardIndicators } from '../functions/core/catalogue';
 import type { IssueCode } from '../functions/core/issue-codes';
 import type { Severity } from '../functions/core/types';
@@ -14,6 +15,7 @@ import {
   type LaidOutSheet,
   layOutRegistryWorkbook,
   layOutSubmissionWorkbook,
+  workbookPartsStable,
   writeFormValues,
   writeTableRows,
   writeWorkbookBytes,
@@ -156,17 +158,35 @@ export function sampleSubmissionBytes(
   return writeWorkbookBytes(submissionWorkbook(content, catalogue, { sheets: [], columns: [] }).workbook);
 }
 
+/** Zips a workbook's parts as `packStable` does; `npm start` hands them to its worker threads. */
+export type PackParts = (parts: [string, Uint8Array][]) => Promise<Uint8Array>;
+
+export interface WriteSampleOptions {
+  /** Where the parts are zipped (by default on this thread, one workbook after another). */
+  pack?: PackParts;
+}
+
 /**
  * Write the sample programme under `outDir`: `registry/registry.xlsx`, `inbox/<projectId>/<period>.xlsx` for every
- * project and quarter (mtime = upload time), and `mistakes/<name>.xlsx` with the issues each must raise.
+ * project and quarter (mtime = upload time), and `mistakes/<name>.xlsx` with the issues each must raise. Each
+ * workbook's parts are made on this thread, one after another; with `options.pack` they are zipped (and the file
+ * written) while the next one is made.
  */
-export async function writeSampleData(outDir: string): Promise<SampleManifest> {
+export async function writeSampleData(outDir: string, options: WriteSampleOptions = {}): Promise<SampleManifest> {
   const data = buildSampleData();
   await mkdir(join(outDir, 'registry'), { recursive: true });
   await mkdir(join(outDir, 'mistakes'), { recursive: true });
+  const writes: Promise<void>[] = [];
+  const write = async (file: string, workbook: Workbook, uploadedAt: string) => {
+    if (!options.pack) return writeFileAt(outDir, file, await writeWorkbookBytes(workbook), uploadedAt);
+    const packed = options.pack(await workbookPartsStable(workbook));
+    const written = packed.then((bytes) => writeFileAt(outDir, file, bytes, uploadedAt));
+    written.catch(() => {}); // handled below, once every write has settled
+    writes.push(written);
+  };
 
   const registry = 'registry/registry.xlsx';
-  await writeFileAt(outDir, registry, await writeWorkbookBytes(registryWorkbook(data.registry)), REGISTRY_UPLOADED_AT);
+  await write(registry, registryWorkbook(data.registry), REGISTRY_UPLOADED_AT);
 
   const submissions: SampleManifest['submissions'] = [];
   for (const projectId of new Set(data.submissions.map((s) => s.content.projectId))) {
@@ -176,7 +196,7 @@ export async function writeSampleData(outDir: string): Promise<SampleManifest> {
     const { content } = submission;
     const file = `inbox/${content.projectId}/${content.period}.xlsx`;
     const { workbook } = submissionWorkbook(content, submission.catalogue, { sheets: [], columns: [] });
-    await writeFileAt(outDir, file, await writeWorkbookBytes(workbook), submission.uploadedAt);
+    await write(file, workbook, submission.uploadedAt);
     submissions.push({ file, projectId: content.projectId, period: content.period, uploadedAt: submission.uploadedAt });
   }
 
@@ -187,13 +207,16 @@ export async function writeSampleData(outDir: string): Promise<SampleManifest> {
       sheets: mistake.omitSheets,
       columns: mistake.omitColumns,
     });
-    await writeFileAt(outDir, file, await writeWorkbookBytes(laidOut.workbook), mistake.uploadedAt);
+    await write(file, laidOut.workbook, mistake.uploadedAt);
     mistakes.push({
       file,
       projectFolder: mistake.projectFolder,
       expected: mistake.planted.map((planted) => locate(laidOut.sheets, planted)),
     });
   }
+  // Every write settles before a failure is reported: nothing is written after this returns or throws.
+  const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   return { registry, submissions, mistakes };
 }
 

@@ -14,9 +14,10 @@ import {
   SUBMISSION_SHEETS,
   YES_NO_VALUES,
 } from '../core/workbook-schema';
+import { packStable } from './deterministic-zip';
 import { fitSheetLayout, LINE_POINTS, wrappedLines } from './fit-layout';
 import { shareCellStyles } from './share-styles';
-import { writeWorkbookStable } from './workbook-entries';
+import { workbookEntries } from './workbook-entries';
 
 /** Last row that carries drop-down lists. Bounded on purpose: whole-column validations make exceljs loads crawl. */
 export const TEMPLATE_LAST_ROW = 2000;
@@ -118,11 +119,19 @@ function createWorkbook(): ExcelJS.Workbook {
  * exceljs stamps the current time into the zip entries.
  */
 export async function writeWorkbookBytes(wb: ExcelJS.Workbook): Promise<Uint8Array> {
+  // The bytes re-packing exceljs's own zip gave, without writing that zip first.
+  return packStable(await workbookPartsStable(wb));
+}
+
+/**
+ * The parts {@link writeWorkbookBytes} zips (with `packStable`), for a caller that zips them elsewhere (`npm start`
+ * zips the sample's on its worker threads: the same function, so the same bytes).
+ */
+export async function workbookPartsStable(wb: ExcelJS.Workbook): Promise<[string, Uint8Array][]> {
   wb.created = FIXED_DOCUMENT_DATE;
   wb.modified = FIXED_DOCUMENT_DATE;
   shareCellStyles(wb);
-  // The bytes re-packing exceljs's own zip gave, without writing that zip first.
-  return writeWorkbookStable(wb);
+  return workbookEntries(wb);
 }
 
 const KIND_TEXT: Record<ColumnKind, Bilingual> = {

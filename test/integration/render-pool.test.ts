@@ -3,7 +3,8 @@
  * registry, each worker holding its next job while it works on one, a worker lost with two jobs, and the bytes a
  * worker hands back by moving its buffers. `parallel-render.test.ts` holds whole periods byte-identical to one thread.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownBuffers, RenderPool, WorkerTaskError } from '../../functions/app/parallel-render';
 import { packStable } from '../../functions/workbooks/deterministic-zip';
 import { mulberry32 } from '../../sample/sample-projects';
+import { writeSampleData } from '../../sample/write-sample';
 
 let root: string;
 let pool: RenderPool;
@@ -41,6 +43,21 @@ function generatedParts(seed: number): [string, Uint8Array][] {
   return parts;
 }
 
+async function tree(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out.set(
+      path.slice(dir.length),
+      createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex'),
+    );
+  }
+  return out;
+}
+
 /** The pool's workers, reached for fault injection only. */
 const workersOf = (p: RenderPool) => (p as unknown as { slots: { worker: Worker }[] }).slots.map((s) => s.worker);
 
@@ -53,6 +70,38 @@ describe('the render pool', () => {
       expect(zipped).toBeInstanceOf(Uint8Array);
       expect(Buffer.compare(Buffer.from(zipped), Buffer.from(expected)), `seed ${seed}`).toBe(0);
     }
+  });
+
+  it('writes the sample with its workbooks zipped on workers, byte for byte as on this thread', {
+    timeout: 120_000,
+  }, async () => {
+    const here = join(root, 'here');
+    const workers = join(root, 'workers');
+    const manifest = await writeSampleData(here);
+    let packed = 0;
+    const onWorkers = await writeSampleData(workers, {
+      pack: (entries) => {
+        packed++;
+        return pool.run(null, 'packStable', { entries });
+      },
+    });
+    expect(onWorkers).toEqual(manifest);
+    expect(packed).toBe(1 + manifest.submissions.length + manifest.mistakes.length);
+    const a = await tree(here);
+    expect(a.size).toBe(packed);
+    expect(await tree(workers)).toEqual(a);
+  });
+
+  it('rejects with a failed zip once every other has settled, writing no workbook of its own', async () => {
+    const dir = join(root, 'failing');
+    const run = writeSampleData(dir, {
+      pack: async () => {
+        throw new Error('disk full');
+      },
+    });
+    await expect(run).rejects.toThrow('disk full');
+    const written = await readdir(dir, { recursive: true, withFileTypes: true });
+    expect(written.filter((e) => e.isFile())).toEqual([]);
   });
 
   it('fails both jobs a lost worker held, and runs the next on a new worker', { timeout: 60_000 }, async () => {
