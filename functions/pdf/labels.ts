@@ -147,6 +147,14 @@ export function moreRanges(lang: Lang, count: string, n: number): string {
   return `un vēl ${count} ${one ? 'diapazons' : 'diapazoni'} (XLSX lapā „Izcelsme”)`;
 }
 
+/** After the projects a cover box names: how many more there are, and where every project is listed. */
+export function moreProjects(lang: Lang, count: string): string {
+  const table = label(lang, 'projectsStatuses');
+  return lang === 'lv'
+    ? `… un vēl ${count} (visi — tabulā „${table}”)`
+    : `… and ${count} more (all in the table “${table}”)`;
+}
+
 /** Where the cell-level lineage is, under the compact appendix. */
 export function lineageWhere(lang: Lang, cells: string): string {
   return lang === 'lv'

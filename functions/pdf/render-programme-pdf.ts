@@ -10,6 +10,7 @@ import {
   formatDate,
   formatDateTime,
   formatMoney,
+  formatNumber,
   formatPercent,
   formatPeriodLabel,
   formatQuantity,
@@ -27,7 +28,7 @@ import type { Lang } from '../core/types';
 import { drawFacts, drawKpis } from './blocks';
 import { drawBreakdowns } from './breakdown-section';
 import { ReportCanvas } from './document';
-import { changeFigureLabel, label, pick, statusLabel, submissionLabel } from './labels';
+import { changeFigureLabel, label, moreProjects, pick, statusLabel, submissionLabel } from './labels';
 import { type CellContent, drawTable, type TableOptions, tableKeepHeight } from './table';
 import { COLOURS, SIZES, SUBMISSION_COLOURS } from './theme';
 
@@ -113,10 +114,15 @@ function drawCover(canvas: ReportCanvas, model: ProgrammeReportModel): void {
   // Completeness: how many projects submitted on time, late, or not at all — and which.
   canvas.sectionTitle(label(lang, 'completeness'), 90);
   const titles = new Map(model.projects.map((p) => [p.id, p.title]));
-  const names = (ids: string[]): string =>
-    ids.length === 0
-      ? label(lang, 'none')
-      : ids.map((id) => `• ${titles.has(id) ? `${titles.get(id)} (${id})` : id}`).join('\n');
+  const names = (ids: string[]): string => {
+    if (ids.length === 0) return label(lang, 'none');
+    // A box is a third of the page wide: a long list would run past the page, and the table lists every project.
+    const shown = ids.length > COVER_PROJECTS ? ids.slice(0, COVER_PROJECTS - 1) : ids;
+    const lines = shown.map((id) => `• ${titles.has(id) ? `${titles.get(id)} (${id})` : id}`);
+    const rest = ids.length - shown.length;
+    if (rest > 0) lines.push(moreProjects(lang, formatNumber(rest, lang)));
+    return lines.join('\n');
+  };
   const { onTime, late, missing } = model.completeness;
   drawKpis(canvas, [
     { caption: submissionLabel(lang, 'on-time'), value: String(onTime.length), note: names(onTime) },
@@ -135,6 +141,9 @@ function drawCover(canvas: ReportCanvas, model: ProgrammeReportModel): void {
     { caption: `${label(lang, 'nationalShare')}, EUR`, value: formatAmount(finance.nationalShare, lang) },
   ]);
 }
+
+/** The most projects a cover box names; past it, the first ones and how many more (all fit in one page's box). */
+export const COVER_PROJECTS = 10;
 
 function countCell(count: number, status: IndicatorStatus): CellContent {
   // Zeros recede so the non-zero counts stand out in their status colour.

@@ -8,7 +8,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatAmount, formatPercent, formatQuantity } from '../../functions/core/format';
 import { STATUS_LABELS, STATUSES } from '../../functions/core/report-types';
-import { renderProgrammePdf } from '../../functions/pdf/render-programme-pdf';
+import { COVER_PROJECTS, renderProgrammePdf } from '../../functions/pdf/render-programme-pdf';
 import { renderProjectPdf } from '../../functions/pdf/render-project-pdf';
 import { sampleProgrammeReport, sampleProjectReport } from '../fixtures/report-models';
 
@@ -260,6 +260,68 @@ describe('renderProgrammePdf', () => {
     expect(en.all).toContain('Corrected report — changes');
     expect(en.all).toContain('Programme summary');
     expect(en.pages[0]).toContain(`Page 1 of ${en.pages.length}`);
+  });
+
+  it('names at most COVER_PROJECTS projects in a cover box, says how many more, and keeps every box on its page', {
+    timeout: 60_000,
+  }, async () => {
+    const base = sampleProgrammeReport();
+    const statuses = ['on-time', 'late', 'missing'] as const;
+    // Each box at, one under and one over the limit, and a programme far past it.
+    for (const counts of [
+      [COVER_PROJECTS, COVER_PROJECTS - 1, COVER_PROJECTS + 1],
+      [400, 60, 0],
+    ]) {
+      const projects = statuses.flatMap((submission, s) =>
+        Array.from({ length: counts[s]! }, (_, i) => ({
+          ...base.projects[i % base.projects.length]!,
+          id: `${'abc'[s]}${String(i + 1).padStart(3, '0')}`,
+          submission,
+        })),
+      );
+      const ids = (status: (typeof statuses)[number]) =>
+        projects.filter((p) => p.submission === status).map((p) => p.id);
+      const model = sampleProgrammeReport({
+        projects,
+        completeness: { onTime: ids('on-time'), late: ids('late'), missing: ids('missing') },
+      });
+      for (const lang of ['lv', 'en'] as const) {
+        const bytes = await renderProgrammePdf(model, lang);
+        const pdf = await getDocumentProxy(bytes.slice());
+        // The cover is the pages before the projects table's heading.
+        const { pages } = await extract(bytes);
+        const title = lang === 'lv' ? 'Projekti un rādītāju statusi' : 'Projects and indicator statuses';
+        // The heading followed by the table's first column header (the cover's boxes name it in quotes).
+        const heading = `${title} ${lang === 'lv' ? 'Projekts' : 'Project'}`;
+        const tablePage = pages.findIndex((p) => p.includes(heading));
+        expect(tablePage, `${counts} ${lang}`).toBeGreaterThanOrEqual(0);
+        const cover = pages.slice(0, tablePage).join(' ');
+        statuses.forEach((status, s) => {
+          const n = counts[s]!;
+          const named = ids(status).filter((id) => cover.includes(`(${id})`));
+          const more = n - (COVER_PROJECTS - 1);
+          expect(named.length, `${status} ${counts} ${lang}`).toBe(n > COVER_PROJECTS ? COVER_PROJECTS - 1 : n);
+          const moreText =
+            lang === 'lv'
+              ? `… un vēl ${more} (visi — tabulā „${title}”)`
+              : `… and ${more} more (all in the table “${title}”)`;
+          expect(cover.includes(moreText), `${status} ${counts} ${lang}`).toBe(n > COVER_PROJECTS);
+        });
+        // Every project is in the table, and no text is drawn off its page.
+        const table = pages.slice(tablePage).join(' ');
+        for (const p of projects) expect(table).toContain(p.id);
+        for (let i = 1; i <= pdf.numPages; i++) {
+          const page = await pdf.getPage(i);
+          const [, , , height] = page.view;
+          for (const item of (await page.getTextContent()).items) {
+            if (!('transform' in item) || item.str.trim() === '') continue;
+            const y = item.transform[5] as number;
+            expect(y, `page ${i} “${item.str}” ${counts} ${lang}`).toBeGreaterThan(0);
+            expect(y).toBeLessThan(height!);
+          }
+        }
+      }
+    }
   });
 
   it('gives byte-identical output for the same model', async () => {
