@@ -1,8 +1,13 @@
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readXlsx } from '../../functions/intake/read-xlsx';
-import { deflateEntry, packDeterministic, repackDeterministic } from '../../functions/workbooks/deterministic-zip';
+import {
+  deflateEntry,
+  packDeterministic,
+  repackDeterministic,
+  reportDeflateStream,
+} from '../../functions/workbooks/deterministic-zip';
 import { mulberry32 } from '../../sample/sample-projects';
 
 /** A zip as exceljs writes one: the entries stored, each stamped with a different "now". */
@@ -85,5 +90,30 @@ describe('deflateEntry', () => {
         true,
       );
     }
+  });
+
+  it('deflates through one reused zlib stream on this Node, each part as a new stream would, in any order', () => {
+    expect(reportDeflateStream()).toBe('reused');
+    const rng = mulberry32(11);
+    // Incompressible parts deflate to more than they hold, and past the stream's first output buffer (64 KiB).
+    const noise = (size: number) => new Uint8Array(size).map(() => Math.floor(rng() * 256));
+    const xml = (rows: number) =>
+      new TextEncoder().encode(
+        Array.from({ length: rows }, (_, i) => `<row r="${i}"><c r="B${i}" t="s"><v>${i % 97}</v></c></row>`).join(''),
+      );
+    const parts = [noise(70_000), xml(3), new Uint8Array(0), noise(300_000), xml(20_000), noise(10), xml(1)];
+    for (let n = 0; n < 12; n++)
+      parts.push(rng() < 0.5 ? noise(Math.floor(rng() * 150_000)) : xml(Math.floor(rng() * 9000)));
+    for (const data of parts) {
+      const { packed, size, crc } = deflateEntry(data);
+      expect(Buffer.from(packed).equals(deflateRawSync(data, { level: 2 })), `${data.byteLength} bytes`).toBe(true);
+      expect(size).toBe(data.byteLength);
+      expect(crc).toBe(crc32(data));
+    }
+    // The part deflated last is not overwritten by the next one.
+    const first = deflateEntry(parts[0]!).packed;
+    const copy = Buffer.from(first);
+    deflateEntry(parts[3]!);
+    expect(Buffer.from(first).equals(copy)).toBe(true);
   });
 });
