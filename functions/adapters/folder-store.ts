@@ -130,6 +130,7 @@ export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
     const path = this.path(key);
     let bytes: Uint8Array;
     let mtime: Date;
+    let current: string;
     try {
       const fd = openSync(path, 'r');
       try {
@@ -138,6 +139,8 @@ export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
         const content = readFileSync(fd);
         bytes = new Uint8Array(content.buffer, content.byteOffset, content.byteLength);
         mtime = info.mtime;
+        // The same file read again (a run reads each record once per period): its hash is remembered.
+        current = this.versionOf(path, info, () => bytes);
       } finally {
         closeSync(fd);
       }
@@ -146,7 +149,6 @@ export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
         return undefined;
       throw new StoreError(`cannot read ${key}`, { cause: err });
     }
-    const current = contentVersion(bytes);
     if (version !== undefined && version !== current) return undefined;
     return { key, bytes, version: current, lastModified: mtime };
   }
@@ -224,14 +226,22 @@ export class FolderStore implements ObjectStore, ArchiveControl, ObjectPurger {
     return tmp;
   }
 
-  /** Content hashes cost a read; remember them while the file is unchanged. */
+  /**
+   * Content hashes cost a read and a hash; remember them while the file is unchanged: the same inode, size,
+   * modification and change times (this store never writes a file in place: every write is a new file put in place
+   * by link or rename, so another inode; the change time catches anything else that wrote to it).
+   */
   private readonly versions = new Map<string, { stamp: string; version: string }>();
 
-  private versionOf(path: string, info: { mtimeMs: number; size: number; ino: number }): string {
-    const stamp = `${info.mtimeMs}:${info.size}:${info.ino}`;
+  private versionOf(
+    path: string,
+    info: { mtimeMs: number; ctimeMs: number; size: number; ino: number },
+    read: () => Uint8Array = () => readFileSync(path),
+  ): string {
+    const stamp = `${info.mtimeMs}:${info.ctimeMs}:${info.size}:${info.ino}`;
     const cached = this.versions.get(path);
     if (cached?.stamp === stamp) return cached.version;
-    const version = contentVersion(readFileSync(path));
+    const version = contentVersion(read());
     this.versions.set(path, { stamp, version });
     return version;
   }

@@ -1,3 +1,4 @@
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,24 @@ describe('FolderStore specifics', () => {
     for (const key of ['../evil.json', '/etc/passwd', 'inbox//x.xlsx', 'inbox/./x.xlsx']) {
       await expect(store.put(key, new Uint8Array([1]))).rejects.toBeInstanceOf(StoreError);
     }
+  });
+
+  it('sees a file changed in place, even with its size and modification time kept, in get and list', async () => {
+    const store = await freshStore();
+    const key = 'submissions/2025-Q3/p/record.json';
+    const first = await store.put(key, new TextEncoder().encode('{"a":1}'));
+    expect((await store.get(key))?.version).toBe(first.version);
+    expect((await store.list('submissions/')).map((o) => o.version)).toEqual([first.version]);
+    const path = join(store.root, ...key.split('/'));
+    const before = statSync(path);
+    // Another program rewrites the file in place: same inode, same size, its modification time put back.
+    writeFileSync(path, '{"a":2}');
+    utimesSync(path, before.atime, before.mtime);
+    const got = await store.get(key);
+    expect(new TextDecoder().decode(got?.bytes)).toBe('{"a":2}');
+    expect(got?.version).not.toBe(first.version);
+    expect((await store.list('submissions/')).map((o) => o.version)).toEqual([got?.version]);
+    expect(await store.get(key, first.version)).toBeUndefined();
   });
 
   it('leaves no temporary files behind after create-only races', async () => {
