@@ -5,7 +5,8 @@
  * revoke drops it, ending every link it signed.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { LinkKeys } from '../core/ports';
 import { MIN_SECRET_BYTES, type SigningKeyRing, signingKey } from '../core/signed-link';
@@ -87,9 +88,10 @@ export class KeyFileLinkKeys implements LinkKeys {
     return ring;
   }
 
+  /** A synchronous stat: a run asks for every link it signs, and a thread-pool round trip cost more than the stat. */
   private async identity(): Promise<string | null> {
     try {
-      const s = await stat(this.path, { bigint: true });
+      const s = statSync(this.path, { bigint: true });
       return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
     } catch {
       return null;
