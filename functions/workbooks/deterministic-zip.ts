@@ -93,16 +93,58 @@ export function deflateEntry(data: Uint8Array): DeflatedEntry {
 }
 
 /**
+ * A sheet as {@link deflateEntry} would hold it, deflated as two streams one after the other: its first `split`
+ * bytes (the rows) flushed to a byte boundary without a last block, then the rest (page setup, header and footer)
+ * as a stream of its own, which a reader inflates as one stream. The two editions of a report write the same rows
+ * (the lineage sheet, most of a workbook's bytes) and differ in the page header and the labels after them: the
+ * rows deflated for one edition are kept, by content, and reused for the other. Deterministic: kept or not, the
+ * rows deflate to the same bytes. Only rows of {@link SPLIT_MIN_BYTES} or more are split (and kept).
+ */
+export function deflateSheet(data: Uint8Array, split: number): DeflatedEntry {
+  if (split < SPLIT_MIN_BYTES || split > data.byteLength) return deflateEntry(data);
+  const head = data.subarray(0, split);
+  const tail = data.subarray(split);
+  const kept = keptHead(head);
+  const packedTail = deflateReport(tail);
+  const packed = new Uint8Array(kept.packed.byteLength + packedTail.byteLength);
+  packed.set(kept.packed, 0);
+  packed.set(packedTail, kept.packed.byteLength);
+  return { crc: crc32(tail, kept.crc), size: data.byteLength, packed };
+}
+
+/** Below this, a sheet's rows are deflated with the rest of it: small sheets gain nothing from being kept. */
+export const SPLIT_MIN_BYTES = 32 * 1024;
+
+/** Sheet rows deflated lately, newest last; a few, and at most {@link KEPT_HEAD_BYTES} of rows in all. */
+const keptHeads: { head: Buffer; crc: number; packed: Uint8Array }[] = [];
+const KEPT_HEADS = 4;
+const KEPT_HEAD_BYTES = 16 * 1024 * 1024;
+
+function keptHead(head: Uint8Array): { crc: number; packed: Uint8Array } {
+  for (const kept of keptHeads) if (kept.head.equals(head)) return kept;
+  const entry = {
+    head: Buffer.from(head),
+    crc: crc32(head),
+    packed: deflateReport(head, constants.Z_SYNC_FLUSH),
+  };
+  keptHeads.push(entry);
+  let bytes = keptHeads.reduce((sum, kept) => sum + kept.head.byteLength, 0);
+  while (keptHeads.length > KEPT_HEADS || (bytes > KEPT_HEAD_BYTES && keptHeads.length > 1))
+    bytes -= keptHeads.shift()!.head.byteLength;
+  return entry;
+}
+
+/**
  * Raw deflate at the report level, through one zlib stream per thread, reset after each entry: `deflateRawSync`
  * makes a stream (a JavaScript object and some 270 KB of zlib state, counted against the collector) and closes it
  * for every part, about a tenth of a report's deflate time and more of its garbage. A reset stream writes the same
  * bytes as a new one (zlib's `deflateReset`), which {@link ReusedDeflate} checks once before it is trusted.
  */
-function deflateReport(data: Uint8Array): Uint8Array {
+function deflateReport(data: Uint8Array, flush: number = constants.Z_FINISH): Uint8Array {
   reusedDeflate ??= ReusedDeflate.open();
   if (reusedDeflate !== false) {
     try {
-      return reusedDeflate.deflate(data);
+      return reusedDeflate.deflate(data, flush);
     } catch (error) {
       // A stream zlib gave up on is closed: the next part gets a new one.
       if (reusedDeflate.closed) reusedDeflate = undefined;
@@ -112,7 +154,7 @@ function deflateReport(data: Uint8Array): Uint8Array {
   // zlib's output does not depend on the size of the buffer it is written into: a small part gets a buffer about
   // the size it deflates to instead of the default 16 KiB (measured: a third less time for a 3 KB part).
   const chunkSize = Math.min(Math.max(1024, data.byteLength >> 2), 16 * 1024);
-  return deflateRawSync(data, { level: REPORT_DEFLATE_LEVEL, chunkSize });
+  return deflateRawSync(data, { level: REPORT_DEFLATE_LEVEL, chunkSize, finishFlush: flush });
 }
 
 /** How this thread deflates report parts: through its one reused stream, or a new stream for each part. */
@@ -177,21 +219,24 @@ class ReusedDeflate {
     }
   }
 
-  /** `data` deflated to the end of a raw deflate stream, in a buffer of its own. */
-  deflate(data: Uint8Array): Uint8Array {
+  /**
+   * `data` deflated as one raw deflate stream, in a buffer of its own: to its end (`Z_FINISH`), or (`Z_SYNC_FLUSH`)
+   * to a byte boundary without a last block, for a stream that another one continues.
+   */
+  deflate(data: Uint8Array, flush: number = constants.Z_FINISH): Uint8Array {
     let inOff = 0;
     let inLen = data.byteLength;
     let outOff = 0;
     try {
       for (;;) {
-        this.handle.writeSync(constants.Z_FINISH, data, inOff, inLen, this.out, outOff, this.out.length - outOff);
+        this.handle.writeSync(flush, data, inOff, inLen, this.out, outOff, this.out.length - outOff);
         if (this.closed) throw new Error('zlib failed to deflate a workbook part');
         const outLeft = this.state[0]!;
         const inLeft = this.state[1]!;
         outOff = this.out.length - outLeft;
         inOff += inLen - inLeft;
         inLen = inLeft;
-        // Room left in the output means zlib has finished the stream.
+        // Room left in the output means zlib has finished the stream (or the flush).
         if (outLeft > 0) break;
         const larger = Buffer.allocUnsafe(2 * this.out.length);
         this.out.copy(larger, 0, 0, outOff);

@@ -20,7 +20,7 @@ import {
   XmlBytes,
   xmlEscape,
 } from './bulk-rows';
-import { type DeflatedEntry, deflateEntry, packDeflated } from './deterministic-zip';
+import { type DeflatedEntry, deflateEntry, deflateSheet, packDeflated } from './deterministic-zip';
 import { DEFAULT_COLUMN_WIDTH } from './fit-layout';
 import type { PlainCell, PlainRow, PlainSheet, PlainWorkbook } from './plain-workbook';
 import { StyleTable } from './style-table';
@@ -33,7 +33,10 @@ const PACKAGE_RELS_NS = 'http://schemas.openxmlformats.org/package/2006/relation
 /** exceljs writes a column whose width is its own default (9) as no column at all. */
 const EXCELJS_DEFAULT_WIDTH = 9;
 
-/** The workbook as deterministic XLSX bytes, zipped as `packEntries` zips exceljs's parts. */
+/**
+ * The workbook as deterministic XLSX bytes, zipped as `packEntries` zips exceljs's parts, except that a large sheet's
+ * rows and the rest of it are deflated as two streams one after the other (`deflateSheet`): the same parts.
+ */
 export function writePlainWorkbook(workbook: PlainWorkbook): Uint8Array {
   return packDeflated(
     plainWorkbookParts(workbook).map(([name, part]) => {
@@ -95,8 +98,8 @@ export function plainWorkbookParts(workbook: PlainWorkbook): [string, string | D
   const sheetParts = workbook.sheets.map((sheet) => prepareSheet(sheet, tables, styles, styleIds));
   const sheets = workbook.sheets.map((sheet, i) => {
     sheetBytes.reset();
-    writeSheet(sheet, sheetParts[i]!, tables, styleIds, sheetBytes);
-    return deflateEntry(sheetBytes.bytes);
+    const rowsEnd = writeSheet(sheet, sheetParts[i]!, tables, styleIds, sheetBytes);
+    return deflateSheet(sheetBytes.bytes, rowsEnd);
   });
   const hasStrings = strings.count > 0;
   const parts: [string, string | DeflatedEntry][] = [
@@ -220,6 +223,8 @@ const SHEET_FORMAT =
 
 /**
  * A sheet's XML, written into `out`: up to the table's data rows, the data rows (`writeBulkRows`), the rest.
+ * @returns where the rows end (after `</sheetData>`): what comes after (the filter, conditional formats, page
+ * setup, header and footer) differs between a report's editions more often than the rows do (`deflateSheet`).
  */
 function writeSheet(
   sheet: PlainSheet,
@@ -227,7 +232,7 @@ function writeSheet(
   tables: WriteTables,
   styleIds: CellStyleIds,
   out: XmlBytes,
-): void {
+): number {
   const { options } = sheet;
   const bulk = sheet.bulkRows;
   const rows = prepared.rows;
@@ -249,15 +254,17 @@ function writeSheet(
     const widths = bulk.widths.map((_, i) => sheet.columnWidths[i] ?? DEFAULT_COLUMN_WIDTH);
     writeBulkRows(bulk, widths, tables, out, styleIds);
   }
+  out.text(`${rows.slice(2).join('')}</sheetData>`);
+  const rowsEnd = out.length;
   out.text(
-    `${rows.slice(2).join('')}</sheetData>` +
-      (filter ? `<autoFilter ref="${xmlEscape(filterRef(filter))}"/>` : '') +
+    (filter ? `<autoFilter ref="${xmlEscape(filterRef(filter))}"/>` : '') +
       prepared.conditionalFormats +
       `<pageMargins left="${margins.left}" right="${margins.right}" top="${margins.top}" bottom="${margins.bottom}" header="${margins.header}" footer="${margins.footer}"/>` +
       `<pageSetup paperSize="${setup.paperSize}" orientation="${setup.orientation}" horizontalDpi="4294967295" verticalDpi="4294967295" scale="100" fitToWidth="${setup.fitToWidth}" fitToHeight="${setup.fitToHeight}"/>` +
       headerFooterXml(options.headerFooter) +
       '</worksheet>',
   );
+  return rowsEnd;
 }
 
 /** An autofilter's range, as exceljs writes each form of it. */

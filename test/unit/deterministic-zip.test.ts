@@ -1,12 +1,14 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { readXlsx } from '../../functions/intake/read-xlsx';
 import {
   deflateEntry,
+  deflateSheet,
   packDeterministic,
   repackDeterministic,
   reportDeflateStream,
+  SPLIT_MIN_BYTES,
 } from '../../functions/workbooks/deterministic-zip';
 import { mulberry32 } from '../../sample/sample-projects';
 
@@ -115,5 +117,66 @@ describe('deflateEntry', () => {
     const copy = Buffer.from(first);
     deflateEntry(parts[3]!);
     expect(Buffer.from(first).equals(copy)).toBe(true);
+  });
+});
+
+describe("deflateSheet (a large sheet's rows deflated apart from the rest, and kept for the other edition)", () => {
+  const rng = mulberry32(21);
+  /** Sheet-like XML of about `size` bytes, with some Latvian text and noise. */
+  const sheetXml = (size: number, salt: number) =>
+    new TextEncoder().encode(
+      Array.from({ length: Math.ceil(size / 45) }, (_, i) =>
+        rng() < 0.1
+          ? `<c><v>${Math.floor(rng() * 1e9) + salt}</v></c>`
+          : `<c r="A${i}" s="3" t="s"><v>${i % 50}</v></c>ā`,
+      )
+        .join('')
+        .slice(0, size),
+    );
+  const concat = (a: Uint8Array, b: Uint8Array) => {
+    const out = new Uint8Array(a.byteLength + b.byteLength);
+    out.set(a, 0);
+    out.set(b, a.byteLength);
+    return out;
+  };
+
+  it('holds the whole sheet: it inflates as one stream to the same bytes, with the CRC and size of the whole', () => {
+    const heads = [0, 1, SPLIT_MIN_BYTES - 1, SPLIT_MIN_BYTES, SPLIT_MIN_BYTES + 1, 100_000, 400_000];
+    for (const headSize of heads) {
+      for (const tailSize of [0, 1, 700, 70_000]) {
+        const data = concat(sheetXml(headSize, 1), sheetXml(tailSize, 2));
+        const entry = deflateSheet(data, headSize);
+        const label = `${headSize} + ${tailSize} bytes`;
+        expect(Buffer.from(inflateRawSync(entry.packed)).equals(Buffer.from(data)), label).toBe(true);
+        expect(entry.size, label).toBe(data.byteLength);
+        expect(entry.crc, label).toBe(crc32(data));
+        // Small rows are not split: the bytes deflateEntry gives.
+        if (headSize < SPLIT_MIN_BYTES)
+          expect(Buffer.from(entry.packed).equals(Buffer.from(deflateEntry(data).packed)), label).toBe(true);
+      }
+    }
+  });
+
+  it('gives the same bytes for the same sheet whether its rows were kept or deflated again', () => {
+    const head = sheetXml(120_000, 3);
+    const sheet = concat(head, sheetXml(2000, 4));
+    const first = Buffer.from(deflateSheet(sheet, head.byteLength).packed);
+    expect(Buffer.from(deflateSheet(sheet, head.byteLength).packed).equals(first)).toBe(true);
+    // Other sheets' rows push these out of the few kept.
+    for (let i = 0; i < 6; i++) deflateSheet(sheetXml(50_000, 10 + i), 40_000);
+    expect(Buffer.from(deflateSheet(sheet, head.byteLength).packed).equals(first)).toBe(true);
+  });
+
+  it('deflates the rows two editions share once: both sheets begin with the same deflated rows', () => {
+    const head = sheetXml(200_000, 5);
+    const lv = concat(head, new TextEncoder().encode('<headerFooter><oddHeader>PMIF projekta pārskats</oddHeader>'));
+    const en = concat(head, new TextEncoder().encode('<headerFooter><oddHeader>AMIF project report</oddHeader>'));
+    const a = deflateSheet(lv, head.byteLength);
+    const b = deflateSheet(en, head.byteLength);
+    const rows = deflateRawSync(head, { level: 2, finishFlush: constants.Z_SYNC_FLUSH });
+    expect(Buffer.from(a.packed.subarray(0, rows.byteLength)).equals(rows)).toBe(true);
+    expect(Buffer.from(b.packed.subarray(0, rows.byteLength)).equals(rows)).toBe(true);
+    expect(Buffer.from(inflateRawSync(a.packed)).equals(Buffer.from(lv))).toBe(true);
+    expect(Buffer.from(inflateRawSync(b.packed)).equals(Buffer.from(en))).toBe(true);
   });
 });

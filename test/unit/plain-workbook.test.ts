@@ -20,6 +20,8 @@ import type {
 } from '../../functions/core/report-types';
 import { STATUSES } from '../../functions/core/report-types';
 import { AGE_BRACKETS, GENDERS, type Lang } from '../../functions/core/types';
+import { readXlsx } from '../../functions/intake/read-xlsx';
+import { SPLIT_MIN_BYTES } from '../../functions/workbooks/deterministic-zip';
 import { renderProgrammeXlsx, renderProjectXlsx } from '../../functions/workbooks/write-report-xlsx';
 import { mulberry32 } from '../../sample/sample-projects';
 import { HOSTILE_TEXTS, programmeModel, projectModel } from '../fixtures/xlsx-report-models';
@@ -75,7 +77,7 @@ function indicator(rng: Rng, base: IndicatorRow, i: number): IndicatorRow {
 }
 
 /** A project report of generated size and content; seed 0 is the empty one. */
-function generatedProject(seed: number): ProjectReportModel {
+function generatedProject(seed: number, lineageRows?: number): ProjectReportModel {
   const rng = mulberry32(seed);
   const base = projectModel();
   const size = seed === 0 ? 0 : 1 + Math.floor(rng() * 30);
@@ -106,7 +108,7 @@ function generatedProject(seed: number): ProjectReportModel {
       message: { lv: pick(rng, TEXTS), en: pick(rng, TEXTS) },
       ...(rng() < 0.5 ? { sheet: undefined, cell: undefined } : {}),
     })),
-    lineage: Array.from({ length: size * 7 }, (_, i) => ({
+    lineage: Array.from({ length: lineageRows ?? size * 7 }, (_, i) => ({
       ...lineageTemplate,
       figure: rng() < 0.7 ? `O.${i % 5}` : pick(rng, TEXTS),
       ...(rng() < 0.1 ? { superseded: true as const } : {}),
@@ -238,6 +240,22 @@ describe('plain report workbook against exceljs', () => {
         await renderProgrammeXlsx(model, lang, 'exceljs'),
         await renderProgrammeXlsx(model, lang, 'plain'),
       );
+    }
+  });
+
+  it('a lineage sheet large enough for its rows to be deflated apart (and kept for the other edition) reads back alike, in both editions and in our reader', async () => {
+    const project = generatedProject(5, 900);
+    for (const lang of LANGS) {
+      const plain = await renderProjectXlsx(project, lang);
+      const lineage = parts(plain).find(([name]) => name === 'xl/worksheets/sheet5.xml')![1];
+      expect(lineage.indexOf('</sheetData>')).toBeGreaterThan(SPLIT_MIN_BYTES);
+      const exceljs = await renderProjectXlsx(project, lang, 'exceljs');
+      expectSameParts(exceljs, plain);
+      expect(await readBack(plain)).toEqual(await readBack(exceljs));
+      const ours = readXlsx(plain);
+      const theirs = readXlsx(exceljs);
+      expect(ours.ok && theirs.ok).toBe(true);
+      if (ours.ok && theirs.ok) expect(ours.workbook).toEqual(theirs.workbook);
     }
   });
 
