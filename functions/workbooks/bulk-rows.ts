@@ -327,56 +327,79 @@ export function writeBulkRows(
   out: XmlBytes,
   styleId = cellStyleIds(tables),
 ): void {
-  const letters = (rows.cells[0] ?? []).map((_, i) => columnLetter(i + 1));
-  rows.cells.forEach((row, r) => {
-    const number = r + 2;
+  // Pieces written once a row or once a cell, made once: a cell's opening with its column letters, and a row's
+  // span and descent.
+  const opens = (rows.cells[0] ?? []).map((_, i) => `<c r="${columnLetter(i + 1)}`);
+  const rowEnd = (length: number) => `" spans="1:${length}" x14ac:dyDescent="0.25">`;
+  const usualRowEnd = rowEnd(opens.length);
+  for (let r = 0; r < rows.cells.length; r++) {
+    const row = rows.cells[r]!;
+    const digits = String(r + 2);
     const height = rowHeight(row, widths);
     out.ascii('<row r="');
-    out.number(number);
+    out.ascii(digits);
     if (height !== undefined) {
       out.ascii('" ht="');
       out.number(height);
       out.ascii('" customHeight="1');
     }
-    out.ascii('" spans="1:');
-    out.number(row.length);
-    out.ascii('" x14ac:dyDescent="0.25">');
+    out.ascii(row.length === opens.length ? usualRowEnd : rowEnd(row.length));
     for (let i = 0; i < row.length; i++) {
       const cell = row[i]!;
       const type = valueType(cell);
       const s = styleId(cell, effectiveType(cell, type));
       if (type === VALUE_TYPE.null && !s) continue;
-      out.ascii('<c r="');
-      out.ascii(letters[i]!);
-      out.number(number);
-      out.ascii('"');
+      out.ascii(opens[i] ?? `<c r="${columnLetter(i + 1)}`);
+      out.ascii(digits);
       if (s) {
-        out.ascii(' s="');
+        out.ascii('" s="');
         out.number(s);
-        out.ascii('"');
       }
       writeCellBody(cell, type, tables, out);
     }
     out.ascii('</row>');
-  });
+  }
 }
 
-/** {@link cellBody} written into `out`. */
+/** {@link cellBody} written into `out`, from the closing quote of the cell's last attribute. */
 function writeCellBody(cell: BulkCell, type: number, tables: WriteTables, out: XmlBytes): void {
   const { value } = cell;
-  if (type === VALUE_TYPE.null) out.ascii('/>');
-  else if (type === VALUE_TYPE.string) {
-    out.ascii(' t="s"><v>');
+  if (type === VALUE_TYPE.string) {
+    out.ascii('" t="s"><v>');
     out.number(tables.sharedString(value as string));
     out.ascii('</v></c>');
-  } else if (type === VALUE_TYPE.number || type === VALUE_TYPE.date) {
-    out.ascii('><v>');
-    out.number(type === VALUE_TYPE.number ? (value as number) : dateSerial(value as Date));
+  } else if (type === VALUE_TYPE.null) out.ascii('"/>');
+  else if (type === VALUE_TYPE.number) {
+    out.ascii('"><v>');
+    out.number(value as number);
     out.ascii('</v></c>');
+  } else if (type === VALUE_TYPE.date) {
+    out.ascii('"><v>');
+    out.ascii(dateSerialText(value as Date));
+    out.ascii('</v></c>');
+  } else {
+    // Formulas are rare (a column or two of a few tables): their text as cellBody writes it.
+    out.ascii('"');
+    out.text(cellBody(cell, type, tables));
   }
-  // Formulas are rare (a column or two of a few tables): their text as cellBody writes it.
-  else out.text(cellBody(cell, type, tables));
 }
+
+/**
+ * A date's serial day as JavaScript writes the number, remembered by instant: a lineage sheet repeats each upload
+ * time on every row of its source, and a fractional number's text is worked out by `String` each time. Bounded.
+ */
+function dateSerialText(date: Date): string {
+  const ms = date.getTime();
+  let text = dateSerialTexts.get(ms);
+  if (text === undefined) {
+    text = String(dateSerial(date));
+    if (dateSerialTexts.size >= 10_000) dateSerialTexts.clear();
+    dateSerialTexts.set(ms, text);
+  }
+  return text;
+}
+
+const dateSerialTexts = new Map<number, string>();
 
 function dateSerial(date: Date): number {
   return UNIX_EPOCH_SERIAL + date.getTime() / MS_PER_DAY;
