@@ -19,6 +19,7 @@ interface ContentReference {
   /** What pdfkit holds of the stream so far. */
   buffer?: Uint8Array[];
   [BUFFERED]?: true;
+  [COLOURS]?: PageColours;
 }
 
 /** How page content is compressed: pdfkit's way (zlib's default level, 6), or deflated here at `level`. */
@@ -27,6 +28,75 @@ export interface ContentCompression {
 }
 
 const BUFFERED = Symbol('pmif-content-buffered');
+const COLOURS = Symbol('pmif-content-colours');
+
+/**
+ * The fill and stroke colour operators in force at the end of a page's content so far, as {@link setColour} wrote
+ * them (null: not known, e.g. a new page's default or a colour pdfkit set its own way), with what each `q` saved:
+ * `Q` restores it. Known only while every `q` and `Q` on the page came as a chunk of its own, which is how pdfkit's
+ * `save`/`restore` and the text writers write them; a byte chunk (which might hold either) makes the page's colours
+ * unknown for good, and so written every time.
+ */
+class PageColours {
+  fill: string | null = null;
+  stroke: string | null = null;
+  private readonly saved: (string | null)[] = [];
+  private lost = false;
+
+  /** Follow a one-character operator: `q` saves the colours, `Q` restores them. */
+  single(operator: string): void {
+    if (operator === 'q') this.saved.push(this.fill, this.stroke);
+    else if (operator === 'Q') {
+      // An unbalanced Q (more than this page saved) restores a state this page does not know.
+      this.stroke = this.saved.length > 0 ? (this.saved.pop() as string | null) : null;
+      this.fill = this.saved.length > 0 ? (this.saved.pop() as string | null) : null;
+    }
+  }
+
+  /** Whether `operator` is already in force; records it as in force (it is about to be written) if not. */
+  holds(operator: string, stroke: boolean): boolean {
+    if (this.lost) return false;
+    if ((stroke ? this.stroke : this.fill) === operator) return true;
+    if (stroke) this.stroke = operator;
+    else this.fill = operator;
+    return false;
+  }
+
+  /** The colours are set some other way (or `which` of them): not known until set here again. */
+  forget(which: 'fill' | 'stroke' | 'both' = 'both'): void {
+    if (which !== 'stroke') this.fill = null;
+    if (which !== 'fill') this.stroke = null;
+  }
+
+  /** Content this page cannot follow was written: its colours are never known again. */
+  lose(): void {
+    this.lost = true;
+    this.forget();
+  }
+}
+
+interface ColourHost {
+  page?: { content?: unknown };
+  addContent(data: string): unknown;
+}
+
+/**
+ * Write a colour operator (one that sets the fill or stroke colour and its colour space, such as `r g b rg`) unless
+ * the same operator is in force on the current page already: reports set the text colour before every paragraph,
+ * cell and label, mostly to the colour it already has. Pages whose content is not buffered here get it every time.
+ */
+export function setColour(pdf: PDFKit.PDFDocument, operator: string, stroke: boolean): void {
+  const doc = pdf as unknown as ColourHost;
+  const colours = (doc.page?.content as ContentReference | undefined)?.[COLOURS];
+  if (colours?.holds(operator, stroke)) return;
+  doc.addContent(operator);
+}
+
+/** The current page's colours were set without {@link setColour} (`which` of them): write the next one again. */
+export function forgetColours(pdf: PDFKit.PDFDocument, which: 'fill' | 'stroke' | 'both' = 'both'): void {
+  const content = (pdf as unknown as ColourHost).page?.content as ContentReference | undefined;
+  content?.[COLOURS]?.forget(which);
+}
 
 function isContentReference(value: unknown): value is ContentReference {
   const ref = value as Partial<ContentReference> | null;
@@ -113,6 +183,10 @@ function buffer(ref: ContentReference, compression: ContentCompression): void {
   const held = ref.buffer;
   const level = ref.compress === true && ref.data && Array.isArray(held) ? compression.level : undefined;
   const page = new PageBytes();
+  const colours = new PageColours();
+  // What came before this page was followed cannot hold a q or Q of its own (a new page's transform), or else
+  // the page's saved states are not known.
+  if (held?.some((chunk) => chunk.includes(0x71) || chunk.includes(0x51))) colours.lose();
   if (level !== undefined && held) {
     ref.compress = false;
     for (const chunk of held) page.bytes(chunk);
@@ -125,8 +199,13 @@ function buffer(ref: ContentReference, compression: ContentCompression): void {
     page.clear();
   };
   ref.write = (chunk) => {
-    if (typeof chunk === 'string') page.line(chunk);
-    else if (level !== undefined) page.bytes(chunk);
+    if (typeof chunk === 'string') {
+      if (chunk.length === 1) colours.single(chunk);
+      page.line(chunk);
+      return undefined;
+    }
+    colours.lose();
+    if (level !== undefined) page.bytes(chunk);
     else {
       handOn();
       write.call(ref, chunk);
@@ -144,6 +223,7 @@ function buffer(ref: ContentReference, compression: ContentCompression): void {
     return end.call(ref);
   };
   ref[BUFFERED] = true;
+  ref[COLOURS] = colours;
 }
 
 /** Buffer the content of the document's current page and of every page added after. */

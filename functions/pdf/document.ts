@@ -6,7 +6,7 @@
 import PDFDocument from 'pdfkit';
 import type { Lang } from '../core/types';
 import { useBaseSubsets } from './base-subset';
-import { bufferDocumentWrites, bufferPageContent } from './content-stream';
+import { bufferDocumentWrites, bufferPageContent, forgetColours, setColour } from './content-stream';
 import { FONT_NAMES, fontSources, rememberParsedFonts } from './fonts';
 import { pageOf } from './labels';
 import { type StructureElement, type StructureOptions, StructureWriter } from './structure';
@@ -394,51 +394,75 @@ export class ReportCanvas {
 
 export type { StructureOptions } from './structure';
 
-/** The operators pdfkit writes for a `#rrggbb` colour: its colour space, then its components. */
-interface ColourOperators {
-  space: string;
-  colour: string;
+/**
+ * A colour component of 8 bits (0–255) as pdfkit's 0–1 number, written with at most three decimals: `0.102` for
+ * 26/255 rather than pdfkit's `0.10196078431372549`. Three decimals are within 0.0005 of the exact value, an eighth
+ * of a step of 1/255 (0.0039): any reader that takes the number back to 8 bits, rounding, gets the same level.
+ */
+export function componentText(level: number): string {
+  return String(Math.round((level / 255) * 1000) / 1000);
 }
 
-/** Per colour string, for fills and for strokes; the same for every document (pdfkit derives them from the string). */
-const FILL_OPERATORS = new Map<string, ColourOperators>();
-const STROKE_OPERATORS = new Map<string, ColourOperators>();
+const COMPONENTS = Array.from({ length: 256 }, (_, level) => componentText(level));
+
+/** Per colour string, the fill and the stroke operator; the same for every document. */
+const FILL_OPERATORS = new Map<string, string>();
+const STROKE_OPERATORS = new Map<string, string>();
 /** Reports use a theme's worth of colours; a caller with endless colours still gets them, uncached. */
 const COLOUR_CACHE_LIMIT = 256;
 
 interface ColourDocument {
-  _setColorCore(color: unknown, stroke: boolean): boolean;
+  _setColor(color: unknown, stroke: boolean): boolean;
   _normalizeColor(color: unknown): unknown;
-  _getColorSpace(color: unknown): string;
-  addContent(data: string): unknown;
 }
 
 /**
- * pdfkit parses a colour's hex string, divides its components and joins them every time a fill or stroke colour is
- * set, and reports set the same few colours tens of times per page. For a hex string, the two operators
- * `_setColorCore` writes (`/DeviceRGB cs`, `r g b scn`) are made once, by pdfkit's own normalising, and written as
- * they are. Anything else (named, spot, array colours) keeps pdfkit's path.
+ * The one operator for an RGB colour of 8-bit components (`r g b rg`, or `RG` to stroke: the DeviceRGB colour
+ * space and the colour, as pdfkit's `/DeviceRGB cs` and `r g b scn` set them), from pdfkit's own parsing of the hex
+ * string; null for anything else.
+ */
+function rgbOperator(doc: ColourDocument, color: string, stroke: boolean): string | null {
+  const normal = doc._normalizeColor(color);
+  if (!Array.isArray(normal) || normal.length !== 3) return null;
+  const parts: string[] = [];
+  for (const component of normal) {
+    const level = Math.round(Number(component) * 255);
+    // pdfkit divides each parsed hex pair by 255; a hex string too long for that gives other numbers.
+    if (!(level >= 0 && level <= 255) || Math.abs(Number(component) * 255 - level) > 1e-9) return null;
+    parts.push(COMPONENTS[level]!);
+  }
+  return `${parts.join(' ')} ${stroke ? 'RG' : 'rg'}`;
+}
+
+/**
+ * pdfkit writes a colour as two operators (`/DeviceRGB cs`, `r g b scn`) with its components to 17 digits, parsing
+ * the hex string and formatting the numbers every time; reports set the same few colours hundreds of times per
+ * page, most often to the colour already in force, and a quarter of a report's page content was colour operators.
+ * A hex colour is written here as one `rg`/`RG` operator with three decimals a component (the same 8-bit colour:
+ * see {@link componentText}), made once per colour, and only when it is not the colour in force on the page
+ * already (content-stream.ts follows q/Q). Anything else (named, spot, array colours, gradients, patterns) keeps
+ * pdfkit's path, after which the page's colours count as unknown.
  */
 export function cacheColourOperators(pdf: PDFKit.PDFDocument): void {
   const doc = pdf as unknown as ColourDocument;
-  const original = doc._setColorCore;
+  const original = doc._setColor;
   if (typeof original !== 'function' || typeof doc._normalizeColor !== 'function') return;
-  doc._setColorCore = function setColorCore(this: ColourDocument, color: unknown, stroke: boolean): boolean {
-    if (typeof color !== 'string' || color.charCodeAt(0) !== 0x23) return original.call(this, color, stroke);
-    const cache = stroke ? STROKE_OPERATORS : FILL_OPERATORS;
-    let operators = cache.get(color);
-    if (!operators) {
-      const normal = this._normalizeColor(color);
-      if (!Array.isArray(normal)) return original.call(this, color, stroke);
-      operators = {
-        space: `/${this._getColorSpace(normal)} ${stroke ? 'CS' : 'cs'}`,
-        colour: `${normal.join(' ')} ${stroke ? 'SCN' : 'scn'}`,
-      };
-      if (cache.size < COLOUR_CACHE_LIMIT) cache.set(color, operators);
+  doc._setColor = function setColor(this: ColourDocument, color: unknown, stroke: boolean): boolean {
+    if (typeof color === 'string' && color.charCodeAt(0) === 0x23) {
+      const cache = stroke ? STROKE_OPERATORS : FILL_OPERATORS;
+      let operator = cache.get(color) ?? null;
+      if (operator === null) {
+        operator = rgbOperator(this, color, stroke);
+        if (operator !== null && cache.size < COLOUR_CACHE_LIMIT) cache.set(color, operator);
+      }
+      if (operator !== null) {
+        setColour(pdf, operator, stroke);
+        return true;
+      }
     }
-    this.addContent(operators.space);
-    this.addContent(operators.colour);
-    return true;
+    const set = original.call(this, color, stroke);
+    forgetColours(pdf, stroke ? 'stroke' : 'fill');
+    return set;
   };
 }
 

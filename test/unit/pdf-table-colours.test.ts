@@ -64,8 +64,8 @@ function textColours(pdf: Uint8Array): string[] {
     const stack: string[] = [];
     let colour = '#000000';
     for (const line of content.split('\n')) {
-      const scn = /^([\d.]+) ([\d.]+) ([\d.]+) scn$/.exec(line);
-      if (scn) colour = toHex(scn.slice(1));
+      const scn = /^([\d.]+) ([\d.]+) ([\d.]+) (scn|rg)$/.exec(line);
+      if (scn) colour = toHex(scn.slice(1, 4));
       else if (line === 'q') stack.push(colour);
       else if (line === 'Q') colour = stack.pop() ?? colour;
       else if (/(TJ|Tj)$/.test(line)) out.push(colour);
