@@ -3,6 +3,7 @@
  * breaks pages before content would run into the footer, section headings, and the "Lapa X no Y" footers written
  * once every page exists.
  */
+import { deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { Lang } from '../core/types';
 import { useBaseSubsets } from './base-subset';
@@ -107,6 +108,7 @@ export class ReportCanvas {
     bufferPageContent(this.doc, { level: 1 });
     bufferDocumentWrites(this.doc);
     writeXmpInfo(this.doc, options);
+    deflateProfileOnce(this.doc);
     cacheColourOperators(this.doc);
     this.structure = new StructureWriter(this.doc, pdfLang(options.lang));
     this.parents.push(this.structure.document);
@@ -463,6 +465,64 @@ export function cacheColourOperators(pdf: PDFKit.PDFDocument): void {
     const set = original.call(this, color, stroke);
     forgetColours(pdf, stroke ? 'stroke' : 'fill');
     return set;
+  };
+}
+
+/** The output intent's colour profile and its deflated bytes, as the last PDF/A document in this process wrote it. */
+let deflatedProfile: { raw: Buffer; deflated: Buffer } | undefined;
+
+interface StreamReference {
+  compress?: boolean;
+  buffer?: Uint8Array[];
+  finalize(): unknown;
+}
+
+interface IntentDocument {
+  _addColorOutputIntent?: () => unknown;
+  ref(data?: object): StreamReference;
+}
+
+/**
+ * A PDF/A document embeds the same sRGB colour profile (3 KB) as its output intent, and pdfkit deflated it afresh,
+ * at zlib's default level, for every document: about a third of a millisecond each. Here the profile's stream is
+ * deflated once per process and its bytes written as they are (the same options, so the same bytes as pdfkit's);
+ * a profile with other bytes is deflated again. Reads pdfkit internals; if they are not there, pdfkit does it.
+ */
+export function deflateProfileOnce(pdf: PDFKit.PDFDocument): void {
+  const doc = pdf as unknown as IntentDocument;
+  const original = doc._addColorOutputIntent;
+  if (typeof original !== 'function' || typeof doc.ref !== 'function') return;
+  doc._addColorOutputIntent = function addColorOutputIntent(this: IntentDocument) {
+    const ref = this.ref;
+    let first = true;
+    // The profile's stream is the first object pdfkit makes here (the output intent the second).
+    this.ref = function profileRef(this: IntentDocument, data?: object) {
+      const made = ref.call(this, data);
+      if (first) keepDeflated(made);
+      first = false;
+      return made;
+    };
+    try {
+      return original.call(this);
+    } finally {
+      this.ref = ref;
+    }
+  };
+}
+
+function keepDeflated(stream: StreamReference): void {
+  const finalize = stream.finalize;
+  if (typeof finalize !== 'function') return;
+  stream.finalize = function finalizeProfile(this: StreamReference) {
+    const chunks = this.buffer;
+    if (this.compress === true && Array.isArray(chunks) && chunks.length > 0) {
+      const raw = Buffer.concat(chunks);
+      if (!deflatedProfile?.raw.equals(raw)) deflatedProfile = { raw, deflated: deflateSync(raw) };
+      // pdfkit marked the stream as deflated when the profile was written; it now takes these bytes as they are.
+      this.buffer = [deflatedProfile.deflated];
+      this.compress = false;
+    }
+    return finalize.call(this);
   };
 }
 
