@@ -17,7 +17,7 @@ import {
   formatRate,
   shortHash,
 } from '../core/format';
-import { type LineageGroup, type LineageSource, summariseLineage } from '../core/lineage-summary';
+import { type LineageGroup, type LineageSource, type LineageSummary, summariseLineage } from '../core/lineage-summary';
 import {
   type DataWarning,
   type FinanceCategory,
@@ -463,6 +463,18 @@ function drawWarnings(canvas: ReportCanvas, model: ProjectReportModel): void {
   drawTable(canvas, table);
 }
 
+/** A model's lineage summary, made for its first edition and read again for the second (the same rows). */
+const LINEAGE_SUMMARIES = new WeakMap<readonly LineageRow[], LineageSummary>();
+
+function lineageSummary(lineage: readonly LineageRow[]): LineageSummary {
+  let summary = LINEAGE_SUMMARIES.get(lineage);
+  if (!summary) {
+    summary = summariseLineage(lineage);
+    LINEAGE_SUMMARIES.set(lineage, summary);
+  }
+  return summary;
+}
+
 function drawLineage(canvas: ReportCanvas, lineage: LineageRow[]): void {
   const { lang } = canvas;
   // The appendix follows the report (a heading never sits alone at a page's foot); the outline leads to it.
@@ -472,7 +484,7 @@ function drawLineage(canvas: ReportCanvas, lineage: LineageRow[]): void {
     canvas.paragraph(label(lang, 'noLineage'), { color: COLOURS.muted });
     return;
   }
-  const summary = summariseLineage(lineage);
+  const summary = lineageSummary(lineage);
   // Where each single cell is listed: said up front, since the tables below cite ranges.
   canvas.paragraph(lineageWhere(lang, formatNumber(summary.cells, lang)), {
     size: SIZES.small,

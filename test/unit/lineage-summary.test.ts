@@ -96,4 +96,64 @@ describe('summariseLineage', () => {
       [[3], 'B3', 1],
     ]);
   });
+
+  it('keeps each generated row in the group of its figure, upload (key and version) and sheet, in first-seen order', () => {
+    const rng = random(7);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+    for (let round = 0; round < 20; round++) {
+      // Fields that a joined key would confuse: a key ending as another's version begins, line feeds, empty ones.
+      const keys = ['inbox/p/q1.xlsx', 'inbox/p/q1.xlsx\nv', 'inbox/p', '', 'Dalībnieki'];
+      const rows: LineageRow[] = Array.from({ length: 1 + Math.floor(rng() * 300) }, () => ({
+        ...base,
+        figure: pick(['O.2.3.1', 'R.2.8', 'finance:Personāls', 'O.2.3.1\ninbox/p']),
+        sourceKey: pick(keys),
+        sourceVersion: pick(['v1', 'v', 'v\nv1']),
+        sheet: pick(['Dalībnieki', 'Izdevumi', 'v1']),
+        cell: `${pick(['A', 'B', 'AA'])}${1 + Math.floor(rng() * 40)}`,
+      }));
+      // The reference: upload and group found by comparing every field, the slow plain way.
+      const uploads: LineageRow[] = [];
+      const groups: LineageRow[][] = [];
+      for (const r of rows) {
+        if (!uploads.some((u) => u.sourceKey === r.sourceKey && u.sourceVersion === r.sourceVersion)) uploads.push(r);
+        const group = groups.find(
+          (g) =>
+            g[0]!.figure === r.figure &&
+            g[0]!.sourceKey === r.sourceKey &&
+            g[0]!.sourceVersion === r.sourceVersion &&
+            g[0]!.sheet === r.sheet,
+        );
+        if (group) group.push(r);
+        else groups.push([r]);
+      }
+      const summary = summariseLineage(rows);
+      expect(summary.sources.map((s) => [s.key, s.version])).toEqual(
+        uploads.map((u) => [u.sourceKey, u.sourceVersion]),
+      );
+      // Each summary row covers the cells of the reference groups it names (one per upload), in their order.
+      const covered = summary.groups.flatMap((g) =>
+        g.sources.map((s) => [g.figure, s.key, s.version, g.sheet, expand(g.ranges).sort().join(' ')]),
+      );
+      const expected = groups.map((g) => [
+        g[0]!.figure,
+        g[0]!.sourceKey,
+        g[0]!.sourceVersion,
+        g[0]!.sheet,
+        [...new Set(g.map((r) => r.cell))].sort().join(' '),
+      ]);
+      expect([...covered].sort()).toEqual([...expected].sort());
+      // Summary rows come in the order their first group was first seen.
+      const firstSeen = summary.groups.map((g) =>
+        groups.findIndex(
+          (r) =>
+            r[0]!.figure === g.figure &&
+            r[0]!.sourceKey === g.source.key &&
+            r[0]!.sourceVersion === g.source.version &&
+            r[0]!.sheet === g.sheet,
+        ),
+      );
+      expect(firstSeen).toEqual([...firstSeen].sort((a, b) => a - b));
+      expect(firstSeen).not.toContain(-1);
+    }
+  });
 });
