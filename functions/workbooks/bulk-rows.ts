@@ -296,11 +296,7 @@ export function cellBody(cell: BulkCell, type: number, tables: WriteTables): str
   if (type === VALUE_TYPE.string) return ` t="s"><v>${tables.sharedString(value as string)}</v></c>`;
   if (type === VALUE_TYPE.number) return `><v>${value as number}</v></c>`;
   if (type === VALUE_TYPE.date) return `><v>${dateSerial(value as Date)}</v></c>`;
-  return formulaBody(value as FormulaValue);
-}
-
-/** A formula cell's XML after its opening, as {@link cellBody} writes it. */
-function formulaBody({ formula, result }: FormulaValue): string {
+  const { formula, result } = value as FormulaValue;
   const f = `<f>${xmlEscape(formula)}</f>`;
   // exceljs never puts a formula's text result in the shared strings.
   if (typeof result === 'string') return ` t="str">${f}<v>${xmlEscape(result)}</v></c>`;
@@ -323,11 +319,6 @@ export function renderBulkRows(rows: BulkRows, widths: readonly number[], tables
  * {@link renderBulkRows} written as UTF-8 straight into `out`. A lineage sheet's rows are thousands of short
  * pieces of markup; built as strings they were ropes of template results that joining flattened and UTF-8 encoding
  * copied again, a third of a large report's workbook time, and most of its garbage.
- *
- * The cells' strings and styles are numbered first, in the cells' order (the tables see what they saw before),
- * then the rows are written from those numbers. The same rows (the lineage a model's two editions share) written
- * again with the same numbers and column widths are the same bytes: rows of {@link KEEP_MIN_BYTES} or more are
- * kept with their numbers, and copied when they match.
  */
 export function writeBulkRows(
   rows: BulkRows,
@@ -336,67 +327,11 @@ export function writeBulkRows(
   out: XmlBytes,
   styleId = cellStyleIds(tables),
 ): void {
-  const numbers = numberCells(rows, tables, styleId);
-  const kept = writtenRows.get(rows);
-  if (kept && sameNumbers(kept, numbers, widths)) {
-    out.raw(kept.bytes);
-    return;
-  }
-  const start = out.length;
-  writeNumberedRows(rows, widths, numbers, out);
-  if (out.length - start >= KEEP_MIN_BYTES)
-    writtenRows.set(rows, { ...numbers, widths: [...widths], bytes: Buffer.from(out.bytes.subarray(start)) });
-}
-
-/** Rows written into fewer bytes than this are written again rather than kept. */
-export const KEEP_MIN_BYTES = 32 * 1024;
-
-/** Each cell's style id, and its shared string's index (-1: not a string), in the cells' order. */
-interface CellNumbers {
-  styles: Int32Array;
-  strings: Int32Array;
-}
-
-/** Rows written lately, by the rows (which are only read once filled), with what their bytes were written from. */
-const writtenRows = new WeakMap<BulkRows, CellNumbers & { widths: readonly number[]; bytes: Buffer }>();
-
-function numberCells(rows: BulkRows, tables: WriteTables, styleId: CellStyleIds): CellNumbers {
-  const count = rows.cells.reduce((sum, row) => sum + row.length, 0);
-  const styles = new Int32Array(count);
-  const strings = new Int32Array(count);
-  let k = 0;
-  for (const row of rows.cells) {
-    for (const cell of row) {
-      const type = valueType(cell);
-      styles[k] = styleId(cell, effectiveType(cell, type));
-      strings[k] = type === VALUE_TYPE.string ? tables.sharedString(cell.value as string) : -1;
-      k++;
-    }
-  }
-  return { styles, strings };
-}
-
-function sameNumbers(
-  kept: CellNumbers & { widths: readonly number[] },
-  numbers: CellNumbers,
-  widths: readonly number[],
-) {
-  const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
-  };
-  return same(kept.widths, widths) && same(kept.styles, numbers.styles) && same(kept.strings, numbers.strings);
-}
-
-/** The rows' XML from their cells' numbers ({@link numberCells}). */
-function writeNumberedRows(rows: BulkRows, widths: readonly number[], numbers: CellNumbers, out: XmlBytes): void {
   // Pieces written once a row or once a cell, made once: a cell's opening with its column letters, and a row's
   // span and descent.
   const opens = (rows.cells[0] ?? []).map((_, i) => `<c r="${columnLetter(i + 1)}`);
   const rowEnd = (length: number) => `" spans="1:${length}" x14ac:dyDescent="0.25">`;
   const usualRowEnd = rowEnd(opens.length);
-  let k = 0;
   for (let r = 0; r < rows.cells.length; r++) {
     const row = rows.cells[r]!;
     const digits = String(r + 2);
@@ -409,46 +344,43 @@ function writeNumberedRows(rows: BulkRows, widths: readonly number[], numbers: C
       out.ascii('" customHeight="1');
     }
     out.ascii(row.length === opens.length ? usualRowEnd : rowEnd(row.length));
-    for (let i = 0; i < row.length; i++, k++) {
+    for (let i = 0; i < row.length; i++) {
       const cell = row[i]!;
-      const s = numbers.styles[k]!;
-      const string = numbers.strings[k]!;
-      if (!s && (cell.value === null || cell.value === undefined)) continue;
+      const type = valueType(cell);
+      const s = styleId(cell, effectiveType(cell, type));
+      if (type === VALUE_TYPE.null && !s) continue;
       out.ascii(opens[i] ?? `<c r="${columnLetter(i + 1)}`);
       out.ascii(digits);
       if (s) {
         out.ascii('" s="');
         out.number(s);
       }
-      writeCellBody(cell, string, out);
+      writeCellBody(cell, type, tables, out);
     }
     out.ascii('</row>');
   }
 }
 
-/**
- * {@link cellBody} written into `out`, from the closing quote of the cell's last attribute; `string` is the index
- * of a text cell's shared string (-1 for any other cell).
- */
-function writeCellBody(cell: BulkCell, string: number, out: XmlBytes): void {
+/** {@link cellBody} written into `out`, from the closing quote of the cell's last attribute. */
+function writeCellBody(cell: BulkCell, type: number, tables: WriteTables, out: XmlBytes): void {
   const { value } = cell;
-  if (string >= 0) {
+  if (type === VALUE_TYPE.string) {
     out.ascii('" t="s"><v>');
-    out.number(string);
+    out.number(tables.sharedString(value as string));
     out.ascii('</v></c>');
-  } else if (value === null || value === undefined) out.ascii('"/>');
-  else if (typeof value === 'number') {
+  } else if (type === VALUE_TYPE.null) out.ascii('"/>');
+  else if (type === VALUE_TYPE.number) {
     out.ascii('"><v>');
-    out.number(value);
+    out.number(value as number);
     out.ascii('</v></c>');
-  } else if (value instanceof Date) {
+  } else if (type === VALUE_TYPE.date) {
     out.ascii('"><v>');
-    out.ascii(dateSerialText(value));
+    out.ascii(dateSerialText(value as Date));
     out.ascii('</v></c>');
   } else {
-    // Formulas are rare (a column or two of a few tables): their text as cellBody writes it (no shared string).
+    // Formulas are rare (a column or two of a few tables): their text as cellBody writes it.
     out.ascii('"');
-    out.text(formulaBody(value as FormulaValue));
+    out.text(cellBody(cell, type, tables));
   }
 }
 
@@ -495,15 +427,7 @@ export class XmlBytes {
     this.at = at;
   }
 
-  /** Bytes already encoded. */
-  raw(bytes: Uint8Array): void {
-    if (this.at + bytes.byteLength > this.buffer.length) this.grow(bytes.byteLength);
-    this.buffer.set(bytes, this.at);
-    this.at += bytes.byteLength;
-  }
-
   /** Any text, as UTF-8. */
-
   text(s: string): void {
     // UTF-8 takes at most three bytes for each UTF-16 code unit.
     if (this.at + 3 * s.length > this.buffer.length) this.grow(3 * s.length);

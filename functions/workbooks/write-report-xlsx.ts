@@ -335,31 +335,20 @@ const bulkRowsOf = new WeakMap<ReportSheet, BulkRows>();
  * rows; rows a caller adds after them (totals, facts) are exceljs rows, and may widen the columns further.
  * @returns the last data row (1 when there are none).
  */
-function writeTable<R>(
-  sheet: ReportSheet,
-  lang: Lang,
-  columns: Column<R>[],
-  rows: readonly R[],
-  fill = () => fillBulkRows(sheet.name, columns, rows),
-): number {
+function writeTable<R>(sheet: ReportSheet, lang: Lang, columns: Column<R>[], rows: readonly R[]): number {
   columns.forEach((column, i) => {
     sheet.getRow(1).getCell(i + 1).value = column.header[lang];
   });
   styleHeaderRow(sheet, columns.length);
   const lastRow = rows.length + 1;
-  writeBulkRows(sheet, columns, rows, fill);
+  writeBulkRows(sheet, columns, rows);
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: lastRow, column: columns.length } };
   return lastRow;
 }
 
-function writeBulkRows<R>(
-  sheet: ReportSheet,
-  columns: readonly BulkColumn<R>[],
-  rows: readonly R[],
-  fill = () => fillBulkRows(sheet.name, columns, rows),
-): void {
+function writeBulkRows<R>(sheet: ReportSheet, columns: readonly BulkColumn<R>[], rows: readonly R[]): void {
   if (bulkRowsOf.has(sheet)) throw new Error(`${sheet.name}: one table per sheet`);
-  const filled = fill();
+  const filled = fillBulkRows(sheet.name, columns, rows);
   filled.widths.forEach((width, i) => {
     sheet.getColumn(i + 1).width = width;
   });
@@ -755,30 +744,7 @@ function writeLineage(sheet: ReportSheet, model: ProjectReportModel, lang: Lang)
     { header: T.uploadedAtUtc, width: 20, put: (c, l) => timestamp(c, l.uploadedAt) },
     { header: T.sha256, width: 66, put: (c, l) => text(c, l.sha256) },
   ];
-  const superseded = model.lineage.some((l) => l.superseded) ? T.superseded[lang] : '';
-  writeTable(sheet, lang, columns, model.lineage, () => {
-    const kept = filledLineage.get(model.lineage);
-    if (kept && kept.superseded === superseded && sameRows(kept.rows, model.lineage)) return kept.filled;
-    const filled = fillBulkRows(sheet.name, columns, model.lineage);
-    filledLineage.set(model.lineage, { rows: [...model.lineage], superseded, filled });
-    return filled;
-  });
-}
-
-type LineageRow = ProjectReportModel['lineage'][number];
-
-/**
- * A lineage table's rows as filled for a model's first edition, kept for its second: the cells are the same in
- * both but for the superseded label, which the key holds (a lineage sheet is most of a workbook's cells). Filled
- * rows are only read once filled. The rows given are kept too, so an array changed in place is filled again.
- */
-const filledLineage = new WeakMap<
-  readonly LineageRow[],
-  { rows: readonly LineageRow[]; superseded: string; filled: BulkRows }
->();
-
-function sameRows(kept: readonly LineageRow[], rows: readonly LineageRow[]): boolean {
-  return kept.length === rows.length && kept.every((row, i) => row === rows[i]);
+  writeTable(sheet, lang, columns, model.lineage);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ import {
   type BulkCell,
   type BulkColumn,
   fillBulkRows,
-  KEEP_MIN_BYTES,
   renderBulkRows,
   spliceBulkRows,
   XmlBytes,
@@ -21,7 +20,7 @@ import {
 } from '../../functions/workbooks/bulk-rows';
 import { fitSheetLayout } from '../../functions/workbooks/fit-layout';
 import { shareCellStyles } from '../../functions/workbooks/share-styles';
-import { type WriteTables, writeWorkbookPacked } from '../../functions/workbooks/workbook-entries';
+import { writeWorkbookPacked } from '../../functions/workbooks/workbook-entries';
 import { mulberry32 } from '../../sample/sample-projects';
 
 type Row = (string | number | Date | null)[];
@@ -260,55 +259,6 @@ describe('bulk rows', () => {
     expect(() => spliceBulkRows('<worksheet><dimension ref="A1"/></worksheet>', '', 2, 1)).toThrow(/sheetData/);
     const noDimension = '<worksheet><sheetData><row r="1" spans="1:1"><c r="A1"/></row></sheetData></worksheet>';
     expect(() => spliceBulkRows(noDimension, '', 2, 1)).toThrow(/dimension/);
-  });
-});
-
-/** Tables that number strings and styles by first use, as a workbook's do, and log every call in order. */
-function loggingTables(seededStrings: string[] = []): WriteTables & { log: string[] } {
-  const strings = new Map<string, number>();
-  const styles = new Map<string, number>();
-  const log: string[] = [];
-  for (const text of seededStrings) strings.set(text, strings.size);
-  return {
-    log,
-    sharedString(text) {
-      if (!strings.has(text)) strings.set(text, strings.size);
-      log.push(`s ${strings.get(text)} ${text}`);
-      return strings.get(text)!;
-    },
-    styleId(style, valueType) {
-      const key = `${valueType} ${JSON.stringify(style)}`;
-      if (!styles.has(key)) styles.set(key, styles.size + 1);
-      log.push(`style ${styles.get(key)} ${key}`);
-      return styles.get(key)!;
-    },
-  };
-}
-
-describe('bulk rows written again (the lineage two editions share)', () => {
-  it('are the bytes of the same rows filled and written afresh, with the same calls on the tables, whatever the tables already hold and the widths', () => {
-    for (const seed of [1, 2, 3]) {
-      const columns = generatedColumns(seed);
-      const rows = generatedRows(seed, columns.length, 600);
-      const kept = fillBulkRows('Izcelsme', columns, rows);
-      const first = renderBulkRows(kept, kept.widths, loggingTables());
-      expect(new TextEncoder().encode(first).byteLength).toBeGreaterThan(KEEP_MIN_BYTES);
-      const cases: [string, string[], number[]][] = [
-        ['the same tables', [], kept.widths],
-        ['strings already in the table', ['Izcelsme', TEXTS[2]!, TEXTS[5]!, 'x'], kept.widths],
-        ['other widths', [], kept.widths.map((w, i) => (i % 2 ? w + 7 : Math.max(3, w - 4)))],
-        ['the same tables again', [], kept.widths],
-      ];
-      for (const [label, seeded, widths] of cases) {
-        const again = loggingTables(seeded);
-        const afresh = loggingTables(seeded);
-        const fresh = fillBulkRows('Izcelsme', columns, rows);
-        expect(renderBulkRows(kept, widths, again), `${label}, seed ${seed}`).toBe(
-          renderBulkRows(fresh, widths, afresh),
-        );
-        expect(again.log, `${label}, seed ${seed}`).toEqual(afresh.log);
-      }
-    }
   });
 });
 
