@@ -147,19 +147,33 @@ export async function benchCli(ctx: BenchContext): Promise<SectionResult> {
     },
   ];
 
-  // `npm start` (build, sample data, the whole flow, both editions): once, it takes seconds to minutes.
-  ctx.log('cli: npm start, once');
+  // `npm start` (sample data, the whole flow, both editions; the bundle was built above, so no build): `rounds` times,
+  // the median, as for every other whole-process figure (one run alone moved by a second on a noisy host).
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const start = await runProcess(npm, ['start'], { cwd: ctx.root, timeoutMs: 900_000 });
+  const starts: { wallMs: number; code: number | null }[] = [];
+  for (let i = 0; i < Math.max(1, ctx.rounds); i++) {
+    ctx.log(`cli: npm start, run ${i + 1} of ${Math.max(1, ctx.rounds)}`);
+    starts.push(await runProcess(npm, ['start'], { cwd: ctx.root, timeoutMs: 900_000 }));
+  }
+  const failed = starts.find((r) => r.code !== 0);
+  const startMs = median(starts.map((r) => r.wallMs));
   figures.push({
     section,
-    name: '`npm start` on the sample (one run)',
-    value: start.code === 0 ? s(start.wallMs) : `failed (exit ${start.code})`,
+    name: `\`npm start\` on the sample (median of ${starts.length}: ${starts.map((r) => s(r.wallMs)).join(', ')})`,
+    value: failed ? `failed (exit ${failed.code})` : s(startMs),
     goal: '≤ 10 s',
-    met: start.code === 0 ? start.wallMs <= 10_000 : false,
+    met: failed ? false : startMs <= 10_000,
   });
   const data = Object.fromEntries(
     names.map((n) => [n, { wallMs: runs[n].wall, rssMb: runs[n].rss, exits: [...runs[n].exits] }]),
   );
-  return { figures, data: { ...data, npmStartMs: start.wallMs, npmStartExit: start.code } };
+  return {
+    figures,
+    data: {
+      ...data,
+      npmStartMs: startMs,
+      npmStartRunsMs: starts.map((r) => r.wallMs),
+      npmStartExit: failed?.code ?? 0,
+    },
+  };
 }
