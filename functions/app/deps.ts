@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { ArchiveControl, Clock, LinkKeys, Logger, Mailer, ObjectStore } from '../core/ports';
+import type { ManifestOutput } from '../core/manifest';
+import {
+  AlreadyExistsError,
+  type ArchiveControl,
+  type Clock,
+  type LinkKeys,
+  type Logger,
+  type Mailer,
+  type ObjectStore,
+} from '../core/ports';
 
 /** What every use case gets: a plain object of ports, no container. */
 export interface Deps {
@@ -98,4 +107,26 @@ export function parseJson<T>(bytes: Uint8Array, key?: string): T {
  */
 export function recordBytes(record: unknown): Uint8Array {
   return jsonBytes(record, { compact: true });
+}
+
+/**
+ * Put an archived file once, as a manifest lists it: a file already there must be the same bytes (a resumed or
+ * repeated run) and is never overwritten; other bytes under its key throw `conflict`'s error.
+ */
+export async function putArchivedOnce(
+  deps: Pick<Deps, 'store'>,
+  key: string,
+  bytes: Uint8Array,
+  contentType: string,
+  conflict: (cause: unknown) => Error,
+): Promise<ManifestOutput> {
+  const sha256 = sha256Hex(bytes);
+  try {
+    await deps.store.put(key, bytes, { ifNoneMatch: true, contentType, sha256 });
+  } catch (err) {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+    const existing = await deps.store.get(key);
+    if (!existing || sha256Hex(existing.bytes) !== sha256) throw conflict(err);
+  }
+  return { key, sha256, bytes: bytes.byteLength };
 }

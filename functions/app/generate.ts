@@ -33,7 +33,7 @@ import { revisionNeeded } from '../core/revision-policy';
 import type { ChangeNote, Registry } from '../core/types';
 import { archiveRevisionInputs, type KnownRecords } from './archive-inputs';
 import { CODE_VERSION } from './code-version';
-import { type Deps, IntegrityError, jsonBytes, sha256Hex } from './deps';
+import { type Deps, IntegrityError, jsonBytes, putArchivedOnce, sha256Hex } from './deps';
 import {
   type RenderedFile,
   type RenderedProgramme,
@@ -179,20 +179,17 @@ export async function planRevision(
 }
 
 /** Put a report file once; an existing file must be the same bytes (a resumed run), never overwritten. */
-async function putOutput(deps: Deps, key: string, bytes: Uint8Array, contentType: string): Promise<ManifestOutput> {
-  const sha256 = sha256Hex(bytes);
-  try {
-    await deps.store.put(key, bytes, { ifNoneMatch: true, contentType, sha256 });
-  } catch (err) {
-    if (!(err instanceof AlreadyExistsError)) throw err;
-    const existing = await deps.store.get(key);
-    if (!existing || sha256Hex(existing.bytes) !== sha256) {
-      throw new IntegrityError(`report ${key} exists with different content; an archived report is never overwritten`, {
-        cause: err,
-      });
-    }
-  }
-  return { key, sha256, bytes: bytes.byteLength };
+function putOutput(deps: Deps, key: string, bytes: Uint8Array, contentType: string): Promise<ManifestOutput> {
+  return putArchivedOnce(
+    deps,
+    key,
+    bytes,
+    contentType,
+    (cause) =>
+      new IntegrityError(`report ${key} exists with different content; an archived report is never overwritten`, {
+        cause,
+      }),
+  );
 }
 
 /**

@@ -10,7 +10,6 @@ import { submissionsInForce } from '../core/aggregate';
 import { XLSX_CONTENT_TYPE } from '../core/cells';
 import { keys, parseTransmissionKey } from '../core/keys';
 import type { ManifestArchive, ManifestOutput, ManifestSource } from '../core/manifest';
-import { AlreadyExistsError } from '../core/ports';
 import { registryWithoutContacts } from '../core/revision-policy';
 import { buildTransmission, cutoffPeriod, type TransmissionModel, transmissionFigures } from '../core/transmission';
 import type { NormalisedSubmission, Registry } from '../core/types';
@@ -18,7 +17,7 @@ import { composeTransmissionMail } from '../mail/transmission-mail';
 import { archiveTransmissionInputs } from './archive-inputs';
 import { CODE_VERSION } from './code-version';
 import { ReportIntegrityError, sendToEach } from './deliver';
-import { type Deps, jsonBytes, parseJson, sha256Hex } from './deps';
+import { type Deps, jsonBytes, parseJson, putArchivedOnce, sha256Hex } from './deps';
 import { emptyCounts, type MailCounts, UnsentMailError } from './ledger';
 import { loadRegistryInForce, loadSubmissions } from './registry-store';
 import { renderTransmissionFiles } from './transmission-files';
@@ -102,19 +101,15 @@ function sourcesOf(submissions: readonly NormalisedSubmission[], model: Transmis
   return sources.sort((a, b) => (a.recordKey < b.recordKey ? -1 : a.recordKey > b.recordKey ? 1 : 0));
 }
 
-async function putOnce(deps: Deps, key: string, bytes: Uint8Array, contentType: string): Promise<ManifestOutput> {
-  const sha256 = sha256Hex(bytes);
-  try {
-    await deps.store.put(key, bytes, { ifNoneMatch: true, contentType, sha256 });
-  } catch (err) {
-    if (!(err instanceof AlreadyExistsError)) throw err;
-    const existing = await deps.store.get(key);
-    if (!existing || sha256Hex(existing.bytes) !== sha256)
-      throw new Error(`transmission ${key} exists with different content; an archived file is never overwritten`, {
-        cause: err,
-      });
-  }
-  return { key, sha256, bytes: bytes.byteLength };
+function putOnce(deps: Deps, key: string, bytes: Uint8Array, contentType: string): Promise<ManifestOutput> {
+  return putArchivedOnce(
+    deps,
+    key,
+    bytes,
+    contentType,
+    (cause) =>
+      new Error(`transmission ${key} exists with different content; an archived file is never overwritten`, { cause }),
+  );
 }
 
 /**
