@@ -10,6 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseJson } from '../functions/app/deps';
 import { RenderPool } from '../functions/app/parallel-render';
 import { loadRegistryInForce } from '../functions/app/registry-store';
+import { tuneTiering } from '../functions/app/tiering';
 import { uploadLinkFor } from '../functions/app/upload-links';
 import { runWithProgress, summariseRun } from '../functions/cli/commands/run';
 import { DEFAULT_LINK_PORT, localDeps } from '../functions/cli/local-deps';
@@ -38,6 +39,7 @@ async function place(from: string, to: string): Promise<void> {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  tuneTiering();
   const args = parseStartArgs(process.argv.slice(2));
   if ('error' in args) {
     process.stderr.write(`npm start: ${args.error}\n\n${START_USAGE}`);

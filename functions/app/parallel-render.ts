@@ -15,6 +15,7 @@ import type { Manifest } from '../core/manifest';
 import type { NormalisedSubmission, Registry, SourceRef } from '../core/types';
 import type { SubmissionContext, SubmissionReadResult } from '../intake/read-submission';
 import type { RevisionInputs, RevisionPlan } from './revisions';
+import { tuneTiering } from './tiering';
 
 /** One rendered report file, as the worker hands it back. */
 export interface RenderedFile {
@@ -139,6 +140,8 @@ const JOBS_PER_WORKER = 2;
  * small script that registers tsx first. Compiled to JavaScript, the worker file is started as it is.
  */
 function startWorker(): Worker {
+  // V8's flags are the process's: set before the first worker's isolate starts compiling.
+  tuneTiering();
   const workerUrl = new URL(
     import.meta.url.endsWith('.ts') ? './render-worker.ts' : './render-worker.js',
     import.meta.url,

@@ -20,6 +20,7 @@ import { SesMailer } from '../adapters/ses-mailer';
 import { systemClock } from '../adapters/system-clock';
 import { memoCode, readCodeBundle } from '../app/code-bundle';
 import type { CodeBundle, Deps } from '../app/deps';
+import { tuneTiering } from '../app/tiering';
 import type { EndpointDeps } from '../app/upload-endpoint';
 import { ARCHIVE_PREFIXES } from '../core/keys';
 import { METRICS_NAMESPACE } from '../core/metric-names';
@@ -150,6 +151,7 @@ export function createAwsRuntime(
 export function onColdStart<T>(job: JobName, create: (runtime: AwsRuntime) => T): () => T {
   let built: T | undefined;
   const get = (): T => {
+    tuneTiering();
     built ??= create(createAwsRuntime(job));
     return built;
   };

@@ -4,6 +4,7 @@
  * commands/, declared as data (command-spec.ts); the options they share are declared once in options.ts.
  */
 import { Command, CommanderError } from 'commander';
+import { tuneTiering } from '../app/tiering';
 import { addCommand, type CommandSpec } from './command-spec';
 import { archiveSpec } from './commands/archive';
 import { deliverSpec } from './commands/deliver';
@@ -55,6 +56,7 @@ Exit codes:
 
 /** Parse `argv` and run the command; a thrown error is one line on stderr and exit code 2. */
 export async function runCli(argv: string[]): Promise<void> {
+  tuneTiering();
   await buildProgram()
     .parseAsync(argv)
     .catch((err: unknown) => {
