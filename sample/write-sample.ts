@@ -158,7 +158,10 @@ export function sampleSubmissionBytes(
   return writeWorkbookBytes(submissionWorkbook(content, catalogue, { sheets: [], columns: [] }).workbook);
 }
 
-/** Zips a workbook's parts as `packStable` does; `npm start` hands them to its worker threads. */
+/**
+ * Zips a workbook's parts, by default as `packStable` does (fflate: the same bytes on every Node, for committed
+ * workbooks); `npm start` hands them to its worker threads, which zip them with Node's zlib as reports are zipped.
+ */
 export type PackParts = (parts: [string, Uint8Array][]) => Promise<Uint8Array>;
 
 export interface WriteSampleOptions {

@@ -43,8 +43,12 @@ export interface WorkerTasks {
     input: { bytes: Uint8Array; source: SourceRef; ctx: Omit<SubmissionContext, 'registry'> };
     output: SubmissionReadResult;
   };
-  /** Zip a workbook's parts as `packStable` does (fflate's deflate: the same bytes on every thread and machine). */
-  packStable: { input: { entries: [string, Uint8Array][] }; output: Uint8Array };
+  /**
+   * Zip a workbook's parts as reports are zipped (`packEntries`: Node's zlib, fixed dates; the same bytes on every
+   * thread of one Node). `npm start` zips its sample with it: fflate's deflate, which committed workbooks need for
+   * the same bytes on every Node, took five times the CPU.
+   */
+  packEntries: { input: { entries: [string, Uint8Array][] }; output: Uint8Array };
 }
 
 export type TaskName = keyof WorkerTasks;

@@ -28,9 +28,9 @@ const tasks: {
     const { readSubmission } = await import('../intake/read-submission');
     return readSubmission(bytes, source, { ...ctx, registry });
   },
-  async packStable({ entries }) {
-    const { packStable } = await import('../workbooks/deterministic-zip');
-    return packStable(entries);
+  async packEntries({ entries }) {
+    const { packEntries } = await import('../workbooks/deterministic-zip');
+    return packEntries(entries);
   },
 };
 

@@ -125,7 +125,7 @@ export async function writeWorkbookBytes(wb: ExcelJS.Workbook): Promise<Uint8Arr
 
 /**
  * The parts {@link writeWorkbookBytes} zips (with `packStable`), for a caller that zips them elsewhere (`npm start`
- * zips the sample's on its worker threads: the same function, so the same bytes).
+ * zips the sample's on its worker threads, with Node's zlib: the same parts in other bytes).
  */
 export async function workbookPartsStable(wb: ExcelJS.Workbook): Promise<[string, Uint8Array][]> {
   wb.created = FIXED_DOCUMENT_DATE;
