@@ -10,6 +10,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseJson } from '../functions/app/deps';
 import { RenderPool } from '../functions/app/parallel-render';
 import { loadRegistryInForce } from '../functions/app/registry-store';
+import { runWorkers } from '../functions/app/run';
 import { tuneTiering } from '../functions/app/tiering';
 import { uploadLinkFor } from '../functions/app/upload-links';
 import { runWithProgress, summariseRun } from '../functions/cli/commands/run';
@@ -50,8 +51,10 @@ async function main(): Promise<void> {
     process.stdout.write(START_USAGE);
     return;
   }
-  // The render workers start now and load the renderers while this thread writes and ingests the sample.
-  const pool = availableParallelism() > 1 ? new RenderPool(availableParallelism()) : undefined;
+  // The render workers start now and load the renderers while this thread writes and ingests the sample: as many as
+  // a run starts for periods this small (one fewer than the cores: this thread works throughout).
+  const cores = availableParallelism();
+  const pool = cores > 1 ? new RenderPool(runWorkers(cores, 0)) : undefined;
   pool?.warm();
   try {
     await demo(started, pool, args.port);
