@@ -282,7 +282,8 @@ function renderPoolFor(periods: readonly string[], largest: number, options: Run
  * than the cores while every period is small, since this thread works throughout a run (ingesting, writing and
  * archiving every file, composing every mail) and is a core's worth of work itself, and each worker loads and
  * optimizes the renderers afresh (measured on 2 cores, `npm start`'s sample, at most 9 projects a period: one
- * worker took 0.83× the CPU and 0.92× the time of two, paired). A period of {@link PARALLEL_FROM_PROJECTS} or more
+ * worker took 0.83–0.90× the CPU and 0.92–0.97× the time of two, in two sets of pairs, and 400 MB at its peak
+ * against 576). A period of {@link PARALLEL_FROM_PROJECTS} or more
  * keeps every core's worker busy, as `generate` gives it one.
  */
 export function runWorkers(cores: number, largestPeriod: number): number {
