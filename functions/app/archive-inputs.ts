@@ -12,7 +12,7 @@ import { AlreadyExistsError } from '../core/ports';
 import type { NormalisedSubmission, Registry } from '../core/types';
 import { TRANSMISSION_PROTOCOL, VERIFIER_PROTOCOL } from '../core/verifier-protocol';
 import { type Deps, parseJson, sha256Hex } from './deps';
-import { mapLimit } from './map-limit';
+import { mapLimit, nextTurn } from './map-limit';
 import type { RevisionPlan } from './revisions';
 
 /** An input that is not what the plan or its record says it is: the revision cannot be archived as planned. */
@@ -95,6 +95,8 @@ export type KnownRecords = ReadonlyMap<string, Pick<NormalisedSubmission, 'regis
 /** Every input of the plan, each checked against its recorded hash and archived; sorted by role, key, version. */
 async function archivePlanInputs(a: Archiver, plan: ArchiveBasis, known?: KnownRecords): Promise<ArchivedItem[]> {
   const perSource = await mapLimit(plan.sources, 8, async (s) => {
+    // A revision's archive runs on the thread that feeds the render pool, while the projects render.
+    await nextTurn();
     const raw = await archiveItem(a, 'source', s.key, s.version, s.sha256);
     const record = await archiveItem(a, 'record', s.recordKey);
     const { registryVersion } = known?.get(s.recordKey) ?? parseJson<NormalisedSubmission>(record.bytes, s.recordKey);

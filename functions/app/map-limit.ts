@@ -15,3 +15,12 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * Wait for the event loop's next turn. A store whose calls finish synchronously (the folder store) resolves every
+ * `await` as a microtask, so a long loop of them never lets the event loop run: a render pool's replies wait, and
+ * its workers sit idle, until the loop ends. A loop that runs beside a pool awaits this once per item.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -77,3 +77,25 @@ describe("a revision's inputs archived with the records already loaded", () => {
     expect((error as Error).message).toMatch(/a-version-no-record-names/);
   });
 });
+
+describe("a revision's inputs archived on a store that answers at once", () => {
+  it('let the event loop run between sources, so a render pool beside it is served', { timeout: 60_000 }, async () => {
+    // The folder store's calls finish synchronously: without a turn of its own per source, the whole archive is
+    // one chain of microtasks and no message from a worker is handled until it ends.
+    let turns = 0;
+    let archiving = true;
+    const spin = () => {
+      if (!archiving) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const archived = archiveRevisionInputs(deps, plan, keys.programmeReport(PERIOD, 1, 'pdf'), await loadedRecords());
+    await archived.finally(() => {
+      archiving = false;
+    });
+    // Eight sources are archived at a time, each after a turn of the event loop.
+    expect(plan.sources.length).toBeGreaterThan(8);
+    expect(turns).toBeGreaterThanOrEqual(Math.ceil(plan.sources.length / 8));
+  });
+});
