@@ -428,6 +428,41 @@ export async function generatePeriod(deps: Deps, options: GenerateOptions): Prom
 }
 
 async function planAndGenerate(deps: Deps, options: GenerateOptions): Promise<GenerateOutcome> {
+  const early = options.pool ? undefined : await earlyPool(deps, options);
+  try {
+    return await planAndRender(deps, options, early);
+  } finally {
+    await early?.close();
+  }
+}
+
+/** Worker threads for a period of `total` projects: see {@link GenerateOptions.workers}. */
+function workersFor(total: number, options: GenerateOptions): number {
+  return Math.min(options.workers ?? (total >= PARALLEL_FROM_PROJECTS ? availableParallelism() : 1), total);
+}
+
+/**
+ * A worker costs a second or more to load the renderers. When a period will be rendered whatever its planning finds
+ * (it has no complete revision yet, or one was planned and not finished), and its registry makes it large enough
+ * for a pool, the pool starts loading now, while this thread plans the revision and loads its inputs. Otherwise
+ * (a new revision may turn out unchanged) none is started before the plan.
+ */
+async function earlyPool(deps: Deps, options: GenerateOptions): Promise<RenderPool | undefined> {
+  const { complete, planned } = await revisionsOf(deps, options.period);
+  if (complete > 0 && planned <= complete) return undefined;
+  const registry = await loadRegistryInForce(deps.store);
+  const workers = registry ? workersFor(activeProjects(registry, options.period).length, options) : 1;
+  if (workers <= 1) return undefined;
+  const pool = new RenderPool(workers);
+  pool.warm();
+  return pool;
+}
+
+async function planAndRender(
+  deps: Deps,
+  options: GenerateOptions,
+  early: RenderPool | undefined,
+): Promise<GenerateOutcome> {
   const { period } = options;
   const planned = await planRevision(deps, options);
   if (planned.status === 'no-registry') return { status: 'no-registry', period };
@@ -444,16 +479,17 @@ async function planAndGenerate(deps: Deps, options: GenerateOptions): Promise<Ge
   const total = plan.projectIds.length;
   // A worker thread costs seconds to start (it loads the renderers afresh), so small periods render in-process
   // unless the caller's pool, which outlives the period, is given.
-  const workers = Math.min(options.workers ?? (total >= PARALLEL_FROM_PROJECTS ? availableParallelism() : 1), total);
+  const workers = workersFor(total, options);
+  const pool = options.pool ?? early;
   let manifest: Manifest;
-  if (options.pool) {
-    manifest = await renderAndFinishOnPool(deps, options.pool, plan, inputs, options.onProgress);
+  if (pool) {
+    manifest = await renderAndFinishOnPool(deps, pool, plan, inputs, options.onProgress);
   } else if (workers > 1) {
-    const pool = new RenderPool(workers);
+    const own = new RenderPool(workers);
     try {
-      manifest = await renderAndFinishOnPool(deps, pool, plan, inputs, options.onProgress);
+      manifest = await renderAndFinishOnPool(deps, own, plan, inputs, options.onProgress);
     } finally {
-      await pool.close();
+      await own.close();
     }
   } else {
     let done = 0;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FolderStore } from '../../functions/adapters/folder-store';
 import { fixedClock } from '../../functions/adapters/system-clock';
 import type { Deps } from '../../functions/app/deps';
@@ -67,7 +67,7 @@ beforeAll(async () => {
   const deps = depsFor(ingested);
   for (const info of await deps.store.list('registry/')) await ingestObject(deps, info.key);
   for (const info of await deps.store.list('inbox/')) await ingestObject(deps, info.key);
-  for (const name of ['sequential', 'parallel', 'run-sequential', 'run-pool']) {
+  for (const name of ['sequential', 'parallel', 'run-sequential', 'run-pool', 'early']) {
     await cp(ingested, join(root, name), { recursive: true, preserveTimestamps: true });
   }
 }, 180_000);
@@ -142,6 +142,44 @@ describe('rendering a period on worker threads', () => {
     expect(a.size).toBeGreaterThan(20);
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [key, hash] of a) expect({ key, hash: b.get(key) }).toEqual({ key, hash });
+  });
+
+  it('starts its workers while it plans a first revision, not before planning a later one, and stops them on failure', async () => {
+    const warm = vi.spyOn(RenderPool.prototype, 'warm');
+    const close = vi.spyOn(RenderPool.prototype, 'close');
+    try {
+      /** Plans `period` on `deps` and fails when the plan is written; returns how many pools were warm by then. */
+      const warmWhenPlanned = async (deps: Deps, options: { reason?: string } = {}) => {
+        const store = deps.store;
+        let atPlan = -1;
+        const put = store.put.bind(store);
+        store.put = async (key, bytes, opts) => {
+          if (key.endsWith('/plan.json')) {
+            atPlan = warm.mock.calls.length;
+            throw new Error('stopped once planned');
+          }
+          return put(key, bytes, opts);
+        };
+        await expect(
+          generatePeriod(deps, { period: PERIOD, generatedAt: GENERATED_AT, workers: 2, ...options }),
+        ).rejects.toThrow('stopped once planned');
+        return atPlan;
+      };
+      // No revision yet: the period is rendered whatever its plan holds, so its pool loads while it is planned.
+      expect(await warmWhenPlanned(depsFor(join(root, 'early')))).toBe(1);
+      // The pool started for it is stopped with the failure.
+      expect(close).toHaveBeenCalledTimes(1);
+      // A period with a revision (the first test's) may turn out unchanged: nothing starts before its plan.
+      const later = depsFor(join(root, 'parallel'));
+      expect(await later.store.get(keys.manifest(PERIOD, 1))).toBeDefined();
+      warm.mockClear();
+      close.mockClear();
+      expect(await warmWhenPlanned(later, { reason: 'a later revision' })).toBe(0);
+      expect(close).not.toHaveBeenCalled();
+    } finally {
+      warm.mockRestore();
+      close.mockRestore();
+    }
   });
 
   it('goes on serving other revisions after one of them failed', { timeout: 240_000 }, async () => {
