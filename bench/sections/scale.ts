@@ -42,13 +42,17 @@ function medianRun<T extends { wallMs: number }>(runs: readonly T[]): T {
 
 async function runSize(ctx: BenchContext, count: number, workers: number): Promise<SizeRun> {
   const source = join(ctx.work, `programme-${count}-source`);
-  const dir = join(ctx.work, `programme-${count}`);
+  // A folder for each run, all removed at the end: on a file system without a journal, ext4 skips the inodes
+  // deleted in the last minute when it allocates one, so a run right after another's files were removed would pay
+  // for reading each of them.
+  const dirs = Array.from({ length: count <= REPEAT_UP_TO ? Math.max(1, ctx.rounds) : 1 }, (_, i) =>
+    join(ctx.work, `programme-${count}-run${i + 1}`),
+  );
   await rm(source, { recursive: true, force: true });
   const programme = await writeSyntheticProgramme(source, ctx.sample, BENCH_PERIOD, count, BENCH_GENERATED_AT);
-  const repeats = count <= REPEAT_UP_TO ? Math.max(1, ctx.rounds) : 1;
   const runs: (GenerateResult & { coresObtained: number })[] = [];
   try {
-    for (let i = 0; i < repeats; i++) {
+    for (const dir of dirs) {
       // Each run generates the period afresh, from a copy of the ingested programme.
       await rm(dir, { recursive: true, force: true });
       await cp(source, dir, { recursive: true, preserveTimestamps: true });
@@ -61,7 +65,7 @@ async function runSize(ctx: BenchContext, count: number, workers: number): Promi
       if (result.projects !== count) throw new Error(`generated ${result.projects} of ${count} projects`);
       runs.push({ ...result, coresObtained });
     }
-    const load = await runChild<LoadInputsResult>(ctx.children.loadInputs, [dir, BENCH_PERIOD]);
+    const load = await runChild<LoadInputsResult>(ctx.children.loadInputs, [dirs[dirs.length - 1]!, BENCH_PERIOD]);
     const median = medianRun(runs);
     return {
       ...median,
@@ -72,8 +76,7 @@ async function runSize(ctx: BenchContext, count: number, workers: number): Promi
       wallsMs: runs.map((r) => r.wallMs),
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
-    await rm(source, { recursive: true, force: true });
+    for (const dir of [...dirs, source]) await rm(dir, { recursive: true, force: true });
   }
 }
 
