@@ -17,7 +17,9 @@ import {
   newLineState,
   placeCompactLine,
   placeLine,
+  TEXT_CACHE_LIMIT,
   type TextOptions,
+  textCacheSizes,
   wrapText,
 } from '../../functions/pdf/text-cache';
 import { mulberry32 } from '../../sample/sample-projects';
@@ -128,6 +130,37 @@ describe('cached text drawing', () => {
         expect(await bytesOf(cached), `seed ${seed}, document ${round + 1}`).toBe(expected);
       }
     }
+  });
+
+  it('holds at most its limit of strings per font, and writes the same bytes after starting afresh', {
+    timeout: 60_000,
+  }, async () => {
+    // A render worker's life in one long document: more distinct strings than the caches keep.
+    const distinct = TEXT_CACHE_LIMIT + 1_500;
+    const write = (cached: boolean) => {
+      const doc = newDocument();
+      if (cached) bufferPageContent(doc);
+      doc.font(FONT_NAMES.regular).fontSize(7.5).fillColor('#223344');
+      if (cached) cacheCurrentFont(doc);
+      let largest = 0;
+      for (let i = 0; i < distinct; i++) {
+        if (i > 0 && i % 80 === 0) doc.addPage();
+        const [text, y] = [`Dalībnieks P-${i} ${i * 7}`, 40 + (i % 80) * 9];
+        if (!cached) {
+          doc.text(text, 40, y, { lineBreak: false });
+          continue;
+        }
+        placeLine(doc, text, 40, y);
+        const sizes = textCacheSizes(doc)!;
+        largest = Math.max(largest, sizes.runs, sizes.wraps, sizes.encoded, sizes.shows);
+      }
+      return { doc, largest };
+    };
+    const cached = write(true);
+    expect(cached.largest).toBe(TEXT_CACHE_LIMIT);
+    // It started afresh once it was full, and the document is still the bytes plain pdfkit writes.
+    expect(textCacheSizes(cached.doc)!.runs).toBeLessThan(2_000);
+    expect(await bytesOf(cached.doc)).toBe(await bytesOf(write(false).doc));
   });
 
   it('leaves the cursor where pdfkit leaves it', () => {
