@@ -55,8 +55,20 @@ Exit codes:
 }
 
 /** Parse `argv` and run the command; a thrown error is one line on stderr and exit code 2. */
+/**
+ * A reader that stops early (`pmif-reports --help | head`) closes the pipe: what is left to print goes nowhere, and
+ * the command goes on with its work instead of ending in an unhandled error. Any other output error still ends it.
+ */
+function ignoreClosedOutput(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    throw err;
+  });
+}
+
 export async function runCli(argv: string[]): Promise<void> {
   tuneTiering();
+  ignoreClosedOutput();
   await buildProgram()
     .parseAsync(argv)
     .catch((err: unknown) => {

@@ -3,7 +3,7 @@
  * tests build it again in memory and compare it with what is on disk, so a bundle older than its sources fails
  * here rather than running stale code; and they check that `--help` and `validate` load only what they use.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -99,6 +99,19 @@ describe('the CLI bundle', () => {
     expect(holders).toHaveLength(1);
     for (const entry of ['main.js', 'render-worker.js'])
       expect(staticFiles(join(outDir, entry)).has(join(outDir, holders[0]!)), entry).toBe(false);
+  });
+
+  it('ends quietly, as it would have ended, when its reader closes the output early (`--help | head`)', async () => {
+    const child = spawn(process.execPath, [bin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Closed before the command prints anything: every write it makes meets a closed pipe.
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 
   it('runs from bin/pmif-reports.js: --help lists every command, validate answers for a workbook', () => {
