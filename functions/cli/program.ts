@@ -54,7 +54,6 @@ Exit codes:
   return program;
 }
 
-/** Parse `argv` and run the command; a thrown error is one line on stderr and exit code 2. */
 /**
  * A reader that stops early (`pmif-reports --help | head`) closes the pipe: what is left to print goes nowhere, and
  * the command goes on with its work instead of ending in an unhandled error. Any other output error still ends it.
@@ -66,6 +65,7 @@ function ignoreClosedOutput(): void {
   });
 }
 
+/** Parse `argv` and run the command; a thrown error is one line on stderr and exit code 2. */
 export async function runCli(argv: string[]): Promise<void> {
   tuneTiering();
   ignoreClosedOutput();
