@@ -23,7 +23,7 @@ import { deeplyFrozen, styleKey } from './style-table';
 import type { WriteTables } from './workbook-entries';
 
 /** exceljs's `ValueType` numbers for the values a bulk cell may hold. */
-export const VALUE_TYPE = { null: 0, number: 2, string: 3, date: 4, formula: 6 } as const;
+export const VALUE_TYPE = { null: 0, number: 2, string: 3, date: 4, formula: 6, boolean: 9 } as const;
 
 /** Excel's serial day of 1970-01-01 (the 1900 date system exceljs writes). */
 const UNIX_EPOCH_SERIAL = 25569;
@@ -160,10 +160,11 @@ export function valueType(cell: BulkCell): number {
   if (typeof value === 'string') return VALUE_TYPE.string;
   if (typeof value === 'number') return VALUE_TYPE.number;
   if (value instanceof Date) return VALUE_TYPE.date;
+  if (typeof value === 'boolean') return VALUE_TYPE.boolean;
   if (isFormula(value) && ['number', 'string', 'undefined'].includes(typeof value.result)) return VALUE_TYPE.formula;
-  // Rich text, hyperlinks, booleans and the like need exceljs's cells; the table writer never puts them here.
+  // Rich text, hyperlinks, errors and the like need exceljs's cells; the table writers never put them here.
   throw new TypeError(
-    `${cell.worksheet.name}!${cell.address}: a bulk row holds text, numbers, dates and formulas with a number or text result only`,
+    `${cell.worksheet.name}!${cell.address}: a bulk row holds text, numbers, dates, true/false and formulas with a number or text result only`,
   );
 }
 
@@ -296,6 +297,7 @@ export function cellBody(cell: BulkCell, type: number, tables: WriteTables): str
   if (type === VALUE_TYPE.string) return ` t="s"><v>${tables.sharedString(value as string)}</v></c>`;
   if (type === VALUE_TYPE.number) return `><v>${value as number}</v></c>`;
   if (type === VALUE_TYPE.date) return `><v>${dateSerial(value as Date)}</v></c>`;
+  if (type === VALUE_TYPE.boolean) return ` t="b"><v>${value ? 1 : 0}</v></c>`;
   const { formula, result } = value as FormulaValue;
   const f = `<f>${xmlEscape(formula)}</f>`;
   // exceljs never puts a formula's text result in the shared strings.
@@ -378,7 +380,7 @@ function writeCellBody(cell: BulkCell, type: number, tables: WriteTables, out: X
     out.ascii(dateSerialText(value as Date));
     out.ascii('</v></c>');
   } else {
-    // Formulas are rare (a column or two of a few tables): their text as cellBody writes it.
+    // Formulas and true/false are rare (a column or two of a few tables): their text as cellBody writes it.
     out.ascii('"');
     out.text(cellBody(cell, type, tables));
   }

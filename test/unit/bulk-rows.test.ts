@@ -2,7 +2,7 @@
  * Bulk rows (a long table's data rows written as sheet XML) against the same table written as exceljs cells: for
  * generated tables of every kind of value a table writer puts in a cell (texts short and too long for a column, with
  * line breaks, XML's special characters, `_xHHHH_` escapes, Latvian letters; numbers in several formats; dates and
- * date-times; empty cells; wrapped and bold columns; columns that grow to their text), every part of the workbook
+ * date-times; true and false; empty cells; wrapped and bold columns; columns that grow to their text), every part of the workbook
  * must be the same XML, and the workbook must read back alike in exceljs.
  */
 
@@ -23,7 +23,7 @@ import { shareCellStyles } from '../../functions/workbooks/share-styles';
 import { writeWorkbookPacked } from '../../functions/workbooks/workbook-entries';
 import { mulberry32 } from '../../sample/sample-projects';
 
-type Row = (string | number | Date | null)[];
+type Row = (string | number | boolean | Date | null)[];
 
 interface GeneratedColumn extends BulkColumn<Row> {
   header: string;
@@ -80,11 +80,12 @@ function generatedRows(seed: number, columns: number, count: number): Row[] {
   const rng = mulberry32(seed * 7 + 1);
   return Array.from({ length: count }, () =>
     Array.from({ length: columns }, () => {
-      const kind = Math.floor(rng() * 5);
+      const kind = Math.floor(rng() * 6);
       if (kind === 0) return TEXTS[Math.floor(rng() * TEXTS.length)]!;
       if (kind === 1) return Math.round((rng() - 0.3) * 1e7) / 100;
       if (kind === 2) return new Date(Date.UTC(2025, Math.floor(rng() * 12), 1 + Math.floor(rng() * 28), 13, 5, 7));
       if (kind === 3) return Math.floor(rng() * 1000);
+      if (kind === 4) return rng() < 0.5;
       return null;
     }),
   );
@@ -224,8 +225,12 @@ describe('bulk rows', () => {
     expect(parts.get('xl/sharedStrings.xml')).toContain('&lt;x&gt;&amp;');
   });
 
-  it('refuse a value a bulk row cannot hold (rich text, a boolean, a formula with a date result), naming the cell', () => {
-    const values: CellValue[] = [{ richText: [{ text: 'a' }] }, true, { formula: 'A1', result: new Date(0) }];
+  it('refuse a value a bulk row cannot hold (rich text, an error, a formula with a date result), naming the cell', () => {
+    const values: CellValue[] = [
+      { richText: [{ text: 'a' }] },
+      { error: '#N/A' },
+      { formula: 'A1', result: new Date(0) },
+    ];
     for (const value of values) {
       const columns: BulkColumn<Row>[] = [
         {
