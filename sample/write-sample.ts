@@ -5,6 +5,7 @@
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Workbook } from 'exceljs';
+import { nextTurn } from '../functions/app/map-limit';
 import { standardIndicators } from '../functions/core/catalogue';
 import type { IssueCode } from '../functions/core/issue-codes';
 import type { Severity } from '../functions/core/types';
@@ -186,6 +187,9 @@ export async function writeSampleData(outDir: string, options: WriteSampleOption
     const written = packed.then((bytes) => writeFileAt(outDir, file, bytes, uploadedAt));
     written.catch(() => {}); // handled below, once every write has settled
     writes.push(written);
+    // Laying a workbook out awaits only promises already settled: without a turn of the event loop here, the zips'
+    // replies (and a worker's "ready") would wait for the last workbook, and the zips with them.
+    await nextTurn();
   };
 
   const registry = 'registry/registry.xlsx';

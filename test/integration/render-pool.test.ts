@@ -80,14 +80,22 @@ describe('the render pool', () => {
     const workers = join(root, 'workers');
     const manifest = await writeSampleData(here);
     let packed = 0;
+    // How many workbooks had been handed over when each zip came back.
+    const handedWhenZipped: number[] = [];
     const onWorkers = await writeSampleData(workers, {
-      pack: (entries) => {
+      pack: async (entries) => {
         packed++;
-        return pool.run(null, 'packEntries', { entries });
+        const zipped = await pool.run(null, 'packEntries', { entries });
+        handedWhenZipped.push(packed);
+        return zipped;
       },
     });
     expect(onWorkers).toEqual(manifest);
     expect(packed).toBe(1 + manifest.submissions.length + manifest.mistakes.length);
+    // The zips come back while the sample is still laid out (the event loop turns between workbooks), not all at
+    // once after the last workbook, with the worker idle until then.
+    expect(handedWhenZipped).toHaveLength(packed);
+    expect(handedWhenZipped.filter((handed) => handed < packed).length).toBeGreaterThan(packed / 4);
     const files = [...(await tree(here)).keys()].sort();
     expect(files).toHaveLength(packed);
     expect([...(await tree(workers)).keys()].sort()).toEqual(files);
