@@ -9,6 +9,7 @@
  * depend on which thread rendered them (`test/integration/parallel-render.test.ts` holds them byte-identical).
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Manifest } from '../core/manifest';
@@ -71,6 +72,22 @@ export type RenderRequest =
 export type RenderReply =
   | { job: number; ok: true; files: RenderedFile[]; programme?: Omit<RenderedProgramme, 'files'>; value?: unknown }
   | { job: number; ok: false; error: { name: string; message: string; stack?: string } };
+
+/** What a worker is started with. */
+export interface RenderWorkerData {
+  /**
+   * Whether it renders the warm-up specimen while it waits for its first report (`warm-up.ts`): by default only when
+   * the pool leaves a core free. A pool with a worker per core has none to spare while its caller plans the work,
+   * and the warm-up would slow the planning that its first reports wait for (500 projects paired: no gain).
+   */
+  warmUp: boolean;
+}
+
+/** A worker's word that it rendered one more step of its warm-up (`warm-up.ts`), `renders` in all. */
+export interface WarmUpReport {
+  type: 'warmed';
+  renders: number;
+}
 
 /**
  * The buffers that can be moved to the calling thread rather than copied: those of the arrays that are the whole of
@@ -143,14 +160,14 @@ const JOBS_PER_WORKER = 2;
  * inherits no loader hooks registered through the API (the CLI's `bin/` does that): the worker then starts from a
  * small script that registers tsx first. Compiled to JavaScript, the worker file is started as it is.
  */
-function startWorker(): Worker {
+function startWorker(workerData: RenderWorkerData): Worker {
   // V8's flags are the process's: set before the first worker's isolate starts compiling.
   tuneTiering();
   const workerUrl = new URL(
     import.meta.url.endsWith('.ts') ? './render-worker.ts' : './render-worker.js',
     import.meta.url,
   );
-  const options = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+  const options = { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB }, workerData };
   if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl, options);
   const bootstrap = [
     `import(${JSON.stringify(tsxApiUrl())})`,
@@ -203,9 +220,18 @@ export class RenderPool {
   private closed = false;
   /** Workers started since the pool was made (a worker that died is replaced by a new one). */
   started = 0;
+  /** Warm-up renders the workers have done while they waited for their first report (`warm-up.ts`). */
+  warmUpRenders = 0;
 
-  constructor(readonly size: number) {
+  /** Whether the workers render the warm-up specimen while they wait (see {@link RenderWorkerData.warmUp}). */
+  readonly warmsUp: boolean;
+
+  constructor(
+    readonly size: number,
+    options: { warmUp?: boolean } = {},
+  ) {
     if (!(size >= 1)) throw new RangeError(`a render pool needs at least one worker, not ${size}`);
+    this.warmsUp = options.warmUp ?? size < availableParallelism();
   }
 
   /** Start every worker now and let each load the renderers, so the first reports do not wait for them. */
@@ -324,12 +350,20 @@ export class RenderPool {
   }
 
   private startSlot(): Slot {
-    const slot: Slot = { worker: startWorker(), contexts: new Set(), jobs: [] };
+    const slot: Slot = {
+      worker: startWorker({ warmUp: this.warmsUp }),
+      contexts: new Set(),
+      jobs: [],
+    };
     this.started++;
     this.slots.push(slot);
     // An idle worker does not keep the process alive (a pool left open must not hang the command); one at work does.
     slot.worker.unref();
-    slot.worker.on('message', (reply: RenderReply) => {
+    slot.worker.on('message', (reply: RenderReply | WarmUpReport) => {
+      if ('type' in reply) {
+        this.warmUpRenders++;
+        return;
+      }
       const index = slot.jobs.findIndex((j) => j.id === reply.job);
       if (index < 0) return;
       const [job] = slot.jobs.splice(index, 1) as [Job];

@@ -3,18 +3,24 @@
  * renders the jobs it is sent, one at a time, with the same functions as the sequential path, and replies with the
  * bytes. It writes nothing itself. It loads the renderers as it starts, while the calling thread prepares the work.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { Registry } from '../core/types';
 import { loadRenderers, renderProgrammeFiles, renderProjectFiles } from './generate';
-import { ownBuffers, type RenderReply, type RenderRequest, type TaskName, type WorkerTasks } from './parallel-render';
+import {
+  ownBuffers,
+  type RenderReply,
+  type RenderRequest,
+  type RenderWorkerData,
+  type TaskName,
+  type WarmUpReport,
+  type WorkerTasks,
+} from './parallel-render';
 import type { RevisionPlan } from './revisions';
 
 if (!parentPort) throw new Error('render-worker.ts runs as a worker thread only');
 const port = parentPort;
 type Context = { plan: RevisionPlan | null; registry: Registry };
 const contexts = new Map<number, Context>();
-// A failed load is reported by the first job, which loads them again.
-loadRenderers().catch(() => {});
 
 /** The worker's side of each {@link WorkerTasks} entry: the same name, its input, the context's registry. */
 const tasks: {
@@ -78,6 +84,8 @@ async function answer(request: JobRequest, context: Context | undefined): Promis
 // Jobs arrive while one renders (the pool sends the next ahead); they render one at a time, in the order sent, each
 // with the context it was sent in.
 let queue: Promise<void> = Promise.resolve();
+/** Reports asked for so far: the first ends the warm-up. */
+let reportsAsked = 0;
 port.on('message', (request: RenderRequest) => {
   if (request.type === 'context') {
     contexts.set(request.context, { plan: request.plan, registry: request.registry });
@@ -87,6 +95,33 @@ port.on('message', (request: RenderRequest) => {
     contexts.delete(request.context);
     return;
   }
+  if (request.type !== 'task') reportsAsked++;
   const context = request.context === null ? undefined : contexts.get(request.context);
   queue = queue.then(() => answer(request, context));
 });
+
+/**
+ * Load the renderers, then, when the pool leaves a core free, render the warm-up specimen (`warm-up.ts`) step by
+ * step until the first report is asked for: a report waits for one step at most, and a task (a zip, a read) sent
+ * meanwhile runs between two steps. A failed load is reported by the first job, which loads them again; a failed
+ * step ends the warm-up, silently (the jobs that follow report their own failures).
+ */
+async function warmUp(): Promise<void> {
+  await loadRenderers();
+  if (!(workerData as RenderWorkerData | undefined)?.warmUp) return;
+  const { warmUpSteps } = await import('./warm-up');
+  let rendered = 0;
+  for (const step of warmUpSteps({ renderProjectFiles, renderProgrammeFiles })) {
+    // Let a job that was sent meanwhile arrive first.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (reportsAsked > 0) break;
+    const run = queue.then(step);
+    queue = run.then(
+      () => {},
+      () => {},
+    );
+    await run;
+    port.postMessage({ type: 'warmed', renders: ++rendered } satisfies WarmUpReport);
+  }
+}
+warmUp().catch(() => {});

@@ -5,12 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderProjectFiles } from '../../functions/app/generate';
 import { ownBuffers, RenderPool, WorkerTaskError } from '../../functions/app/parallel-render';
+import { WARM_UP_ROUNDS, type WarmUpSpecimen } from '../../functions/app/warm-up';
+import specimenJson from '../../functions/app/warm-up/specimen.json' with { type: 'json' };
 import { packEntries } from '../../functions/workbooks/deterministic-zip';
 import { mulberry32 } from '../../sample/sample-projects';
 import { writeSampleData } from '../../sample/write-sample';
@@ -20,7 +23,8 @@ let pool: RenderPool;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'pmif-render-pool-'));
-  pool = new RenderPool(2);
+  // The mechanics below, without the warm-up a pool smaller than the cores does (tested on its own at the end).
+  pool = new RenderPool(2, { warmUp: false });
 });
 
 afterAll(async () => {
@@ -126,7 +130,7 @@ describe('the render pool', () => {
   });
 
   it('fails both jobs a lost worker held, and runs the next on a new worker', { timeout: 60_000 }, async () => {
-    const single = new RenderPool(1);
+    const single = new RenderPool(1, { warmUp: false });
     try {
       const parts = generatedParts(7);
       const jobs = [1, 2, 3].map(() => single.run(null, 'packEntries', { entries: parts }));
@@ -164,5 +168,51 @@ describe('ownBuffers: what a worker moves rather than copies', () => {
     expect(ownBuffers([pooled])).toEqual([]);
     expect(ownBuffers([own, view, a, b])).toEqual([own.buffer]);
     expect(ownBuffers([])).toEqual([]);
+  });
+
+  describe('warm-up', () => {
+    const specimen = specimenJson as unknown as WarmUpSpecimen;
+    const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+    it('renders the specimen while a worker waits, then reports in the same bytes as a thread that never did', {
+      timeout: 180_000,
+    }, async () => {
+      const warm = new RenderPool(1, { warmUp: true });
+      try {
+        warm.warm();
+        // A task sent meanwhile runs between two warm-up renders.
+        const zipped = await warm.run(null, 'packEntries', { entries: generatedParts(3) });
+        expect(zipped).toEqual(packEntries(generatedParts(3)));
+        for (let waited = 0; warm.warmUpRenders < 2 * WARM_UP_ROUNDS && waited < 150_000; waited += 50) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(warm.warmUpRenders).toBe(2 * WARM_UP_ROUNDS);
+        const { plan, inputs, projectId } = specimen;
+        const files = await warm.renderProject(warm.open(plan, inputs.registry), projectId, inputs.submissions);
+        const here = await renderProjectFiles(plan, inputs, projectId);
+        expect(files.map((f) => sha(f.bytes))).toEqual(here.files.map((f) => sha(f.bytes)));
+        expect(files.length).toBe(2 * (plan.editions?.length ?? 1));
+      } finally {
+        await warm.close();
+      }
+    });
+
+    it('ends when the first report is asked for, before it has begun', { timeout: 120_000 }, async () => {
+      const warm = new RenderPool(1, { warmUp: true });
+      try {
+        const { plan, inputs, projectId } = specimen;
+        await warm.renderProject(warm.open(plan, inputs.registry), projectId, inputs.submissions);
+        // Another round trip, so a warm-up render started after the report would have been heard of.
+        await warm.run(null, 'packEntries', { entries: generatedParts(4) });
+        expect(warm.warmUpRenders).toBe(0);
+      } finally {
+        await warm.close();
+      }
+    });
+
+    it('is left out by default when the pool has a worker for every core', () => {
+      expect(new RenderPool(availableParallelism()).warmsUp).toBe(false);
+      expect(new RenderPool(Math.max(1, availableParallelism() - 1)).warmsUp).toBe(availableParallelism() > 1);
+    });
   });
 });
