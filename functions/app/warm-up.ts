@@ -3,8 +3,9 @@
  * `warm-up/specimen.json`, written by `scripts/write-specimen.ts`). A worker's first reports cost several times a
  * steady one: the code is compiled, its inline caches fill and V8 optimizes it as it runs, and the fonts and the text
  * caches are made. A worker that loads while its caller still prepares the work (`npm start` writes and ingests its
- * sample; a large period is planned) spends that idle time on the specimen instead of on the first real reports.
- * What it renders is thrown away; the caches it fills give the same bytes as empty ones (their tests say so).
+ * sample; a run ingests its inbox) spends that idle time on the specimen instead of on the first real reports, when
+ * its pool leaves it a core to spare (`RenderWorkerData.warmUp`). What it renders is thrown away; the caches it
+ * fills give the same bytes as empty ones (their tests say so).
  */
 import type { Manifest } from '../core/manifest';
 import type { RevisionInputs, RevisionPlan } from './revisions';
