@@ -19,13 +19,21 @@ export const NBSP = '\u00a0';
 /** Shown where there is no value (no target, no forecast, not a number). */
 export const DASH = '—';
 
-/** Round half away from zero at `decimals` places, without binary artefacts (1.005 → 1.01). */
-function roundTo(value: number, decimals: number): number {
+/**
+ * |value| with `decimals` decimals, rounded half away from zero, never in exponent notation. Below
+ * {@link WHOLE_LIMIT} in units of the last decimal, a small nudge absorbs representation error such as
+ * 1.005 * 100 = 100.49999999999999 (1.005 → 1.01). From there up, four units in the last place of the value would
+ * be a visible part of a unit (a nudge of 0.5 cents and more from about 10^14 cents), and multiplying by the factor
+ * adds error of its own: the value's exact binary digits are rounded instead, by `toFixed` (exact), or from 10^21,
+ * where `toFixed` writes an exponent and every number is whole, by BigInt.
+ */
+function decimalText(abs: number, decimals: number): string {
   const factor = 10 ** decimals;
-  const scaled = Math.abs(value) * factor;
-  // The small nudge absorbs representation error such as 1.005 * 100 = 100.49999999999999.
-  const rounded = Math.round(scaled + scaled * Number.EPSILON * 4) / factor;
-  return value < 0 ? -rounded : rounded;
+  const scaled = abs * factor;
+  if (scaled < WHOLE_LIMIT) return (Math.round(scaled + scaled * Number.EPSILON * 4) / factor).toFixed(decimals);
+  if (abs < 1e21) return abs.toFixed(decimals);
+  const whole = BigInt(abs).toString();
+  return decimals > 0 ? `${whole}.${'0'.repeat(decimals)}` : whole;
 }
 
 function groupDigits(digits: string, separator: string): string {
@@ -40,7 +48,7 @@ function groupDigits(digits: string, separator: string): string {
 /** Zeros for a whole number's decimals, by count. */
 const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];
 /**
- * Below this (times the decimals' factor), rounding a whole number is exact and the nudge in {@link roundTo} is far
+ * Below this (times the decimals' factor), rounding a whole number is exact and the nudge in {@link decimalText} is far
  * below half a unit, so a whole number prints as its digits: the short way gives what the long way gives.
  */
 const WHOLE_LIMIT = 2 ** 40;
@@ -64,11 +72,12 @@ export function formatNumber(value: number, lang: Lang, minDecimals = 0, maxDeci
     const signed = value < 0 ? `-${grouped}` : grouped;
     return minDecimals === 0 ? signed : `${signed}${lang === 'lv' ? ',' : '.'}${ZEROS[minDecimals]}`;
   }
-  const rounded = roundTo(value, maxDecimals);
-  let [intPart = '0', fraction = ''] = Math.abs(rounded).toFixed(maxDecimals).split('.');
+  const text = decimalText(Math.abs(value), maxDecimals);
+  let [intPart = '0', fraction = ''] = text.split('.');
   while (fraction.length > minDecimals && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
   const grouped = groupDigits(intPart, lang === 'lv' ? NBSP : ',');
-  const sign = rounded < 0 ? '-' : '';
+  // A negative value that rounds to zero prints as zero, without a sign.
+  const sign = value < 0 && /[1-9]/.test(text) ? '-' : '';
   return fraction ? `${sign}${grouped}${lang === 'lv' ? ',' : '.'}${fraction}` : `${sign}${grouped}`;
 }
 

@@ -74,7 +74,7 @@ describe('PDF number formatting, generated', () => {
       const value = i < 20 ? [0, -0, 1, -1, 999, 1000, -1000, 9999, 10000, 999999, 1000000][i % 11]! : magnitude();
       const min = Math.floor(rng() * 4);
       const max = min + Math.floor(rng() * 3);
-      // Beyond about 1e14 in units of the last decimal the rounding's nudge (roundTo) shows; no report comes near.
+      // ICU's digits as the expectation up to 1e14 units of the last decimal; above, the large-number tests below.
       if (Math.abs(value) * 10 ** max >= 1e14) continue;
       for (const lang of ['lv', 'en'] as const) {
         const expected = intlNumber(value, lang, min, max).replace(/^-(0(?:[.,]0+)?)$/, '$1');
@@ -94,6 +94,83 @@ describe('PDF number formatting, generated', () => {
         expect(formatNumber(value, lang, min, decimals), `${value} ${min}-${decimals}`).toBe(
           intlNumber(value, lang, min, decimals).replace(/^-(0(?:[.,]0+)?)$/, '$1'),
         );
+    }
+  });
+});
+
+/** |value| × 10^decimals rounded half away from zero, computed exactly from the double's binary digits with BigInt. */
+function exactDigits(value: number, decimals: number): string {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(value));
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const exponent = biased === 0 ? -1074 : biased - 1075;
+  const num = (mantissa * 10n ** BigInt(decimals)) << BigInt(Math.max(0, exponent));
+  const den = 1n << BigInt(Math.max(0, -exponent));
+  const digits = ((2n * num + den) / (2n * den)).toString().padStart(decimals + 1, '0');
+  return decimals > 0 ? `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}` : digits;
+}
+
+/** What formatNumber should print, from {@link exactDigits}. */
+function exactNumber(value: number, lang: 'lv' | 'en', minDecimals: number, maxDecimals: number): string {
+  const digits = exactDigits(value, maxDecimals);
+  const [whole = '', decimals = ''] = digits.split('.');
+  let fraction = decimals;
+  while (fraction.length > minDecimals && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, lang === 'lv' ? NB : ',');
+  const sign = value < 0 && /[1-9]/.test(digits) ? '-' : '';
+  return `${sign}${grouped}${fraction ? (lang === 'lv' ? ',' : '.') + fraction : ''}`;
+}
+
+describe('PDF number formatting of large numbers, generated', () => {
+  const rng = mulberry32(4021);
+  const check = (value: number, min: number, max: number) => {
+    for (const lang of ['lv', 'en'] as const)
+      expect(formatNumber(value, lang, min, max), `${value} ${min}-${max} ${lang}`).toBe(
+        exactNumber(value, lang, min, max),
+      );
+  };
+
+  it('rounds from 2^40 units of the last decimal up by the value itself: no nudge, no exponent', () => {
+    // Sums of many bounded cells can get here (programme totals); below 2^40 units the nudge absorbs representation
+    // error by design (1.005 → 1.01), so the exact digits are not the expectation there.
+    let checked = 0;
+    for (let i = 0; i < 6000; i++) {
+      const max = Math.floor(rng() * 4);
+      const min = Math.floor(rng() * (max + 1));
+      const magnitude = 10 ** (8 + rng() * 17);
+      const value =
+        (rng() < 0.5 ? Math.round(magnitude) + Math.floor(rng() * 1000) / 1000 : magnitude) * (rng() < 0.2 ? -1 : 1);
+      if (Math.abs(value) * 10 ** max < 2 ** 40) continue;
+      check(value, min, max);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(4000);
+  });
+
+  it('rounds exact halves above 2^40 units away from zero, in both signs', () => {
+    for (let i = 0; i < 500; i++) {
+      const whole = 2 ** (41 + Math.floor(rng() * 11)) + Math.floor(rng() * 1000);
+      const cents = 2 ** 36 + Math.floor(rng() * 1000);
+      for (const sign of [1, -1]) {
+        check(sign * (whole + 0.5), 0, 0);
+        check(sign * (cents + 0.125), 2, 2);
+        const minus = sign < 0 ? '-' : '';
+        expect(formatNumber(sign * (whole + 0.5), 'en', 0, 0).replaceAll(',', '')).toBe(`${minus}${whole + 1}`);
+        expect(formatNumber(sign * (cents + 0.125), 'en', 2, 2).replaceAll(',', '')).toBe(`${minus}${cents}.13`);
+      }
+    }
+  });
+
+  it('writes whole numbers up to 10^300 digit for digit', () => {
+    for (let i = 0; i < 2000; i++) {
+      const value = Math.round(10 ** (rng() * 300)) * (rng() < 0.2 ? -1 : 1);
+      const decimals = Math.floor(rng() * 3);
+      const text = formatNumber(value, 'en', decimals, decimals);
+      expect(text, String(value)).not.toMatch(/e/);
+      check(value, decimals, decimals);
     }
   });
 });
