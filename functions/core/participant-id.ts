@@ -12,13 +12,16 @@ const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
 /**
  * The canonical form of a participant ID: Unicode NFKC (full-width letters and digits, no-break spaces);
  * invisible and bidirectional characters removed; outer whitespace trimmed and inner whitespace collapsed to one
- * space; case folded (to upper case).
+ * space; case folded (to upper case), and composed again by NFKC: case mapping can leave a letter decomposed
+ * (lower-case ΐ upper-cases to Ι, diaeresis, acute, where NFKC writes Ϊ, acute), and the same ID typed in capitals
+ * must give the same form. So the form is its own canonical form: folding it again changes nothing.
  */
 export function canonicalParticipantId(raw: string): string {
   // Printable ASCII without spaces, the usual pseudonym, has nothing to normalise: 100 000 rows stay cheap.
   if (PLAIN.test(raw)) return raw.toUpperCase();
   // Case is folded to upper (through lower, so ß and ẞ agree): usual pseudonyms keep their spelling.
-  return raw.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim().toLowerCase().toUpperCase();
+  const folded = raw.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim().toLowerCase().toUpperCase();
+  return folded.normalize('NFKC');
 }
 
 /** True when the text holds a character a reader cannot see (it is then shown with `showInvisible`). */

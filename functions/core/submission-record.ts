@@ -4,7 +4,7 @@
  */
 import { toCents } from './money';
 import { canonicalParticipantId } from './participant-id';
-import { type NormalisedSubmission, SUBMISSION_SCHEMA_VERSION } from './types';
+import { type NormalisedSubmission, SUBMISSION_SCHEMA_VERSION, SUBMISSION_SCHEMA_VERSIONS } from './types';
 
 interface SchemaOneLine {
   category: string;
@@ -17,19 +17,21 @@ interface SchemaOneLine {
 export class RecordSchemaError extends Error {
   constructor(readonly found: unknown) {
     super(
-      `submission record of schema ${JSON.stringify(found)}: this code reads schemas 1 to ${SUBMISSION_SCHEMA_VERSION}; ` +
-        'a newer record is read by the code that wrote it (see the archived code bundle)',
+      `submission record of schema ${JSON.stringify(found)}: this code reads schemas ${SUBMISSION_SCHEMA_VERSIONS.join(', ')}; ` +
+        'a newer record is read by the code that wrote it (see the archived code bundle), an older one is ingested again',
     );
     this.name = 'RecordSchemaError';
   }
 }
 
-/** A parsed record as the current schema (schemas 1 and 2 kept euros as floats and IDs as written). */
+/**
+ * A parsed record as the current schema: schema 2 kept euros as floats and IDs as written, schema 3 IDs folded
+ * without composing them again; their IDs are folded as today (a person written two ways counts once).
+ */
 export function upgradeSubmission(record: NormalisedSubmission): NormalisedSubmission {
   const version = record.schemaVersion as unknown;
-  // Never guess at a newer schema: reading it as an old one would change figures silently.
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > SUBMISSION_SCHEMA_VERSION)
-    throw new RecordSchemaError(version);
+  // Never guess at a newer schema (nor at one older than gender and age): either would change figures silently.
+  if (!(SUBMISSION_SCHEMA_VERSIONS as readonly unknown[]).includes(version)) throw new RecordSchemaError(version);
   if (version === SUBMISSION_SCHEMA_VERSION) return record;
   // Fields are read defensively: a record is upgraded before anything checks its shape.
   const lines = (record.expenditure ?? []) as unknown as SchemaOneLine[];

@@ -278,10 +278,17 @@ export interface TypedBreakdown {
   cells: { gender: Gender; age: AgeBracket; value: number; lineage: CellRef }[];
 }
 
-/** Written from now on; readers accept every version listed in {@link SUBMISSION_SCHEMA_VERSIONS}. */
-/** 3: money in whole cents (`amountCents`), participant IDs in canonical form; 2 is read and upgraded. */
-export const SUBMISSION_SCHEMA_VERSION = 3;
-export const SUBMISSION_SCHEMA_VERSIONS = [2, 3] as const;
+/**
+ * The submission record schema written from now on. 4: participant IDs in today's canonical form (composed again
+ * after case folding, `canonicalParticipantId`). 3: money in whole cents (`amountCents`), IDs folded without
+ * composing them again. 2: euros as floats, IDs as written, gender and age profiles.
+ */
+export const SUBMISSION_SCHEMA_VERSION = 4;
+/**
+ * Every schema a reader accepts (`upgradeSubmission` reads each as the current one). Schema 1 had no gender and age
+ * profiles: read as today's, its breakdowns would be missing without a word, so it is refused.
+ */
+export const SUBMISSION_SCHEMA_VERSIONS = [2, 3, 4] as const;
 
 /** One accepted upload, normalised. */
 export interface NormalisedSubmission {

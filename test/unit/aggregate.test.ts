@@ -4,6 +4,7 @@ import { buildCatalogue } from '../../functions/core/catalogue';
 import { deriveIndicators, personProfiles } from '../../functions/core/participants';
 import { indicatorStatus, linearForecast } from '../../functions/core/report-model';
 import type { IndicatorDef, NormalisedSubmission, ParticipantRecord } from '../../functions/core/types';
+import { SUBMISSION_SCHEMA_VERSION } from '../../functions/core/types';
 
 const catalogue = buildCatalogue();
 const def = (code: string): IndicatorDef => {
@@ -41,7 +42,7 @@ function submission(
 ): NormalisedSubmission {
   const version = opts.version ?? `v-${period}`;
   return {
-    schemaVersion: 3,
+    schemaVersion: SUBMISSION_SCHEMA_VERSION,
     kind: 'submission',
     source: {
       key: `inbox/p/${period}.xlsx`,

@@ -25,10 +25,9 @@ const AGES = ['<18', '18-60', '>60', '18+', 'unknown'] as const;
 /** One person's ID as coordinators write it: the usual form, lower case, with invisible or wide characters. */
 function spelling(next: () => number, person: number): string {
   const base = `P-${person}`;
-  // ΐ folds to Ϊ́ written decomposed, which folds again to a composed Ϊ́: an ID written as another's folded form.
-  const greek = canonicalParticipantId(`\u0390-${person}`);
+  // ΐ in lower case and Ϊ́ in capitals, composed and decomposed: one person however it is written.
   const ways = [base, base, base, base.toLowerCase(), `${base}\u200b`, ` ${base} `, `Ｐ-${person}`, `ü-${person}`];
-  ways.push(`\u0390-${person}`, greek, greek.normalize('NFC'));
+  ways.push(`\u0390-${person}`, `\u03aa\u0301-${person}`, `\u0399\u0308\u0301-${person}`);
   return ways[Math.floor(next() * ways.length)]!;
 }
 

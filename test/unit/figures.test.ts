@@ -6,7 +6,13 @@ import { canonicalParticipantId, participantIdVariants, showInvisible } from '..
 import { deriveIndicators } from '../../functions/core/participants';
 import { buildProgrammeReport, buildProjectReport } from '../../functions/core/report-model';
 import { upgradeSubmission } from '../../functions/core/submission-record';
-import type { NormalisedSubmission, ParticipantRecord, Project, Registry } from '../../functions/core/types';
+import {
+  type NormalisedSubmission,
+  type ParticipantRecord,
+  type Project,
+  type Registry,
+  SUBMISSION_SCHEMA_VERSION,
+} from '../../functions/core/types';
 
 const catalogue = buildCatalogue();
 
@@ -77,7 +83,7 @@ function submission(
 ): NormalisedSubmission {
   const participants = opts.participants ?? [];
   return {
-    schemaVersion: 3,
+    schemaVersion: SUBMISSION_SCHEMA_VERSION,
     kind: 'submission',
     source: {
       key: opts.key ?? `inbox/${projectId}/${period}.xlsx`,
@@ -196,7 +202,7 @@ describe('money in integer cents', () => {
     ];
     const upgraded = upgradeSubmission(old as unknown as NormalisedSubmission);
     expect(upgraded.expenditure[0]?.amountCents).toBe(20_533_745);
-    expect(upgraded.schemaVersion).toBe(3);
+    expect(upgraded.schemaVersion).toBe(SUBMISSION_SCHEMA_VERSION);
   });
 });
 

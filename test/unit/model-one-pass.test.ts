@@ -11,6 +11,7 @@ import { AGE_LABELS, GENDER_LABELS, personBreakdown } from '../../functions/core
 import { buildCatalogue, isPersonIndicator } from '../../functions/core/catalogue';
 import { isOnTime, rigaDate } from '../../functions/core/period';
 import type { AgeBracket, Gender, IndicatorDef, NormalisedSubmission, PersonProfile } from '../../functions/core/types';
+import { SUBMISSION_SCHEMA_VERSION } from '../../functions/core/types';
 import { mulberry32 } from '../../sample/sample-projects';
 
 /** A small seeded generator (mulberry32), so each case is the same on every run. */
@@ -61,7 +62,7 @@ function upload(r: ReturnType<typeof random>, period: string, codes: readonly In
     }
   }
   return {
-    schemaVersion: 3,
+    schemaVersion: SUBMISSION_SCHEMA_VERSION,
     kind: 'submission',
     source: { key: `inbox/p/${period}.xlsx`, version: 'v1', sha256: 'a'.repeat(64), bytes: 1, uploadedAt: '' },
     registryVersion: 'r1',

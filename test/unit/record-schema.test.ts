@@ -42,8 +42,24 @@ describe('submission record schemas', () => {
     }
   });
 
+  it('folds the IDs of a schema 3 record as today: a Greek ID written in lower case and in capitals is one person', () => {
+    // Schema 3 folded ΐ to Ι, diaeresis, acute (decomposed) and Ϊ́ typed in capitals to Ϊ, acute: two persons.
+    const lower = '\u0390-7'.normalize('NFKC').toLowerCase().toUpperCase();
+    const upper = '\u03aa\u0301-7';
+    expect(lower).not.toBe(upper);
+    const stored = {
+      ...record(3),
+      derived: [{ code: 'O.2.3.1', value: 2, participantIds: [lower, upper].sort(), lineage: [] }],
+      profiles: { [lower]: 'female/18-60', [upper]: 'female/18-60' },
+    } as unknown as NormalisedSubmission;
+    const read = upgradeSubmission(stored);
+    expect(read.derived[0]!.participantIds).toEqual([upper]);
+    expect(read.derived[0]!.value).toBe(1);
+    expect(Object.keys(read.profiles)).toEqual([upper]);
+  });
+
   it('refuses a newer or malformed schema instead of guessing', () => {
-    for (const v of [SUBMISSION_SCHEMA_VERSION + 1, 0, '2', null, undefined, 2.5])
+    for (const v of [SUBMISSION_SCHEMA_VERSION + 1, 1, 0, '2', null, undefined, 2.5])
       expect(() => upgradeSubmission(record(v)), String(v)).toThrow(RecordSchemaError);
   });
 });

@@ -6,7 +6,7 @@ import { UnsentMailError } from '../../functions/app/ledger';
 import { type RemindOutcome, remindPeriod } from '../../functions/app/remind';
 import { keys } from '../../functions/core/keys';
 import { silentLogger } from '../../functions/core/ports';
-import type { Registry } from '../../functions/core/types';
+import { type Registry, SUBMISSION_SCHEMA_VERSION } from '../../functions/core/types';
 import { CountingMailer, type FaultRule, injectFaults, MemoryStore } from '../helpers/faults';
 import { testRegistry } from '../helpers/workbooks';
 
@@ -32,7 +32,7 @@ async function setup(rules: FaultRule[] = []) {
   // remind reads only which projects have an accepted submission for the period.
   await store.put(
     keys.submission(PERIOD, 'legal-aid', 'v1'),
-    jsonBytes({ schemaVersion: 1, projectId: 'legal-aid', period: PERIOD }),
+    jsonBytes({ schemaVersion: SUBMISSION_SCHEMA_VERSION, projectId: 'legal-aid', period: PERIOD }),
   );
   const mailer = new CountingMailer();
   const faults = injectFaults({ store, mailer }, rules);

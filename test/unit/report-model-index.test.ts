@@ -14,6 +14,7 @@ import {
   projectSummary,
 } from '../../functions/core/report-model';
 import type { CellRef, NormalisedSubmission, Registry } from '../../functions/core/types';
+import { SUBMISSION_SCHEMA_VERSION } from '../../functions/core/types';
 import { testRegistry } from '../helpers/workbooks';
 
 const PERIOD = '2025-Q3';
@@ -58,7 +59,7 @@ function generatedRegistry(count: number, seed: number): Registry {
 function submissionOf(projectId: string, n: number): NormalisedSubmission {
   const ids = Array.from({ length: 3 + n }, (_, i) => `PM-${projectId}-${i}`);
   return {
-    schemaVersion: 3,
+    schemaVersion: SUBMISSION_SCHEMA_VERSION,
     kind: 'submission',
     source: {
       key: `inbox/${projectId}/q3.xlsx`,
