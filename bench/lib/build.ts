@@ -1,16 +1,17 @@
 /**
  * The child scripts, bundled with esbuild into plain ESM so they run on plain Node: no TypeScript loader in the
- * measured process (tsx alone adds ~35 MB of RSS). Packages stay external and load from node_modules, except pdfkit
- * with what it imports and the left-out modules' stubs, bundled as the command line and the Lambda bundles ship them
- * (scripts/build-cli.ts), with pdfkit's colour profile and the font data file (scripts/build-font-data.ts) beside
- * the children.
+ * measured process (tsx alone adds ~35 MB of RSS). Packages are inlined as the command line inlines them
+ * (scripts/build-cli.ts): its small pure-JavaScript ones (commander, saxes, fflate, the date libraries), and pdfkit
+ * with what it imports and the left-out modules' stubs; the rest stay external and load from node_modules (the
+ * Lambda bundles inline everything). pdfkit's colour profile and the font data file (scripts/build-font-data.ts)
+ * go beside the children.
  * The render worker is bundled next to the generate child: `parallel-render.ts` starts `./render-worker.js`
  * beside the running module when it is not running from TypeScript sources.
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { FONT_DATA_DIR } from '../../functions/pdf/font-data';
-import { copyRenderAssets, externalUnlessInlined, RENDER_PACKAGES } from '../../scripts/build-cli';
+import { copyRenderAssets, externalUnlessInlined, INLINED_PACKAGES, RENDER_PACKAGES } from '../../scripts/build-cli';
 import { writeFontData } from '../../scripts/build-font-data';
 import { leftOutAliases } from '../../scripts/left-out-modules';
 
@@ -36,7 +37,7 @@ export async function buildChildren(root: string, outDir: string): Promise<Recor
     target: 'node20',
     format: 'esm',
     outExtension: { '.js': '.js' },
-    plugins: [externalUnlessInlined(RENDER_PACKAGES)],
+    plugins: [externalUnlessInlined([...INLINED_PACKAGES, ...RENDER_PACKAGES])],
     alias: leftOutAliases(root),
     sourcemap: false,
     logLevel: 'warning',
