@@ -22,10 +22,10 @@ export const DASH = '—';
 /**
  * |value| with `decimals` decimals, rounded half away from zero, never in exponent notation. Below
  * {@link WHOLE_LIMIT} in units of the last decimal, a small nudge absorbs representation error such as
- * 1.005 * 100 = 100.49999999999999 (1.005 → 1.01). From there up, four units in the last place of the value would
- * be a visible part of a unit (a nudge of 0.5 cents and more from about 10^14 cents), and multiplying by the factor
- * adds error of its own: the value's exact binary digits are rounded instead, by `toFixed` (exact), or from 10^21,
- * where `toFixed` writes an exponent and every number is whole, by BigInt.
+ * 1.005 * 100 = 100.49999999999999 (1.005 → 1.01). From there up, four units in the last place of the value are
+ * a visible part of a unit (at 10^14 cents a tenth of a cent, which rounds 0.42 of a cent up), and multiplying by
+ * the factor adds error of its own: the value's exact binary digits are rounded instead, by `toFixed` (exact), or
+ * from 10^21, where `toFixed` writes an exponent and every number is whole, by BigInt.
  */
 function decimalText(abs: number, decimals: number): string {
   const factor = 10 ** decimals;
