@@ -1,9 +1,10 @@
 /**
  * 3. Programme scale: synthetic programmes of 50, 500 and 2 000 projects, generated end to end (plan, render on a
- * pool of worker threads, programme summary, manifest) on a folder store, each size in a fresh process. Sizes up
- * to 500 projects run `rounds` times, each from a fresh copy of the ingested programme, and their figures are the
- * median run's (the goals are medians); 2 000 runs once. The programme summary renders on the pool beside the
- * projects, so the finish step (what a Lambda runs) is timed again on its own afterwards.
+ * pool of worker threads, programme summary, manifest) on a folder store, each size in a fresh process. Every size
+ * runs `rounds` times, each from a fresh copy of the ingested programme, and its figures are the median run's (the
+ * goals are medians: the linear goal compares the sizes' marginal costs, so the largest size's run is one of them
+ * too). The programme summary renders on the pool beside the projects, so the finish step (what a Lambda runs) is
+ * timed again on its own afterwards.
  */
 import { cp, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -31,9 +32,6 @@ interface SizeRun extends GenerateResult {
   wallsMs: number[];
 }
 
-/** Runs of sizes up to this many projects are repeated `rounds` times; a larger one (a minute or more) runs once. */
-const REPEAT_UP_TO = 500;
-
 /** The run whose wall time is the median (for an even count, the lower of the middle two). */
 function medianRun<T extends { wallMs: number }>(runs: readonly T[]): T {
   const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
@@ -45,7 +43,7 @@ async function runSize(ctx: BenchContext, count: number, workers: number): Promi
   // A folder for each run, all removed at the end: on a file system without a journal, ext4 skips the inodes
   // deleted in the last minute when it allocates one, so a run right after another's files were removed would pay
   // for reading each of them.
-  const dirs = Array.from({ length: count <= REPEAT_UP_TO ? Math.max(1, ctx.rounds) : 1 }, (_, i) =>
+  const dirs = Array.from({ length: Math.max(1, ctx.rounds) }, (_, i) =>
     join(ctx.work, `programme-${count}-run${i + 1}`),
   );
   await rm(source, { recursive: true, force: true });
