@@ -6,7 +6,8 @@ import { toCents } from './money';
 import { canonicalParticipantId } from './participant-id';
 import { type NormalisedSubmission, SUBMISSION_SCHEMA_VERSION, SUBMISSION_SCHEMA_VERSIONS } from './types';
 
-interface SchemaOneLine {
+/** An expenditure line as an accepted schema stored it: euros as a float (2) or whole cents (3 and 4). */
+interface StoredLine {
   category: string;
   amount?: number;
   amountCents?: number;
@@ -34,7 +35,7 @@ export function upgradeSubmission(record: NormalisedSubmission): NormalisedSubmi
   if (!(SUBMISSION_SCHEMA_VERSIONS as readonly unknown[]).includes(version)) throw new RecordSchemaError(version);
   if (version === SUBMISSION_SCHEMA_VERSION) return record;
   // Fields are read defensively: a record is upgraded before anything checks its shape.
-  const lines = (record.expenditure ?? []) as unknown as SchemaOneLine[];
+  const lines = (record.expenditure ?? []) as unknown as StoredLine[];
   return {
     ...record,
     schemaVersion: SUBMISSION_SCHEMA_VERSION,
